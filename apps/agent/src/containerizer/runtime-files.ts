@@ -1,0 +1,43 @@
+/**
+ * The files in a container's runtime directory through which the helper and the agent talk across
+ * agent restarts: `launch.json` (what was launched), `pid` (the task's pid, which is also its
+ * process group) and `termination.json` (how it ended). Writes are atomic (write, then rename).
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { LaunchInfo, Termination } from "./launch-info.ts";
+
+export const runtimePaths = (dir: string) => ({
+  launchInfo: join(dir, "launch.json"),
+  pid: join(dir, "pid"),
+  termination: join(dir, "termination.json"),
+});
+
+export function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export function writeLaunchInfo(info: LaunchInfo): string {
+  const path = runtimePaths(info.runtimeDirectory).launchInfo;
+  writeAtomically(path, JSON.stringify(info));
+  return path;
+}
+
+export function readLaunchInfo(path: string): LaunchInfo {
+  return JSON.parse(readFileSync(path, "utf8")) as LaunchInfo;
+}
+
+export function readTaskPid(dir: string): number | undefined {
+  const path = runtimePaths(dir).pid;
+  if (!existsSync(path)) return undefined;
+  const pid = Number(readFileSync(path, "utf8").trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function readTermination(dir: string): Termination | undefined {
+  const path = runtimePaths(dir).termination;
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, "utf8")) as Termination;
+}

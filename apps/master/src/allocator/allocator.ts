@@ -1,0 +1,114 @@
+/**
+ * The allocator's contract with the master. The allocator is pure: it holds the cluster picture the
+ * master feeds it (agents, frameworks, what is allocated, quota, weights, filters) and answers
+ * "what to offer now" when `allocate()` is called. It performs no I/O and reads time only from the
+ * injected clock, so it can be tested and benchmarked without a cluster.
+ */
+import type { Clock, Quantities, Resources } from "@mesos/core";
+
+export interface FrameworkCapabilities {
+  multiRole: boolean;
+  gpuResources: boolean;
+  sharedResources: boolean;
+  revocableResources: boolean;
+  reservationRefinement: boolean;
+  regionAware: boolean;
+}
+
+export interface AgentCapabilities {
+  multiRole: boolean;
+  hierarchicalRole: boolean;
+  reservationRefinement: boolean;
+}
+
+export interface AllocatorFramework {
+  id: string;
+  roles: readonly string[];
+  capabilities: FrameworkCapabilities;
+  /** Roles the framework does not want offers for (SUPPRESS, or SUBSCRIBE's suppressed_roles). */
+  suppressedRoles: readonly string[];
+  /**
+   * Per-role minimum offer size from FrameworkInfo.offer_filters; replaces the global
+   * `--min_allocatable_resources` for that (framework, role). An empty list means any non-empty offer.
+   */
+  minAllocatable: ReadonlyMap<string, readonly Quantities[]>;
+}
+
+export interface AllocatorAgent {
+  id: string;
+  hostname: string;
+  /** Everything the agent has, including reservations and volumes (no AllocationInfo). */
+  total: Resources;
+  capabilities: AgentCapabilities;
+  /** Fault domain region, if any; agents in another region than the master's need REGION_AWARE. */
+  region?: string;
+}
+
+export interface QuotaConfig {
+  guarantees: Quantities;
+  /** Upper bound on what the role may be allocated; defaults to the guarantee (Mesos 1.8 behaviour). */
+  limits: Quantities;
+}
+
+/** One offer to make: resources of one agent for one (framework, role), carrying AllocationInfo. */
+export interface Allocation {
+  frameworkId: string;
+  agentId: string;
+  role: string;
+  resources: Resources;
+}
+
+export interface AllocatorOptions {
+  clock: Clock;
+  /** Lower bound of a filter's lifetime: a filter lives max(refuse_seconds, interval). */
+  allocationIntervalMs: number;
+  /** Global minimum offer sizes (`--min_allocatable_resources`); an offer must cover one of them. */
+  minAllocatable: readonly Quantities[];
+  roleSorter: "drf" | "random";
+  frameworkSorter: "drf" | "random";
+  /** Resource names left out of DRF shares (`--fair_sharing_excluded_resource_names`). */
+  fairSharingExcludedResourceNames?: readonly string[];
+  /** Only offer GPU agents to GPU_RESOURCES frameworks (`--filter_gpu_resources`). */
+  filterGpuResources?: boolean;
+  /** The master's region, for REGION_AWARE decisions. */
+  masterRegion?: string;
+  /** Seed for the per-cycle agent shuffle and the random sorters; tests fix it. */
+  random?: () => number;
+}
+
+export interface Allocator {
+  addFramework(framework: AllocatorFramework, used: ReadonlyMap<string, Resources>, active: boolean): void;
+  updateFramework(framework: AllocatorFramework): void;
+  removeFramework(frameworkId: string): void;
+  activateFramework(frameworkId: string): void;
+  /** A disconnected framework: it keeps its allocations but gets no offers; its filters are cleared. */
+  deactivateFramework(frameworkId: string): void;
+
+  /** `used` is what frameworks already hold on the agent (re-registration), keyed by framework id. */
+  addAgent(agent: AllocatorAgent, used: ReadonlyMap<string, Resources>): void;
+  /** New total resources (e.g. after an operation changed the agent's reservations). */
+  updateAgent(agentId: string, total: Resources, capabilities?: AgentCapabilities): void;
+  removeAgent(agentId: string): void;
+  activateAgent(agentId: string): void;
+  deactivateAgent(agentId: string): void;
+
+  /**
+   * Resources given back (declined, unused part of an accept, finished task). With a refusal of
+   * `refuseSeconds` > 0 the same (framework, role, agent) is not offered a subset of them again
+   * until it expires.
+   */
+  recoverResources(frameworkId: string, agentId: string, resources: Resources, refuseSeconds?: number): void;
+  /** Offered resources converted by operations (RESERVE, CREATE...): allocation stays, shape changes. */
+  updateAllocation(frameworkId: string, agentId: string, from: Resources, to: Resources): void;
+
+  /** Stop offering `roles` (all of the framework's if empty). */
+  suppressOffers(frameworkId: string, roles: readonly string[]): void;
+  /** Resume `roles` (all if empty) and clear the framework's filters for every role. */
+  reviveOffers(frameworkId: string, roles: readonly string[]): void;
+
+  updateQuota(role: string, quota: QuotaConfig | undefined): void;
+  updateWeights(weights: ReadonlyMap<string, number>): void;
+
+  /** Runs one allocation cycle and returns the offers to make. */
+  allocate(): Allocation[];
+}

@@ -1,0 +1,190 @@
+/**
+ * Mesos-style command-line flags: `--name=value`, booleans as `--name`, `--no-name` or `--name=false`,
+ * and every flag also from the environment as `MESOS_NAME`. A value `file:///path` is read from that
+ * file, as Mesos allows. Any problem is a FlagError naming the flag, so a process can stop at start-up
+ * with a clear message.
+ */
+import { readFileSync } from "node:fs";
+import { parseBytes, parseDuration, formatBytes, formatDuration } from "./units.ts";
+
+export class FlagError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FlagError";
+  }
+}
+
+export interface FlagDef<T, Optional extends boolean> {
+  readonly help: string;
+  readonly parse: (raw: string) => T;
+  readonly format: (value: T) => string;
+  readonly isBoolean: boolean;
+  readonly default?: T;
+  readonly required?: boolean;
+  /** Phantom marker: whether the parsed value may be undefined. */
+  readonly optional?: Optional;
+}
+
+// biome-ignore lint: the flag table is heterogeneous by design
+export type AnyFlagDef = FlagDef<any, boolean>;
+export type FlagSpecs = Record<string, AnyFlagDef>;
+
+export type FlagValues<S extends FlagSpecs> = {
+  [K in keyof S]: S[K] extends FlagDef<infer T, infer O> ? (O extends true ? T | undefined : T) : never;
+};
+
+interface KindOptions<T> {
+  parse: (raw: string) => T;
+  format?: (value: T) => string;
+  isBoolean?: boolean;
+}
+
+/** Makes a builder for one kind of flag: `(help)` is optional, `(help, {default})` or `(help, {required})` is not. */
+function kind<T>(k: KindOptions<T>) {
+  function build(help: string): FlagDef<T, true>;
+  function build(help: string, options: { default: T } | { required: true }): FlagDef<T, false>;
+  function build(help: string, options?: { default?: T; required?: boolean }): AnyFlagDef {
+    return {
+      help,
+      parse: k.parse,
+      format: k.format ?? ((v: T) => String(v)),
+      isBoolean: k.isBoolean ?? false,
+      default: options?.default,
+      required: options?.required,
+    };
+  }
+  return build;
+}
+
+function parseBool(raw: string): boolean {
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new Error(`expected true or false, got '${raw}'`);
+}
+
+function parseInteger(raw: string): number {
+  if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected an integer, got '${raw}'`);
+  return Number(raw);
+}
+
+function parseNumber(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n)) throw new Error(`expected a number, got '${raw}'`);
+  return n;
+}
+
+export const flag = {
+  string: kind<string>({ parse: (s) => s }),
+  int: kind<number>({ parse: parseInteger }),
+  number: kind<number>({ parse: parseNumber }),
+  bool: kind<boolean>({ parse: parseBool, isBoolean: true }),
+  /** Milliseconds. */
+  duration: kind<number>({ parse: parseDuration, format: formatDuration }),
+  /** Bytes. */
+  bytes: kind<number>({ parse: parseBytes, format: formatBytes }),
+  /** A flag with its own parser (resources, ranges, lists...). */
+  custom<T>(parse: (raw: string) => T, format?: (value: T) => string) {
+    return kind<T>({ parse, format });
+  },
+  oneOf<const V extends string>(values: readonly V[]) {
+    return kind<V>({
+      parse: (raw) => {
+        if (!(values as readonly string[]).includes(raw)) {
+          throw new Error(`expected one of ${values.join(", ")}, got '${raw}'`);
+        }
+        return raw as V;
+      },
+    });
+  },
+};
+
+export interface ParsedFlags<S extends FlagSpecs> {
+  values: FlagValues<S>;
+  /** Every flag with its effective value as text (what `/flags` shows); unset optional flags are absent. */
+  effective: Record<string, string>;
+  /** Positional arguments (anything not starting with `--`). */
+  positional: string[];
+}
+
+function resolveFileValue(name: string, raw: string): string {
+  if (!raw.startsWith("file://")) return raw;
+  const path = raw.slice("file://".length);
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch (e) {
+    throw new FlagError(`Failed to load flag '${name}': cannot read '${path}': ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Parses argv (without the program and verb) and environment. The command line wins over the
+ * environment; unknown command-line flags are errors, unknown MESOS_* variables are ignored.
+ */
+export function parseFlags<S extends FlagSpecs>(
+  specs: S,
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+  options: { envPrefix?: string } = {},
+): ParsedFlags<S> {
+  const prefix = options.envPrefix ?? "MESOS_";
+  const raw = new Map<string, string>();
+  const positional: string[] = [];
+
+  for (const [name] of Object.entries(specs)) {
+    const fromEnv = env[prefix + name.toUpperCase()];
+    if (fromEnv !== undefined) raw.set(name, fromEnv);
+  }
+
+  for (const arg of argv) {
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
+    let spec = specs[name];
+    if (!spec && value === undefined && name.startsWith("no-") && specs[name.slice(3)]?.isBoolean) {
+      name = name.slice(3);
+      spec = specs[name];
+      value = "false";
+    }
+    if (!spec) throw new FlagError(`Failed to load flags: unknown flag '--${name}'`);
+    if (value === undefined) {
+      if (!spec.isBoolean) throw new FlagError(`Failed to load flag '${name}': missing value (use --${name}=VALUE)`);
+      value = "true";
+    }
+    raw.set(name, value);
+  }
+
+  const values: Record<string, unknown> = {};
+  const effective: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const given = raw.get(name);
+    if (given === undefined) {
+      if (spec.required) throw new FlagError(`Flag '--${name}' is required but it was not provided`);
+      values[name] = spec.default;
+      if (spec.default !== undefined) effective[name] = spec.format(spec.default);
+      continue;
+    }
+    try {
+      values[name] = spec.parse(resolveFileValue(name, given));
+    } catch (e) {
+      if (e instanceof FlagError) throw e;
+      throw new FlagError(`Failed to load flag '${name}': ${(e as Error).message}`);
+    }
+    effective[name] = given;
+  }
+  return { values: values as FlagValues<S>, effective, positional };
+}
+
+/** A usage text listing every flag with its help and default. */
+export function formatUsage(verb: string, specs: FlagSpecs): string {
+  const lines = [`Usage: mesos ${verb} [options]`, ""];
+  for (const [name, spec] of Object.entries(specs).sort(([a], [b]) => a.localeCompare(b))) {
+    const def = spec.default !== undefined ? ` (default: ${spec.format(spec.default)})` : spec.required ? " (required)" : "";
+    lines.push(`  --${name}${spec.isBoolean ? "" : "=VALUE"}`);
+    lines.push(`      ${spec.help}${def}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,57 @@
+/**
+ * A small leveled logger. Lines look like Mesos's glog output closely enough to grep the same way:
+ * `I2026-11-24T19:57:01.123Z master] Registered agent ...`.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+const LETTER: Record<LogLevel, string> = { debug: "D", info: "I", warn: "W", error: "E" };
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  child(name: string): Logger;
+}
+
+export interface LoggerOptions {
+  name: string;
+  level?: LogLevel;
+  /** Where lines go; defaults to stderr. */
+  sink?: (line: string) => void;
+  now?: () => number;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const level = ORDER[options.level ?? "info"];
+  const sink = options.sink ?? ((line: string) => process.stderr.write(line + "\n"));
+  const now = options.now ?? Date.now;
+  const write = (l: LogLevel, message: string) => {
+    if (ORDER[l] < level) return;
+    sink(`${LETTER[l]}${new Date(now()).toISOString()} ${options.name}] ${message}`);
+  };
+  return {
+    debug: (m) => write("debug", m),
+    info: (m) => write("info", m),
+    warn: (m) => write("warn", m),
+    error: (m) => write("error", m),
+    child: (name) => createLogger({ ...options, name: `${options.name}/${name}` }),
+  };
+}
+
+/** A logger that drops everything (tests that do not care about logs). */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => silentLogger,
+};
+
+export function parseLogLevel(value: string): LogLevel {
+  const v = value.toLowerCase();
+  if (v === "debug" || v === "info" || v === "warn" || v === "error") return v;
+  if (v === "warning") return "warn";
+  throw new Error(`Unknown log level '${value}' (expected debug, info, warning or error)`);
+}

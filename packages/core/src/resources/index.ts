@@ -1,0 +1,21 @@
+export { Resources } from "./resources.ts";
+export { parseResources, type ParseResourcesOptions } from "./parse.ts";
+export { validateResource, validateResources } from "./validate.ts";
+export { formatResource, formatValue } from "./format.ts";
+export { upgradeResource, downgradeResource, canDowngrade } from "./reservation-format.ts";
+export {
+  identityKey,
+  isReserved,
+  isUnreserved,
+  reservationRole,
+  isDynamicallyReserved,
+  isStaticallyReserved,
+  isPersistentVolume,
+  isRevocable,
+  isShared,
+  quantityOf,
+} from "./resource.ts";
+export { validateRole, isStrictSubroleOf, ancestorRoles, topLevelRole } from "./roles.ts";
+export { coalesce, addRanges, subtractRanges, rangesContain, countRanges, parseRanges, formatRanges, type Interval } from "./ranges.ts";
+export { roundScalar, toFixed, fromFixed, addScalars, subtractScalars, SCALAR_PRECISION } from "./scalar.ts";
+export { parseQuantities, parseMinAllocatable, quantitiesContain, formatQuantities, type Quantities } from "./quantities.ts";
