@@ -9,3 +9,5 @@ export * from "./channel.ts";
 export * from "./version.ts";
 export * from "./resources/index.ts";
 export * from "./task-states.ts";
+export * from "./mesos-json.ts";
+export * from "./attributes.ts";

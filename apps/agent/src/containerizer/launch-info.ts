@@ -13,7 +13,9 @@ export interface LaunchUser {
 
 export interface LaunchInfo {
   containerId: string;
-  /** Program and arguments; `argv[0]` is looked up in PATH when it has no slash. */
+  /** The program to execute; looked up in the task's PATH when it has no slash. */
+  program: string;
+  /** The full argv, including argv[0] (which need not be the program's name). */
   argv: string[];
   env: Record<string, string>;
   workingDirectory: string;

@@ -10,7 +10,7 @@ export function startTask(info: LaunchInfo): Subprocess {
   const stdout = openSync(info.stdoutPath, "a");
   const stderr = openSync(info.stderrPath, "a");
   try {
-    const program = Bun.which(info.argv[0]!, { PATH: info.env.PATH ?? "/usr/bin:/bin" }) ?? info.argv[0]!;
+    const program = info.program.includes("/") ? info.program : (Bun.which(info.program, { PATH: info.env.PATH ?? "/usr/bin:/bin" }) ?? info.program);
     return Bun.spawn([program, ...info.argv.slice(1)], {
       cwd: info.workingDirectory,
       env: info.env,
@@ -21,7 +21,7 @@ export function startTask(info: LaunchInfo): Subprocess {
       argv0: info.argv[0],
     });
   } catch (e) {
-    throw new Error(`cannot execute '${info.argv[0]}': ${(e as Error).message}`);
+    throw new Error(`cannot execute '${info.program}': ${(e as Error).message}`);
   } finally {
     closeSync(stdout);
     closeSync(stderr);

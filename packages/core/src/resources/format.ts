@@ -25,3 +25,18 @@ export function formatResource(r: Resource): string {
   if (r.shared) out += "<SHARED>";
   return `${out}:${formatValue(r)}`;
 }
+
+/**
+ * The v0 JSON summary of resources: scalars summed by name, others in text form, with cpus, mem,
+ * disk and gpus always present: `{cpus: 1.5, mem: 128, disk: 0, gpus: 0, ports: "[31000-31001]"}`.
+ */
+export function summarizeResources(resources: Iterable<Resource>): Record<string, number | string> {
+  const out: Record<string, number | string> = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+  const fixed = new Map<string, number>();
+  for (const r of resources) {
+    if (r.type === Value_Type.SCALAR) fixed.set(r.name, (fixed.get(r.name) ?? 0) + Math.round((r.scalar?.value ?? 0) * 1000));
+    else out[r.name] = formatValue(r);
+  }
+  for (const [name, value] of fixed) out[name] = value / 1000;
+  return out;
+}

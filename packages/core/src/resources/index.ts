@@ -1,7 +1,7 @@
 export { Resources } from "./resources.ts";
 export { parseResources, type ParseResourcesOptions } from "./parse.ts";
 export { validateResource, validateResources } from "./validate.ts";
-export { formatResource, formatValue } from "./format.ts";
+export { formatResource, formatValue, summarizeResources } from "./format.ts";
 export { upgradeResource, downgradeResource, canDowngrade } from "./reservation-format.ts";
 export {
   identityKey,

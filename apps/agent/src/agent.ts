@@ -1,0 +1,147 @@
+/**
+ * Building and running an agent: checkpoint store, containerizer, status update manager, recovery,
+ * the HTTP server, and the link to the master. `startAgent` is what `mesos agent` and `mesos local`
+ * call; tests call it in-process.
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { type Clock, createLogger, type Logger, parseAttributes, systemClock } from "@mesos/core";
+import { AgentInfoSchema, internal } from "@mesos/proto";
+import { createContainerizer } from "./containerizer/containerizer.ts";
+import type { AgentContext } from "./context.ts";
+import type { AgentFlags } from "./flags.ts";
+import { createAgentApp } from "./http/app.ts";
+import { createMasterLink } from "./master-link.ts";
+import { handleMasterMessage } from "./master-messages.ts";
+import { recoverAgent } from "./recover.ts";
+import { attachRequest } from "./report.ts";
+import { agentResources, probeHost } from "./resources/detect.ts";
+import { createAgentStore } from "./state/agent-store.ts";
+import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";
+import { killTask } from "./tasks/run-task.ts";
+import { forgetTask } from "./tasks/shutdown-framework.ts";
+
+export interface AgentOptions {
+  flags: AgentFlags;
+  effectiveFlags?: Record<string, string>;
+  clock?: Clock;
+  log?: Logger;
+  /** How to run this binary again for `mesos __launch`. */
+  launchHelperCommand: string[];
+  /** Called when the master refuses this agent for good (e.g. it was marked gone). */
+  onFatal?(reason: string): void;
+}
+
+export interface RunningAgent {
+  ctx: AgentContext;
+  url: string;
+  port: number;
+  /** Resolves once registered with the master (the first time). */
+  registered: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const { flags } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger({ name: "agent", level: "info" });
+  const workDir = resolve(flags.work_dir);
+  const runtimeDir = resolve(flags.runtime_dir ?? join(workDir, "runtime"));
+  mkdirSync(workDir, { recursive: true });
+  mkdirSync(runtimeDir, { recursive: true });
+  const resources = agentResources(flags.resources, probeHost(workDir), flags.default_role);
+  const attributes = parseAttributes(flags.attributes);
+
+  const store = createAgentStore(join(workDir, "meta", "agent.db"));
+  let app: ReturnType<typeof createAgentApp> | undefined;
+  const server = Bun.serve({
+    hostname: flags.ip,
+    port: flags.port,
+    idleTimeout: 0,
+    fetch: (req, srv) => (app ? app.fetch(req, srv) : new Response("Agent is starting", { status: 503 })),
+  });
+  const port = server.port!;
+  const advertisedIp = flags.advertise_ip ?? flags.ip;
+  const endpoint = `http://${advertisedIp}:${flags.advertise_port ?? port}`;
+
+  let link!: ReturnType<typeof createMasterLink>;
+  let ctx!: AgentContext;
+  const statusUpdates = createStatusUpdateManager({
+    store: store.statusUpdates,
+    clock,
+    log,
+    forward: (u) => {
+      const latest = ctx.tasks.get(`${u.frameworkId}/${u.taskId}`)?.state;
+      const value = create(internal.StatusUpdateSchema, { frameworkId: { value: u.frameworkId }, status: u.status, latestState: latest });
+      return link.send({ case: "statusUpdate", value });
+    },
+    onTerminalAcknowledged: (frameworkId, taskId) => forgetTask(ctx, frameworkId, taskId),
+  });
+  ctx = {
+    flags,
+    effectiveFlags: options.effectiveFlags ?? {},
+    clock,
+    log,
+    store,
+    containerizer: createContainerizer({ store, clock, log, launchHelperCommand: options.launchHelperCommand }),
+    statusUpdates,
+    info: create(AgentInfoSchema, {
+      hostname: flags.hostname ?? advertisedIp,
+      port: flags.advertise_port ?? port,
+      resources: resources.toArray(),
+      attributes,
+    }),
+    workDir,
+    runtimeDir,
+    frameworks: new Map(),
+    tasks: new Map(),
+    shuttingDown: new Set(),
+    sendToMaster: (message) => link.send(message),
+    killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
+  };
+  recoverAgent(ctx);
+  app = createAgentApp(ctx, () => endpoint);
+
+  let resolveRegistered!: (id: string) => void;
+  const registered = new Promise<string>((r) => (resolveRegistered = r));
+  link = createMasterLink({
+    master: flags.master,
+    clock,
+    log,
+    backoffFactorMs: flags.registration_backoff_factor,
+    attachRequest: () => attachRequest(ctx, endpoint),
+    onRegistered: (r) => {
+      const id = r.agentId!.value;
+      if (ctx.info.id?.value !== id) {
+        ctx.info.id = r.agentId;
+        store.setMeta("agent_id", id);
+      }
+      log.info(`Registered with master ${r.masterInfo?.id} as agent ${id}`);
+      statusUpdates.resendAll();
+      resolveRegistered(id);
+    },
+    onMessage: (m) => handleMasterMessage(ctx, m),
+    onDisconnected: () => log.warn("Disconnected from the master"),
+    onRefused: (reason) => {
+      log.error(`The master refused this agent: ${reason}`);
+      options.onFatal?.(reason);
+    },
+  });
+  link.start();
+  log.info(`Agent listening on ${endpoint} with resources ${resources}`);
+
+  return {
+    ctx,
+    url: endpoint,
+    port,
+    registered,
+    async stop() {
+      link.stop();
+      statusUpdates.stop();
+      for (const t of ctx.tasks.values()) t.killTimer?.cancel();
+      await server.stop(true);
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** Everything the agent's parts share. */
+import type { Clock, Logger, TimerHandle } from "@mesos/core";
+import type { AgentInfo, FrameworkInfo, KillPolicy, TaskInfo, TaskState } from "@mesos/proto";
+import type { Containerizer } from "./containerizer/containerizer.ts";
+import type { AgentFlags } from "./flags.ts";
+import type { AgentStore } from "./state/agent-store.ts";
+import type { StatusUpdateManager } from "./status-updates/status-update-manager.ts";
+import type { internal } from "@mesos/proto";
+
+export interface LiveTask {
+  frameworkId: string;
+  info: TaskInfo;
+  state: TaskState;
+  containerId: string;
+  sandbox: string;
+  killRequested: boolean;
+  killTimer?: TimerHandle;
+  /** Set while the container is being started (a kill must wait for it). */
+  launching?: Promise<void>;
+}
+
+export interface AgentContext {
+  readonly flags: AgentFlags;
+  readonly effectiveFlags: Record<string, string>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly store: AgentStore;
+  readonly containerizer: Containerizer;
+  readonly statusUpdates: StatusUpdateManager;
+  /** What the agent reports to the master; `id` is set once registered. */
+  readonly info: AgentInfo;
+  readonly workDir: string;
+  readonly runtimeDir: string;
+  readonly frameworks: Map<string, FrameworkInfo>;
+  /** Live (not yet acknowledged-terminal) tasks by `${frameworkId}/${taskId}`. */
+  readonly tasks: Map<string, LiveTask>;
+  /** Frameworks being shut down: their tasks' ends are not reported, only cleaned up. */
+  readonly shuttingDown: Set<string>;
+  /** Sends to the master if connected; returns false otherwise. */
+  sendToMaster(message: internal.AgentMessage["message"]): boolean;
+  killTask(frameworkId: string, taskId: string, killPolicy?: KillPolicy): void;
+}
+
+export const taskKey = (frameworkId: string, taskId: string) => `${frameworkId}/${taskId}`;

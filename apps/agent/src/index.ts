@@ -1,0 +1,2 @@
+export { startAgent, type AgentOptions, type RunningAgent } from "./agent.ts";
+export { agentFlagSpecs, validateAgentFlags, type AgentFlags } from "./flags.ts";

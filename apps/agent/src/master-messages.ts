@@ -1,0 +1,42 @@
+/** What the master tells the agent over the link. */
+import { uuidFromBytes } from "@mesos/core";
+import { create } from "@bufbuild/protobuf";
+import { internal } from "@mesos/proto";
+import type { AgentContext } from "./context.ts";
+import { shutdownFramework } from "./tasks/shutdown-framework.ts";
+import { runTask } from "./tasks/run-task.ts";
+
+export function handleMasterMessage(ctx: AgentContext, message: internal.MasterMessage): void {
+  const m = message.message;
+  switch (m.case) {
+    case "ping":
+      ctx.sendToMaster({ case: "pong", value: create(internal.PongSchema) });
+      return;
+    case "runTask":
+      if (!m.value.task) {
+        ctx.log.warn("Task groups are not supported yet; ignoring RunTask without a task");
+        return;
+      }
+      runTask(ctx, m.value.frameworkInfo!, m.value.task);
+      return;
+    case "killTask":
+      ctx.killTask(m.value.frameworkId!.value, m.value.taskId!.value, m.value.killPolicy);
+      return;
+    case "acknowledgeStatusUpdate":
+      ctx.statusUpdates.acknowledge(m.value.frameworkId!.value, m.value.taskId!.value, uuidFromBytes(m.value.uuid));
+      return;
+    case "shutdownFramework":
+      shutdownFramework(ctx, m.value.frameworkId!.value);
+      return;
+    case "updateFramework": {
+      const info = m.value.frameworkInfo!;
+      if (ctx.frameworks.has(info.id!.value)) {
+        ctx.frameworks.set(info.id!.value, info);
+        ctx.store.saveFramework(info);
+      }
+      return;
+    }
+    default:
+      ctx.log.warn(`Ignoring unsupported message '${m.case}' from the master`);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The agent's checkpoint store over SQLite. Each write is committed before the agent acts on it
+ * (launches, reports), so a kill -9 at any point leaves a state recovery can continue from.
+ */
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { openSqlite, type SqliteDb } from "@mesos/db";
+import { type FrameworkInfo, FrameworkInfoSchema, type TaskInfo, TaskInfoSchema, type TaskState, TaskStatusSchema } from "@mesos/proto";
+import { and, asc, eq } from "drizzle-orm";
+import type { PendingUpdate, StatusUpdateStore } from "../status-updates/status-update-manager.ts";
+import { uuidOf } from "../status-updates/status-update-manager.ts";
+import { agentMigrations } from "./migrations.ts";
+import * as schema from "./schema.ts";
+
+export interface CheckpointedTask {
+  frameworkId: string;
+  info: TaskInfo;
+  state: TaskState;
+  containerId: string;
+  killRequested: boolean;
+}
+
+export type CheckpointedContainer = typeof schema.containers.$inferSelect;
+
+const bytes = (b: Uint8Array) => Buffer.from(b);
+
+export function createAgentStore(path: string) {
+  const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: agentMigrations });
+
+  const statusUpdates: StatusUpdateStore = {
+    append(u: PendingUpdate) {
+      db.insert(schema.statusUpdates)
+        .values({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status), status: bytes(toBinary(TaskStatusSchema, u.status)) })
+        .run();
+    },
+    remove(frameworkId, taskId, uuid) {
+      db.delete(schema.statusUpdates)
+        .where(and(eq(schema.statusUpdates.frameworkId, frameworkId), eq(schema.statusUpdates.taskId, taskId), eq(schema.statusUpdates.uuid, uuid)))
+        .run();
+    },
+    removeFramework(frameworkId) {
+      db.delete(schema.statusUpdates).where(eq(schema.statusUpdates.frameworkId, frameworkId)).run();
+    },
+    loadAll() {
+      return db
+        .select()
+        .from(schema.statusUpdates)
+        .orderBy(asc(schema.statusUpdates.seq))
+        .all()
+        .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, status: fromBinary(TaskStatusSchema, row.status) }));
+    },
+  };
+
+  return {
+    statusUpdates,
+
+    getMeta(key: string): string | undefined {
+      return db.select().from(schema.meta).where(eq(schema.meta.key, key)).get()?.value;
+    },
+    setMeta(key: string, value: string): void {
+      db.insert(schema.meta).values({ key, value }).onConflictDoUpdate({ target: schema.meta.key, set: { value } }).run();
+    },
+
+    saveFramework(info: FrameworkInfo): void {
+      const row = { id: info.id!.value, info: bytes(toBinary(FrameworkInfoSchema, info)) };
+      db.insert(schema.frameworks).values(row).onConflictDoUpdate({ target: schema.frameworks.id, set: row }).run();
+    },
+    frameworks(): FrameworkInfo[] {
+      return db.select().from(schema.frameworks).all().map((r) => fromBinary(FrameworkInfoSchema, r.info));
+    },
+    removeFramework(id: string): void {
+      db.transaction((tx) => {
+        tx.delete(schema.tasks).where(eq(schema.tasks.frameworkId, id)).run();
+        tx.delete(schema.containers).where(eq(schema.containers.frameworkId, id)).run();
+        tx.delete(schema.statusUpdates).where(eq(schema.statusUpdates.frameworkId, id)).run();
+        tx.delete(schema.frameworks).where(eq(schema.frameworks.id, id)).run();
+      });
+    },
+
+    saveTask(t: CheckpointedTask): void {
+      const row = {
+        frameworkId: t.frameworkId,
+        taskId: t.info.taskId!.value,
+        info: bytes(toBinary(TaskInfoSchema, t.info)),
+        state: t.state,
+        containerId: t.containerId,
+        killRequested: t.killRequested,
+      };
+      db.insert(schema.tasks)
+        .values(row)
+        .onConflictDoUpdate({ target: [schema.tasks.frameworkId, schema.tasks.taskId], set: row })
+        .run();
+    },
+    updateTask(frameworkId: string, taskId: string, fields: { state?: TaskState; killRequested?: boolean }): void {
+      db.update(schema.tasks)
+        .set(fields)
+        .where(and(eq(schema.tasks.frameworkId, frameworkId), eq(schema.tasks.taskId, taskId)))
+        .run();
+    },
+    removeTask(frameworkId: string, taskId: string): void {
+      db.delete(schema.tasks).where(and(eq(schema.tasks.frameworkId, frameworkId), eq(schema.tasks.taskId, taskId))).run();
+    },
+    tasks(): CheckpointedTask[] {
+      return db
+        .select()
+        .from(schema.tasks)
+        .all()
+        .map((r) => ({
+          frameworkId: r.frameworkId,
+          info: fromBinary(TaskInfoSchema, r.info),
+          state: r.state as TaskState,
+          containerId: r.containerId,
+          killRequested: r.killRequested,
+        }));
+    },
+
+    saveContainer(c: CheckpointedContainer): void {
+      db.insert(schema.containers).values(c).onConflictDoUpdate({ target: schema.containers.id, set: c }).run();
+    },
+    setHelperPid(id: string, helperPid: number): void {
+      db.update(schema.containers).set({ helperPid }).where(eq(schema.containers.id, id)).run();
+    },
+    removeContainer(id: string): void {
+      db.delete(schema.containers).where(eq(schema.containers.id, id)).run();
+    },
+    containers(): CheckpointedContainer[] {
+      return db.select().from(schema.containers).all();
+    },
+
+    close(): void {
+      db.$client.close();
+    },
+  };
+}
+
+export type AgentStore = ReturnType<typeof createAgentStore>;

@@ -1,0 +1,52 @@
+/**
+ * The agent's checkpoints: everything needed to recover after a crash. Messages are stored as
+ * protobuf bytes. Status updates are appended before they are sent and deleted once acknowledged.
+ */
+import { blob, integer, sqliteTable, text, primaryKey } from "drizzle-orm/sqlite-core";
+
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const frameworks = sqliteTable("frameworks", {
+  id: text("id").primaryKey(),
+  /** mesos.v1.FrameworkInfo */
+  info: blob("info", { mode: "buffer" }).notNull(),
+});
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    frameworkId: text("framework_id").notNull(),
+    taskId: text("task_id").notNull(),
+    /** mesos.v1.TaskInfo as launched (with the resources the master granted). */
+    info: blob("info", { mode: "buffer" }).notNull(),
+    /** The latest TaskState the agent generated. */
+    state: integer("state").notNull(),
+    containerId: text("container_id").notNull(),
+    /** Set when the agent asked the task to stop, so its exit reads as KILLED, not FAILED. */
+    killRequested: integer("kill_requested", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.frameworkId, t.taskId] })],
+);
+
+export const containers = sqliteTable("containers", {
+  id: text("id").primaryKey(),
+  frameworkId: text("framework_id").notNull(),
+  executorId: text("executor_id").notNull(),
+  sandbox: text("sandbox").notNull(),
+  runtimeDir: text("runtime_dir").notNull(),
+  /** The launch helper's pid (0 until spawned). */
+  helperPid: integer("helper_pid").notNull(),
+  launchedAt: integer("launched_at").notNull(),
+});
+
+export const statusUpdates = sqliteTable("status_updates", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  frameworkId: text("framework_id").notNull(),
+  taskId: text("task_id").notNull(),
+  uuid: text("uuid").notNull(),
+  /** mesos.v1.TaskStatus */
+  status: blob("status", { mode: "buffer" }).notNull(),
+});

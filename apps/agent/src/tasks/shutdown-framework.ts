@@ -1,0 +1,36 @@
+/**
+ * SHUTDOWN of a framework (torn down, or not partition-aware after this agent was unreachable):
+ * its tasks are killed and it is forgotten, including updates not yet acknowledged — the framework
+ * is gone, nobody will acknowledge them.
+ */
+import { isTerminalState } from "@mesos/core";
+import type { AgentContext } from "../context.ts";
+
+export function shutdownFramework(ctx: AgentContext, frameworkId: string): void {
+  ctx.log.info(`Shutting down framework ${frameworkId}`);
+  ctx.shuttingDown.add(frameworkId);
+  ctx.statusUpdates.removeFramework(frameworkId);
+  for (const task of frameworkTasks(ctx, frameworkId)) {
+    if (isTerminalState(task.state)) forgetTask(ctx, frameworkId, task.info.taskId!.value);
+    else ctx.killTask(frameworkId, task.info.taskId!.value);
+  }
+  forgetFrameworkIfIdle(ctx, frameworkId);
+}
+
+export function frameworkTasks(ctx: AgentContext, frameworkId: string) {
+  return [...ctx.tasks.values()].filter((t) => t.frameworkId === frameworkId);
+}
+
+/** Drops a finished task from memory and the checkpoint. */
+export function forgetTask(ctx: AgentContext, frameworkId: string, taskId: string): void {
+  ctx.tasks.delete(`${frameworkId}/${taskId}`);
+  ctx.store.removeTask(frameworkId, taskId);
+  forgetFrameworkIfIdle(ctx, frameworkId);
+}
+
+function forgetFrameworkIfIdle(ctx: AgentContext, frameworkId: string): void {
+  if (frameworkTasks(ctx, frameworkId).length > 0) return;
+  ctx.frameworks.delete(frameworkId);
+  ctx.shuttingDown.delete(frameworkId);
+  ctx.store.removeFramework(frameworkId);
+}

@@ -1,0 +1,41 @@
+/** Status updates the agent generates for its tasks (as Mesos's command executor and agent do). */
+import { create } from "@bufbuild/protobuf";
+import { isTerminalState, newUuidBytes } from "@mesos/core";
+import { type TaskState, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import { type AgentContext, type LiveTask } from "../context.ts";
+import { forgetTask } from "./shutdown-framework.ts";
+
+export interface StatusFields {
+  message?: string;
+  reason?: TaskStatus_Reason;
+  source?: TaskStatus_Source;
+  /** Raw exit status of the command, attached as the label `exit_status`. */
+  exitCode?: number;
+}
+
+/** Records the task's new state (checkpointed first) and queues the update for the master. */
+export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState, fields: StatusFields = {}): void {
+  if (isTerminalState(task.state)) return;
+  task.state = state;
+  if (ctx.shuttingDown.has(task.frameworkId)) {
+    if (isTerminalState(state)) forgetTask(ctx, task.frameworkId, task.info.taskId!.value);
+    return;
+  }
+  ctx.store.updateTask(task.frameworkId, task.info.taskId!.value, { state });
+  const status = create(TaskStatusSchema, {
+    taskId: task.info.taskId,
+    state,
+    message: fields.message,
+    source: fields.source ?? TaskStatus_Source.EXECUTOR,
+    reason: fields.reason,
+    agentId: ctx.info.id,
+    executorId: { value: task.info.taskId!.value },
+    timestamp: ctx.clock.now() / 1000,
+    uuid: newUuidBytes(),
+    containerStatus: { containerId: { value: task.containerId } },
+    labels: fields.exitCode === undefined ? undefined : { labels: [{ key: "exit_status", value: String(fields.exitCode) }] },
+  });
+  ctx.statusUpdates.update({ frameworkId: task.frameworkId, taskId: task.info.taskId!.value, status });
+}
+
+export { TaskStatus_Reason, TaskStatus_Source };

@@ -1,0 +1,26 @@
+/** What agents send the master (AgentLink.Send): pongs and status updates. */
+import { failedPrecondition, notFound, unimplemented } from "@mesos/core";
+import type { internal } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import { handleStatusUpdate } from "../tasks/status-update.ts";
+import { onPong } from "./health.ts";
+
+export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessage): void {
+  const agentId = msg.agentId?.value ?? "";
+  const agent = ctx.agents.get(agentId);
+  if (!agent) throw notFound(`Agent ${agentId} is not registered`);
+  if (agent.link?.connectionId !== msg.connectionId) {
+    // A message from a superseded connection: the agent must re-attach before it is heard.
+    throw failedPrecondition(`Agent ${agentId} sent on a stale connection; re-attach first`);
+  }
+  switch (msg.message.case) {
+    case "pong":
+      onPong(agent);
+      return;
+    case "statusUpdate":
+      handleStatusUpdate(ctx, agent, msg.message.value);
+      return;
+    default:
+      throw unimplemented(`Unsupported agent message '${msg.message.case ?? "none"}'`);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * An agent attaching: registration (no id) or re-registration (with the id it was given). The
+ * registry records the admission before the agent hears back. On re-registration the master
+ * reconciles what it believed ran on the agent with what the agent reports (see reconcile-agent.ts).
+ */
+import { clone, create } from "@bufbuild/protobuf";
+import { Channel, invalid, newUuid, permissionDenied, Resources, upgradeResource, validateResources } from "@mesos/core";
+import { AgentIDSchema, AgentInfoSchema, internal } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import { rescindAgentOffers } from "../offers/offer-actions.ts";
+import { Agent } from "./agent.ts";
+import { addAgentToAllocator } from "./allocator-view.ts";
+import { startPinging } from "./health.ts";
+import { reconcileAgentReport } from "./reconcile-agent.ts";
+
+export interface AttachResult {
+  agent: Agent;
+  connectionId: string;
+  messages: Channel<internal.MasterMessage>;
+}
+
+export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): AttachResult {
+  const reported = req.agentInfo;
+  if (!reported) throw invalid("Missing 'agent_info'");
+  if (!reported.hostname) throw invalid("Missing 'agent_info.hostname'");
+  try {
+    new URL(req.endpoint);
+  } catch {
+    throw invalid(`Invalid agent endpoint '${req.endpoint}'`);
+  }
+  const resources = reported.resources.map(upgradeResource);
+  const resourceError = validateResources(resources);
+  if (resourceError) throw invalid(`Invalid agent resources: ${resourceError}`);
+
+  const claimedId = reported.id?.value;
+  const previous = claimedId ? ctx.registeredAgents.get(claimedId) : undefined;
+  if (previous?.state === "gone") throw permissionDenied(`Agent ${claimedId} has been marked gone and cannot re-register`);
+
+  const now = ctx.clock.now();
+  const id = claimedId ?? ctx.newAgentId();
+  const info = clone(AgentInfoSchema, reported);
+  info.id = create(AgentIDSchema, { value: id });
+  info.resources = resources;
+  ctx.registry.setAgent(id, info, "admitted", now);
+  ctx.registeredAgents.set(id, { info, state: "admitted", changedAt: now });
+
+  const init = {
+    info,
+    endpoint: req.endpoint,
+    version: req.version ?? "",
+    capabilities: req.capabilities.map((c) => c.type),
+    total: Resources.of(resources),
+    now,
+  };
+  let agent = ctx.agents.get(id);
+  const believedTasks = agent?.allTasks() ?? [];
+  if (agent) {
+    rescindAgentOffers(ctx, id);
+    ctx.allocator.removeAgent(id);
+    agent.link?.messages.close();
+    Object.assign(agent, { info: init.info, endpoint: init.endpoint, version: init.version, capabilities: init.capabilities, total: init.total });
+    agent.reregisteredAt = now;
+  } else {
+    agent = new Agent(id, init);
+    if (claimedId) agent.reregisteredAt = now;
+    ctx.agents.set(id, agent);
+  }
+
+  const messages = new Channel<internal.MasterMessage>();
+  const connectionId = newUuid();
+  agent.link = { connectionId, messages };
+  reconcileAgentReport(ctx, agent, req, believedTasks, previous?.state === "unreachable");
+  addAgentToAllocator(ctx, agent);
+  messages.push(
+    create(internal.MasterMessageSchema, {
+      message: {
+        case: "registered",
+        value: { agentId: { value: id }, masterInfo: ctx.info, connectionId, pingIntervalSeconds: ctx.flags.agent_ping_timeout / 1000 },
+      },
+    }),
+  );
+  startPinging(ctx, agent);
+  ctx.log.info(`${claimedId ? "Re-registered" : "Registered"} agent ${id} at ${req.endpoint} with ${agent.total}`);
+  ctx.metrics.increment(claimedId ? "master/slave_reregistrations" : "master/slave_registrations");
+  ctx.triggerAllocation();
+  return { agent, connectionId, messages };
+}
+
+/** The agent's link closed: no more offers of it until it re-attaches (health checks keep running). */
+export function onAgentLinkClosed(ctx: MasterContext, agentId: string, connectionId: string): void {
+  const agent = ctx.agents.get(agentId);
+  if (!agent || agent.link?.connectionId !== connectionId) return;
+  agent.link.messages.close();
+  agent.link = undefined;
+  ctx.allocator.deactivateAgent(agentId);
+  rescindAgentOffers(ctx, agentId);
+  ctx.log.warn(`Agent ${agentId} disconnected`);
+}

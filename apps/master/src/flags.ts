@@ -1,0 +1,59 @@
+/** The master's flags, with Mesos's names and defaults. */
+import { flag, parseMinAllocatable, type Quantities } from "@mesos/core";
+
+export const masterFlagSpecs = {
+  work_dir: flag.string("Where the master keeps its registry (required unless --registry=in_memory)"),
+  ip: flag.string("IP address to listen on", { default: "127.0.0.1" }),
+  port: flag.int("Port to listen on", { default: 5050 }),
+  hostname: flag.string("Hostname the master advertises (default: the IP)"),
+  advertise_ip: flag.string("IP address advertised to agents and frameworks"),
+  advertise_port: flag.int("Port advertised to agents and frameworks"),
+  cluster: flag.string("Human-readable name of the cluster"),
+  registry: flag.oneOf(["sqlite", "in_memory", "replicated_log"] as const)(
+    "Where the registry lives: a SQLite file in the work dir (sqlite; replicated_log is an alias), or memory only",
+    { default: "sqlite" },
+  ),
+  allocator: flag.oneOf(["hierarchical", "HierarchicalDRF"] as const)("Allocator to use", { default: "hierarchical" }),
+  allocation_interval: flag.duration("Time between batch allocation cycles", { default: 1000 }),
+  role_sorter: flag.oneOf(["drf", "random"] as const)("Policy ordering roles", { default: "drf" }),
+  user_sorter: flag.oneOf(["drf", "random"] as const)("Deprecated alias of --role_sorter"),
+  framework_sorter: flag.oneOf(["drf", "random"] as const)("Policy ordering frameworks within a role", { default: "drf" }),
+  min_allocatable_resources: flag.custom<Quantities[]>(parseMinAllocatable, (v) =>
+    v.map((q) => [...q].map(([n, a]) => `${n}:${a}`).join(";")).join("|"),
+  )("Smallest offer worth making: alternatives joined by '|', each 'name:amount' joined by ';'", {
+    default: parseMinAllocatable("cpus:0.01|mem:32"),
+  }),
+  fair_sharing_excluded_resource_names: flag.custom((s) => s.split(",").map((x) => x.trim()).filter(Boolean), (v) =>
+    v.join(","),
+  )("Resource names left out of fair-share calculations"),
+  filter_gpu_resources: flag.bool("Only offer GPU agents to frameworks with GPU_RESOURCES", { default: true }),
+  offer_timeout: flag.duration("Time after which an unused offer is rescinded (unset = never)"),
+  agent_ping_timeout: flag.duration("Time to wait for an agent's answer to a ping", { default: 15_000 }),
+  max_agent_ping_timeouts: flag.int("Missed pings after which an agent is unreachable", { default: 5 }),
+  agent_reregister_timeout: flag.duration("Time agents have to re-register after a master failover", {
+    default: 600_000,
+  }),
+  max_completed_frameworks: flag.int("Completed frameworks kept in memory", { default: 50 }),
+  max_completed_tasks_per_framework: flag.int("Completed tasks kept per framework", { default: 1000 }),
+  max_operator_event_stream_subscribers: flag.int("Operator SUBSCRIBE streams allowed at once", { default: 1000 }),
+  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", {
+    default: "info",
+  }),
+  quiet: flag.bool("Do not log to stderr", { default: false }),
+};
+
+export type MasterFlagSpecs = typeof masterFlagSpecs;
+
+import type { FlagValues } from "@mesos/core";
+export type MasterFlags = FlagValues<MasterFlagSpecs>;
+
+/** Checks between flags that a single flag's parser cannot see. Returns an error message. */
+export function validateMasterFlags(flags: MasterFlags): string | undefined {
+  if (flags.registry !== "in_memory" && !flags.work_dir) {
+    return "Flag '--work_dir' is required when the registry is not in memory (--registry=in_memory)";
+  }
+  if (flags.port < 0 || flags.port > 65535) return `Flag '--port' must be in 0-65535, got ${flags.port}`;
+  if (flags.allocation_interval <= 0) return "Flag '--allocation_interval' must be positive";
+  if (flags.max_agent_ping_timeouts < 1) return "Flag '--max_agent_ping_timeouts' must be at least 1";
+  return undefined;
+}

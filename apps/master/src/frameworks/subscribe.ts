@@ -1,0 +1,110 @@
+/**
+ * SUBSCRIBE: a new framework gets an id; a known one (same id) fails over to the new connection,
+ * closing the old stream. The reply is an event stream that starts with SUBSCRIBED and carries a
+ * HEARTBEAT every 15 s. When the stream closes the framework is disconnected and, after its
+ * failover_timeout, torn down.
+ */
+import { clone, create } from "@bufbuild/protobuf";
+import { Channel, failedPrecondition, invalid, newUuid } from "@mesos/core";
+import { FrameworkIDSchema, FrameworkInfoSchema, scheduler } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import { rescindFrameworkOffers } from "../offers/offer-actions.ts";
+import { allocatorFramework } from "./allocator-view.ts";
+import { Framework, type Subscription } from "./framework.ts";
+import { removeFramework } from "./remove-framework.ts";
+import { validateCall } from "../scheduler/validate-call.ts";
+import { validateFrameworkInfo } from "./validate-framework-info.ts";
+
+export const HEARTBEAT_INTERVAL_SECONDS = 15;
+
+export interface SubscribeResult {
+  streamId: string;
+  events: Channel<scheduler.Event>;
+  framework: Framework;
+}
+
+export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeResult {
+  validateCall(call);
+  if (call.type !== scheduler.Call_Type.SUBSCRIBE) throw invalid("Expecting a SUBSCRIBE call");
+  const sub = call.subscribe;
+  if (!sub?.frameworkInfo) throw invalid("Expecting 'subscribe' to be present");
+  const info = sub.frameworkInfo;
+  const error = validateFrameworkInfo(info);
+  if (error) throw invalid(error);
+  const claimedId = info.id?.value;
+  if (call.frameworkId && call.frameworkId.value !== claimedId) {
+    throw invalid("'framework_id' differs from 'subscribe.framework_info.id'");
+  }
+  if (claimedId && ctx.completedFrameworks.some((f) => f.id === claimedId)) {
+    throw failedPrecondition(`Framework ${claimedId} has been removed`);
+  }
+
+  const now = ctx.clock.now();
+  let framework = claimedId ? ctx.frameworks.get(claimedId) : undefined;
+  const id = claimedId ?? ctx.newFrameworkId();
+  const infoWithId = clone(FrameworkInfoSchema, info);
+  infoWithId.id = create(FrameworkIDSchema, { value: id });
+  const suppressed = sub.suppressedRoles;
+
+  if (framework) {
+    framework.closeSubscription("Framework failed over");
+    framework.info = infoWithId;
+    framework.reregisteredAt = now;
+    framework.failoverTimer?.cancel();
+    framework.failoverTimer = undefined;
+    framework.recovered = false;
+    framework.suppressedRoles.clear();
+    for (const role of suppressed) framework.suppressedRoles.add(role);
+    ctx.allocator.updateFramework(allocatorFramework(framework));
+    ctx.log.info(`Framework ${id} (${info.name}) re-subscribed`);
+  } else {
+    framework = new Framework(id, infoWithId, now);
+    for (const role of suppressed) framework.suppressedRoles.add(role);
+    ctx.frameworks.set(id, framework);
+    ctx.allocator.addFramework(allocatorFramework(framework), new Map(), false);
+    ctx.log.info(`Framework ${id} (${info.name}) subscribed${claimedId ? " (after master failover)" : ""}`);
+  }
+
+  const subscription: Subscription = { streamId: newUuid(), events: new Channel<scheduler.Event>() };
+  framework.subscription = subscription;
+  framework.active = true;
+  framework.send(
+    create(scheduler.EventSchema, {
+      type: scheduler.Event_Type.SUBSCRIBED,
+      subscribed: { frameworkId: { value: id }, heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS, masterInfo: ctx.info },
+    }),
+  );
+  scheduleHeartbeat(ctx, subscription);
+  ctx.allocator.activateFramework(id);
+  ctx.triggerAllocation();
+  return { streamId: subscription.streamId, events: subscription.events, framework };
+}
+
+function scheduleHeartbeat(ctx: MasterContext, subscription: Subscription): void {
+  subscription.heartbeat = ctx.clock.setTimeout(() => {
+    if (subscription.events.closed) return;
+    subscription.events.push(create(scheduler.EventSchema, { type: scheduler.Event_Type.HEARTBEAT }));
+    scheduleHeartbeat(ctx, subscription);
+  }, HEARTBEAT_INTERVAL_SECONDS * 1000);
+}
+
+/**
+ * The framework's stream ended (client went away). Only acts if `streamId` is still the current
+ * subscription, so a stream replaced by a failover does not disconnect the new one.
+ */
+export function onSubscriptionClosed(ctx: MasterContext, frameworkId: string, streamId: string): void {
+  const framework = ctx.frameworks.get(frameworkId);
+  if (!framework || framework.subscription?.streamId !== streamId) return;
+  framework.closeSubscription();
+  framework.active = false;
+  framework.unregisteredAt = ctx.clock.now();
+  ctx.allocator.deactivateFramework(frameworkId);
+  rescindFrameworkOffers(ctx, frameworkId);
+  const timeoutMs = framework.info.failoverTimeout * 1000;
+  ctx.log.info(`Framework ${frameworkId} disconnected; tearing it down in ${framework.info.failoverTimeout} s unless it re-subscribes`);
+  framework.failoverTimer = ctx.clock.setTimeout(() => {
+    if (!framework.connected && ctx.frameworks.get(frameworkId) === framework) {
+      removeFramework(ctx, framework, "failover timeout elapsed");
+    }
+  }, timeoutMs);
+}

@@ -1,0 +1,167 @@
+/**
+ * The v0 JSON shapes tools still read (`/state`, `/slaves`, `/frameworks`, `/tasks`), built from
+ * the same views as the v1 operator API. Resources appear twice, as in Mesos: summarised
+ * (`{"cpus": 1, "ports": "[31000-31000]"}`) and in full (`*_full`, Resource objects).
+ */
+import { type JsonValue } from "@bufbuild/protobuf";
+import { isTerminalState, MESOS_VERSION, Resources, summarizeResources, toMesosJson } from "@mesos/core";
+import {
+  type Attribute,
+  FrameworkInfo_Capability_Type,
+  AgentInfo_Capability_Type,
+  MasterInfoSchema,
+  type Resource,
+  ResourceSchema,
+  type Task,
+  TaskState,
+  TaskStatusSchema,
+  Value_Type,
+  ContainerInfoSchema,
+  LabelsSchema,
+  DiscoveryInfoSchema,
+} from "@mesos/proto";
+import type { Agent } from "../agents/agent.ts";
+import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
+
+type Json = Record<string, JsonValue>;
+
+const fullResources = (resources: Iterable<Resource>): JsonValue[] => [...resources].map((r) => toMesosJson(ResourceSchema, r));
+
+function attributes(list: readonly Attribute[]): Json {
+  const out: Json = {};
+  for (const a of list) {
+    if (a.type === Value_Type.SCALAR) out[a.name] = a.scalar?.value ?? 0;
+    else if (a.type === Value_Type.TEXT) out[a.name] = a.text?.value ?? "";
+    else if (a.type === Value_Type.RANGES) out[a.name] = `[${(a.ranges?.range ?? []).map((r) => `${r.begin}-${r.end}`).join(", ")}]`;
+    else out[a.name] = `{${(a.set?.item ?? []).join(",")}}`;
+  }
+  return out;
+}
+
+export function taskJson(task: Task): Json {
+  const out: Json = {
+    id: task.taskId!.value,
+    name: task.name,
+    framework_id: task.frameworkId!.value,
+    executor_id: task.executorId?.value ?? "",
+    slave_id: task.agentId!.value,
+    state: TaskState[task.state],
+    resources: summarizeResources(task.resources),
+    statuses: task.statuses.map((s) => toMesosJson(TaskStatusSchema, s)),
+  };
+  const role = task.resources.find((r) => r.allocationInfo)?.allocationInfo?.role;
+  if (role) out.role = role;
+  if (task.user) out.user = task.user;
+  if (task.labels) out.labels = (toMesosJson(LabelsSchema, task.labels) as Json).labels ?? [];
+  if (task.discovery) out.discovery = toMesosJson(DiscoveryInfoSchema, task.discovery);
+  if (task.container) out.container = toMesosJson(ContainerInfoSchema, task.container);
+  return out;
+}
+
+export function agentJson(ctx: MasterContext, agent: Agent): Json {
+  const reserved: Record<string, Resource[]> = {};
+  for (const r of agent.total.reserved()) {
+    const role = r.reservations[r.reservations.length - 1]!.role;
+    (reserved[role] ??= []).push(r);
+  }
+  let used = Resources.EMPTY;
+  for (const t of agent.allTasks()) if (!isTerminalState(t.state)) used = used.plus(t.resources);
+  let offered = Resources.EMPTY;
+  for (const id of agent.offers) offered = offered.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
+  const sec = (ms?: number) => (ms === undefined ? undefined : ms / 1000);
+  const out: Json = {
+    id: agent.id,
+    pid: agent.pid,
+    hostname: agent.info.hostname,
+    port: agent.address.port,
+    registered_time: sec(agent.registeredAt)!,
+    resources: summarizeResources(agent.total),
+    used_resources: summarizeResources(used),
+    offered_resources: summarizeResources(offered),
+    reserved_resources: Object.fromEntries(Object.entries(reserved).map(([role, rs]) => [role, summarizeResources(rs)])),
+    unreserved_resources: summarizeResources(agent.total.unreserved()),
+    attributes: attributes(agent.info.attributes),
+    active: agent.connected,
+    version: agent.version,
+    capabilities: agent.capabilities.map((c) => AgentInfo_Capability_Type[c]!),
+    reserved_resources_full: Object.fromEntries(Object.entries(reserved).map(([role, rs]) => [role, fullResources(rs)])),
+    unreserved_resources_full: fullResources(agent.total.unreserved()),
+    used_resources_full: fullResources(used),
+    offered_resources_full: fullResources(offered),
+  };
+  if (agent.reregisteredAt !== undefined) out.reregistered_time = sec(agent.reregisteredAt)!;
+  return out;
+}
+
+export function frameworkJson(ctx: MasterContext, f: Framework): Json {
+  const live = [...f.tasks.values()].filter((t) => !isTerminalState(t.state));
+  let used = Resources.EMPTY;
+  for (const t of live) used = used.plus(t.resources);
+  const offers = [...f.offers].map((id) => ctx.offers.get(id)!).filter(Boolean);
+  let offered = Resources.EMPTY;
+  for (const o of offers) offered = offered.plus(o.resources);
+  const multiRole = f.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
+  const out: Json = {
+    id: f.id,
+    name: f.info.name,
+    hostname: f.info.hostname,
+    webui_url: f.info.webuiUrl,
+    user: f.info.user,
+    principal: f.info.principal,
+    failover_timeout: f.info.failoverTimeout,
+    checkpoint: f.info.checkpoint,
+    capabilities: f.info.capabilities.map((c) => FrameworkInfo_Capability_Type[c.type]!),
+    active: f.active,
+    connected: f.connected,
+    recovered: f.recovered,
+    registered_time: f.registeredAt / 1000,
+    unregistered_time: (f.unregisteredAt ?? 0) / 1000,
+    used_resources: summarizeResources(used),
+    offered_resources: summarizeResources(offered),
+    resources: summarizeResources(used.plus(offered)),
+    tasks: [...f.tasks.values()].map(taskJson),
+    unreachable_tasks: [...f.unreachableTasks.values()].map(taskJson),
+    completed_tasks: f.completedTasks.map(taskJson),
+    offers: offers.map((o) => ({
+      id: o.offer.id!.value,
+      framework_id: f.id,
+      slave_id: o.agentId,
+      resources: summarizeResources(o.resources),
+    })),
+    executors: [],
+    completed_executors: [],
+  };
+  if (multiRole) out.roles = f.info.roles;
+  else out.role = f.info.role || "*";
+  if (f.reregisteredAt !== undefined) out.reregistered_time = f.reregisteredAt / 1000;
+  return out;
+}
+
+export function stateJson(ctx: MasterContext): Json {
+  const agents = [...ctx.agents.values()];
+  const unreachable = [...ctx.registeredAgents.values()].filter((a) => a.state === "unreachable").length;
+  const pid = `master@${ctx.info.hostname || "127.0.0.1"}:${ctx.info.port}`;
+  return {
+    version: MESOS_VERSION,
+    build_date: process.env.MESOS_BUILD_TIME ?? "",
+    build_user: "mesos-ts",
+    start_time: ctx.startTime / 1000,
+    elected_time: ctx.startTime / 1000,
+    id: ctx.info.id,
+    pid,
+    hostname: ctx.info.hostname,
+    activated_slaves: agents.filter((a) => a.connected).length,
+    deactivated_slaves: agents.filter((a) => !a.connected).length,
+    unreachable_slaves: unreachable,
+    leader: pid,
+    leader_info: toMesosJson(MasterInfoSchema, ctx.info),
+    flags: ctx.effectiveFlags,
+    ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
+    slaves: agents.map((a) => agentJson(ctx, a)),
+    frameworks: [...ctx.frameworks.values()].filter((f) => !f.recovered).map((f) => frameworkJson(ctx, f)),
+    completed_frameworks: ctx.completedFrameworks.map((f) => frameworkJson(ctx, f)),
+    orphan_tasks: [],
+    unregistered_frameworks: [],
+  };
+}

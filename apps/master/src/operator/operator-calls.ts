@@ -1,0 +1,51 @@
+/**
+ * The master's v1 operator calls (`POST /api/v1` and the Operator Connect service): one handler,
+ * shared by both transports.
+ */
+import { create } from "@bufbuild/protobuf";
+import { invalid, MESOS_VERSION, unimplemented, VERSION_TEXT } from "@mesos/core";
+import { master } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import { getAgents, getFrameworks, getState, getTasks } from "./views.ts";
+
+const T = master.Call_Type;
+const R = master.Response_Type;
+
+export function handleOperatorCall(ctx: MasterContext, call: master.Call): master.Response {
+  switch (call.type) {
+    case T.GET_HEALTH:
+      return create(master.ResponseSchema, { type: R.GET_HEALTH, getHealth: { healthy: true } });
+    case T.GET_VERSION:
+      return create(master.ResponseSchema, {
+        type: R.GET_VERSION,
+        getVersion: { versionInfo: { version: MESOS_VERSION, buildUser: VERSION_TEXT, buildDate: process.env.MESOS_BUILD_TIME ?? "" } },
+      });
+    case T.GET_FLAGS:
+      return create(master.ResponseSchema, {
+        type: R.GET_FLAGS,
+        getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) },
+      });
+    case T.GET_METRICS:
+      return create(master.ResponseSchema, {
+        type: R.GET_METRICS,
+        getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) },
+      });
+    case T.GET_STATE:
+      return create(master.ResponseSchema, { type: R.GET_STATE, getState: getState(ctx) });
+    case T.GET_AGENTS:
+      return create(master.ResponseSchema, { type: R.GET_AGENTS, getAgents: getAgents(ctx) });
+    case T.GET_FRAMEWORKS:
+      return create(master.ResponseSchema, { type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(ctx) });
+    case T.GET_TASKS:
+      return create(master.ResponseSchema, { type: R.GET_TASKS, getTasks: getTasks(ctx) });
+    case T.GET_MASTER:
+      return create(master.ResponseSchema, {
+        type: R.GET_MASTER,
+        getMaster: { masterInfo: ctx.info, startTime: ctx.startTime / 1000, electedTime: ctx.startTime / 1000 },
+      });
+    case T.UNKNOWN:
+      throw invalid("Expecting 'type' to be present");
+    default:
+      throw unimplemented(`Operator call ${T[call.type] ?? call.type} is not supported yet`);
+  }
+}

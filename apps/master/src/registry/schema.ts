@@ -1,0 +1,34 @@
+/**
+ * The master's registry: what must survive a master restart. As in Mesos it holds the admitted
+ * agents (and which are unreachable or gone), quota and weights; frameworks re-subscribe on their own.
+ * Messages are stored as protobuf bytes so the registry needs no migration when messages grow.
+ */
+import { blob, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const agents = sqliteTable("agents", {
+  id: text("id").primaryKey(),
+  /** mesos.v1.AgentInfo, binary. */
+  info: blob("info", { mode: "buffer" }).notNull(),
+  /** admitted | unreachable | gone */
+  state: text("state").notNull(),
+  /** When it was marked unreachable or gone (ms since epoch). */
+  changedAt: integer("changed_at").notNull(),
+});
+
+export const weights = sqliteTable("weights", {
+  role: text("role").primaryKey(),
+  weight: real("weight").notNull(),
+});
+
+export const quotas = sqliteTable("quotas", {
+  role: text("role").primaryKey(),
+  /** JSON object name -> amount. */
+  guarantees: text("guarantees").notNull(),
+  limits: text("limits").notNull(),
+  principal: text("principal"),
+});
+
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

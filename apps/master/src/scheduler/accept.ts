@@ -1,0 +1,150 @@
+/**
+ * ACCEPT: validate the offers, take them, apply the operations in order against what is left, and
+ * give back the rest with the call's filter. LAUNCH starts tasks on the agent; an invalid task gets
+ * TASK_ERROR and uses nothing.
+ */
+import { create } from "@bufbuild/protobuf";
+import { Resources } from "@mesos/core";
+import { internal, Offer_Operation_Type, type scheduler, type TaskInfo, TaskSchema, TaskState } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
+import { removeOffer } from "../offers/offer-actions.ts";
+import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
+import { refuseSeconds } from "./filters.ts";
+import { operationResources } from "./operation-resources.ts";
+import { validateTask } from "./validate-task.ts";
+
+/** Mesos's offer validation: each offer exists, is this framework's, all on one agent, no repeats. */
+function validateOffers(ctx: MasterContext, framework: Framework, offerIds: string[]): string | undefined {
+  if (offerIds.length === 0) return "No offers specified";
+  let agentId: string | undefined;
+  const seen = new Set<string>();
+  for (const id of offerIds) {
+    if (seen.has(id)) return `Duplicate offer ${id} in accept`;
+    seen.add(id);
+    const record = ctx.offers.get(id);
+    if (!record) return `Offer ${id} is no longer valid`;
+    if (record.frameworkId !== framework.id) return `Offer ${id} has invalid framework ${record.frameworkId}`;
+    if (agentId !== undefined && record.agentId !== agentId) return "Aggregated offers must belong to one single agent";
+    agentId = record.agentId;
+  }
+  return undefined;
+}
+
+export function accept(ctx: MasterContext, framework: Framework, call: scheduler.Call_Accept): void {
+  const offerIds = call.offerIds.map((o) => o.value);
+  const offerError = validateOffers(ctx, framework, offerIds);
+  if (offerError) {
+    ctx.log.warn(`ACCEPT from framework ${framework.id} with invalid offers: ${offerError}`);
+    for (const id of offerIds) {
+      if (ctx.offers.get(id)?.frameworkId === framework.id) removeOffer(ctx, id, { recover: true });
+    }
+    for (const task of launchedTasks(call)) {
+      dropTask(ctx, framework, task, TaskStatus_Reason.INVALID_OFFERS, `Task launched with invalid offers: ${offerError}`);
+    }
+    return;
+  }
+
+  let available = Resources.EMPTY;
+  let agentId = "";
+  for (const id of offerIds) {
+    const record = removeOffer(ctx, id)!;
+    available = available.plus(record.resources);
+    agentId = record.agentId;
+  }
+  const agent = ctx.agents.get(agentId);
+
+  for (const operation of call.operations) {
+    switch (operation.type) {
+      case Offer_Operation_Type.LAUNCH:
+        for (const task of operation.launch?.taskInfos ?? []) {
+          if (operation.id) {
+            taskError(ctx, framework, task, "An operation ID is not allowed on LAUNCH operations", agentId);
+            continue;
+          }
+          const resources = operationResources(framework, task.resources);
+          const error = validateTask(task, resources, framework, agentId, available);
+          if (error) {
+            taskError(ctx, framework, task, error, agentId);
+            continue;
+          }
+          if (!agent?.connected) {
+            dropTask(ctx, framework, task, TaskStatus_Reason.AGENT_DISCONNECTED, `Agent ${agentId} is disconnected`);
+            continue;
+          }
+          available = available.minus(resources);
+          launchTask(ctx, framework, task, resources, agentId);
+        }
+        break;
+      default:
+        ctx.log.warn(`Framework ${framework.id}: offer operation ${Offer_Operation_Type[operation.type]} is not supported yet; ignored`);
+    }
+  }
+
+  if (!available.isEmpty()) {
+    ctx.allocator.recoverResources(framework.id, agentId, available, refuseSeconds(call.filters));
+  }
+  ctx.triggerAllocation();
+}
+
+function launchedTasks(call: scheduler.Call_Accept): TaskInfo[] {
+  return call.operations.flatMap((op) => [...(op.launch?.taskInfos ?? []), ...(op.launchGroup?.taskGroup?.tasks ?? [])]);
+}
+
+function launchTask(ctx: MasterContext, framework: Framework, info: TaskInfo, resources: Resources, agentId: string): void {
+  const task = create(TaskSchema, {
+    name: info.name,
+    taskId: info.taskId,
+    frameworkId: { value: framework.id },
+    executorId: info.executor?.executorId,
+    agentId: { value: agentId },
+    state: TaskState.TASK_STAGING,
+    resources: resources.toArray(),
+    labels: info.labels,
+    discovery: info.discovery,
+    container: info.container,
+    healthCheck: info.healthCheck,
+    user: info.command?.user || framework.info.user,
+  });
+  framework.tasks.set(info.taskId!.value, task);
+  const agent = ctx.agents.get(agentId)!;
+  agent.addTask(task);
+  const sent = { ...info, resources: resources.toArray() };
+  agent.send(
+    create(internal.MasterMessageSchema, {
+      message: { case: "runTask", value: { frameworkInfo: framework.info, task: sent } },
+    }),
+  );
+  ctx.metrics.increment("master/tasks_launched");
+  ctx.log.info(`Launching task ${info.taskId!.value} of framework ${framework.id} on agent ${agentId} with ${resources}`);
+}
+
+function taskError(ctx: MasterContext, framework: Framework, task: TaskInfo, message: string, agentId: string): void {
+  ctx.metrics.increment("master/invalid_operations");
+  ctx.log.warn(`Task ${task.taskId?.value} of framework ${framework.id} is invalid: ${message}`);
+  framework.send(
+    updateEvent(
+      masterStatus(ctx, {
+        taskId: task.taskId?.value ?? "",
+        agentId,
+        state: TaskState.TASK_ERROR,
+        reason: TaskStatus_Reason.TASK_INVALID,
+        message,
+      }),
+    ),
+  );
+}
+
+function dropTask(ctx: MasterContext, framework: Framework, task: TaskInfo, reason: TaskStatus_Reason, message: string): void {
+  framework.send(
+    updateEvent(
+      masterStatus(ctx, {
+        taskId: task.taskId?.value ?? "",
+        agentId: task.agentId?.value,
+        state: framework.partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+        reason,
+        message,
+      }),
+    ),
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The scheduler API's front door for every call but SUBSCRIBE, shared by the Connect service and
+ * the v1 HTTP adapter. Checks follow Mesos's order: the call is well formed, the framework exists,
+ * it is subscribed, and the stream id is the one of its current subscription.
+ */
+import { invalid, notFound, permissionDenied } from "@mesos/core";
+import { scheduler } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import { removeFramework } from "../frameworks/remove-framework.ts";
+import { reconcileTasks } from "../tasks/reconcile.ts";
+import { accept } from "./accept.ts";
+import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
+import { validateCall } from "./validate-call.ts";
+
+const T = scheduler.Call_Type;
+
+export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, streamId: string | undefined): void {
+  validateCall(call);
+  if (call.type === T.SUBSCRIBE) throw invalid("SUBSCRIBE must be sent on the subscription endpoint");
+  const frameworkId = call.frameworkId!.value;
+  const framework = ctx.frameworks.get(frameworkId);
+  if (!framework) throw notFound(`Framework ${frameworkId} cannot be found`);
+  if (!framework.connected) throw permissionDenied(`Framework ${frameworkId} is not subscribed`);
+  if (streamId === undefined) throw invalid("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+  if (streamId !== framework.subscription!.streamId) {
+    throw invalid(
+      `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
+    );
+  }
+  ctx.metrics.increment(`master/messages_${scheduler.Call_Type[call.type].toLowerCase()}`);
+
+  switch (call.type) {
+    case T.TEARDOWN:
+      removeFramework(ctx, framework, "the framework asked to be torn down (TEARDOWN)");
+      return;
+    case T.ACCEPT:
+      accept(ctx, framework, call.accept!);
+      return;
+    case T.DECLINE:
+      decline(ctx, framework, call.decline!);
+      return;
+    case T.REVIVE:
+      revive(ctx, framework, call.revive);
+      return;
+    case T.SUPPRESS:
+      suppress(ctx, framework, call.suppress);
+      return;
+    case T.KILL:
+      kill(ctx, framework, call.kill!);
+      return;
+    case T.ACKNOWLEDGE:
+      acknowledge(ctx, framework, call.acknowledge!);
+      return;
+    case T.RECONCILE:
+      reconcileTasks(
+        ctx,
+        framework,
+        call.reconcile!.tasks.map((t) => ({ taskId: t.taskId!.value, agentId: t.agentId?.value })),
+      );
+      return;
+    case T.SHUTDOWN:
+    case T.MESSAGE:
+      // Custom executors are not supported, so there is no executor to shut down or message.
+      ctx.log.warn(`Dropping ${T[call.type]} from framework ${frameworkId}: no such executor`);
+      return;
+    case T.REQUEST:
+    case T.ACCEPT_INVERSE_OFFERS:
+    case T.DECLINE_INVERSE_OFFERS:
+      // REQUEST is ignored by the built-in allocator (as in Mesos); no inverse offers are outstanding.
+      return;
+    case T.ACKNOWLEDGE_OPERATION_STATUS:
+    case T.RECONCILE_OPERATIONS:
+      ctx.log.warn(`Framework ${frameworkId}: ${T[call.type]} is not supported yet`);
+      return;
+  }
+}

@@ -1,0 +1,97 @@
+/** The small scheduler calls: DECLINE, KILL, ACKNOWLEDGE, REVIVE, SUPPRESS. */
+import { create } from "@bufbuild/protobuf";
+import { isTerminalState, uuidFromBytes, validateRole } from "@mesos/core";
+import { internal, type scheduler } from "@mesos/proto";
+import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
+import { removeOffer } from "../offers/offer-actions.ts";
+import { reconcileTasks } from "../tasks/reconcile.ts";
+import { completeTask } from "../tasks/task-status.ts";
+import { refuseSeconds } from "./filters.ts";
+
+export function decline(ctx: MasterContext, framework: Framework, call: scheduler.Call_Decline): void {
+  const refuse = refuseSeconds(call.filters);
+  for (const { value: id } of call.offerIds) {
+    if (ctx.offers.get(id)?.frameworkId !== framework.id) {
+      ctx.log.warn(`Ignoring decline of offer ${id} by framework ${framework.id}: the offer is no longer valid`);
+      continue;
+    }
+    removeOffer(ctx, id, { recover: true, refuseSeconds: refuse });
+  }
+  ctx.triggerAllocation();
+}
+
+export function kill(ctx: MasterContext, framework: Framework, call: scheduler.Call_Kill): void {
+  const taskId = call.taskId!.value;
+  const task = framework.tasks.get(taskId);
+  if (!task) {
+    ctx.log.warn(`Cannot kill unknown task ${taskId} of framework ${framework.id}; reconciling it`);
+    reconcileTasks(ctx, framework, [{ taskId, agentId: call.agentId?.value }]);
+    return;
+  }
+  const agent = ctx.agents.get(task.agentId!.value);
+  if (!agent?.connected) {
+    ctx.log.warn(`Cannot kill task ${taskId} now: agent ${task.agentId!.value} is disconnected`);
+    return;
+  }
+  agent.send(
+    create(internal.MasterMessageSchema, {
+      message: {
+        case: "killTask",
+        value: { frameworkId: { value: framework.id }, taskId: call.taskId, killPolicy: call.killPolicy },
+      },
+    }),
+  );
+}
+
+export function acknowledge(ctx: MasterContext, framework: Framework, call: scheduler.Call_Acknowledge): void {
+  const agentId = call.agentId!.value;
+  const taskId = call.taskId!.value;
+  const uuid = uuidFromBytes(call.uuid);
+  const agent = ctx.agents.get(agentId);
+  if (!agent?.connected) {
+    ctx.metrics.increment("master/invalid_status_update_acknowledgements");
+    ctx.log.warn(`Ignoring acknowledgement ${uuid} for task ${taskId}: agent ${agentId} is not connected`);
+    return;
+  }
+  const task = framework.tasks.get(taskId);
+  if (task && task.statusUpdateUuid.length === 16 && uuidFromBytes(task.statusUpdateUuid) === uuid && isTerminalState(task.statusUpdateState)) {
+    completeTask(ctx, framework, task);
+  }
+  agent.send(
+    create(internal.MasterMessageSchema, {
+      message: { case: "acknowledgeStatusUpdate", value: { frameworkId: { value: framework.id }, taskId: call.taskId, uuid: call.uuid } },
+    }),
+  );
+  ctx.metrics.increment("master/valid_status_update_acknowledgements");
+}
+
+/**
+ * The roles named by REVIVE/SUPPRESS, or undefined if one is invalid or not subscribed: Mesos then
+ * drops the whole call, only logging it.
+ */
+function rolesOf(ctx: MasterContext, framework: Framework, roles: readonly string[], call: string): string[] | undefined {
+  for (const role of roles) {
+    const error = validateRole(role) ?? (framework.roles.includes(role) ? undefined : `role '${role}' is not subscribed`);
+    if (error) {
+      ctx.log.warn(`Dropping ${call} from framework ${framework.id}: ${error}`);
+      return undefined;
+    }
+  }
+  return roles.length > 0 ? [...roles] : framework.roles;
+}
+
+export function revive(ctx: MasterContext, framework: Framework, call: scheduler.Call_Revive | undefined): void {
+  const roles = rolesOf(ctx, framework, call?.roles ?? [], "REVIVE");
+  if (!roles) return;
+  for (const role of roles) framework.suppressedRoles.delete(role);
+  ctx.allocator.reviveOffers(framework.id, roles);
+  ctx.triggerAllocation();
+}
+
+export function suppress(ctx: MasterContext, framework: Framework, call: scheduler.Call_Suppress | undefined): void {
+  const roles = rolesOf(ctx, framework, call?.roles ?? [], "SUPPRESS");
+  if (!roles) return;
+  for (const role of roles) framework.suppressedRoles.add(role);
+  ctx.allocator.suppressOffers(framework.id, roles);
+}

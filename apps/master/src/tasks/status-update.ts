@@ -1,0 +1,30 @@
+/**
+ * Status updates from agents: recorded on the master's copy of the task and relayed to the
+ * framework with the agent's uuid, so the framework's acknowledgement can travel back.
+ */
+import { isFieldSet } from "@bufbuild/protobuf";
+import { internal } from "@mesos/proto";
+import type { Agent } from "../agents/agent.ts";
+import type { MasterContext } from "../context.ts";
+import { applyTaskStatus, updateEvent } from "./task-status.ts";
+
+export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.StatusUpdate): void {
+  ctx.metrics.increment("master/messages_status_update");
+  const frameworkId = update.frameworkId!.value;
+  const status = update.status!;
+  const taskId = status.taskId!.value;
+  const framework = ctx.frameworks.get(frameworkId);
+  if (!framework) {
+    ctx.metrics.increment("master/invalid_status_updates");
+    ctx.log.warn(`Ignoring status update for task ${taskId} of unknown framework ${frameworkId}`);
+    return;
+  }
+  const task = framework.tasks.get(taskId) ?? agent.tasks.get(frameworkId)?.get(taskId);
+  const latest = isFieldSet(update, internal.StatusUpdateSchema.field.latestState!) ? update.latestState : undefined;
+  if (task) applyTaskStatus(ctx, task, status, latest);
+  else ctx.log.warn(`Status update for unknown task ${taskId} of framework ${frameworkId}; relaying it anyway`);
+  ctx.metrics.increment("master/valid_status_updates");
+  if (!framework.send(updateEvent(status))) {
+    ctx.log.info(`Framework ${frameworkId} is disconnected; the agent will retry the update for task ${taskId}`);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * A scheduler (framework) client for the master's Scheduler service: subscribe, then send calls
+ * on behalf of the subscribed framework with its stream id. Errors are MesosErrors.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import { invalid } from "@mesos/core";
+import { type FrameworkInfo, type FrameworkInfoSchema, type Offer_OperationSchema, scheduler, type TaskStatus } from "@mesos/proto";
+import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
+
+export const STREAM_ID_HEADER = "Mesos-Stream-Id";
+
+export interface Subscription {
+  frameworkId: string;
+  streamId: string;
+  /** Events after SUBSCRIBED, in order; ends when the master closes the stream or `close()` is called. */
+  events: AsyncIterable<scheduler.Event>;
+  /** Sends a call for this framework; `frameworkId` is filled in. */
+  call(call: MessageInitShape<typeof scheduler.CallSchema>): Promise<void>;
+  accept(offerIds: string[], operations: MessageInitShape<typeof Offer_OperationSchema>[], refuseSeconds?: number): Promise<void>;
+  decline(offerIds: string[], refuseSeconds?: number): Promise<void>;
+  acknowledge(status: TaskStatus): Promise<void>;
+  kill(taskId: string, agentId?: string): Promise<void>;
+  reconcile(tasks?: { taskId: string; agentId?: string }[]): Promise<void>;
+  teardown(): Promise<void>;
+  close(): void;
+}
+
+export interface SubscribeOptions {
+  suppressedRoles?: string[];
+  signal?: AbortSignal;
+}
+
+export async function subscribe(
+  master: string,
+  frameworkInfo: MessageInitShape<typeof FrameworkInfoSchema> | FrameworkInfo,
+  options: SubscribeOptions = {},
+): Promise<Subscription> {
+  const client = createClient(scheduler.Scheduler, createTransport({ baseUrl: toBaseUrl(master) }));
+  const abort = new AbortController();
+  options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  let streamId = "";
+  const frameworkIdInit = (frameworkInfo as FrameworkInfo).id;
+  const stream = client.subscribe(
+    {
+      type: scheduler.Call_Type.SUBSCRIBE,
+      frameworkId: frameworkIdInit,
+      subscribe: { frameworkInfo, suppressedRoles: options.suppressedRoles ?? [] },
+    },
+    { signal: abort.signal, onHeader: (h) => void (streamId = h.get(STREAM_ID_HEADER) ?? "") },
+  )[Symbol.asyncIterator]();
+
+  let first: IteratorResult<scheduler.Event>;
+  try {
+    first = await stream.next();
+  } catch (e) {
+    throw fromConnectError(e);
+  }
+  if (first.done) throw invalid("The master closed the subscription before SUBSCRIBED");
+  if (first.value.type === scheduler.Event_Type.ERROR) throw invalid(first.value.error?.message ?? "subscription refused");
+  const frameworkId = first.value.subscribed!.frameworkId!.value;
+
+  const send = async (call: MessageInitShape<typeof scheduler.CallSchema>) => {
+    try {
+      await client.call({ ...call, frameworkId: { value: frameworkId } } as never, { headers: { [STREAM_ID_HEADER]: streamId } });
+    } catch (e) {
+      throw fromConnectError(e);
+    }
+  };
+  const T = scheduler.Call_Type;
+  return {
+    frameworkId,
+    streamId,
+    events: {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (;;) {
+            const next = await stream.next();
+            if (next.done) return;
+            yield next.value;
+          }
+        } catch (e) {
+          if (abort.signal.aborted) return;
+          throw fromConnectError(e);
+        }
+      },
+    },
+    call: send,
+    accept: (offerIds, operations, refuseSeconds) =>
+      send({
+        type: T.ACCEPT,
+        accept: {
+          offerIds: offerIds.map((value) => ({ value })),
+          operations,
+          filters: refuseSeconds === undefined ? undefined : { refuseSeconds },
+        },
+      }),
+    decline: (offerIds, refuseSeconds) =>
+      send({
+        type: T.DECLINE,
+        decline: { offerIds: offerIds.map((value) => ({ value })), filters: refuseSeconds === undefined ? undefined : { refuseSeconds } },
+      }),
+    acknowledge: (status) =>
+      send({ type: T.ACKNOWLEDGE, acknowledge: { agentId: status.agentId, taskId: status.taskId, uuid: status.uuid } }),
+    kill: (taskId, agentId) =>
+      send({ type: T.KILL, kill: { taskId: { value: taskId }, agentId: agentId ? { value: agentId } : undefined } }),
+    reconcile: (tasks = []) =>
+      send({
+        type: T.RECONCILE,
+        reconcile: { tasks: tasks.map((t) => ({ taskId: { value: t.taskId }, agentId: t.agentId ? { value: t.agentId } : undefined })) },
+      }),
+    teardown: () => send({ type: T.TEARDOWN }),
+    close: () => abort.abort(),
+  };
+}
+
+/** Whether a status needs an acknowledgement (it has a uuid; master-generated ones do not). */
+export function needsAcknowledgement(status: TaskStatus): boolean {
+  return status.uuid.length > 0;
+}
+

@@ -1,0 +1,3 @@
+export { toConnectError, fromConnectError } from "./errors.ts";
+export { mountConnect } from "./serve.ts";
+export { createTransport, toBaseUrl, type TransportOptions } from "./transport.ts";

@@ -1,0 +1,78 @@
+import { afterEach, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TaskState } from "@mesos/proto";
+import { startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { startTestFramework, type TestFramework } from "../support/framework.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function cluster() {
+  const master = await startTestMaster();
+  cleanups.push(() => master.stop());
+  const agent = await startTestAgent(master);
+  cleanups.push(() => agent.stop());
+  await agent.registered;
+  const fw = await startTestFramework(master.url);
+  cleanups.push(() => fw.close());
+  return { master, agent, fw };
+}
+
+async function launch(fw: TestFramework, taskId: string, command: string, resources = "cpus:0.1;mem:32") {
+  const [offer] = await fw.nextOffers();
+  const [cpus, mem] = resources.split(";").map((x) => Number(x.split(":")[1]));
+  await fw.sub.accept(
+    [offer!.id!.value],
+    [
+      {
+        type: 1, // LAUNCH
+        launch: {
+          taskInfos: [
+            {
+              name: taskId,
+              taskId: { value: taskId },
+              agentId: offer!.agentId,
+              command: { value: command },
+              resources: [
+                { name: "cpus", type: 0, scalar: { value: cpus! } },
+                { name: "mem", type: 0, scalar: { value: mem! } },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  );
+  return offer!;
+}
+
+test("a command task runs to TASK_FINISHED and its output lands in the sandbox", async () => {
+  const { agent, fw } = await cluster();
+  await launch(fw, "hello", "echo hello");
+  await fw.waitForStatus("hello", TaskState.TASK_STARTING);
+  await fw.waitForStatus("hello", TaskState.TASK_RUNNING);
+  const finished = await fw.waitForStatus("hello", TaskState.TASK_FINISHED);
+  expect(finished.message).toBe("Command exited with status 0");
+  const sandbox = join(agent.ctx.workDir, "slaves", agent.ctx.info.id!.value, "frameworks", fw.sub.frameworkId, "executors", "hello", "runs", "latest");
+  expect(readFileSync(join(sandbox, "stdout"), "utf8")).toBe("hello\n");
+});
+
+test("a failing command gives TASK_FAILED with its exit status", async () => {
+  const { fw } = await cluster();
+  await launch(fw, "fails", "exit 3");
+  const failed = await fw.waitForStatus("fails", TaskState.TASK_FAILED);
+  expect(failed.message).toBe("Command exited with status 3");
+  expect(failed.labels?.labels).toContainEqual(expect.objectContaining({ key: "exit_status", value: "3" }));
+});
+
+test("KILL stops a running task: TASK_KILLED", async () => {
+  const { fw } = await cluster();
+  const offer = await launch(fw, "sleeper", "sleep 1000");
+  await fw.waitForStatus("sleeper", TaskState.TASK_RUNNING);
+  await fw.sub.kill("sleeper", offer.agentId!.value);
+  const killed = await fw.waitForStatus("sleeper", TaskState.TASK_KILLED);
+  expect(killed.message).toBe("Command terminated with signal Terminated");
+});

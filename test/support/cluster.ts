@@ -1,0 +1,84 @@
+/**
+ * In-process masters and agents for integration tests: temp work dirs, port 0, fast registration,
+ * silent logs (set MESOS_TEST_LOG=debug to see them).
+ */
+import { mkdtempSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from "@mesos/core";
+import { agentFlagSpecs, startAgent, type RunningAgent } from "@mesos/agent";
+import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator } from "@mesos/master";
+import { createInterimAllocator } from "./interim-allocator.ts";
+
+export const REPO_ROOT = resolve(import.meta.dir, "../..");
+/** Re-running the binary from source: what the agent uses for `mesos __launch` in tests. */
+export const LAUNCH_HELPER_COMMAND = [process.execPath, join(REPO_ROOT, "apps/mesos/src/main.ts")];
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(process.env.MESOS_TEST_TMP ?? "/tmp", `${prefix}-`));
+}
+
+export function testLogger(name: string): Logger {
+  const level = process.env.MESOS_TEST_LOG;
+  return level ? createLogger({ name, level: level as never }) : silentLogger;
+}
+
+export interface TestMasterOptions {
+  flags?: string[];
+  clock?: Clock;
+  createAllocator?: (o: AllocatorOptions) => Allocator;
+}
+
+export async function startTestMaster(options: TestMasterOptions = {}): Promise<RunningMaster> {
+  const argv = [`--work_dir=${tempDir("master")}`, "--port=0", "--ip=127.0.0.1", ...(options.flags ?? [])];
+  const { values, effective } = parseFlags(masterFlagSpecs, argv, {});
+  return startMaster({
+    flags: values,
+    effectiveFlags: effective,
+    clock: options.clock,
+    log: testLogger("master"),
+    createAllocator: options.createAllocator ?? createInterimAllocator,
+  });
+}
+
+export interface TestAgentOptions {
+  flags?: string[];
+  workDir?: string;
+  clock?: Clock;
+}
+
+export async function startTestAgent(master: { url: string }, options: TestAgentOptions = {}): Promise<RunningAgent> {
+  const argv = [
+    `--master=${master.url.replace("http://", "")}`,
+    `--work_dir=${options.workDir ?? tempDir("agent")}`,
+    "--port=0",
+    "--ip=127.0.0.1",
+    "--registration_backoff_factor=10ms",
+    "--resources=cpus:4;mem:4096;disk:10000;ports:[31000-32000]",
+    ...(options.flags ?? []),
+  ];
+  const { values, effective } = parseFlags(agentFlagSpecs, argv, {});
+  const agent = await startAgent({
+    flags: values,
+    effectiveFlags: effective,
+    clock: options.clock,
+    log: testLogger("agent"),
+    launchHelperCommand: LAUNCH_HELPER_COMMAND,
+  });
+  return agent;
+}
+
+/** Polls `check` until it returns a truthy value (real time; for conditions driven by processes). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+    await Bun.sleep(20);
+  }
+}

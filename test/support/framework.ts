@@ -1,0 +1,63 @@
+/**
+ * A scripted framework for tests: subscribes through @mesos/client and records every event, with
+ * helpers to wait for the next offer or a given task state.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { subscribe, type Subscription } from "@mesos/client";
+import { type FrameworkInfoSchema, type Offer, scheduler, TaskState, type TaskStatus } from "@mesos/proto";
+import { eventually } from "./cluster.ts";
+
+export interface TestFramework {
+  sub: Subscription;
+  events: scheduler.Event[];
+  offers: Offer[];
+  statuses: TaskStatus[];
+  nextOffers(timeoutMs?: number): Promise<Offer[]>;
+  waitForStatus(taskId: string, state: TaskState, timeoutMs?: number): Promise<TaskStatus>;
+  close(): void;
+}
+
+export async function startTestFramework(
+  masterUrl: string,
+  info: Omit<MessageInitShape<typeof FrameworkInfoSchema>, "user" | "name" | "$typeName"> & { user?: string; name?: string } = {},
+  options: { autoAcknowledge?: boolean } = {},
+): Promise<TestFramework> {
+  const sub = await subscribe(masterUrl, { user: "root", name: "test-framework", ...info });
+  const events: scheduler.Event[] = [];
+  const offers: Offer[] = [];
+  const statuses: TaskStatus[] = [];
+  let consumed = 0;
+  void (async () => {
+    try {
+      for await (const event of sub.events) {
+        events.push(event);
+        if (event.type === scheduler.Event_Type.OFFERS) offers.push(...event.offers!.offers);
+        if (event.type === scheduler.Event_Type.UPDATE) {
+          const status = event.update!.status!;
+          statuses.push(status);
+          if (options.autoAcknowledge !== false && status.uuid.length > 0) await sub.acknowledge(status).catch(() => {});
+        }
+      }
+    } catch {}
+  })();
+  return {
+    sub,
+    events,
+    offers,
+    statuses,
+    async nextOffers(timeoutMs = 10_000) {
+      await eventually(() => offers.length > consumed, timeoutMs, "an offer");
+      const fresh = offers.slice(consumed);
+      consumed = offers.length;
+      return fresh;
+    },
+    async waitForStatus(taskId, state, timeoutMs = 15_000) {
+      return (await eventually(
+        () => statuses.find((s) => s.taskId?.value === taskId && s.state === state),
+        timeoutMs,
+        `task ${taskId} to reach ${TaskState[state]} (seen: ${statuses.filter((s) => s.taskId?.value === taskId).map((s) => TaskState[s.state]).join(", ")})`,
+      ))!;
+    },
+    close: () => sub.close(),
+  };
+}
