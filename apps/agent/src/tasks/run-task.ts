@@ -136,11 +136,11 @@ function onTerminated(ctx: AgentContext, task: LiveTask, t: Termination): void {
       source: TaskStatus_Source.AGENT,
     });
   } else if (task.killRequested) {
-    reportStatus(ctx, task, TaskState.TASK_KILLED, { message, exitCode: t.exitCode });
+    reportStatus(ctx, task, TaskState.TASK_KILLED, { message, exitCode: t.exitCode, signal: t.signal });
   } else if (t.exitCode === 0) {
     reportStatus(ctx, task, TaskState.TASK_FINISHED, { message, exitCode: 0 });
   } else {
-    reportStatus(ctx, task, TaskState.TASK_FAILED, { message, exitCode: t.exitCode });
+    reportStatus(ctx, task, TaskState.TASK_FAILED, { message, exitCode: t.exitCode, signal: t.signal });
   }
   ctx.containerizer.cleanup(task.containerId);
 }

@@ -9,8 +9,9 @@ export interface StatusFields {
   message?: string;
   reason?: TaskStatus_Reason;
   source?: TaskStatus_Source;
-  /** Raw exit status of the command, attached as the label `exit_status`. */
+  /** How the command ended, attached as the labels `exit_status` / `termination_signal`. */
   exitCode?: number;
+  signal?: number;
 }
 
 /** Records the task's new state (checkpointed first) and queues the update for the master. */
@@ -33,9 +34,16 @@ export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState
     timestamp: ctx.clock.now() / 1000,
     uuid: newUuidBytes(),
     containerStatus: { containerId: { value: task.containerId } },
-    labels: fields.exitCode === undefined ? undefined : { labels: [{ key: "exit_status", value: String(fields.exitCode) }] },
+    labels: terminationLabels(fields),
   });
   ctx.statusUpdates.update({ frameworkId: task.frameworkId, taskId: task.info.taskId!.value, status });
 }
 
 export { TaskStatus_Reason, TaskStatus_Source };
+
+function terminationLabels(fields: StatusFields) {
+  const labels = [];
+  if (fields.exitCode !== undefined) labels.push({ key: "exit_status", value: String(fields.exitCode) });
+  if (fields.signal !== undefined) labels.push({ key: "termination_signal", value: String(fields.signal) });
+  return labels.length > 0 ? { labels } : undefined;
+}
