@@ -8,6 +8,7 @@ import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from 
 import { agentFlagSpecs, startAgent, type RunningAgent } from "@mesos/agent";
 import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator } from "@mesos/master";
 import { createInterimAllocator } from "./interim-allocator.ts";
+import { trackRuntimeDir } from "./leftovers.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 /** Re-running the binary from source: what the agent uses for `mesos __launch` in tests. */
@@ -64,6 +65,7 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
     log: testLogger("agent"),
     launchHelperCommand: LAUNCH_HELPER_COMMAND,
   });
+  trackRuntimeDir(agent.ctx.runtimeDir);
   return agent;
 }
 

@@ -7,3 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 process.env.MESOS_TEST_TMP ??= mkdtempSync(join(tmpdir(), "mesos-test-"));
+
+import { afterAll } from "bun:test";
+import { killLeftoverContainers } from "./leftovers.ts";
+
+afterAll(() => killLeftoverContainers());

@@ -138,6 +138,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registered,
     async stop() {
       link.stop();
+      ctx.containerizer.stop();
       statusUpdates.stop();
       for (const t of ctx.tasks.values()) t.killTimer?.cancel();
       await server.stop(true);

@@ -38,6 +38,7 @@ interface Running {
 export function createContainerizer(options: ContainerizerOptions) {
   const { store, clock, log } = options;
   const running = new Map<string, Running>();
+  let stopped = false;
 
   function terminationOf(record: CheckpointedContainer): Termination {
     return (
@@ -105,11 +106,19 @@ export function createContainerizer(options: ContainerizerOptions) {
       log.debug(`Container ${req.containerId} started task pid ${parsed.pid} (helper ${helper.pid})`);
     },
 
-    /** Resolves when the container has ended. */
+    /** Resolves when the container has ended (never, once this containerizer is stopped). */
     wait(containerId: string): Promise<Termination> {
       const c = running.get(containerId);
       if (!c) return Promise.reject(new Error(`Unknown container ${containerId}`));
-      return c.exited;
+      return c.exited.then((t) => (stopped ? new Promise<Termination>(() => {}) : t));
+    },
+
+    /**
+     * Stops watching containers without touching them: they keep running and the next agent
+     * recovers them, as after a crash.
+     */
+    stop(): void {
+      stopped = true;
     },
 
     /** Sends a signal to the container's task and everything it started (its process group). */
