@@ -90,7 +90,7 @@ test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE fo
     5000,
     "a reconciliation answer",
   );
-  expect(reconciled.state).toBe(TaskState.TASK_RUNNING);
+  expect(reconciled?.state).toBe(TaskState.TASK_RUNNING);
   await eventually(() => !back.ctx.tasks.has(`${plain.sub.frameworkId}/plain-task`), 5000, "the lost task to be shut down on the agent");
 });
 
