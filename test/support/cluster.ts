@@ -70,13 +70,17 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
 }
 
 /** Polls `check` until it returns a truthy value (real time; for conditions driven by processes). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v) return v;
+      if (v) return v as T;
     } catch (e) {
       last = e;
     }

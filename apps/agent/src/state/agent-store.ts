@@ -32,13 +32,16 @@ export function createAgentStore(path: string) {
         .values({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status), status: bytes(toBinary(TaskStatusSchema, u.status)) })
         .run();
     },
-    remove(frameworkId, taskId, uuid) {
+    remove(u: PendingUpdate) {
       db.delete(schema.statusUpdates)
-        .where(and(eq(schema.statusUpdates.frameworkId, frameworkId), eq(schema.statusUpdates.taskId, taskId), eq(schema.statusUpdates.uuid, uuid)))
+        .where(
+          and(
+            eq(schema.statusUpdates.frameworkId, u.frameworkId),
+            eq(schema.statusUpdates.taskId, u.taskId),
+            eq(schema.statusUpdates.uuid, uuidOf(u.status)),
+          ),
+        )
         .run();
-    },
-    removeFramework(frameworkId) {
-      db.delete(schema.statusUpdates).where(eq(schema.statusUpdates.frameworkId, frameworkId)).run();
     },
     loadAll() {
       return db

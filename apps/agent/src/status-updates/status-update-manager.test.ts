@@ -9,11 +9,10 @@ function memoryStore(): StatusUpdateStore & { rows: PendingUpdate[] } {
   return {
     rows,
     append: (u) => void rows.push(u),
-    remove: (fw, task, uuid) => {
-      const i = rows.findIndex((r) => r.frameworkId === fw && r.taskId === task && uuidFromBytes(r.status.uuid) === uuid);
+    remove: (u) => {
+      const i = rows.indexOf(u);
       if (i !== -1) rows.splice(i, 1);
     },
-    removeFramework: (fw) => void rows.splice(0, rows.length, ...rows.filter((r) => r.frameworkId !== fw)),
     loadAll: () => [...rows],
   };
 }
@@ -32,7 +31,10 @@ function setup(store = memoryStore()) {
     store,
     clock,
     log: silentLogger,
-    forward: (u) => void sent.push(u) || true,
+    forward: (u) => {
+      sent.push(u);
+      return true;
+    },
     onTerminalAcknowledged: (_, t) => void done.push(t),
   });
   return { sum, clock, sent, done, store };
@@ -82,6 +84,15 @@ test("the terminal acknowledgement ends the stream; duplicates are ignored", () 
   sum.acknowledge("f", "t", uuidFromBytes(finished.status.uuid));
   expect(done).toEqual(["t"]);
   expect(sum.pending("f", "t")).toHaveLength(0);
+});
+
+test("removing a framework drops its streams and their checkpoints", () => {
+  const { sum, store } = setup();
+  sum.update(update(TaskState.TASK_RUNNING, "a"));
+  sum.update(update(TaskState.TASK_FINISHED, "a"));
+  sum.removeFramework("f");
+  expect(store.rows).toHaveLength(0);
+  expect(sum.pending("f", "a")).toHaveLength(0);
 });
 
 test("after a restart, checkpointed updates are resent in order", () => {
