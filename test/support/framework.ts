@@ -4,7 +4,7 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { subscribe, type Subscription } from "@mesos/client";
-import { type FrameworkInfoSchema, type Offer, scheduler, TaskState, type TaskStatus } from "@mesos/proto";
+import { type FrameworkInfoSchema, type Offer, type OperationStatus, scheduler, TaskState, type TaskStatus } from "@mesos/proto";
 import { eventually } from "./cluster.ts";
 
 export interface TestFramework {
@@ -12,6 +12,8 @@ export interface TestFramework {
   events: scheduler.Event[];
   offers: Offer[];
   statuses: TaskStatus[];
+  /** UPDATE_OPERATION_STATUS events' statuses, in order (acknowledged automatically if they have a uuid). */
+  operationStatuses: OperationStatus[];
   nextOffers(timeoutMs?: number): Promise<Offer[]>;
   waitForStatus(taskId: string, state: TaskState, timeoutMs?: number): Promise<TaskStatus>;
   close(): void;
@@ -20,12 +22,13 @@ export interface TestFramework {
 export async function startTestFramework(
   masterUrl: string,
   info: Omit<MessageInitShape<typeof FrameworkInfoSchema>, "user" | "name" | "$typeName"> & { user?: string; name?: string } = {},
-  options: { autoAcknowledge?: boolean } = {},
+  options: { autoAcknowledge?: boolean; autoAcknowledgeOperations?: boolean } = {},
 ): Promise<TestFramework> {
   const sub = await subscribe(masterUrl, { user: "root", name: "test-framework", ...info });
   const events: scheduler.Event[] = [];
   const offers: Offer[] = [];
   const statuses: TaskStatus[] = [];
+  const operationStatuses: OperationStatus[] = [];
   let consumed = 0;
   void (async () => {
     try {
@@ -37,6 +40,18 @@ export async function startTestFramework(
           statuses.push(status);
           if (options.autoAcknowledge !== false && status.uuid.length > 0) await sub.acknowledge(status).catch(() => {});
         }
+        if (event.type === scheduler.Event_Type.UPDATE_OPERATION_STATUS) {
+          const status = event.updateOperationStatus!.status!;
+          operationStatuses.push(status);
+          if (options.autoAcknowledgeOperations !== false && status.uuid) {
+            await sub
+              .call({
+                type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+                acknowledgeOperationStatus: { agentId: status.agentId, operationId: status.operationId, uuid: status.uuid.value },
+              })
+              .catch(() => {});
+          }
+        }
       }
     } catch {}
   })();
@@ -45,6 +60,7 @@ export async function startTestFramework(
     events,
     offers,
     statuses,
+    operationStatuses,
     async nextOffers(timeoutMs = 10_000) {
       await eventually(() => offers.length > consumed, timeoutMs, "an offer");
       const fresh = offers.slice(consumed);

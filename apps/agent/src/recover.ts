@@ -5,7 +5,8 @@
  * frameworks without checkpointing are not recovered (their containers are destroyed), as in Mesos.
  */
 import { readFileSync } from "node:fs";
-import { isTerminalState } from "@mesos/core";
+import { isTerminalState, Resources, uuidFromBytes } from "@mesos/core";
+import { ensureVolumeDirs } from "./operations/volumes.ts";
 import { create } from "@bufbuild/protobuf";
 import { AgentIDSchema, TaskState } from "@mesos/proto";
 import { type AgentContext, type LiveTask, taskKey } from "./context.ts";
@@ -30,6 +31,11 @@ export function recoverAgent(ctx: AgentContext): void {
 
   for (const info of ctx.store.frameworks()) ctx.frameworks.set(info.id!.value, info);
   ctx.statusUpdates.recover();
+  const checkpointed = ctx.store.checkpointedResources();
+  if (checkpointed) ctx.total = Resources.of(checkpointed);
+  ensureVolumeDirs(ctx.workDir, ctx.total);
+  for (const op of ctx.store.operations()) ctx.operations.set(uuidFromBytes(op.uuid!.value), op);
+  ctx.operationUpdates.recover();
 
   const containers = ctx.store.containers();
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";

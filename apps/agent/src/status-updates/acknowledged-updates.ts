@@ -67,12 +67,15 @@ export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions
   }
 
   return {
-    /** Checkpoints and queues an update; sends it now if nothing else of its stream is in flight. */
-    update(u: U): void {
+    /**
+     * Checkpoints and queues an update; sends it now if nothing else of its stream is in flight.
+     * `checkpointed` means the caller already stored it (in its own transaction).
+     */
+    update(u: U, options: { checkpointed?: boolean } = {}): void {
       const s = streamFor(kind.streamOf(u));
       const uuid = kind.uuidOf(u);
       if (s.queue.some((x) => kind.uuidOf(x) === uuid)) return;
-      store.append(u);
+      if (!options.checkpointed) store.append(u);
       s.queue.push(u);
       if (s.queue.length === 1) {
         s.nextDelayMs = initialMs;

@@ -3,7 +3,8 @@
  * process runs, then FINISHED (exit 0), FAILED (anything else) or KILLED (the agent stopped it).
  * Everything is checkpointed before it happens, so recovery can pick up at any step.
  */
-import { symlinkSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
 import { dirname, join } from "node:path";
 import { newUuid } from "@mesos/core";
 import { type FrameworkInfo, FrameworkInfo_Capability_Type, type KillPolicy, type TaskInfo, TaskState } from "@mesos/proto";
@@ -48,6 +49,8 @@ async function launch(ctx: AgentContext, framework: FrameworkInfo, task: LiveTas
   }
   reportStatus(ctx, task, TaskState.TASK_STARTING);
   try {
+    mkdirSync(task.sandbox, { recursive: true });
+    linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
     await ctx.containerizer.launch(prepared);
   } catch (e) {
     reportStatus(ctx, task, TaskState.TASK_FAILED, {

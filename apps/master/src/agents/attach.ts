@@ -31,6 +31,10 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
   const resources = reported.resources.map(upgradeResource);
   const resourceError = validateResources(resources);
   if (resourceError) throw invalid(`Invalid agent resources: ${resourceError}`);
+  // After offer operations the agent's total (reservations, volumes) is what it checkpointed.
+  const checkpointed = req.checkpointedResources.map(upgradeResource);
+  const checkpointError = validateResources(checkpointed);
+  if (checkpointError) throw invalid(`Invalid checkpointed resources: ${checkpointError}`);
 
   const claimedId = reported.id?.value;
   const previous = claimedId ? ctx.registeredAgents.get(claimedId) : undefined;
@@ -49,7 +53,7 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     endpoint: req.endpoint,
     version: req.version ?? "",
     capabilities: req.capabilities.map((c) => c.type),
-    total: Resources.of(resources),
+    total: Resources.of(checkpointed.length > 0 ? checkpointed : resources),
     now,
   };
   let agent = ctx.agents.get(id);

@@ -6,7 +6,8 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
-import { internal, TaskState, TimeInfoSchema } from "@mesos/proto";
+import { internal, OperationState, TaskState, TimeInfoSchema } from "@mesos/proto";
+import { reportOperationsLost } from "../operations/operation-feedback.ts";
 import type { MasterContext } from "../context.ts";
 import { rescindAgentOffers } from "../offers/offer-actions.ts";
 import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
@@ -29,6 +30,7 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
 
   agent.pingTimer?.cancel();
   rescindAgentOffers(ctx, agent.id);
+  reportOperationsLost(ctx, agent, state === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
   if (state === "gone") {
     agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
   }

@@ -7,9 +7,12 @@ import { invalid, MESOS_VERSION, unimplemented, VERSION_TEXT } from "@mesos/core
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { getAgents, getFrameworks, getState, getTasks } from "./views.ts";
+import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 
 const T = master.Call_Type;
 const R = master.Response_Type;
+/** Calls that change something answer with no payload (the HTTP API's 202 Accepted). */
+const ACCEPTED = create(master.ResponseSchema);
 
 export function handleOperatorCall(ctx: MasterContext, call: master.Call): master.Response {
   switch (call.type) {
@@ -43,6 +46,19 @@ export function handleOperatorCall(ctx: MasterContext, call: master.Call): maste
         type: R.GET_MASTER,
         getMaster: { masterInfo: ctx.info, startTime: ctx.startTime / 1000, electedTime: ctx.startTime / 1000 },
       });
+    case T.GET_OPERATIONS:
+      return create(master.ResponseSchema, { type: R.GET_OPERATIONS, getOperations: getOperations(ctx) });
+    case T.RESERVE_RESOURCES:
+    case T.UNRESERVE_RESOURCES:
+    case T.CREATE_VOLUMES:
+    case T.DESTROY_VOLUMES:
+    case T.GROW_VOLUME:
+    case T.SHRINK_VOLUME:
+      operatorOperation(ctx, call);
+      return ACCEPTED;
+    case T.MARK_AGENT_GONE:
+      markGone(ctx, call);
+      return ACCEPTED;
     case T.UNKNOWN:
       throw invalid("Expecting 'type' to be present");
     default:
