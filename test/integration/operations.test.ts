@@ -17,8 +17,9 @@ import { startTestFramework, type TestFramework } from "../support/framework.ts"
 
 type ResourceInit = MessageInitShape<typeof ResourceSchema>;
 const dyn = [{ type: 2, role: "db", principal: "ops" }];
-const reserved = (name: string, value: number): ResourceInit => ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: dyn });
-const volume = (size: number): ResourceInit => ({ ...reserved("disk", size), disk: { persistence: { id: "v1", principal: "ops" }, volume: { containerPath: "data", mode: 1 } } });
+const reserved = (name: string, value: number) => ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: dyn }) satisfies ResourceInit;
+const volume = (size: number) =>
+  ({ ...reserved("disk", size), disk: { persistence: { id: "v1", principal: "ops" }, volume: { containerPath: "data", mode: 1 } } }) satisfies ResourceInit;
 
 let master: RunningMaster;
 let agent: RunningAgent;
