@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from "@mesos/core";
 import { agentFlagSpecs, startAgent, type RunningAgent } from "@mesos/agent";
-import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator } from "@mesos/master";
+import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator, type MasterOptions } from "@mesos/master";
 import { createInterimAllocator } from "./interim-allocator.ts";
 import { trackRuntimeDir } from "./leftovers.ts";
 
@@ -27,6 +27,8 @@ export interface TestMasterOptions {
   flags?: string[];
   clock?: Clock;
   createAllocator?: (o: AllocatorOptions) => Allocator;
+  /** Who leads (default: the master itself), e.g. to test redirects to another leader. */
+  leader?: MasterOptions["leader"];
 }
 
 export async function startTestMaster(options: TestMasterOptions = {}): Promise<RunningMaster> {
@@ -38,6 +40,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
     clock: options.clock,
     log: testLogger("master"),
     createAllocator: options.createAllocator ?? createInterimAllocator,
+    leader: options.leader,
   });
 }
 

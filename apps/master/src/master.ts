@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type Clock, createIdSequence, createLogger, type Logger, newUuid, systemClock, VERSION_TEXT } from "@mesos/core";
-import { MasterInfoSchema } from "@mesos/proto";
+import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import { join } from "node:path";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import type { MasterContext } from "./context.ts";
@@ -13,6 +13,7 @@ import { createMasterApp } from "./http/app.ts";
 import { Metrics } from "./metrics.ts";
 import { createAllocationLoop } from "./offers/allocation-loop.ts";
 import { OfferBook } from "./offers/offer-book.ts";
+import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { createRegistry } from "./registry/registry.ts";
 
 export interface MasterOptions {
@@ -21,6 +22,8 @@ export interface MasterOptions {
   clock?: Clock;
   log?: Logger;
   createAllocator: (options: AllocatorOptions) => Allocator;
+  /** Who leads (default: this master). A seam for leader election; `self` is this master's info. */
+  leader?: (self: MasterInfo) => MasterInfo | undefined;
 }
 
 export interface RunningMaster {
@@ -99,6 +102,8 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     agents: new Map(),
     registeredAgents,
     offers: new OfferBook(),
+    operatorEvents: new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log }),
+    leader: () => (options.leader ? options.leader(info) : info),
     newFrameworkId: createIdSequence(`${id}-`, 0, 4),
     newAgentId: createIdSequence(`${id}-S`),
     newOfferId: createIdSequence(`${id}-O`),
@@ -118,6 +123,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     async stop() {
       loop.stop();
       for (const f of ctx.frameworks.values()) f.closeSubscription();
+      ctx.operatorEvents.closeAll();
       for (const a of ctx.agents.values()) {
         a.pingTimer?.cancel();
         a.link?.messages.close();

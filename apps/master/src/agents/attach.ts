@@ -8,6 +8,7 @@ import { Channel, invalid, newUuid, permissionDenied, Resources, upgradeResource
 import { AgentIDSchema, AgentInfoSchema, internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { rescindAgentOffers } from "../offers/offer-actions.ts";
+import { emitAgentAdded } from "../operator/operator-events.ts";
 import { Agent } from "./agent.ts";
 import { addAgentToAllocator } from "./allocator-view.ts";
 import { startPinging } from "./health.ts";
@@ -57,6 +58,7 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     now,
   };
   let agent = ctx.agents.get(id);
+  const added = agent === undefined;
   const believedTasks = agent?.allTasks() ?? [];
   if (agent) {
     rescindAgentOffers(ctx, id);
@@ -84,6 +86,7 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     }),
   );
   startPinging(ctx, agent);
+  if (added) emitAgentAdded(ctx, agent);
   ctx.log.info(`${claimedId ? "Re-registered" : "Registered"} agent ${id} at ${req.endpoint} with ${agent.total}`);
   ctx.metrics.increment(claimedId ? "master/slave_reregistrations" : "master/slave_registrations");
   ctx.triggerAllocation();

@@ -12,6 +12,7 @@ import { masterOperationStatus, operationStatusEvent } from "../operations/opera
 import type { MasterContext } from "../context.ts";
 import { allocatorFramework } from "../frameworks/allocator-view.ts";
 import { Framework } from "../frameworks/framework.ts";
+import { emitFrameworkAdded } from "../operator/operator-events.ts";
 import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
@@ -35,6 +36,7 @@ export function reconcileAgentReport(
     framework.recovered = true;
     ctx.frameworks.set(id, framework);
     ctx.allocator.addFramework(allocatorFramework(framework), new Map(), false);
+    emitFrameworkAdded(ctx, framework);
     ctx.log.info(`Recovered framework ${id} (${info.name}) from agent ${agent.id}`);
   }
 

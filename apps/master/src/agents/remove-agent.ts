@@ -10,6 +10,7 @@ import { internal, OperationState, TaskState, TimeInfoSchema } from "@mesos/prot
 import { reportOperationsLost } from "../operations/operation-feedback.ts";
 import type { MasterContext } from "../context.ts";
 import { rescindAgentOffers } from "../offers/offer-actions.ts";
+import { emitAgentRemoved, emitTaskUpdated } from "../operator/operator-events.ts";
 import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
@@ -58,6 +59,7 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
       // Kept so the task can come back if the agent does; the agent's removal frees its resources.
       task.state = newState;
       task.statuses.push(status);
+      emitTaskUpdated(ctx, task, status);
       framework.tasks.delete(task.taskId!.value);
       framework.unreachableTasks.set(task.taskId!.value, task);
       agent.removeTask(framework.id, task.taskId!.value);
@@ -69,6 +71,7 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
   // Only now: the tasks' resources above went back to the agent's pool first.
   ctx.allocator.removeAgent(agent.id);
   ctx.agents.delete(agent.id);
+  emitAgentRemoved(ctx, agent.id);
   ctx.triggerAllocation();
 }
 

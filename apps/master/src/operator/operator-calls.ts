@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { invalid, MESOS_VERSION, unimplemented, VERSION_TEXT } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { getAgents, getFrameworks, getState, getTasks } from "./views.ts";
+import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 
 const T = master.Call_Type;
@@ -41,6 +41,8 @@ export function handleOperatorCall(ctx: MasterContext, call: master.Call): maste
       return create(master.ResponseSchema, { type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(ctx) });
     case T.GET_TASKS:
       return create(master.ResponseSchema, { type: R.GET_TASKS, getTasks: getTasks(ctx) });
+    case T.GET_ROLES:
+      return create(master.ResponseSchema, { type: R.GET_ROLES, getRoles: getRoles(ctx) });
     case T.GET_MASTER:
       return create(master.ResponseSchema, {
         type: R.GET_MASTER,

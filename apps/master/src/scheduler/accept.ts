@@ -12,6 +12,7 @@ import { validateOperation } from "../operations/validate-operation.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { removeOffer } from "../offers/offer-actions.ts";
+import { emitTaskAdded } from "../operator/operator-events.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
 import { normalizeOperation, operationResources } from "./operation-resources.ts";
@@ -141,6 +142,7 @@ function launchTask(ctx: MasterContext, framework: Framework, info: TaskInfo, re
   framework.tasks.set(info.taskId!.value, task);
   const agent = ctx.agents.get(agentId)!;
   agent.addTask(task);
+  emitTaskAdded(ctx, task);
   const sent = { ...info, resources: resources.toArray() };
   agent.send(
     create(internal.MasterMessageSchema, {
