@@ -1,10 +1,11 @@
 /**
  * One message in a v1 HTTP body, JSON or protobuf, read the way Mesos reads it: JSON in Mesos's
  * mapping (proto field names, enums by name, bytes in base64) where `null` means "not set" (even
- * in lists) and unknown fields are ignored (unknown enum names are not); and in both formats, a message with a required field
- * unset is refused ("Missing required fields: ..."), as protobuf's IsInitialized() does.
+ * in lists) and unknown fields are ignored (unknown enum names are not); and in both formats, a
+ * message with a required field unset is refused ("Missing required fields: ..."), as protobuf's
+ * IsInitialized() does.
  */
-import { type DescMessage, fromBinary, fromJson, isFieldSet, type JsonValue, type Message, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { type DescField, type DescMessage, fromBinary, fromJson, isFieldSet, type JsonValue, type Message, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { invalid, toMesosJson } from "@mesos/core";
 import type { MessageFormat } from "./media-types.ts";
 
@@ -12,6 +13,14 @@ import type { MessageFormat } from "./media-types.ts";
 const LEGACY_REQUIRED = 3;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** The message type of a field holding messages (singly, in a list or as map values). */
+function messageOf(field: DescField): DescMessage | undefined {
+  if (field.fieldKind === "message") return field.message;
+  if (field.fieldKind === "list" && field.listKind === "message") return field.message;
+  if (field.fieldKind === "map" && field.mapKind === "message") return field.message;
+  return undefined;
+}
 
 /**
  * Mesos's reading of JSON, made acceptable to protobuf-es: `null` means "not set" (also in lists)
@@ -23,14 +32,14 @@ export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonVa
   for (const [key, value] of Object.entries(json)) {
     const field = schema.fields.find((f) => f.name === key || f.jsonName === key);
     if (!field || value === null) continue;
-    const message = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") || (field.fieldKind === "map" && field.mapKind === "message") ? field.message : undefined;
+    const message = messageOf(field);
+    const inner = (v: JsonValue) => (message ? mesosJsonForSchema(message, v) : v);
     if (Array.isArray(value)) {
-      const items = value.filter((v) => v !== null);
-      out[key] = message ? items.map((v) => mesosJsonForSchema(message, v)) : items;
-    } else if (message && field.fieldKind === "map" && typeof value === "object") {
-      out[key] = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, mesosJsonForSchema(message, v)]));
+      out[key] = value.filter((v) => v !== null).map(inner);
+    } else if (field.fieldKind === "map" && typeof value === "object") {
+      out[key] = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, inner(v)]));
     } else {
-      out[key] = message ? mesosJsonForSchema(message, value) : value;
+      out[key] = inner(value);
     }
   }
   return out;
