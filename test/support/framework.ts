@@ -65,10 +65,12 @@ export async function startTestFramework(
     statuses,
     operationStatuses,
     async nextOffers(timeoutMs = 10_000) {
-      await eventually(() => offers.length > consumed, timeoutMs, "an offer");
-      const fresh = offers.slice(consumed).filter((o) => !rescinded.has(o.id!.value));
-      consumed = offers.length;
-      return fresh.length > 0 ? fresh : this.nextOffers(timeoutMs);
+      for (;;) {
+        await eventually(() => offers.length > consumed, timeoutMs, "an offer");
+        const fresh = offers.slice(consumed).filter((o) => !rescinded.has(o.id!.value));
+        consumed = offers.length;
+        if (fresh.length > 0) return fresh;
+      }
     },
     async waitForStatus(taskId, state, timeoutMs = 15_000) {
       return (await eventually(
