@@ -12,9 +12,10 @@ export interface TestFramework {
   events: scheduler.Event[];
   offers: Offer[];
   statuses: TaskStatus[];
+  /** Offers received since the last call that have not been rescinded (waits for at least one). */
+  nextOffers(timeoutMs?: number): Promise<Offer[]>;
   /** UPDATE_OPERATION_STATUS events' statuses, in order (acknowledged automatically if they have a uuid). */
   operationStatuses: OperationStatus[];
-  nextOffers(timeoutMs?: number): Promise<Offer[]>;
   waitForStatus(taskId: string, state: TaskState, timeoutMs?: number): Promise<TaskStatus>;
   close(): void;
 }
@@ -29,12 +30,14 @@ export async function startTestFramework(
   const offers: Offer[] = [];
   const statuses: TaskStatus[] = [];
   const operationStatuses: OperationStatus[] = [];
+  const rescinded = new Set<string>();
   let consumed = 0;
   void (async () => {
     try {
       for await (const event of sub.events) {
         events.push(event);
         if (event.type === scheduler.Event_Type.OFFERS) offers.push(...event.offers!.offers);
+        if (event.type === scheduler.Event_Type.RESCIND) rescinded.add(event.rescind!.offerId!.value);
         if (event.type === scheduler.Event_Type.UPDATE) {
           const status = event.update!.status!;
           statuses.push(status);
@@ -62,10 +65,12 @@ export async function startTestFramework(
     statuses,
     operationStatuses,
     async nextOffers(timeoutMs = 10_000) {
-      await eventually(() => offers.length > consumed, timeoutMs, "an offer");
-      const fresh = offers.slice(consumed);
-      consumed = offers.length;
-      return fresh;
+      for (;;) {
+        await eventually(() => offers.length > consumed, timeoutMs, "an offer");
+        const fresh = offers.slice(consumed).filter((o) => !rescinded.has(o.id!.value));
+        consumed = offers.length;
+        if (fresh.length > 0) return fresh;
+      }
     },
     async waitForStatus(taskId, state, timeoutMs = 15_000) {
       return (await eventually(

@@ -46,6 +46,10 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
     for (const task of launchedTasks(call)) {
       dropTask(ctx, framework, task, TaskStatus_Reason.INVALID_OFFERS, `Task launched with invalid offers: ${offerError}`);
     }
+    for (const op of call.operations) {
+      if (op.type === Offer_Operation_Type.LAUNCH || op.type === Offer_Operation_Type.LAUNCH_GROUP) continue;
+      operationError(ctx, framework, op, "", `Operation attempted with invalid offers: ${offerError}`);
+    }
     return;
   }
 
