@@ -82,7 +82,17 @@ describe.each([jsonCodec, pbCodec].map((c) => [c.name, c] as const))("SUBSCRIBE 
     expect(states.at(-1)).toBe("TASK_FINISHED");
     await fw.waitForStatus("watched", TaskState.TASK_FINISHED);
 
+    // A task still running when its framework goes is killed by the master: subscribers hear of it.
+    const [next] = await fw.nextOffers();
+    await fw.sub.accept(
+      [next!.id!.value],
+      [{ type: 1, launch: { taskInfos: [{ name: "left", taskId: { value: "left" }, agentId: next!.agentId, command: { value: "sleep 1000" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] }] } }],
+    );
+    await fw.waitForStatus("left", TaskState.TASK_RUNNING);
     await fw.sub.teardown();
+    const killed = (await stream.next("TASK_UPDATED", (e) => (e.task_updated as JsonObject).state === "TASK_KILLED")).task_updated as JsonObject;
+    expect((killed.status as JsonObject).task_id).toEqual({ value: "left" });
+    expect((killed.status as JsonObject).reason).toBe("REASON_FRAMEWORK_REMOVED");
     const removed = (await stream.next("FRAMEWORK_REMOVED")).framework_removed as JsonObject;
     expect(removed.framework_info).toMatchObject({ id: { value: fw.sub.frameworkId } });
 
@@ -134,6 +144,18 @@ describe("the operator API on one master", () => {
     for (const s of streams) s.close();
     // Subscribers that go away are dropped.
     await eventually(() => m.ctx.operatorEvents.size === 0, 10_000, "the closed streams to be dropped");
+  });
+
+  test("a framework re-subscribing is FRAMEWORK_UPDATED", async () => {
+    const stream = await subscribeHttp(api(), jsonCodec, { type: "SUBSCRIBE" });
+    const first = await startTestFramework(m.url, { name: "again", failoverTimeout: 60 });
+    await stream.next("FRAMEWORK_ADDED");
+    const second = await startTestFramework(m.url, { name: "again", failoverTimeout: 60, id: { value: first.sub.frameworkId } });
+    const updated = ((await stream.next("FRAMEWORK_UPDATED")).framework_updated as JsonObject).framework as JsonObject;
+    expect(updated).toMatchObject({ framework_info: { id: { value: first.sub.frameworkId } }, connected: true, active: true });
+    second.close();
+    first.close();
+    stream.close();
   });
 
   test("the Operator Connect service streams the same events", async () => {
