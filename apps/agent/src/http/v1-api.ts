@@ -106,6 +106,7 @@ export function agentApi(handler: AgentCallHandler): (req: Request) => Promise<R
     const abort = new AbortController();
     const onAbort = () => abort.abort();
     req.signal.addEventListener("abort", onAbort, { once: true });
+    if (req.signal.aborted) abort.abort();
     try {
       if (calls) {
         if (!handler.callInputStream) return textResponse(501, `${name} is not supported yet`);

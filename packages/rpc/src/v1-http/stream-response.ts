@@ -10,7 +10,7 @@ export interface StreamResponseOptions<T> {
   encode(item: T): Uint8Array;
   /** The answer's headers; called once the stream is open (a stream id may be known only then). */
   headers(): Record<string, string>;
-  /** Aborted when the client disconnects or the stream fails; hand its signal to the source. */
+  /** Aborted when the stream ends for any reason (client gone, source done or failed); hand its signal to the source. */
   abort: AbortController;
   /** The request, whose own abort signal also ends the stream. */
   request?: Request;
@@ -26,8 +26,6 @@ export async function streamResponse<T>(source: AsyncIterable<T>, options: Strea
   const { abort, encode } = options;
   const iterator = source[Symbol.asyncIterator]();
   const first = options.awaitFirst ? await iterator.next() : undefined;
-  const onRequestAbort = () => abort.abort();
-  options.request?.signal.addEventListener("abort", onRequestAbort, { once: true });
   let finished = false;
   const finish = () => {
     if (finished) return;
@@ -36,6 +34,11 @@ export async function streamResponse<T>(source: AsyncIterable<T>, options: Strea
     abort.abort();
     void iterator.return?.()?.catch(() => {});
   };
+
+  const onRequestAbort = () => finish();
+  options.request?.signal.addEventListener("abort", onRequestAbort, { once: true });
+  // The client may have gone while the first item was awaited.
+  if (options.request?.signal.aborted) finish();
 
   const body = new ReadableStream<Uint8Array>(
     {
