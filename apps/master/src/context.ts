@@ -10,6 +10,7 @@ import type { MasterFlags } from "./flags.ts";
 import type { Framework } from "./frameworks/framework.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
+import type { RoleQuota } from "./quota/quota-config.ts";
 import type { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import type { RegisteredAgent, Registry } from "./registry/registry.ts";
 
@@ -36,6 +37,8 @@ export interface MasterContext {
    */
   readonly registeredAgents: Map<string, RegisteredAgent>;
   readonly offers: OfferBook;
+  /** Quota by top-level role (mirrors the registry). */
+  readonly quotas: Map<string, RoleQuota>;
   /** Operator API subscribers (SUBSCRIBE); see operator/operator-events.ts for what is sent. */
   readonly operatorEvents: OperatorEventBus;
 

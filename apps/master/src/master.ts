@@ -15,6 +15,7 @@ import { createAllocationLoop } from "./offers/allocation-loop.ts";
 import { OfferBook } from "./offers/offer-book.ts";
 import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { createRegistry } from "./registry/registry.ts";
+import type { RoleQuota } from "./quota/quota-config.ts";
 
 export interface MasterOptions {
   flags: MasterFlags;
@@ -61,6 +62,12 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     filterGpuResources: flags.filter_gpu_resources,
   });
   allocator.updateWeights(registry.weights());
+  const quotas = new Map<string, RoleQuota>();
+  for (const q of registry.quotas()) {
+    const stored: RoleQuota = { role: q.role, guarantees: new Map(Object.entries(q.guarantees)), limits: new Map(Object.entries(q.limits)), principal: q.principal };
+    quotas.set(q.role, stored);
+    allocator.updateQuota(q.role, { guarantees: stored.guarantees, limits: stored.limits });
+  }
 
   let ctx!: MasterContext;
   const loop = createAllocationLoop(() => ctx);
@@ -102,6 +109,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     agents: new Map(),
     registeredAgents,
     offers: new OfferBook(),
+    quotas,
     operatorEvents: new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log }),
     leader: () => (options.leader ? options.leader(info) : info),
     newFrameworkId: createIdSequence(`${id}-`, 0, 4),

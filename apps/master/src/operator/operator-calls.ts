@@ -8,11 +8,18 @@ import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
+import { getQuota, removeQuota, setQuota, updateQuota } from "../quota/quota-calls.ts";
+import { getWeights, updateWeights } from "../quota/weights.ts";
 
 const T = master.Call_Type;
 const R = master.Response_Type;
 /** Calls that change something answer with no payload (the HTTP API's 202 Accepted). */
 const ACCEPTED = create(master.ResponseSchema);
+
+function required<T>(payload: T | undefined, field: string): T {
+  if (payload === undefined) throw invalid(`Expecting '${field}' to be present`);
+  return payload;
+}
 
 export function handleOperatorCall(ctx: MasterContext, call: master.Call): master.Response {
   switch (call.type) {
@@ -48,6 +55,22 @@ export function handleOperatorCall(ctx: MasterContext, call: master.Call): maste
         type: R.GET_MASTER,
         getMaster: { masterInfo: ctx.info, startTime: ctx.startTime / 1000, electedTime: ctx.startTime / 1000 },
       });
+    case T.GET_QUOTA:
+      return create(master.ResponseSchema, { type: R.GET_QUOTA, getQuota: { status: getQuota(ctx) } });
+    case T.SET_QUOTA:
+      setQuota(ctx, required(call.setQuota, "set_quota"));
+      return ACCEPTED;
+    case T.REMOVE_QUOTA:
+      removeQuota(ctx, required(call.removeQuota, "remove_quota"));
+      return ACCEPTED;
+    case T.UPDATE_QUOTA:
+      updateQuota(ctx, required(call.updateQuota, "update_quota"));
+      return ACCEPTED;
+    case T.GET_WEIGHTS:
+      return create(master.ResponseSchema, { type: R.GET_WEIGHTS, getWeights: getWeights(ctx) });
+    case T.UPDATE_WEIGHTS:
+      updateWeights(ctx, required(call.updateWeights, "update_weights"));
+      return ACCEPTED;
     case T.GET_OPERATIONS:
       return create(master.ResponseSchema, { type: R.GET_OPERATIONS, getOperations: getOperations(ctx) });
     case T.RESERVE_RESOURCES:

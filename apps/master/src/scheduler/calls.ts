@@ -7,6 +7,7 @@ import { invalid, notFound, permissionDenied } from "@mesos/core";
 import { scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { removeFramework } from "../frameworks/remove-framework.ts";
+import { updateFramework } from "../frameworks/update-framework.ts";
 import { reconcileTasks } from "../tasks/reconcile.ts";
 import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts";
 import { reconcileOperations } from "../operations/reconcile-operations.ts";
@@ -59,6 +60,9 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
         framework,
         call.reconcile!.tasks.map((t) => ({ taskId: t.taskId!.value, agentId: t.agentId?.value })),
       );
+      return;
+    case T.UPDATE_FRAMEWORK:
+      updateFramework(ctx, framework, call.updateFramework!);
       return;
     case T.SHUTDOWN:
     case T.MESSAGE:
