@@ -5,20 +5,13 @@
 import { afterEach, expect, test } from "bun:test";
 import { createOperatorClient } from "@mesos/client";
 import { TaskState } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
 import { startTestFramework } from "../support/framework.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
 
 test("agents, tasks and frameworks come back after a master restart", async () => {
   const port = freePort();

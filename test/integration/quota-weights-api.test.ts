@@ -7,7 +7,7 @@ import { afterEach, expect, test } from "bun:test";
 import { type MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { type master, scheduler } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
 import { startTestFramework } from "../support/framework.ts";
 
 const cleanups: (() => unknown)[] = [];
@@ -93,4 +93,32 @@ test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it 
   await expect(
     fw.sub.call({ type: scheduler.Call_Type.UPDATE_FRAMEWORK, updateFramework: { frameworkInfo: { ...info, id: { value: "other" } } } }),
   ).rejects.toThrow("must be");
+});
+
+test("after a master failover with quota, offers wait until 80% of the known agents are back", async () => {
+  const workDir = tempDir("master");
+  const port = freePort();
+  const flags = [`--work_dir=${workDir}`, `--port=${port}`];
+  let m = await startTestMaster({ flags });
+  const dirs = [tempDir("agent"), tempDir("agent")];
+  let agents = await Promise.all(dirs.map((d) => startTestAgent(m, { workDir: d, flags: ["--resources=cpus:2;mem:1024"] })));
+  await Promise.all(agents.map((a) => a.registered));
+  await createOperatorClient(m.url).call({ type: 29, setQuota: { quotaRequest: { role: "q", guarantee: [scalar("cpus", 1)] } } });
+  for (const a of agents) await a.stop();
+  await m.stop();
+
+  m = await startTestMaster({ flags });
+  cleanups.push(() => m.stop());
+  const one = await startTestAgent(m, { workDir: dirs[0], flags: ["--resources=cpus:2;mem:1024"] });
+  cleanups.push(() => one.stop());
+  await one.registered;
+  const fw = await startTestFramework(m.url, { role: "other" });
+  cleanups.push(() => fw.close());
+  m.allocateNow();
+  await Bun.sleep(300);
+  expect(fw.offers).toHaveLength(0);
+  const two = await startTestAgent(m, { workDir: dirs[1], flags: ["--resources=cpus:2;mem:1024"] });
+  cleanups.push(() => two.stop());
+  await two.registered;
+  expect((await fw.nextOffers()).length).toBeGreaterThan(0);
 });

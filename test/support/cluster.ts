@@ -91,3 +91,11 @@ export async function eventually<T>(
     await Bun.sleep(20);
   }
 }
+
+/** A port nothing listens on right now (for a master that must come back on the same address). */
+export function freePort(): number {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}

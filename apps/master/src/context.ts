@@ -37,6 +37,8 @@ export interface MasterContext {
    */
   readonly registeredAgents: Map<string, RegisteredAgent>;
   readonly offers: OfferBook;
+  /** Agents the registry had admitted when this master started (they are expected back). */
+  readonly recoveredAgentIds: ReadonlySet<string>;
   /** Quota by top-level role (mirrors the registry). */
   readonly quotas: Map<string, RoleQuota>;
   /** Operator API subscribers (SUBSCRIBE); see operator/operator-events.ts for what is sent. */

@@ -109,6 +109,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     agents: new Map(),
     registeredAgents,
     offers: new OfferBook(),
+    recoveredAgentIds: new Set([...registeredAgents].filter(([, a]) => a.state === "admitted").map(([id]) => id)),
     quotas,
     operatorEvents: new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log }),
     leader: () => (options.leader ? options.leader(info) : info),
