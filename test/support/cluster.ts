@@ -6,8 +6,15 @@ import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from "@mesos/core";
 import { agentFlagSpecs, startAgent, type RunningAgent } from "@mesos/agent";
-import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator, type MasterOptions } from "@mesos/master";
-import { createInterimAllocator } from "./interim-allocator.ts";
+import {
+  type Allocator,
+  type AllocatorOptions,
+  createHierarchicalAllocator,
+  type MasterOptions,
+  masterFlagSpecs,
+  type RunningMaster,
+  startMaster,
+} from "@mesos/master";
 import { trackRuntimeDir } from "./leftovers.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
@@ -39,7 +46,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
     effectiveFlags: effective,
     clock: options.clock,
     log: testLogger("master"),
-    createAllocator: options.createAllocator ?? createInterimAllocator,
+    createAllocator: options.createAllocator ?? createHierarchicalAllocator,
     leader: options.leader,
   });
 }

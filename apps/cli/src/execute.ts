@@ -3,7 +3,7 @@
  * and exits with the task's exit code (0 for TASK_FINISHED, the command's exit status for
  * TASK_FAILED, 128+signal when it was killed by a signal, 1 otherwise).
  */
-import { errorMessage, flag, formatUsage, isTerminalState, parseFlags, parseResources, Resources } from "@mesos/core";
+import { currentUserName, errorMessage, flag, formatUsage, isTerminalState, parseFlags, parseResources, Resources } from "@mesos/core";
 import { subscribe, type Subscription } from "@mesos/client";
 import { isFieldSet } from "@bufbuild/protobuf";
 import {
@@ -17,7 +17,7 @@ import {
   TaskStatus_Source,
   TaskStatusSchema,
 } from "@mesos/proto";
-import { currentUser } from "./user.ts";
+
 
 const specs = {
   master: flag.string("The master, as HOST:PORT", { default: "127.0.0.1:5050" }),
@@ -52,7 +52,7 @@ export async function runExecute(argv: string[]): Promise<number> {
   let sub: Subscription;
   try {
     sub = await subscribe(f.master, {
-      user: f.user ?? currentUser(),
+      user: f.user ?? currentUserName(),
       name: f.framework_name,
       role: f.role,
       checkpoint: f.checkpoint,

@@ -11,3 +11,4 @@ export * from "./resources/index.ts";
 export * from "./task-states.ts";
 export * from "./mesos-json.ts";
 export * from "./attributes.ts";
+export * from "./users.ts";

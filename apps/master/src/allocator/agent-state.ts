@@ -6,15 +6,23 @@
  */
 import type { Resources } from "@mesos/core";
 import type { AgentCapabilities, AllocatorAgent } from "./allocator.ts";
+import type { OfferFilter } from "./filters.ts";
 import type { FrameworkRole } from "./framework-state.ts";
 import type { Holding } from "./holding.ts";
 import type { Kind, KindTable } from "./resource-kinds.ts";
-import { countOf, isEmptyValue, type NonScalar, subtractValue, addValue } from "./value-ops.ts";
+import { addValue, countOf, isEmptyValue, type NonScalar, subtractValue } from "./value-ops.ts";
 
 /** Why a framework may not get an agent: bits an agent has and a framework must not mind. */
 export const AGENT_HAS_GPUS = 1;
 export const AGENT_IS_REMOTE = 2;
 export const AGENT_NOT_MULTI_ROLE = 4;
+
+let versions = 0;
+
+/** A fresh availability version (never reused, across agents). */
+export function newVersion(): number {
+  return ++versions;
+}
 
 export class AgentState {
   active = true;
@@ -25,8 +33,23 @@ export class AgentState {
   /** AGENT_* bits. */
   exclusion = 0;
   readonly holdings = new Map<FrameworkRole, Holding>();
+  /** Refusal filters on this agent, by FrameworkRole (a chain each). */
+  readonly filters = new Map<FrameworkRole, OfferFilter>();
   /** Position in the allocator's list of active agents (-1 when inactive). */
   activeIndex = -1;
+  /**
+   * Identifies what is available: it changes whenever availability does, except that giving back
+   * exactly what the last allocation took restores the version from before it (a declined offer
+   * leaves the agent as it was, and filters that refused all of it stay cheap to check).
+   */
+  version = newVersion();
+  /** The last allocation's non-shared pieces and the versions around it. */
+  lastTakeBefore = -1;
+  lastTakeAfter = -1;
+  lastTakeLength = 0;
+  lastTakeEntry = new Int32Array(0);
+  lastTakeAmount = new Float64Array(0);
+  lastTakeValue: (NonScalar | null)[] = [];
 
   kinds: Kind[] = [];
   /** Scalars: fixed-point amount. Non-scalars: number of values x 1000. Shared: the volume size. */
@@ -56,8 +79,12 @@ export class AgentState {
     this.capabilities = info.capabilities;
   }
 
-  /** Rebuilds the entries from a new total; what holdings hold is not available. */
+  /**
+   * Rebuilds the entries from a new total; what holdings hold is not available. Holdings move to
+   * the new entries of their kinds (callers release pieces of kinds the new total lacks first).
+   */
   setTotal(total: Resources, kinds: KindTable, capRevocable: number, capRefinement: number, capShared: number): void {
+    const oldKinds = this.kinds;
     this.total = total;
     const list = [...total];
     const n = list.length;
@@ -99,24 +126,31 @@ export class AgentState {
         seenNames.add(kind.nameId);
       }
     }
+    for (const holding of this.holdings.values()) this.remap(holding, oldKinds);
+    this.lastTakeEntry = new Int32Array(n);
+    this.lastTakeAmount = new Float64Array(n);
+    this.lastTakeValue = new Array<NonScalar | null>(n).fill(null);
     this.recomputeAvailable();
+  }
+
+  private remap(holding: Holding, oldKinds: Kind[]): void {
+    const old = { amounts: holding.amounts, parts: holding.parts };
+    const n = this.kinds.length;
+    holding.amounts = new Float64Array(n);
+    holding.parts = new Array<NonScalar[] | null>(n).fill(null);
+    holding.size = 0;
+    for (let e = 0; e < oldKinds.length; e++) {
+      const target = this.entryOf(oldKinds[e]!);
+      if (target === -1) continue;
+      holding.addAmount(target, old.amounts[e]!);
+      for (const v of old.parts[e] ?? []) holding.addValue(target, v);
+    }
   }
 
   /** available = total - what holdings hold (shared entries stay available: they are re-offerable). */
   recomputeAvailable(): void {
-    const heldAmount = new Map<Kind, number>();
-    const heldValue = new Map<Kind, NonScalar>();
-    for (const holding of this.holdings.values()) {
-      for (const [kind, piece] of holding.pieces) {
-        if (kind.shared) continue;
-        if (piece.value !== null) {
-          const prev = heldValue.get(kind);
-          heldValue.set(kind, prev ? addValue(prev, piece.value) : piece.value);
-        } else {
-          heldAmount.set(kind, (heldAmount.get(kind) ?? 0) + piece.amount);
-        }
-      }
-    }
+    this.version = newVersion();
+    this.lastTakeAfter = -1;
     this.availableCount = 0;
     for (let e = 0; e < this.kinds.length; e++) {
       const kind = this.kinds[e]!;
@@ -125,13 +159,15 @@ export class AgentState {
         continue;
       }
       if (kind.scalar) {
-        const held = heldAmount.get(kind) ?? 0;
-        const taken = Math.min(held, this.totalAmount[e]!);
-        if (held > 0) heldAmount.set(kind, held - taken);
-        this.available[e] = this.totalAmount[e]! - taken;
+        let held = 0;
+        for (const holding of this.holdings.values()) held += holding.amounts[e]!;
+        this.available[e] = Math.max(0, this.totalAmount[e]! - held);
       } else {
-        const held = heldValue.get(kind);
-        const value = held ? subtractValue(this.totalValue[e]!, held) : this.totalValue[e]!;
+        let value = this.totalValue[e]!;
+        for (const holding of this.holdings.values()) {
+          const v = holding.valueAt(e);
+          if (v !== null) value = subtractValue(value, v);
+        }
         this.availableValue[e] = value;
         this.available[e] = countOf(value) * 1000;
       }

@@ -10,7 +10,8 @@
 import type { AgentState } from "./agent-state.ts";
 import type { AllocatorState } from "./allocator-state.ts";
 import { allocatePieces } from "./bookkeeping.ts";
-import { buildFairCandidate, buildQuotaCandidate, STAGE_FAIR, STAGE_QUOTA } from "./candidate.ts";
+import { buildFairCandidate, buildQuotaCandidate } from "./candidate-builders.ts";
+import { STAGE_FAIR, STAGE_QUOTA } from "./candidate.ts";
 import { isFiltered, sweepFilters } from "./filters.ts";
 import type { FrameworkRole } from "./framework-state.ts";
 import type { Holding } from "./holding.ts";
@@ -89,7 +90,7 @@ export class AllocationCycle {
     const c = s.candidate;
     if (!c.matches(agent, s.seq, stage, roleKey, mask)) {
       c.begin(agent, s.seq, stage, roleKey, mask);
-      if (stage === STAGE_QUOTA) buildQuotaCandidate(c, s, agent, role, mask, s.scratchA, s.scratchB);
+      if (stage === STAGE_QUOTA) buildQuotaCandidate(c, s, agent, role, mask);
       else buildFairCandidate(c, s, agent, role, mask);
     }
     if (!c.allocatable(fr.minRule, s.names)) return true;

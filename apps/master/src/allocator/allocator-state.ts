@@ -6,7 +6,8 @@
 import { topLevelRole } from "@mesos/core";
 import type { Allocation, AllocatorOptions } from "./allocator.ts";
 import type { AgentState } from "./agent-state.ts";
-import { Candidate, type CandidateContext } from "./candidate.ts";
+import { Candidate } from "./candidate.ts";
+import type { CandidateContext } from "./candidate-builders.ts";
 import { DrfSorter } from "./drf-sorter.ts";
 import { type FrameworkRole, type FrameworkState, FrameworkRole as FrameworkRoleClass } from "./framework-state.ts";
 import { compileMinRule, type MinRule } from "./min-allocatable.ts";
@@ -70,10 +71,11 @@ export class AllocatorState implements CandidateContext {
     const weightOf = (path: string) => this.weights.get(path) ?? 1;
     this.roleSorter = this.newSorter(options.roleSorter, this.basis, weightOf);
     this.quotaSorter = this.newSorter(options.roleSorter, this.quotaBasis, weightOf);
-    this.offers = new OfferBuilder(this.kinds);
+    this.offers = new OfferBuilder();
     this.names.onGrow = () => this.growVectors();
     for (const name of options.fairSharingExcludedResourceNames ?? []) this.basis.excluded[this.names.id(name)] = 1;
     this.globalRule = compileMinRule(options.minAllocatable, this.names);
+    this.lastSweep = options.clock.now();
   }
 
   newSorter<T>(kind: "drf" | "random", basis: ShareBasis, weightOf: (path: string) => number): Sorter<T> {
@@ -119,7 +121,7 @@ export class AllocatorState implements CandidateContext {
     const role = fr.role;
     if (fr.leaf!.active) {
       role.activeFrameworks--;
-      this.roleSorter.setActive(role.leaf, role.activeFrameworks > 0);
+      this.refreshRoleLeaf(role);
     }
     role.frameworkSorter.remove(fr.leaf!);
     role.frameworks.delete(fr);
@@ -136,7 +138,7 @@ export class AllocatorState implements CandidateContext {
 
   /** Untracks a FrameworkRole the framework left that holds nothing any more. */
   untrackIfDone(fr: FrameworkRole): void {
-    if (fr.holdings.size === 0 && (!fr.framework.roles.has(fr.role.name) || !fr.framework.known)) this.untrack(fr);
+    if (fr.holdingCount === 0 && (!fr.framework.roles.has(fr.role.name) || !fr.framework.known)) this.untrack(fr);
   }
 
   /** Brings the framework's sorter leaf (and the role's) in line with whether it wants offers. */
@@ -147,9 +149,19 @@ export class AllocatorState implements CandidateContext {
     const role = fr.role;
     role.frameworkSorter.setActive(leaf, want);
     role.activeFrameworks += want ? 1 : -1;
-    // A role none of whose frameworks wants offers cannot be offered anything: skip it entirely.
-    this.roleSorter.setActive(role.leaf, role.activeFrameworks > 0);
+    this.refreshRoleLeaf(role);
     this.refreshQuotaLeaf(role);
+  }
+
+  /**
+   * A role is walked in stage 2 only if it can be offered something there: some framework wants
+   * offers, and it is not a quota role served in stage 1 only (limits equal to guarantees). An
+   * inactive leaf still counts in its ancestors' shares; it is just never visited.
+   */
+  refreshRoleLeaf(role: RoleState): void {
+    const q = role.top.quota;
+    const stage1Only = q !== null && role.isTop && !q.stage2;
+    this.roleSorter.setActive(role.leaf, role.activeFrameworks > 0 && !stage1Only);
   }
 
   ruleFor(fw: FrameworkState, role: string): MinRule {

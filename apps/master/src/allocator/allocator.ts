@@ -111,8 +111,26 @@ export interface Allocator {
   reviveOffers(frameworkId: string, roles: readonly string[]): void;
 
   updateQuota(role: string, quota: QuotaConfig | undefined): void;
+  /** The complete weights map (role path -> weight); roles not in it weigh 1. */
   updateWeights(weights: ReadonlyMap<string, number>): void;
 
   /** Runs one allocation cycle and returns the offers to make. */
   allocate(): Allocation[];
+
+  /** Numbers for /metrics/snapshot (optional so simple test allocators need not have it). */
+  stats?(): AllocatorStats;
+}
+
+export interface AllocatorStats {
+  /**
+   * Mesos metric names to values: `allocator/mesos/resources/<name>/{total,offered_or_allocated}`,
+   * `allocator/mesos/roles/<role>/shares/dominant`, `allocator/mesos/offer_filters/roles/<role>/active`,
+   * `allocator/mesos/quota/roles/<role>/resources/<name>/{guarantee,limit,offered_or_allocated}`.
+   */
+  metrics: Record<string, number>;
+  cycles: number;
+  agents: number;
+  activeAgents: number;
+  frameworks: number;
+  offerFilters: number;
 }

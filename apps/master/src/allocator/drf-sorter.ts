@@ -12,7 +12,7 @@ import type { ShareBasis, Sorter, SorterDeps } from "./sorter.ts";
 function before<T>(a: TreeNode<T>, b: TreeNode<T>): boolean {
   if (a.share !== b.share) return a.share < b.share;
   if (a.keyCount !== b.keyCount) return a.keyCount < b.keyCount;
-  return a.path < b.path;
+  return a.rank < b.rank;
 }
 
 /** First index whose node does not sort before `node`. */
@@ -79,12 +79,12 @@ export class DrfSorter<T> implements Sorter<T> {
     this.tree.setActive(leaf, active);
   }
 
-  allocated(leaf: TreeNode<T>, delta: QVec, countIt: boolean): void {
-    this.tree.propagate(leaf, delta, 1, countIt);
+  allocated(leaf: TreeNode<T>, delta: QVec, n: number, countIt: boolean): void {
+    this.tree.propagate(leaf, delta, n, 1, countIt);
   }
 
-  unallocated(leaf: TreeNode<T>, delta: QVec): void {
-    this.tree.propagate(leaf, delta, -1, false);
+  unallocated(leaf: TreeNode<T>, delta: QVec, n: number): void {
+    this.tree.propagate(leaf, delta, n, -1, false);
   }
 
   invalidate(): void {

@@ -5,9 +5,8 @@
  * role's framework sorter and owns the offer filters and the minimum offer size for that role.
  */
 import type { AllocatorFramework } from "./allocator.ts";
-import { AGENT_HAS_GPUS, AGENT_IS_REMOTE, AGENT_NOT_MULTI_ROLE, type AgentState } from "./agent-state.ts";
+import { AGENT_HAS_GPUS, AGENT_IS_REMOTE, AGENT_NOT_MULTI_ROLE } from "./agent-state.ts";
 import type { OfferFilter } from "./filters.ts";
-import type { Holding } from "./holding.ts";
 import type { MinRule } from "./min-allocatable.ts";
 import type { RoleState } from "./role-state.ts";
 import type { TreeNode } from "./role-tree.ts";
@@ -59,9 +58,10 @@ export class FrameworkState {
 
 export class FrameworkRole {
   leaf: TreeNode<FrameworkRole> | null = null;
-  readonly holdings = new Map<AgentState, Holding>();
-  /** Refusals by agent; null while there are none. */
-  filters: Map<AgentState, OfferFilter[]> | null = null;
+  /** Agents where this FrameworkRole holds something (the Holding lives in `agent.holdings`). */
+  holdingCount = 0;
+  /** This FrameworkRole's refusal filters (they live on the agents; this list is for clearing). */
+  filters: OfferFilter[] | null = null;
   minRule: MinRule;
 
   constructor(

@@ -44,12 +44,12 @@ export class RandomSorter<T> implements Sorter<T> {
     this.tree.setActive(leaf, active);
   }
 
-  allocated(leaf: TreeNode<T>, delta: QVec, countIt: boolean): void {
-    this.tree.propagate(leaf, delta, 1, countIt);
+  allocated(leaf: TreeNode<T>, delta: QVec, n: number, countIt: boolean): void {
+    this.tree.propagate(leaf, delta, n, 1, countIt);
   }
 
-  unallocated(leaf: TreeNode<T>, delta: QVec): void {
-    this.tree.propagate(leaf, delta, -1, false);
+  unallocated(leaf: TreeNode<T>, delta: QVec, n: number): void {
+    this.tree.propagate(leaf, delta, n, -1, false);
   }
 
   invalidate(): void {

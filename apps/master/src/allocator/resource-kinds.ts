@@ -6,7 +6,7 @@
  * Two resources of one kind merge when added, exactly as they do in `Resources` (same identity).
  */
 import { toJsonString } from "@bufbuild/protobuf";
-import { isStrictSubroleOf } from "@mesos/core";
+import { isStrictSubroleOf, upgradeResource } from "@mesos/core";
 import { type Resource, Resource_DiskInfo_Source_Type, Resource_DiskInfoSchema, Value_Type } from "@mesos/proto";
 import type { NameTable } from "./quantity-vector.ts";
 
@@ -69,14 +69,13 @@ function isDivisible(r: Resource): boolean {
 
 export class KindTable {
   private readonly byKey = new Map<string, Kind>();
-  private readonly byResource = new WeakMap<Resource, Kind>();
   readonly kinds: Kind[] = [];
 
   constructor(private readonly names: NameTable) {}
 
-  of(r: Resource): Kind {
-    const cached = this.byResource.get(r);
-    if (cached) return cached;
+  of(resource: Resource): Kind {
+    // Pre-refinement format (`role` instead of a reservation stack) is upgraded, as core does on input.
+    const r = resource.reservations.length === 0 && resource.role !== "*" && resource.role !== "" ? upgradeResource(resource) : resource;
     const key = kindKey(r);
     let kind = this.byKey.get(key);
     if (!kind) {
@@ -99,14 +98,9 @@ export class KindTable {
       this.kinds.push(kind);
       this.byKey.set(key, kind);
     }
-    this.byResource.set(r, kind);
     return kind;
   }
 
-  /** Remembers the kind of a resource the allocator built itself (offers), so recovery is cheap. */
-  remember(r: Resource, kind: Kind): void {
-    this.byResource.set(r, kind);
-  }
 }
 
 /** Unreserved, or reserved to `role` or one of its ancestors (Resources.allocatableTo). */

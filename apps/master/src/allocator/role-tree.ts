@@ -27,6 +27,8 @@ export class TreeNode<T> {
   /** ...and as computed now, committed when the node is re-placed. */
   nextShare = 0;
   nextCount = 0;
+  /** Position of `path` among the siblings' paths: the last tie-breaker, as a number. */
+  rank = 0;
 
   constructor(
     public name: string,
@@ -63,6 +65,8 @@ function commitKey<T>(node: TreeNode<T>): void {
 export class RoleTree<T> {
   readonly root: TreeNode<T>;
   private dirty: TreeNode<T>[] = [];
+  /** Parents whose children changed: their ranks are recomputed before the next placement. */
+  private unranked = new Set<TreeNode<T>>();
   readonly nodes = new Set<TreeNode<T>>();
 
   constructor(
@@ -96,7 +100,7 @@ export class RoleTree<T> {
 
   /** Removes a leaf (and internal nodes left without children). */
   remove(leaf: TreeNode<T>): void {
-    this.propagate(leaf, leaf.alloc, -1, false);
+    this.propagate(leaf, leaf.alloc.slice(), leaf.alloc.length, -1, false);
     let node: TreeNode<T> | null = leaf;
     while (node && node !== this.root && node.children.size === 0) {
       const parent: TreeNode<T> = node.parent!;
@@ -117,8 +121,7 @@ export class RoleTree<T> {
   }
 
   /** Adds (sign 1) or removes (sign -1) `delta` on the leaf and every ancestor. */
-  propagate(leaf: TreeNode<T>, delta: QVec, sign: number, countIt: boolean): void {
-    const n = delta.length;
+  propagate(leaf: TreeNode<T>, delta: QVec, n: number, sign: number, countIt: boolean): void {
     for (let node: TreeNode<T> | null = leaf; node !== null && node !== this.root; node = node.parent) {
       const a = node.alloc;
       if (sign > 0) for (let i = 0; i < n; i++) a[i] += delta[i]!;
@@ -136,6 +139,7 @@ export class RoleTree<T> {
 
   /** Re-places dirty nodes. Each placement keeps every `live` list ordered by stored keys. */
   flush(): void {
+    this.rank();
     const dirty = this.dirty;
     while (dirty.length > 0) {
       const node = dirty.pop()!;
@@ -166,6 +170,7 @@ export class RoleTree<T> {
 
   /** Re-reads every weight and re-places every node (after totals or weights changed). */
   rebuild(sort: (list: TreeNode<T>[]) => void): void {
+    this.rank();
     this.dirty.length = 0;
     const visit = (node: TreeNode<T>): void => {
       const live: TreeNode<T>[] = [];
@@ -186,7 +191,21 @@ export class RoleTree<T> {
     visit(this.root);
   }
 
+  /**
+   * Ranks follow path order, so comparing ranks orders siblings as comparing paths would; adding a
+   * sibling never changes the relative order of the others, so sorted lists stay sorted.
+   */
+  private rank(): void {
+    if (this.unranked.size === 0) return;
+    for (const parent of this.unranked) {
+      const children = [...parent.children.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (let i = 0; i < children.length; i++) children[i]!.rank = i;
+    }
+    this.unranked.clear();
+  }
+
   private newNode(name: string, path: string, parent: TreeNode<T>, client: T | null): TreeNode<T> {
+    this.unranked.add(parent);
     const node = new TreeNode<T>(name, path, parent, client, this.newVector());
     node.weight = name === "." ? 1 : this.weightOf(path);
     parent.children.set(name, node);
@@ -205,12 +224,14 @@ export class RoleTree<T> {
     internal.weight = leaf.weight;
     internal.share = leaf.share;
     internal.keyCount = leaf.keyCount;
+    internal.rank = leaf.rank;
     internal.inLive = leaf.inLive;
     const list = leaf.inLive ? parent.live : parent.idle;
     list[list.indexOf(leaf)] = internal;
     parent.children.set(leaf.name, internal);
     this.nodes.add(internal);
 
+    this.unranked.add(internal);
     leaf.name = ".";
     leaf.path = `${internal.path}/.`;
     leaf.parent = internal;

@@ -19,9 +19,9 @@ export interface Sorter<T> {
   add(path: string, client: T): TreeNode<T>;
   remove(leaf: TreeNode<T>): void;
   setActive(leaf: TreeNode<T>, active: boolean): void;
-  /** Adds `delta` to the client's allocation; `countIt` counts one more allocation (tie-breaker). */
-  allocated(leaf: TreeNode<T>, delta: QVec, countIt: boolean): void;
-  unallocated(leaf: TreeNode<T>, delta: QVec): void;
+  /** Adds `delta` (its first `n` names) to the client's allocation; `countIt` counts one more allocation (tie-breaker). */
+  allocated(leaf: TreeNode<T>, delta: QVec, n: number, countIt: boolean): void;
+  unallocated(leaf: TreeNode<T>, delta: QVec, n: number): void;
   /** Walks the active clients in order; stops (and returns false) when `visit` returns false. */
   forEach(visit: (client: T) => boolean): boolean;
   /** Weights changed: re-read them and re-place everything on the next walk. */

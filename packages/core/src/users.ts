@@ -1,0 +1,23 @@
+/**
+ * Users from /etc/passwd and /etc/group, read directly: the compiled binary cannot rely on
+ * os.userInfo() (it answers "unknown" there).
+ */
+import { readFileSync } from "node:fs";
+
+/** The lines of a colon-separated database (passwd, group) as fields; empty if unreadable. */
+export function readColonFile(path: string): string[][] {
+  try {
+    return readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"))
+      .map((l) => l.split(":"));
+  } catch {
+    return [];
+  }
+}
+
+/** The name of the user this process runs as (its uid as text if it has no passwd entry). */
+export function currentUserName(passwd = "/etc/passwd"): string {
+  const uid = process.getuid?.() ?? 0;
+  return readColonFile(passwd).find((f) => Number(f[2]) === uid)?.[0] ?? String(uid);
+}
