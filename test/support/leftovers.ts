@@ -21,11 +21,27 @@ export function killLeftoverContainers(): void {
         const path = join(containers, id, file);
         if (!existsSync(path)) continue;
         const pid = Number(readFileSync(path, "utf8"));
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {}
+        // `pid` is the container's init: with the linux launcher its PID namespace dies with it;
+        // with the posix one its children (the task's process group) go first.
+        for (const child of childrenOf(pid)) kill(-child);
+        kill(-pid);
+        kill(pid);
       }
     }
   }
   runtimeDirs.clear();
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {}
 }

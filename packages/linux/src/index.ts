@@ -68,3 +68,5 @@ export { type Credentials, PR_SET_CHILD_SUBREAPER, setChildSubreaper, setsid, sw
 export { type Pty, getWindowSize, openPty, setControllingTerminal, setWindowSize } from "./pty.ts";
 export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";
+export { setCloseOnExec } from "./fds.ts";
+export { RLIMITS, setRlimit } from "./rlimits.ts";
