@@ -199,6 +199,7 @@ export function createContainerizer(options: ContainerizerOptions) {
         runtimeDir,
         launcher: options.launcher,
         sandbox: req.sandbox,
+        outputDir: req.debug ? runtimeDir : req.sandbox,
         sandboxDirectory: options.sandboxDirectory,
         debug: req.debug ?? false,
         containerInfo: req.containerInfo,
@@ -367,6 +368,13 @@ export function createContainerizer(options: ContainerizerOptions) {
     remove(key: string): void {
       const c = containers.get(key);
       if (c && c.state !== "terminated") throw failedPrecondition(`Container ${key} is still running`);
+      // Nested containers go with their parent (they died with it; some may still be noticing).
+      if (c) {
+        for (const child of childrenOf(c)) {
+          if (child.state === "terminated") this.remove(child.key);
+          else child.exited.then(() => this.remove(child.key));
+        }
+      }
       containers.delete(key);
       store.removeContainer(key);
       if (c) rmSync(c.record.runtimeDir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ export interface BuildRequest {
   runtimeDir: string;
   launcher: "linux" | "posix";
   sandbox: string;
+  /** Where stdout and stderr files go (the sandbox; a DEBUG container's runtime directory). */
+  outputDir: string;
   sandboxDirectory: string;
   debug: boolean;
   containerInfo?: ContainerInfo;
@@ -90,8 +92,8 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
       return { resource, soft: value("soft"), hard: value("hard") };
     }),
     command,
-    stdoutPath: join(r.sandbox, "stdout"),
-    stderrPath: join(r.sandbox, "stderr"),
+    stdoutPath: join(r.outputDir, "stdout"),
+    stderrPath: join(r.outputDir, "stderr"),
     switchboard:
       tty || r.debug
         ? { tty: tty ? { rows: size?.rows ?? 24, columns: size?.columns ?? 80 } : undefined, bufferUntilAttached: r.debug || undefined }

@@ -1,6 +1,8 @@
-/** The agent's HTTP surface: health, flags, version and state (the v1 agent API joins later). */
+/** The agent's HTTP surface: health, flags, version and state and the agent's v1 API as the `mesos.v1.agent.Agent` Connect service. */
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
+import { mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
+import { agentService } from "../api/agent-service.ts";
 import type { AgentContext } from "../context.ts";
 import { agentStateJson } from "./state-json.ts";
 
@@ -11,5 +13,6 @@ export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono 
   app.get("/flags", (c) => c.json({ flags: ctx.effectiveFlags }));
   app.get("/state", (c) => c.json(agentStateJson(ctx, endpoint())));
   app.get("/slave(1)/state", (c) => c.json(agentStateJson(ctx, endpoint())));
+  mountConnect(app, agentService(ctx));
   return app;
 }

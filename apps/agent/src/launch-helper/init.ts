@@ -61,8 +61,9 @@ export async function runInit(launchInfoPath: string): Promise<number> {
     report({ error: termination.launchError });
   }
   killTheRest(info, task?.pid);
-  await io?.finish(termination);
+  // Recorded before the switchboard tells its clients: a WAIT right after must see it.
   record(termination);
+  await io?.finish(termination);
   closeSync(runtimeFd);
   return 0;
 }

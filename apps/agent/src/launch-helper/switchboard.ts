@@ -6,6 +6,7 @@
  * terminal) and resizes the terminal. Clients attach on `io.sock`, see io-protocol.ts.
  */
 import { closeSync, existsSync, openSync, unlinkSync, writeSync } from "node:fs";
+import tty from "node:tty";
 import type { Socket, Subprocess } from "bun";
 import { openPty, setWindowSize, type Pty } from "@mesos/linux";
 import type { LaunchInfo } from "../containerizer/launch-info.ts";
@@ -47,6 +48,7 @@ interface Client {
 }
 
 const MAX_BUFFERED = 1 << 20;
+const FIRST_ATTACH_WAIT_MS = 5000;
 
 export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
   const options = info.switchboard ?? {};
@@ -60,6 +62,7 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
   let held: Uint8Array[] | undefined = options.bufferUntilAttached ? [] : undefined;
   let heldBytes = 0;
   const pumps: Promise<void>[] = [];
+  let terminal: tty.ReadStream | undefined;
 
   const flush = (s: Socket<Client>) => {
     while (s.data.queue.length > 0) {
@@ -175,7 +178,9 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
     started(proc) {
       if (pty) {
         closeSync(pty.slave);
-        pumps.push(pump(Bun.file(pty.master).stream(), outFile, FRAME.STDOUT));
+        // Bun.file().stream() preads, which a terminal refuses (ESPIPE); a tty.ReadStream reads.
+        terminal = new tty.ReadStream(pty.master);
+        pumps.push(pump(terminal, outFile, FRAME.STDOUT));
         return;
       }
       if (!proc) return;
@@ -193,7 +198,11 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
     },
     async finish(t) {
       await Promise.race([Promise.all(pumps), Bun.sleep(2000)]);
-      if (pty) closeSync(pty.master);
+      // A DEBUG container's client attaches right after the launch: give it the chance to see
+      // the output of a task that was quicker than that.
+      if (held) await Promise.race([waitFor(() => outputs.size > 0), Bun.sleep(FIRST_ATTACH_WAIT_MS)]);
+      if (terminal) terminal.destroy();
+      else if (pty) closeSync(pty.master);
       held = undefined;
       broadcast(FRAME.EXIT, new TextEncoder().encode(JSON.stringify(t)));
       for (const s of outputs) {
