@@ -5,10 +5,10 @@
 import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from "@mesos/core";
-import { agentFlagSpecs, startAgent, type RunningAgent } from "@mesos/agent";
+import { agentFlagSpecs, startAgent, type IsolatorFactory, type RunningAgent } from "@mesos/agent";
 import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator } from "@mesos/master";
 import { createInterimAllocator } from "./interim-allocator.ts";
-import { trackRuntimeDir } from "./leftovers.ts";
+import { trackCgroupsRoot, trackRuntimeDir } from "./leftovers.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 /** Re-running the binary from source: what the agent uses for `mesos __launch` in tests. */
@@ -45,6 +45,8 @@ export interface TestAgentOptions {
   flags?: string[];
   workDir?: string;
   clock?: Clock;
+  /** Extra built-in isolators `--isolation` may name. */
+  isolators?: Record<string, IsolatorFactory>;
 }
 
 export async function startTestAgent(master: { url: string }, options: TestAgentOptions = {}): Promise<RunningAgent> {
@@ -64,6 +66,7 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
     clock: options.clock,
     log: testLogger("agent"),
     launchHelperCommand: LAUNCH_HELPER_COMMAND,
+    isolators: options.isolators,
   });
   trackRuntimeDir(agent.ctx.runtimeDir);
   return agent;
@@ -83,4 +86,13 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ""}`);
     await Bun.sleep(20);
   }
+}
+
+let cgroupsRoots = 0;
+
+/** A `--cgroups_root` of this test file's own (removed after the file), so test runs never collide. */
+export function testCgroupsRoot(): string {
+  const root = `mesos-test-${process.pid}-${cgroupsRoots++}`;
+  trackCgroupsRoot(root);
+  return root;
 }

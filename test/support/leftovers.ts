@@ -2,10 +2,41 @@
  * Tests stop agents the way a crash would (containers keep running), so every test agent's runtime
  * dir is remembered and whatever still runs there is killed after each test file.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 
 const runtimeDirs = new Set<string>();
+const cgroupsRoots = new Set<string>();
+
+export function trackCgroupsRoot(root: string): void {
+  cgroupsRoots.add(root);
+}
+
+/** Removes the test cgroup roots (and any container cgroup left in them) in every hierarchy. */
+export function removeTestCgroups(): void {
+  for (const root of cgroupsRoots) {
+    for (const hierarchy of ["cpu", "cpuacct", "memory", "unified"].map((h) => join("/sys/fs/cgroup", h, root))) {
+      if (!existsSync(hierarchy)) continue;
+      for (const child of readdirSync(hierarchy, { withFileTypes: true })) {
+        if (!child.isDirectory()) continue;
+        killCgroup(join(hierarchy, child.name));
+        try {
+          rmdirSync(join(hierarchy, child.name));
+        } catch {}
+      }
+      try {
+        rmdirSync(hierarchy);
+      } catch {}
+    }
+  }
+  cgroupsRoots.clear();
+}
+
+function killCgroup(dir: string): void {
+  try {
+    for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) kill(Number(pid));
+  } catch {}
+}
 
 export function trackRuntimeDir(dir: string): void {
   runtimeDirs.add(dir);

@@ -1,2 +1,3 @@
 export { startAgent, type AgentOptions, type RunningAgent } from "./agent.ts";
 export { agentFlagSpecs, validateAgentFlags, type AgentFlags } from "./flags.ts";
+export type { IsolatorFactory, IsolatorDeps } from "./containerizer/isolators/registry.ts";

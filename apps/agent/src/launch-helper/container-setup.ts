@@ -2,8 +2,8 @@
  * The container's namespaces and filesystem, built by its init (the launch helper) on its own JS
  * thread before it starts the task: a new mount namespace (or the parent container's, for nested
  * containers) made a slave of the host's, a fresh /proc for the container's PID namespace, the
- * isolators' mounts in order, the hostname. The rootfs pivot happens last, in whichever process
- * execs the task.
+ * isolators' mounts in order, the hostname. The pivot into a rootfs happens last, in the exec stage
+ * (start-task.ts).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
