@@ -19,7 +19,7 @@ if (build.exitCode !== 0) {
 const reportDir = mkdtempSync(join(tmpdir(), "mesos-junit-"));
 const report = join(reportDir, "junit.xml");
 const args = process.argv.slice(2);
-const run = Bun.spawnSync([bun, "test", "--reporter=junit", `--reporter-outfile=${report}`, ...args], {
+const run = Bun.spawnSync([bun, "test", "--timeout=60000", "--reporter=junit", `--reporter-outfile=${report}`, ...args], {
   cwd: root,
   stdio: ["inherit", "inherit", "inherit"],
 });

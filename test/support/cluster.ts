@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from "@mesos/core";
 import { agentFlagSpecs, startAgent, type IsolatorFactory, type RunningAgent } from "@mesos/agent";
-import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator } from "@mesos/master";
+import { masterFlagSpecs, startMaster, type RunningMaster, type AllocatorOptions, type Allocator, type MasterOptions } from "@mesos/master";
 import { createInterimAllocator } from "./interim-allocator.ts";
 import { trackCgroupsRoot, trackRuntimeDir } from "./leftovers.ts";
 
@@ -27,6 +27,8 @@ export interface TestMasterOptions {
   flags?: string[];
   clock?: Clock;
   createAllocator?: (o: AllocatorOptions) => Allocator;
+  /** Who leads (default: the master itself), e.g. to test redirects to another leader. */
+  leader?: MasterOptions["leader"];
 }
 
 export async function startTestMaster(options: TestMasterOptions = {}): Promise<RunningMaster> {
@@ -38,6 +40,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
     clock: options.clock,
     log: testLogger("master"),
     createAllocator: options.createAllocator ?? createInterimAllocator,
+    leader: options.leader,
   });
 }
 
@@ -73,19 +76,31 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
 }
 
 /** Polls `check` until it returns a truthy value (real time; for conditions driven by processes). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v) return v;
+      if (v) return v as T;
     } catch (e) {
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ""}`);
     await Bun.sleep(20);
   }
+}
+
+/** A port nothing listens on right now (for a master that must come back on the same address). */
+export function freePort(): number {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
 }
 
 let cgroupsRoots = 0;

@@ -4,7 +4,7 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { subscribe, type Subscription } from "@mesos/client";
-import { type FrameworkInfoSchema, type Offer, scheduler, TaskState, type TaskStatus } from "@mesos/proto";
+import { type FrameworkInfoSchema, type Offer, type OperationStatus, scheduler, TaskState, type TaskStatus } from "@mesos/proto";
 import { eventually } from "./cluster.ts";
 
 export interface TestFramework {
@@ -12,7 +12,10 @@ export interface TestFramework {
   events: scheduler.Event[];
   offers: Offer[];
   statuses: TaskStatus[];
+  /** Offers received since the last call that have not been rescinded (waits for at least one). */
   nextOffers(timeoutMs?: number): Promise<Offer[]>;
+  /** UPDATE_OPERATION_STATUS events' statuses, in order (acknowledged automatically if they have a uuid). */
+  operationStatuses: OperationStatus[];
   waitForStatus(taskId: string, state: TaskState, timeoutMs?: number): Promise<TaskStatus>;
   close(): void;
 }
@@ -20,22 +23,37 @@ export interface TestFramework {
 export async function startTestFramework(
   masterUrl: string,
   info: Omit<MessageInitShape<typeof FrameworkInfoSchema>, "user" | "name" | "$typeName"> & { user?: string; name?: string } = {},
-  options: { autoAcknowledge?: boolean } = {},
+  options: { autoAcknowledge?: boolean; autoAcknowledgeOperations?: boolean } = {},
 ): Promise<TestFramework> {
   const sub = await subscribe(masterUrl, { user: "root", name: "test-framework", ...info });
   const events: scheduler.Event[] = [];
   const offers: Offer[] = [];
   const statuses: TaskStatus[] = [];
+  const operationStatuses: OperationStatus[] = [];
+  const rescinded = new Set<string>();
   let consumed = 0;
   void (async () => {
     try {
       for await (const event of sub.events) {
         events.push(event);
         if (event.type === scheduler.Event_Type.OFFERS) offers.push(...event.offers!.offers);
+        if (event.type === scheduler.Event_Type.RESCIND) rescinded.add(event.rescind!.offerId!.value);
         if (event.type === scheduler.Event_Type.UPDATE) {
           const status = event.update!.status!;
           statuses.push(status);
           if (options.autoAcknowledge !== false && status.uuid.length > 0) await sub.acknowledge(status).catch(() => {});
+        }
+        if (event.type === scheduler.Event_Type.UPDATE_OPERATION_STATUS) {
+          const status = event.updateOperationStatus!.status!;
+          operationStatuses.push(status);
+          if (options.autoAcknowledgeOperations !== false && status.uuid) {
+            await sub
+              .call({
+                type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+                acknowledgeOperationStatus: { agentId: status.agentId, operationId: status.operationId, uuid: status.uuid.value },
+              })
+              .catch(() => {});
+          }
         }
       }
     } catch {}
@@ -45,11 +63,14 @@ export async function startTestFramework(
     events,
     offers,
     statuses,
+    operationStatuses,
     async nextOffers(timeoutMs = 10_000) {
-      await eventually(() => offers.length > consumed, timeoutMs, "an offer");
-      const fresh = offers.slice(consumed);
-      consumed = offers.length;
-      return fresh;
+      for (;;) {
+        await eventually(() => offers.length > consumed, timeoutMs, "an offer");
+        const fresh = offers.slice(consumed).filter((o) => !rescinded.has(o.id!.value));
+        consumed = offers.length;
+        if (fresh.length > 0) return fresh;
+      }
     },
     async waitForStatus(taskId, state, timeoutMs = 15_000) {
       return (await eventually(

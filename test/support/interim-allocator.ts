@@ -43,7 +43,13 @@ export function createInterimAllocator(options: AllocatorOptions): Allocator {
       use(fw, agent, r, -1);
       if (refuse > 0) filters.push({ fw, agent, res: r.unallocate(), until: options.clock.now() + refuse * 1000 });
     },
-    updateAllocation: () => {},
+    updateAllocation: (fw, agent, from, to) => {
+      const a = agents.get(agent);
+      if (!a) return;
+      a.a.total = a.a.total.minus(from.unallocate()).plus(to.unallocate());
+      use(fw, agent, from, -1);
+      use(fw, agent, to, 1);
+    },
     suppressOffers: () => {},
     reviveOffers: (fw) => {
       for (let i = filters.length - 1; i >= 0; i--) if (filters[i]!.fw === fw) filters.splice(i, 1);
@@ -55,10 +61,10 @@ export function createInterimAllocator(options: AllocatorOptions): Allocator {
       const now = options.clock.now();
       for (const [id, a] of agents) {
         if (!a.active) continue;
-        const available = free(id);
-        if (available.scalar("cpus") < 0.01 && available.scalar("mem") < 32) continue;
         for (const { f, active } of frameworks.values()) {
           if (!active || f.suppressedRoles.includes(f.roles[0]!)) continue;
+          const available = free(id).allocatableTo(f.roles[0]!);
+          if (available.scalar("cpus") < 0.01 && available.scalar("mem") < 32) continue;
           if (filters.some((x) => x.fw === f.id && x.agent === id && x.until > now && x.res.contains(available))) continue;
           const resources = available.allocate(f.roles[0]!);
           use(f.id, id, resources, 1);

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createLogger, type Logger, parseAttributes, systemClock } from "@mesos/core";
+import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
 import { AgentInfoSchema, internal } from "@mesos/proto";
 import { createIsolatorChain } from "@mesos/plugin-api";
 import { createContainerizer } from "./containerizer/containerizer.ts";
@@ -22,6 +22,7 @@ import { agentResources, probeHost } from "./resources/detect.ts";
 import { createAgentStore } from "./state/agent-store.ts";
 import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";
 import { killTask } from "./tasks/kill-task.ts";
+import { createOperationUpdateManager } from "./operations/operation-updates.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
 
 export interface AgentOptions {
@@ -90,6 +91,25 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     },
     onTerminalAcknowledged: (frameworkId, taskId) => forgetTask(ctx, frameworkId, taskId),
   });
+  const operationUpdates = createOperationUpdateManager({
+    store: store.operationUpdates,
+    clock,
+    log,
+    forward: (u) => {
+      const latestStatus = ctx.operations.get(u.operationUuid)?.latestStatus;
+      const value = create(internal.OperationStatusUpdateSchema, {
+        frameworkId: u.frameworkId === undefined ? undefined : { value: u.frameworkId },
+        operationUuid: uuidToBytes(u.operationUuid),
+        status: u.status,
+        latestStatus,
+      });
+      return link.send({ case: "operationStatusUpdate", value });
+    },
+    onTerminalAcknowledged: (uuid) => {
+      ctx.operations.delete(uuid);
+      store.removeOperation(uuid);
+    },
+  });
   ctx = {
     flags,
     effectiveFlags: options.effectiveFlags ?? {},
@@ -108,6 +128,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       launchTimeoutMs: flags.launch_timeout,
     }),
     statusUpdates,
+    operationUpdates,
+    total: resources,
+    operations: new Map(),
     info: create(AgentInfoSchema, {
       hostname: flags.hostname ?? advertisedIp,
       port: flags.advertise_port ?? port,
@@ -141,6 +164,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       }
       log.info(`Registered with master ${r.masterInfo?.id} as agent ${id}`);
       statusUpdates.resendAll();
+      operationUpdates.resendAll();
       resolveRegistered(id);
     },
     onMessage: (m) => handleMasterMessage(ctx, m),
@@ -163,6 +187,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ctx.containerizer.stop();
       isolation.stop();
       statusUpdates.stop();
+      operationUpdates.stop();
       for (const t of ctx.tasks.values()) t.killTimer?.cancel();
       await server.stop(true);
       store.close();

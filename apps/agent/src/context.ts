@@ -1,6 +1,8 @@
 /** Everything the agent's parts share. */
 import type { Clock, Logger, TimerHandle } from "@mesos/core";
-import type { AgentInfo, FrameworkInfo, KillPolicy, TaskInfo, TaskState } from "@mesos/proto";
+import type { AgentInfo, FrameworkInfo, KillPolicy, Operation, TaskInfo, TaskState } from "@mesos/proto";
+import type { Resources } from "@mesos/core";
+import type { OperationUpdateManager } from "./operations/operation-updates.ts";
 import type { Containerizer } from "./containerizer/containerizer.ts";
 import type { AgentFlags } from "./flags.ts";
 import type { AgentStore } from "./state/agent-store.ts";
@@ -32,6 +34,11 @@ export interface AgentContext {
   readonly statusUpdates: StatusUpdateManager;
   /** What the agent reports to the master; `id` is set once registered. */
   readonly info: AgentInfo;
+  /** Everything the agent has after offer operations (reservations, volumes); checkpointed. */
+  total: Resources;
+  /** Operations applied here and not yet forgotten, by operation uuid. */
+  readonly operations: Map<string, Operation>;
+  readonly operationUpdates: OperationUpdateManager;
   readonly workDir: string;
   readonly runtimeDir: string;
   readonly frameworks: Map<string, FrameworkInfo>;

@@ -6,6 +6,7 @@ import type { AgentContext } from "./context.ts";
 import { shutdownFramework } from "./tasks/shutdown-framework.ts";
 import { runTask } from "./tasks/run-task.ts";
 import { runTaskGroup } from "./tasks/task-group.ts";
+import { applyOperation } from "./operations/apply-operation.ts";
 
 export function handleMasterMessage(ctx: AgentContext, message: internal.MasterMessage): void {
   const m = message.message;
@@ -35,6 +36,12 @@ export function handleMasterMessage(ctx: AgentContext, message: internal.MasterM
       }
       return;
     }
+    case "applyOperation":
+      applyOperation(ctx, m.value);
+      return;
+    case "acknowledgeOperationStatus":
+      ctx.operationUpdates.acknowledge(uuidFromBytes(m.value.operationUuid), uuidFromBytes(m.value.statusUuid));
+      return;
     default:
       ctx.log.warn(`Ignoring unsupported message '${m.case}' from the master`);
   }

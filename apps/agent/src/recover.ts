@@ -7,7 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fromBinary } from "@bufbuild/protobuf";
-import { isTerminalState } from "@mesos/core";
+import { isTerminalState, Resources, uuidFromBytes } from "@mesos/core";
+import { ensureVolumeDirs } from "./operations/volumes.ts";
 import { create } from "@bufbuild/protobuf";
 import { AgentIDSchema, TaskState, isolator as api } from "@mesos/proto";
 import { type AgentContext, type LiveTask, taskKey } from "./context.ts";
@@ -34,6 +35,11 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
 
   for (const info of ctx.store.frameworks()) ctx.frameworks.set(info.id!.value, info);
   ctx.statusUpdates.recover();
+  const checkpointed = ctx.store.checkpointedResources();
+  if (checkpointed) ctx.total = Resources.of(checkpointed);
+  ensureVolumeDirs(ctx.workDir, ctx.total);
+  for (const op of ctx.store.operations()) ctx.operations.set(uuidFromBytes(op.uuid!.value), op);
+  ctx.operationUpdates.recover();
 
   const records = ctx.store.containers();
   const tasks = ctx.store.tasks();

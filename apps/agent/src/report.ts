@@ -7,7 +7,13 @@ import { MESOS_VERSION } from "@mesos/core";
 import { AgentInfo_Capability_Type as Cap, internal, type Task, TaskSchema } from "@mesos/proto";
 import type { AgentContext } from "./context.ts";
 
-export const AGENT_CAPABILITIES = [Cap.MULTI_ROLE, Cap.HIERARCHICAL_ROLE, Cap.RESERVATION_REFINEMENT];
+export const AGENT_CAPABILITIES = [
+  Cap.MULTI_ROLE,
+  Cap.HIERARCHICAL_ROLE,
+  Cap.RESERVATION_REFINEMENT,
+  Cap.RESIZE_VOLUME,
+  Cap.AGENT_OPERATION_FEEDBACK,
+];
 
 export function attachRequest(ctx: AgentContext, endpoint: string): internal.AttachRequest {
   const tasks: Task[] = [];
@@ -41,5 +47,7 @@ export function attachRequest(ctx: AgentContext, endpoint: string): internal.Att
     capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
     frameworks: [...frameworkIds].map((id) => ctx.frameworks.get(id)!).filter(Boolean),
     tasks,
+    checkpointedResources: ctx.total.toArray(),
+    operations: [...ctx.operations.values()],
   });
 }

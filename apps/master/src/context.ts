@@ -10,6 +10,8 @@ import type { MasterFlags } from "./flags.ts";
 import type { Framework } from "./frameworks/framework.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
+import type { RoleQuota } from "./quota/quota-config.ts";
+import type { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import type { RegisteredAgent, Registry } from "./registry/registry.ts";
 
 export interface MasterContext {
@@ -35,6 +37,18 @@ export interface MasterContext {
    */
   readonly registeredAgents: Map<string, RegisteredAgent>;
   readonly offers: OfferBook;
+  /** Agents the registry had admitted when this master started (they are expected back). */
+  readonly recoveredAgentIds: ReadonlySet<string>;
+  /** Quota by top-level role (mirrors the registry). */
+  readonly quotas: Map<string, RoleQuota>;
+  /** Operator API subscribers (SUBSCRIBE); see operator/operator-events.ts for what is sent. */
+  readonly operatorEvents: OperatorEventBus;
+
+  /**
+   * The leading master, or undefined while none is known. Today a master always leads; the HTTP
+   * API redirects to another leader (307) or answers 503 without one.
+   */
+  leader(): MasterInfo | undefined;
 
   newFrameworkId(): string;
   newAgentId(): string;

@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type Clock, createIdSequence, createLogger, type Logger, newUuid, systemClock, VERSION_TEXT } from "@mesos/core";
-import { MasterInfoSchema } from "@mesos/proto";
+import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import { join } from "node:path";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import type { MasterContext } from "./context.ts";
@@ -13,7 +13,9 @@ import { createMasterApp } from "./http/app.ts";
 import { Metrics } from "./metrics.ts";
 import { createAllocationLoop } from "./offers/allocation-loop.ts";
 import { OfferBook } from "./offers/offer-book.ts";
+import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { createRegistry } from "./registry/registry.ts";
+import type { RoleQuota } from "./quota/quota-config.ts";
 
 export interface MasterOptions {
   flags: MasterFlags;
@@ -21,6 +23,8 @@ export interface MasterOptions {
   clock?: Clock;
   log?: Logger;
   createAllocator: (options: AllocatorOptions) => Allocator;
+  /** Who leads (default: this master). A seam for leader election; `self` is this master's info. */
+  leader?: (self: MasterInfo) => MasterInfo | undefined;
 }
 
 export interface RunningMaster {
@@ -58,6 +62,12 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     filterGpuResources: flags.filter_gpu_resources,
   });
   allocator.updateWeights(registry.weights());
+  const quotas = new Map<string, RoleQuota>();
+  for (const q of registry.quotas()) {
+    const stored: RoleQuota = { role: q.role, guarantees: new Map(Object.entries(q.guarantees)), limits: new Map(Object.entries(q.limits)), principal: q.principal };
+    quotas.set(q.role, stored);
+    allocator.updateQuota(q.role, { guarantees: stored.guarantees, limits: stored.limits });
+  }
 
   let ctx!: MasterContext;
   const loop = createAllocationLoop(() => ctx);
@@ -99,6 +109,10 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     agents: new Map(),
     registeredAgents,
     offers: new OfferBook(),
+    recoveredAgentIds: new Set([...registeredAgents].filter(([, a]) => a.state === "admitted").map(([id]) => id)),
+    quotas,
+    operatorEvents: new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log }),
+    leader: () => (options.leader ? options.leader(info) : info),
     newFrameworkId: createIdSequence(`${id}-`, 0, 4),
     newAgentId: createIdSequence(`${id}-S`),
     newOfferId: createIdSequence(`${id}-O`),
@@ -118,6 +132,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     async stop() {
       loop.stop();
       for (const f of ctx.frameworks.values()) f.closeSubscription();
+      ctx.operatorEvents.closeAll();
       for (const a of ctx.agents.values()) {
         a.pingTimer?.cancel();
         a.link?.messages.close();

@@ -1,3 +1,4 @@
 export { toConnectError, fromConnectError } from "./errors.ts";
 export { mountConnect } from "./serve.ts";
 export { createTransport, toBaseUrl, type TransportOptions } from "./transport.ts";
+export * from "./v1-http/index.ts";

@@ -1,23 +1,33 @@
 /**
- * The agent's v1 API calls as plain functions: a call in, a response (or a stream of ProcessIO)
- * out. Transports wrap these: the `mesos.v1.agent.Agent` Connect service (agent-service.ts) and the
- * Mesos v1 HTTP API (`POST /api/v1` with RecordIO).
+ * The agent's v1 API calls as plain functions (an AgentCallHandler): a call in, a Response (or
+ * ACCEPTED, HTTP 202) or a stream of ProcessIO out. Both transports wrap the same handler: the
+ * Mesos v1 HTTP API (`POST /api/v1`, http/v1-api.ts) and the `mesos.v1.agent.Agent` Connect
+ * service (agent-service.ts). Errors are MesosErrors (not_found 404, invalid 400, conflict 409,
+ * internal 500, unimplemented 501).
  */
-import { create } from "@bufbuild/protobuf";
 import { invalid, unimplemented } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
+import type { AgentCallHandler, AgentCallReply } from "../http/v1-api.ts";
 import { attachContainerInput, attachContainerOutput, launchNestedContainerSession } from "./attach.ts";
-import type { CallResult, OutputResult } from "./call-results.ts";
 import { getContainersCall, killContainerCall, launchContainerCall, removeContainerCall, waitContainerCall } from "./container-calls.ts";
+import { handleInfoCall } from "./info-calls.ts";
 
 const T = agent.Call_Type;
 
+export function createAgentCallHandler(ctx: AgentContext): AgentCallHandler {
+  return {
+    call: (call) => handleAgentCall(ctx, call),
+    callOutputStream: (call, signal) => handleAgentOutputCall(ctx, call, signal),
+    callInputStream: (calls) => attachContainerInput(ctx, calls),
+  };
+}
+
 /** Unary calls (everything that neither streams its request nor its response). */
-export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<CallResult> {
+export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
+  const info = handleInfoCall(ctx, call);
+  if (info) return info;
   switch (call.type) {
-    case T.GET_HEALTH:
-      return { kind: "response", response: create(agent.ResponseSchema, { type: agent.Response_Type.GET_HEALTH, getHealth: { healthy: true } }) };
     case T.GET_CONTAINERS:
       return getContainersCall(ctx, call.getContainers);
     case T.LAUNCH_CONTAINER:
@@ -46,12 +56,12 @@ export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Prom
     case T.ATTACH_CONTAINER_INPUT:
       throw invalid("ATTACH_CONTAINER_INPUT streams its request: use CallInputStream");
     default:
-      throw unimplemented(`Agent call ${T[call.type] ?? call.type} is not supported`);
+      throw unimplemented(`Agent call ${T[call.type] ?? call.type} is not supported yet`);
   }
 }
 
 /** LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT; `signal` aborts when the client goes. */
-export async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal): Promise<OutputResult> {
+export async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal) {
   switch (call.type) {
     case T.LAUNCH_NESTED_CONTAINER_SESSION:
       return launchNestedContainerSession(ctx, required(call.launchNestedContainerSession, "launch_nested_container_session"), signal);
@@ -60,11 +70,6 @@ export async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call,
     default:
       throw invalid(`Only LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT stream their response, not ${T[call.type] ?? call.type}`);
   }
-}
-
-/** ATTACH_CONTAINER_INPUT: the first record names the container, the rest carry ProcessIO. */
-export async function handleAgentInputCall(ctx: AgentContext, calls: AsyncIterable<agent.Call>): Promise<CallResult> {
-  return attachContainerInput(ctx, calls);
 }
 
 function required<T>(value: T | undefined, field: string): T {

@@ -1,31 +1,27 @@
 /**
- * The `mesos.v1.agent.Agent` Connect service over the call handlers: `Call` (unary),
- * `CallOutputStream` (server stream of ProcessIO) and `CallInputStream` (client stream of Call).
- * Client streaming works over HTTP/1.1 (Bun.serve with a streaming request body): use a
- * connect-node transport with `httpVersion: "1.1"`; browsers' fetch cannot stream a request.
- * A call answered `accepted` (HTTP 202 in the v1 HTTP API) is an empty Response, or a stream that
- * ends at once.
+ * The `mesos.v1.agent.Agent` Connect service over the agent's call handler (the same one
+ * `POST /api/v1` wraps): `Call` (unary), `CallOutputStream` (server stream of ProcessIO) and
+ * `CallInputStream` (client stream of Call). Client streaming works over HTTP/1.1 (Bun.serve with
+ * a streaming request body): use a connect-node transport with `httpVersion: "1.1"`; a browser's
+ * fetch cannot stream a request. ACCEPTED (HTTP 202 in the v1 HTTP API) is an empty Response, or a
+ * stream that ends at once.
  */
 import type { ConnectRouter } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { agent } from "@mesos/proto";
-import type { AgentContext } from "../context.ts";
-import { handleAgentCall, handleAgentInputCall, handleAgentOutputCall } from "./agent-calls.ts";
+import { ACCEPTED, type AgentCallHandler, type AgentCallReply } from "../http/v1-api.ts";
 
-export function agentService(ctx: AgentContext) {
+const toResponse = (r: AgentCallReply) => (r === ACCEPTED ? create(agent.ResponseSchema, {}) : r);
+
+export function agentService(handler: AgentCallHandler) {
   return (router: ConnectRouter) =>
     router.service(agent.Agent, {
-      async call(call) {
-        const r = await handleAgentCall(ctx, call);
-        return r.kind === "response" ? r.response : create(agent.ResponseSchema, {});
-      },
+      call: async (call, context) => toResponse(await handler.call(call, context.signal)),
       async *callOutputStream(call, context) {
-        const r = await handleAgentOutputCall(ctx, call, context.signal);
-        if (r.kind === "stream") yield* r.stream;
+        if (!handler.callOutputStream) return;
+        const r = await handler.callOutputStream(call, context.signal);
+        if (r !== ACCEPTED) yield* r;
       },
-      async callInputStream(calls) {
-        const r = await handleAgentInputCall(ctx, calls);
-        return r.kind === "response" ? r.response : create(agent.ResponseSchema, {});
-      },
+      callInputStream: async (calls, context) => toResponse(handler.callInputStream ? await handler.callInputStream(calls, context.signal) : ACCEPTED),
     });
 }

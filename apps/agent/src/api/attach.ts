@@ -15,7 +15,7 @@ import { type ContainerID, agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
 import { attachInput, attachOutput } from "../containerizer/io-client.ts";
 import { runtimePaths } from "../containerizer/runtime-files.ts";
-import type { CallResult, OutputResult } from "./call-results.ts";
+import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 import { launchApiContainer } from "./container-calls.ts";
 import { processIoStream } from "./process-io.ts";
 
@@ -31,21 +31,21 @@ function switchboardSocket(ctx: AgentContext, id: ContainerID | undefined): stri
   return runtimePaths(ctx.containerizer.runtimeDir(key)!).ioSocket;
 }
 
-export async function attachContainerOutput(ctx: AgentContext, call: agent.Call_AttachContainerOutput, signal: AbortSignal): Promise<OutputResult> {
+export async function attachContainerOutput(ctx: AgentContext, call: agent.Call_AttachContainerOutput, signal: AbortSignal): Promise<AsyncIterable<agent.ProcessIO> | typeof ACCEPTED> {
   const path = switchboardSocket(ctx, call.containerId);
   const frames = await attachOutput(path, signal);
-  return { kind: "stream", stream: processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval) };
+  return processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval);
 }
 
 export async function launchNestedContainerSession(
   ctx: AgentContext,
   call: agent.Call_LaunchNestedContainerSession,
   signal: AbortSignal,
-): Promise<OutputResult> {
+): Promise<AsyncIterable<agent.ProcessIO> | typeof ACCEPTED> {
   const id = call.containerId;
   if (!id?.parent) throw invalid("A session's 'container_id' must have a parent");
   const launched = await launchApiContainer(ctx, { containerId: id, command: call.command, container: call.container, debug: true });
-  if (!launched) return { kind: "accepted" };
+  if (!launched) return ACCEPTED;
   const key = containerIdString(id);
   const destroy = () => {
     if (ctx.containerizer.state(key) !== "terminated") {
@@ -55,20 +55,20 @@ export async function launchNestedContainerSession(
   };
   if (signal.aborted) {
     destroy();
-    return { kind: "accepted" };
+    return ACCEPTED;
   }
   try {
     const frames = await attachOutput(runtimePaths(ctx.containerizer.runtimeDir(key)!).ioSocket, signal);
     signal.addEventListener("abort", destroy, { once: true });
     const onEnd = (complete: boolean) => (complete ? undefined : destroy());
-    return { kind: "stream", stream: processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval, onEnd) };
+    return processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval, onEnd);
   } catch (e) {
     destroy();
     throw e;
   }
 }
 
-export async function attachContainerInput(ctx: AgentContext, calls: AsyncIterable<agent.Call>): Promise<CallResult> {
+export async function attachContainerInput(ctx: AgentContext, calls: AsyncIterable<agent.Call>): Promise<AgentCallReply> {
   const iterator = calls[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? undefined : first.value.attachContainerInput;
@@ -106,5 +106,5 @@ export async function attachContainerInput(ctx: AgentContext, calls: AsyncIterab
   } finally {
     input.close();
   }
-  return { kind: "response", response: create(agent.ResponseSchema, {}) };
+  return create(agent.ResponseSchema, {});
 }

@@ -12,7 +12,7 @@ import { type CommandInfo, type ContainerID, type ContainerInfo, type Resource, 
 import type { AgentContext } from "../context.ts";
 import { signalDescription, SIGNAL_NUMBERS } from "../containerizer/termination.ts";
 import { commandEnvironment, commandToExec } from "../tasks/command.ts";
-import type { CallResult } from "./call-results.ts";
+import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 
 export interface ContainerLaunch {
   containerId: ContainerID;
@@ -73,14 +73,14 @@ export async function launchApiContainer(ctx: AgentContext, req: ContainerLaunch
   return true;
 }
 
-export async function launchContainerCall(ctx: AgentContext, l: agent.Call_LaunchContainer | agent.Call_LaunchNestedContainer): Promise<CallResult> {
+export async function launchContainerCall(ctx: AgentContext, l: agent.Call_LaunchContainer | agent.Call_LaunchNestedContainer): Promise<AgentCallReply> {
   const launched = await launchApiContainer(ctx, {
     containerId: l.containerId!,
     command: l.command,
     container: l.container,
     resources: "resources" in l ? l.resources : undefined,
   });
-  return launched ? { kind: "response", response: create(agent.ResponseSchema, {}) } : { kind: "accepted" };
+  return launched ? create(agent.ResponseSchema, {}) : ACCEPTED;
 }
 
 function known(ctx: AgentContext, id: ContainerID | undefined): string {
@@ -90,7 +90,7 @@ function known(ctx: AgentContext, id: ContainerID | undefined): string {
   return key;
 }
 
-export async function waitContainerCall(ctx: AgentContext, id: ContainerID | undefined, nested: boolean): Promise<CallResult> {
+export async function waitContainerCall(ctx: AgentContext, id: ContainerID | undefined, nested: boolean): Promise<AgentCallReply> {
   const key = known(ctx, id);
   const ended = await ctx.containerizer.wait(key);
   const t = ended.termination;
@@ -100,37 +100,34 @@ export async function waitContainerCall(ctx: AgentContext, id: ContainerID | und
     limitation: ended.limitation ? { resources: ended.limitation.limitation.resources } : undefined,
     message: ended.limitation?.limitation.message ?? (t.launchError ? `Failed to launch container: ${t.launchError}` : undefined),
   };
-  return {
-    kind: "response",
-    response: create(
-      agent.ResponseSchema,
-      nested
-        ? { type: agent.Response_Type.WAIT_NESTED_CONTAINER, waitNestedContainer: wait }
-        : { type: agent.Response_Type.WAIT_CONTAINER, waitContainer: wait },
-    ),
-  };
+  return create(
+    agent.ResponseSchema,
+    nested
+      ? { type: agent.Response_Type.WAIT_NESTED_CONTAINER, waitNestedContainer: wait }
+      : { type: agent.Response_Type.WAIT_CONTAINER, waitContainer: wait },
+  );
 }
 
-export async function killContainerCall(ctx: AgentContext, id: ContainerID | undefined, signal: number | undefined): Promise<CallResult> {
+export async function killContainerCall(ctx: AgentContext, id: ContainerID | undefined, signal: number | undefined): Promise<AgentCallReply> {
   const key = known(ctx, id);
   const sig = signal || 9;
   const name = Object.entries(SIGNAL_NUMBERS).find(([, n]) => n === sig)?.[0] as NodeJS.Signals | undefined;
   if (!name) throw invalid(`Unknown signal ${sig}`);
   ctx.log.info(`Sending ${signalDescription(sig)} to container ${key}`);
   ctx.containerizer.signal(key, name);
-  return { kind: "response", response: create(agent.ResponseSchema, {}) };
+  return create(agent.ResponseSchema, {});
 }
 
-export async function removeContainerCall(ctx: AgentContext, id: ContainerID | undefined): Promise<CallResult> {
+export async function removeContainerCall(ctx: AgentContext, id: ContainerID | undefined): Promise<AgentCallReply> {
   if (!id) throw invalid("'container_id' is missing");
   const key = containerIdString(id);
-  if (!ctx.containerizer.has(key)) return { kind: "response", response: create(agent.ResponseSchema, {}) };
+  if (!ctx.containerizer.has(key)) return create(agent.ResponseSchema, {});
   if (ctx.containerizer.state(key) !== "terminated") throw invalid(`Container ${key} is still running`);
   ctx.containerizer.remove(key);
-  return { kind: "response", response: create(agent.ResponseSchema, {}) };
+  return create(agent.ResponseSchema, {});
 }
 
-export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetContainers | undefined): Promise<CallResult> {
+export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetContainers | undefined): Promise<AgentCallReply> {
   const containers = [];
   for (const key of ctx.containerizer.keys()) {
     const config = ctx.containerizer.config(key)!;
@@ -153,9 +150,6 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
       resourceStatistics: usage,
     });
   }
-  return {
-    kind: "response",
-    response: create(agent.ResponseSchema, { type: agent.Response_Type.GET_CONTAINERS, getContainers: { containers } }),
-  };
+  return create(agent.ResponseSchema, { type: agent.Response_Type.GET_CONTAINERS, getContainers: { containers } });
 }
 

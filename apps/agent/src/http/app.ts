@@ -1,18 +1,28 @@
-/** The agent's HTTP surface: health, flags, version and state and the agent's v1 API as the `mesos.v1.agent.Agent` Connect service. */
+/**
+ * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
+ * service over the same handler), and health, flags, version and state.
+ * Agent endpoints also answer under `/slave(1)/...`, as in Mesos.
+ */
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
 import { mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
 import { agentService } from "../api/agent-service.ts";
+import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
 import { agentStateJson } from "./state-json.ts";
+import { agentApi } from "./v1-api.ts";
 
 export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono {
   const app = new Hono();
+  // One handler for both transports: POST /api/v1 and the mesos.v1.agent.Agent Connect service.
+  const handler = createAgentCallHandler(ctx);
+  const api = agentApi(handler);
+  const both = (path: string) => [path, `/slave(1)${path}`];
+  for (const path of both("/api/v1")) app.all(path, (c) => api(c.req.raw));
   app.get("/health", (c) => c.body(null, 200));
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
-  app.get("/flags", (c) => c.json({ flags: ctx.effectiveFlags }));
-  app.get("/state", (c) => c.json(agentStateJson(ctx, endpoint())));
-  app.get("/slave(1)/state", (c) => c.json(agentStateJson(ctx, endpoint())));
-  mountConnect(app, agentService(ctx));
+  for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
+  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, endpoint())));
+  mountConnect(app, agentService(handler));
   return app;
 }

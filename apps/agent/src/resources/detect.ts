@@ -5,7 +5,7 @@
  */
 import { statfsSync } from "node:fs";
 import { availableParallelism, totalmem } from "node:os";
-import { parseResources, type Resources } from "@mesos/core";
+import { invalid, isDynamicallyReserved, isPersistentVolume, isRevocable, parseResources, type Resources } from "@mesos/core";
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
@@ -37,6 +37,12 @@ export function defaultDiskMb(totalBytes: number): number {
  */
 export function agentResources(flagText: string | undefined, host: HostCapacity, defaultRole = "*"): Resources {
   const given = parseResources(flagText ?? "", { defaultRole });
+  for (const r of given) {
+    const what = `Invalid --resources: '${r.name}'`;
+    if (isPersistentVolume(r)) throw invalid(`${what} is a persistent volume; volumes are created with CREATE, not on the command line`);
+    if (isRevocable(r)) throw invalid(`${what} is revocable; revocable resources cannot be given on the command line`);
+    if (isDynamicallyReserved(r)) throw invalid(`${what} is dynamically reserved; only static reservations (name(role):value) are allowed`);
+  }
   const have = new Set(given.names());
   const detected: string[] = [];
   if (!have.has("cpus")) detected.push(`cpus:${host.cpus}`);

@@ -4,7 +4,23 @@
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { openSqlite, type SqliteDb } from "@mesos/db";
-import { type FrameworkInfo, FrameworkInfoSchema, type TaskInfo, TaskInfoSchema, type TaskState, TaskStatusSchema } from "@mesos/proto";
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { uuidFromBytes } from "@mesos/core";
+import {
+  type FrameworkInfo,
+  FrameworkInfoSchema,
+  type Operation,
+  OperationSchema,
+  OperationStatusSchema,
+  type Resource,
+  ResourceSchema,
+  type TaskInfo,
+  TaskInfoSchema,
+  type TaskState,
+  TaskStatusSchema,
+} from "@mesos/proto";
+import type { UpdateStore } from "../status-updates/acknowledged-updates.ts";
+import { type OperationUpdate, statusUuidOf } from "../operations/operation-updates.ts";
 import { and, asc, eq } from "drizzle-orm";
 import type { PendingUpdate, StatusUpdateStore } from "../status-updates/status-update-manager.ts";
 import { uuidOf } from "../status-updates/status-update-manager.ts";
@@ -23,6 +39,33 @@ export type CheckpointedContainer = typeof schema.containers.$inferSelect;
 
 const bytes = (b: Uint8Array) => Buffer.from(b);
 
+type Db = SqliteDb<typeof schema> | Parameters<Parameters<SqliteDb<typeof schema>["transaction"]>[0]>[0];
+
+function saveOperationIn(db: Db, operation: Operation): void {
+  const row = { uuid: uuidFromBytes(operation.uuid!.value), operation: bytes(toBinary(OperationSchema, operation)) };
+  db.insert(schema.operations).values(row).onConflictDoUpdate({ target: schema.operations.uuid, set: row }).run();
+}
+
+function appendOperationUpdateIn(db: Db, u: OperationUpdate): void {
+  db.insert(schema.operationUpdates)
+    .values({ operationUuid: u.operationUuid, statusUuid: statusUuidOf(u), frameworkId: u.frameworkId ?? null, status: bytes(toBinary(OperationStatusSchema, u.status)) })
+    .run();
+}
+
+/** A list of Resource messages as one blob: each length-delimited, as a repeated field would be. */
+function encodeResources(list: Resource[]): Buffer {
+  const w = new BinaryWriter();
+  for (const r of list) w.bytes(toBinary(ResourceSchema, r));
+  return bytes(w.finish());
+}
+
+function decodeResources(blob: Uint8Array): Resource[] {
+  const r = new BinaryReader(blob);
+  const out: Resource[] = [];
+  while (r.pos < r.len) out.push(fromBinary(ResourceSchema, r.bytes()));
+  return out;
+}
+
 export function createAgentStore(path: string) {
   const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: agentMigrations });
 
@@ -32,13 +75,16 @@ export function createAgentStore(path: string) {
         .values({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status), status: bytes(toBinary(TaskStatusSchema, u.status)) })
         .run();
     },
-    remove(frameworkId, taskId, uuid) {
+    remove(u: PendingUpdate) {
       db.delete(schema.statusUpdates)
-        .where(and(eq(schema.statusUpdates.frameworkId, frameworkId), eq(schema.statusUpdates.taskId, taskId), eq(schema.statusUpdates.uuid, uuid)))
+        .where(
+          and(
+            eq(schema.statusUpdates.frameworkId, u.frameworkId),
+            eq(schema.statusUpdates.taskId, u.taskId),
+            eq(schema.statusUpdates.uuid, uuidOf(u.status)),
+          ),
+        )
         .run();
-    },
-    removeFramework(frameworkId) {
-      db.delete(schema.statusUpdates).where(eq(schema.statusUpdates.frameworkId, frameworkId)).run();
     },
     loadAll() {
       return db
@@ -47,6 +93,23 @@ export function createAgentStore(path: string) {
         .orderBy(asc(schema.statusUpdates.seq))
         .all()
         .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, status: fromBinary(TaskStatusSchema, row.status) }));
+    },
+  };
+
+  const operationUpdates: UpdateStore<OperationUpdate> = {
+    append: (u) => appendOperationUpdateIn(db, u),
+    remove(u) {
+      db.delete(schema.operationUpdates)
+        .where(and(eq(schema.operationUpdates.operationUuid, u.operationUuid), eq(schema.operationUpdates.statusUuid, statusUuidOf(u))))
+        .run();
+    },
+    loadAll() {
+      return db
+        .select()
+        .from(schema.operationUpdates)
+        .orderBy(asc(schema.operationUpdates.seq))
+        .all()
+        .map((r) => ({ operationUuid: r.operationUuid, frameworkId: r.frameworkId ?? undefined, status: fromBinary(OperationStatusSchema, r.status) }));
     },
   };
 
@@ -125,6 +188,39 @@ export function createAgentStore(path: string) {
     containers(): CheckpointedContainer[] {
       return db.select().from(schema.containers).all();
     },
+
+    /** The agent's total after operations; undefined until the first operation. */
+    checkpointedResources(): Resource[] | undefined {
+      const row = db.select().from(schema.checkpointedResources).get();
+      return row ? decodeResources(row.resources) : undefined;
+    },
+
+    /**
+     * Records an applied operation in one transaction: the new total, the operation, and its first
+     * status update. A crash leaves either all of it or none.
+     */
+    applyOperation(total: Resource[], operation: Operation, update: OperationUpdate): void {
+      db.transaction((tx) => {
+        const resources = encodeResources(total);
+        tx.insert(schema.checkpointedResources)
+          .values({ id: 1, resources })
+          .onConflictDoUpdate({ target: schema.checkpointedResources.id, set: { resources } })
+          .run();
+        saveOperationIn(tx, operation);
+        appendOperationUpdateIn(tx, update);
+      });
+    },
+
+    saveOperation(operation: Operation): void {
+      saveOperationIn(db, operation);
+    },
+    removeOperation(uuid: string): void {
+      db.delete(schema.operations).where(eq(schema.operations.uuid, uuid)).run();
+    },
+    operations(): Operation[] {
+      return db.select().from(schema.operations).all().map((r) => fromBinary(OperationSchema, r.operation));
+    },
+    operationUpdates,
 
     close(): void {
       db.$client.close();

@@ -53,3 +53,26 @@ export const statusUpdates = sqliteTable("status_updates", {
   /** mesos.v1.TaskStatus */
   status: blob("status", { mode: "buffer" }).notNull(),
 });
+
+/** The agent's total resources after offer operations (reservations, volumes); one row. */
+export const checkpointedResources = sqliteTable("checkpointed_resources", {
+  id: integer("id").primaryKey(),
+  /** mesos.v1.Resource, each length-prefixed (see agent-store.ts). */
+  resources: blob("resources", { mode: "buffer" }).notNull(),
+});
+
+/** Offer operations applied to this agent and not yet forgotten (terminal and acknowledged). */
+export const operations = sqliteTable("operations", {
+  uuid: text("uuid").primaryKey(),
+  /** mesos.v1.Operation (info, latest status, statuses). */
+  operation: blob("operation", { mode: "buffer" }).notNull(),
+});
+
+export const operationUpdates = sqliteTable("operation_updates", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  operationUuid: text("operation_uuid").notNull(),
+  statusUuid: text("status_uuid").notNull(),
+  frameworkId: text("framework_id"),
+  /** mesos.v1.OperationStatus */
+  status: blob("status", { mode: "buffer" }).notNull(),
+});

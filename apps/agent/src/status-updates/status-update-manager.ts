@@ -1,11 +1,9 @@
 /**
- * The agent's status update manager: Mesos's at-least-once contract for task status updates.
- * Every update is checkpointed before it is sent; per task one update is in flight at a time and is
- * resent (10 s doubling to 10 min) until the framework's acknowledgement comes back through the
- * master. After a restart, unacknowledged updates are loaded and resent in order.
+ * Task status updates through the acknowledged-update machinery: one stream per task.
  */
-import { type Clock, type Logger, type TimerHandle, isTerminalState, uuidFromBytes } from "@mesos/core";
-import type { TaskStatus } from "@mesos/proto";
+import { type Clock, isTerminalState, type Logger, uuidFromBytes } from "@mesos/core";
+import { TaskState, type TaskStatus } from "@mesos/proto";
+import { createAcknowledgedUpdates, type UpdateStore } from "./acknowledged-updates.ts";
 
 export interface PendingUpdate {
   frameworkId: string;
@@ -14,127 +12,43 @@ export interface PendingUpdate {
   status: TaskStatus;
 }
 
-/** Where updates are checkpointed; the agent's SQLite state implements it. */
-export interface StatusUpdateStore {
-  append(update: PendingUpdate): void;
-  remove(frameworkId: string, taskId: string, uuid: string): void;
-  removeFramework(frameworkId: string): void;
-  /** Every unacknowledged update, oldest first. */
-  loadAll(): PendingUpdate[];
-}
+export type StatusUpdateStore = UpdateStore<PendingUpdate>;
+
+export const uuidOf = (status: TaskStatus) => uuidFromBytes(status.uuid);
+const streamKey = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${taskId}`;
 
 export interface StatusUpdateManagerOptions {
   store: StatusUpdateStore;
   clock: Clock;
   log: Logger;
-  /** Sends to the master; returns false if there is no connection (the update stays queued). */
   forward(update: PendingUpdate): boolean;
-  /** Called once the terminal update of a task is acknowledged: the task is done on this agent. */
   onTerminalAcknowledged?(frameworkId: string, taskId: string): void;
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
 
-interface Stream {
-  queue: PendingUpdate[];
-  timer?: TimerHandle;
-  nextDelayMs: number;
-}
-
-const key = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${taskId}`;
-export const uuidOf = (status: TaskStatus) => uuidFromBytes(status.uuid!);
-
 export function createStatusUpdateManager(options: StatusUpdateManagerOptions) {
-  const initialMs = options.retryInitialMs ?? 10_000;
-  const maxMs = options.retryMaxMs ?? 600_000;
-  const streams = new Map<string, Stream>();
-
-  function streamFor(frameworkId: string, taskId: string): Stream {
-    const k = key(frameworkId, taskId);
-    let s = streams.get(k);
-    if (!s) streams.set(k, (s = { queue: [], nextDelayMs: initialMs }));
-    return s;
-  }
-
-  function sendHead(s: Stream): void {
-    s.timer?.cancel();
-    s.timer = undefined;
-    const head = s.queue[0];
-    if (!head) return;
-    options.forward(head);
-    const delay = s.nextDelayMs;
-    s.nextDelayMs = Math.min(s.nextDelayMs * 2, maxMs);
-    s.timer = options.clock.setTimeout(() => sendHead(s), delay);
-  }
-
+  const updates = createAcknowledgedUpdates<PendingUpdate>({
+    ...options,
+    kind: {
+      streamOf: (u) => streamKey(u.frameworkId, u.taskId),
+      uuidOf: (u) => uuidOf(u.status),
+      isTerminal: (u) => isTerminalState(u.status.state),
+      describe: (u) => `${TaskState[u.status.state]} for task ${u.taskId} of framework ${u.frameworkId}`,
+    },
+    onTerminalAcknowledged: (u) => options.onTerminalAcknowledged?.(u.frameworkId, u.taskId),
+  });
   return {
-    /** Checkpoints and queues an update; sends it now if nothing else of the task is in flight. */
-    update(update: PendingUpdate): void {
-      if (!update.status.uuid) throw new Error("status update without uuid");
-      const s = streamFor(update.frameworkId, update.taskId);
-      const uuid = uuidOf(update.status);
-      if (s.queue.some((u) => uuidOf(u.status) === uuid)) return;
-      options.store.append(update);
-      s.queue.push(update);
-      if (s.queue.length === 1) {
-        s.nextDelayMs = initialMs;
-        sendHead(s);
-      }
+    update(u: PendingUpdate): void {
+      if (u.status.uuid.length === 0) throw new Error("status update without uuid");
+      updates.update(u);
     },
-
-    /** Handles an acknowledgement; returns false if it matched nothing in flight. */
-    acknowledge(frameworkId: string, taskId: string, uuid: string): boolean {
-      const s = streams.get(key(frameworkId, taskId));
-      const head = s?.queue[0];
-      if (!s || !head || uuidOf(head.status) !== uuid) {
-        options.log.warn(`Ignoring unexpected acknowledgement ${uuid} for task ${taskId} of framework ${frameworkId}`);
-        return false;
-      }
-      options.store.remove(frameworkId, taskId, uuid);
-      s.queue.shift();
-      s.timer?.cancel();
-      s.timer = undefined;
-      if (isTerminalState(head.status.state) && s.queue.length === 0) {
-        streams.delete(key(frameworkId, taskId));
-        options.onTerminalAcknowledged?.(frameworkId, taskId);
-        return true;
-      }
-      s.nextDelayMs = initialMs;
-      sendHead(s);
-      return true;
-    },
-
-    /** Loads checkpointed updates after a restart (does not send; call `resendAll` once connected). */
-    recover(): void {
-      for (const u of options.store.loadAll()) streamFor(u.frameworkId, u.taskId).queue.push(u);
-    },
-
-    /** Resends the head of every stream now, e.g. after (re-)registering with a master. */
-    resendAll(): void {
-      for (const s of streams.values()) {
-        s.nextDelayMs = initialMs;
-        sendHead(s);
-      }
-    },
-
-    /** Drops every stream of a framework that was shut down. */
-    removeFramework(frameworkId: string): void {
-      for (const [k, s] of streams) {
-        if (!k.startsWith(frameworkId + "\u0000")) continue;
-        s.timer?.cancel();
-        streams.delete(k);
-      }
-      options.store.removeFramework(frameworkId);
-    },
-
-    /** Updates not yet acknowledged for a task (the latest is what re-registration reports). */
-    pending(frameworkId: string, taskId: string): readonly PendingUpdate[] {
-      return streams.get(key(frameworkId, taskId))?.queue ?? [];
-    },
-
-    stop(): void {
-      for (const s of streams.values()) s.timer?.cancel();
-    },
+    acknowledge: (frameworkId: string, taskId: string, uuid: string) => updates.acknowledge(streamKey(frameworkId, taskId), uuid),
+    recover: updates.recover,
+    resendAll: updates.resendAll,
+    removeFramework: (frameworkId: string) => updates.dropStreams((key) => key.startsWith(`${frameworkId}\u0000`)),
+    pending: (frameworkId: string, taskId: string) => updates.pending(streamKey(frameworkId, taskId)),
+    stop: updates.stop,
   };
 }
 

@@ -4,8 +4,9 @@
  * KILLED (the agent stopped it). Everything is checkpointed before it happens, so recovery can pick
  * up at any step. The task runs in a container of its own (the executor id is the task id).
  */
-import { symlinkSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname } from "node:path";
+import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
 import { newUuid } from "@mesos/core";
 import { create } from "@bufbuild/protobuf";
 import { ContainerIDSchema, type FrameworkInfo, type TaskInfo, TaskState } from "@mesos/proto";
@@ -59,6 +60,8 @@ async function launch(ctx: AgentContext, framework: FrameworkInfo, task: LiveTas
   }
   reportStatus(ctx, task, TaskState.TASK_STARTING);
   try {
+    mkdirSync(task.sandbox, { recursive: true });
+    linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
     await ctx.containerizer.launch({
       containerId: create(ContainerIDSchema, { value: task.containerId }),
       frameworkId: task.frameworkId,

@@ -49,12 +49,7 @@ export function taskCommand(
 /** The terminal state and status fields for a task whose container ended. */
 export function terminalStatus(task: LiveTask, ended: ContainerTermination): { state: TaskState; fields: StatusFields } {
   const t = ended.termination;
-  if (t.launchError) {
-    return {
-      state: TaskState.TASK_FAILED,
-      fields: { message: describeTermination(t), reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, source: TaskStatus_Source.AGENT },
-    };
-  }
+  // A limitation explains whatever else happened (even the init being OOM-killed).
   if (ended.limitation) {
     const l = ended.limitation.limitation;
     return {
@@ -67,6 +62,12 @@ export function terminalStatus(task: LiveTask, ended: ContainerTermination): { s
         exitCode: t.exitCode,
         signal: t.signal,
       },
+    };
+  }
+  if (t.launchError) {
+    return {
+      state: TaskState.TASK_FAILED,
+      fields: { message: describeTermination(t), reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, source: TaskStatus_Source.AGENT },
     };
   }
   const message = describeTermination(t);

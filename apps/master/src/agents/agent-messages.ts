@@ -4,6 +4,7 @@ import type { internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { handleStatusUpdate } from "../tasks/status-update.ts";
 import { onPong } from "./health.ts";
+import { handleOperationStatusUpdate } from "../operations/operation-feedback.ts";
 
 export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessage): void {
   const agentId = msg.agentId?.value ?? "";
@@ -19,6 +20,9 @@ export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessag
       return;
     case "statusUpdate":
       handleStatusUpdate(ctx, agent, msg.message.value);
+      return;
+    case "operationStatusUpdate":
+      handleOperationStatusUpdate(ctx, agent, msg.message.value);
       return;
     default:
       throw unimplemented(`Unsupported agent message '${msg.message.case ?? "none"}'`);

@@ -3,7 +3,7 @@
  * (total resources), the link the master talks to it over, and the tasks on it.
  */
 import { type Channel, Resources, type TimerHandle } from "@mesos/core";
-import { type AgentInfo, AgentInfo_Capability_Type, type Task, type internal } from "@mesos/proto";
+import { type AgentInfo, AgentInfo_Capability_Type, type Operation, type Task, type internal } from "@mesos/proto";
 
 export interface AgentLinkState {
   connectionId: string;
@@ -26,6 +26,8 @@ export class Agent {
   /** Tasks on the agent by framework id, then task id. */
   readonly tasks = new Map<string, Map<string, Task>>();
   readonly offers = new Set<string>();
+  /** Offer operations applied to the agent and not yet forgotten, by operation uuid. */
+  readonly operations = new Map<string, Operation>();
 
   constructor(
     readonly id: string,

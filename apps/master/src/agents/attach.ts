@@ -8,6 +8,7 @@ import { Channel, invalid, newUuid, permissionDenied, Resources, upgradeResource
 import { AgentIDSchema, AgentInfoSchema, internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { rescindAgentOffers } from "../offers/offer-actions.ts";
+import { emitAgentAdded } from "../operator/operator-events.ts";
 import { Agent } from "./agent.ts";
 import { addAgentToAllocator } from "./allocator-view.ts";
 import { startPinging } from "./health.ts";
@@ -31,6 +32,10 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
   const resources = reported.resources.map(upgradeResource);
   const resourceError = validateResources(resources);
   if (resourceError) throw invalid(`Invalid agent resources: ${resourceError}`);
+  // After offer operations the agent's total (reservations, volumes) is what it checkpointed.
+  const checkpointed = req.checkpointedResources.map(upgradeResource);
+  const checkpointError = validateResources(checkpointed);
+  if (checkpointError) throw invalid(`Invalid checkpointed resources: ${checkpointError}`);
 
   const claimedId = reported.id?.value;
   const previous = claimedId ? ctx.registeredAgents.get(claimedId) : undefined;
@@ -49,10 +54,11 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     endpoint: req.endpoint,
     version: req.version ?? "",
     capabilities: req.capabilities.map((c) => c.type),
-    total: Resources.of(resources),
+    total: Resources.of(checkpointed.length > 0 ? checkpointed : resources),
     now,
   };
   let agent = ctx.agents.get(id);
+  const added = agent === undefined;
   const believedTasks = agent?.allTasks() ?? [];
   if (agent) {
     rescindAgentOffers(ctx, id);
@@ -80,6 +86,7 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     }),
   );
   startPinging(ctx, agent);
+  if (added) emitAgentAdded(ctx, agent);
   ctx.log.info(`${claimedId ? "Re-registered" : "Registered"} agent ${id} at ${req.endpoint} with ${agent.total}`);
   ctx.metrics.increment(claimedId ? "master/slave_reregistrations" : "master/slave_registrations");
   ctx.triggerAllocation();

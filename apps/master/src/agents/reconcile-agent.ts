@@ -6,11 +6,13 @@
  * - Tasks the master believed were on the agent but the agent does not report are lost.
  */
 import { clone, create } from "@bufbuild/protobuf";
-import { isTerminalState } from "@mesos/core";
-import { internal, type Task, TaskSchema, TaskState } from "@mesos/proto";
+import { isTerminalState, uuidFromBytes } from "@mesos/core";
+import { internal, OperationState, type Task, TaskSchema, TaskState } from "@mesos/proto";
+import { masterOperationStatus, operationStatusEvent } from "../operations/operation-feedback.ts";
 import type { MasterContext } from "../context.ts";
 import { allocatorFramework } from "../frameworks/allocator-view.ts";
 import { Framework } from "../frameworks/framework.ts";
+import { emitFrameworkAdded } from "../operator/operator-events.ts";
 import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
@@ -34,6 +36,7 @@ export function reconcileAgentReport(
     framework.recovered = true;
     ctx.frameworks.set(id, framework);
     ctx.allocator.addFramework(allocatorFramework(framework), new Map(), false);
+    emitFrameworkAdded(ctx, framework);
     ctx.log.info(`Recovered framework ${id} (${info.name}) from agent ${agent.id}`);
   }
 
@@ -75,10 +78,39 @@ export function reconcileAgentReport(
     completeTask(ctx, framework, task);
   }
 
+  reconcileOperations(ctx, agent, req);
+
   for (const frameworkId of shutDown) {
     ctx.log.info(`Shutting down framework ${frameworkId} on re-registered agent ${agent.id}`);
     agent.send(
       create(internal.MasterMessageSchema, { message: { case: "shutdownFramework", value: { frameworkId: { value: frameworkId } } } }),
     );
+  }
+}
+
+/**
+ * The agent's operations replace the master's: ones it reports are (re-)indexed for their
+ * frameworks; ones the master believed pending but the agent does not know were dropped.
+ */
+function reconcileOperations(ctx: MasterContext, agent: Agent, req: internal.AttachRequest): void {
+  const believed = [...agent.operations.values()];
+  agent.operations.clear();
+  for (const op of req.operations) {
+    const uuid = uuidFromBytes(op.uuid!.value);
+    agent.operations.set(uuid, op);
+    const framework = op.frameworkId ? ctx.frameworks.get(op.frameworkId.value) : undefined;
+    if (framework && op.info?.id) framework.operations.set(op.info.id.value, { agentId: agent.id, uuid });
+  }
+  for (const op of believed) {
+    const uuid = uuidFromBytes(op.uuid!.value);
+    if (agent.operations.has(uuid)) continue;
+    const framework = op.frameworkId ? ctx.frameworks.get(op.frameworkId.value) : undefined;
+    const id = op.info?.id?.value;
+    if (framework && id) {
+      framework.operations.delete(id);
+      framework.send(
+        operationStatusEvent(masterOperationStatus(id, OperationState.OPERATION_DROPPED, agent.id, "The agent does not know the operation after it re-registered")),
+      );
+    }
   }
 }

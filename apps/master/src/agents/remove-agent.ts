@@ -6,9 +6,11 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
-import { internal, TaskState, TimeInfoSchema } from "@mesos/proto";
+import { internal, OperationState, TaskState, TimeInfoSchema } from "@mesos/proto";
+import { reportOperationsLost } from "../operations/operation-feedback.ts";
 import type { MasterContext } from "../context.ts";
 import { rescindAgentOffers } from "../offers/offer-actions.ts";
+import { emitAgentRemoved, emitTaskUpdated } from "../operator/operator-events.ts";
 import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
@@ -29,6 +31,7 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
 
   agent.pingTimer?.cancel();
   rescindAgentOffers(ctx, agent.id);
+  reportOperationsLost(ctx, agent, state === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
   if (state === "gone") {
     agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
   }
@@ -56,6 +59,7 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
       // Kept so the task can come back if the agent does; the agent's removal frees its resources.
       task.state = newState;
       task.statuses.push(status);
+      emitTaskUpdated(ctx, task, status);
       framework.tasks.delete(task.taskId!.value);
       framework.unreachableTasks.set(task.taskId!.value, task);
       agent.removeTask(framework.id, task.taskId!.value);
@@ -67,6 +71,7 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
   // Only now: the tasks' resources above went back to the agent's pool first.
   ctx.allocator.removeAgent(agent.id);
   ctx.agents.delete(agent.id);
+  emitAgentRemoved(ctx, agent.id);
   ctx.triggerAllocation();
 }
 

@@ -95,10 +95,14 @@ export interface Allocator {
   /**
    * Resources given back (declined, unused part of an accept, finished task). With a refusal of
    * `refuseSeconds` > 0 the same (framework, role, agent) is not offered a subset of them again
-   * until it expires.
+   * until it expires. For an agent or framework the allocator no longer knows, a no-op.
    */
   recoverResources(frameworkId: string, agentId: string, resources: Resources, refuseSeconds?: number): void;
-  /** Offered resources converted by operations (RESERVE, CREATE...): allocation stays, shape changes. */
+  /**
+   * Offered resources converted by operations (RESERVE, CREATE...): they stay allocated to the
+   * framework but change shape, and the agent's total changes the same way (`from` is replaced by
+   * `to` in both). Both carry AllocationInfo. Unknown framework or agent: no-op.
+   */
   updateAllocation(frameworkId: string, agentId: string, from: Resources, to: Resources): void;
 
   /** Stop offering `roles` (all of the framework's if empty). */

@@ -29,6 +29,8 @@ export class Framework {
   readonly completedTasks: Task[] = [];
   readonly offers = new Set<string>();
   readonly suppressedRoles = new Set<string>();
+  /** Operations with feedback, by the framework's operation id (the latest one wins on reuse). */
+  readonly operations = new Map<string, { agentId: string; uuid: string }>();
 
   constructor(
     readonly id: string,

@@ -7,6 +7,8 @@ import { isTerminalState } from "@mesos/core";
 import { TaskState, internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { removeOffer } from "../offers/offer-actions.ts";
+import { emitFrameworkRemoved, emitTaskUpdated } from "../operator/operator-events.ts";
+import { masterStatus, TaskStatus_Reason } from "../tasks/task-status.ts";
 import type { Framework } from "./framework.ts";
 
 export function removeFramework(ctx: MasterContext, framework: Framework, reason: string): void {
@@ -21,7 +23,19 @@ export function removeFramework(ctx: MasterContext, framework: Framework, reason
     const agentId = task.agentId!.value;
     agentsToNotify.add(agentId);
     ctx.agents.get(agentId)?.removeTask(framework.id, task.taskId!.value);
-    if (!isTerminalState(task.state)) task.state = TaskState.TASK_KILLED;
+    if (!isTerminalState(task.state)) {
+      // As in Mesos: killed by decree, with no update to the (gone) framework; subscribers hear of it.
+      const status = masterStatus(ctx, {
+        taskId: task.taskId!.value,
+        agentId,
+        state: TaskState.TASK_KILLED,
+        reason: TaskStatus_Reason.FRAMEWORK_REMOVED,
+        message: `Framework ${framework.id} removed`,
+      });
+      task.state = TaskState.TASK_KILLED;
+      task.statuses.push(status);
+      emitTaskUpdated(ctx, task, status);
+    }
     framework.addCompletedTask(task, ctx.flags.max_completed_tasks_per_framework);
   }
   framework.tasks.clear();
@@ -40,5 +54,6 @@ export function removeFramework(ctx: MasterContext, framework: Framework, reason
   ctx.completedFrameworks.push(framework);
   const excess = ctx.completedFrameworks.length - ctx.flags.max_completed_frameworks;
   if (excess > 0) ctx.completedFrameworks.splice(0, excess);
+  emitFrameworkRemoved(ctx, framework.info);
   ctx.triggerAllocation();
 }

@@ -9,6 +9,7 @@ import { Channel, failedPrecondition, invalid, newUuid } from "@mesos/core";
 import { FrameworkIDSchema, FrameworkInfoSchema, scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { rescindFrameworkOffers } from "../offers/offer-actions.ts";
+import { emitFrameworkAdded, emitFrameworkUpdated } from "../operator/operator-events.ts";
 import { allocatorFramework } from "./allocator-view.ts";
 import { Framework, type Subscription } from "./framework.ts";
 import { removeFramework } from "./remove-framework.ts";
@@ -41,6 +42,7 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
 
   const now = ctx.clock.now();
   let framework = claimedId ? ctx.frameworks.get(claimedId) : undefined;
+  const added = framework === undefined;
   const id = claimedId ?? ctx.newFrameworkId();
   const infoWithId = clone(FrameworkInfoSchema, info);
   infoWithId.id = create(FrameworkIDSchema, { value: id });
@@ -76,6 +78,7 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
   );
   scheduleHeartbeat(ctx, subscription);
   ctx.allocator.activateFramework(id);
+  (added ? emitFrameworkAdded : emitFrameworkUpdated)(ctx, framework);
   ctx.triggerAllocation();
   return { streamId: subscription.streamId, events: subscription.events, framework };
 }

@@ -1,15 +1,27 @@
 /**
- * The master's HTTP surface on one port: Connect services (scheduler, operator, agent link) and
- * the plain endpoints operators and tools read.
+ * The master's HTTP surface on one port: Connect services (scheduler, operator, agent link), the
+ * Mesos v1 HTTP API over the same handlers, and the plain v0 endpoints operators and tools read.
+ * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
+ * `/version` are process-wide there, so they have no alias).
  */
 import { mountConnect } from "@mesos/rpc";
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
 import { operatorService } from "../operator/operator-service.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
+import { redirectToLeader } from "./leader-redirect.ts";
+import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
+import { operatorApi } from "./v1-operator.ts";
+import { schedulerApi } from "./v1-scheduler.ts";
+
+/** A query parameter as a non-negative integer, if it is one. */
+function intParam(c: Context, name: string): number | undefined {
+  const v = c.req.query(name);
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
 
 export function createMasterApp(ctx: MasterContext): Hono {
   const app = new Hono();
@@ -18,12 +30,37 @@ export function createMasterApp(ctx: MasterContext): Hono {
     operatorService(ctx)(router);
     agentLinkService(ctx)(router);
   });
-  app.get("/health", (c) => c.body(null, 200));
+  const both = (path: string) => [path, `/master${path}`];
+
+  const scheduler = schedulerApi(ctx);
+  const operator = operatorApi(ctx);
+  for (const path of both("/api/v1/scheduler")) app.all(path, (c) => scheduler(c.req.raw));
+  for (const path of both("/api/v1")) app.all(path, (c) => operator(c.req.raw));
+  for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));
+
+  for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) =>
     c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT, build_date: process.env.MESOS_BUILD_TIME ?? "" }),
   );
-  app.get("/flags", (c) => c.json({ flags: ctx.effectiveFlags }));
-  app.get("/state", (c) => c.json(stateJson(ctx)));
-  app.get("/master/state", (c) => c.json(stateJson(ctx)));
+  app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));
+  for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
+  for (const path of both("/state")) app.get(path, (c) => c.json(stateJson(ctx)));
+  for (const path of both("/state-summary")) app.get(path, (c) => c.json(stateSummaryJson(ctx)));
+  for (const path of both("/slaves")) app.get(path, (c) => c.json(slavesJson(ctx, c.req.query("slave_id"))));
+  for (const path of both("/frameworks")) app.get(path, (c) => c.json(frameworksJson(ctx, c.req.query("framework_id"))));
+  for (const path of both("/roles")) app.get(path, (c) => c.json(rolesJson(ctx)));
+  for (const path of both("/tasks")) {
+    app.get(path, (c) =>
+      c.json(
+        tasksJson(ctx, {
+          limit: intParam(c, "limit"),
+          offset: intParam(c, "offset"),
+          order: c.req.query("order") === "asc" ? "asc" : "des",
+          frameworkId: c.req.query("framework_id"),
+          taskId: c.req.query("task_id"),
+        }),
+      ),
+    );
+  }
   return app;
 }

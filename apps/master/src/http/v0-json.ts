@@ -94,13 +94,18 @@ export function agentJson(ctx: MasterContext, agent: Agent): Json {
   return out;
 }
 
-export function frameworkJson(ctx: MasterContext, f: Framework): Json {
-  const live = [...f.tasks.values()].filter((t) => !isTerminalState(t.state));
+/** What a framework's live tasks use and what it is offered. */
+export function frameworkResources(ctx: MasterContext, f: Framework): { used: Resources; offered: Resources } {
   let used = Resources.EMPTY;
-  for (const t of live) used = used.plus(t.resources);
-  const offers = [...f.offers].map((id) => ctx.offers.get(id)!).filter(Boolean);
+  for (const t of f.tasks.values()) if (!isTerminalState(t.state)) used = used.plus(t.resources);
   let offered = Resources.EMPTY;
-  for (const o of offers) offered = offered.plus(o.resources);
+  for (const id of f.offers) offered = offered.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
+  return { used, offered };
+}
+
+export function frameworkJson(ctx: MasterContext, f: Framework): Json {
+  const { used, offered } = frameworkResources(ctx, f);
+  const offers = [...f.offers].map((id) => ctx.offers.get(id)!).filter(Boolean);
   const multiRole = f.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
   const out: Json = {
     id: f.id,

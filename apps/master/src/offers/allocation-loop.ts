@@ -7,6 +7,22 @@ import type { TimerHandle } from "@mesos/core";
 import type { MasterContext } from "../context.ts";
 import { makeOffers } from "./make-offers.ts";
 
+const RECOVERY_FRACTION = 0.8;
+const RECOVERY_MAX_MS = 10 * 60_000;
+
+/**
+ * After a master failover with quota set, Mesos holds allocation until 80% of the agents it knew
+ * have re-registered (or 10 minutes pass), so quota is not satisfied from a partial view.
+ */
+export function pausedForRecovery(ctx: MasterContext): boolean {
+  const expected = ctx.recoveredAgentIds.size;
+  if (ctx.quotas.size === 0 || expected === 0) return false;
+  if (ctx.clock.now() - ctx.startTime >= RECOVERY_MAX_MS) return false;
+  let back = 0;
+  for (const id of ctx.recoveredAgentIds) if (ctx.agents.has(id)) back++;
+  return back < RECOVERY_FRACTION * expected;
+}
+
 export function createAllocationLoop(getContext: () => MasterContext) {
   let pending: TimerHandle | undefined;
   let periodic: TimerHandle | undefined;
@@ -17,6 +33,7 @@ export function createAllocationLoop(getContext: () => MasterContext) {
     const ctx = getContext();
     pending?.cancel();
     pending = undefined;
+    if (pausedForRecovery(ctx)) return;
     cycles++;
     const started = performance.now();
     makeOffers(ctx, ctx.allocator.allocate());

@@ -1,6 +1,6 @@
 /**
  * The master's state as v1 operator API messages (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS,
- * GET_STATE). The v0 JSON endpoints are built from these too, so both always agree.
+ * GET_STATE, GET_ROLES). The v0 JSON endpoints are built from these too, so both always agree.
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState, Resources } from "@mesos/core";
@@ -49,7 +49,7 @@ export function getAgents(ctx: MasterContext): master.Response_GetAgents {
   });
 }
 
-function frameworkView(ctx: MasterContext, f: Framework): master.Response_GetFrameworks_Framework {
+export function frameworkView(ctx: MasterContext, f: Framework): master.Response_GetFrameworks_Framework {
   let allocated = Resources.EMPTY;
   for (const t of f.tasks.values()) if (!isTerminalState(t.state)) allocated = allocated.plus(t.resources);
   let offered = Resources.EMPTY;
@@ -93,5 +93,33 @@ export function getState(ctx: MasterContext): master.Response_GetState {
     getExecutors: {},
     getFrameworks: getFrameworks(ctx),
     getAgents: getAgents(ctx),
+  });
+}
+
+/**
+ * The roles worth listing, as Mesos's GET_ROLES and /roles do: roles frameworks are subscribed to
+ * and roles with a weight or quota. A role's resources are what its frameworks use and are offered
+ * under it.
+ */
+export function getRoles(ctx: MasterContext): master.Response_GetRoles {
+  const weights = ctx.registry.weights();
+  const members = new Map<string, Framework[]>();
+  for (const f of ctx.frameworks.values()) for (const role of f.roles) members.set(role, [...(members.get(role) ?? []), f]);
+  const names = new Set([...members.keys(), ...weights.keys(), ...ctx.registry.quotas().map((q) => q.role)]);
+  return create(master.Response_GetRolesSchema, {
+    roles: [...names].sort().map((name) => {
+      const frameworks = members.get(name) ?? [];
+      let resources = Resources.EMPTY;
+      for (const f of frameworks) {
+        for (const t of f.tasks.values()) if (!isTerminalState(t.state)) resources = resources.plus(t.resources);
+        for (const id of f.offers) resources = resources.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
+      }
+      return {
+        name,
+        weight: weights.get(name) ?? 1,
+        frameworks: frameworks.map((f) => ({ value: f.id })),
+        resources: resources.filter((r) => r.allocationInfo?.role === name).toArray(),
+      };
+    }),
   });
 }

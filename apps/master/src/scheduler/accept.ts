@@ -4,14 +4,18 @@
  * TASK_ERROR and uses nothing.
  */
 import { create } from "@bufbuild/protobuf";
-import { Resources } from "@mesos/core";
-import { internal, Offer_Operation_Type, type scheduler, type TaskInfo, TaskSchema, TaskState } from "@mesos/proto";
+import { errorMessage, Resources } from "@mesos/core";
+import { internal, type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo, TaskSchema, TaskState } from "@mesos/proto";
+import { applyOperation } from "../operations/apply-operation.ts";
+import { operationError } from "../operations/operation-feedback.ts";
+import { validateOperation } from "../operations/validate-operation.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { removeOffer } from "../offers/offer-actions.ts";
+import { emitTaskAdded } from "../operator/operator-events.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
-import { operationResources } from "./operation-resources.ts";
+import { normalizeOperation, operationResources } from "./operation-resources.ts";
 import { validateTask } from "./validate-task.ts";
 
 /** Mesos's offer validation: each offer exists, is this framework's, all on one agent, no repeats. */
@@ -41,6 +45,10 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
     }
     for (const task of launchedTasks(call)) {
       dropTask(ctx, framework, task, TaskStatus_Reason.INVALID_OFFERS, `Task launched with invalid offers: ${offerError}`);
+    }
+    for (const op of call.operations) {
+      if (op.type === Offer_Operation_Type.LAUNCH || op.type === Offer_Operation_Type.LAUNCH_GROUP) continue;
+      operationError(ctx, framework, op, "", `Operation attempted with invalid offers: ${offerError}`);
     }
     return;
   }
@@ -76,8 +84,16 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
           launchTask(ctx, framework, task, resources, agentId);
         }
         break;
+      case Offer_Operation_Type.RESERVE:
+      case Offer_Operation_Type.UNRESERVE:
+      case Offer_Operation_Type.CREATE:
+      case Offer_Operation_Type.DESTROY:
+      case Offer_Operation_Type.GROW_VOLUME:
+      case Offer_Operation_Type.SHRINK_VOLUME:
+        available = applyOfferOperation(ctx, framework, agentId, operation, available);
+        break;
       default:
-        ctx.log.warn(`Framework ${framework.id}: offer operation ${Offer_Operation_Type[operation.type]} is not supported yet; ignored`);
+        operationError(ctx, framework, operation, agentId, `Operation ${Offer_Operation_Type[operation.type] ?? operation.type} is not supported`);
     }
   }
 
@@ -85,6 +101,27 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
     ctx.allocator.recoverResources(framework.id, agentId, available, refuseSeconds(call.filters));
   }
   ctx.triggerAllocation();
+}
+
+/** One non-launch operation: validated, then applied to what is left of the offers. */
+function applyOfferOperation(ctx: MasterContext, framework: Framework, agentId: string, op: Offer_Operation, available: Resources): Resources {
+  const agent = ctx.agents.get(agentId);
+  if (!agent?.connected) {
+    operationError(ctx, framework, op, agentId, `Agent ${agentId} is disconnected`);
+    return available;
+  }
+  const info = normalizeOperation(framework, op);
+  const error = validateOperation(info, { framework, agent, agentTotal: agent.total });
+  if (error) {
+    operationError(ctx, framework, info, agentId, error);
+    return available;
+  }
+  try {
+    return applyOperation(ctx, agent, framework, info, available).available;
+  } catch (e) {
+    operationError(ctx, framework, info, agentId, `Invalid ${Offer_Operation_Type[info.type]} operation: ${errorMessage(e)}`);
+    return available;
+  }
 }
 
 function launchedTasks(call: scheduler.Call_Accept): TaskInfo[] {
@@ -109,6 +146,7 @@ function launchTask(ctx: MasterContext, framework: Framework, info: TaskInfo, re
   framework.tasks.set(info.taskId!.value, task);
   const agent = ctx.agents.get(agentId)!;
   agent.addTask(task);
+  emitTaskAdded(ctx, task);
   const sent = { ...info, resources: resources.toArray() };
   agent.send(
     create(internal.MasterMessageSchema, {

@@ -7,7 +7,10 @@ import { invalid, notFound, permissionDenied } from "@mesos/core";
 import { scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { removeFramework } from "../frameworks/remove-framework.ts";
+import { updateFramework } from "../frameworks/update-framework.ts";
 import { reconcileTasks } from "../tasks/reconcile.ts";
+import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts";
+import { reconcileOperations } from "../operations/reconcile-operations.ts";
 import { accept } from "./accept.ts";
 import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
 import { validateCall } from "./validate-call.ts";
@@ -58,6 +61,9 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
         call.reconcile!.tasks.map((t) => ({ taskId: t.taskId!.value, agentId: t.agentId?.value })),
       );
       return;
+    case T.UPDATE_FRAMEWORK:
+      updateFramework(ctx, framework, call.updateFramework!);
+      return;
     case T.SHUTDOWN:
     case T.MESSAGE:
       // Custom executors are not supported, so there is no executor to shut down or message.
@@ -69,8 +75,10 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       // REQUEST is ignored by the built-in allocator (as in Mesos); no inverse offers are outstanding.
       return;
     case T.ACKNOWLEDGE_OPERATION_STATUS:
+      acknowledgeOperationStatus(ctx, framework, call.acknowledgeOperationStatus!);
+      return;
     case T.RECONCILE_OPERATIONS:
-      ctx.log.warn(`Framework ${frameworkId}: ${T[call.type]} is not supported yet`);
+      reconcileOperations(ctx, framework, call.reconcileOperations!);
       return;
   }
 }

@@ -5,7 +5,14 @@
  */
 import { clone, create } from "@bufbuild/protobuf";
 import { Resources, upgradeResource } from "@mesos/core";
-import { FrameworkInfo_Capability_Type, type Resource, Resource_AllocationInfoSchema, ResourceSchema } from "@mesos/proto";
+import {
+  FrameworkInfo_Capability_Type,
+  type Offer_Operation,
+  Offer_OperationSchema,
+  type Resource,
+  Resource_AllocationInfoSchema,
+  ResourceSchema,
+} from "@mesos/proto";
 import type { Framework } from "../frameworks/framework.ts";
 
 export function operationResources(framework: Framework, resources: readonly Resource[]): Resources {
@@ -18,4 +25,21 @@ export function operationResources(framework: Framework, resources: readonly Res
       return out;
     }),
   );
+}
+
+/** An offer operation with every resource list brought into the offers' shape (see above). */
+export function normalizeOperation(framework: Framework, op: Offer_Operation): Offer_Operation {
+  const out = clone(Offer_OperationSchema, op);
+  const fix = (list: Resource[]) => operationResources(framework, list).toArray();
+  const one = (r: Resource | undefined) => (r ? fix([r])[0] : undefined);
+  if (out.reserve) out.reserve.resources = fix(out.reserve.resources);
+  if (out.unreserve) out.unreserve.resources = fix(out.unreserve.resources);
+  if (out.create) out.create.volumes = fix(out.create.volumes);
+  if (out.destroy) out.destroy.volumes = fix(out.destroy.volumes);
+  if (out.growVolume) {
+    out.growVolume.volume = one(out.growVolume.volume);
+    out.growVolume.addition = one(out.growVolume.addition);
+  }
+  if (out.shrinkVolume) out.shrinkVolume.volume = one(out.shrinkVolume.volume);
+  return out;
 }

@@ -23,6 +23,7 @@ const PAYLOAD: Partial<Record<scheduler.Call_Type, keyof scheduler.Call>> = {
   [T.RECONCILE_OPERATIONS]: "reconcileOperations",
   [T.MESSAGE]: "message",
   [T.REQUEST]: "request",
+  [T.UPDATE_FRAMEWORK]: "updateFramework",
 };
 
 const SNAKE: Partial<Record<keyof scheduler.Call, string>> = {
@@ -30,6 +31,7 @@ const SNAKE: Partial<Record<keyof scheduler.Call, string>> = {
   declineInverseOffers: "decline_inverse_offers",
   acknowledgeOperationStatus: "acknowledge_operation_status",
   reconcileOperations: "reconcile_operations",
+  updateFramework: "update_framework",
 };
 
 /** Throws MesosError("invalid") for a malformed call, ("unimplemented") for UNKNOWN. */

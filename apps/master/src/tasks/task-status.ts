@@ -12,6 +12,7 @@ import {
 } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
+import { emitTaskUpdated } from "../operator/operator-events.ts";
 
 const MAX_STATUSES_PER_TASK = 64;
 
@@ -43,11 +44,13 @@ export function updateEvent(status: TaskStatus): scheduler.Event {
  */
 export function applyTaskStatus(ctx: MasterContext, task: Task, status: TaskStatus, latestState?: TaskState): void {
   const wasTerminal = isTerminalState(task.state);
+  const previousState = task.state;
   task.state = latestState ?? status.state;
   task.statusUpdateState = status.state;
   task.statusUpdateUuid = status.uuid;
   task.statuses.push(status);
   if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.splice(0, task.statuses.length - MAX_STATUSES_PER_TASK);
+  if (task.state !== previousState) emitTaskUpdated(ctx, task, status);
   if (!wasTerminal && isTerminalState(task.state)) {
     ctx.allocator.recoverResources(task.frameworkId!.value, task.agentId!.value, Resources.of(task.resources), 0);
     ctx.triggerAllocation();

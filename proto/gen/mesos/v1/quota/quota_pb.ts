@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesos/v1/quota/quota.proto.
  */
 export const file_mesos_v1_quota_quota: GenFile = /*@__PURE__*/
-  fileDesc("ChptZXNvcy92MS9xdW90YS9xdW90YS5wcm90bxIObWVzb3MudjEucXVvdGEiUwoJUXVvdGFJbmZvEgwKBHJvbGUYASABKAkSEQoJcHJpbmNpcGFsGAIgASgJEiUKCWd1YXJhbnRlZRgDIAMoCzISLm1lc29zLnYxLlJlc291cmNlIlIKDFF1b3RhUmVxdWVzdBINCgVmb3JjZRgBIAEoCBIMCgRyb2xlGAIgASgJEiUKCWd1YXJhbnRlZRgDIAMoCzISLm1lc29zLnYxLlJlc291cmNlIjcKC1F1b3RhU3RhdHVzEigKBWluZm9zGAEgAygLMhkubWVzb3MudjEucXVvdGEuUXVvdGFJbmZvIqcCCgtRdW90YUNvbmZpZxIMCgRyb2xlGAEgAigJEj8KCmd1YXJhbnRlZXMYAiADKAsyKy5tZXNvcy52MS5xdW90YS5RdW90YUNvbmZpZy5HdWFyYW50ZWVzRW50cnkSNwoGbGltaXRzGAMgAygLMicubWVzb3MudjEucXVvdGEuUXVvdGFDb25maWcuTGltaXRzRW50cnkaSQoPR3VhcmFudGVlc0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLm1lc29zLnYxLlZhbHVlLlNjYWxhcjoCOAEaRQoLTGltaXRzRW50cnkSCwoDa2V5GAEgASgJEiUKBXZhbHVlGAIgASgLMhYubWVzb3MudjEuVmFsdWUuU2NhbGFyOgI4AQ", [file_mesos_v1_mesos]);
+  fileDesc("ChptZXNvcy92MS9xdW90YS9xdW90YS5wcm90bxIObWVzb3MudjEucXVvdGEiUwoJUXVvdGFJbmZvEgwKBHJvbGUYASABKAkSEQoJcHJpbmNpcGFsGAIgASgJEiUKCWd1YXJhbnRlZRgDIAMoCzISLm1lc29zLnYxLlJlc291cmNlIlIKDFF1b3RhUmVxdWVzdBINCgVmb3JjZRgBIAEoCBIMCgRyb2xlGAIgASgJEiUKCWd1YXJhbnRlZRgDIAMoCzISLm1lc29zLnYxLlJlc291cmNlImUKC1F1b3RhU3RhdHVzEigKBWluZm9zGAEgAygLMhkubWVzb3MudjEucXVvdGEuUXVvdGFJbmZvEiwKB2NvbmZpZ3MYAiADKAsyGy5tZXNvcy52MS5xdW90YS5RdW90YUNvbmZpZyKnAgoLUXVvdGFDb25maWcSDAoEcm9sZRgBIAIoCRI/CgpndWFyYW50ZWVzGAIgAygLMisubWVzb3MudjEucXVvdGEuUXVvdGFDb25maWcuR3VhcmFudGVlc0VudHJ5EjcKBmxpbWl0cxgDIAMoCzInLm1lc29zLnYxLnF1b3RhLlF1b3RhQ29uZmlnLkxpbWl0c0VudHJ5GkkKD0d1YXJhbnRlZXNFbnRyeRILCgNrZXkYASABKAkSJQoFdmFsdWUYAiABKAsyFi5tZXNvcy52MS5WYWx1ZS5TY2FsYXI6AjgBGkUKC0xpbWl0c0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLm1lc29zLnYxLlZhbHVlLlNjYWxhcjoCOAE", [file_mesos_v1_mesos]);
 
 /**
  * A role's guarantee as persisted by the master.
@@ -76,7 +76,7 @@ export const QuotaRequestSchema: GenMessage<QuotaRequest> = /*@__PURE__*/
   messageDesc(file_mesos_v1_quota_quota, 1);
 
 /**
- * Response of GET_QUOTA and GET /quota.
+ * Response of GET_QUOTA and GET /quota. `configs` (from Mesos 1.9) carries limits too.
  *
  * @generated from message mesos.v1.quota.QuotaStatus
  */
@@ -85,6 +85,11 @@ export type QuotaStatus = Message<"mesos.v1.quota.QuotaStatus"> & {
    * @generated from field: repeated mesos.v1.quota.QuotaInfo infos = 1;
    */
   infos: QuotaInfo[];
+
+  /**
+   * @generated from field: repeated mesos.v1.quota.QuotaConfig configs = 2;
+   */
+  configs: QuotaConfig[];
 };
 
 /**
@@ -95,9 +100,7 @@ export const QuotaStatusSchema: GenMessage<QuotaStatus> = /*@__PURE__*/
   messageDesc(file_mesos_v1_quota_quota, 2);
 
 /**
- * NOT part of Mesos 1.8.0: this message arrived in Mesos 1.9 (quota limits).
- * It is kept here only because the project spec mentions it; no 1.8 call
- * or response refers to it, so it has no effect on 1.8 wire compatibility.
+ * A role's guarantees and limits (Mesos 1.9's message; UPDATE_QUOTA takes it).
  *
  * @generated from message mesos.v1.quota.QuotaConfig
  */

@@ -1,0 +1,122 @@
+/**
+ * A resource "kind" is everything about a Resource except its value and AllocationInfo: name, type,
+ * reservation stack, disk info, revocable, shared, provider. Kinds are interned to small integers so
+ * the allocator compares and indexes numbers instead of protobuf messages; each kind caches the
+ * facts the allocation loop asks about (reserved for which role, refined, revocable, divisible...).
+ * Two resources of one kind merge when added, exactly as they do in `Resources` (same identity).
+ */
+import { toJsonString } from "@bufbuild/protobuf";
+import { isStrictSubroleOf } from "@mesos/core";
+import { type Resource, Resource_DiskInfo_Source_Type, Resource_DiskInfoSchema, Value_Type } from "@mesos/proto";
+import type { NameTable } from "./quantity-vector.ts";
+
+export interface Kind {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+  readonly nameId: number;
+  readonly type: Value_Type;
+  readonly scalar: boolean;
+  /** Role of the top reservation, or null when unreserved. */
+  readonly reservedRole: string | null;
+  /** More than one reservation on the stack (needs RESERVATION_REFINEMENT). */
+  readonly refined: boolean;
+  readonly revocable: boolean;
+  readonly shared: boolean;
+  /** Whether a smaller amount of it is still a resource (false for MOUNT/BLOCK disks, volumes). */
+  readonly divisible: boolean;
+  /** A resource of this kind, for the metadata fields of offers. */
+  readonly template: Resource;
+  /** Role -> whether this kind may be offered to it (allocatableTo). */
+  readonly allocatableCache: Map<string, boolean>;
+}
+
+function reservationsKey(r: Resource): string {
+  let key = "";
+  for (const res of r.reservations) {
+    key += `|r:${res.type}:${res.role}:${res.principal}:`;
+    if (res.labels) for (const l of res.labels.labels) key += `${l.key}=${l.value ?? ""},`;
+  }
+  return key;
+}
+
+/** The identity of a resource, ignoring its value and AllocationInfo. */
+export function kindKey(r: Resource): string {
+  let key = `${r.name}|${r.type}`;
+  if (r.reservations.length > 0) key += reservationsKey(r);
+  if (r.disk) key += `|d:${toJsonString(Resource_DiskInfoSchema, r.disk)}`;
+  if (r.revocable) key += "|rev";
+  if (r.shared) key += "|shared";
+  if (r.providerId) key += `|p:${r.providerId.value}`;
+  return key;
+}
+
+function isDivisible(r: Resource): boolean {
+  if (r.shared) return false;
+  const disk = r.disk;
+  if (!disk) return true;
+  if (disk.persistence) return false;
+  switch (disk.source?.type) {
+    case Resource_DiskInfo_Source_Type.MOUNT:
+    case Resource_DiskInfo_Source_Type.BLOCK:
+      return false;
+    case Resource_DiskInfo_Source_Type.RAW:
+      return !disk.source.id;
+    default:
+      return true;
+  }
+}
+
+export class KindTable {
+  private readonly byKey = new Map<string, Kind>();
+  private readonly byResource = new WeakMap<Resource, Kind>();
+  readonly kinds: Kind[] = [];
+
+  constructor(private readonly names: NameTable) {}
+
+  of(r: Resource): Kind {
+    const cached = this.byResource.get(r);
+    if (cached) return cached;
+    const key = kindKey(r);
+    let kind = this.byKey.get(key);
+    if (!kind) {
+      const top = r.reservations[r.reservations.length - 1];
+      kind = {
+        id: this.kinds.length,
+        key,
+        name: r.name,
+        nameId: this.names.id(r.name),
+        type: r.type,
+        scalar: r.type === Value_Type.SCALAR,
+        reservedRole: top ? top.role : null,
+        refined: r.reservations.length > 1,
+        revocable: r.revocable !== undefined,
+        shared: r.shared !== undefined,
+        divisible: isDivisible(r),
+        template: r,
+        allocatableCache: new Map(),
+      };
+      this.kinds.push(kind);
+      this.byKey.set(key, kind);
+    }
+    this.byResource.set(r, kind);
+    return kind;
+  }
+
+  /** Remembers the kind of a resource the allocator built itself (offers), so recovery is cheap. */
+  remember(r: Resource, kind: Kind): void {
+    this.byResource.set(r, kind);
+  }
+}
+
+/** Unreserved, or reserved to `role` or one of its ancestors (Resources.allocatableTo). */
+export function allocatableTo(kind: Kind, role: string): boolean {
+  const owner = kind.reservedRole;
+  if (owner === null) return true;
+  let ok = kind.allocatableCache.get(role);
+  if (ok === undefined) {
+    ok = owner === role || isStrictSubroleOf(role, owner);
+    kind.allocatableCache.set(role, ok);
+  }
+  return ok;
+}

@@ -1,0 +1,96 @@
+/**
+ * Operations an operator asks for through the operator API: they act on the agent's unallocated
+ * resources (outstanding offers of the agent are rescinded if the resources are in them), get no
+ * feedback stream (the master acknowledges the agent's update itself), and fail with a clear
+ * error and no change when invalid.
+ */
+import { create } from "@bufbuild/protobuf";
+import { conflict, invalid, isTerminalState, notFound, Resources, upgradeResource } from "@mesos/core";
+import { master, type Offer_Operation, Offer_Operation_Type, Offer_OperationSchema, type Resource } from "@mesos/proto";
+import type { Agent } from "../agents/agent.ts";
+import { markAgentGone } from "../agents/remove-agent.ts";
+import type { MasterContext } from "../context.ts";
+import { rescindAgentOffers } from "../offers/offer-actions.ts";
+import { applyOperation } from "./apply-operation.ts";
+import { validateOperation } from "./validate-operation.ts";
+
+const T = master.Call_Type;
+
+/** What on the agent is neither used by a task nor offered. */
+function unallocated(ctx: MasterContext, agent: Agent): Resources {
+  let used = Resources.EMPTY;
+  for (const t of agent.allTasks()) if (!isTerminalState(t.state)) used = used.plus(Resources.of(t.resources).unallocate());
+  for (const id of agent.offers) used = used.plus(ctx.offers.get(id)?.resources.unallocate() ?? Resources.EMPTY);
+  return agent.total.minus(used);
+}
+
+function operationFor(call: master.Call): { agentId: string; op: Offer_Operation } {
+  const up = (list: Resource[]) => list.map(upgradeResource);
+  switch (call.type) {
+    case T.RESERVE_RESOURCES:
+      return { agentId: call.reserveResources?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.RESERVE, reserve: { resources: up(call.reserveResources?.resources ?? []) } }) };
+    case T.UNRESERVE_RESOURCES:
+      return { agentId: call.unreserveResources?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.UNRESERVE, unreserve: { resources: up(call.unreserveResources?.resources ?? []) } }) };
+    case T.CREATE_VOLUMES:
+      return { agentId: call.createVolumes?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.CREATE, create: { volumes: up(call.createVolumes?.volumes ?? []) } }) };
+    case T.DESTROY_VOLUMES:
+      return { agentId: call.destroyVolumes?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.DESTROY, destroy: { volumes: up(call.destroyVolumes?.volumes ?? []) } }) };
+    case T.GROW_VOLUME: {
+      const g = call.growVolume;
+      return {
+        agentId: g?.agentId?.value ?? "",
+        op: create(Offer_OperationSchema, {
+          type: Offer_Operation_Type.GROW_VOLUME,
+          growVolume: { volume: g?.volume && upgradeResource(g.volume), addition: g?.addition && upgradeResource(g.addition) },
+        }),
+      };
+    }
+    case T.SHRINK_VOLUME: {
+      const s = call.shrinkVolume;
+      return {
+        agentId: s?.agentId?.value ?? "",
+        op: create(Offer_OperationSchema, { type: Offer_Operation_Type.SHRINK_VOLUME, shrinkVolume: { volume: s?.volume && upgradeResource(s.volume), subtract: s?.subtract } }),
+      };
+    }
+    default:
+      throw invalid(`${T[call.type]} is not an operation`);
+  }
+}
+
+export function operatorOperation(ctx: MasterContext, call: master.Call): void {
+  const { agentId, op } = operationFor(call);
+  if (!agentId) throw invalid("Expecting 'agent_id' to be present");
+  const agent = ctx.agents.get(agentId);
+  if (!agent) throw notFound(`Agent ${agentId} is not registered`);
+  if (!agent.connected) throw conflict(`Agent ${agentId} is disconnected`);
+  const error = validateOperation(op, { agent, agentTotal: agent.total });
+  if (error) throw invalid(error);
+  let available = unallocated(ctx, agent);
+  try {
+    applyOperation(ctx, agent, undefined, op, available);
+  } catch {
+    rescindAgentOffers(ctx, agent.id);
+    available = unallocated(ctx, agent);
+    applyOperation(ctx, agent, undefined, op, available); // throws conflict: not enough unallocated resources
+  }
+  ctx.triggerAllocation();
+}
+
+export function markGone(ctx: MasterContext, call: master.Call): void {
+  const agentId = call.markAgentGone?.agentId?.value;
+  if (!agentId) throw invalid("Expecting 'mark_agent_gone.agent_id' to be present");
+  const agent = ctx.agents.get(agentId);
+  if (agent) return markAgentGone(ctx, agent, "marked gone by the operator");
+  const known = ctx.registeredAgents.get(agentId);
+  if (!known) throw notFound(`Agent ${agentId} is not known`);
+  if (known.state === "gone") throw conflict(`Agent ${agentId} is already marked gone`);
+  const now = ctx.clock.now();
+  ctx.registry.setAgent(agentId, known.info, "gone", now);
+  ctx.registeredAgents.set(agentId, { ...known, state: "gone", changedAt: now });
+}
+
+export function getOperations(ctx: MasterContext): master.Response_GetOperations {
+  return create(master.Response_GetOperationsSchema, {
+    operations: [...ctx.agents.values()].flatMap((a) => [...a.operations.values()]),
+  });
+}

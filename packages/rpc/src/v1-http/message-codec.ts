@@ -1,0 +1,114 @@
+/**
+ * One message in a v1 HTTP body, JSON or protobuf, read the way Mesos reads it: JSON in Mesos's
+ * mapping (proto field names, enums by name, bytes in base64) where `null` means "not set" (even
+ * in lists) and unknown fields are ignored (unknown enum names are not); and in both formats, a
+ * message with a required field unset is refused ("Missing required fields: ..."), as protobuf's
+ * IsInitialized() does.
+ */
+import { type DescField, type DescMessage, fromBinary, fromJson, isFieldSet, type JsonValue, type Message, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { invalid, toMesosJson } from "@mesos/core";
+import type { MessageFormat } from "./media-types.ts";
+
+// google.protobuf.FeatureSet.FieldPresence.LEGACY_REQUIRED: how protobuf-es marks proto2 `required`.
+const LEGACY_REQUIRED = 3;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** The message type of a field holding messages (singly, in a list or as map values). */
+function messageOf(field: DescField): DescMessage | undefined {
+  if (field.fieldKind === "message") return field.message;
+  if (field.fieldKind === "list" && field.listKind === "message") return field.message;
+  if (field.fieldKind === "map" && field.mapKind === "message") return field.message;
+  return undefined;
+}
+
+/**
+ * Mesos's reading of JSON, made acceptable to protobuf-es: `null` means "not set" (also in lists)
+ * and keys that name no field are dropped, recursively. Unknown enum names still fail.
+ */
+export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonValue {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return json;
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(json)) {
+    const field = schema.fields.find((f) => f.name === key || f.jsonName === key);
+    if (!field || value === null) continue;
+    const message = messageOf(field);
+    const inner = (v: JsonValue) => (message ? mesosJsonForSchema(message, v) : v);
+    if (Array.isArray(value)) {
+      out[key] = value.filter((v) => v !== null).map(inner);
+    } else if (field.fieldKind === "map" && typeof value === "object") {
+      out[key] = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, inner(v)]));
+    } else {
+      out[key] = inner(value);
+    }
+  }
+  return out;
+}
+
+/** Paths of required fields left unset, e.g. `subscribe.framework_info.user`. */
+export function missingRequiredFields(schema: DescMessage, message: Message, prefix = ""): string[] {
+  const missing: string[] = [];
+  const msg = message as unknown as Record<string, unknown>;
+  for (const field of schema.fields) {
+    const path = `${prefix}${field.name}`;
+    if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) {
+      const value = msg[field.localName];
+      const items = field.fieldKind === "list" ? (value as Message[]) : value === undefined ? [] : [value as Message];
+      items.forEach((item, i) => {
+        const at = field.fieldKind === "list" ? `${path}[${i}].` : `${path}.`;
+        missing.push(...missingRequiredFields(field.message!, item, at));
+      });
+    } else if (field.fieldKind === "map" && field.mapKind === "message") {
+      for (const [key, item] of Object.entries(msg[field.localName] as Record<string, Message>)) {
+        missing.push(...missingRequiredFields(field.message, item, `${path}[${key}].`));
+      }
+    }
+    if (field.presence === LEGACY_REQUIRED && !isFieldSet(message as never, field)) missing.push(path);
+  }
+  return missing;
+}
+
+function requireInitialized<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): MessageShape<Desc> {
+  const missing = missingRequiredFields(schema, message);
+  if (missing.length > 0) throw invalid(`Missing required fields: ${missing.join(", ")}`);
+  return message;
+}
+
+/**
+ * Decodes one message. Throws MesosError("invalid") with Mesos's wording: "Failed to parse body
+ * into JSON: ...", "Failed to convert JSON into Call protobuf: ...", "Failed to parse body into
+ * Call protobuf".
+ */
+export function decodeMessage<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array, format: MessageFormat): MessageShape<Desc> {
+  const name = schema.name;
+  if (format === "protobuf") {
+    let message: MessageShape<Desc>;
+    try {
+      message = fromBinary(schema, bytes);
+    } catch (e) {
+      throw invalid(`Failed to parse body into ${name} protobuf`, e);
+    }
+    try {
+      return requireInitialized(schema, message);
+    } catch (e) {
+      throw invalid(`Failed to parse body into ${name} protobuf: ${(e as Error).message}`, e);
+    }
+  }
+  let json: JsonValue;
+  try {
+    json = JSON.parse(decoder.decode(bytes)) as JsonValue;
+  } catch (e) {
+    throw invalid(`Failed to parse body into JSON: ${(e as Error).message}`, e);
+  }
+  try {
+    if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error("Expecting a JSON object");
+    return requireInitialized(schema, fromJson(schema, mesosJsonForSchema(schema, json)));
+  } catch (e) {
+    throw invalid(`Failed to convert JSON into ${name} protobuf: ${(e as Error).message}`, e);
+  }
+}
+
+/** Encodes one message: Mesos's JSON mapping (UTF-8) or protobuf binary. */
+export function encodeMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, format: MessageFormat): Uint8Array {
+  return format === "protobuf" ? toBinary(schema, message) : encoder.encode(JSON.stringify(toMesosJson(schema, message)));
+}

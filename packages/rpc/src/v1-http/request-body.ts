@@ -1,0 +1,48 @@
+/**
+ * Reading calls from a v1 HTTP request body: the whole body as one message (a chunked body is
+ * just read to its end), or an `application/recordio` body as a stream of messages that arrive
+ * while the request is still being sent (ATTACH_CONTAINER_INPUT).
+ */
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { invalid } from "@mesos/core";
+import { decodeMessage } from "./message-codec.ts";
+import type { MessageFormat } from "./media-types.ts";
+import { readRecords } from "./recordio.ts";
+
+/** The body as one message; throws MesosError("invalid") with Mesos's parse messages. */
+export async function readMessage<Desc extends DescMessage>(req: Request, schema: Desc, format: MessageFormat): Promise<MessageShape<Desc>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await req.arrayBuffer());
+  } catch (e) {
+    throw invalid(`Failed to read the request body: ${(e as Error).message}`, e);
+  }
+  return decodeMessage(schema, bytes, format);
+}
+
+export interface MessageStream<T> {
+  first: T;
+  /** The messages after the first, decoded as their records complete; a bad record throws MesosError("invalid"). */
+  rest: AsyncIterable<T>;
+}
+
+/** A RecordIO body: waits for the first record only. No record at all is "Received EOF while reading request body". */
+export async function readMessageStream<Desc extends DescMessage>(
+  req: Request,
+  schema: Desc,
+  format: MessageFormat,
+): Promise<MessageStream<MessageShape<Desc>>> {
+  const body: AsyncIterable<Uint8Array> = req.body ?? (async function* () {})();
+  const records = readRecords(body)[Symbol.asyncIterator]();
+  const head = await records.next();
+  if (head.done) throw invalid("Received EOF while reading request body");
+  const first = decodeMessage(schema, head.value, format);
+  async function* rest() {
+    for (;;) {
+      const next = await records.next();
+      if (next.done) return;
+      yield decodeMessage(schema, next.value, format);
+    }
+  }
+  return { first, rest: rest() };
+}

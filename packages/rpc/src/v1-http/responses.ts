@@ -1,0 +1,46 @@
+/**
+ * Answers of the v1 HTTP API: a message in the negotiated format, an empty status, or a plain-text
+ * error. MesosError kinds map to HTTP statuses here, once for every v1 endpoint; an endpoint may
+ * override a kind where Mesos answers differently (the scheduler API answers 400 for an unknown
+ * framework).
+ */
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { type ErrorKind, isMesosError } from "@mesos/core";
+import { encodeMessage } from "./message-codec.ts";
+import { MEDIA_TYPE_OF, type MessageFormat } from "./media-types.ts";
+
+export const HTTP_STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  failed_precondition: 400,
+  unauthenticated: 401,
+  permission_denied: 403,
+  not_found: 404,
+  conflict: 409,
+  internal: 500,
+  unimplemented: 501,
+  unavailable: 503,
+};
+
+export type StatusOverrides = Partial<Record<ErrorKind, number>>;
+
+export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+}
+
+/** A thrown error as Mesos answers it: the mapped status and the message as plain text. */
+export function errorResponse(e: unknown, overrides: StatusOverrides = {}, prefix = ""): Response {
+  if (isMesosError(e)) return textResponse(overrides[e.kind] ?? HTTP_STATUS_OF[e.kind], prefix + e.message);
+  return textResponse(500, e instanceof Error ? e.message : String(e));
+}
+
+export function methodNotAllowed(method: string, allowed = "POST"): Response {
+  return textResponse(405, `Expecting one of { '${allowed}' }, but received '${method}'`, { Allow: allowed });
+}
+
+export function emptyResponse(status: 200 | 202): Response {
+  return new Response(null, { status });
+}
+
+export function messageResponse<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, format: MessageFormat): Response {
+  return new Response(encodeMessage(schema, message, format), { status: 200, headers: { "Content-Type": MEDIA_TYPE_OF[format] } });
+}
