@@ -95,6 +95,7 @@ export function createContainerizer(options: ContainerizerOptions) {
   const launcher = createLauncher(options.launcher, options.launchHelperCommand);
   const containers = new Map<string, Container>();
   let stopped = false;
+  const stopping = new AbortController();
 
   function track(id: ContainerID, record: CheckpointedContainer, config: api.ContainerConfig): Container {
     let resolve!: (t: ContainerTermination) => void;
@@ -120,7 +121,8 @@ export function createContainerizer(options: ContainerizerOptions) {
 
   /** The init is gone: collect the termination, the isolators' last word, clean up. */
   async function onInitExit(c: Container, exitSignal?: number | string | null): Promise<void> {
-    if (c.state === "terminated") return;
+    // Once stopped, the next agent deals with it (it recovers the container as ended).
+    if (c.state === "terminated" || stopped) return;
     const recorded = readTermination(c.record.runtimeDir);
     let termination: Termination;
     if (recorded) termination = recorded;
@@ -128,8 +130,11 @@ export function createContainerizer(options: ContainerizerOptions) {
     else termination = launchFailure(`the container's launch helper exited${exitSignal ? ` (${exitSignal})` : ""} without recording the task's end`);
     c.watchAbort.abort();
     if (c.watching) {
-      const last = await Promise.race([c.watching, clock.sleep(options.launchTimeoutMs).then(() => undefined)]);
-      c.limitation ??= last;
+      // The isolators' last word, but do not wait forever for a watcher that does not give it.
+      let timer: { cancel(): void } | undefined;
+      const giveUp = new Promise<undefined>((resolve) => (timer = clock.setTimeout(() => resolve(undefined), options.launchTimeoutMs)));
+      c.limitation ??= await Promise.race([c.watching, giveUp]);
+      timer?.cancel();
     }
     try {
       await chain.cleanup(c.id);
@@ -297,7 +302,12 @@ export function createContainerizer(options: ContainerizerOptions) {
      */
     stop(): void {
       stopped = true;
-      for (const c of containers.values()) c.watchAbort.abort();
+      stopping.abort();
+      for (const c of containers.values()) {
+        // Let the agent's process exit while its containers run on.
+        c.init?.unref();
+        c.watchAbort.abort();
+      }
     },
 
     /**
@@ -355,7 +365,7 @@ export function createContainerizer(options: ContainerizerOptions) {
       }
       for (const c of alive) {
         startWatching(c);
-        waitForExit(c.initPid!, clock).then(() => onInitExit(c));
+        waitForExit(c.initPid!, clock, 200, stopping.signal).then(() => onInitExit(c));
         log.info(`Recovered container ${c.key} (init ${c.initPid})`);
       }
       for (const c of dead) {
