@@ -57,7 +57,7 @@ async function launch(fw: TestFramework, taskId: string, command: string, mem = 
         },
       },
     ],
-    { refuseSeconds: 0 },
+    0,
   );
   return (await fw.waitForStatus(taskId, TaskState.TASK_RUNNING)).containerStatus!.containerId!.value;
 }
