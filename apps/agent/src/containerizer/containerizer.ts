@@ -126,8 +126,10 @@ export function createContainerizer(options: ContainerizerOptions) {
     const recorded = readTermination(c.record.runtimeDir);
     let termination: Termination;
     if (recorded) termination = recorded;
-    else if (c.destroyRequested) termination = { waitStatus: 9, signal: 9 };
-    else termination = launchFailure(`the container's launch helper exited${exitSignal ? ` (${exitSignal})` : ""} without recording the task's end`);
+    else if (c.destroyRequested || c.state === "running") {
+      // Killed with its init (a destroy, or someone SIGKILLed the container's PID 1).
+      termination = { waitStatus: 9, signal: 9 };
+    } else termination = launchFailure(`the container's launch helper exited${exitSignal ? ` (${exitSignal})` : ""} before it started the task`);
     c.watchAbort.abort();
     if (c.watching) {
       // The isolators' last word, but do not wait forever for a watcher that does not give it.
