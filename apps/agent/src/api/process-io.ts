@@ -1,6 +1,6 @@
 /**
- * The switchboard's frames as ProcessIO records, with a HEARTBEAT every
- * `--http_heartbeat_interval` on quiet streams (as Mesos sends on attach and session streams).
+ * The switchboard's frames as ProcessIO records, with a HEARTBEAT first and then every
+ * `--http_heartbeat_interval` (as Mesos sends on attach and session streams).
  */
 import { create } from "@bufbuild/protobuf";
 import { Channel, type Clock } from "@mesos/core";
@@ -35,6 +35,10 @@ export function processIoStream(
 ): AsyncIterable<agent.ProcessIO> {
   const out = new Channel<agent.ProcessIO>();
   let complete = false;
+  // One heartbeat at once: Bun.serve sends a streamed response's headers only with its first
+  // bytes, and a client that waits for them before it attaches input (Mesos's CLI does) would wait
+  // for a quiet container's first output or the next heartbeat otherwise.
+  out.push(heartbeat(intervalMs));
   let timer = clock.setTimeout(function beat() {
     out.push(heartbeat(intervalMs));
     timer = clock.setTimeout(beat, intervalMs);
