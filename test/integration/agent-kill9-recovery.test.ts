@@ -8,7 +8,7 @@
 import { afterAll, afterEach, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TaskState, TaskStatus_Reason } from "@mesos/proto";
+import { scheduler, TaskState, TaskStatus_Reason } from "@mesos/proto";
 import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
 import { eventually, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
@@ -100,6 +100,10 @@ test.skipIf(skip !== undefined)(
     const flags = tempDir("flags");
     const survivor = await launch(durable, "survivor", `while [ ! -e ${flags}/finish ]; do sleep 0.05; done; echo done`);
     const hog = await launch(durable, "late-hog", `while [ ! -e ${flags}/hog ]; do sleep 0.05; done; exec tail /dev/zero`);
+    // The interim test allocator offers everything to the first framework: step aside.
+    await durable.sub.call({ type: scheduler.Call_Type.SUPPRESS });
+    await Bun.sleep(100);
+    await durable.sub.decline(durable.offers.map((o) => o.id!.value), 3600).catch(() => {});
     const ephemeral = await startTestFramework(master.url, { checkpoint: false });
     cleanups.push(() => ephemeral.close());
     const doomed = await launch(ephemeral, "doomed", "exec sleep 1000");
