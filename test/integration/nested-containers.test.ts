@@ -121,6 +121,15 @@ describe("nested containers", () => {
     expect(await waitExit(api, id)).toBe(0);
   });
 
+  rootTest("a session with a TTY (task exec -t): the command runs on a terminal", async () => {
+    const { fw, api } = await cluster();
+    const parent = await runningTask(fw, "tty-parent", "sleep 1000");
+    const id = nested(parent);
+    const out = text(await session(api, id, "tty; stty size", { tty: true })).replace(/\r/g, "");
+    expect(out).toMatch(/^\/dev\/pts\/\d+\n24 80\n$/);
+    expect(await waitExit(api, id)).toBe(0);
+  });
+
   rootTest("WAIT_CONTAINER gives the raw wait status: exit 3 and kill -9", async () => {
     const { fw, api } = await cluster();
     const parent = await runningTask(fw, "waiter", "sleep 1000");

@@ -12,21 +12,25 @@ export function trackCgroupsRoot(root: string): void {
   cgroupsRoots.add(root);
 }
 
-/** Removes the test cgroup roots (and any container cgroup left in them) in every hierarchy. */
-export function removeTestCgroups(): void {
+/** Removes the test cgroup roots (killing whatever still runs in them) in every hierarchy. */
+export async function removeTestCgroups(): Promise<void> {
   for (const root of cgroupsRoots) {
     for (const hierarchy of ["cpu", "cpuacct", "memory", "unified"].map((h) => join("/sys/fs/cgroup", h, root))) {
       if (!existsSync(hierarchy)) continue;
-      for (const child of readdirSync(hierarchy, { withFileTypes: true })) {
-        if (!child.isDirectory()) continue;
-        killCgroup(join(hierarchy, child.name));
-        try {
-          rmdirSync(join(hierarchy, child.name));
-        } catch {}
+      const dirs = [...readdirSync(hierarchy, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(hierarchy, d.name)), hierarchy];
+      for (const dir of dirs) {
+        // Killed processes leave their cgroup a moment later: retry for a while.
+        for (let attempt = 0; attempt < 100; attempt++) {
+          killCgroup(dir);
+          try {
+            rmdirSync(dir);
+            break;
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === "ENOENT") break;
+            await Bun.sleep(10);
+          }
+        }
       }
-      try {
-        rmdirSync(hierarchy);
-      } catch {}
     }
   }
   cgroupsRoots.clear();

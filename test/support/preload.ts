@@ -14,5 +14,5 @@ import { killLeftoverContainers, removeTestCgroups } from "./leftovers.ts";
 afterAll(async () => {
   killLeftoverContainers();
   await Bun.sleep(50);
-  removeTestCgroups();
+  await removeTestCgroups();
 });
