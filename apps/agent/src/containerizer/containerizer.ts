@@ -9,11 +9,9 @@
  * container's runtime directory; a restarted agent recovers them (recover). Nested containers
  * (`parent.child`) join their parent's namespaces and die with it.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type Clock, type Logger, conflict, errorMessage, failedPrecondition, notFound } from "@mesos/core";
-import { containerIdString, type IsolatorChain, type Limitation, parseContainerId } from "@mesos/plugin-api";
+import { rmSync } from "node:fs";
+import { type Clock, type Logger, errorMessage, failedPrecondition, notFound } from "@mesos/core";
+import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
 import {
   type CommandInfo,
   type ContainerID,
@@ -24,12 +22,11 @@ import {
   isolator as api,
 } from "@mesos/proto";
 import type { AgentStore, CheckpointedContainer } from "../state/agent-store.ts";
-import { buildLaunchInfo } from "./launch-builder.ts";
+import { launchContainer } from "./launch-container.ts";
 import type { LaunchCommand, LaunchInfo } from "./launch-info.ts";
 import { createLauncher, type InitProcess } from "./launcher.ts";
-import { isAlive, waitForExit } from "./process-watch.ts";
-import { readFirstLine } from "./read-line.ts";
-import { readInitPid, readLaunchInfo, readTermination, runtimePaths, writeAtomically, writeLaunchInfo } from "./runtime-files.ts";
+import { readTermination } from "./runtime-files.ts";
+import { recoverContainers } from "./recover-containers.ts";
 import { launchFailure, type Termination } from "./termination.ts";
 
 export interface ContainerizerOptions {
@@ -72,7 +69,7 @@ export interface ContainerTermination {
 
 export type ContainerState = "preparing" | "isolating" | "running" | "destroying" | "terminated";
 
-interface Container {
+export interface Container {
   id: ContainerID;
   key: string;
   record: CheckpointedContainer;
@@ -161,115 +158,8 @@ export function createContainerizer(options: ContainerizerOptions) {
     return c.exited;
   }
 
-  async function launch(req: LaunchRequest): Promise<void> {
-    const key = containerIdString(req.containerId);
-    if (containers.has(key)) throw conflict(`Container ${key} already exists`);
-    const parent = req.containerId.parent ? containers.get(containerIdString(req.containerId.parent)) : undefined;
-    if (req.containerId.parent) {
-      if (!parent) throw notFound(`Parent container ${containerIdString(req.containerId.parent)} of ${key} is unknown`);
-      if (parent.state !== "running" || !parent.initPid || !parent.info) {
-        throw failedPrecondition(`Parent container ${parent.key} of ${key} is not running (${parent.state})`);
-      }
-    }
-    const runtimeDir = join(options.runtimeDir, "containers", key);
-    mkdirSync(runtimeDir, { recursive: true });
-    mkdirSync(req.sandbox, { recursive: true });
-    const config = create(api.ContainerConfigSchema, {
-      containerId: req.containerId,
-      containerClass: req.debug ? api.ContainerClass.DEBUG : api.ContainerClass.DEFAULT,
-      frameworkId: req.frameworkId ? { value: req.frameworkId } : undefined,
-      executorId: req.executorId ? { value: req.executorId } : undefined,
-      taskIds: (req.taskIds ?? []).map((value) => ({ value })),
-      resources: req.resources,
-      commandInfo: req.commandInfo,
-      containerInfo: req.containerInfo,
-      user: req.user,
-      directory: req.sandbox,
-    });
-    const record: CheckpointedContainer = {
-      id: key,
-      frameworkId: req.frameworkId ?? "",
-      executorId: req.executorId ?? "",
-      sandbox: req.sandbox,
-      runtimeDir,
-      helperPid: 0,
-      launchedAt: clock.now(),
-      config: Buffer.from(toBinary(api.ContainerConfigSchema, config)),
-    };
-    store.saveContainer(record);
-    const c = track(req.containerId, record, config);
-
-    try {
-      const merged = await chain.prepare(config);
-      const info = buildLaunchInfo({
-        containerId: key,
-        runtimeDir,
-        launcher: options.launcher,
-        sandbox: req.sandbox,
-        outputDir: req.debug ? runtimeDir : req.sandbox,
-        sandboxDirectory: options.sandboxDirectory,
-        debug: req.debug ?? false,
-        containerInfo: req.containerInfo,
-        command: req.command,
-        merged,
-        parent: parent ? { initPid: parent.initPid!, info: parent.info! } : undefined,
-      });
-      c.info = info;
-      const path = writeLaunchInfo(info);
-      if (c.destroyRequested) throw new Error("the container was destroyed while it was being prepared");
-      const stderr = openSync(runtimePaths(runtimeDir).helperLog, "a");
-      let init: InitProcess;
-      try {
-        init = launcher.fork(info, path, stderr);
-      } finally {
-        closeSync(stderr);
-      }
-      c.init = init;
-      c.initPid = init.pid;
-      writeAtomically(runtimePaths(runtimeDir).pid, String(init.pid));
-      store.setHelperPid(key, init.pid);
-      init.exited.then(() => onInitExit(c, init.signalCode ?? init.exitCode));
-
-      c.state = "isolating";
-      try {
-        await chain.isolate(c.id, init.pid);
-      } catch (e) {
-        init.stdin.write(`abort ${errorMessage(e).replace(/\n/g, " ")}\n`);
-        init.stdin.end();
-        throw e;
-      }
-      if (c.destroyRequested) {
-        init.stdin.write("abort the container was destroyed while it was being isolated\n");
-        init.stdin.end();
-        throw new Error("the container was destroyed while it was being isolated");
-      }
-      init.stdin.write("go\n");
-      init.stdin.end();
-      const line = await readFirstLine(init.stdout, options.launchTimeoutMs);
-      if (line === undefined) {
-        void destroy(key);
-        throw new Error(`the launch helper did not report the task's start within ${options.launchTimeoutMs} ms`);
-      }
-      let handshake: { pid?: number; error?: string };
-      try {
-        handshake = JSON.parse(line);
-      } catch {
-        throw new Error(`the launch helper answered '${line}'`);
-      }
-      if (handshake.error) throw new Error(handshake.error);
-      if (c.state === "isolating") c.state = "running";
-      log.debug(`Container ${key} started task pid ${handshake.pid} (init ${init.pid})`);
-      startWatching(c);
-    } catch (e) {
-      if (!c.initPid) {
-        // Nothing was started: the container ends here.
-        c.destroyRequested = true;
-        writeAtomically(runtimePaths(runtimeDir).termination, JSON.stringify(launchFailure(errorMessage(e))));
-        void onInitExit(c);
-      }
-      throw e;
-    }
-  }
+  const launch = (req: LaunchRequest) =>
+    launchContainer({ ...options, launcher, containers, track, destroy, onInitExit, startWatching }, req);
 
   return {
     launch,
@@ -317,64 +207,8 @@ export function createContainerizer(options: ContainerizerOptions) {
      * recover them with the config they were prepared with); everything else found in the
      * checkpoints or the runtime directory is an orphan: destroyed, then cleaned up.
      */
-    async recover(keep: readonly CheckpointedContainer[], orphaned: readonly CheckpointedContainer[]): Promise<void> {
-      const states: api.ContainerState[] = [];
-      const alive: Container[] = [];
-      const dead: Container[] = [];
-      for (const record of keep) {
-        const id = parseContainerId(record.id);
-        const config = record.config
-          ? fromBinary(api.ContainerConfigSchema, record.config)
-          : create(api.ContainerConfigSchema, { containerId: id, directory: record.sandbox });
-        const c = track(id, record, config);
-        try {
-          c.info = readLaunchInfo(runtimePaths(record.runtimeDir).launchInfo);
-        } catch {}
-        const pid = readInitPid(record.runtimeDir) ?? record.helperPid;
-        if (pid > 0 && isAlive(pid)) {
-          c.initPid = pid;
-          c.state = "running";
-          alive.push(c);
-          states.push(create(api.ContainerStateSchema, { containerId: id, pid, config }));
-        } else {
-          dead.push(c);
-        }
-      }
-      const orphans = [...orphaned];
-      const known = new Set([...keep, ...orphaned].map((r) => r.id));
-      for (const dir of listRuntimeContainers(options.runtimeDir)) {
-        if (!known.has(dir)) {
-          orphans.push({ id: dir, frameworkId: "", executorId: "", sandbox: "", runtimeDir: join(options.runtimeDir, "containers", dir), helperPid: 0, launchedAt: 0, config: null });
-        }
-      }
-      for (const o of orphans) {
-        const pid = readInitPid(o.runtimeDir) ?? o.helperPid;
-        if (pid > 0 && isAlive(pid)) {
-          let info: LaunchInfo | undefined;
-          try {
-            info = readLaunchInfo(runtimePaths(o.runtimeDir).launchInfo);
-          } catch {}
-          launcher.destroy(pid, info ?? { launcher: options.launcher });
-          await waitForExit(pid, clock, 20);
-        }
-      }
-      await chain.recover(states, orphans.map((o) => parseContainerId(o.id)));
-      for (const o of orphans) {
-        await chain.cleanup(parseContainerId(o.id)).catch((e) => log.warn(errorMessage(e)));
-        store.removeContainer(o.id);
-        rmSync(o.runtimeDir, { recursive: true, force: true });
-        log.info(`Destroyed orphan container ${o.id}`);
-      }
-      for (const c of alive) {
-        startWatching(c);
-        waitForExit(c.initPid!, clock, 200, stopping.signal).then(() => onInitExit(c));
-        log.info(`Recovered container ${c.key} (init ${c.initPid})`);
-      }
-      for (const c of dead) {
-        void onInitExit(c);
-        log.info(`Recovered container ${c.key}, which ended while the agent was down`);
-      }
-    },
+    recover: (keep: readonly CheckpointedContainer[], orphaned: readonly CheckpointedContainer[]) =>
+      recoverContainers({ ...options, launcher, track, startWatching, onInitExit, stopping: stopping.signal }, keep, orphaned),
 
     /** Forgets an ended container: its checkpoint and runtime directory (the sandbox stays). */
     remove(key: string): void {
@@ -424,11 +258,3 @@ export function createContainerizer(options: ContainerizerOptions) {
 }
 
 export type Containerizer = ReturnType<typeof createContainerizer>;
-
-function listRuntimeContainers(runtimeDir: string): string[] {
-  try {
-    return readdirSync(join(runtimeDir, "containers"));
-  } catch {
-    return [];
-  }
-}
