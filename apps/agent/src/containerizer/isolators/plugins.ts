@@ -30,7 +30,7 @@ export function parsePluginSpecs(flag: string | undefined): PluginSpec[] {
   if (value.startsWith("[")) return (JSON.parse(value) as unknown[]).map((v, i) => checkSpec(v, `--isolator_plugins entry ${i}`));
   if (!value.includes("=") && existsSync(value) && statSync(value).isDirectory()) {
     return readdirSync(value)
-      .filter((f) => f.endsWith(".json"))
+      .filter((f) => f.endsWith(".json") && statSync(join(value, f)).isFile())
       .sort()
       .map((f) => {
         const path = join(value, f);
