@@ -14,7 +14,7 @@
  *
  *   npx bun bench/container-launch.ts [--count=1000] [--concurrency=1,2,4] [--helper=PATH]
  */
-import { mkdtempSync, rmSync, rmdirSync, existsSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readlinkSync, rmSync, rmdirSync, existsSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -102,7 +102,22 @@ async function pass(concurrency: number): Promise<void> {
 try {
   console.log(`container-launch: helper ${helper}; isolation cgroups/cpu,cgroups/mem; launcher linux; ${navigator.hardwareConcurrency} cpus`);
   await one(); // warm-up (page cache, JIT)
+  const fds = () => readdirSync("/proc/self/fd").length;
+  const before = fds();
   for (const c of concurrencies) await pass(c);
+  await Bun.sleep(200);
+  console.log(`open file descriptors in the agent: ${before} before, ${fds()} after`);
+  if (process.env.BENCH_FDS) {
+    const kinds = new Map<string, number>();
+    for (const fd of readdirSync("/proc/self/fd")) {
+      let target = "?";
+      try {
+        target = readlinkSync(`/proc/self/fd/${fd}`).replace(/\d+/g, "N");
+      } catch {}
+      kinds.set(target, (kinds.get(target) ?? 0) + 1);
+    }
+    console.log(kinds);
+  }
 } finally {
   await agent.stop();
   for (const h of ["cpu", "cpuacct", "memory", "unified"]) {

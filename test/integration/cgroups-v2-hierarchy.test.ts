@@ -21,7 +21,7 @@ test.skipIf(skip !== undefined)("a v2 cgroup: create, attach, account, kill, rem
   cg.create(v2!.controllers.includes("pids") ? ["pids"] : []);
   expect(existsSync(cg.path)).toBe(true);
   const busy = Bun.spawn(["/bin/sh", "-c", "while :; do :; done"], { stdio: ["ignore", "ignore", "ignore"] });
-  cg.attach(busy.pid);
+  await cg.attach(busy.pid);
   expect(cg.pids()).toEqual([busy.pid]);
   expect(readFileSync(`/proc/${busy.pid}/cgroup`, "utf8")).toContain(`0::/${root}/c1`);
   await Bun.sleep(200);

@@ -19,7 +19,7 @@ function recording(name: string, log: string[], extra: Partial<Isolator> = {}): 
 }
 
 describe("the isolator chain", () => {
-  test("prepares and isolates in order, cleans up in reverse", async () => {
+  test("prepares in order, isolates all at once, cleans up in reverse", async () => {
     const log: string[] = [];
     const chain = createIsolatorChain([recording("a/one", log), recording("b/two", log), recording("c/three", log)]);
     const info = await chain.prepare(config());

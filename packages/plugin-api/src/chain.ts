@@ -1,6 +1,6 @@
 /**
- * The ordered chain of isolators the agent runs for each container: prepare, isolate, watch,
- * update, usage and status in `--isolation` order, cleanup in reverse. Failures name the isolator
+ * The ordered chain of isolators the agent runs for each container: prepare, update, usage and
+ * status in `--isolation` order, cleanup in reverse; isolate and watch run for all at once. Failures name the isolator
  * and the step: `Isolator 'cgroups/mem' failed to prepare container 3f2a...: <why>`.
  */
 import { create, isFieldSet } from "@bufbuild/protobuf";
@@ -78,10 +78,9 @@ export function createIsolatorChain(isolators: readonly Isolator[], options: Cha
       return mergeLaunchInfos(parts);
     },
 
+    /** All at once, as Mesos does (prepare is ordered; isolating is not). */
     async isolate(containerId: ContainerID, pid: number): Promise<void> {
-      for (const i of applicable(containerId)) {
-        if (i.isolate) await step(i, "isolate", containerId, () => i.isolate!(containerId, pid));
-      }
+      await Promise.all(applicable(containerId).map((i) => (i.isolate ? step(i, "isolate", containerId, () => i.isolate!(containerId, pid)) : undefined)));
     },
 
     /**

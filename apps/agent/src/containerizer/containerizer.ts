@@ -9,7 +9,6 @@
  * container's runtime directory; a restarted agent recovers them (recover). Nested containers
  * (`parent.child`) join their parent's namespaces and die with it.
  */
-import { rmSync } from "node:fs";
 import { type Clock, type Logger, errorMessage, failedPrecondition, notFound } from "@mesos/core";
 import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
 import {
@@ -25,7 +24,7 @@ import type { AgentStore, CheckpointedContainer } from "../state/agent-store.ts"
 import { launchContainer } from "./launch-container.ts";
 import type { LaunchCommand, LaunchInfo } from "./launch-info.ts";
 import { createLauncher, type InitProcess } from "./launcher.ts";
-import { readTermination } from "./runtime-files.ts";
+import { readTermination, removeTree } from "./runtime-files.ts";
 import { recoverContainers } from "./recover-containers.ts";
 import { launchFailure, type Termination } from "./termination.ts";
 
@@ -223,7 +222,7 @@ export function createContainerizer(options: ContainerizerOptions) {
       }
       containers.delete(key);
       store.removeContainer(key);
-      if (c) rmSync(c.record.runtimeDir, { recursive: true, force: true });
+      if (c) removeTree(c.record.runtimeDir);
     },
 
     has: (key: string) => containers.has(key),

@@ -3,6 +3,7 @@
  * process in, list, kill everything in it, remove. Paths are `<mount>/<root>/<name>`.
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 
 export interface Cgroup {
@@ -15,7 +16,8 @@ export interface Cgroup {
   read(file: string): string;
   readOrUndefined(file: string): string | undefined;
   write(file: string, value: string | number): void;
-  attach(pid: number): void;
+  /** Moves `pid` in, off the agent's thread (a v1 move waits for an RCU grace period). */
+  attach(pid: number): Promise<void>;
   pids(): number[];
   /** SIGKILLs every process in it (cgroup.kill on v2) and waits until it is empty. */
   killAll(timeoutMs?: number): Promise<void>;
@@ -58,8 +60,12 @@ export function cgroupAt(version: 1 | 2, mount: string, path: string): Cgroup {
         throw new Error(`cannot write '${value}' to ${file(f)}: ${(e as Error).message}`);
       }
     },
-    attach(pid) {
-      cg.write("cgroup.procs", pid);
+    async attach(pid) {
+      try {
+        await writeFile(file("cgroup.procs"), String(pid));
+      } catch (e) {
+        throw new Error(`cannot move process ${pid} into ${path}: ${(e as Error).message}`);
+      }
     },
     pids() {
       const text = cg.readOrUndefined("cgroup.procs") ?? "";

@@ -96,7 +96,7 @@ export function createCpuIsolator(options: CpuIsolatorOptions): Isolator {
     },
 
     async isolate(id, pid) {
-      for (const cg of cgroups(id)) cg.attach(pid);
+      await Promise.all(cgroups(id).map((cg) => cg.attach(pid)));
     },
 
     async update(id, resources) {

@@ -102,7 +102,7 @@ export function createMemIsolator(options: MemIsolatorOptions): Isolator {
     },
 
     async isolate(id, pid) {
-      host.cgroup("memory", id).attach(pid);
+      await host.cgroup("memory", id).attach(pid);
     },
 
     async watch(id, signal) {
@@ -170,32 +170,41 @@ export function createMemIsolator(options: MemIsolatorOptions): Isolator {
   };
 }
 
-/** v1: an eventfd the kernel signals on every OOM in the cgroup. */
+/**
+ * v1: an eventfd the kernel signals on every OOM in the cgroup, and once more when the cgroup is
+ * removed: that last event ends the reader (cancelling a read of it costs milliseconds of the
+ * agent's thread, so stopping only marks it and leaves the rest to the cgroup's removal).
+ */
 function listenV1(cg: Cgroup, onEvent: () => void): () => void {
-  let efd: number | undefined;
-  let control: number | undefined;
-  let reader: { read(): Promise<{ done: boolean }>; cancel(): Promise<void> } | undefined;
+  let stopped = false;
   try {
-    efd = eventfd();
-    control = openSync(join(cg.path, "memory.oom_control"), "r");
-    cg.write("cgroup.event_control", `${efd} ${control}`);
-    reader = Bun.file(efd).stream().getReader();
+    const efd = eventfd();
+    const control = openSync(join(cg.path, "memory.oom_control"), "r");
+    try {
+      cg.write("cgroup.event_control", `${efd} ${control}`);
+    } finally {
+      closeSync(control);
+    }
+    const reader = Bun.file(efd).stream().getReader();
     void (async () => {
       try {
-        for (;;) {
-          const { done } = await reader!.read();
-          if (done) return;
-          onEvent();
+        while (!stopped && cg.exists()) {
+          const { done } = await reader.read();
+          if (done) break;
+          if (!stopped) onEvent();
         }
-      } catch {}
+      } catch {
+      } finally {
+        // No read is pending now: cancelling is cheap, and releases Bun's own copy of the fd.
+        await reader.cancel().catch(() => {});
+        closeFd(efd);
+      }
     })();
   } catch {
     // Without notifications the final check still catches an OOM kill that ended the container.
   }
   return () => {
-    reader?.cancel().catch(() => {});
-    if (control !== undefined) closeSync(control);
-    if (efd !== undefined) closeFd(efd);
+    stopped = true;
   };
 }
 
