@@ -5,8 +5,8 @@
  * descriptions the helper cannot apply. Needs root.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import type { IsolatorFactory } from "@mesos/agent";
 import type { LaunchInfoInit } from "@mesos/plugin-api";
@@ -113,11 +113,14 @@ describe("the linux launcher", () => {
     expect(sandboxFile(agent, fw, "rooted", "proof")).toBe("written\n");
   });
 
-  rootTest("the task runs as CommandInfo.user", async () => {
-    const { agent, fw } = await cluster();
-    await launch(fw, "nobody", "id -u; id -g; id -G", { user: "nobody" });
+  rootTest("the task runs as CommandInfo.user, which owns its sandbox", async () => {
+    // The user must be able to reach its sandbox: open up the (mkdtemp, 0700) directories above it.
+    const workDir = tempDir("agent");
+    for (let dir = workDir; dir !== dirname(dir) && dir.startsWith(process.env.MESOS_TEST_TMP!); dir = dirname(dir)) chmodSync(dir, 0o755);
+    const { agent, fw } = await cluster([`--work_dir=${workDir}`]);
+    await launch(fw, "nobody", "id -u; id -g; id -G; echo mine > $MESOS_SANDBOX/file && echo wrote", { user: "nobody" });
     await fw.waitForStatus("nobody", TaskState.TASK_FINISHED);
-    expect(sandboxFile(agent, fw, "nobody", "stdout")).toBe("65534\n65534\n65534\n");
+    expect(sandboxFile(agent, fw, "nobody", "stdout")).toBe("65534\n65534\n65534\nwrote\n");
   });
 
   rootTest("a seccomp filter in the launch description is installed before the task execs", async () => {

@@ -144,7 +144,7 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
     containers.push({
       frameworkId: config.frameworkId,
       executorId: config.executorId,
-      executorName: config.executorId ? `Command Executor (Task: ${config.executorId.value})` : undefined,
+      executorName: !config.executorId ? undefined : commandExecutor(config) ? `Command Executor (Task: ${config.executorId.value})` : config.executorId.value,
       containerId: config.containerId,
       containerStatus: status,
       resourceStatistics: usage,
@@ -153,3 +153,8 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
   return create(agent.ResponseSchema, { type: agent.Response_Type.GET_CONTAINERS, getContainers: { containers } });
 }
 
+
+/** A command task's container: its executor is the task itself. */
+function commandExecutor(config: { executorId?: { value: string }; taskIds: { value: string }[] }): boolean {
+  return config.taskIds.length === 1 && config.taskIds[0]!.value === config.executorId?.value;
+}

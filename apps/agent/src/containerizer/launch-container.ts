@@ -4,7 +4,7 @@
  * "go", the helper's handshake (the task runs, or why it does not), isolators watch. A failure
  * before the init exists ends the container at once; after, the init records how it ended.
  */
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { type Clock, type Logger, conflict, errorMessage, failedPrecondition, notFound } from "@mesos/core";
@@ -48,8 +48,12 @@ export async function launchContainer(deps: LaunchDeps, req: LaunchRequest): Pro
     }
   }
   const runtimeDir = join(deps.runtimeDir, "containers", key);
-  mkdirSync(runtimeDir, { recursive: true });
+  // The runtime dir holds the task's environment (launch.json) and the switchboard's socket.
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
   mkdirSync(req.sandbox, { recursive: true });
+  // The task's user owns its sandbox, as in Mesos (DEBUG containers share their parent's).
+  const user = req.command?.user;
+  if (user && !req.debug) chownSync(req.sandbox, user.uid, user.gid);
   const config = create(api.ContainerConfigSchema, {
     containerId: req.containerId,
     containerClass: req.debug ? api.ContainerClass.DEBUG : api.ContainerClass.DEFAULT,
