@@ -50,6 +50,8 @@ export interface TestAgentOptions {
   clock?: Clock;
   /** Extra built-in isolators `--isolation` may name. */
   isolators?: Record<string, IsolatorFactory>;
+  /** How to run `mesos __launch` (default: from source). */
+  launchHelperCommand?: string[];
 }
 
 export async function startTestAgent(master: { url: string }, options: TestAgentOptions = {}): Promise<RunningAgent> {
@@ -68,7 +70,7 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
     effectiveFlags: effective,
     clock: options.clock,
     log: testLogger("agent"),
-    launchHelperCommand: LAUNCH_HELPER_COMMAND,
+    launchHelperCommand: options.launchHelperCommand ?? LAUNCH_HELPER_COMMAND,
     isolators: options.isolators,
   });
   trackRuntimeDir(agent.ctx.runtimeDir);
