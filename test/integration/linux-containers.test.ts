@@ -105,12 +105,13 @@ describe("the linux launcher", () => {
     const { agent, fw } = await cluster(["--isolation=test/rootfs"], {
       "test/rootfs": describing("test/rootfs", { rootfs, mounts: [{ type: 1, source: "/usr", target: join(rootfs, "usr"), readOnly: true }] }),
     });
-    await launch(fw, "rooted", "cat /etc/marker; pwd; echo $MESOS_SANDBOX; ls / | tr '\\n' ' '; echo; echo written > $MESOS_SANDBOX/proof");
+    await launch(fw, "rooted", "cat /etc/marker; pwd; echo $MESOS_SANDBOX; ls / | tr '\\n' ' '; echo; echo written > $MESOS_SANDBOX/proof; ls /dev | tr '\\n' ' '");
     await fw.waitForStatus("rooted", TaskState.TASK_FINISHED);
     const out = sandboxFile(agent, fw, "rooted", "stdout").split("\n");
     expect(out.slice(0, 3)).toEqual(["inside the rootfs", "/mnt/mesos/sandbox", "/mnt/mesos/sandbox"]);
-    expect(out[3]!.trim().split(" ").sort()).toEqual(["bin", "etc", "lib", "lib64", "mnt", "proc", "sbin", "tmp", "usr"]);
+    expect(out[3]!.trim().split(" ").sort()).toEqual(["bin", "dev", "etc", "lib", "lib64", "mnt", "proc", "sbin", "tmp", "usr"]);
     expect(sandboxFile(agent, fw, "rooted", "proof")).toBe("written\n");
+    expect(out[4]!.trim().split(" ").sort()).toEqual(["fd", "full", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"]);
   });
 
   rootTest("the task runs as CommandInfo.user, which owns its sandbox", async () => {

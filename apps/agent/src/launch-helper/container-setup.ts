@@ -5,7 +5,7 @@
  * isolators' mounts in order, the hostname. The pivot into a rootfs happens last, in the exec stage
  * (start-task.ts).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import {
   MS_NODEV,
@@ -47,6 +47,7 @@ export function setUpContainer(info: LaunchInfo): void {
       mount({ source: "proc", target: proc, fstype: "proc", flags: MS_NOSUID | MS_NODEV | MS_NOEXEC });
     });
   }
+  if (info.rootfs && !info.join) step(`populating ${join(info.rootfs, "dev")}`, () => populateDev(info.rootfs!, Boolean(info.switchboard?.tty)));
   for (const m of info.mounts) step(describeMount(m), () => applyMount(m));
   if (info.hostname) {
     if (!info.unshare.includes("uts")) throw new Error(`setting the hostname '${info.hostname}' needs a UTS namespace of the container's own`);
@@ -76,4 +77,26 @@ function applyMount(m: LaunchMount): void {
 function describeMount(m: LaunchMount): string {
   if (m.type === "bind") return `bind-mounting ${m.source} on ${m.target}${m.readOnly ? " (read-only)" : ""}`;
   return `mounting ${m.type} on ${m.target}`;
+}
+
+const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
+
+/**
+ * A root filesystem gets a /dev of its own, as Mesos's linux filesystem isolator gives it: a
+ * tmpfs with the harmless devices bound from the host, /dev/shm, and ptys: the host's (where the
+ * task's terminal was allocated) for a container with a TTY, a private devpts instance otherwise.
+ */
+function populateDev(rootfs: string, tty: boolean): void {
+  const dev = join(rootfs, "dev");
+  ensureMountPoint(dev, true);
+  mount({ source: "tmpfs", target: dev, fstype: "tmpfs", flags: MS_NOSUID | MS_NOEXEC, data: "mode=755,size=65536k" });
+  for (const d of DEVICES) bindMount(`/dev/${d}`, join(dev, d));
+  for (const [link, to] of [["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"], ["ptmx", "pts/ptmx"]]) {
+    symlinkSync(to!, join(dev, link!));
+  }
+  ensureMountPoint(join(dev, "shm"), true);
+  mount({ source: "shm", target: join(dev, "shm"), fstype: "tmpfs", flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: "mode=1777,size=65536k" });
+  ensureMountPoint(join(dev, "pts"), true);
+  if (tty) bindMount("/dev/pts", join(dev, "pts"));
+  else mount({ source: "devpts", target: join(dev, "pts"), fstype: "devpts", flags: MS_NOSUID | MS_NOEXEC, data: "newinstance,ptmxmode=0666,mode=0620" });
 }
