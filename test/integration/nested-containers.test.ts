@@ -152,6 +152,7 @@ describe("nested containers", () => {
     await expectCode(api.call(call({ type: agent.Call_Type.KILL_CONTAINER, killContainer: { containerId: ghost } })), Code.NotFound);
     await expectCode(collect(api.callOutputStream(call({ type: agent.Call_Type.ATTACH_CONTAINER_OUTPUT, attachContainerOutput: { containerId: ghost } }))), Code.NotFound);
     await expectCode(session(api, nested(ghost), "true"), Code.NotFound);
+    await expectCode(session(api, nested(parent, "a.b"), "true"), Code.InvalidArgument, /'ContainerID.value' 'a.b' contains invalid characters/);
   });
 
   rootTest("a session is destroyed when its client goes away", async () => {

@@ -33,7 +33,10 @@ export function apiSandbox(ctx: AgentContext, id: ContainerID): string {
 /** Launches a container for the API; false if it already existed (202). */
 export async function launchApiContainer(ctx: AgentContext, req: ContainerLaunch): Promise<boolean> {
   const key = containerIdString(req.containerId);
-  if (!req.containerId.value) throw invalid("'container_id.value' is empty");
+  for (let id: ContainerID | undefined = req.containerId; id; id = id.parent) {
+    const error = containerIdError(id.value);
+    if (error) throw invalid(error);
+  }
   if (ctx.containerizer.has(key)) return false;
   if (req.containerId.parent && !ctx.containerizer.has(containerIdString(req.containerId.parent))) {
     throw notFound(`Parent container ${containerIdString(req.containerId.parent)} cannot be found`);
@@ -157,4 +160,12 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
 /** A command task's container: its executor is the task itself. */
 function commandExecutor(config: { executorId?: { value: string }; taskIds: { value: string }[] }): boolean {
   return config.taskIds.length === 1 && config.taskIds[0]!.value === config.executorId?.value;
+}
+
+/** Mesos's rules for container ids; '.' is reserved: it separates a nested id from its parent's. */
+export function containerIdError(value: string): string | undefined {
+  if (!value) return "'ContainerID.value' must not be empty";
+  if (/[./\s\x00-\x1f]/.test(value)) return `'ContainerID.value' '${value}' contains invalid characters ('.', '/', whitespace or control characters)`;
+  if (value.length > 242) return "'ContainerID.value' must be at most 242 characters";
+  return undefined;
 }
