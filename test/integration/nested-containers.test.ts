@@ -62,7 +62,7 @@ async function runningTask(fw: TestFramework, taskId: string, command: string, t
 }
 
 const call = (init: Parameters<typeof create<typeof agent.CallSchema>>[1]) => create(agent.CallSchema, init);
-const nested = (parent: ContainerID, value = crypto.randomUUID()) => create(ContainerIDSchema, { value, parent });
+const nested = (parent: ContainerID, value: string = crypto.randomUUID()) => create(ContainerIDSchema, { value, parent });
 const text = (records: agent.ProcessIO[], type = agent.ProcessIO_Data_Type.STDOUT) =>
   records
     .filter((r) => r.type === agent.ProcessIO_Type.DATA && r.data?.type === type)
