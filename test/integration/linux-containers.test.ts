@@ -124,6 +124,15 @@ describe("the linux launcher", () => {
     expect(sandboxFile(agent, fw, "nobody", "stdout")).toBe("65534\n65534\n65534\nwrote\n");
   });
 
+  rootTest("rlimits from the launch description apply to the task", async () => {
+    const { agent, fw } = await cluster(["--isolation=test/rlimits"], {
+      "test/rlimits": describing("test/rlimits", { rlimits: { rlimits: [{ type: 10 /* NOFILE */, soft: 64n, hard: 128n }, { type: 2 /* CORE */ }] } }),
+    });
+    await launch(fw, "limited", "ulimit -n; ulimit -Hn; ulimit -c");
+    await fw.waitForStatus("limited", TaskState.TASK_FINISHED);
+    expect(sandboxFile(agent, fw, "limited", "stdout")).toBe("64\n128\nunlimited\n");
+  });
+
   rootTest("a seccomp filter in the launch description is installed before the task execs", async () => {
     // Hand-assembled: uname -> EPERM, everything else allowed (native architecture only).
     const x64 = process.arch === "x64";
