@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import type { IsolatorFactory } from "@mesos/agent";
 import type { LaunchInfoInit } from "@mesos/plugin-api";
-import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { eventually, startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -211,6 +211,16 @@ describe("the posix launcher", () => {
     await launch(fw, "plain", "echo pid=$$");
     await fw.waitForStatus("plain", TaskState.TASK_FINISHED);
     expect(sandboxFile(agent, fw, "plain", "stdout")).not.toBe("pid=1\n");
+  });
+
+  rootTest("with the cgroups isolators: the task runs in its container's cgroups", async () => {
+    const root = testCgroupsRoot();
+    const { agent, fw } = await cluster(["--launcher=posix", "--isolation=cgroups/cpu,cgroups/mem", `--cgroups_root=${root}`]);
+    await launch(fw, "posix-cg", "grep -E ':(memory|cpu):' /proc/self/cgroup | cut -d: -f3 | sort -u");
+    const done = await fw.waitForStatus("posix-cg", TaskState.TASK_FINISHED);
+    const id = done.containerStatus!.containerId!.value;
+    const cgroups = sandboxFile(agent, fw, "posix-cg", "stdout").trim().split("\n");
+    expect(cgroups).toEqual([`/${root}/${id}`]);
   });
 });
 
