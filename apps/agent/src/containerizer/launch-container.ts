@@ -79,28 +79,18 @@ export async function launchContainer(deps: LaunchDeps, req: LaunchRequest): Pro
   store.saveContainer(record);
   const c = track(req.containerId, record, config);
 
+  // The init boots (a Bun process: several milliseconds) while the isolators prepare; it waits for
+  // the launch description until the agent's "go".
+  const path = runtimePaths(runtimeDir).launchInfo;
+  const abort = (init: InitProcess, why: string) => {
+    init.stdin.write(`abort ${why.replace(/\n/g, " ")}\n`);
+    init.stdin.end();
+  };
   try {
-    const merged = await chain.prepare(config);
-    const info = buildLaunchInfo({
-      containerId: key,
-      runtimeDir,
-      launcher: launcher.kind,
-      sandbox: req.sandbox,
-      outputDir: req.debug ? runtimeDir : req.sandbox,
-      sandboxDirectory: deps.sandboxDirectory,
-      debug: req.debug ?? false,
-      containerInfo: req.containerInfo,
-      command: req.command,
-      merged,
-      parent: parent ? { initPid: parent.initPid!, info: parent.info! } : undefined,
-    });
-    c.info = info;
-    const path = writeLaunchInfo(info);
-    if (c.destroyRequested) throw new Error("the container was destroyed while it was being prepared");
     const stderr = openSync(runtimePaths(runtimeDir).helperLog, "a");
     let init: InitProcess;
     try {
-      init = launcher.fork(info, path, stderr);
+      init = launcher.fork(parent ? { joinPid: parent.initPid! } : {}, path, stderr);
     } finally {
       closeSync(stderr);
     }
@@ -110,18 +100,35 @@ export async function launchContainer(deps: LaunchDeps, req: LaunchRequest): Pro
     store.setHelperPid(key, init.pid);
     init.exited.then(() => onInitExit(c, init.signalCode ?? init.exitCode));
 
+    try {
+      const merged = await chain.prepare(config);
+      c.info = buildLaunchInfo({
+        containerId: key,
+        runtimeDir,
+        launcher: launcher.kind,
+        sandbox: req.sandbox,
+        outputDir: req.debug ? runtimeDir : req.sandbox,
+        sandboxDirectory: deps.sandboxDirectory,
+        debug: req.debug ?? false,
+        containerInfo: req.containerInfo,
+        command: req.command,
+        merged,
+        parent: parent ? { initPid: parent.initPid!, info: parent.info! } : undefined,
+      });
+      writeLaunchInfo(c.info);
+      if (c.destroyRequested) throw new Error("the container was destroyed while it was being prepared");
+    } catch (e) {
+      abort(init, errorMessage(e));
+      throw e;
+    }
+
     c.state = "isolating";
     try {
       await chain.isolate(c.id, init.pid);
+      if (c.destroyRequested) throw new Error("the container was destroyed while it was being isolated");
     } catch (e) {
-      init.stdin.write(`abort ${errorMessage(e).replace(/\n/g, " ")}\n`);
-      init.stdin.end();
+      abort(init, errorMessage(e));
       throw e;
-    }
-    if (c.destroyRequested) {
-      init.stdin.write("abort the container was destroyed while it was being isolated\n");
-      init.stdin.end();
-      throw new Error("the container was destroyed while it was being isolated");
     }
     init.stdin.write("go\n");
     init.stdin.end();

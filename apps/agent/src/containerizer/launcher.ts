@@ -18,13 +18,14 @@ export type InitProcess = Subprocess<"pipe", "pipe", number>;
 
 export interface Launcher {
   readonly kind: "linux" | "posix";
-  fork(info: LaunchInfo, launchInfoPath: string, stderr: number): InitProcess;
+  /** Starts the init, in a new PID namespace or (nested) in the one of process `joinPid`. */
+  fork(target: { joinPid?: number }, launchInfoPath: string, stderr: number): InitProcess;
   /** SIGKILLs the container's processes (the caller waits for the init to be gone). */
   destroy(initPid: number, info: Pick<LaunchInfo, "launcher" | "join">): void;
 }
 
 export function createLauncher(kind: "linux" | "posix", helperCommand: readonly string[]): Launcher {
-  const spawn = (info: LaunchInfo, path: string, stderr: number) => () =>
+  const spawn = (path: string, stderr: number) => () =>
     Bun.spawn([...helperCommand, "__launch", `--launch_info=${path}`], {
       stdio: ["pipe", "pipe", stderr],
       detached: true,
@@ -33,9 +34,9 @@ export function createLauncher(kind: "linux" | "posix", helperCommand: readonly 
 
   return {
     kind,
-    fork(info, path, stderr) {
-      if (kind === "posix") return spawn(info, path, stderr)();
-      return spawnInPidNamespace(info.join ? { joinPid: info.join.pid } : { new: true }, spawn(info, path, stderr));
+    fork(target, path, stderr) {
+      if (kind === "posix") return spawn(path, stderr)();
+      return spawnInPidNamespace(target.joinPid ? { joinPid: target.joinPid } : { new: true }, spawn(path, stderr));
     },
     destroy(initPid, info) {
       if (info.launcher === "linux" && !info.join) {

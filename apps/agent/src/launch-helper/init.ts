@@ -3,10 +3,11 @@
  * containers outlive the agent). With the linux launcher it is PID 1 of the container's PID
  * namespace (the agent created the namespace, or joined the parent container's for a nested one).
  *
- *  1. builds the container: namespaces, mounts, /proc, hostname (container-setup.ts);
- *  2. sets up the task's I/O (sandbox files, or the switchboard on io.sock);
- *  3. waits for the agent's `go` on stdin: by then every isolator has isolated this process, so
- *     the task starts inside its cgroups and the rest;
+ *  1. waits for the agent's `go` on stdin (the agent starts it first, so it boots while the
+ *     isolators prepare): by then the launch description is written and every isolator has
+ *     isolated this process, so the task starts inside its cgroups and the rest;
+ *  2. builds the container: namespaces, mounts, /proc, hostname (container-setup.ts);
+ *  3. sets up the task's I/O (sandbox files, or the switchboard on io.sock);
  *  4. starts the task (start-task.ts) and reports `{"pid":N}` (or `{"error":...}`) on stdout;
  *  5. forwards the agent's signals to the task's process group and reaps every child (PID 1's
  *     duty), recording the task's end in termination.json;
@@ -15,6 +16,7 @@
  * Failures at any step are recorded as a launch error naming the step; nothing is left running.
  */
 import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { reapAll } from "@mesos/linux";
 import type { LaunchInfo } from "../containerizer/launch-info.ts";
 import { readLaunchInfo, runtimePaths } from "../containerizer/runtime-files.ts";
@@ -32,25 +34,27 @@ export function selfCommand(): string[] {
 }
 
 export async function runInit(launchInfoPath: string): Promise<number> {
-  const info = readLaunchInfo(launchInfoPath);
   // The runtime dir stays reachable through this descriptor after a pivot into a rootfs.
-  const runtimeFd = openSync(info.runtimeDirectory, "r");
-  const record = (t: Termination) => writeTermination(runtimeFd, t);
+  const runtimeFd = openSync(dirname(launchInfoPath), "r");
+  let info: LaunchInfo | undefined;
   let task: TaskProcess | undefined;
   let io: TaskIo | undefined;
   let termination: Termination;
   try {
-    step("building the container", () => setUpContainer(info));
-    io = step("setting up the task's I/O", () =>
-      info.switchboard ? startSwitchboard(info, runtimePaths(info.runtimeDirectory).ioSocket) : fileIo(info),
-    );
+    // The agent starts us first and writes the launch description while we boot.
     const go = await readGo();
-    if (go !== "go") throw new Error(go === "" ? "the agent went away before the container was isolated" : `the agent aborted the launch: ${go}`);
-    if (!info.command) {
+    if (go !== "go") throw new Error(go === "" ? "the agent went away before the container was isolated" : `the agent aborted the launch: ${go.replace(/^abort /, "")}`);
+    info = step("reading the launch description", () => readLaunchInfo(launchInfoPath));
+    const launch = info;
+    step("building the container", () => setUpContainer(launch));
+    io = step("setting up the task's I/O", () =>
+      launch.switchboard ? startSwitchboard(launch, runtimePaths(launch.runtimeDirectory).ioSocket) : fileIo(launch),
+    );
+    if (!launch.command) {
       report({ pid: process.pid });
       termination = await holdNamespaces();
     } else {
-      task = await startTask(info, info.command, io, selfCommand());
+      task = await startTask(launch, launch.command, io, selfCommand());
       io.started(task);
       forwardSignals(task.pid);
       report({ pid: task.pid });
@@ -60,9 +64,9 @@ export async function runInit(launchInfoPath: string): Promise<number> {
     termination = launchFailure((e as Error).message);
     report({ error: termination.launchError });
   }
-  killTheRest(info, task?.pid);
+  if (info) killTheRest(info, task?.pid);
   // Recorded before the switchboard tells its clients: a WAIT right after must see it.
-  record(termination);
+  writeTermination(runtimeFd, termination);
   await io?.finish(termination);
   closeSync(runtimeFd);
   return 0;
