@@ -23,8 +23,12 @@ export async function listAgents(master: string): Promise<string> {
 export async function listFrameworks(master: string): Promise<string> {
   const { frameworks } = await createOperatorClient(master).getFrameworks();
   return table(
-    ["FRAMEWORK ID", "NAME", "ACTIVE", "TASKS"],
-    frameworks.map((f) => [f.frameworkInfo!.id!.value, f.frameworkInfo!.name, String(f.active), String(Resources.of(f.allocatedResources).scalar("cpus"))]),
+    ["FRAMEWORK ID", "NAME", "ACTIVE", "ROLES", "CPUS"],
+    frameworks.map((f) => {
+      const info = f.frameworkInfo!;
+      const roles = info.roles.length > 0 ? info.roles.join(",") : info.role || "*";
+      return [info.id!.value, info.name, String(f.active), roles, String(Resources.of(f.allocatedResources).scalar("cpus"))];
+    }),
   );
 }
 
