@@ -132,8 +132,15 @@ function supervise(task: TaskProcess): Promise<Termination> {
 /** A container without a task (a task group's executor) holds its namespaces until it is told to stop. */
 function holdNamespaces(): Promise<Termination> {
   return new Promise((resolve) => {
+    // Signal handlers alone do not keep the event loop (and so the process) alive.
+    const keepAlive = setInterval(() => {}, 1 << 30);
     process.on("SIGCHLD", () => reapAll());
-    for (const sig of FORWARDED) process.on(sig, () => resolve(terminationFromExit(null, sig)));
+    for (const sig of FORWARDED) {
+      process.on(sig, () => {
+        clearInterval(keepAlive);
+        resolve(terminationFromExit(null, sig));
+      });
+    }
   });
 }
 
