@@ -10,7 +10,8 @@
  * Target: 1000 containers <= 20 s, p50 launch <= 25 ms.
  *
  * The launch helper is the compiled binary (dist/mesos when it exists, else a helper-only binary
- * compiled from source into a temp dir), as in production. Needs root and cgroups.
+ * compiled from source into a temp dir like scripts/build.ts compiles: bytecode), as in production.
+ * Needs root and cgroups.
  *
  *   npx bun bench/container-launch.ts [--count=1000] [--concurrency=1,2,4] [--helper=PATH]
  */
@@ -133,13 +134,17 @@ process.exit(0);
 function findOrBuildHelper(): string {
   const dist = join(root, "dist/mesos");
   if (existsSync(dist)) return dist;
+  // Only the helper, compiled the way scripts/build.ts compiles dist/mesos (bytecode, CommonJS).
   const entry = join(scratch, "helper-entry.ts");
   writeFileSync(
     entry,
-    `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") process.exitCode = await (await import(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))})).runLaunchHelper(argv.slice(1));\n`,
+    `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") require(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).runLaunchHelper(argv.slice(1)).then((c) => (process.exitCode = c));\n`,
   );
   const out = join(scratch, "mesos-helper");
-  const r = Bun.spawnSync([process.execPath, "build", "--compile", entry, "--outfile", out], { stdio: ["ignore", "ignore", "inherit"] });
+  const r = Bun.spawnSync(
+    [process.execPath, "build", "--compile", "--bytecode", "--format=cjs", entry, "--outfile", out],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
   if (r.exitCode !== 0) throw new Error("could not compile the launch helper");
   return out;
 }
