@@ -7,6 +7,7 @@ export * as scheduler from "./api/scheduler.ts";
 export * as master from "./api/master.ts";
 export * as agent from "./api/agent.ts";
 export * as internal from "./api/internal.ts";
+export * as isolator from "./api/isolator.ts";
 export * as quota from "./gen/mesos/v1/quota/quota_pb";
 export * as maintenance from "./gen/mesos/v1/maintenance/maintenance_pb";
 export * as allocator from "./gen/mesos/v1/allocator/allocator_pb";

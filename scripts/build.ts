@@ -11,6 +11,11 @@ const started = performance.now();
 const result = await Bun.build({
   entrypoints: [resolve(root, "apps/mesos/src/main.ts")],
   compile: { outfile: resolve(root, "dist/mesos") },
+  // Precompiled bytecode: the binary starts without parsing megabytes of JS, which matters most for
+  // `mesos __launch`, run once per container (about 12 ms instead of 20-50 ms). Bytecode needs a
+  // CommonJS bundle (and an entry without top-level await).
+  bytecode: true,
+  format: "cjs",
   minify: { syntax: true, whitespace: true, identifiers: false },
   sourcemap: "linked",
   define: { "process.env.MESOS_BUILD_TIME": JSON.stringify(new Date().toISOString()) },

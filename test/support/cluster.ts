@@ -5,7 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Clock, createLogger, parseFlags, silentLogger, type Logger } from "@mesos/core";
-import { agentFlagSpecs, startAgent, type RunningAgent } from "@mesos/agent";
+import { agentFlagSpecs, startAgent, type IsolatorFactory, type RunningAgent } from "@mesos/agent";
 import {
   type Allocator,
   type AllocatorOptions,
@@ -15,7 +15,7 @@ import {
   type RunningMaster,
   startMaster,
 } from "@mesos/master";
-import { trackRuntimeDir } from "./leftovers.ts";
+import { trackCgroupsRoot, trackRuntimeDir } from "./leftovers.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 /** Re-running the binary from source: what the agent uses for `mesos __launch` in tests. */
@@ -55,6 +55,10 @@ export interface TestAgentOptions {
   flags?: string[];
   workDir?: string;
   clock?: Clock;
+  /** Extra built-in isolators `--isolation` may name. */
+  isolators?: Record<string, IsolatorFactory>;
+  /** How to run `mesos __launch` (default: from source). */
+  launchHelperCommand?: string[];
 }
 
 export async function startTestAgent(master: { url: string }, options: TestAgentOptions = {}): Promise<RunningAgent> {
@@ -73,7 +77,8 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
     effectiveFlags: effective,
     clock: options.clock,
     log: testLogger("agent"),
-    launchHelperCommand: LAUNCH_HELPER_COMMAND,
+    launchHelperCommand: options.launchHelperCommand ?? LAUNCH_HELPER_COMMAND,
+    isolators: options.isolators,
   });
   trackRuntimeDir(agent.ctx.runtimeDir);
   return agent;
@@ -105,4 +110,13 @@ export function freePort(): number {
   const port = server.port!;
   server.stop(true);
   return port;
+}
+
+let cgroupsRoots = 0;
+
+/** A `--cgroups_root` of this test file's own (removed after the file), so test runs never collide. */
+export function testCgroupsRoot(): string {
+  const root = `mesos-test-${process.pid}-${cgroupsRoots++}`;
+  trackCgroupsRoot(root);
+  return root;
 }

@@ -9,6 +9,10 @@ import { join } from "node:path";
 process.env.MESOS_TEST_TMP ??= mkdtempSync(join(tmpdir(), "mesos-test-"));
 
 import { afterAll } from "bun:test";
-import { killLeftoverContainers } from "./leftovers.ts";
+import { killLeftoverContainers, removeTestCgroups } from "./leftovers.ts";
 
-afterAll(() => killLeftoverContainers());
+afterAll(async () => {
+  killLeftoverContainers();
+  await Bun.sleep(50);
+  await removeTestCgroups();
+});

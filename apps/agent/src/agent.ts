@@ -8,7 +8,9 @@ import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
 import { AgentInfoSchema, internal } from "@mesos/proto";
+import { createIsolatorChain } from "@mesos/plugin-api";
 import { createContainerizer } from "./containerizer/containerizer.ts";
+import { createIsolators, type IsolatorFactory } from "./containerizer/isolators/registry.ts";
 import type { AgentContext } from "./context.ts";
 import type { AgentFlags } from "./flags.ts";
 import { createAgentApp } from "./http/app.ts";
@@ -19,8 +21,8 @@ import { attachRequest } from "./report.ts";
 import { agentResources, probeHost } from "./resources/detect.ts";
 import { createAgentStore } from "./state/agent-store.ts";
 import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";
+import { killTask } from "./tasks/kill-task.ts";
 import { createOperationUpdateManager } from "./operations/operation-updates.ts";
-import { killTask } from "./tasks/run-task.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
 
 export interface AgentOptions {
@@ -32,6 +34,8 @@ export interface AgentOptions {
   launchHelperCommand: string[];
   /** Called when the master refuses this agent for good (e.g. it was marked gone). */
   onFatal?(reason: string): void;
+  /** More built-in isolators `--isolation` may name (embedders, tests). */
+  isolators?: Record<string, IsolatorFactory>;
 }
 
 export interface RunningAgent {
@@ -54,6 +58,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const resources = agentResources(flags.resources, probeHost(workDir), flags.default_role);
   const attributes = parseAttributes(flags.attributes);
 
+  const launcher = flags.launcher ?? (process.getuid?.() === 0 ? "linux" : "posix");
+  if (launcher === "linux" && process.getuid?.() !== 0) throw new Error("Flag '--launcher=linux' needs the agent to run as root; use --launcher=posix");
+  // An unknown isolator, a plugin that is not there or speaks no version we know: stop here.
+  const isolation = await createIsolators({ flags, log, workDir, extra: options.isolators });
+  const chain = createIsolatorChain(isolation.isolators, {
+    onError: (isolator, step, e) => log.warn(`Isolator '${isolator}' failed to ${step}: ${(e as Error).message}`),
+    now: () => clock.now() / 1000,
+  });
   const store = createAgentStore(join(workDir, "meta", "agent.db"));
   let app: ReturnType<typeof createAgentApp> | undefined;
   const server = Bun.serve({
@@ -104,7 +116,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     clock,
     log,
     store,
-    containerizer: createContainerizer({ store, clock, log, launchHelperCommand: options.launchHelperCommand }),
+    containerizer: createContainerizer({
+      store,
+      clock,
+      log,
+      launchHelperCommand: options.launchHelperCommand,
+      launcher,
+      isolators: chain,
+      runtimeDir,
+      sandboxDirectory: flags.sandbox_directory,
+      launchTimeoutMs: flags.launch_timeout,
+    }),
     statusUpdates,
     operationUpdates,
     total: resources,
@@ -123,7 +145,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     sendToMaster: (message) => link.send(message),
     killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
   };
-  recoverAgent(ctx);
+  await recoverAgent(ctx);
   app = createAgentApp(ctx, () => endpoint);
 
   let resolveRegistered!: (id: string) => void;
@@ -163,6 +185,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     async stop() {
       link.stop();
       ctx.containerizer.stop();
+      isolation.stop();
       statusUpdates.stop();
       operationUpdates.stop();
       for (const t of ctx.tasks.values()) t.killTimer?.cancel();

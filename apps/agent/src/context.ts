@@ -13,7 +13,10 @@ export interface LiveTask {
   frameworkId: string;
   info: TaskInfo;
   state: TaskState;
+  /** The task's container as Mesos prints it: `<uuid>` for a command task, `<executor>.<uuid>` in a task group. */
   containerId: string;
+  /** Set for tasks of a task group: the executor whose container holds the group. */
+  executorId?: string;
   sandbox: string;
   killRequested: boolean;
   killTimer?: TimerHandle;

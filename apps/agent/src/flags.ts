@@ -13,8 +13,28 @@ export const agentFlagSpecs = {
   resources: flag.string("Total resources (text or JSON); cpus, mem, disk and ports not given are detected"),
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
-  isolation: flag.string("Isolators, comma-separated", { default: "posix/cpu,posix/mem" }),
-  launcher: flag.oneOf(["linux", "posix"] as const)("How containers are started (default: linux when root, else posix)"),
+  isolation: flag.string(
+    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
+    { default: "posix/cpu,posix/mem" },
+  ),
+  launcher: flag.oneOf(["linux", "posix"] as const)(
+    "How containers are started: linux (own mount and PID namespaces; needs root) or posix (plain processes). Default: linux when root, else posix",
+  ),
+  isolator_plugins: flag.string(
+    "Isolator plugins: name=unix:///path.sock,... or a directory of JSON files {name, endpoint, command?, env?, timeout?}",
+  ),
+  isolator_plugin_timeout: flag.duration("How long an isolator plugin may take to answer one call (or to start)", { default: 5000 }),
+  cgroups_hierarchy: flag.string("Where the cgroup hierarchies are mounted", { default: "/sys/fs/cgroup" }),
+  cgroups_root: flag.string("Name of the root cgroup under which containers' cgroups are created", { default: "mesos" }),
+  cgroups_version: flag.oneOf(["auto", "v1", "v2"] as const)(
+    "Which cgroup version the cgroups isolators use: auto takes each controller from the hierarchy it is bound to",
+    { default: "auto" },
+  ),
+  cgroups_enable_cfs: flag.bool("Cap containers' CPU time with the CFS quota (a hard limit from cpus)", { default: false }),
+  cgroups_limit_swap: flag.bool("Limit memory plus swap, not only memory", { default: false }),
+  sandbox_directory: flag.string("Where a container with its own root filesystem sees its sandbox", { default: "/mnt/mesos/sandbox" }),
+  http_heartbeat_interval: flag.duration("Interval of heartbeats on the agent's streaming responses", { default: 30_000 }),
+  launch_timeout: flag.duration("How long a container may take to start before the launch fails", { default: 30_000 }),
   switch_user: flag.bool("Run tasks as the user in CommandInfo or FrameworkInfo", { default: true }),
   executor_shutdown_grace_period: flag.duration("Default time between SIGTERM and SIGKILL when killing a task", {
     default: 5000,

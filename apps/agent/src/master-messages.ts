@@ -5,6 +5,7 @@ import { internal } from "@mesos/proto";
 import type { AgentContext } from "./context.ts";
 import { shutdownFramework } from "./tasks/shutdown-framework.ts";
 import { runTask } from "./tasks/run-task.ts";
+import { runTaskGroup } from "./tasks/task-group.ts";
 import { applyOperation } from "./operations/apply-operation.ts";
 
 export function handleMasterMessage(ctx: AgentContext, message: internal.MasterMessage): void {
@@ -14,11 +15,9 @@ export function handleMasterMessage(ctx: AgentContext, message: internal.MasterM
       ctx.sendToMaster({ case: "pong", value: create(internal.PongSchema) });
       return;
     case "runTask":
-      if (!m.value.task) {
-        ctx.log.warn("Task groups are not supported yet; ignoring RunTask without a task");
-        return;
-      }
-      runTask(ctx, m.value.frameworkInfo!, m.value.task);
+      if (m.value.task) runTask(ctx, m.value.frameworkInfo!, m.value.task);
+      else if (m.value.taskGroup && m.value.executor) runTaskGroup(ctx, m.value.frameworkInfo!, m.value.executor, m.value.taskGroup);
+      else ctx.log.warn("Ignoring RunTask with neither a task nor a task group with its executor");
       return;
     case "killTask":
       ctx.killTask(m.value.frameworkId!.value, m.value.taskId!.value, m.value.killPolicy);

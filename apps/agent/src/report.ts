@@ -27,6 +27,7 @@ export function attachRequest(ctx: AgentContext, endpoint: string): internal.Att
         name: t.info.name,
         taskId: t.info.taskId,
         frameworkId: { value: t.frameworkId },
+        executorId: t.executorId ? { value: t.executorId } : undefined,
         agentId: ctx.info.id,
         state: t.state,
         resources: t.info.resources,

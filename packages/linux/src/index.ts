@@ -1,6 +1,7 @@
 /**
- * Linux system interfaces for the agent and the container launch helper, through bun:ffi.
- * Today: seccomp filters and execve; the namespace and mount calls join libc.ts as they are needed.
+ * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
+ * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, waitpid,
+ * eventfd.
  */
 export {
   installSeccompFilter,
@@ -23,4 +24,49 @@ export { execve, prepareExecve, type ExecOptions, type Environment, type Prepare
 export { execveWithSeccomp } from "./seccomp-exec.ts";
 export { resetSignals } from "./signals.ts";
 export { LinuxCallError, errnoName, strerror, type LinuxErrorKind } from "./errno.ts";
-export { libc, errno } from "./libc.ts";
+export { libc, errno, cString } from "./libc.ts";
+export {
+  CLONE_FS,
+  CLONE_NEWCGROUP,
+  CLONE_NEWIPC,
+  CLONE_NEWNET,
+  CLONE_NEWNS,
+  CLONE_NEWPID,
+  CLONE_NEWUSER,
+  CLONE_NEWUTS,
+  NAMESPACE_FLAGS,
+  type NamespaceKind,
+  enterNamespaces,
+  namespaceFlags,
+  namespaceId,
+  setns,
+  spawnInPidNamespace,
+  unshare,
+} from "./namespaces.ts";
+export {
+  MNT_DETACH,
+  MS_BIND,
+  MS_NODEV,
+  MS_NOEXEC,
+  MS_NOSUID,
+  MS_PRIVATE,
+  MS_RDONLY,
+  MS_REC,
+  MS_REMOUNT,
+  MS_SLAVE,
+  type MountCall,
+  bindMount,
+  chdir,
+  ensureMountPoint,
+  makeRslave,
+  mount,
+  pivotInto,
+  sethostname,
+  umount2,
+} from "./mounts.ts";
+export { type Credentials, PR_SET_CHILD_SUBREAPER, setChildSubreaper, setsid, switchUser } from "./credentials.ts";
+export { type Pty, getWindowSize, openPty, setControllingTerminal, setWindowSize } from "./pty.ts";
+export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
+export { closeFd, eventfd } from "./eventfd.ts";
+export { setCloseOnExec } from "./fds.ts";
+export { RLIMITS, setRlimit } from "./rlimits.ts";

@@ -1,25 +1,57 @@
 /**
- * The libc functions the container launch helper needs, bound once through bun:ffi. One table of
- * symbols, opened lazily on first use, so importing @mesos/linux costs nothing where it is not
- * called (and works on hosts without glibc until then). Extend SYMBOLS for unshare, setns, mount,
- * pivot_root, ...: variadic functions (prctl, syscall) are declared with fixed integer arguments,
- * which the x86_64 and aarch64 Linux calling conventions pass exactly like variadic ones.
+ * The libc functions the agent and the container launch helper need, bound once through bun:ffi.
+ * One table of symbols, opened lazily on first use, so importing @mesos/linux costs nothing where it
+ * is not called (and works on hosts without glibc until then). Variadic functions (prctl, syscall,
+ * ioctl) are declared with fixed integer arguments, which the x86_64 and aarch64 Linux calling
+ * conventions pass exactly like variadic ones.
+ *
+ * Never bind fork(): the runtime is multi-threaded. Processes are made with Bun.spawn (posix_spawn
+ * or vfork on the calling thread), which is why per-thread state such as unshare(CLONE_NEWPID) on
+ * the JS thread reaches the child.
  */
-import { FFIType, dlopen, read } from "bun:ffi";
+import { FFIType, dlopen, ptr, read } from "bun:ffi";
+
+const { i32, u32, i64, u64 } = FFIType;
+const P = FFIType.ptr;
 
 const SYMBOLS = {
-  prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
+  prctl: { args: [i32, u64, u64, u64, u64], returns: i32 },
   // long syscall(long number, ...): six argument slots cover every Linux system call.
-  syscall: {
-    args: [FFIType.i64, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64],
-    returns: FFIType.i64,
-  },
-  execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  signal: { args: [FFIType.i32, FFIType.u64], returns: FFIType.u64 },
-  sigaction: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  sigprocmask: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  __errno_location: { args: [], returns: FFIType.ptr },
-  strerror: { args: [FFIType.i32], returns: FFIType.cstring },
+  syscall: { args: [i64, u64, u64, u64, u64, u64, u64], returns: i64 },
+  execve: { args: [P, P, P], returns: i32 },
+  signal: { args: [i32, u64], returns: u64 },
+  sigaction: { args: [i32, P, P], returns: i32 },
+  sigprocmask: { args: [i32, P, P], returns: i32 },
+  __errno_location: { args: [], returns: P },
+  strerror: { args: [i32], returns: FFIType.cstring },
+  // namespaces
+  unshare: { args: [i32], returns: i32 },
+  setns: { args: [i32, i32], returns: i32 },
+  // mounts and the filesystem root
+  mount: { args: [P, P, P, u64, P], returns: i32 },
+  umount2: { args: [P, i32], returns: i32 },
+  chdir: { args: [P], returns: i32 },
+  chroot: { args: [P], returns: i32 },
+  sethostname: { args: [P, u64], returns: i32 },
+  // credentials and sessions
+  setgroups: { args: [u64, P], returns: i32 },
+  setresuid: { args: [u32, u32, u32], returns: i32 },
+  setresgid: { args: [u32, u32, u32], returns: i32 },
+  setsid: { args: [], returns: i32 },
+  getpid: { args: [], returns: i32 },
+  // terminals
+  ioctl: { args: [i32, u64, P], returns: i32 },
+  posix_openpt: { args: [i32], returns: i32 },
+  grantpt: { args: [i32], returns: i32 },
+  unlockpt: { args: [i32], returns: i32 },
+  ptsname_r: { args: [i32, P, u64], returns: i32 },
+  // processes and events
+  waitpid: { args: [i32, P, i32], returns: i32 },
+  eventfd: { args: [u32, i32], returns: i32 },
+  close: { args: [i32], returns: i32 },
+  kill: { args: [i32, i32], returns: i32 },
+  fcntl: { args: [i32, i32, i64], returns: i32 },
+  prlimit: { args: [i32, i32, P, P], returns: i32 },
 } as const;
 
 let lib: ReturnType<typeof open> | undefined;
@@ -40,10 +72,19 @@ export function errno(): number {
   return p === null ? 0 : read.i32(p, 0);
 }
 
-/** System call numbers this package uses, per architecture. */
-export const SYSCALL_NUMBERS: Record<string, { seccomp: number }> = {
-  x64: { seccomp: 317 },
-  arm64: { seccomp: 277 },
+/**
+ * A NUL-terminated copy of `s` and its pointer. Keep the returned buffer referenced until the call
+ * that uses the pointer has returned.
+ */
+export function cString(s: string): { buf: Uint8Array; ptr: ReturnType<typeof ptr> } {
+  const buf = new TextEncoder().encode(`${s}\0`);
+  return { buf, ptr: ptr(buf) };
+}
+
+/** System call numbers this package uses, per architecture (glibc has no wrapper for these). */
+export const SYSCALL_NUMBERS: Record<string, { seccomp: number; pivot_root: number }> = {
+  x64: { seccomp: 317, pivot_root: 155 },
+  arm64: { seccomp: 277, pivot_root: 41 },
 };
 
 export function syscallNumber(name: keyof (typeof SYSCALL_NUMBERS)[string]): number {

@@ -1,43 +1,78 @@
 /**
- * The agent's v1 calls answered with one message: health, flags, version, the agent's info and
- * its state. One handler for every transport (`POST /api/v1` today). Container calls
- * (LAUNCH_NESTED_CONTAINER_SESSION, ATTACH_CONTAINER_*, WAIT/KILL_CONTAINER, GET_CONTAINERS) come
- * from the containerizer's handlers.
+ * The agent's v1 API calls as plain functions (an AgentCallHandler): a call in, a Response (or
+ * ACCEPTED, HTTP 202) or a stream of ProcessIO out. Both transports wrap the same handler: the
+ * Mesos v1 HTTP API (`POST /api/v1`, http/v1-api.ts) and the `mesos.v1.agent.Agent` Connect
+ * service (agent-service.ts). Errors are MesosErrors (not_found 404, invalid 400, conflict 409,
+ * internal 500, unimplemented 501).
  */
-import { create } from "@bufbuild/protobuf";
-import { MESOS_VERSION, unimplemented, VERSION_TEXT } from "@mesos/core";
+import { invalid, unimplemented } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import { getExecutors, getFrameworks, getState, getTasks } from "./views.ts";
+import type { AgentCallHandler, AgentCallReply } from "../http/v1-api.ts";
+import { attachContainerInput, attachContainerOutput, launchNestedContainerSession } from "./attach.ts";
+import { getContainersCall, killContainerCall, launchContainerCall, removeContainerCall, waitContainerCall } from "./container-calls.ts";
+import { handleInfoCall } from "./info-calls.ts";
 
 const T = agent.Call_Type;
-const R = agent.Response_Type;
 
-export function handleAgentCall(ctx: AgentContext, call: agent.Call): agent.Response {
+export function createAgentCallHandler(ctx: AgentContext): AgentCallHandler {
+  return {
+    call: (call) => handleAgentCall(ctx, call),
+    callOutputStream: (call, signal) => handleAgentOutputCall(ctx, call, signal),
+    callInputStream: (calls) => attachContainerInput(ctx, calls),
+  };
+}
+
+/** Unary calls (everything that neither streams its request nor its response). */
+export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
+  const info = handleInfoCall(ctx, call);
+  if (info) return info;
   switch (call.type) {
-    case T.GET_HEALTH:
-      return create(agent.ResponseSchema, { type: R.GET_HEALTH, getHealth: { healthy: true } });
-    case T.GET_FLAGS:
-      return create(agent.ResponseSchema, {
-        type: R.GET_FLAGS,
-        getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) },
-      });
-    case T.GET_VERSION:
-      return create(agent.ResponseSchema, {
-        type: R.GET_VERSION,
-        getVersion: { versionInfo: { version: MESOS_VERSION, buildUser: VERSION_TEXT, buildDate: process.env.MESOS_BUILD_TIME ?? "" } },
-      });
-    case T.GET_AGENT:
-      return create(agent.ResponseSchema, { type: R.GET_AGENT, getAgent: { agentInfo: ctx.info } });
-    case T.GET_STATE:
-      return create(agent.ResponseSchema, { type: R.GET_STATE, getState: getState(ctx) });
-    case T.GET_FRAMEWORKS:
-      return create(agent.ResponseSchema, { type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(ctx) });
-    case T.GET_EXECUTORS:
-      return create(agent.ResponseSchema, { type: R.GET_EXECUTORS, getExecutors: getExecutors(ctx) });
-    case T.GET_TASKS:
-      return create(agent.ResponseSchema, { type: R.GET_TASKS, getTasks: getTasks(ctx) });
+    case T.GET_CONTAINERS:
+      return getContainersCall(ctx, call.getContainers);
+    case T.LAUNCH_CONTAINER:
+      return launchContainerCall(ctx, required(call.launchContainer, "launch_container"));
+    case T.LAUNCH_NESTED_CONTAINER:
+      return launchContainerCall(ctx, required(call.launchNestedContainer, "launch_nested_container"));
+    case T.WAIT_CONTAINER:
+      return waitContainerCall(ctx, required(call.waitContainer, "wait_container").containerId, false);
+    case T.WAIT_NESTED_CONTAINER:
+      return waitContainerCall(ctx, required(call.waitNestedContainer, "wait_nested_container").containerId, true);
+    case T.KILL_CONTAINER: {
+      const k = required(call.killContainer, "kill_container");
+      return killContainerCall(ctx, k.containerId, k.signal);
+    }
+    case T.KILL_NESTED_CONTAINER: {
+      const k = required(call.killNestedContainer, "kill_nested_container");
+      return killContainerCall(ctx, k.containerId, k.signal);
+    }
+    case T.REMOVE_CONTAINER:
+      return removeContainerCall(ctx, required(call.removeContainer, "remove_container").containerId);
+    case T.REMOVE_NESTED_CONTAINER:
+      return removeContainerCall(ctx, required(call.removeNestedContainer, "remove_nested_container").containerId);
+    case T.LAUNCH_NESTED_CONTAINER_SESSION:
+    case T.ATTACH_CONTAINER_OUTPUT:
+      throw invalid(`${T[call.type]} streams its response: use CallOutputStream`);
+    case T.ATTACH_CONTAINER_INPUT:
+      throw invalid("ATTACH_CONTAINER_INPUT streams its request: use CallInputStream");
     default:
       throw unimplemented(`Agent call ${T[call.type] ?? call.type} is not supported yet`);
   }
+}
+
+/** LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT; `signal` aborts when the client goes. */
+export async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal) {
+  switch (call.type) {
+    case T.LAUNCH_NESTED_CONTAINER_SESSION:
+      return launchNestedContainerSession(ctx, required(call.launchNestedContainerSession, "launch_nested_container_session"), signal);
+    case T.ATTACH_CONTAINER_OUTPUT:
+      return attachContainerOutput(ctx, required(call.attachContainerOutput, "attach_container_output"), signal);
+    default:
+      throw invalid(`Only LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT stream their response, not ${T[call.type] ?? call.type}`);
+  }
+}
+
+function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined) throw invalid(`Expecting '${field}' to be present`);
+  return value;
 }

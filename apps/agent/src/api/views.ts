@@ -1,6 +1,7 @@
 /**
  * The agent's state as v1 agent API messages (GET_TASKS, GET_EXECUTORS, GET_FRAMEWORKS,
- * GET_STATE). Every task runs under its own command executor, whose id is the task's id.
+ * GET_STATE). A command task runs under its own command executor, whose id is the task's id; the
+ * tasks of a task group share their group's executor.
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
@@ -12,7 +13,7 @@ function taskOf(ctx: AgentContext, t: LiveTask): Task {
     name: t.info.name,
     taskId: t.info.taskId,
     frameworkId: { value: t.frameworkId },
-    executorId: { value: t.info.taskId!.value },
+    executorId: { value: t.executorId ?? t.info.taskId!.value },
     agentId: { value: ctx.info.id?.value ?? "" },
     state: t.state,
     resources: t.info.resources,
@@ -33,17 +34,29 @@ export function getTasks(ctx: AgentContext): agent.Response_GetTasks {
 }
 
 export function getExecutors(ctx: AgentContext): agent.Response_GetExecutors {
-  return create(agent.Response_GetExecutorsSchema, {
-    executors: [...ctx.tasks.values()].map((t) => ({
-      executorInfo: create(ExecutorInfoSchema, {
-        executorId: { value: t.info.taskId!.value },
-        frameworkId: { value: t.frameworkId },
-        name: `Command Executor (Task: ${t.info.taskId!.value})`,
-        command: t.info.command,
-        resources: t.info.resources,
+  const executors = new Map<string, agent.Response_GetExecutors_Executor>();
+  for (const t of ctx.tasks.values()) {
+    const id = t.executorId ?? t.info.taskId!.value;
+    const key = `${t.frameworkId}/${id}`;
+    const existing = executors.get(key);
+    if (existing) {
+      existing.executorInfo!.resources.push(...t.info.resources);
+      continue;
+    }
+    executors.set(
+      key,
+      create(agent.Response_GetExecutors_ExecutorSchema, {
+        executorInfo: create(ExecutorInfoSchema, {
+          executorId: { value: id },
+          frameworkId: { value: t.frameworkId },
+          name: t.executorId ? id : `Command Executor (Task: ${id})`,
+          command: t.executorId ? undefined : t.info.command,
+          resources: [...t.info.resources],
+        }),
       }),
-    })),
-  });
+    );
+  }
+  return create(agent.Response_GetExecutorsSchema, { executors: [...executors.values()] });
 }
 
 export function getFrameworks(ctx: AgentContext): agent.Response_GetFrameworks {

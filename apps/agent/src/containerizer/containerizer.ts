@@ -1,15 +1,32 @@
 /**
- * The containerizer: launches containers through the launch helper (`mesos __launch`), waits for
- * them, signals them, and reattaches to them after an agent restart. Containers outlive the agent:
- * the helper is detached and records how the task ended in the container's runtime directory.
+ * The Mesos containerizer: the agent's container pipeline (DESIGN.md §5).
+ *
+ *   checkpoint -> isolators prepare (in order) -> merge -> start the init (launcher) ->
+ *   isolators isolate(pid) -> "go" -> the helper builds the container and execs the task ->
+ *   isolators watch -> on exit or destroy: isolators cleanup (reverse order).
+ *
+ * Containers outlive the agent: the init is detached and records how the task ended in the
+ * container's runtime directory; a restarted agent recovers them (recover). Nested containers
+ * (`parent.child`) join their parent's namespaces and die with it.
  */
-import { mkdirSync, openSync, closeSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { type Clock, type Logger } from "@mesos/core";
+import { type Clock, type Logger, errorMessage, failedPrecondition, notFound } from "@mesos/core";
+import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
+import {
+  type CommandInfo,
+  type ContainerID,
+  type ContainerInfo,
+  type ContainerStatus,
+  type Resource,
+  type ResourceStatistics,
+  isolator as api,
+} from "@mesos/proto";
 import type { AgentStore, CheckpointedContainer } from "../state/agent-store.ts";
-import type { LaunchInfo, Termination } from "./launch-info.ts";
-import { isAlive, waitForExit } from "./process-watch.ts";
-import { readTaskPid, readTermination, writeLaunchInfo } from "./runtime-files.ts";
+import { launchContainer } from "./launch-container.ts";
+import type { LaunchCommand, LaunchInfo } from "./launch-info.ts";
+import { createLauncher, type InitProcess } from "./launcher.ts";
+import { readTermination, removeTree } from "./runtime-files.ts";
+import { recoverContainers } from "./recover-containers.ts";
+import { launchFailure, type Termination } from "./termination.ts";
 
 export interface ContainerizerOptions {
   store: AgentStore;
@@ -17,100 +34,157 @@ export interface ContainerizerOptions {
   log: Logger;
   /** How to run this binary again, e.g. [process.execPath] when compiled. */
   launchHelperCommand: string[];
+  launcher: "linux" | "posix";
+  isolators: IsolatorChain;
+  runtimeDir: string;
+  /** Where a container with a rootfs sees its sandbox. */
+  sandboxDirectory: string;
   /** How long the helper may take to start the task before the launch is failed. */
-  launchTimeoutMs?: number;
+  launchTimeoutMs: number;
 }
 
 export interface LaunchRequest {
-  containerId: string;
-  frameworkId: string;
-  executorId: string;
+  containerId: ContainerID;
+  debug?: boolean;
+  frameworkId?: string;
+  executorId?: string;
+  taskIds?: string[];
   sandbox: string;
-  runtimeDir: string;
-  launch: Omit<LaunchInfo, "containerId" | "runtimeDirectory">;
+  resources: Resource[];
+  commandInfo?: CommandInfo;
+  containerInfo?: ContainerInfo;
+  user?: string;
+  /** What to run; absent: a container that only holds namespaces (a task group's executor). */
+  command?: Omit<LaunchCommand, "workingDirectory"> & { workingDirectory?: string };
 }
 
-interface Running {
+export interface ContainerTermination {
+  termination: Termination;
+  /** The limitation that ended it (or that an isolator saw when it ended). */
+  limitation?: Limitation;
+  /** The agent destroyed it (a kill, a limitation, a failed launch). */
+  destroyed: boolean;
+}
+
+export type ContainerState = "preparing" | "isolating" | "running" | "destroying" | "terminated";
+
+export interface Container {
+  id: ContainerID;
+  key: string;
   record: CheckpointedContainer;
-  exited: Promise<Termination>;
+  config: api.ContainerConfig;
+  state: ContainerState;
+  info?: LaunchInfo;
+  initPid?: number;
+  init?: InitProcess;
+  destroyRequested: boolean;
+  limitation?: Limitation;
+  watchAbort: AbortController;
+  watching?: Promise<Limitation | undefined>;
+  exited: Promise<ContainerTermination>;
+  resolve(t: ContainerTermination): void;
+  result?: ContainerTermination;
 }
 
 export function createContainerizer(options: ContainerizerOptions) {
-  const { store, clock, log } = options;
-  const running = new Map<string, Running>();
+  const { store, clock, log, isolators: chain } = options;
+  const launcher = createLauncher(options.launcher, options.launchHelperCommand);
+  const containers = new Map<string, Container>();
   let stopped = false;
+  const stopping = new AbortController();
 
-  function terminationOf(record: CheckpointedContainer): Termination {
-    return (
-      readTermination(record.runtimeDir) ?? {
-        waitStatus: 9,
-        signal: 9,
-        launchError: "the container's launch helper exited without recording the task's end",
+  function track(id: ContainerID, record: CheckpointedContainer, config: api.ContainerConfig): Container {
+    let resolve!: (t: ContainerTermination) => void;
+    const exited = new Promise<ContainerTermination>((r) => (resolve = r));
+    const c: Container = { id, key: record.id, record, config, state: "preparing", destroyRequested: false, watchAbort: new AbortController(), exited, resolve };
+    containers.set(c.key, c);
+    return c;
+  }
+
+  const childrenOf = (c: Container) => [...containers.values()].filter((x) => x.id.parent && containerIdString(x.id.parent) === c.key);
+
+  function startWatching(c: Container): void {
+    c.watching = chain.watch(c.id, c.watchAbort.signal);
+    c.watching.then((l) => {
+      if (!l || c.state === "terminated") return;
+      c.limitation ??= l;
+      if (!c.watchAbort.signal.aborted) {
+        log.info(`Container ${c.key} reached a limitation (${l.isolator}): ${l.limitation.message.split("\n")[0]}`);
+        void destroy(c.key);
       }
-    );
+    });
   }
 
-  /** After the helper is gone, no process of the container may survive (its process group). */
-  function reapGroup(record: CheckpointedContainer): void {
-    const pid = readTaskPid(record.runtimeDir);
-    if (pid && isAlive(pid)) {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {}
+  /** The init is gone: collect the termination, the isolators' last word, clean up. */
+  async function onInitExit(c: Container, exitSignal?: number | string | null): Promise<void> {
+    // Once stopped, the next agent deals with it (it recovers the container as ended).
+    if (c.state === "terminated" || stopped) return;
+    const recorded = readTermination(c.record.runtimeDir);
+    let termination: Termination;
+    if (recorded) termination = recorded;
+    else if (c.destroyRequested || c.state === "running") {
+      // Killed with its init (a destroy, or someone SIGKILLed the container's PID 1).
+      termination = { waitStatus: 9, signal: 9 };
+    } else termination = launchFailure(`the container's launch helper exited${exitSignal ? ` (${exitSignal})` : ""} before it started the task`);
+    c.watchAbort.abort();
+    if (c.watching) {
+      // The isolators' last word, but do not wait forever for a watcher that does not give it.
+      let timer: { cancel(): void } | undefined;
+      const giveUp = new Promise<undefined>((resolve) => (timer = clock.setTimeout(() => resolve(undefined), options.launchTimeoutMs)));
+      c.limitation ??= await Promise.race([c.watching, giveUp]);
+      timer?.cancel();
     }
+    try {
+      await chain.cleanup(c.id);
+    } catch (e) {
+      log.warn(errorMessage(e));
+    }
+    c.state = "terminated";
+    c.result = { termination, limitation: c.limitation, destroyed: c.destroyRequested };
+    if (!stopped) c.resolve(c.result);
   }
+
+  async function destroy(key: string): Promise<ContainerTermination> {
+    const c = containers.get(key);
+    if (!c) throw notFound(`Unknown container ${key}`);
+    if (c.state === "terminated") return c.exited;
+    c.destroyRequested = true;
+    await Promise.all(childrenOf(c).map((child) => destroy(child.key).catch(() => undefined)));
+    if (c.initPid && c.state !== "destroying") {
+      c.state = "destroying";
+      launcher.destroy(c.initPid, c.info ?? { launcher: options.launcher, join: c.id.parent ? { pid: 0, namespaces: [] } : undefined });
+    }
+    return c.exited;
+  }
+
+  const launch = (req: LaunchRequest) =>
+    launchContainer({ ...options, launcher, containers, track, destroy, onInitExit, startWatching }, req);
 
   return {
-    /** Starts a container; resolves once the task process runs, rejects if it could not start. */
-    async launch(req: LaunchRequest): Promise<void> {
-      mkdirSync(req.runtimeDir, { recursive: true });
-      mkdirSync(req.sandbox, { recursive: true });
-      const info: LaunchInfo = { ...req.launch, containerId: req.containerId, runtimeDirectory: req.runtimeDir };
-      const launchInfoPath = writeLaunchInfo(info);
-      const record: CheckpointedContainer = {
-        id: req.containerId,
-        frameworkId: req.frameworkId,
-        executorId: req.executorId,
-        sandbox: req.sandbox,
-        runtimeDir: req.runtimeDir,
-        helperPid: 0,
-        launchedAt: clock.now(),
-      };
-      store.saveContainer(record);
-
-      const helperLog = openSync(join(req.runtimeDir, "helper.log"), "a");
-      const helper = Bun.spawn([...options.launchHelperCommand, "__launch", `--launch_info=${launchInfoPath}`], {
-        stdio: ["ignore", "pipe", helperLog],
-        detached: true,
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-      });
-      closeSync(helperLog);
-      record.helperPid = helper.pid;
-      store.setHelperPid(req.containerId, helper.pid);
-      const exited = helper.exited.then(() => terminationOf(record));
-      exited.then(() => reapGroup(record));
-      running.set(req.containerId, { record, exited });
-
-      const handshake = await readFirstLine(helper.stdout, options.launchTimeoutMs ?? 30_000);
-      if (handshake === undefined) {
-        helper.kill("SIGKILL");
-        throw new Error("the launch helper did not report the task's start in time");
-      }
-      let parsed: { pid?: number; error?: string };
-      try {
-        parsed = JSON.parse(handshake);
-      } catch {
-        throw new Error(`the launch helper answered '${handshake}'`);
-      }
-      if (parsed.error) throw new Error(parsed.error);
-      log.debug(`Container ${req.containerId} started task pid ${parsed.pid} (helper ${helper.pid})`);
-    },
+    launch,
+    destroy,
 
     /** Resolves when the container has ended (never, once this containerizer is stopped). */
-    wait(containerId: string): Promise<Termination> {
-      const c = running.get(containerId);
-      if (!c) return Promise.reject(new Error(`Unknown container ${containerId}`));
-      return c.exited.then((t) => (stopped ? new Promise<Termination>(() => {}) : t));
+    wait(key: string): Promise<ContainerTermination> {
+      const c = containers.get(key);
+      if (!c) return Promise.reject(notFound(`Unknown container ${key}`));
+      return c.exited;
+    },
+
+    /** Sends a signal to the task (the init forwards it to the task's process group); SIGKILL destroys. */
+    signal(key: string, signal: NodeJS.Signals): boolean {
+      const c = containers.get(key);
+      if (!c || !c.initPid || c.state === "terminated") return false;
+      if (signal === "SIGKILL") {
+        void destroy(key);
+        return true;
+      }
+      try {
+        process.kill(c.initPid, signal);
+        return true;
+      } catch {
+        return false;
+      }
     },
 
     /**
@@ -119,75 +193,67 @@ export function createContainerizer(options: ContainerizerOptions) {
      */
     stop(): void {
       stopped = true;
-    },
-
-    /** Sends a signal to the container's task and everything it started (its process group). */
-    signal(containerId: string, signal: NodeJS.Signals): boolean {
-      const c = running.get(containerId);
-      const pid = c ? readTaskPid(c.record.runtimeDir) : undefined;
-      if (!pid) return false;
-      try {
-        process.kill(-pid, signal);
-        return true;
-      } catch {
-        return false;
+      stopping.abort();
+      for (const c of containers.values()) {
+        // Let the agent's process exit while its containers run on.
+        c.init?.unref();
+        c.watchAbort.abort();
       }
     },
 
-    /** Reattaches to checkpointed containers; ones whose helper is gone resolve at once. */
-    recover(records: CheckpointedContainer[]): void {
-      for (const record of records) {
-        const alive = record.helperPid > 0 && isAlive(record.helperPid);
-        const exited = alive ? waitForExit(record.helperPid, clock).then(() => terminationOf(record)) : Promise.resolve(terminationOf(record));
-        exited.then(() => reapGroup(record));
-        running.set(record.id, { record, exited });
-        log.info(`Recovered container ${record.id} (${alive ? "running" : "already exited"})`);
+    /**
+     * After an agent restart: reattaches to the checkpointed containers in `keep` (the isolators
+     * recover them with the config they were prepared with); everything else found in the
+     * checkpoints or the runtime directory is an orphan: destroyed, then cleaned up.
+     */
+    recover: (keep: readonly CheckpointedContainer[], orphaned: readonly CheckpointedContainer[]) =>
+      recoverContainers({ ...options, launcher, track, startWatching, onInitExit, stopping: stopping.signal }, keep, orphaned),
+
+    /** Forgets an ended container: its checkpoint and runtime directory (the sandbox stays). */
+    remove(key: string): void {
+      const c = containers.get(key);
+      if (c && c.state !== "terminated") throw failedPrecondition(`Container ${key} is still running`);
+      // Nested containers go with their parent (they died with it; some may still be noticing).
+      if (c) {
+        for (const child of childrenOf(c)) {
+          if (child.state === "terminated") this.remove(child.key);
+          else child.exited.then(() => this.remove(child.key));
+        }
       }
+      containers.delete(key);
+      store.removeContainer(key);
+      if (c) removeTree(c.record.runtimeDir);
     },
 
-    /** Kills whatever is left of a checkpointed container that is not being recovered. */
-    destroyOrphan(record: CheckpointedContainer): void {
-      if (record.helperPid > 0 && isAlive(record.helperPid)) {
-        try {
-          process.kill(record.helperPid, "SIGKILL");
-        } catch {}
-      }
-      reapGroup(record);
-      store.removeContainer(record.id);
-      rmSync(record.runtimeDir, { recursive: true, force: true });
-    },
+    has: (key: string) => containers.has(key),
+    state: (key: string) => containers.get(key)?.state,
+    /** The termination of an ended container still known. */
+    termination: (key: string) => containers.get(key)?.result,
+    info: (key: string) => containers.get(key)?.info,
+    initPid: (key: string) => containers.get(key)?.initPid,
+    runtimeDir: (key: string) => containers.get(key)?.record.runtimeDir,
+    config: (key: string) => containers.get(key)?.config,
+    keys: () => [...containers.keys()],
+    records: () => [...containers.values()].map((c) => c.record),
 
-    /** Forgets an ended container (its sandbox stays for the framework to read). */
-    cleanup(containerId: string): void {
-      const c = running.get(containerId);
-      running.delete(containerId);
-      store.removeContainer(containerId);
-      if (c) rmSync(c.record.runtimeDir, { recursive: true, force: true });
+    async usage(key: string): Promise<ResourceStatistics> {
+      const c = containers.get(key);
+      if (!c) throw notFound(`Unknown container ${key}`);
+      return chain.usage(c.id);
     },
-
-    containers(): CheckpointedContainer[] {
-      return [...running.values()].map((c) => c.record);
+    async status(key: string): Promise<ContainerStatus> {
+      const c = containers.get(key);
+      if (!c) throw notFound(`Unknown container ${key}`);
+      const status = await chain.status(c.id);
+      if (c.initPid) status.executorPid = c.initPid;
+      return status;
+    },
+    async update(key: string, resources: Resource[]): Promise<void> {
+      const c = containers.get(key);
+      if (!c) throw notFound(`Unknown container ${key}`);
+      await chain.update(c.id, resources);
     },
   };
 }
 
 export type Containerizer = ReturnType<typeof createContainerizer>;
-
-async function readFirstLine(stream: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string | undefined> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs));
-  try {
-    for (;;) {
-      const chunk = await Promise.race([reader.read(), deadline]);
-      if (chunk === undefined) return undefined;
-      if (chunk.done) return text.trim() === "" ? "" : text.trim();
-      text += decoder.decode(chunk.value, { stream: true });
-      const nl = text.indexOf("\n");
-      if (nl !== -1) return text.slice(0, nl);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}

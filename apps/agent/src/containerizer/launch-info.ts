@@ -1,8 +1,13 @@
 /**
  * What the agent hands the launch helper (`mesos __launch`): a complete, JSON-serializable
- * description of the process to start. The agent (and its isolators) decide; the helper applies.
+ * description of the container to build and the process to start in it. The agent and its
+ * isolators decide; the helper applies, in this order: namespaces, mounts, hostname, the I/O
+ * switchboard, (wait for the agent's go, given once every isolator has isolated the helper's pid),
+ * then the task: rootfs, session and terminal, rlimits, user, seccomp last, execve.
  * It is checkpointed in the container's runtime directory so recovery knows what was launched.
  */
+import type { NamespaceKind } from "@mesos/linux";
+
 export interface LaunchUser {
   name: string;
   uid: number;
@@ -11,62 +16,64 @@ export interface LaunchUser {
   groups: number[];
 }
 
-export interface LaunchInfo {
-  containerId: string;
-  /** The program to execute; looked up in the task's PATH when it has no slash. */
+export interface LaunchCommand {
+  /** The program to execute; looked up in the task's PATH (inside the rootfs) when it has no slash. */
   program: string;
   /** The full argv, including argv[0] (which need not be the program's name). */
   argv: string[];
   env: Record<string, string>;
+  /** As seen by the task (inside the rootfs, if there is one). */
   workingDirectory: string;
   /** Run as this user (switch_user); absent = the agent's own user. */
   user?: LaunchUser;
+}
+
+export interface LaunchMount {
+  type: "bind" | "tmpfs" | "proc";
+  source?: string;
+  /** A host path (inside the rootfs for containers that have one). */
+  target: string;
+  readOnly?: boolean;
+  /** tmpfs mount data, e.g. "size=64m,mode=1777". */
+  options?: string;
+}
+
+export interface LaunchRlimit {
+  /** RLIMIT_* number. */
+  resource: number;
+  soft: number | "unlimited";
+  hard: number | "unlimited";
+}
+
+export interface LaunchInfo {
+  /** The container id as Mesos prints it (`parent.child` for nested containers). */
+  containerId: string;
+  /** Where the helper writes `pid` and `termination.json`, and serves `io.sock` (survives agent restarts). */
+  runtimeDirectory: string;
+  /**
+   * linux: the helper is PID 1 of the container's PID namespace (the agent created or joined it)
+   * and builds a mount namespace. posix: plain processes; the helper is a child subreaper.
+   */
+  launcher: "linux" | "posix";
+  /** Namespaces the helper creates for itself (linux; never pid, which the agent handles). */
+  unshare: NamespaceKind[];
+  /** Nested containers: join these namespaces of the parent's init instead. */
+  join?: { pid: number; namespaces: NamespaceKind[] };
+  mounts: LaunchMount[];
+  /** Pivot into this root filesystem before exec. */
+  rootfs?: string;
+  hostname?: string;
+  /** base64 of a compiled seccomp program, installed right before execve. */
+  seccompFilter?: string;
+  rlimits: LaunchRlimit[];
+  /** The task; absent for a container that only holds namespaces (a task group's executor). */
+  command?: LaunchCommand;
   /** Files the task's stdout and stderr are appended to (in the sandbox). */
   stdoutPath: string;
   stderrPath: string;
-  /** Where the helper writes `pid` and `termination.json` (survives agent restarts). */
-  runtimeDirectory: string;
-}
-
-/** How a container ended, as the helper records it. */
-export interface Termination {
-  /** Raw wait(2) status, as WAIT_CONTAINER reports it. */
-  waitStatus: number;
-  exitCode?: number;
-  signal?: number;
-  /** Set when the helper itself failed before or while starting the task. */
-  launchError?: string;
-}
-
-export const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
-  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18,
-  SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGXCPU: 24, SIGXFSZ: 25, SIGSYS: 31,
-};
-
-/** From Bun's view of an exit (`exitCode`, `signalCode` as a name or number) to a Termination. */
-export function terminationFromExit(exitCode: number | null, signalCode: string | number | null): Termination {
-  if (signalCode !== null && signalCode !== undefined) {
-    const signal = typeof signalCode === "number" ? signalCode : (SIGNAL_NUMBERS[signalCode] ?? 0);
-    return { waitStatus: signal, signal };
-  }
-  const code = exitCode ?? 0;
-  return { waitStatus: (code & 0xff) << 8, exitCode: code };
-}
-
-/** Mesos's wording: "Command exited with status 3", "Command terminated with signal Killed". */
-export function describeTermination(t: Termination): string {
-  if (t.launchError) return `Failed to launch container: ${t.launchError}`;
-  if (t.signal !== undefined) return `Command terminated with signal ${signalDescription(t.signal)}`;
-  return `Command exited with status ${t.exitCode ?? 0}`;
-}
-
-const SIGNAL_DESCRIPTIONS: Record<number, string> = {
-  1: "Hangup", 2: "Interrupt", 3: "Quit", 4: "Illegal instruction", 6: "Aborted", 7: "Bus error",
-  8: "Floating point exception", 9: "Killed", 11: "Segmentation fault", 13: "Broken pipe", 14: "Alarm clock",
-  15: "Terminated", 24: "CPU time limit exceeded", 25: "File size limit exceeded", 31: "Bad system call",
-};
-
-export function signalDescription(signal: number): string {
-  return SIGNAL_DESCRIPTIONS[signal] ?? `signal ${signal}`;
+  /**
+   * The I/O switchboard: the helper serves the task's output and input on `io.sock` (Mesos: a
+   * container with a TTY, or a DEBUG container). `tty` gives the task a pseudo-terminal.
+   */
+  switchboard?: { tty?: { rows: number; columns: number }; bufferUntilAttached?: boolean };
 }

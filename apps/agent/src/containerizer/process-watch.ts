@@ -22,9 +22,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export function waitForExit(pid: number, clock: Clock, intervalMs = 200): Promise<void> {
+/** Resolves when `pid` is gone; never, once `signal` aborts (the polling stops then). */
+export function waitForExit(pid: number, clock: Clock, intervalMs = 200, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const check = () => (isAlive(pid) ? clock.setTimeout(check, intervalMs) : resolve());
+    let timer: { cancel(): void } | undefined;
+    signal?.addEventListener("abort", () => timer?.cancel(), { once: true });
+    const check = () => {
+      if (signal?.aborted) return;
+      if (isAlive(pid)) timer = clock.setTimeout(check, intervalMs);
+      else resolve();
+    };
     check();
   });
 }

@@ -1,16 +1,20 @@
 /**
  * The files in a container's runtime directory through which the helper and the agent talk across
- * agent restarts: `launch.json` (what was launched), `pid` (the task's pid, which is also its
- * process group) and `termination.json` (how it ended). Writes are atomic (write, then rename).
+ * agent restarts: `launch.json` (what was launched), `pid` (the container's init, i.e. the launch
+ * helper: PID 1 of the container with the linux launcher), `termination.json` (how the task
+ * ended), `io.sock` (the I/O switchboard) and `helper.log`. Writes are atomic (write, then rename).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LaunchInfo, Termination } from "./launch-info.ts";
+import type { LaunchInfo } from "./launch-info.ts";
+import type { Termination } from "./termination.ts";
 
 export const runtimePaths = (dir: string) => ({
   launchInfo: join(dir, "launch.json"),
   pid: join(dir, "pid"),
   termination: join(dir, "termination.json"),
+  ioSocket: join(dir, "io.sock"),
+  helperLog: join(dir, "helper.log"),
 });
 
 export function writeAtomically(path: string, text: string): void {
@@ -29,7 +33,7 @@ export function readLaunchInfo(path: string): LaunchInfo {
   return JSON.parse(readFileSync(path, "utf8")) as LaunchInfo;
 }
 
-export function readTaskPid(dir: string): number | undefined {
+export function readInitPid(dir: string): number | undefined {
   const path = runtimePaths(dir).pid;
   if (!existsSync(path)) return undefined;
   const pid = Number(readFileSync(path, "utf8").trim());
@@ -38,6 +42,34 @@ export function readTaskPid(dir: string): number | undefined {
 
 export function readTermination(dir: string): Termination | undefined {
   const path = runtimePaths(dir).termination;
-  if (!existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, "utf8")) as Termination;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Termination;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * rm -rf for the small trees the agent removes per container (a runtime directory): unlink and
+ * rmdir by hand cost next to nothing, where Bun's recursive rm takes about a millisecond.
+ */
+export function removeTree(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) removeTree(path);
+    else {
+      try {
+        unlinkSync(path);
+      } catch {}
+    }
+  }
+  try {
+    rmdirSync(dir);
+  } catch {}
 }

@@ -1,32 +1,19 @@
 /**
- * `mesos __launch --launch_info=PATH`: the container launch helper. The agent starts it detached
- * (its own session), so containers outlive an agent crash. It starts the task, reports the task's
- * pid on stdout and in the runtime dir, waits for it, and records how it ended; a recovering agent
- * reads that record. Keep this module's imports small: it runs once per container.
+ * `mesos __launch`: the container launch helper. `--launch_info=PATH` runs the container's init
+ * (init.ts); `--exec=SPEC` is the exec stage that becomes the task (exec-stage.ts). Keep this
+ * module's imports small: it runs at least once per container.
  */
-import { readLaunchInfo, runtimePaths, writeAtomically } from "../containerizer/runtime-files.ts";
-import { terminationFromExit, type Termination } from "../containerizer/launch-info.ts";
-import { startTask } from "./start-task.ts";
+import { runExecStage } from "./exec-stage.ts";
+import { runInit } from "./init.ts";
 
 export async function runLaunchHelper(argv: string[]): Promise<number> {
+  const exec = argv.find((a) => a.startsWith("--exec="));
+  if (exec) return runExecStage(exec.slice("--exec=".length));
   const arg = argv.find((a) => a.startsWith("--launch_info="));
   if (!arg) {
     console.error("mesos __launch: missing --launch_info=PATH");
     return 2;
   }
-  const info = readLaunchInfo(arg.slice("--launch_info=".length));
-  const paths = runtimePaths(info.runtimeDirectory);
-  let termination: Termination;
-  try {
-    const task = startTask(info);
-    writeAtomically(paths.pid, String(task.pid));
-    process.stdout.write(JSON.stringify({ pid: task.pid }) + "\n");
-    await task.exited;
-    termination = terminationFromExit(task.exitCode, task.signalCode);
-  } catch (e) {
-    termination = { waitStatus: 1 << 8, exitCode: 1, launchError: (e as Error).message };
-    process.stdout.write(JSON.stringify({ error: termination.launchError }) + "\n");
-  }
-  writeAtomically(paths.termination, JSON.stringify(termination));
-  return 0;
+  // Exit explicitly: the init's signal handlers and stdin reader must not keep it alive.
+  process.exit(await runInit(arg.slice("--launch_info=".length)));
 }

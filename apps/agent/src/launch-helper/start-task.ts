@@ -1,29 +1,64 @@
 /**
- * Starts the task process itself: stdout/stderr appended to the sandbox files, its own process
- * group (so the agent can signal the task and everything it forked), the requested user.
+ * Starting the task from the container's init. The fast path is one Bun.spawn (its own session,
+ * uid and gid; Bun sets the supplementary groups to the gid alone). Anything more (a terminal as
+ * the controlling tty, other supplementary groups, rlimits, a seccomp filter) goes through the
+ * exec stage: a second helper process that sets it up on itself and execs the task, reporting a
+ * failure with the step's name on an error pipe. So does a root filesystem: the exec stage pivots
+ * into it right before it execs.
  */
-import { openSync, closeSync } from "node:fs";
 import type { Subprocess } from "bun";
-import type { LaunchInfo } from "../containerizer/launch-info.ts";
+import type { LaunchCommand, LaunchInfo } from "../containerizer/launch-info.ts";
+import { ERROR_FD, encodeSpec, resolveProgram, type ExecSpec } from "./exec-spec.ts";
+import { step, stepAsync } from "./steps.ts";
+import type { TaskIo } from "./switchboard.ts";
 
-export function startTask(info: LaunchInfo): Subprocess {
-  const stdout = openSync(info.stdoutPath, "a");
-  const stderr = openSync(info.stderrPath, "a");
-  try {
-    const program = info.program.includes("/") ? info.program : (Bun.which(info.program, { PATH: info.env.PATH ?? "/usr/bin:/bin" }) ?? info.program);
-    return Bun.spawn([program, ...info.argv.slice(1)], {
-      cwd: info.workingDirectory,
-      env: info.env,
-      stdio: ["ignore", stdout, stderr],
-      detached: true,
-      uid: info.user?.uid,
-      gid: info.user?.gid,
-      argv0: info.argv[0],
-    });
-  } catch (e) {
-    throw new Error(`cannot execute '${info.program}': ${(e as Error).message}`);
-  } finally {
-    closeSync(stdout);
-    closeSync(stderr);
+export type TaskProcess = Subprocess<"pipe" | "ignore" | number, "pipe" | "ignore" | number, "pipe" | "ignore" | number>;
+
+export function needsExecStage(info: LaunchInfo, io: TaskIo): boolean {
+  const user = info.command?.user;
+  const extraGroups = user ? user.groups.some((g) => g !== user.gid) : false;
+  // A rootfs too: Bun.spawn does not find programs after this thread's pivot_root (ENOENT while
+  // execve finds them), so the exec stage pivots and execs.
+  return io.tty || extraGroups || info.rlimits.length > 0 || Boolean(info.seccompFilter) || Boolean(info.rootfs);
+}
+
+export async function startTask(info: LaunchInfo, command: LaunchCommand, io: TaskIo, self: string[]): Promise<TaskProcess> {
+  if (!needsExecStage(info, io)) {
+    const program = step(`finding the program '${command.program}'`, () => resolveProgram(command.program, command.env.PATH));
+    return step(`executing '${program}'`, () =>
+      Bun.spawn([program, ...command.argv.slice(1)], {
+        argv0: command.argv[0],
+        cwd: command.workingDirectory,
+        env: command.env,
+        stdio: io.stdio,
+        detached: true,
+        uid: command.user?.uid,
+        gid: command.user?.gid,
+      }) as TaskProcess,
+    );
   }
+  const spec: ExecSpec = {
+    program: command.program,
+    argv: command.argv,
+    env: command.env,
+    cwd: command.workingDirectory,
+    user: command.user,
+    rootfs: info.rootfs,
+    tty: io.tty,
+    seccompFilter: info.seccompFilter,
+    rlimits: info.rlimits,
+  };
+  const proc = step("starting the exec stage", () =>
+    Bun.spawn([...self, "__launch", `--exec=${encodeSpec(spec)}`], {
+      stdio: [...io.stdio, "pipe"] as ["pipe", "pipe", "pipe", "pipe"],
+      env: {},
+    }),
+  ) as unknown as TaskProcess;
+  const errorFd = (proc.stdio as unknown as (number | null)[])[ERROR_FD];
+  const report = await stepAsync("waiting for the exec stage", () => Bun.file(errorFd!).text());
+  if (report) {
+    proc.kill("SIGKILL");
+    throw new Error(report);
+  }
+  return proc;
 }

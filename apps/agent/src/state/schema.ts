@@ -32,6 +32,7 @@ export const tasks = sqliteTable(
 );
 
 export const containers = sqliteTable("containers", {
+  /** As Mesos prints it: `parent.child` for nested containers. */
   id: text("id").primaryKey(),
   frameworkId: text("framework_id").notNull(),
   executorId: text("executor_id").notNull(),
@@ -40,6 +41,8 @@ export const containers = sqliteTable("containers", {
   /** The launch helper's pid (0 until spawned). */
   helperPid: integer("helper_pid").notNull(),
   launchedAt: integer("launched_at").notNull(),
+  /** mesos.isolator.v1.ContainerConfig: what the isolators prepared it with (they get it back on recovery). */
+  config: blob("config", { mode: "buffer" }),
 });
 
 export const statusUpdates = sqliteTable("status_updates", {

@@ -1,19 +1,20 @@
 /**
  * Running a command task, with the command executor's semantics: STARTING, then RUNNING once the
- * process runs, then FINISHED (exit 0), FAILED (anything else) or KILLED (the agent stopped it).
- * Everything is checkpointed before it happens, so recovery can pick up at any step.
+ * process runs, then FINISHED (exit 0), FAILED (anything else, a limitation, a failed launch) or
+ * KILLED (the agent stopped it). Everything is checkpointed before it happens, so recovery can pick
+ * up at any step. The task runs in a container of its own (the executor id is the task id).
  */
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
-import { dirname, join } from "node:path";
 import { newUuid } from "@mesos/core";
-import { type FrameworkInfo, FrameworkInfo_Capability_Type, type KillPolicy, type TaskInfo, TaskState } from "@mesos/proto";
+import { create } from "@bufbuild/protobuf";
+import { ContainerIDSchema, type FrameworkInfo, type TaskInfo, TaskState } from "@mesos/proto";
 import { type AgentContext, type LiveTask, taskKey } from "../context.ts";
-import { describeTermination, type LaunchUser, type Termination } from "../containerizer/launch-info.ts";
-import { commandEnvironment, commandToExec } from "./command.ts";
+import { startKill } from "./kill-task.ts";
 import { sandboxPath } from "./sandbox.ts";
+import { taskCommand, terminalStatus, withExecutorAllowance } from "./task-container.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "./task-status.ts";
-import { currentUserName, lookupUser } from "./users.ts";
 
 export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskInfo): void {
   const frameworkId = framework.id!.value;
@@ -36,9 +37,19 @@ export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskI
 async function launch(ctx: AgentContext, framework: FrameworkInfo, task: LiveTask): Promise<void> {
   const info = task.info;
   const taskId = info.taskId!.value;
-  let prepared;
+  let command;
   try {
-    prepared = prepareLaunch(ctx, framework, task);
+    if (info.executor) throw new Error("custom executors are not supported; launch a command task or a task group");
+    if (!info.command) throw new Error("the task has no CommandInfo");
+    command = taskCommand(ctx, framework, info.command, {
+      MESOS_SANDBOX: task.sandbox,
+      MESOS_DIRECTORY: task.sandbox,
+      MESOS_TASK_ID: taskId,
+      MESOS_FRAMEWORK_ID: task.frameworkId,
+      MESOS_EXECUTOR_ID: taskId,
+      MESOS_AGENT_ID: ctx.info.id!.value,
+      MESOS_CONTAINER_ID: task.containerId,
+    });
   } catch (e) {
     reportStatus(ctx, task, TaskState.TASK_FAILED, {
       message: `Failed to launch task: ${(e as Error).message}`,
@@ -51,7 +62,18 @@ async function launch(ctx: AgentContext, framework: FrameworkInfo, task: LiveTas
   try {
     mkdirSync(task.sandbox, { recursive: true });
     linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
-    await ctx.containerizer.launch(prepared);
+    await ctx.containerizer.launch({
+      containerId: create(ContainerIDSchema, { value: task.containerId }),
+      frameworkId: task.frameworkId,
+      executorId: taskId,
+      taskIds: [taskId],
+      sandbox: task.sandbox,
+      resources: withExecutorAllowance(info.resources),
+      commandInfo: info.command,
+      containerInfo: info.container,
+      user: command.user?.name,
+      command,
+    });
   } catch (e) {
     reportStatus(ctx, task, TaskState.TASK_FAILED, {
       message: `Failed to launch container: ${(e as Error).message}`,
@@ -71,107 +93,33 @@ async function launch(ctx: AgentContext, framework: FrameworkInfo, task: LiveTas
   watchContainer(ctx, task);
 }
 
-function prepareLaunch(ctx: AgentContext, framework: FrameworkInfo, task: LiveTask) {
-  const info = task.info;
-  if (info.executor) throw new Error("custom executors are not supported; launch a command task");
-  if (!info.command) throw new Error("the task has no CommandInfo");
-  const { program, argv } = commandToExec(info.command);
-  let user: LaunchUser | undefined;
-  if (ctx.flags.switch_user) {
-    const name = info.command.user || framework.user;
-    if (name && name !== currentUserName()) {
-      user = lookupUser(name);
-      if (!user) throw new Error(`Failed to get user information for '${name}'`);
-      if (process.getuid?.() !== 0) throw new Error(`cannot run as user '${name}': the agent is not running as root`);
-    }
-  }
-  const env = commandEnvironment(info.command, {
-    MESOS_SANDBOX: task.sandbox,
-    MESOS_DIRECTORY: task.sandbox,
-    MESOS_TASK_ID: info.taskId!.value,
-    MESOS_FRAMEWORK_ID: task.frameworkId,
-    MESOS_EXECUTOR_ID: info.taskId!.value,
-    MESOS_AGENT_ID: ctx.info.id!.value,
-    MESOS_CONTAINER_ID: task.containerId,
-  });
-  return {
-    containerId: task.containerId,
-    frameworkId: task.frameworkId,
-    executorId: info.taskId!.value,
-    sandbox: task.sandbox,
-    runtimeDir: join(ctx.runtimeDir, "containers", task.containerId),
-    launch: {
-      program,
-      argv,
-      env,
-      workingDirectory: task.sandbox,
-      user,
-      stdoutPath: join(task.sandbox, "stdout"),
-      stderrPath: join(task.sandbox, "stderr"),
-    },
-  };
-}
-
 /** `runs/latest` points at the newest run, as in Mesos. */
-function linkLatest(sandbox: string): void {
-  const latest = join(dirname(sandbox), "latest");
+export function linkLatest(sandbox: string): void {
+  const latest = `${dirname(sandbox)}/latest`;
   try {
     rmSync(latest, { force: true });
     symlinkSync(sandbox, latest);
   } catch {}
 }
 
-/** Turns the container's end into the task's terminal update. */
+/** Turns the container's end into the task's terminal update, then forgets the container. */
 export function watchContainer(ctx: AgentContext, task: LiveTask): void {
   ctx.containerizer.wait(task.containerId).then(
-    (t) => onTerminated(ctx, task, t),
-    (e) => onTerminated(ctx, task, { waitStatus: 0, launchError: (e as Error).message }),
+    (ended) => {
+      task.killTimer?.cancel();
+      const { state, fields } = terminalStatus(task, ended);
+      reportStatus(ctx, task, state, fields);
+      try {
+        ctx.containerizer.remove(task.containerId);
+      } catch {}
+    },
+    (e) => {
+      task.killTimer?.cancel();
+      reportStatus(ctx, task, TaskState.TASK_FAILED, {
+        message: `Failed to launch container: ${(e as Error).message}`,
+        reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED,
+        source: TaskStatus_Source.AGENT,
+      });
+    },
   );
-}
-
-function onTerminated(ctx: AgentContext, task: LiveTask, t: Termination): void {
-  task.killTimer?.cancel();
-  const message = describeTermination(t);
-  if (t.launchError) {
-    reportStatus(ctx, task, TaskState.TASK_FAILED, {
-      message,
-      reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED,
-      source: TaskStatus_Source.AGENT,
-    });
-  } else if (task.killRequested) {
-    reportStatus(ctx, task, TaskState.TASK_KILLED, { message, exitCode: t.exitCode, signal: t.signal });
-  } else if (t.exitCode === 0) {
-    reportStatus(ctx, task, TaskState.TASK_FINISHED, { message, exitCode: 0 });
-  } else {
-    reportStatus(ctx, task, TaskState.TASK_FAILED, { message, exitCode: t.exitCode, signal: t.signal });
-  }
-  ctx.containerizer.cleanup(task.containerId);
-}
-
-/**
- * KILL: SIGTERM to the task's process group, SIGKILL after the grace period (KillPolicy, or
- * --executor_shutdown_grace_period). Frameworks with TASK_KILLING_STATE hear TASK_KILLING first.
- */
-export function killTask(ctx: AgentContext, frameworkId: string, taskId: string, killPolicy?: KillPolicy): void {
-  const task = ctx.tasks.get(taskKey(frameworkId, taskId));
-  if (!task) {
-    ctx.log.warn(`Cannot kill unknown task ${taskId} of framework ${frameworkId}`);
-    return;
-  }
-  if (task.killRequested) return;
-  task.killRequested = true;
-  ctx.store.updateTask(frameworkId, taskId, { killRequested: true });
-  if (task.launching) return; // the launch sees killRequested and stops the task once it runs
-  startKill(ctx, task, killPolicy ?? task.info.killPolicy);
-}
-
-function startKill(ctx: AgentContext, task: LiveTask, killPolicy?: KillPolicy): void {
-  const framework = ctx.frameworks.get(task.frameworkId);
-  if (framework?.capabilities.some((c) => c.type === FrameworkInfo_Capability_Type.TASK_KILLING_STATE)) {
-    reportStatus(ctx, task, TaskState.TASK_KILLING);
-  }
-  const graceNs = killPolicy?.gracePeriod?.nanoseconds;
-  const graceMs = graceNs === undefined ? ctx.flags.executor_shutdown_grace_period : Number(graceNs / 1_000_000n);
-  ctx.containerizer.signal(task.containerId, "SIGTERM");
-  task.killTimer = ctx.clock.setTimeout(() => ctx.containerizer.signal(task.containerId, "SIGKILL"), graceMs);
 }

@@ -1,7 +1,8 @@
 /** Status updates the agent generates for its tasks (as Mesos's command executor and agent do). */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState, newUuidBytes } from "@mesos/core";
-import { type TaskState, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import { parseContainerId } from "@mesos/plugin-api";
+import { type Resource, type TaskState, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import { type AgentContext, type LiveTask } from "../context.ts";
 import { forgetTask } from "./shutdown-framework.ts";
 
@@ -12,6 +13,8 @@ export interface StatusFields {
   /** How the command ended, attached as the labels `exit_status` / `termination_signal`. */
   exitCode?: number;
   signal?: number;
+  /** The resources whose limit ended the task (TaskStatus.limitation). */
+  limitation?: Resource[];
 }
 
 /** Records the task's new state (checkpointed first) and queues the update for the master. */
@@ -30,10 +33,11 @@ export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState
     source: fields.source ?? TaskStatus_Source.EXECUTOR,
     reason: fields.reason,
     agentId: ctx.info.id,
-    executorId: { value: task.info.taskId!.value },
+    executorId: { value: task.executorId ?? task.info.taskId!.value },
     timestamp: ctx.clock.now() / 1000,
     uuid: newUuidBytes(),
-    containerStatus: { containerId: { value: task.containerId } },
+    containerStatus: { containerId: parseContainerId(task.containerId) },
+    limitation: fields.limitation ? { resources: fields.limitation } : undefined,
     labels: terminationLabels(fields),
   });
   ctx.statusUpdates.update({ frameworkId: task.frameworkId, taskId: task.info.taskId!.value, status });

@@ -1,20 +1,21 @@
 /**
  * ACCEPT: validate the offers, take them, apply the operations in order against what is left, and
  * give back the rest with the call's filter. LAUNCH starts tasks on the agent; an invalid task gets
- * TASK_ERROR and uses nothing.
+ * TASK_ERROR and uses nothing. LAUNCH_GROUP starts a task group (launch-group.ts).
  */
 import { create } from "@bufbuild/protobuf";
 import { errorMessage, Resources } from "@mesos/core";
-import { internal, type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo, TaskSchema, TaskState } from "@mesos/proto";
+import { internal, type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo } from "@mesos/proto";
 import { applyOperation } from "../operations/apply-operation.ts";
 import { operationError } from "../operations/operation-feedback.ts";
 import { validateOperation } from "../operations/validate-operation.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { removeOffer } from "../offers/offer-actions.ts";
-import { emitTaskAdded } from "../operator/operator-events.ts";
-import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
+import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
+import { launchGroup } from "./launch-group.ts";
+import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
 import { normalizeOperation, operationResources } from "./operation-resources.ts";
 import { validateTask } from "./validate-task.ts";
 
@@ -84,6 +85,9 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
           launchTask(ctx, framework, task, resources, agentId);
         }
         break;
+      case Offer_Operation_Type.LAUNCH_GROUP:
+        available = launchGroup(ctx, framework, operation, agentId, available);
+        break;
       case Offer_Operation_Type.RESERVE:
       case Offer_Operation_Type.UNRESERVE:
       case Offer_Operation_Type.CREATE:
@@ -129,60 +133,10 @@ function launchedTasks(call: scheduler.Call_Accept): TaskInfo[] {
 }
 
 function launchTask(ctx: MasterContext, framework: Framework, info: TaskInfo, resources: Resources, agentId: string): void {
-  const task = create(TaskSchema, {
-    name: info.name,
-    taskId: info.taskId,
-    frameworkId: { value: framework.id },
-    executorId: info.executor?.executorId,
-    agentId: { value: agentId },
-    state: TaskState.TASK_STAGING,
-    resources: resources.toArray(),
-    labels: info.labels,
-    discovery: info.discovery,
-    container: info.container,
-    healthCheck: info.healthCheck,
-    user: info.command?.user || framework.info.user,
-  });
-  framework.tasks.set(info.taskId!.value, task);
-  const agent = ctx.agents.get(agentId)!;
-  agent.addTask(task);
-  emitTaskAdded(ctx, task);
-  const sent = { ...info, resources: resources.toArray() };
-  agent.send(
+  const sent = addLaunchedTask(ctx, framework, info, resources, agentId);
+  ctx.agents.get(agentId)!.send(
     create(internal.MasterMessageSchema, {
       message: { case: "runTask", value: { frameworkInfo: framework.info, task: sent } },
     }),
-  );
-  ctx.metrics.increment("master/tasks_launched");
-  ctx.log.info(`Launching task ${info.taskId!.value} of framework ${framework.id} on agent ${agentId} with ${resources}`);
-}
-
-function taskError(ctx: MasterContext, framework: Framework, task: TaskInfo, message: string, agentId: string): void {
-  ctx.metrics.increment("master/invalid_operations");
-  ctx.log.warn(`Task ${task.taskId?.value} of framework ${framework.id} is invalid: ${message}`);
-  framework.send(
-    updateEvent(
-      masterStatus(ctx, {
-        taskId: task.taskId?.value ?? "",
-        agentId,
-        state: TaskState.TASK_ERROR,
-        reason: TaskStatus_Reason.TASK_INVALID,
-        message,
-      }),
-    ),
-  );
-}
-
-function dropTask(ctx: MasterContext, framework: Framework, task: TaskInfo, reason: TaskStatus_Reason, message: string): void {
-  framework.send(
-    updateEvent(
-      masterStatus(ctx, {
-        taskId: task.taskId?.value ?? "",
-        agentId: task.agentId?.value,
-        state: framework.partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
-        reason,
-        message,
-      }),
-    ),
   );
 }

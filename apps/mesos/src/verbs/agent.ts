@@ -23,6 +23,8 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
   const outcome = await Promise.race([untilSignalled(), refusal.then((r) => ({ refused: r }))]);
   await agent.stop();
+  // Stopped is stopped: a connection or timer left in a library must not keep the process up.
+  setTimeout(() => process.exit(), 200).unref();
   if (typeof outcome === "object") return 1;
   log.info(`Received ${outcome}; stopped (running tasks keep running and are recovered on restart)`);
   return 0;

@@ -1,0 +1,97 @@
+/**
+ * From `--isolation=a,b,c` to the isolators, in that order: built-in ones by name, plugins by the
+ * name `--isolator_plugins` gives them. An unknown name stops the agent, listing what exists.
+ */
+import { join } from "node:path";
+import { type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
+import type { Isolator } from "@mesos/plugin-api";
+import type { AgentFlags } from "../../flags.ts";
+import { createCgroupsHost, type CgroupsHost } from "./cgroups/cgroups-host.ts";
+import { createCpuIsolator } from "./cgroups/cpu-isolator.ts";
+import { createMemIsolator } from "./cgroups/mem-isolator.ts";
+import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
+import { createPosixCpuIsolator, createPosixMemIsolator } from "./posix-isolators.ts";
+
+export interface IsolatorDeps {
+  flags: AgentFlags;
+  log: Logger;
+  /** The host's cgroups, detected on first use. */
+  cgroups(): CgroupsHost;
+}
+
+export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolator>;
+
+export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
+  "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
+  "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
+  "posix/cpu": () => createPosixCpuIsolator(),
+  "posix/mem": () => createPosixMemIsolator(),
+};
+
+export interface CreatedIsolators {
+  isolators: Isolator[];
+  stop(): void;
+}
+
+export function isolationNames(flag: string): string[] {
+  return flag
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function createIsolators(options: {
+  flags: AgentFlags;
+  log: Logger;
+  workDir: string;
+  /** More built-ins (embedders, tests). */
+  extra?: Record<string, IsolatorFactory>;
+}): Promise<CreatedIsolators> {
+  const names = isolationNames(options.flags.isolation);
+  const builtins = { ...BUILTIN_ISOLATORS, ...options.extra };
+  const specs = parsePluginSpecs(options.flags.isolator_plugins);
+  const pluginNames = new Set(specs.map((s) => s.name));
+  for (const name of names) {
+    if (!builtins[name] && !pluginNames.has(name)) {
+      throw invalid(
+        `Unknown isolator '${name}' in --isolation: the built-in isolators are ${Object.keys(builtins).sort().join(", ")}` +
+          (pluginNames.size > 0 ? `; the plugins are ${[...pluginNames].join(", ")}` : "; no --isolator_plugins are configured"),
+      );
+    }
+  }
+  let host: CgroupsHost | undefined;
+  const deps: IsolatorDeps = {
+    flags: options.flags,
+    log: options.log,
+    cgroups: () =>
+      (host ??= createCgroupsHost({
+        hierarchy: options.flags.cgroups_hierarchy,
+        root: options.flags.cgroups_root,
+        version: options.flags.cgroups_version,
+      })),
+  };
+  const plugins = await connectPlugins(specs, names, {
+    defaultTimeoutMs: options.flags.isolator_plugin_timeout,
+    logDir: join(options.workDir, "isolator-plugins"),
+    log: options.log,
+  });
+  const isolators: Isolator[] = [];
+  try {
+    for (const name of names) {
+      const remote = plugins.isolators.get(name);
+      if (remote) {
+        isolators.push(remote);
+        continue;
+      }
+      try {
+        isolators.push(await builtins[name]!(deps));
+      } catch (e) {
+        throw new MesosError(e instanceof MesosError ? e.kind : "failed_precondition", `Cannot use isolator '${name}': ${errorMessage(e)}`, { cause: e });
+      }
+    }
+  } catch (e) {
+    plugins.stop();
+    throw e;
+  }
+  return { isolators, stop: plugins.stop };
+}

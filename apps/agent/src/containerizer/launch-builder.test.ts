@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import { create } from "@bufbuild/protobuf";
+import { ContainerInfoSchema, isolator as api } from "@mesos/proto";
+import { buildLaunchInfo, type BuildRequest } from "./launch-builder.ts";
+import type { LaunchInfo } from "./launch-info.ts";
+
+const base = (over: Partial<BuildRequest> = {}, merged: Parameters<typeof create<typeof api.ContainerLaunchInfoSchema>>[1] = {}): BuildRequest => ({
+  containerId: "c1",
+  runtimeDir: "/run/c1",
+  launcher: "linux",
+  sandbox: "/sb",
+  outputDir: "/sb",
+  sandboxDirectory: "/mnt/mesos/sandbox",
+  debug: false,
+  command: { program: "/bin/sh", argv: ["sh", "-c", "x"], env: { A: "task" } },
+  merged: create(api.ContainerLaunchInfoSchema, merged),
+  ...over,
+});
+
+describe("buildLaunchInfo", () => {
+  test("the task's environment wins over isolators'; it works in its sandbox", () => {
+    const info = buildLaunchInfo(base({}, { environment: { variables: [{ name: "A", value: "isolator" }, { name: "B", value: "isolator" }] } }));
+    expect(info.command!.env).toEqual({ A: "task", B: "isolator" });
+    expect(info.command!.workingDirectory).toBe("/sb");
+    expect(info).toMatchObject({ stdoutPath: "/sb/stdout", stderrPath: "/sb/stderr", launcher: "linux", mounts: [], rlimits: [] });
+    expect(info.switchboard).toBeUndefined();
+  });
+
+  test("a rootfs: the sandbox is mounted at --sandbox_directory, where the task works", () => {
+    const info = buildLaunchInfo(base({}, { rootfs: "/images/r" }));
+    expect(info.rootfs).toBe("/images/r");
+    expect(info.mounts).toEqual([{ type: "bind", source: "/sb", target: "/images/r/mnt/mesos/sandbox" }]);
+    expect(info.command!.workingDirectory).toBe("/mnt/mesos/sandbox");
+    expect(info.command!.env.MESOS_SANDBOX).toBe("/mnt/mesos/sandbox");
+  });
+
+  test("DEBUG containers inherit the parent's environment and working directory, join its namespaces, get a switchboard", () => {
+    const parent = buildLaunchInfo(base({ command: { program: "sleep", argv: ["sleep"], env: { P: "1", A: "parent" }, workingDirectory: "/psb" } }));
+    const info = buildLaunchInfo(base({ debug: true, parent: { initPid: 42, info: parent as LaunchInfo } }));
+    expect(info.command!.env).toEqual({ P: "1", A: "task" });
+    expect(info.command!.workingDirectory).toBe("/psb");
+    expect(info.join).toEqual({ pid: 42, namespaces: ["ipc", "uts", "net", "mnt"] });
+    expect(info.switchboard).toEqual({ tty: undefined, bufferUntilAttached: true });
+  });
+
+  test("a TTY (default 24x80), rlimits, namespaces and the seccomp filter", () => {
+    const info = buildLaunchInfo(
+      base({ containerInfo: create(ContainerInfoSchema, { type: 2, ttyInfo: {} }) }, {
+        rlimits: { rlimits: [{ type: 10, soft: 100n, hard: 200n }, { type: 2 }] },
+        cloneNamespaces: [api.Namespace.NS_UTS, api.Namespace.NS_PID],
+        seccompFilter: new Uint8Array(8).fill(7),
+      }),
+    );
+    expect(info.switchboard).toEqual({ tty: { rows: 24, columns: 80 }, bufferUntilAttached: undefined });
+    expect(info.rlimits).toEqual([
+      { resource: 7, soft: 100, hard: 200 },
+      { resource: 4, soft: "unlimited", hard: "unlimited" },
+    ]);
+    expect(info.unshare).toEqual(["uts"]);
+    expect(info.seccompFilter).toBe(Buffer.from(new Uint8Array(8).fill(7)).toString("base64"));
+  });
+
+  test("what the posix launcher cannot do is refused before anything starts", () => {
+    expect(() => buildLaunchInfo(base({ launcher: "posix" }, { mounts: [{ type: 2, target: "/t" }], hostname: "h" }))).toThrow(
+      "The isolators asked for mounts, a hostname, which need --launcher=linux",
+    );
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * From what the agent wants (the request) and what the isolators described (the merged
+ * ContainerLaunchInfo) to the LaunchInfo the helper applies. The task's own environment wins over
+ * isolators' variables; a container with a root filesystem gets its sandbox bind-mounted at
+ * `--sandbox_directory` and works there; DEBUG containers inherit their parent's environment and
+ * working directory, and get an I/O switchboard (so does any container that asks for a TTY).
+ */
+import { join } from "node:path";
+import { failedPrecondition, invalid } from "@mesos/core";
+import type { NamespaceKind } from "@mesos/linux";
+import { RLIMITS } from "@mesos/linux";
+import { isFieldSet } from "@bufbuild/protobuf";
+import { type ContainerInfo, RLimitInfo_RLimit_Type, RLimitInfo_RLimitSchema, isolator as api } from "@mesos/proto";
+import type { ContainerLaunchInfo } from "@mesos/plugin-api";
+import type { LaunchCommand, LaunchInfo, LaunchMount, LaunchRlimit } from "./launch-info.ts";
+
+export interface BuildRequest {
+  containerId: string;
+  runtimeDir: string;
+  launcher: "linux" | "posix";
+  sandbox: string;
+  /** Where stdout and stderr files go (the sandbox; a DEBUG container's runtime directory). */
+  outputDir: string;
+  sandboxDirectory: string;
+  debug: boolean;
+  containerInfo?: ContainerInfo;
+  command?: Omit<LaunchCommand, "workingDirectory"> & { workingDirectory?: string };
+  merged: ContainerLaunchInfo;
+  /** Nested containers: the parent's init and launch description. */
+  parent?: { initPid: number; info: LaunchInfo };
+}
+
+const NAMESPACES: Partial<Record<api.Namespace, NamespaceKind>> = {
+  [api.Namespace.NS_MNT]: "mnt",
+  [api.Namespace.NS_PID]: "pid",
+  [api.Namespace.NS_UTS]: "uts",
+  [api.Namespace.NS_IPC]: "ipc",
+  [api.Namespace.NS_NET]: "net",
+  [api.Namespace.NS_CGROUP]: "cgroup",
+};
+
+export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
+  const m = r.merged;
+  if (r.launcher === "posix") {
+    const needs = [m.mounts.length > 0 && "mounts", m.rootfs && "a root filesystem", m.hostname && "a hostname", m.cloneNamespaces.length > 0 && "namespaces"].filter(Boolean);
+    if (needs.length > 0) throw failedPrecondition(`The isolators asked for ${needs.join(", ")}, which need --launcher=linux`);
+  }
+  if (r.parent && m.rootfs) throw invalid("A nested container cannot have a root filesystem of its own: it shares its parent's mount namespace");
+
+  const mounts: LaunchMount[] = m.mounts.map((x) => ({
+    type: x.type === api.Mount_Type.BIND ? "bind" : x.type === api.Mount_Type.TMPFS ? "tmpfs" : "proc",
+    source: x.source || undefined,
+    target: x.target,
+    readOnly: x.readOnly || undefined,
+    options: x.options || undefined,
+  }));
+  const rootfs = m.rootfs || undefined;
+  let workingDirectory = m.workingDirectory || r.command?.workingDirectory || r.sandbox;
+  const env: Record<string, string> = {};
+  for (const v of m.environment?.variables ?? []) env[v.name] = v.value;
+  if (rootfs) {
+    mounts.push({ type: "bind", source: r.sandbox, target: join(rootfs, r.sandboxDirectory) });
+    if (!m.workingDirectory) workingDirectory = r.sandboxDirectory;
+  }
+  let command: LaunchCommand | undefined;
+  if (r.command) {
+    const parentCommand = r.debug ? r.parent?.info.command : undefined;
+    command = {
+      ...r.command,
+      env: { ...parentCommand?.env, ...env, ...r.command.env, ...(rootfs ? { MESOS_SANDBOX: r.sandboxDirectory } : {}) },
+      workingDirectory: parentCommand && !r.command.workingDirectory ? parentCommand.workingDirectory : workingDirectory,
+    };
+  }
+  const tty = r.containerInfo?.ttyInfo;
+  const size = tty?.windowSize;
+  return {
+    containerId: r.containerId,
+    runtimeDirectory: r.runtimeDir,
+    launcher: r.launcher,
+    unshare: m.cloneNamespaces.map((n) => NAMESPACES[n]).filter((k): k is NamespaceKind => k !== undefined && k !== "pid"),
+    join: r.parent ? { pid: r.parent.initPid, namespaces: ["ipc", "uts", "net", "mnt"] } : undefined,
+    mounts,
+    rootfs,
+    hostname: m.hostname || r.containerInfo?.hostname || undefined,
+    seccompFilter: m.seccompFilter.length > 0 ? Buffer.from(m.seccompFilter).toString("base64") : undefined,
+    rlimits: (m.rlimits?.rlimits ?? []).map((l): LaunchRlimit => {
+      const name = RLimitInfo_RLimit_Type[l.type]?.replace(/^RLMT_/, "") ?? "";
+      const resource = RLIMITS[name];
+      if (resource === undefined) throw invalid(`Unknown rlimit type ${l.type}`);
+      const value = (field: "soft" | "hard") =>
+        isFieldSet(l, RLimitInfo_RLimitSchema.field[field]) ? Number(l[field]) : ("unlimited" as const);
+      return { resource, soft: value("soft"), hard: value("hard") };
+    }),
+    command,
+    stdoutPath: join(r.outputDir, "stdout"),
+    stderrPath: join(r.outputDir, "stderr"),
+    switchboard:
+      tty || r.debug
+        ? { tty: tty ? { rows: size?.rows ?? 24, columns: size?.columns ?? 80 } : undefined, bufferUntilAttached: r.debug || undefined }
+        : undefined,
+  };
+}

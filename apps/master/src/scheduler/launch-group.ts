@@ -1,0 +1,69 @@
+/**
+ * LAUNCH_GROUP: a task group for the default executor. Mesos's rules: the executor is of type
+ * DEFAULT with an id, the group has tasks and none has an executor of its own, and the executor's
+ * and the tasks' resources fit in what is left of the offers. If anything is invalid, every task
+ * of the group gets TASK_ERROR (the group is launched whole or not at all). The agent gets one
+ * RunTask with the group and its executor.
+ */
+import { create } from "@bufbuild/protobuf";
+import { ExecutorInfo_Type, ExecutorInfoSchema, FrameworkIDSchema, internal, type Offer_Operation } from "@mesos/proto";
+import type { Resources } from "@mesos/core";
+import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
+import { TaskStatus_Reason } from "../tasks/task-status.ts";
+import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
+import { operationResources } from "./operation-resources.ts";
+import { validateId, validateTask } from "./validate-task.ts";
+
+export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_Operation, agentId: string, available: Resources): Resources {
+  const executor = op.launchGroup?.executor;
+  const tasks = op.launchGroup?.taskGroup?.tasks ?? [];
+  const executorResources = operationResources(framework, executor?.resources ?? []);
+  const taskResources = tasks.map((t) => operationResources(framework, t.resources));
+  const error = groupError();
+  if (error) {
+    for (const t of tasks) taskError(ctx, framework, t, error, agentId);
+    return available;
+  }
+  if (!ctx.agents.get(agentId)?.connected) {
+    for (const t of tasks) dropTask(ctx, framework, t, TaskStatus_Reason.AGENT_DISCONNECTED, `Agent ${agentId} is disconnected`);
+    return available;
+  }
+  const executorId = executor!.executorId!;
+  const sent = tasks.map((t, i) => addLaunchedTask(ctx, framework, t, taskResources[i]!, agentId, executorId));
+  ctx.agents.get(agentId)!.send(
+    create(internal.MasterMessageSchema, {
+      message: {
+        case: "runTask",
+        value: {
+          frameworkInfo: framework.info,
+          taskGroup: { tasks: sent },
+          executor: create(ExecutorInfoSchema, { ...executor!, frameworkId: create(FrameworkIDSchema, { value: framework.id }), resources: executorResources.toArray() }),
+        },
+      },
+    }),
+  );
+  return taskResources.reduce((left, r) => left.minus(r), available.minus(executorResources));
+
+  function groupError(): string | undefined {
+    if (op.id) return "An operation ID is not allowed on LAUNCH_GROUP operations";
+    if (!executor) return "Task group is missing its 'executor'";
+    if (executor.type !== ExecutorInfo_Type.DEFAULT) return "'ExecutorInfo.type' must be 'DEFAULT' for a task group";
+    const idError = validateId("Executor", executor.executorId?.value ?? "");
+    if (idError) return idError;
+    if (tasks.length === 0) return "Task group is empty";
+    const ids = new Set<string>();
+    let left = available;
+    if (!left.contains(executorResources)) return `Executor uses more resources ${executorResources} than available ${left}`;
+    left = left.minus(executorResources);
+    for (const [i, t] of tasks.entries()) {
+      if (t.executor) return `Task '${t.taskId?.value}' of a task group must not have an executor`;
+      if (ids.has(t.taskId?.value ?? "")) return `Task group has duplicate task ID: ${t.taskId?.value}`;
+      ids.add(t.taskId?.value ?? "");
+      const taskError = validateTask(t, taskResources[i]!, framework, agentId, left);
+      if (taskError) return `Task '${t.taskId?.value}' of the group is invalid: ${taskError}`;
+      left = left.minus(taskResources[i]!);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Container launch throughput and latency (issue #4): N `true` containers on one agent with
+ * `--isolation=cgroups/cpu,cgroups/mem` and the linux launcher, through the agent's v1 API
+ * (LAUNCH_CONTAINER of a standalone container, WAIT_CONTAINER, REMOVE_CONTAINER over Connect).
+ *
+ * Per launch: from sending LAUNCH_CONTAINER to its answer, i.e. the isolators prepared and
+ * isolated the container and its task runs (the launch helper reported the task's pid). Total: all
+ * N launched, ended and removed. Passes run one launch at a time and then several at once.
+ * Anchors (the issue): Mesos 1.7 agent 1000 containers in 30.7 s; crun about 17 ms a container.
+ * Target: 1000 containers <= 20 s, p50 launch <= 25 ms.
+ *
+ * The launch helper is the compiled binary (dist/mesos when it exists, else a helper-only binary
+ * compiled from source into a temp dir like scripts/build.ts compiles: bytecode), as in production.
+ * Needs root and cgroups.
+ *
+ *   npx bun bench/container-launch.ts [--count=1000] [--concurrency=1,2,4] [--helper=PATH]
+ */
+import { mkdtempSync, readlinkSync, rmSync, rmdirSync, existsSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { parseFlags, silentLogger } from "@mesos/core";
+import { agentFlagSpecs, startAgent } from "@mesos/agent";
+import { agent as api } from "@mesos/proto";
+
+const root = resolve(import.meta.dir, "..");
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const count = Number(arg("count", "1000"));
+const concurrencies = arg("concurrency", "1,2,4").split(",").map(Number);
+
+if (process.getuid?.() !== 0) {
+  console.error("bench/container-launch.ts needs root (the linux launcher and cgroups)");
+  process.exit(1);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "bench-launch-"));
+const helper = arg("helper", "") || findOrBuildHelper();
+const cgroupsRoot = `mesos-bench-${process.pid}`;
+
+const flags = parseFlags(
+  agentFlagSpecs,
+  [
+    "--master=127.0.0.1:1", // no master needed: the v1 API works while the agent looks for one
+    `--work_dir=${join(scratch, "agent")}`,
+    "--port=0",
+    "--resources=cpus:64;mem:65536;disk:100000",
+    "--isolation=cgroups/cpu,cgroups/mem",
+    "--launcher=linux",
+    `--cgroups_root=${cgroupsRoot}`,
+  ],
+  {},
+);
+const agent = await startAgent({ flags: flags.values, effectiveFlags: flags.effective, log: silentLogger, launchHelperCommand: [helper] });
+const client = createClient(api.Agent, createConnectTransport({ baseUrl: agent.url, httpVersion: "1.1" }));
+
+let serial = 0;
+async function one(): Promise<number> {
+  const containerId = { value: `bench-${serial++}` };
+  const started = performance.now();
+  await client.call(
+    create(api.CallSchema, {
+      type: api.Call_Type.LAUNCH_CONTAINER,
+      launchContainer: {
+        containerId,
+        command: { value: "true", arguments: ["true"], shell: false },
+        resources: [
+          { name: "cpus", type: 0, scalar: { value: 0.1 } },
+          { name: "mem", type: 0, scalar: { value: 32 } },
+        ],
+      },
+    }),
+  );
+  const launched = performance.now() - started;
+  const wait = await client.call(create(api.CallSchema, { type: api.Call_Type.WAIT_CONTAINER, waitContainer: { containerId } }));
+  if (wait.waitContainer?.exitStatus !== 0) throw new Error(`container ${containerId.value} ended with ${wait.waitContainer?.exitStatus}`);
+  await client.call(create(api.CallSchema, { type: api.Call_Type.REMOVE_CONTAINER, removeContainer: { containerId } }));
+  return launched;
+}
+
+async function pass(concurrency: number): Promise<void> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        latencies.push(await one());
+      }
+    }),
+  );
+  const total = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  console.log(
+    `${count} containers, ${concurrency} at a time: total ${total.toFixed(2)} s (${(count / total).toFixed(1)}/s); ` +
+      `launch p50 ${p(0.5)} ms, p90 ${p(0.9)} ms, p99 ${p(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+  );
+}
+
+try {
+  console.log(`container-launch: helper ${helper}; isolation cgroups/cpu,cgroups/mem; launcher linux; ${navigator.hardwareConcurrency} cpus`);
+  await one(); // warm-up (page cache, JIT)
+  const fds = () => readdirSync("/proc/self/fd").length;
+  const before = fds();
+  for (const c of concurrencies) await pass(c);
+  await Bun.sleep(200);
+  console.log(`open file descriptors in the agent: ${before} before, ${fds()} after`);
+  if (process.env.BENCH_FDS) {
+    const kinds = new Map<string, number>();
+    for (const fd of readdirSync("/proc/self/fd")) {
+      let target = "?";
+      try {
+        target = readlinkSync(`/proc/self/fd/${fd}`).replace(/\d+/g, "N");
+      } catch {}
+      kinds.set(target, (kinds.get(target) ?? 0) + 1);
+    }
+    console.log(kinds);
+  }
+} finally {
+  await agent.stop();
+  for (const h of ["cpu", "cpuacct", "memory", "unified"]) {
+    const dir = join("/sys/fs/cgroup", h, cgroupsRoot);
+    if (!existsSync(dir)) continue;
+    for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(join(dir, child.name));
+    rmdirSync(dir);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(0);
+
+function findOrBuildHelper(): string {
+  const dist = join(root, "dist/mesos");
+  if (existsSync(dist)) return dist;
+  // Only the helper, compiled the way scripts/build.ts compiles dist/mesos (bytecode, CommonJS).
+  const entry = join(scratch, "helper-entry.ts");
+  writeFileSync(
+    entry,
+    `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") require(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).runLaunchHelper(argv.slice(1)).then((c) => (process.exitCode = c));\n`,
+  );
+  const out = join(scratch, "mesos-helper");
+  const r = Bun.spawnSync(
+    [process.execPath, "build", "--compile", "--bytecode", "--format=cjs", entry, "--outfile", out],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  if (r.exitCode !== 0) throw new Error("could not compile the launch helper");
+  return out;
+}

@@ -1,0 +1,1 @@
+export { createExampleIsolator, diskUsage, type ExampleOptions } from "./example-isolator.ts";

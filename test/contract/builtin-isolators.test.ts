@@ -1,0 +1,28 @@
+/**
+ * Every built-in isolator passes the isolator contract (@mesos/plugin-api/contract), on this
+ * host's real cgroups where they need them.
+ */
+import { isolatorContract } from "@mesos/plugin-api/contract";
+import { createCgroupsHost } from "../../apps/agent/src/containerizer/isolators/cgroups/cgroups-host.ts";
+import { createCpuIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/cpu-isolator.ts";
+import { createMemIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/mem-isolator.ts";
+import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
+import { createPosixCpuIsolator, createPosixMemIsolator } from "../../apps/agent/src/containerizer/isolators/posix-isolators.ts";
+import { testCgroupsRoot } from "../support/cluster.ts";
+
+function cgroupsSkip(controller: string): string | undefined {
+  if (process.getuid?.() !== 0) return "it needs root";
+  try {
+    resolveController(controller, findCgroupMounts(), "auto");
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const host = () => createCgroupsHost({ hierarchy: "/sys/fs/cgroup", root: testCgroupsRoot(), version: "auto" });
+
+isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ host: host(), enableCfs: true }) }), { skip: cgroupsSkip("cpu") });
+isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
+isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
+isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
