@@ -40,6 +40,10 @@ const verbs: Record<string, Verb> = {
     summary: "list frameworks",
     run: async (argv) => (await import("@mesos/cli")).runCli(["framework", ...argv]),
   },
+  seccomp: {
+    summary: "check a seccomp profile: `mesos seccomp check PROFILE.json`",
+    run: async (argv) => (await import("./verbs/seccomp.ts")).runSeccomp(argv),
+  },
   __launch: {
     summary: "container launch helper (internal)",
     hidden: true,

@@ -64,7 +64,17 @@ export {
   sethostname,
   umount2,
 } from "./mounts.ts";
-export { type Credentials, PR_SET_CHILD_SUBREAPER, setChildSubreaper, setsid, switchUser } from "./credentials.ts";
+export {
+  CAP_SYS_ADMIN,
+  type Credentials,
+  PR_SET_CHILD_SUBREAPER,
+  PR_SET_KEEPCAPS,
+  setCapabilities,
+  setChildSubreaper,
+  setsid,
+  type SwitchUserOptions,
+  switchUser,
+} from "./credentials.ts";
 export { type Pty, getWindowSize, openPty, setControllingTerminal, setWindowSize } from "./pty.ts";
 export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";

@@ -82,9 +82,9 @@ export function cString(s: string): { buf: Uint8Array; ptr: ReturnType<typeof pt
 }
 
 /** System call numbers this package uses, per architecture (glibc has no wrapper for these). */
-export const SYSCALL_NUMBERS: Record<string, { seccomp: number; pivot_root: number }> = {
-  x64: { seccomp: 317, pivot_root: 155 },
-  arm64: { seccomp: 277, pivot_root: 41 },
+export const SYSCALL_NUMBERS: Record<string, { seccomp: number; pivot_root: number; capget: number; capset: number }> = {
+  x64: { seccomp: 317, pivot_root: 155, capget: 125, capset: 126 },
+  arm64: { seccomp: 277, pivot_root: 41, capget: 90, capset: 91 },
 };
 
 export function syscallNumber(name: keyof (typeof SYSCALL_NUMBERS)[string]): number {

@@ -8,6 +8,7 @@ export type { Action, ActionKind, ArgCondition, ArgOp, Profile, ProfileIssue, Sy
 export { formatIssue } from "./profile/types.ts";
 export * from "./profile/actions.ts";
 export { hostArch } from "./profile/arches.ts";
+export { LINUX_CAPABILITIES, capabilitiesFromMask, capabilityNumber, normalizeCapability } from "./profile/capabilities.ts";
 export {
   compileProfile,
   SeccompCompileError,

@@ -7,6 +7,7 @@
  */
 import { writeSync } from "node:fs";
 import {
+  CAP_SYS_ADMIN,
   chdir,
   execve,
   execveWithSeccomp,
@@ -30,7 +31,10 @@ export function runExecStage(encoded: string): number {
     step(`changing to the working directory ${spec.cwd}`, () => chdir(spec.cwd));
     for (const r of spec.rlimits) step(`setting rlimit ${r.resource}`, () => setRlimit(r.resource, r.soft, r.hard));
     const path = step(`finding the program '${spec.program}'`, () => resolveProgram(spec.program, spec.env.PATH));
-    if (spec.user) step(`switching to user '${spec.user.name}'`, () => switchUser(spec.user!));
+    // Installing the filter (last) needs CAP_SYS_ADMIN: a non-root user's switch keeps it on this
+    // thread; the task's execve drops it (see @mesos/linux switchUser).
+    const keep = spec.seccompFilter && spec.user?.uid !== 0 ? [CAP_SYS_ADMIN] : [];
+    if (spec.user) step(`switching to user '${spec.user.name}'`, () => switchUser(spec.user!, { keepCapabilities: keep }));
     if (spec.seccompFilter) {
       const filter = new Uint8Array(Buffer.from(spec.seccompFilter, "base64"));
       step(`installing the seccomp filter and executing '${path}'`, () => execveWithSeccomp(filter, path, spec.argv, spec.env));

@@ -24,3 +24,18 @@ export function normalizeCapability(name: string): string {
 export function normalizeCapabilities(names: Iterable<string> | undefined): Set<string> {
   return new Set([...(names ?? [])].map(normalizeCapability));
 }
+
+/** capability(7) numbers: LINUX_CAPABILITIES lists them in order, CAP_CHOWN = 0. */
+const BY_NUMBER = [...LINUX_CAPABILITIES];
+
+/** The CAP_* names of a capability mask as /proc/PID/status prints it (`CapBnd: 000001ffffffffff`). */
+export function capabilitiesFromMask(mask: bigint | string): string[] {
+  const bits = typeof mask === "string" ? BigInt(`0x${mask.trim()}`) : mask;
+  return BY_NUMBER.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n);
+}
+
+/** The number of a capability (any spelling), or undefined if Linux has no such capability. */
+export function capabilityNumber(name: string): number | undefined {
+  const i = BY_NUMBER.indexOf(normalizeCapability(name));
+  return i < 0 ? undefined : i;
+}

@@ -5,12 +5,14 @@
 import { join } from "node:path";
 import { type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
 import type { Isolator } from "@mesos/plugin-api";
+import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import type { AgentFlags } from "../../flags.ts";
 import { createCgroupsHost, type CgroupsHost } from "./cgroups/cgroups-host.ts";
 import { createCpuIsolator } from "./cgroups/cpu-isolator.ts";
 import { createMemIsolator } from "./cgroups/mem-isolator.ts";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "./posix-isolators.ts";
+import { lookupUser } from "../../tasks/users.ts";
 
 export interface IsolatorDeps {
   flags: AgentFlags;
@@ -24,6 +26,13 @@ export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolato
 export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
+  "linux/seccomp": (d) =>
+    createSeccompIsolator({
+      configDir: d.flags.seccomp_config_dir,
+      defaultProfile: d.flags.seccomp_profile_name,
+      log: d.log,
+      host: systemSeccompHost((user) => lookupUser(user)?.uid),
+    }),
   "posix/cpu": () => createPosixCpuIsolator(),
   "posix/mem": () => createPosixMemIsolator(),
 };
