@@ -2,13 +2,18 @@
  * Every built-in isolator passes the isolator contract (@mesos/plugin-api/contract), on this
  * host's real cgroups where they need them.
  */
+import { copyFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { silentLogger } from "@mesos/core";
+import { seccompSupported } from "@mesos/linux";
 import { isolatorContract } from "@mesos/plugin-api/contract";
+import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import { createCgroupsHost } from "../../apps/agent/src/containerizer/isolators/cgroups/cgroups-host.ts";
 import { createCpuIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/cpu-isolator.ts";
 import { createMemIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/mem-isolator.ts";
 import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "../../apps/agent/src/containerizer/isolators/posix-isolators.ts";
-import { testCgroupsRoot } from "../support/cluster.ts";
+import { tempDir, testCgroupsRoot } from "../support/cluster.ts";
 
 function cgroupsSkip(controller: string): string | undefined {
   if (process.getuid?.() !== 0) return "it needs root";
@@ -26,3 +31,21 @@ isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ hos
 isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
 isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
 isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
+
+function seccompSkip(): string | undefined {
+  if (process.getuid?.() !== 0) return "it needs root";
+  const support = seccompSupported();
+  return support.supported ? undefined : `the kernel cannot run seccomp filters: ${support.reason}`;
+}
+
+// With the Mesos 1.8 example profile as the agent default, so every container gets a filter.
+isolatorContract(
+  "linux/seccomp",
+  async () => {
+    const dir = tempDir("seccomp-contract");
+    copyFileSync("/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json", join(dir, "default.json"));
+    const isolator = createSeccompIsolator({ configDir: dir, defaultProfile: "default.json", log: silentLogger, host: systemSeccompHost(() => undefined) });
+    return { isolator, teardown: () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  { skip: seccompSkip() },
+);

@@ -16,7 +16,8 @@ export function profilePath(configDir: string, name: string): string {
   const root = normalize(configDir);
   const path = join(root, name);
   const rel = relative(root, path);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  if (rel === "") throw invalid(`Seccomp profile name '${name}' names --seccomp_config_dir itself, not a file in it`);
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw invalid(`Seccomp profile name '${name}' escapes --seccomp_config_dir; name a file inside it`);
   }
   return path;

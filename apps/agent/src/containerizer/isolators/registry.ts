@@ -68,6 +68,9 @@ export async function createIsolators(options: {
       );
     }
   }
+  if (!names.includes("linux/seccomp") && (options.flags.seccomp_config_dir || options.flags.seccomp_profile_name)) {
+    options.log.warn("Flags '--seccomp_config_dir' and '--seccomp_profile_name' have no effect: 'linux/seccomp' is not in --isolation");
+  }
   let host: CgroupsHost | undefined;
   const deps: IsolatorDeps = {
     flags: options.flags,
