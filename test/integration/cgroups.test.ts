@@ -129,7 +129,7 @@ describe("isolators that cannot work stop the agent", () => {
     const master = await startTestMaster();
     cleanups.push(() => master.stop());
     await expect(startTestAgent(master, { flags: ["--isolation=cgroups/cpu,no/such"] })).rejects.toThrow(
-      /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
+      /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, linux\/seccomp, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
     );
   });
 

@@ -92,6 +92,20 @@ describe("installSeccompFilter", () => {
     expect((await runFiltered(allowAll, ["--no-new-privs"], status)).stdout).toBe("NoNewPrivs:\t1\nSeccomp:\t2\n");
   });
 
+  test.skipIf(!support.supported || process.getuid?.() !== 0)(
+    "a non-root user: installing needs CAP_SYS_ADMIN, kept across the switch; the task's execve drops it",
+    async () => {
+      const filter = denyProgram([NATIVE.uname], ERRNO_EPERM);
+      const status = ["/bin/sh", "-c", "id -u; grep -E '^Cap(Inh|Prm|Eff|Amb):' /proc/self/status; uname || echo uname-denied"];
+      const lost = await runFiltered(filter, ["--user=65534:65534"], status);
+      expect(lost.exitCode).toBe(3);
+      expect(lost.stderr).toContain("EACCES");
+      expect(lost.stderr).toContain("needs CAP_SYS_ADMIN or no_new_privs");
+      const kept = await runFiltered(filter, ["--user=65534:65534", "--keep-sys-admin"], status);
+      expect(kept.stdout).toBe("65534\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapAmb:\t0000000000000000\nuname-denied\n");
+    },
+  );
+
   onLinuxWithSeccomp("TSYNC applies the filter to every thread before the exec", async () => {
     const r = await runFiltered(denyProgram([NATIVE.uname], ERRNO_EPERM), ["--tsync"], ["/bin/uname"]);
     expect(r.stderr).toContain("Operation not permitted");

@@ -72,6 +72,7 @@ describe("start-up: what stops the agent", () => {
     ["no --seccomp_config_dir", { configDir: undefined }, "Flag '--seccomp_config_dir' is required"],
     ["not root", { host: fakeHost({ isRoot: () => false }) }, "the agent must run as root"],
     ["no kernel support", { host: fakeHost({ unsupportedReason: () => "no CONFIG_SECCOMP_FILTER" }) }, "the kernel cannot run seccomp filters: no CONFIG_SECCOMP_FILTER"],
+    ["root without CAP_SYS_ADMIN", { host: fakeHost({ boundingSet: () => ["CAP_CHOWN"] }) }, "the agent has no CAP_SYS_ADMIN"],
     ["an architecture without tables", { host: fakeHost({ arch: () => undefined }) }, "no system call tables for this architecture"],
     ["a config dir that is not a directory", { configDir: "/nope" }, "Flag '--seccomp_config_dir': '/nope' is not a directory"],
     ["a missing default profile", { defaultProfile: "missing.json" }, "Flag '--seccomp_profile_name': cannot use the default profile: Seccomp profile 'missing.json' not found in --seccomp_config_dir (/profiles)"],

@@ -61,6 +61,9 @@ export function createSeccompIsolator(options: SeccompIsolatorOptions): SeccompI
 
   const kernel = host.kernel();
   const rootCapabilities = host.boundingSet();
+  if (!rootCapabilities.includes("CAP_SYS_ADMIN")) {
+    throw failedPrecondition("the agent has no CAP_SYS_ADMIN (not in its capability bounding set), which installing seccomp filters needs");
+  }
   const cache = createFilterCache({
     maxEntries: options.cacheEntries,
     onWarnings: (source, warnings) => {
