@@ -1,29 +1,27 @@
 /** Offer operations: bad input, reconciliation, agent loss, and crash durability. */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { type MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { ManualClock, Resources, upgradeResource } from "@mesos/core";
 import { type Offer, type Offer_OperationSchema, OperationState, type ResourceSchema, scheduler, Value_Type } from "@mesos/proto";
 import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 const reservedFor = (role: string, name: string, value: number) =>
   ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: [{ type: 2, role }] }) satisfies MessageInitShape<typeof ResourceSchema>;
 
 async function cluster(agentOptions: { clock?: ManualClock; workDir?: string } = {}, frameworkOptions = {}) {
   const master = await startTestMaster({ flags: ["--agent_ping_timeout=100ms", "--max_agent_ping_timeouts=2"] });
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master, { flags: ["--resources=cpus:2;mem:1024;disk:1024"], ...agentOptions });
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   if (agentOptions.clock) agentOptions.clock.advance(1000);
   await agent.registered;
   const fw = await startTestFramework(master.url, { role: "db", failoverTimeout: 3600 }, frameworkOptions);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { master, agent, fw, operator: createOperatorClient(master.url) };
 }
 
@@ -133,7 +131,7 @@ test("an agent crash before the acknowledgement: the status is resent and acknow
   const first = await feedback(fw, "durable", OperationState.OPERATION_FINISHED);
   await agent.stop();
   const again = await startTestAgent(master, { workDir, flags: ["--resources=cpus:2;mem:1024;disk:1024"] });
-  cleanups.push(() => again.stop());
+  cleanup(() => again.stop());
   await again.registered;
   await eventually(() => fw.operationStatuses.filter((s) => s.operationId?.value === "durable" && s.state === OperationState.OPERATION_FINISHED).length === 2, 10_000, "the resent status");
   const resent = fw.operationStatuses.filter((s) => s.operationId?.value === "durable")[1]!;
