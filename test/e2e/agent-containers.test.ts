@@ -4,13 +4,14 @@
  * container joins it, and after kill -9 of the agent the task is recovered and still limited.
  * The master runs in the test process. Needs root and cgroups.
  */
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent as api, TaskState, TaskStatus_Reason } from "@mesos/proto";
 import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
 import { startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { agentApi } from "../support/agent-api.ts";
 import { startDaemon, stopAllDaemons } from "../support/binary.ts";
@@ -26,33 +27,11 @@ const skip = (() => {
 })();
 if (skip) console.warn(`SKIPPING the compiled agent container test: ${skip}`);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 afterAll(stopAllDaemons);
 
 async function launch(fw: TestFramework, taskId: string, command: string) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command },
-              resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }],
-            },
-          ],
-        },
-      },
-    ],
-  );
+  await fw.launch(taskId, command);
   return (await fw.waitForStatus(taskId, TaskState.TASK_RUNNING)).containerStatus!.containerId!.value;
 }
 
@@ -60,7 +39,7 @@ test.skipIf(skip !== undefined)(
   "compiled agent: namespaces, cgroups, a session, kill -9 and recovery",
   async () => {
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     const workDir = tempDir("agent");
     const flags = tempDir("flags");
     const args = [
@@ -77,7 +56,7 @@ test.skipIf(skip !== undefined)(
     const [, url] = await agent.waitFor(/Agent listening on (http:\/\/[\d.]+:\d+)/);
     await agent.waitFor(/Registered with master/);
     const fw = await startTestFramework(master.url, { checkpoint: true, failoverTimeout: 600 });
-    cleanups.push(() => fw.close());
+    cleanup(() => fw.close());
     const container = await launch(
       fw,
       "compiled",

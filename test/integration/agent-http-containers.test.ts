@@ -3,29 +3,27 @@
  * same handler the Connect service wraps: what `mesos task exec` and `task attach` of Apache Mesos
  * send. Needs root (nested containers).
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { encodeRecord, readRecords } from "@mesos/rpc";
 import { TaskState } from "@mesos/proto";
 import { startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING the v1 HTTP container call tests: they need root");
 const rootTest = test.skipIf(!isRoot);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function cluster() {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { url: `${agent.url}/api/v1`, fw };
 }
 

@@ -5,12 +5,13 @@
  * a stray cgroup under the agent's root), and the limits still hold (a task that starts hogging
  * memory after the restart is killed with the memory limitation). Needs root and cgroups.
  */
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scheduler, TaskState, TaskStatus_Reason } from "@mesos/proto";
 import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
 import { eventually, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { startAgentProcess, stopAgentProcesses } from "../support/agent-process.ts";
 import { startExamplePlugin, stopPlugins } from "../support/plugins.ts";
@@ -25,40 +26,14 @@ const memory = (() => {
 const skip = process.getuid?.() !== 0 ? "it needs root" : !memory ? "no memory cgroup controller" : undefined;
 if (skip) console.warn(`SKIPPING the kill -9 recovery test: ${skip}`);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 afterAll(async () => {
   await stopAgentProcesses();
   stopPlugins();
 });
 
 async function launch(fw: TestFramework, taskId: string, command: string, mem = 32) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command },
-              resources: [
-                { name: "cpus", type: 0, scalar: { value: 0.1 } },
-                { name: "mem", type: 0, scalar: { value: mem } },
-              ],
-            },
-          ],
-        },
-      },
-    ],
-    0,
-  );
+  await fw.launch(taskId, command, { mem, refuseSeconds: 0 });
   return (await fw.waitForStatus(taskId, TaskState.TASK_RUNNING)).containerStatus!.containerId!.value;
 }
 
@@ -75,7 +50,7 @@ test.skipIf(skip !== undefined)(
   "after kill -9: containers recovered with their isolators' state, orphans destroyed, limits still hold",
   async () => {
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     const dir = tempDir("kill9");
     const socket = join(dir, "example.sock");
     const journal = join(dir, "journal");
@@ -96,7 +71,7 @@ test.skipIf(skip !== undefined)(
     await agent.waitFor(/Registered with master/);
 
     const durable = await startTestFramework(master.url, { checkpoint: true, failoverTimeout: 600 });
-    cleanups.push(() => durable.close());
+    cleanup(() => durable.close());
     const flags = tempDir("flags");
     const survivor = await launch(durable, "survivor", `while [ ! -e ${flags}/finish ]; do sleep 0.05; done; echo done`);
     const hog = await launch(durable, "late-hog", `while [ ! -e ${flags}/hog ]; do sleep 0.05; done; exec tail /dev/zero`);
@@ -105,7 +80,7 @@ test.skipIf(skip !== undefined)(
     await Bun.sleep(100);
     await durable.sub.decline(durable.offers.map((o) => o.id!.value), 3600).catch(() => {});
     const ephemeral = await startTestFramework(master.url, { checkpoint: false });
-    cleanups.push(() => ephemeral.close());
+    cleanup(() => ephemeral.close());
     const doomed = await launch(ephemeral, "doomed", "exec sleep 1000");
     const doomedInit = Number(readFileSync(join(workDir, "runtime", "containers", doomed, "pid"), "utf8"));
     // A cgroup under the agent's root that no checkpoint knows about, with a process in it.
@@ -143,15 +118,15 @@ test.skipIf(skip !== undefined)(
 
 test.skipIf(skip !== undefined)("SIGTERM stops the agent at once; its containers keep running", async () => {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const workDir = join(tempDir("sigterm"), "agent");
   const agent = startAgentProcess([`--master=${master.url.replace("http://", "")}`, `--work_dir=${workDir}`, "--port=0", "--registration_backoff_factor=10ms", `--cgroups_root=${testCgroupsRoot()}`, "--isolation=cgroups/cpu,cgroups/mem"]);
   await agent.waitFor(/Registered with master/);
   const fw = await startTestFramework(master.url, { checkpoint: true });
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   const container = await launch(fw, "lingering", "exec sleep 1000");
   const init = Number(readFileSync(join(workDir, "runtime", "containers", container, "pid"), "utf8"));
-  cleanups.push(() => process.kill(init, "SIGKILL"));
+  cleanup(() => process.kill(init, "SIGKILL"));
   expect(await agent.kill("SIGTERM")).toBe(0);
   expect(alive(init)).toBe(true);
 });

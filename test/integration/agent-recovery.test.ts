@@ -2,52 +2,37 @@
  * Agent restarts and agent loss. The agent is stopped without touching its containers (as a
  * kill -9 would leave them) and started again on the same work dir.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import { createOperatorClient } from "@mesos/client";
 import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function launchCommand(fw: TestFramework, taskId: string, command: string) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            { name: taskId, taskId: { value: taskId }, agentId: offer!.agentId, command: { value: command }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] },
-          ],
-        },
-      },
-    ],
-  );
+  const offer = await fw.launch(taskId, command);
   await fw.waitForStatus(taskId, TaskState.TASK_RUNNING);
-  return offer!.agentId!.value;
+  return offer.agentId!.value;
 }
 
 test("a checkpointed task survives an agent restart and its FINISHED update arrives exactly once", async () => {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const workDir = tempDir("agent");
   const flag = join(tempDir("flag"), "go");
   let agent = await startTestAgent(master, { workDir });
   await agent.registered;
   const fw = await startTestFramework(master.url, { checkpoint: true, failoverTimeout: 60 });
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   const agentId = await launchCommand(fw, "survivor", `while [ ! -e ${flag} ]; do sleep 0.05; done; echo done`);
 
   await agent.stop();
   agent = await startTestAgent(master, { workDir });
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   expect(await agent.registered).toBe(agentId);
   expect(agent.ctx.tasks.get(`${fw.sub.frameworkId}/survivor`)?.state).toBe(TaskState.TASK_RUNNING);
 
@@ -60,15 +45,15 @@ test("a checkpointed task survives an agent restart and its FINISHED update arri
 
 test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE for a partition-aware one", async () => {
   const master = await startTestMaster({ flags: ["--agent_ping_timeout=50ms", "--max_agent_ping_timeouts=2"] });
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const workDir = tempDir("agent");
   const agent = await startTestAgent(master, { workDir, flags: ["--resources=cpus:1;mem:512"] });
   await agent.registered;
   const plain = await startTestFramework(master.url, { checkpoint: true });
-  cleanups.push(() => plain.close());
+  cleanup(() => plain.close());
   await launchCommand(plain, "plain-task", "sleep 1000");
   const aware = await startTestFramework(master.url, { checkpoint: true, capabilities: [{ type: 5 }] });
-  cleanups.push(() => aware.close());
+  cleanup(() => aware.close());
   await launchCommand(aware, "aware-task", "sleep 1000");
 
   await agent.stop();
@@ -82,7 +67,7 @@ test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE fo
   // The agent comes back: the partition-aware task is running again; the other framework's task
   // was already reported lost, so it is shut down on the agent.
   const back = await startTestAgent(master, { workDir, flags: ["--resources=cpus:1;mem:512"] });
-  cleanups.push(() => back.stop());
+  cleanup(() => back.stop());
   await back.registered;
   await aware.sub.reconcile([{ taskId: "aware-task" }]);
   const reconciled = await eventually(
@@ -96,14 +81,14 @@ test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE fo
 
 test("reconciling unknown tasks follows Mesos's rules", async () => {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   const agentId = await agent.registered;
   const plain = await startTestFramework(master.url);
-  cleanups.push(() => plain.close());
+  cleanup(() => plain.close());
   const aware = await startTestFramework(master.url, { capabilities: [{ type: 5 }] });
-  cleanups.push(() => aware.close());
+  cleanup(() => aware.close());
   for (const fw of [plain, aware]) {
     await fw.sub.reconcile([{ taskId: "ghost" }, { taskId: "ghost-on-agent", agentId }, { taskId: "ghost-elsewhere", agentId: "no-such-agent" }]);
   }

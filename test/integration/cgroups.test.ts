@@ -4,13 +4,14 @@
  * start-up errors for isolators that cannot work. Needs root and the cpu, cpuacct and memory
  * controllers (v1 or v2, whichever the host binds them to).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
 import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
 import { startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { agentApi } from "../support/agent-api.ts";
 
@@ -27,47 +28,22 @@ const skip = process.getuid?.() !== 0 ? "they need root" : missing.length > 0 ? 
 if (skip) console.warn(`SKIPPING cgroups tests: ${skip}`);
 const cgroupsTest = test.skipIf(skip !== undefined);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function cluster(flags: string[] = []) {
   const root = testCgroupsRoot();
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const a = await startTestAgent(master, { flags: ["--isolation=cgroups/cpu,cgroups/mem", `--cgroups_root=${root}`, ...flags] });
-  cleanups.push(() => a.stop());
+  cleanup(() => a.stop());
   await a.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { agent: a, fw, root };
 }
 
 async function launch(fw: TestFramework, taskId: string, command: string, cpus: number, mem: number) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command },
-              resources: [
-                { name: "cpus", type: 0, scalar: { value: cpus } },
-                { name: "mem", type: 0, scalar: { value: mem } },
-              ],
-            },
-          ],
-        },
-      },
-    ],
-  );
+  await fw.launch(taskId, command, { cpus, mem });
 }
 
 const cgroupDir = (controller: string, root: string, containerId: string) => join(resolveController(controller, mounts, "auto").mount, root, containerId);
@@ -127,7 +103,7 @@ describe("cgroups/cpu and cgroups/mem", () => {
 describe("isolators that cannot work stop the agent", () => {
   test("an unknown isolator name", async () => {
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     await expect(startTestAgent(master, { flags: ["--isolation=cgroups/cpu,no/such"] })).rejects.toThrow(
       /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, linux\/seccomp, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
     );
@@ -135,7 +111,7 @@ describe("isolators that cannot work stop the agent", () => {
 
   test("a controller the chosen cgroup version does not have", async () => {
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     const memory = mounts.v1.get("memory") ? "v2" : "v1";
     await expect(
       startTestAgent(master, { flags: ["--isolation=cgroups/mem", `--cgroups_version=${memory}`, `--work_dir=${tempDir("agent")}`] }),

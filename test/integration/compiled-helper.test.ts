@@ -4,21 +4,19 @@
  * from source is `bun main.ts` and compiled is the binary alone: a TTY, a seccomp filter and a
  * rootfs all go through that path. Needs root.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent as api, ContainerIDSchema } from "@mesos/proto";
 import { REPO_ROOT, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { agentApi } from "../support/agent-api.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING the compiled helper test: it needs root");
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 let binary: string | undefined;
 function compiledHelper(): string {
@@ -60,7 +58,7 @@ test.skipIf(!isRoot)(
       view.setUint32(i * 8 + 4, k! >>> 0, true);
     });
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     const agent = await startTestAgent(master, {
       launchHelperCommand: [compiledHelper()],
       flags: ["--isolation=test/everything"],
@@ -71,7 +69,7 @@ test.skipIf(!isRoot)(
         }),
       },
     });
-    cleanups.push(() => agent.stop());
+    cleanup(() => agent.stop());
     const client = agentApi(agent.url);
     const containerId = create(ContainerIDSchema, { value: "compiled" });
     await client.call(

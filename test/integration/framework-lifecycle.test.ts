@@ -1,31 +1,25 @@
 /** Framework subscriptions over time: heartbeats, disconnection, failover and teardown. */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { ManualClock } from "@mesos/core";
 import { scheduler, TaskState } from "@mesos/proto";
 import { createOperatorClient, subscribe } from "@mesos/client";
 import { eventually, startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function runSleeper(fw: TestFramework, taskId: string) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [{ type: 1, launch: { taskInfos: [{ name: taskId, taskId: { value: taskId }, agentId: offer!.agentId, command: { value: "sleep 1000" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] }] } }],
-  );
+  await fw.launch(taskId, "sleep 1000");
   await fw.waitForStatus(taskId, TaskState.TASK_RUNNING);
 }
 
 test("SUBSCRIBED comes first, then a HEARTBEAT every 15 s of master time", async () => {
   const clock = new ManualClock();
   const master = await startTestMaster({ clock });
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   const heartbeats = () => fw.events.filter((e) => e.type === scheduler.Event_Type.HEARTBEAT).length;
   clock.advance(14_999);
   await Bun.sleep(50);
@@ -38,9 +32,9 @@ test("SUBSCRIBED comes first, then a HEARTBEAT every 15 s of master time", async
 
 test("a framework that re-subscribes within its failover timeout keeps its tasks", async () => {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url, { failoverTimeout: 60 });
   await runSleeper(fw, "kept");
@@ -49,7 +43,7 @@ test("a framework that re-subscribes within its failover timeout keeps its tasks
   await eventually(async () => (await operator.getFrameworks()).frameworks.some((f) => !f.connected), 5000, "the framework to be disconnected");
 
   const again = await startTestFramework(master.url, { id: { value: fw.sub.frameworkId }, failoverTimeout: 60 });
-  cleanups.push(() => again.close());
+  cleanup(() => again.close());
   await again.sub.reconcile([]);
   const latest = await eventually(() => again.statuses.find((s) => s.taskId?.value === "kept"), 5000, "reconciliation");
   expect(latest.state).toBe(TaskState.TASK_RUNNING);
@@ -59,9 +53,9 @@ test("a framework that re-subscribes within its failover timeout keeps its tasks
 
 test("after the failover timeout the framework is torn down and its tasks are killed", async () => {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url, { failoverTimeout: 0.2 });
   await runSleeper(fw, "doomed");
@@ -79,12 +73,12 @@ test("after the failover timeout the framework is torn down and its tasks are ki
 
 test("TEARDOWN removes the framework at once", async () => {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url, { failoverTimeout: 3600 });
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   await runSleeper(fw, "torn");
   await fw.sub.teardown();
   await eventually(() => agent.ctx.tasks.size === 0, 5000, "the task to be killed");

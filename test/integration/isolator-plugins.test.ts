@@ -4,42 +4,21 @@
  * the agent starts plugins it is told how to start; plugins that are missing, too slow or speak no
  * version the agent knows stop the agent at start-up with a clear message.
  */
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveIsolator } from "@mesos/plugin-api";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { examplePluginCommand, startExamplePlugin, stopPlugins } from "../support/plugins.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 afterAll(() => stopPlugins());
 
 async function launch(fw: TestFramework, taskId: string, command: string) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command },
-              resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }],
-            },
-          ],
-        },
-      },
-    ],
-  );
+  await fw.launch(taskId, command);
 }
 
 const journalOf = (path: string) =>
@@ -50,12 +29,12 @@ const journalOf = (path: string) =>
 
 async function clusterWith(flags: string[]) {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master, { flags });
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { agent, fw };
 }
 
@@ -109,7 +88,7 @@ describe("a remote isolator plugin", () => {
 describe("plugins the agent cannot use stop it at start-up", () => {
   const start = async (flags: string[]) => {
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     return startTestAgent(master, { flags });
   };
 
@@ -123,7 +102,7 @@ describe("plugins the agent cannot use stop it at start-up", () => {
   test("a plugin too slow to answer", async () => {
     const socket = join(tempDir("plugin"), "slow.sock");
     const silent = Bun.listen({ unix: socket, socket: { data() {} } }); // accepts, never answers
-    cleanups.push(() => silent.stop(true));
+    cleanup(() => silent.stop(true));
     await expect(
       start([`--isolator_plugins=example/sandbox=unix://${socket}`, "--isolation=example/sandbox", "--isolator_plugin_timeout=300ms"]),
     ).rejects.toThrow(`Isolator plugin 'example/sandbox' at unix://${socket} did not answer GetPluginInfo within 300 ms`);
@@ -132,7 +111,7 @@ describe("plugins the agent cannot use stop it at start-up", () => {
   test("a plugin that speaks no version this agent knows", async () => {
     const socket = join(tempDir("plugin"), "future.sock");
     const served = serveIsolator({ name: "example/sandbox" }, { socket, apiVersions: ["v0", "v9"] });
-    cleanups.push(() => served.stop());
+    cleanup(() => served.stop());
     await expect(start([`--isolator_plugins=example/sandbox=unix://${socket}`, "--isolation=example/sandbox"])).rejects.toThrow(
       `Isolator plugin 'example/sandbox' at unix://${socket} speaks isolator API versions [v0, v9]; this agent speaks [v1]`,
     );
@@ -141,7 +120,7 @@ describe("plugins the agent cannot use stop it at start-up", () => {
   test("a plugin that calls itself something else", async () => {
     const socket = join(tempDir("plugin"), "other.sock");
     const served = serveIsolator({ name: "other/name" }, { socket });
-    cleanups.push(() => served.stop());
+    cleanup(() => served.stop());
     await expect(start([`--isolator_plugins=example/sandbox=unix://${socket}`, "--isolation=example/sandbox"])).rejects.toThrow(
       "calls itself 'other/name', not 'example/sandbox'",
     );

@@ -1,52 +1,26 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TaskState } from "@mesos/proto";
 import { startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function cluster() {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { master, agent, fw };
 }
 
-async function launch(fw: TestFramework, taskId: string, command: string, resources = "cpus:0.1;mem:32") {
-  const [offer] = await fw.nextOffers();
-  const [cpus, mem] = resources.split(";").map((x) => Number(x.split(":")[1]));
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1, // LAUNCH
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command },
-              resources: [
-                { name: "cpus", type: 0, scalar: { value: cpus! } },
-                { name: "mem", type: 0, scalar: { value: mem! } },
-              ],
-            },
-          ],
-        },
-      },
-    ],
-  );
-  return offer!;
+async function launch(fw: TestFramework, taskId: string, command: string) {
+  return fw.launch(taskId, command);
 }
 
 test("a command task runs to TASK_FINISHED and its output lands in the sandbox", async () => {

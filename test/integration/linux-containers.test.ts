@@ -4,62 +4,38 @@
  * switch, a seccomp filter from the launch description, and clear failures for launch
  * descriptions the helper cannot apply. Needs root.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import type { IsolatorFactory } from "@mesos/agent";
 import type { LaunchInfoInit } from "@mesos/plugin-api";
 import { eventually, startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING linux launcher tests: they need root");
 const rootTest = test.skipIf(!isRoot);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 /** An isolator whose prepare returns a fixed launch description. */
 const describing = (name: string, info: LaunchInfoInit): IsolatorFactory => () => ({ name, prepare: async () => info });
 
 async function cluster(flags: string[] = [], isolators: Record<string, IsolatorFactory> = {}) {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master, { flags, isolators });
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { agent, fw };
 }
 
 async function launch(fw: TestFramework, taskId: string, command: string, extra: { user?: string } = {}) {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command, user: extra.user },
-              resources: [
-                { name: "cpus", type: 0, scalar: { value: 0.1 } },
-                { name: "mem", type: 0, scalar: { value: 32 } },
-              ],
-            },
-          ],
-        },
-      },
-    ],
-  );
+  await fw.launch(taskId, command, { user: extra.user });
 }
 
 function sandboxFile(agent: Awaited<ReturnType<typeof cluster>>["agent"], fw: TestFramework, taskId: string, file: string): string {

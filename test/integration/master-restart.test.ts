@@ -2,16 +2,14 @@
  * A master restart on the same work dir: the registry still knows the agent, the agent
  * re-registers with its id and its running tasks, and the framework re-subscribes with its id.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createOperatorClient } from "@mesos/client";
 import { TaskState } from "@mesos/proto";
 import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 test("agents, tasks and frameworks come back after a master restart", async () => {
   const port = freePort();
@@ -19,7 +17,7 @@ test("agents, tasks and frameworks come back after a master restart", async () =
   const flags = [`--work_dir=${workDir}`, `--port=${port}`];
   let master = await startTestMaster({ flags });
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   const agentId = await agent.registered;
   const fw = await startTestFramework(master.url, { failoverTimeout: 3600, checkpoint: true });
   const [offer] = await fw.nextOffers();
@@ -32,7 +30,7 @@ test("agents, tasks and frameworks come back after a master restart", async () =
   await master.stop();
 
   master = await startTestMaster({ flags });
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const operator = createOperatorClient(master.url);
   const agents = await eventually(async () => {
     const a = await operator.getAgents();
@@ -45,7 +43,7 @@ test("agents, tasks and frameworks come back after a master restart", async () =
   expect(recovered.recoveredFrameworks.map((f) => f.id!.value)).toEqual([fw.sub.frameworkId]);
 
   const again = await startTestFramework(master.url, { id: { value: fw.sub.frameworkId }, failoverTimeout: 3600, checkpoint: true });
-  cleanups.push(() => again.close());
+  cleanup(() => again.close());
   await again.sub.reconcile([{ taskId: "long", agentId }]);
   const status = await eventually(() => again.statuses.find((s) => s.taskId?.value === "long"), 5000, "reconciliation");
   expect(status.state).toBe(TaskState.TASK_RUNNING);

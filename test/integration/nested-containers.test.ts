@@ -3,11 +3,12 @@
  * `mesos task exec` uses), attaching to a task's TTY, WAIT and KILL, and Mesos's error semantics.
  * Needs root (the linux launcher: nested containers join their parent's namespaces).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { agent, type ContainerID, ContainerIDSchema, TaskState } from "@mesos/proto";
 import { eventually, startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { agentApi, type AgentApi } from "../support/agent-api.ts";
 
@@ -15,48 +16,22 @@ const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING nested container tests: they need root (the linux launcher)");
 const rootTest = test.skipIf(!isRoot);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function cluster(flags: string[] = []) {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agentProcess = await startTestAgent(master, { flags: ["--http_heartbeat_interval=100ms", ...flags] });
-  cleanups.push(() => agentProcess.stop());
+  cleanup(() => agentProcess.stop());
   await agentProcess.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { master, agent: agentProcess, fw, api: agentApi(agentProcess.url) };
 }
 
 /** Launches a task and returns its container id once it runs. */
 async function runningTask(fw: TestFramework, taskId: string, command: string, tty?: { rows: number; columns: number }): Promise<ContainerID> {
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: taskId,
-              taskId: { value: taskId },
-              agentId: offer!.agentId,
-              command: { value: command },
-              container: tty ? { type: 2, ttyInfo: { windowSize: tty } } : undefined,
-              resources: [
-                { name: "cpus", type: 0, scalar: { value: 0.1 } },
-                { name: "mem", type: 0, scalar: { value: 32 } },
-              ],
-            },
-          ],
-        },
-      },
-    ],
-  );
+  await fw.launch(taskId, command, { container: tty ? { type: 2, ttyInfo: { windowSize: tty } } : undefined });
   const running = await fw.waitForStatus(taskId, TaskState.TASK_RUNNING);
   return running.containerStatus!.containerId!;
 }

@@ -1,29 +1,27 @@
 /** Offer operations: bad input, reconciliation, agent loss, and crash durability. */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { type MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { ManualClock, Resources, upgradeResource } from "@mesos/core";
 import { type Offer, type Offer_OperationSchema, OperationState, type ResourceSchema, scheduler, Value_Type } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 const reservedFor = (role: string, name: string, value: number) =>
   ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: [{ type: 2, role }] }) satisfies MessageInitShape<typeof ResourceSchema>;
 
 async function cluster(agentOptions: { clock?: ManualClock; workDir?: string } = {}, frameworkOptions = {}) {
   const master = await startTestMaster({ flags: ["--agent_ping_timeout=100ms", "--max_agent_ping_timeouts=2"] });
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master, { flags: ["--resources=cpus:2;mem:1024;disk:1024"], ...agentOptions });
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   if (agentOptions.clock) agentOptions.clock.advance(1000);
   await agent.registered;
   const fw = await startTestFramework(master.url, { role: "db", failoverTimeout: 3600 }, frameworkOptions);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { master, agent, fw, operator: createOperatorClient(master.url) };
 }
 
@@ -133,7 +131,7 @@ test("an agent crash before the acknowledgement: the status is resent and acknow
   const first = await feedback(fw, "durable", OperationState.OPERATION_FINISHED);
   await agent.stop();
   const again = await startTestAgent(master, { workDir, flags: ["--resources=cpus:2;mem:1024;disk:1024"] });
-  cleanups.push(() => again.stop());
+  cleanup(() => again.stop());
   await again.registered;
   await eventually(() => fw.operationStatuses.filter((s) => s.operationId?.value === "durable" && s.state === OperationState.OPERATION_FINISHED).length === 2, 10_000, "the resent status");
   const resent = fw.operationStatuses.filter((s) => s.operationId?.value === "durable")[1]!;
@@ -165,17 +163,65 @@ test("unacknowledged statuses are resent every 10 s and more slowly after", asyn
   await eventually(() => count() === 3, 5000, "the second retry");
 });
 
-test("after a master restart, reservations come back from the agent", async () => {
-  // Covered in master-restart.test.ts for tasks; here: the agent's checkpointed total wins.
-  const { master, fw, agent } = await cluster();
-  await accept(fw, { type: 2, id: { value: "r" }, reserve: { resources: [reservedFor("db", "mem", 256)] } });
-  await feedback(fw, "r", OperationState.OPERATION_FINISHED);
-  const offer = await eventually(async () => {
-    const offers: Offer[] = await fw.nextOffers();
-    return offers.find((o) => Resources.of(o.resources.map(upgradeResource)).unallocate().reserved("db").scalar("mem") === 256);
-  }, 10_000, "an offer with the reservation");
-  expect(offer).toBeDefined();
-  expect(master.ctx.agents.get(agent.ctx.info.id!.value)!.total.reserved("db").scalar("mem")).toBe(256);
+test("a master restart: the reservation comes back with the agent and the pending status still reaches the framework", async () => {
+  const port = freePort();
+  const flags = [`--work_dir=${tempDir("master")}`, `--port=${port}`];
+  let master = await startTestMaster({ flags });
+  const clock = new ManualClock(Date.now());
+  const agent = await startTestAgent(master, { clock, flags: ["--resources=cpus:2;mem:1024;disk:1024"] });
+  cleanup(() => agent.stop());
+  clock.advance(1000);
+  await agent.registered;
+  const info = { role: "db", failoverTimeout: 3600 };
+  const fw = await startTestFramework(master.url, info, { autoAcknowledgeOperations: false });
+  await accept(fw, { type: 2, id: { value: "across" }, reserve: { resources: [reservedFor("db", "mem", 256)] } });
+  const first = await feedback(fw, "across", OperationState.OPERATION_FINISHED);
+  fw.close();
+  await master.stop();
+
+  master = await startTestMaster({ flags });
+  cleanup(() => master.stop());
+  const agentId = agent.ctx.info.id!.value;
+  await eventually(() => {
+    clock.advance(60_000); // the agent's re-registration backoff runs on its clock
+    return master.ctx.agents.get(agentId)?.connected;
+  }, 10_000, "the agent to re-register");
+  expect(master.ctx.agents.get(agentId)!.total.reserved("db").scalar("mem")).toBe(256);
+  expect((await createOperatorClient(master.url).call({ type: 33 })).getOperations!.operations).toHaveLength(1);
+
+  const again = await startTestFramework(master.url, { ...info, id: { value: fw.sub.frameworkId } });
+  cleanup(() => again.close());
+  clock.advance(600_000); // the agent's retry timer
+  const resent = await feedback(again, "across", OperationState.OPERATION_FINISHED);
+  expect(resent.uuid?.value).toEqual(first.uuid!.value);
+  await again.sub.call({
+    type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+    acknowledgeOperationStatus: { agentId: resent.agentId, operationId: resent.operationId, uuid: resent.uuid!.value },
+  });
+  await eventually(() => agent.ctx.operations.size === 0, 5000, "the acknowledged operation to be forgotten");
+});
+
+test("an unreachable agent that comes back: its pending operation is reconciled and acknowledged", async () => {
+  const workDir = tempDir("agent");
+  const { master, fw, agent } = await cluster({ workDir }, { autoAcknowledgeOperations: false });
+  await accept(fw, { type: 2, id: { value: "comeback" }, reserve: { resources: [reservedFor("db", "cpus", 1)] } });
+  await feedback(fw, "comeback", OperationState.OPERATION_FINISHED);
+  await agent.stop();
+  await feedback(fw, "comeback", OperationState.OPERATION_UNREACHABLE);
+  const back = await startTestAgent(master, { workDir, flags: ["--resources=cpus:2;mem:1024;disk:1024"] });
+  cleanup(() => back.stop());
+  await back.registered;
+  const finished = await eventually(
+    () => fw.operationStatuses.filter((s) => s.operationId?.value === "comeback" && s.state === OperationState.OPERATION_FINISHED)[1],
+    10_000,
+    "the re-sent status",
+  );
+  await fw.sub.call({
+    type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+    acknowledgeOperationStatus: { agentId: finished.agentId, operationId: finished.operationId, uuid: finished.uuid!.value },
+  });
+  await eventually(() => back.ctx.operations.size === 0, 5000, "the operation to be forgotten");
+  expect(back.ctx.total.reserved("db").scalar("cpus")).toBe(1);
 });
 
 test("an operation in an ACCEPT with a stale offer gets OPERATION_ERROR", async () => {

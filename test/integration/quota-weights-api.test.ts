@@ -3,25 +3,23 @@
  * capacity check, persistence across a master restart. (How the allocator honours them is tested
  * beside the allocator.)
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { type MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { type master, scheduler } from "@mesos/proto";
 import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 const scalar = (name: string, value: number) => ({ name, type: 0, scalar: { value } });
 
 async function cluster(workDir = tempDir("master")) {
   const m = await startTestMaster({ flags: [`--work_dir=${workDir}`] });
-  cleanups.push(() => m.stop());
+  cleanup(() => m.stop());
   const agent = await startTestAgent(m, { flags: ["--resources=cpus:15;mem:4096;disk:1000"] });
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   return { master: m, agent, op: createOperatorClient(m.url), workDir };
 }
@@ -60,12 +58,12 @@ test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a maste
     updateQuota: { quotaConfigs: [{ role: "batch", guarantees: { cpus: { value: 2 } }, limits: { cpus: { value: 8 }, mem: { value: 2048 } } }] },
   });
   await first.op.call({ type: 16, updateWeights: { weightInfos: [{ role: "batch", weight: 2.5 }, { role: "web", weight: 1 }] } });
+  // (stopping twice is harmless: the registered cleanups run again after the test)
   await first.agent.stop();
   await first.master.stop();
-  cleanups.length = 0;
 
   const again = await startTestMaster({ flags: [`--work_dir=${first.workDir}`] });
-  cleanups.push(() => again.stop());
+  cleanup(() => again.stop());
   const op = createOperatorClient(again.url);
   const config = (await op.call({ type: 28 })).getQuota!.status!.configs[0]!;
   expect([config.role, config.guarantees.cpus!.value, config.limits.cpus!.value, config.limits.mem!.value]).toEqual(["batch", 2, 8, 2048]);
@@ -76,7 +74,7 @@ test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a maste
 test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it left are rescinded", async () => {
   const { master: m } = await cluster();
   const fw = await startTestFramework(m.url, { role: "a", failoverTimeout: 60 });
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   const [offer] = await fw.nextOffers();
   expect(offer!.allocationInfo!.role).toBe("a");
   const info = { user: "root", name: "renamed", id: { value: fw.sub.frameworkId }, role: "b", failoverTimeout: 60 };
@@ -108,17 +106,17 @@ test("after a master failover with quota, offers wait until 80% of the known age
   await m.stop();
 
   m = await startTestMaster({ flags });
-  cleanups.push(() => m.stop());
+  cleanup(() => m.stop());
   const one = await startTestAgent(m, { workDir: dirs[0], flags: ["--resources=cpus:2;mem:1024"] });
-  cleanups.push(() => one.stop());
+  cleanup(() => one.stop());
   await one.registered;
   const fw = await startTestFramework(m.url, { role: "other" });
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   m.allocateNow();
   await Bun.sleep(300);
   expect(fw.offers).toHaveLength(0);
   const two = await startTestAgent(m, { workDir: dirs[1], flags: ["--resources=cpus:2;mem:1024"] });
-  cleanups.push(() => two.stop());
+  cleanup(() => two.stop());
   await two.registered;
   expect((await fw.nextOffers()).length).toBeGreaterThan(0);
 });

@@ -4,30 +4,28 @@
  * failing kills the others, killing one kills the group, and the executor's container goes once
  * every task has ended. Needs root (nested containers join the executor's namespaces).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import { eventually, startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING task group tests: they need root");
 const rootTest = test.skipIf(!isRoot);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 async function cluster() {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const agent = await startTestAgent(master);
-  cleanups.push(() => agent.stop());
+  cleanup(() => agent.stop());
   await agent.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { agent, fw };
 }
 

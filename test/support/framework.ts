@@ -4,7 +4,17 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { subscribe, type Subscription } from "@mesos/client";
-import { type FrameworkInfoSchema, type Offer, type OperationStatus, scheduler, TaskState, type TaskStatus } from "@mesos/proto";
+import {
+  type ContainerInfoSchema,
+  type FrameworkInfoSchema,
+  type Offer,
+  Offer_Operation_Type,
+  type OperationStatus,
+  scheduler,
+  TaskState,
+  type TaskStatus,
+  Value_Type,
+} from "@mesos/proto";
 import { eventually } from "./cluster.ts";
 
 export interface TestFramework {
@@ -14,10 +24,23 @@ export interface TestFramework {
   statuses: TaskStatus[];
   /** Offers received since the last call that have not been rescinded (waits for at least one). */
   nextOffers(timeoutMs?: number): Promise<Offer[]>;
+  /**
+   * Launches one command task (cpus 0.1, mem 32 unless given) on the next offer and returns that
+   * offer; the rest of the offer is declined with `refuseSeconds` (default: the master's).
+   */
+  launch(taskId: string, command: string, options?: LaunchOptions): Promise<Offer>;
   /** UPDATE_OPERATION_STATUS events' statuses, in order (acknowledged automatically if they have a uuid). */
   operationStatuses: OperationStatus[];
   waitForStatus(taskId: string, state: TaskState, timeoutMs?: number): Promise<TaskStatus>;
   close(): void;
+}
+
+export interface LaunchOptions {
+  cpus?: number;
+  mem?: number;
+  user?: string;
+  container?: MessageInitShape<typeof ContainerInfoSchema>;
+  refuseSeconds?: number;
 }
 
 export async function startTestFramework(
@@ -58,26 +81,44 @@ export async function startTestFramework(
       }
     } catch {}
   })();
+  const nextOffers = async (timeoutMs = 10_000): Promise<Offer[]> => {
+    for (;;) {
+      await eventually(() => offers.length > consumed, timeoutMs, "an offer");
+      const fresh = offers.slice(consumed).filter((o) => !rescinded.has(o.id!.value));
+      consumed = offers.length;
+      if (fresh.length > 0) return fresh;
+    }
+  };
   return {
     sub,
     events,
     offers,
     statuses,
     operationStatuses,
-    async nextOffers(timeoutMs = 10_000) {
-      for (;;) {
-        await eventually(() => offers.length > consumed, timeoutMs, "an offer");
-        const fresh = offers.slice(consumed).filter((o) => !rescinded.has(o.id!.value));
-        consumed = offers.length;
-        if (fresh.length > 0) return fresh;
-      }
-    },
+    nextOffers,
     async waitForStatus(taskId, state, timeoutMs = 15_000) {
       return (await eventually(
         () => statuses.find((s) => s.taskId?.value === taskId && s.state === state),
         timeoutMs,
         `task ${taskId} to reach ${TaskState[state]} (seen: ${statuses.filter((s) => s.taskId?.value === taskId).map((s) => TaskState[s.state]).join(", ")})`,
       ))!;
+    },
+    async launch(taskId, command, options = {}) {
+      const [offer] = await nextOffers();
+      const resources = [
+        { name: "cpus", type: Value_Type.SCALAR, scalar: { value: options.cpus ?? 0.1 } },
+        { name: "mem", type: Value_Type.SCALAR, scalar: { value: options.mem ?? 32 } },
+      ];
+      const task = {
+        name: taskId,
+        taskId: { value: taskId },
+        agentId: offer!.agentId,
+        command: { value: command, user: options.user },
+        container: options.container,
+        resources,
+      };
+      await sub.accept([offer!.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: [task] } }], options.refuseSeconds);
+      return offer!;
     },
     close: () => sub.close(),
   };

@@ -3,6 +3,7 @@
  * the HTTP server, and the link to the master. `startAgent` is what `mesos agent` and `mesos local`
  * call; tests call it in-process.
  */
+import { serveLateBound } from "@mesos/rpc";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -67,14 +68,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     now: () => clock.now() / 1000,
   });
   const store = createAgentStore(join(workDir, "meta", "agent.db"));
-  let app: ReturnType<typeof createAgentApp> | undefined;
-  const server = Bun.serve({
-    hostname: flags.ip,
-    port: flags.port,
-    idleTimeout: 0,
-    fetch: (req, srv) => (app ? app.fetch(req, srv) : new Response("Agent is starting", { status: 503 })),
-  });
-  const port = server.port!;
+  const http = serveLateBound({ hostname: flags.ip, port: flags.port, name: "Agent" });
+  const port = http.port;
   const advertisedIp = flags.advertise_ip ?? flags.ip;
   const endpoint = `http://${advertisedIp}:${flags.advertise_port ?? port}`;
 
@@ -146,7 +141,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
   };
   await recoverAgent(ctx);
-  app = createAgentApp(ctx, () => endpoint);
+  http.attach(createAgentApp(ctx, () => endpoint).fetch);
 
   let resolveRegistered!: (id: string) => void;
   const registered = new Promise<string>((r) => (resolveRegistered = r));
@@ -189,7 +184,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       statusUpdates.stop();
       operationUpdates.stop();
       for (const t of ctx.tasks.values()) t.killTimer?.cancel();
-      await server.stop(true);
+      await http.server.stop(true);
       store.close();
     },
   };

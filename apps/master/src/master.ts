@@ -2,6 +2,7 @@
  * Building and running a master: registry, allocator, state, HTTP server. `startMaster` is what
  * `mesos master` and `mesos local` call; tests call it in-process with a manual clock.
  */
+import { serveLateBound } from "@mesos/rpc";
 import { create } from "@bufbuild/protobuf";
 import { type Clock, createIdSequence, createLogger, type Logger, newUuid, systemClock, VERSION_TEXT } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
@@ -71,16 +72,8 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
 
   let ctx!: MasterContext;
   const loop = createAllocationLoop(() => ctx);
-  // The port is known only once bound (port 0 in tests), and MasterInfo needs it: bind first,
-  // route requests to the app once the context exists.
-  let app: ReturnType<typeof createMasterApp> | undefined;
-  const server = Bun.serve({
-    hostname: flags.ip,
-    port: flags.port,
-    idleTimeout: 0,
-    fetch: (req, srv) => (app ? app.fetch(req, srv) : new Response("Master is starting", { status: 503 })),
-  });
-  const port = server.port!;
+  const http = serveLateBound({ hostname: flags.ip, port: flags.port, name: "Master" });
+  const port = http.port;
   const advertisedIp = flags.advertise_ip ?? flags.ip;
   const advertisedPort = flags.advertise_port ?? port;
   const hostname = flags.hostname ?? advertisedIp;
@@ -118,7 +111,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     newOfferId: createIdSequence(`${id}-O`),
     triggerAllocation: () => loop.trigger(),
   };
-  app = createMasterApp(ctx);
+  http.attach(createMasterApp(ctx).fetch);
   registerGauges(ctx);
   scheduleReregistrationDeadline(ctx);
   loop.start();
@@ -137,7 +130,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
         a.pingTimer?.cancel();
         a.link?.messages.close();
       }
-      await server.stop(true);
+      await http.server.stop(true);
       registry.close();
     },
   };

@@ -2,3 +2,4 @@ export { toConnectError, fromConnectError } from "./errors.ts";
 export { mountConnect } from "./serve.ts";
 export { createTransport, toBaseUrl, type TransportOptions } from "./transport.ts";
 export * from "./v1-http/index.ts";
+export { serveLateBound, type LateBoundServer } from "./late-bound-server.ts";

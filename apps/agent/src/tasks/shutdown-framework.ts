@@ -10,6 +10,13 @@ export function shutdownFramework(ctx: AgentContext, frameworkId: string): void 
   ctx.log.info(`Shutting down framework ${frameworkId}`);
   ctx.shuttingDown.add(frameworkId);
   ctx.statusUpdates.removeFramework(frameworkId);
+  // Its operations' effects (reservations, volumes) stay; their feedback has nobody to go to.
+  for (const [uuid, op] of ctx.operations) {
+    if (op.frameworkId?.value !== frameworkId) continue;
+    ctx.operationUpdates.dropStreams((stream) => stream === uuid);
+    ctx.operations.delete(uuid);
+    ctx.store.removeOperation(uuid);
+  }
   for (const task of frameworkTasks(ctx, frameworkId)) {
     if (isTerminalState(task.state)) forgetTask(ctx, frameworkId, task.info.taskId!.value);
     else ctx.killTask(frameworkId, task.info.taskId!.value);

@@ -11,7 +11,8 @@ import type { LaunchUser } from "../containerizer/launch-info.ts";
 import { describeTermination } from "../containerizer/termination.ts";
 import { commandEnvironment, commandToExec } from "./command.ts";
 import { type StatusFields, TaskStatus_Reason, TaskStatus_Source } from "./task-status.ts";
-import { currentUserName, lookupUser } from "./users.ts";
+import { currentUserName } from "@mesos/core";
+import { lookupUser } from "./users.ts";
 
 /** Mesos gives the command executor 0.1 cpus and 32 MB on top of the task (the agent overcommits them). */
 export const EXECUTOR_CPUS = 0.1;

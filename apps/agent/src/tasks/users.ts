@@ -2,7 +2,7 @@
  * Looking up the user a task runs as (switch_user), from /etc/passwd and /etc/group: uid, primary
  * gid and supplementary groups, as getpwnam/getgrouplist would give them.
  */
-import { currentUserName, readColonFile } from "@mesos/core";
+import { readColonFile } from "@mesos/core";
 import type { LaunchUser } from "../containerizer/launch-info.ts";
 
 export function lookupUser(name: string, files = { passwd: "/etc/passwd", group: "/etc/group" }): LaunchUser | undefined {
@@ -16,4 +16,3 @@ export function lookupUser(name: string, files = { passwd: "/etc/passwd", group:
   return { name, uid, gid, groups: [gid, ...groups] };
 }
 
-export { currentUserName };

@@ -6,11 +6,11 @@
  *   shallow copy of it (same prototype, same own fields: what `create()` returns, at a tenth of the
  *   cost) with its value set. Ranges and sets reuse the agent's immutable value messages.
  * - `Resources.of` normalizes by cloning every resource (~2.5 us each); these are already normalized
- *   and distinct, so the bag is assembled through Resources' constructor (private in TypeScript
- *   only) with `identityKey`s cached per template.
+ *   and distinct, so the bag is built with `Resources.fromNormalized` and `identityKey`s cached per
+ *   template.
  *
- * Both shortcuts are verified at load against `create()` / `Resources.of`; if either ever differs
- * the builder falls back to the plain path. TODO(core): a public `Resources.fromNormalized()`.
+ * The shallow copy relies on how protobuf-es lays out messages, so it is verified at load against
+ * `create()`; if it ever differs the builder falls back to `create()`.
  */
 import { clone, create, equals, isFieldSet } from "@bufbuild/protobuf";
 import { identityKey, parseResources, Resources } from "@mesos/core";
@@ -18,9 +18,6 @@ import { type Resource, Resource_AllocationInfoSchema, ResourceSchema, Value_Sca
 import type { AgentState } from "./agent-state.ts";
 import type { Candidate } from "./candidate.ts";
 import type { Kind } from "./resource-kinds.ts";
-
-type Entry = { key: string; resource: Resource; count: number };
-const ResourcesFromEntries = Resources as unknown as new (entries: Entry[]) => Resources;
 
 interface Template {
   message: Resource;
@@ -49,24 +46,11 @@ function fromTemplate(t: Template): Resource {
   return r;
 }
 
-function assemble(list: Resource[], keys: string[]): Resources {
-  const entries = new Array<Entry>(list.length);
-  for (let i = 0; i < list.length; i++) entries[i] = { key: keys[i]!, resource: list[i]!, count: 1 };
-  return new ResourcesFromEntries(entries);
-}
-
-function selfCheck(): { bag: boolean; copy: boolean } {
-  const result = { bag: false, copy: false };
+function selfCheck(): { copy: boolean } {
+  const result = { copy: false };
   try {
     const probe = parseResources("cpus:1.5;mem:64;ports:[31000-31005,31010-31020];disk(r1):10").allocate("r1/x");
     const list = [...probe];
-    const rebuilt = assemble(list, list.map(identityKey));
-    result.bag =
-      rebuilt.size === probe.size &&
-      rebuilt.equals(probe) &&
-      rebuilt.toString() === probe.toString() &&
-      rebuilt.plus(probe).scalar("cpus") === 3 &&
-      rebuilt.minus(probe).isEmpty();
     result.copy = list.every((r) => {
       const t = templateOf({ template: r } as Kind, "r1/x");
       const copy = fromTemplate(t);
@@ -118,7 +102,7 @@ export class OfferBuilder {
       list[i] = r;
       keys[i] = t.key;
     }
-    return FAST.bag ? assemble(list, keys) : Resources.of(list);
+    return Resources.fromNormalized(list, keys);
   }
 
   private template(kind: Kind, role: string): Template {

@@ -6,8 +6,8 @@
  * Two resources of one kind merge when added, exactly as they do in `Resources` (same identity).
  */
 import { toJsonString } from "@bufbuild/protobuf";
-import { isStrictSubroleOf, upgradeResource } from "@mesos/core";
-import { type Resource, Resource_DiskInfo_Source_Type, Resource_DiskInfoSchema, Value_Type } from "@mesos/proto";
+import { isMergeable, isStrictSubroleOf, upgradeResource } from "@mesos/core";
+import { type Resource, Resource_DiskInfoSchema, Value_Type } from "@mesos/proto";
 import type { NameTable } from "./quantity-vector.ts";
 
 export interface Kind {
@@ -51,22 +51,6 @@ export function kindKey(r: Resource): string {
   return key;
 }
 
-function isDivisible(r: Resource): boolean {
-  if (r.shared) return false;
-  const disk = r.disk;
-  if (!disk) return true;
-  if (disk.persistence) return false;
-  switch (disk.source?.type) {
-    case Resource_DiskInfo_Source_Type.MOUNT:
-    case Resource_DiskInfo_Source_Type.BLOCK:
-      return false;
-    case Resource_DiskInfo_Source_Type.RAW:
-      return !disk.source.id;
-    default:
-      return true;
-  }
-}
-
 export class KindTable {
   private readonly byKey = new Map<string, Kind>();
   readonly kinds: Kind[] = [];
@@ -91,7 +75,7 @@ export class KindTable {
         refined: r.reservations.length > 1,
         revocable: r.revocable !== undefined,
         shared: r.shared !== undefined,
-        divisible: isDivisible(r),
+        divisible: isMergeable(r),
         template: r,
         allocatableCache: new Map(),
       };

@@ -61,6 +61,7 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
     ctx.log.info(`Framework ${id} (${info.name}) re-subscribed`);
   } else {
     framework = new Framework(id, infoWithId, now);
+    indexOperations(ctx, framework);
     for (const role of suppressed) framework.suppressedRoles.add(role);
     ctx.frameworks.set(id, framework);
     ctx.allocator.addFramework(allocatorFramework(framework), new Map(), false);
@@ -110,4 +111,16 @@ export function onSubscriptionClosed(ctx: MasterContext, frameworkId: string, st
       removeFramework(ctx, framework, "failover timeout elapsed");
     }
   }, timeoutMs);
+}
+
+/**
+ * A framework the master did not know (new, or back after a master failover) picks up the
+ * operations agents reported for it, so its acknowledgements and reconciliation find them.
+ */
+function indexOperations(ctx: MasterContext, framework: Framework): void {
+  for (const agent of ctx.agents.values()) {
+    for (const [uuid, op] of agent.operations) {
+      if (op.frameworkId?.value === framework.id && op.info?.id) framework.operations.set(op.info.id.value, { agentId: agent.id, uuid });
+    }
+  }
 }

@@ -13,10 +13,7 @@ import {
   encodeMessage,
   errorResponse,
   messageResponse,
-  methodNotAllowed,
   negotiateAccept,
-  negotiateContentType,
-  readMessage,
   type ResponseMedia,
   streamResponse,
   textResponse,
@@ -24,7 +21,7 @@ import {
 import type { MasterContext } from "../context.ts";
 import { handleOperatorCall } from "../operator/operator-calls.ts";
 import { streamOperatorEvents } from "../operator/operator-subscribe.ts";
-import { unlessLeading } from "./leader-redirect.ts";
+import { readPostedCall } from "./read-posted-call.ts";
 
 const T = master.Call_Type;
 const MEDIA = { recordio: false };
@@ -43,17 +40,9 @@ const ANSWERED_OK = new Set([
 
 export function operatorApi(ctx: MasterContext): (req: Request) => Promise<Response> {
   return async (req) => {
-    const refused = unlessLeading(ctx, req);
-    if (refused) return refused;
-    if (req.method !== "POST") return methodNotAllowed(req.method);
-    const content = negotiateContentType(req.headers, MEDIA);
-    if (!content.ok) return content.response;
-    let call: master.Call;
-    try {
-      call = await readMessage(req, master.CallSchema, content.value.format);
-    } catch (e) {
-      return errorResponse(e);
-    }
+    const read = await readPostedCall(ctx, req, master.CallSchema);
+    if ("response" in read) return read.response;
+    const call = read.call;
     if (!isFieldSet(call, master.CallSchema.field.type!)) return textResponse(400, "Failed to validate master::Call: Expecting 'type' to be present");
     const accept = negotiateAccept(req.headers, MEDIA);
     if (!accept.ok) return accept.response;

@@ -15,10 +15,7 @@ import {
   errorResponse,
   MEDIA_TYPE_OF,
   type MessageFormat,
-  methodNotAllowed,
   negotiateAccept,
-  negotiateContentType,
-  readMessage,
   streamResponse,
   textResponse,
 } from "@mesos/rpc";
@@ -26,7 +23,7 @@ import type { MasterContext } from "../context.ts";
 import { handleSchedulerCall } from "../scheduler/calls.ts";
 import { STREAM_ID_HEADER, streamSubscription } from "../scheduler/scheduler-service.ts";
 import { validateCall } from "../scheduler/validate-call.ts";
-import { unlessLeading } from "./leader-redirect.ts";
+import { readPostedCall } from "./read-posted-call.ts";
 
 const T = scheduler.Call_Type;
 const MEDIA = { recordio: false };
@@ -35,18 +32,9 @@ const STATUS_OVERRIDES = { not_found: 400 };
 
 export function schedulerApi(ctx: MasterContext): (req: Request) => Promise<Response> {
   return async (req) => {
-    const refused = unlessLeading(ctx, req);
-    if (refused) return refused;
-    if (req.method !== "POST") return methodNotAllowed(req.method);
-    const content = negotiateContentType(req.headers, MEDIA);
-    if (!content.ok) return content.response;
-
-    let call: scheduler.Call;
-    try {
-      call = await readMessage(req, scheduler.CallSchema, content.value.format);
-    } catch (e) {
-      return errorResponse(e);
-    }
+    const read = await readPostedCall(ctx, req, scheduler.CallSchema);
+    if ("response" in read) return read.response;
+    const call = read.call;
     try {
       validateCall(call);
     } catch (e) {

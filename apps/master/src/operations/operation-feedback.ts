@@ -67,12 +67,15 @@ export function handleOperationStatusUpdate(ctx: MasterContext, agent: Agent, up
   }
   operation.latestStatus = update.latestStatus ?? status;
   operation.statuses.push(status);
-  const framework = operation.frameworkId ? ctx.frameworks.get(operation.frameworkId.value) : undefined;
-  if (framework && operation.info?.id) {
-    framework.send(operationStatusEvent(status));
+  const frameworkId = operation.frameworkId?.value;
+  if (frameworkId && operation.info?.id && !ctx.completedFrameworks.some((f) => f.id === frameworkId)) {
+    // The framework acknowledges. If it has not (re-)subscribed yet (after a master failover),
+    // nothing is sent and the agent's retry brings the update again later.
+    ctx.frameworks.get(frameworkId)?.send(operationStatusEvent(status));
     return;
   }
-  // Nobody will acknowledge: do it here.
+  // An operator's operation, one without an id, or one of a removed framework: nobody else will
+  // acknowledge it.
   acknowledgeToAgent(agent, update.operationUuid, status.uuid!.value);
   if (isTerminalOperationState(status.state)) forgetOperation(ctx, agent, operation);
 }

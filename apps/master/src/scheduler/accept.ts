@@ -17,7 +17,7 @@ import { refuseSeconds } from "./filters.ts";
 import { launchGroup } from "./launch-group.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
 import { normalizeOperation, operationResources } from "./operation-resources.ts";
-import { validateTask } from "./validate-task.ts";
+import { consumedBy, validateTask } from "./validate-task.ts";
 
 /** Mesos's offer validation: each offer exists, is this framework's, all on one agent, no repeats. */
 function validateOffers(ctx: MasterContext, framework: Framework, offerIds: string[]): string | undefined {
@@ -81,7 +81,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
             dropTask(ctx, framework, task, TaskStatus_Reason.AGENT_DISCONNECTED, `Agent ${agentId} is disconnected`);
             continue;
           }
-          available = available.minus(resources);
+          available = available.minus(consumedBy(resources));
           launchTask(ctx, framework, task, resources, agentId);
         }
         break;

@@ -13,7 +13,7 @@ import type { Framework } from "../frameworks/framework.ts";
 import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
 import { operationResources } from "./operation-resources.ts";
-import { validateId, validateTask } from "./validate-task.ts";
+import { consumedBy, fitsIn, validateId, validateTask } from "./validate-task.ts";
 
 export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_Operation, agentId: string, available: Resources): Resources {
   const executor = op.launchGroup?.executor;
@@ -43,7 +43,7 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
       },
     }),
   );
-  return taskResources.reduce((left, r) => left.minus(r), available.minus(executorResources));
+  return taskResources.reduce((left, r) => left.minus(consumedBy(r)), available.minus(consumedBy(executorResources)));
 
   function groupError(): string | undefined {
     if (op.id) return "An operation ID is not allowed on LAUNCH_GROUP operations";
@@ -54,15 +54,15 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
     if (tasks.length === 0) return "Task group is empty";
     const ids = new Set<string>();
     let left = available;
-    if (!left.contains(executorResources)) return `Executor uses more resources ${executorResources} than available ${left}`;
-    left = left.minus(executorResources);
+    if (!fitsIn(left, executorResources)) return `Executor uses more resources ${executorResources} than available ${left}`;
+    left = left.minus(consumedBy(executorResources));
     for (const [i, t] of tasks.entries()) {
       if (t.executor) return `Task '${t.taskId?.value}' of a task group must not have an executor`;
       if (ids.has(t.taskId?.value ?? "")) return `Task group has duplicate task ID: ${t.taskId?.value}`;
       ids.add(t.taskId?.value ?? "");
       const taskError = validateTask(t, taskResources[i]!, framework, agentId, left);
       if (taskError) return `Task '${t.taskId?.value}' of the group is invalid: ${taskError}`;
-      left = left.minus(taskResources[i]!);
+      left = left.minus(consumedBy(taskResources[i]!));
     }
     return undefined;
   }

@@ -41,10 +41,25 @@ export function validateTask(
   const resourceError = validateResources(resources);
   if (resourceError) return `Task uses invalid resources: ${resourceError}`;
   if (resources.isEmpty()) return "Task uses no resources";
-  if (!available.contains(resources)) return `Task uses more resources ${resources} than available ${available}`;
+  if (!fitsIn(available, resources)) return `Task uses more resources ${resources} than available ${available}`;
   const grace = task.killPolicy?.gracePeriod?.nanoseconds;
   if (grace !== undefined && grace < 0n) return "Task's kill policy has a negative grace period";
   const maxCompletion = task.maxCompletionTime?.nanoseconds;
   if (maxCompletion !== undefined && maxCompletion < 0n) return "Task's 'max_completion_time' must be non-negative";
   return undefined;
+}
+
+/**
+ * Whether a task's resources fit in what is left of the offers. A shared resource (a shared
+ * persistent volume) is not used up by a task: any number of tasks may use the one offered.
+ */
+export function fitsIn(available: Resources, resources: Resources): boolean {
+  if (!available.contains(resources.nonShared())) return false;
+  const shared = available.shared();
+  return [...resources.shared()].every((r) => shared.contains([r]));
+}
+
+/** What launching a task takes from the offers: everything but shared resources. */
+export function consumedBy(resources: Resources): Resources {
+  return resources.nonShared();
 }

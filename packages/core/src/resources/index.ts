@@ -5,6 +5,7 @@ export { formatResource, formatValue, summarizeResources } from "./format.ts";
 export { upgradeResource, downgradeResource, canDowngrade } from "./reservation-format.ts";
 export {
   identityKey,
+  isMergeable,
   isReserved,
   isUnreserved,
   reservationRole,

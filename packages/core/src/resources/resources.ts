@@ -51,6 +51,15 @@ export class Resources implements Iterable<Resource> {
     return new Resources(bag);
   }
 
+  /**
+   * A bag from resources that are already normalized (rounded, coalesced) and pairwise distinct in
+   * identity, without merging or copying them: the hot path for code that built them itself (the
+   * allocator's offers). `keys` are their `identityKey`s if the caller has them cached.
+   */
+  static fromNormalized(resources: readonly Resource[], keys?: readonly string[]): Resources {
+    return new Resources(resources.map((resource, i) => ({ key: keys?.[i] ?? identityKey(resource), resource, count: 1 })));
+  }
+
   [Symbol.iterator](): Iterator<Resource> {
     return this.entries.map((e) => e.resource)[Symbol.iterator]();
   }
