@@ -3,12 +3,13 @@
  * needs (with a message saying what), `mesos seccomp check`, and a compiled agent whose launch
  * helper (the binary itself) installs the Mesos 1.8 example profile for a root and a non-root task.
  */
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { seccompSupported } from "@mesos/linux";
 import { TaskState } from "@mesos/proto";
 import { startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
 import { runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 
@@ -18,10 +19,7 @@ const support = seccompSupported();
 const skip = !isRoot ? "it needs root" : !support.supported ? `the kernel cannot run seccomp filters: ${support.reason}` : undefined;
 if (skip) console.warn(`SKIPPING the compiled linux/seccomp tests that need a root agent: ${skip}`);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 afterAll(stopAllDaemons);
 
 function profiles(): string {
@@ -74,7 +72,7 @@ test.skipIf(skip !== undefined)(
   "compiled agent: the default profile for a root and a non-root task, a named one, warnings logged at start-up",
   async () => {
     const master = await startTestMaster();
-    cleanups.push(() => master.stop());
+    cleanup(() => master.stop());
     const workDir = tempDir("agent");
     for (let d = workDir; d !== dirname(d) && d.startsWith(process.env.MESOS_TEST_TMP!); d = dirname(d)) chmodSync(d, 0o755);
     const agent = startDaemon([
@@ -88,13 +86,13 @@ test.skipIf(skip !== undefined)(
       `--seccomp_config_dir=${profiles()}`,
       "--seccomp_profile_name=example.json",
     ]);
-    cleanups.push(() => agent.kill("SIGKILL"));
+    cleanup(() => agent.kill("SIGKILL"));
     await agent.waitFor(/Registered with master/);
     expect(agent.output()).toContain("Seccomp profile 'example.json': syscalls[0].names[182]: unknown syscall 'recv'");
     expect(agent.output()).toMatch(/Seccomp default profile 'example.json': \d+ BPF instructions/);
 
     const fw = await startTestFramework(master.url);
-    cleanups.push(() => fw.close());
+    cleanup(() => fw.close());
     const [offer] = await fw.nextOffers();
     const task = (id: string, command: string, extra: object = {}) => ({
       name: id,

@@ -5,13 +5,14 @@
  * profile with its capability-conditioned rules for root and non-root tasks, and nested and DEBUG
  * containers that get their own setting. Needs root and a kernel that runs seccomp filters.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { seccompSupported } from "@mesos/linux";
 import { agent, type ContainerID, ContainerIDSchema, TaskState, TaskStatus_Reason } from "@mesos/proto";
-import { startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { agentApi } from "../support/agent-api.ts";
 
@@ -22,10 +23,7 @@ const skip = !isRoot ? "they need root" : !support.supported ? `the kernel canno
 if (skip) console.warn(`SKIPPING linux/seccomp isolator tests: ${skip}`);
 const rootTest = test.skipIf(skip !== undefined);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanup = useCleanups();
 
 const rule = (names: string[], action: string, args: object[] = []) => ({ names, action, args, includes: {}, excludes: {} });
 const allowAllBut = (...rules: object[]) => ({
@@ -57,15 +55,15 @@ function configDir(): string {
 
 async function cluster(options: { defaultProfile?: string; workDir?: string } = {}) {
   const master = await startTestMaster();
-  cleanups.push(() => master.stop());
+  cleanup(() => master.stop());
   const flags = ["--isolation=linux/seccomp", `--seccomp_config_dir=${configDir()}`, "--http_heartbeat_interval=100ms"];
   if (options.defaultProfile) flags.push(`--seccomp_profile_name=${options.defaultProfile}`);
   if (options.workDir) flags.push(`--work_dir=${options.workDir}`);
   const agentProcess = await startTestAgent(master, { flags });
-  cleanups.push(() => agentProcess.stop());
+  cleanup(() => agentProcess.stop());
   await agentProcess.registered;
   const fw = await startTestFramework(master.url);
-  cleanups.push(() => fw.close());
+  cleanup(() => fw.close());
   return { agent: agentProcess, fw, api: agentApi(agentProcess.url) };
 }
 
@@ -114,13 +112,9 @@ function sandboxFile(c: Cluster, taskId: string, file: string): string {
 /** Runs one task to TASK_FINISHED and returns its stdout. */
 async function run(c: Cluster, task: TaskSpec): Promise<string> {
   await launch(c.fw, task);
-  const done = await Promise.race([
-    c.fw.waitForStatus(task.id, TaskState.TASK_FINISHED),
-    c.fw.waitForStatus(task.id, TaskState.TASK_FAILED).then((s) => {
-      throw new Error(`task ${task.id} failed: ${s.message}\nstderr: ${sandboxFileOr(c, task.id, "stderr")}`);
-    }),
-  ]);
-  expect(done.state).toBe(TaskState.TASK_FINISHED);
+  const terminal = [TaskState.TASK_FINISHED, TaskState.TASK_FAILED];
+  const done = await eventually(() => c.fw.statuses.find((s) => s.taskId?.value === task.id && terminal.includes(s.state)), 15_000, `task ${task.id} to end`);
+  if (done.state !== TaskState.TASK_FINISHED) throw new Error(`task ${task.id} failed: ${done.message}\nstderr: ${sandboxFileOr(c, task.id, "stderr")}`);
   return sandboxFile(c, task.id, "stdout");
 }
 
@@ -278,5 +272,37 @@ describe("linux/seccomp: nested and DEBUG containers", () => {
     expect(sandboxFile(c, "parent", "stdout")).toBe("mkdir-denied\nuname-ok\n");
     // A launch failure of a nested container is the caller's error, with the isolator's reason.
     await expect(session(c, parent, "true", { profileName: "nope.json" })).rejects.toThrow(/Seccomp profile 'nope.json' not found/);
+  });
+
+  rootTest("task group members: each its own profile, or the default", async () => {
+    const c = await cluster({ defaultProfile: "deny-uname.json" });
+    const probe = "mkdir d 2>/dev/null && echo mkdir-ok || echo mkdir-denied; uname > /dev/null 2>&1 && echo uname-ok || echo uname-denied";
+    const [offer] = await c.fw.nextOffers();
+    const member = (id: string, seccomp?: Seccomp) => ({
+      name: id,
+      taskId: { value: id },
+      agentId: offer!.agentId,
+      command: { value: probe },
+      container: containerWith(seccomp),
+      resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }],
+    });
+    await c.fw.sub.accept(
+      [offer!.id!.value],
+      [
+        {
+          type: 6, // LAUNCH_GROUP
+          launchGroup: {
+            executor: { type: 1, executorId: { value: "group" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }] },
+            taskGroup: { tasks: [member("m-default"), member("m-named", { profileName: "deny-mkdir.json" }), member("m-unconfined", { unconfined: true })] },
+          },
+        },
+      ],
+    );
+    for (const id of ["m-default", "m-named", "m-unconfined"]) await c.fw.waitForStatus(id, TaskState.TASK_FINISHED);
+    const executor = join(c.agent.ctx.workDir, "slaves", c.agent.ctx.info.id!.value, "frameworks", c.fw.sub.frameworkId, "executors", "group", "runs", "latest");
+    const out = (id: string) => readFileSync(join(executor, "tasks", id, "stdout"), "utf8");
+    expect(out("m-default")).toBe("mkdir-ok\nuname-denied\n");
+    expect(out("m-named")).toBe("mkdir-denied\nuname-ok\n");
+    expect(out("m-unconfined")).toBe("mkdir-ok\nuname-ok\n");
   });
 });
