@@ -44,7 +44,7 @@ import {
 } from "../plugins/linux-seccomp/src/index.ts";
 import { createFilterCache } from "../plugins/linux-seccomp/src/isolator/index.ts";
 
-const EXAMPLE = "/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json";
+const EXAMPLE = new URL("../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const ITERATIONS = 2_000_000;
 const REPEATS = 5;
 

@@ -43,7 +43,7 @@ isolatorContract(
   "linux/seccomp",
   async () => {
     const dir = tempDir("seccomp-contract");
-    copyFileSync("/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json", join(dir, "default.json"));
+    copyFileSync(new URL("../../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, join(dir, "default.json"));
     const isolator = createSeccompIsolator({ configDir: dir, defaultProfile: "default.json", log: silentLogger, host: systemSeccompHost(() => undefined) });
     return { isolator, teardown: () => rmSync(dir, { recursive: true, force: true }) };
   },

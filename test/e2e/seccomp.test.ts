@@ -13,7 +13,7 @@ import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
 import { runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 
-const EXAMPLE = "/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json";
+const EXAMPLE = new URL("../../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 const support = seccompSupported();
 const skip = !isRoot ? "it needs root" : !support.supported ? `the kernel cannot run seccomp filters: ${support.reason}` : undefined;

@@ -16,7 +16,7 @@ import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { agentApi } from "../support/agent-api.ts";
 
-const EXAMPLE_PROFILE = "/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json";
+const EXAMPLE_PROFILE = new URL("../../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 const support = seccompSupported();
 const skip = !isRoot ? "they need root" : !support.supported ? `the kernel cannot run seccomp filters: ${support.reason}` : undefined;

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { checkProfile, formatCheckReport, runSeccompCheck } from "./check.ts";
 
-const MESOS_EXAMPLE = "/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json";
+const MESOS_EXAMPLE = new URL("../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 
 function capture() {
   const out: string[] = [];

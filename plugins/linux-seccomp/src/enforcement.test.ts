@@ -13,7 +13,7 @@ import { hostArch } from "./profile/arches.ts";
 import { loadProfile } from "./profile/parse-profile.ts";
 
 const RUN_FILTERED = join(import.meta.dir, "../../../packages/linux/test-fixtures/run-filtered.ts");
-const MESOS_EXAMPLE = "/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json";
+const MESOS_EXAMPLE = new URL("../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const arch = hostArch();
 const seccompLine = /^Seccomp:/m.test(readFileSync("/proc/self/status", "utf8"));
 const skipReason = !arch ? `no filters for ${process.arch}` : !seccompLine ? "the kernel has no seccomp (no Seccomp line in /proc/self/status)" : undefined;

@@ -224,7 +224,7 @@ describe("the newer Docker fixture, compiled", () => {
 
 describe("long programs", () => {
   test("a linear filter of 850 syscalls is valid and agrees with the tree", () => {
-    const profile = loadProfile(readFileSync("/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json", "utf8")).profile;
+    const profile = loadProfile(readFileSync(new URL("../../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, "utf8")).profile;
     const linear = compileProfile(profile, { arch: "x86_64" }, { search: "linear" });
     expect(linear.instructions).toBeGreaterThan(512); // far beyond one 8-bit jump
     expect(validateProgram(linear.program)).toEqual([]);

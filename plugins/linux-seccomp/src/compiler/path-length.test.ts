@@ -10,7 +10,7 @@ import { compileProfile } from "./compile.ts";
 import type { CompileTarget } from "./target.ts";
 
 const bound = (rules: number) => 3 * Math.log2(rules) + 10;
-const example = loadProfile(readFileSync("/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json", "utf8")).profile;
+const example = loadProfile(readFileSync(new URL("../../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, "utf8")).profile;
 
 describe("worst-case path", () => {
   const targets: [string, CompileTarget][] = [

@@ -13,7 +13,7 @@ import { AUDIT_ARCH_X86_64, syscallNumber } from "../syscalls/abis.ts";
 import { createSeccompIsolator, type SeccompIsolatorOptions } from "./seccomp-isolator.ts";
 import type { SeccompHost } from "./seccomp-host.ts";
 
-const EXAMPLE = readFileSync("/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json", "utf8");
+const EXAMPLE = readFileSync(new URL("../../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, "utf8");
 const rule = (names: string[], action: string) => ({ names, action, args: [], includes: {}, excludes: {} });
 const FILES: Record<string, string> = {
   "/profiles/example.json": EXAMPLE,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { SeccompProfileError, loadProfile, parseProfile } from "./parse-profile.ts";
 import { formatIssue } from "./types.ts";
 
-const MESOS_EXAMPLE = "/work/shared/fixtures/seccomp/mesos-1.8-example-profile.json";
+const MESOS_EXAMPLE = new URL("../../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const NEWER_DOCKER = join(import.meta.dir, "../../test-fixtures/docker-newer-profile.json");
 
 describe("the profiles we must read", () => {
