@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { REPO_ROOT } from "./cluster.ts";
+import { type Daemon, startProcess, stopAllProcesses } from "./processes.ts";
 
 export const MESOS_BINARY = join(REPO_ROOT, "dist/mesos");
 
@@ -17,52 +17,14 @@ export function ensureBinary(): string {
   return MESOS_BINARY;
 }
 
-export interface Daemon {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
-  /** Everything written so far to stdout and stderr. */
-  output(): string;
-  /** Resolves with the first match of `pattern` in the output. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  kill(signal?: NodeJS.Signals): Promise<number>;
-}
+export type { Daemon } from "./processes.ts";
 
-const daemons: Daemon[] = [];
-
-/** Starts `mesos ARGS...` in the background, collecting its output. */
+/** Starts `mesos ARGS...` (the compiled binary) in the background, collecting its output. */
 export function startDaemon(args: string[], env: Record<string, string> = {}): Daemon {
-  const proc = Bun.spawn([ensureBinary(), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-  let text = "";
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-  };
-  void pump(proc.stdout);
-  void pump(proc.stderr);
-  const daemon: Daemon = {
-    proc,
-    output: () => text,
-    async waitFor(pattern, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = text.match(pattern);
-        if (m) return m;
-        if (proc.exitCode !== null) throw new Error(`mesos ${args[0]} exited (${proc.exitCode}) before printing ${pattern}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${pattern} from mesos ${args[0]}:\n${text}`);
-        await Bun.sleep(25);
-      }
-    },
-    async kill(signal = "SIGTERM") {
-      if (proc.exitCode === null) proc.kill(signal);
-      return proc.exited;
-    },
-  };
-  daemons.push(daemon);
-  return daemon;
+  return startProcess([ensureBinary(), ...args], `mesos ${args[0]}`, env);
 }
 
-export async function stopAllDaemons(): Promise<void> {
-  for (const d of daemons.splice(0)) await d.kill("SIGKILL");
-}
+export const stopAllDaemons = stopAllProcesses;
 
 /** Runs `mesos ARGS...` to completion. */
 export async function runMesos(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {

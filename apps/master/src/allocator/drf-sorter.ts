@@ -5,9 +5,9 @@
  * Each node's live children stay sorted; a changed node is moved by binary search (O(log n) to
  * find, one memmove to shift) instead of re-sorting, and totals changes re-sort once, lazily.
  */
-import { RoleTree, type TreeHooks, type TreeNode } from "./role-tree.ts";
+import type { TreeHooks, TreeNode } from "./role-tree.ts";
 import type { QVec } from "./quantity-vector.ts";
-import type { ShareBasis, Sorter, SorterDeps } from "./sorter.ts";
+import { type ShareBasis, type SorterDeps, TreeSorter } from "./sorter.ts";
 
 function before<T>(a: TreeNode<T>, b: TreeNode<T>): boolean {
   if (a.share !== b.share) return a.share < b.share;
@@ -41,11 +41,10 @@ export function shareOf(alloc: QVec, weight: number, basis: ShareBasis): number 
   return share / weight;
 }
 
-export class DrfSorter<T> implements Sorter<T> {
-  private readonly tree: RoleTree<T>;
+export class DrfSorter<T> extends TreeSorter<T> {
   private epoch = -1;
 
-  constructor(private readonly deps: SorterDeps) {
+  constructor(deps: SorterDeps) {
     const basis = deps.basis;
     const hooks: TreeHooks<T> = {
       insertLive(parent, node) {
@@ -64,35 +63,12 @@ export class DrfSorter<T> implements Sorter<T> {
         return share !== node.share || node.count !== node.keyCount;
       },
     };
-    this.tree = new RoleTree<T>(deps.newVector, deps.weightOf, hooks);
+    super(deps, hooks);
   }
 
-  add(path: string, client: T): TreeNode<T> {
-    return this.tree.add(path, client);
-  }
-
-  remove(leaf: TreeNode<T>): void {
-    this.tree.remove(leaf);
-  }
-
-  setActive(leaf: TreeNode<T>, active: boolean): void {
-    this.tree.setActive(leaf, active);
-  }
-
-  allocated(leaf: TreeNode<T>, delta: QVec, n: number, countIt: boolean): void {
-    this.tree.propagate(leaf, delta, n, 1, countIt);
-  }
-
-  unallocated(leaf: TreeNode<T>, delta: QVec, n: number): void {
-    this.tree.propagate(leaf, delta, n, -1, false);
-  }
 
   invalidate(): void {
     this.epoch = -1;
-  }
-
-  nodes(): Iterable<TreeNode<T>> {
-    return [this.tree.root, ...this.tree.nodes];
   }
 
   forEach(visit: (client: T) => boolean): boolean {

@@ -4,15 +4,14 @@
  * lazy Fisher-Yates shuffle, so a walk that stops early pays only for what it visited; otherwise
  * Efraimidis-Spirakis keys (u^(1/w)) give the weighted order in one sort.
  */
-import { RoleTree, type TreeHooks, type TreeNode } from "./role-tree.ts";
+import type { TreeHooks, TreeNode } from "./role-tree.ts";
 import type { QVec } from "./quantity-vector.ts";
-import type { Sorter, SorterDeps } from "./sorter.ts";
+import { type SorterDeps, TreeSorter } from "./sorter.ts";
 
-export class RandomSorter<T> implements Sorter<T> {
-  private readonly tree: RoleTree<T>;
+export class RandomSorter<T> extends TreeSorter<T> {
   private stale = true;
 
-  constructor(private readonly deps: SorterDeps) {
+  constructor(deps: SorterDeps) {
     const hooks: TreeHooks<T> = {
       insertLive(parent, node) {
         parent.live.push(node);
@@ -29,35 +28,12 @@ export class RandomSorter<T> implements Sorter<T> {
         return false;
       },
     };
-    this.tree = new RoleTree<T>(deps.newVector, deps.weightOf, hooks);
+    super(deps, hooks);
   }
 
-  add(path: string, client: T): TreeNode<T> {
-    return this.tree.add(path, client);
-  }
-
-  remove(leaf: TreeNode<T>): void {
-    this.tree.remove(leaf);
-  }
-
-  setActive(leaf: TreeNode<T>, active: boolean): void {
-    this.tree.setActive(leaf, active);
-  }
-
-  allocated(leaf: TreeNode<T>, delta: QVec, n: number, countIt: boolean): void {
-    this.tree.propagate(leaf, delta, n, 1, countIt);
-  }
-
-  unallocated(leaf: TreeNode<T>, delta: QVec, n: number): void {
-    this.tree.propagate(leaf, delta, n, -1, false);
-  }
 
   invalidate(): void {
     this.stale = true;
-  }
-
-  nodes(): Iterable<TreeNode<T>> {
-    return [this.tree.root, ...this.tree.nodes];
   }
 
   forEach(visit: (client: T) => boolean): boolean {

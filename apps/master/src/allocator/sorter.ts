@@ -4,7 +4,7 @@
  * in a RoleTree and only re-place what changed; `forEach` walks the active clients in order.
  */
 import type { QVec } from "./quantity-vector.ts";
-import type { TreeNode } from "./role-tree.ts";
+import { RoleTree, type TreeHooks, type TreeNode } from "./role-tree.ts";
 
 /** The totals shares divide by, shared by every sorter that uses them; `epoch` bumps on change. */
 export interface ShareBasis {
@@ -35,4 +35,46 @@ export interface SorterDeps {
   newVector: () => QVec;
   weightOf: (path: string) => number;
   random: () => number;
+}
+
+/**
+ * What both sorters share: the tree and the bookkeeping that flows into it. A sorter decides how
+ * siblings are ordered (its TreeHooks) and how the walk goes (`forEach`).
+ */
+export abstract class TreeSorter<T> implements Sorter<T> {
+  protected readonly tree: RoleTree<T>;
+
+  constructor(
+    protected readonly deps: SorterDeps,
+    hooks: TreeHooks<T>,
+  ) {
+    this.tree = new RoleTree<T>(deps.newVector, deps.weightOf, hooks);
+  }
+
+  add(path: string, client: T): TreeNode<T> {
+    return this.tree.add(path, client);
+  }
+
+  remove(leaf: TreeNode<T>): void {
+    this.tree.remove(leaf);
+  }
+
+  setActive(leaf: TreeNode<T>, active: boolean): void {
+    this.tree.setActive(leaf, active);
+  }
+
+  allocated(leaf: TreeNode<T>, delta: QVec, n: number, countIt: boolean): void {
+    this.tree.propagate(leaf, delta, n, 1, countIt);
+  }
+
+  unallocated(leaf: TreeNode<T>, delta: QVec, n: number): void {
+    this.tree.propagate(leaf, delta, n, -1, false);
+  }
+
+  nodes(): Iterable<TreeNode<T>> {
+    return [this.tree.root, ...this.tree.nodes];
+  }
+
+  abstract forEach(visit: (client: T) => boolean): boolean;
+  abstract invalidate(): void;
 }
