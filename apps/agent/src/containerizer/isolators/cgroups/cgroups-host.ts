@@ -6,8 +6,8 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ContainerID } from "@mesos/proto";
-import { rootContainerId } from "@mesos/plugin-api";
+import type { ContainerID, Resource } from "@mesos/proto";
+import { type ContainerState, rootContainerId } from "@mesos/plugin-api";
 import { type Cgroup, cgroupAt } from "./cgroup.ts";
 import { type CgroupMounts, type CgroupsVersion, type ControllerMount, findCgroupMounts, resolveController } from "./hierarchies.ts";
 
@@ -60,4 +60,29 @@ export function scalar(resources: readonly { name: string; scalar?: { value: num
   let total: number | undefined;
   for (const r of resources) if (r.name === name && r.scalar) total = (total ?? 0) + r.scalar.value;
   return total;
+}
+
+/**
+ * Recovery common to the cgroups isolators: visits each root container's checkpointed resources
+ * (nested containers live in their parent's cgroups), then destroys the cgroups under the agent's
+ * root that belong to no known container and no orphan (what a crashed agent left behind).
+ */
+export async function recoverCgroups(
+  host: CgroupsHost,
+  controllers: readonly string[],
+  states: readonly ContainerState[],
+  orphans: readonly ContainerID[],
+  visit: (containerId: string, resources: readonly Resource[]) => void,
+): Promise<void> {
+  const known = new Set<string>();
+  for (const s of states) {
+    if (s.containerId!.parent) continue;
+    known.add(s.containerId!.value);
+    visit(s.containerId!.value, s.config?.resources ?? []);
+  }
+  const names = new Set(controllers.flatMap((c) => host.known(c)));
+  for (const name of names) {
+    if (known.has(name) || orphans.some((o) => o.value === name)) continue;
+    for (const controller of controllers) await host.cgroupNamed(controller, name).destroy();
+  }
 }

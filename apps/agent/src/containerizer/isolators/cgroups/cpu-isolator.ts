@@ -10,7 +10,7 @@
 import type { ContainerID, Resource } from "@mesos/proto";
 import type { ContainerState, Isolator, StatisticsInit } from "@mesos/plugin-api";
 import type { Cgroup } from "./cgroup.ts";
-import { type CgroupsHost, scalar } from "./cgroups-host.ts";
+import { type CgroupsHost, recoverCgroups, scalar } from "./cgroups-host.ts";
 
 export const CPU_SHARES_PER_CPU = 1024;
 export const MIN_CPU_SHARES = 2;
@@ -71,20 +71,10 @@ export function createCpuIsolator(options: CpuIsolatorOptions): Isolator {
     supportsNesting: true,
 
     async recover(states: readonly ContainerState[], orphans: readonly ContainerID[]) {
-      const known = new Set<string>();
-      for (const s of states) {
-        if (s.containerId!.parent) continue;
-        known.add(s.containerId!.value);
-        const cpus = scalar(s.config?.resources ?? [], "cpus");
-        if (cpus !== undefined) limits.set(s.containerId!.value, cpus);
-      }
-      // Cgroups nobody knows about: what a crashed agent left behind.
-      for (const name of new Set([...host.known("cpu"), ...host.known(acct.controller)])) {
-        if (!known.has(name) && !orphans.some((o) => o.value === name)) {
-          await host.cgroupNamed("cpu", name).destroy();
-          await host.cgroupNamed(acct.controller, name).destroy();
-        }
-      }
+      await recoverCgroups(host, [...new Set(["cpu", acct.controller])], states, orphans, (id, resources) => {
+        const cpus = scalar(resources, "cpus");
+        if (cpus !== undefined) limits.set(id, cpus);
+      });
     },
 
     async prepare(config) {

@@ -17,7 +17,7 @@ import { closeFd, eventfd } from "@mesos/linux";
 import { type ContainerID, type Resource, ResourceSchema, TaskStatus_Reason } from "@mesos/proto";
 import type { ContainerState, Isolator, LimitationInit, StatisticsInit } from "@mesos/plugin-api";
 import type { Cgroup } from "./cgroup.ts";
-import { type CgroupsHost, scalar } from "./cgroups-host.ts";
+import { type CgroupsHost, recoverCgroups, scalar } from "./cgroups-host.ts";
 import { parseFlatKeyed } from "./cpu-isolator.ts";
 
 export const MIN_MEMORY_BYTES = 32 * 1024 * 1024;
@@ -80,16 +80,10 @@ export function createMemIsolator(options: MemIsolatorOptions): Isolator {
     supportsNesting: true,
 
     async recover(states: readonly ContainerState[], orphans: readonly ContainerID[]) {
-      const known = new Set<string>();
-      for (const s of states) {
-        if (s.containerId!.parent) continue;
-        known.add(s.containerId!.value);
-        const mem = scalar(s.config?.resources ?? [], "mem");
-        if (mem !== undefined) limits.set(s.containerId!.value, limitFor(mem));
-      }
-      for (const name of host.known("memory")) {
-        if (!known.has(name) && !orphans.some((o) => o.value === name)) await host.cgroupNamed("memory", name).destroy();
-      }
+      await recoverCgroups(host, ["memory"], states, orphans, (id, resources) => {
+        const mem = scalar(resources, "mem");
+        if (mem !== undefined) limits.set(id, limitFor(mem));
+      });
     },
 
     async prepare(config) {
