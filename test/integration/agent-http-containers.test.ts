@@ -6,9 +6,9 @@
 import { expect, test } from "bun:test";
 import { encodeRecord, readRecords } from "@mesos/rpc";
 import { TaskState } from "@mesos/proto";
-import { startTestAgent, startTestMaster } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING the v1 HTTP container call tests: they need root");
@@ -17,13 +17,7 @@ const rootTest = test.skipIf(!isRoot);
 const cleanup = useCleanups();
 
 async function cluster() {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master);
-  cleanup(() => agent.stop());
-  await agent.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
+  const { agent, fw } = await startTestCluster(cleanup);
   return { url: `${agent.url}/api/v1`, fw };
 }
 

@@ -12,7 +12,8 @@ import { agent, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/p
 import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
 import { startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 import { agentApi } from "../support/agent-api.ts";
 
 const mounts = findCgroupMounts();
@@ -32,14 +33,10 @@ const cleanup = useCleanups();
 
 async function cluster(flags: string[] = []) {
   const root = testCgroupsRoot();
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const a = await startTestAgent(master, { flags: ["--isolation=cgroups/cpu,cgroups/mem", `--cgroups_root=${root}`, ...flags] });
-  cleanup(() => a.stop());
-  await a.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
-  return { agent: a, fw, root };
+  const { agent, fw } = await startTestCluster(cleanup, {
+    agent: { flags: ["--isolation=cgroups/cpu,cgroups/mem", `--cgroups_root=${root}`, ...flags] },
+  });
+  return { agent, fw, root };
 }
 
 async function launch(fw: TestFramework, taskId: string, command: string, cpus: number, mem: number) {

@@ -2,21 +2,14 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TaskState } from "@mesos/proto";
-import { startTestAgent, startTestMaster } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 
 const cleanup = useCleanups();
 
-async function cluster() {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master);
-  cleanup(() => agent.stop());
-  await agent.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
-  return { master, agent, fw };
+function cluster() {
+  return startTestCluster(cleanup);
 }
 
 async function launch(fw: TestFramework, taskId: string, command: string) {

@@ -10,9 +10,10 @@ import { dirname, join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
 import type { IsolatorFactory } from "@mesos/agent";
 import type { LaunchInfoInit } from "@mesos/plugin-api";
-import { eventually, startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { eventually, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING linux launcher tests: they need root");
@@ -23,15 +24,8 @@ const cleanup = useCleanups();
 /** An isolator whose prepare returns a fixed launch description. */
 const describing = (name: string, info: LaunchInfoInit): IsolatorFactory => () => ({ name, prepare: async () => info });
 
-async function cluster(flags: string[] = [], isolators: Record<string, IsolatorFactory> = {}) {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master, { flags, isolators });
-  cleanup(() => agent.stop());
-  await agent.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
-  return { agent, fw };
+function cluster(flags: string[] = [], isolators: Record<string, IsolatorFactory> = {}) {
+  return startTestCluster(cleanup, { agent: { flags, isolators } });
 }
 
 async function launch(fw: TestFramework, taskId: string, command: string, extra: { user?: string } = {}) {

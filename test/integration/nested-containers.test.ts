@@ -7,9 +7,10 @@ import { describe, expect, test } from "bun:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { agent, type ContainerID, ContainerIDSchema, TaskState } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { eventually } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 import { agentApi, type AgentApi } from "../support/agent-api.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -19,14 +20,8 @@ const rootTest = test.skipIf(!isRoot);
 const cleanup = useCleanups();
 
 async function cluster(flags: string[] = []) {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const agentProcess = await startTestAgent(master, { flags: ["--http_heartbeat_interval=100ms", ...flags] });
-  cleanup(() => agentProcess.stop());
-  await agentProcess.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
-  return { master, agent: agentProcess, fw, api: agentApi(agentProcess.url) };
+  const c = await startTestCluster(cleanup, { agent: { flags: ["--http_heartbeat_interval=100ms", ...flags] } });
+  return { ...c, api: agentApi(c.agent.url) };
 }
 
 /** Launches a task and returns its container id once it runs. */

@@ -6,6 +6,7 @@ import { ManualClock, Resources, upgradeResource } from "@mesos/core";
 import { type Offer, type Offer_OperationSchema, OperationState, type ResourceSchema, scheduler, Value_Type } from "@mesos/proto";
 import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
 const cleanup = useCleanups();
@@ -14,15 +15,14 @@ const reservedFor = (role: string, name: string, value: number) =>
   ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: [{ type: 2, role }] }) satisfies MessageInitShape<typeof ResourceSchema>;
 
 async function cluster(agentOptions: { clock?: ManualClock; workDir?: string } = {}, frameworkOptions = {}) {
-  const master = await startTestMaster({ flags: ["--agent_ping_timeout=100ms", "--max_agent_ping_timeouts=2"] });
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master, { flags: ["--resources=cpus:2;mem:1024;disk:1024"], ...agentOptions });
-  cleanup(() => agent.stop());
-  if (agentOptions.clock) agentOptions.clock.advance(1000);
-  await agent.registered;
-  const fw = await startTestFramework(master.url, { role: "db", failoverTimeout: 3600 }, frameworkOptions);
-  cleanup(() => fw.close());
-  return { master, agent, fw, operator: createOperatorClient(master.url) };
+  const c = await startTestCluster(cleanup, {
+    master: { flags: ["--agent_ping_timeout=100ms", "--max_agent_ping_timeouts=2"] },
+    agent: { flags: ["--resources=cpus:2;mem:1024;disk:1024"], ...agentOptions },
+    beforeRegistered: () => agentOptions.clock?.advance(1000),
+    framework: { role: "db", failoverTimeout: 3600 },
+    frameworkOptions,
+  });
+  return { ...c, operator: createOperatorClient(c.master.url) };
 }
 
 async function accept(fw: TestFramework, op: MessageInitShape<typeof Offer_OperationSchema>) {

@@ -11,9 +11,10 @@ import { dirname, join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { seccompSupported } from "@mesos/linux";
 import { agent, type ContainerID, ContainerIDSchema, TaskState, TaskStatus_Reason } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { eventually, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 import { agentApi } from "../support/agent-api.ts";
 
 const EXAMPLE_PROFILE = new URL("../../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
@@ -54,17 +55,11 @@ function configDir(): string {
 }
 
 async function cluster(options: { defaultProfile?: string; workDir?: string } = {}) {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
   const flags = ["--isolation=linux/seccomp", `--seccomp_config_dir=${configDir()}`, "--http_heartbeat_interval=100ms"];
   if (options.defaultProfile) flags.push(`--seccomp_profile_name=${options.defaultProfile}`);
   if (options.workDir) flags.push(`--work_dir=${options.workDir}`);
-  const agentProcess = await startTestAgent(master, { flags });
-  cleanup(() => agentProcess.stop());
-  await agentProcess.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
-  return { agent: agentProcess, fw, api: agentApi(agentProcess.url) };
+  const { agent, fw } = await startTestCluster(cleanup, { agent: { flags } });
+  return { agent, fw, api: agentApi(agent.url) };
 }
 
 type Seccomp = { profileName?: string; unconfined?: boolean };

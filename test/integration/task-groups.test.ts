@@ -8,9 +8,10 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TaskState, TaskStatus_Reason } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { eventually } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING task group tests: they need root");
@@ -18,15 +19,8 @@ const rootTest = test.skipIf(!isRoot);
 
 const cleanup = useCleanups();
 
-async function cluster() {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master);
-  cleanup(() => agent.stop());
-  await agent.registered;
-  const fw = await startTestFramework(master.url);
-  cleanup(() => fw.close());
-  return { agent, fw };
+function cluster() {
+  return startTestCluster(cleanup);
 }
 
 const cpusMem = (cpus: number, mem: number) => [

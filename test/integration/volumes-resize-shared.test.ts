@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { type MessageInitShape } from "@bufbuild/protobuf";
 import { Resources, upgradeResource } from "@mesos/core";
 import { type Offer, type Offer_OperationSchema, OperationState, type ResourceSchema, TaskState, Value_Type } from "@mesos/proto";
-import { eventually, startTestAgent, startTestMaster } from "../support/cluster.ts";
+import { eventually } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { startTestCluster } from "../support/test-cluster.ts";
+import type { TestFramework } from "../support/framework.ts";
 
 const cleanup = useCleanups();
 type ResourceInit = MessageInitShape<typeof ResourceSchema>;
@@ -15,15 +16,11 @@ const reserved = (name: string, value: number) => ({ name, type: Value_Type.SCAL
 const volume = (id: string, size: number, shared = false) =>
   ({ ...reserved("disk", size), disk: { persistence: { id }, volume: { containerPath: id, mode: 1 } }, shared: shared ? {} : undefined }) satisfies ResourceInit;
 
-async function setup(capabilities: { type: number }[] = []) {
-  const master = await startTestMaster();
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master, { flags: ["--resources=cpus:2;mem:1024;disk:1024"] });
-  cleanup(() => agent.stop());
-  await agent.registered;
-  const fw = await startTestFramework(master.url, { role: "db", capabilities: [{ type: 7 }, ...capabilities] });
-  cleanup(() => fw.close());
-  return { master, agent, fw };
+function setup(capabilities: { type: number }[] = []) {
+  return startTestCluster(cleanup, {
+    agent: { flags: ["--resources=cpus:2;mem:1024;disk:1024"] },
+    framework: { role: "db", capabilities: [{ type: 7 }, ...capabilities] },
+  });
 }
 
 const offered = (o: Offer) => Resources.of(o.resources.map(upgradeResource)).unallocate();

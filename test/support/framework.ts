@@ -43,10 +43,20 @@ export interface LaunchOptions {
   refuseSeconds?: number;
 }
 
+export type TestFrameworkInfo = Omit<MessageInitShape<typeof FrameworkInfoSchema>, "user" | "name" | "$typeName"> & {
+  user?: string;
+  name?: string;
+};
+
+export interface TestFrameworkOptions {
+  autoAcknowledge?: boolean;
+  autoAcknowledgeOperations?: boolean;
+}
+
 export async function startTestFramework(
   masterUrl: string,
-  info: Omit<MessageInitShape<typeof FrameworkInfoSchema>, "user" | "name" | "$typeName"> & { user?: string; name?: string } = {},
-  options: { autoAcknowledge?: boolean; autoAcknowledgeOperations?: boolean } = {},
+  info: TestFrameworkInfo = {},
+  options: TestFrameworkOptions = {},
 ): Promise<TestFramework> {
   const sub = await subscribe(masterUrl, { user: "root", name: "test-framework", ...info });
   const events: scheduler.Event[] = [];
