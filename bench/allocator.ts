@@ -25,10 +25,9 @@
  * offers everything, every offer is declined with refuse_seconds = INT_MAX, and the timed cycle is
  * round 1, the first one run against those filters (with 1 framework it offers nothing at all).
  */
-import { ManualClock, parseMinAllocatable, parseResources, Resources } from "@mesos/core";
-import { createHierarchicalAllocator } from "../apps/master/src/allocator/index.ts";
-import type { Allocation, Allocator, AllocatorFramework } from "../apps/master/src/allocator/index.ts";
-import { seededRandom } from "../apps/master/src/allocator/test-helpers.ts";
+import { ManualClock, seededRandom, parseMinAllocatable, parseResources, type Resources } from "@mesos/core";
+import { createHierarchicalAllocator } from "@mesos/master/allocator";
+import type { Allocation, Allocator, AllocatorFramework } from "@mesos/master/allocator";
 
 const INT_MAX = 2147483647;
 const AGENT_CAPS = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
@@ -55,7 +54,14 @@ function frameworkInfo(id: string, roles: string[]): AllocatorFramework {
   return {
     id,
     roles,
-    capabilities: { multiRole: true, gpuResources: false, sharedResources: false, revocableResources: false, reservationRefinement: false, regionAware: false },
+    capabilities: {
+      multiRole: true,
+      gpuResources: false,
+      sharedResources: false,
+      revocableResources: false,
+      reservationRefinement: false,
+      regionAware: false,
+    },
     suppressedRoles: [],
     minAllocatable: new Map(),
   };
@@ -76,7 +82,9 @@ function note(text: string): void {
 
 function line(name: string, agents: number, frameworks: number, roles: number, quota: boolean, ms: number, offers: number): void {
   if (quiet) return;
-  console.log(`${name} agents=${agents} frameworks=${frameworks} roles=${roles} quota=${quota ? "on" : "off"} cycle_ms=${ms.toFixed(1)} offers=${offers}`);
+  console.log(
+    `${name} agents=${agents} frameworks=${frameworks} roles=${roles} quota=${quota ? "on" : "off"} cycle_ms=${ms.toFixed(1)} offers=${offers}`,
+  );
 }
 
 /** Mesos's fragment(): `count` ranges from the front of [begin, end], the last one up to `end`. */
@@ -114,7 +122,9 @@ function declineOffers(agents: number, frameworks: number, rounds = 1): void {
   }
   const { ms, offers } = timed;
   line("DeclineOffers", agents, frameworks, 1, false, ms, offers.length);
-  note(`# DeclineOffers ${agents}x${frameworks}: timed round ${rounds}; every earlier round's offers declined for INT_MAX s (round 0 made ${round0.length})`);
+  note(
+    `# DeclineOffers ${agents}x${frameworks}: timed round ${rounds}; every earlier round's offers declined for INT_MAX s (round 0 made ${round0.length})`,
+  );
 }
 
 const REPEAT = 5;
@@ -136,8 +146,16 @@ function largeAndSmallQuotaOnce(small: number, large: number, perRole: number): 
   const s = setup();
   const agents = small / 5 + 5 * large;
   const total = parseResources("cpus:2;mem:2048;disk:2048");
-  const smallQuota = new Map([["cpus", 1], ["mem", 1024], ["disk", 1024]]);
-  const largeQuota = new Map([["cpus", 4], ["mem", 4096], ["disk", 4096]]);
+  const smallQuota = new Map([
+    ["cpus", 1],
+    ["mem", 1024],
+    ["disk", 1024],
+  ]);
+  const largeQuota = new Map([
+    ["cpus", 4],
+    ["mem", 4096],
+    ["disk", 4096],
+  ]);
   const addRole = (role: string, quota: Map<string, number>) => {
     s.allocator.updateQuota(role, { guarantees: quota, limits: quota });
     for (let j = 0; j < perRole; j++) s.allocator.addFramework(frameworkInfo(`framework-${role}-${j}`, [role]), new Map(), true);
@@ -157,10 +175,15 @@ function nonQuotaVsQuota(roles: number): void {
     off.push(nonQuotaVsQuotaOnce(roles, false));
     on.push(nonQuotaVsQuotaOnce(roles, true));
   }
-  for (const [runs, quota] of [[off, false], [on, true]] as const) {
+  for (const [runs, quota] of [
+    [off, false],
+    [on, true],
+  ] as const) {
     line("NonQuotaVsQuota", roles * 2, roles * 2, roles, quota, median(runs.map((r) => r.ms)), runs[0]!.offers);
     const next = Math.max(...runs.map((r) => r.next));
-    note(`# NonQuotaVsQuota ${roles} roles quota=${quota ? "on" : "off"}: next cycle offers=${next} (must be 0) ${next === 0 ? "OK" : "FAIL"}; median of ${runs.length} set-ups`);
+    note(
+      `# NonQuotaVsQuota ${roles} roles quota=${quota ? "on" : "off"}: next cycle offers=${next} (must be 0) ${next === 0 ? "OK" : "FAIL"}; median of ${runs.length} set-ups`,
+    );
   }
   note(`# NonQuotaVsQuota ${roles} roles: quota/no-quota cycle ratio ${(median(on.map((r) => r.ms)) / median(off.map((r) => r.ms))).toFixed(2)}`);
 }
@@ -170,7 +193,11 @@ function nonQuotaVsQuotaOnce(roles: number, withQuota: boolean): { ms: number; o
   const agentsPerRole = 2;
   const frameworksPerRole = 2;
   const total = parseResources("cpus:2;mem:2048;disk:2048");
-  const quota = new Map([["cpus", 2 * agentsPerRole], ["mem", 2048 * agentsPerRole], ["disk", 2048 * agentsPerRole]]);
+  const quota = new Map([
+    ["cpus", 2 * agentsPerRole],
+    ["mem", 2048 * agentsPerRole],
+    ["disk", 2048 * agentsPerRole],
+  ]);
   for (let r = 0; r < roles; r++) {
     const role = `role${r}`;
     if (withQuota) s.allocator.updateQuota(role, { guarantees: quota, limits: quota });
@@ -262,7 +289,11 @@ function run(spec: string): void {
       break;
     }
     case "LargeAndSmallQuota": {
-      const points: [number, number][] = [[25, 5], [250, 50], [2500, 500]];
+      const points: [number, number][] = [
+        [25, 5],
+        [250, 50],
+        [2500, 500],
+      ];
       for (const [small, large] of points) if (!arg || Number(arg) === small / 5 + 5 * large) largeAndSmallQuota(small, large, 1);
       break;
     }
@@ -290,4 +321,3 @@ function warmUp(): void {
 const args = process.argv.slice(2).filter((a) => a !== "--no-warmup");
 if (!process.argv.includes("--no-warmup")) warmUp();
 for (const spec of args.length > 0 ? args : ["DeclineOffers", "LargeAndSmallQuota", "NonQuotaVsQuota", "MultiFrameworkAllocations"]) run(spec);
-

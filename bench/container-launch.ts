@@ -141,10 +141,9 @@ function findOrBuildHelper(): string {
     `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") require(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).runLaunchHelper(argv.slice(1)).then((c) => (process.exitCode = c));\n`,
   );
   const out = join(scratch, "mesos-helper");
-  const r = Bun.spawnSync(
-    [process.execPath, "build", "--compile", "--bytecode", "--format=cjs", entry, "--outfile", out],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
+  const r = Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--format=cjs", entry, "--outfile", out], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (r.exitCode !== 0) throw new Error("could not compile the launch helper");
   return out;
 }

@@ -28,7 +28,13 @@ async function measure(agentCount: number, resourcesPerAgent: string): Promise<v
   for (let i = 0; i < agentCount; i++) {
     const f = parseFlags(
       agentFlagSpecs,
-      [`--master=127.0.0.1:${master.port}`, `--work_dir=${join(root, `a${i}`)}`, "--port=0", `--resources=${resourcesPerAgent}`, "--registration_backoff_factor=10ms"],
+      [
+        `--master=127.0.0.1:${master.port}`,
+        `--work_dir=${join(root, `a${i}`)}`,
+        "--port=0",
+        `--resources=${resourcesPerAgent}`,
+        "--registration_backoff_factor=10ms",
+      ],
       {},
     );
     agents.push(await startAgent({ flags: f.values, log: silentLogger, launchHelperCommand: launchHelper }));
@@ -48,7 +54,10 @@ async function measure(agentCount: number, resourcesPerAgent: string): Promise<v
         for (const offer of event.offers!.offers) {
           const cpus = offer.resources.find((r) => r.name === "cpus")?.scalar?.value ?? 0;
           const mem = offer.resources.find((r) => r.name === "mem")?.scalar?.value ?? 0;
-          const fit = Math.max(0, Math.min(Math.floor(cpus / 0.1 + 1e-9), Math.floor(mem / 32), TASKS - launched, IN_FLIGHT - (launched - finished - failed)));
+          const fit = Math.max(
+            0,
+            Math.min(Math.floor(cpus / 0.1 + 1e-9), Math.floor(mem / 32), TASKS - launched, IN_FLIGHT - (launched - finished - failed)),
+          );
           const taskInfos = Array.from({ length: fit }, () => {
             const id = `t${launched++}`;
             return {

@@ -41,8 +41,8 @@ import {
   syscallNumber,
   type CompiledFilter,
   type Instruction,
-} from "../plugins/linux-seccomp/src/index.ts";
-import { createFilterCache } from "../plugins/linux-seccomp/src/isolator/index.ts";
+} from "@mesos/plugin-linux-seccomp";
+import { createFilterCache } from "@mesos/plugin-linux-seccomp/isolator";
 
 const EXAMPLE = new URL("../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const ITERATIONS = 2_000_000;
@@ -63,7 +63,7 @@ for (let i = 0; i < 50 + 5; i++) {
   const t1 = performance.now();
   compileProfile(p, { arch });
   const t2 = performance.now();
-  if (i >= 5) (parseAndCompile.push(t2 - t0), compileOnly.push(t2 - t1)); // 5 warm-up runs
+  if (i >= 5) parseAndCompile.push(t2 - t0), compileOnly.push(t2 - t1); // 5 warm-up runs
 }
 console.log(`compile time, Mesos example profile (${arch}), parse+compile: ${median(parseAndCompile).toFixed(2)} ms median of 50`);
 console.log(`compile time, Mesos example profile (${arch}), compile only:  ${median(compileOnly).toFixed(2)} ms median of 50`);
@@ -79,7 +79,9 @@ for (let i = 0; i < 200; i++) {
   cache.compile("mesos-example.json", readFileSync(EXAMPLE, "utf8"), { arch });
   hits.push(performance.now() - t0);
 }
-console.log(`linux/seccomp filter cache: first launch ${miss.toFixed(2)} ms (parse+compile); later launches ${median(hits).toFixed(3)} ms median (read + SHA-256 + lookup)`);
+console.log(
+  `linux/seccomp filter cache: first launch ${miss.toFixed(2)} ms (parse+compile); later launches ${median(hits).toFixed(3)} ms median (read + SHA-256 + lookup)`,
+);
 
 // 2. Size and worst-case path, tree vs. linear (getppid moved to the tail of the linear one).
 const tree = compileProfile(profile, { arch });
@@ -91,8 +93,12 @@ const bound = 3 * Math.log2(tree.rules) + 10;
 const audit = arch === "x86_64" ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_AARCH64;
 const getppid = syscallNumber(arch, "getppid")!;
 const steps = (f: CompiledFilter) => runBpf(f.program, { nr: getppid, arch: audit }).steps;
-console.log(`binary-search filter: ${tree.rules} rules, ${tree.instructions} instructions, worst-case path ${tree.worstCasePath} (target <= 3*log2(${tree.rules})+10 = ${bound.toFixed(1)}), getppid path ${steps(tree)}`);
-console.log(`linear filter:        ${linear.rules} rules, ${linear.instructions} instructions, worst-case path ${linear.worstCasePath}, getppid path ${steps(linear)}`);
+console.log(
+  `binary-search filter: ${tree.rules} rules, ${tree.instructions} instructions, worst-case path ${tree.worstCasePath} (target <= 3*log2(${tree.rules})+10 = ${bound.toFixed(1)}), getppid path ${steps(tree)}`,
+);
+console.log(
+  `linear filter:        ${linear.rules} rules, ${linear.instructions} instructions, worst-case path ${linear.worstCasePath}, getppid path ${steps(linear)}`,
+);
 
 // 3. getppid cost.
 const C_SOURCE = String.raw`
@@ -156,7 +162,7 @@ try {
     ["linear filter, getppid last, bitmap cache defeated", uncached(linear.program)],
   ];
   const results = new Map<string, { ns: number[]; ticks: number[] }>(configs.map(([name]) => [name, { ns: [], ticks: [] }]));
-  configs.forEach(([name, bytes], i) => bytes && writeFileSync(join(dir, `f${i}.bpf`), bytes));
+  configs.forEach(([_name, bytes], i) => bytes && writeFileSync(join(dir, `f${i}.bpf`), bytes));
   for (let rep = 0; rep < REPEATS; rep++) {
     configs.forEach(([name, bytes], i) => {
       const args = [String(ITERATIONS), ...(bytes ? [join(dir, `f${i}.bpf`)] : [])];
@@ -175,10 +181,18 @@ try {
     }
   })();
   console.log(`getppid cost (${ITERATIONS} calls, median of ${REPEATS} processes, kernel BPF JIT ${jit === "1" ? "on" : jit}):`);
-  printCosts(configs.map(([name]) => name), results);
+  printCosts(
+    configs.map(([name]) => name),
+    results,
+  );
 
   if (process.getuid?.() !== 0) console.log("getppid cost in a container: skipped (needs root)");
-  else await inContainers(join(dir, "loop"), { linear: linear.bytes, "tree-defeated": uncached(tree.program), "linear-defeated": uncached(linear.program) });
+  else
+    await inContainers(join(dir, "loop"), {
+      linear: linear.bytes,
+      "tree-defeated": uncached(tree.program),
+      "linear-defeated": uncached(linear.program),
+    });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -188,7 +202,9 @@ function printCosts(names: string[], results: Map<string, { ns: number[]; ticks:
   for (const name of names) {
     const r = results.get(name)!;
     const ns = median(r.ns);
-    console.log(`  ${name.padEnd(58)} ${ns.toFixed(1).padStart(7)} ns/call ${median(r.ticks).toFixed(0).padStart(6)} ticks/call  ${(ns / base).toFixed(2)}x unfiltered`);
+    console.log(
+      `  ${name.padEnd(58)} ${ns.toFixed(1).padStart(7)} ns/call ${median(r.ticks).toFixed(0).padStart(6)} ticks/call  ${(ns / base).toFixed(2)}x unfiltered`,
+    );
   }
 }
 
@@ -269,7 +285,10 @@ async function inContainers(loop: string, benchFilters: Record<string, Uint8Arra
       }
     }
     console.log(`getppid cost in a container (the task of a standalone container, --isolation=linux/seccomp, launcher linux; median of ${REPEATS}):`);
-    printCosts(configs.map(([name]) => name), results);
+    printCosts(
+      configs.map(([name]) => name),
+      results,
+    );
   } finally {
     await agent.stop();
     rmSync(scratch, { recursive: true, force: true });

@@ -43,8 +43,16 @@ isolatorContract(
   "linux/seccomp",
   async () => {
     const dir = tempDir("seccomp-contract");
-    copyFileSync(new URL("../../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, join(dir, "default.json"));
-    const isolator = createSeccompIsolator({ configDir: dir, defaultProfile: "default.json", log: silentLogger, host: systemSeccompHost(() => undefined) });
+    copyFileSync(
+      new URL("../../plugins/linux-seccomp/test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname,
+      join(dir, "default.json"),
+    );
+    const isolator = createSeccompIsolator({
+      configDir: dir,
+      defaultProfile: "default.json",
+      log: silentLogger,
+      host: systemSeccompHost(() => undefined),
+    });
     return { isolator, teardown: () => rmSync(dir, { recursive: true, force: true }) };
   },
   { skip: seccompSkip() },

@@ -67,7 +67,10 @@ test.skipIf(skip !== undefined)(
     const session = agentApi(url!).callOutputStream(
       create(api.CallSchema, {
         type: api.Call_Type.LAUNCH_NESTED_CONTAINER_SESSION,
-        launchNestedContainerSession: { containerId: { value: "look", parent: { value: container } }, command: { value: "tr '\\0' ' ' < /proc/1/cmdline" } },
+        launchNestedContainerSession: {
+          containerId: { value: "look", parent: { value: container } },
+          command: { value: "tr '\\0' ' ' < /proc/1/cmdline" },
+        },
       }),
     );
     let seen = "";
@@ -81,7 +84,10 @@ test.skipIf(skip !== undefined)(
     writeFileSync(join(flags, "hog"), "");
     const failed = await fw.waitForStatus("compiled", TaskState.TASK_FAILED, 30_000);
     expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LIMITATION_MEMORY);
-    const stdout = readFileSync(join(workDir, "slaves", failed.agentId!.value, "frameworks", fw.sub.frameworkId, "executors", "compiled", "runs", "latest", "stdout"), "utf8");
+    const stdout = readFileSync(
+      join(workDir, "slaves", failed.agentId!.value, "frameworks", fw.sub.frameworkId, "executors", "compiled", "runs", "latest", "stdout"),
+      "utf8",
+    );
     expect(stdout).toMatch(/^pid1=\S*mesos __launch --launch_info=/);
   },
   90_000,

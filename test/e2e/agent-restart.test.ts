@@ -17,7 +17,14 @@ test("agent kill -9 and restart keeps a checkpointed task and delivers FINISHED 
   const flag = join(tempDir("flag"), "finish");
   const master = startDaemon(["master", `--work_dir=${masterDir}`, "--port=0"]);
   const [, address] = await master.waitFor(/listening on http:\/\/([\d.]+:\d+)/);
-  const agentArgs = ["agent", `--master=${address}`, `--work_dir=${agentDir}`, "--port=0", "--resources=cpus:1;mem:512;disk:100", "--registration_backoff_factor=10ms"];
+  const agentArgs = [
+    "agent",
+    `--master=${address}`,
+    `--work_dir=${agentDir}`,
+    "--port=0",
+    "--resources=cpus:1;mem:512;disk:100",
+    "--registration_backoff_factor=10ms",
+  ];
   let agent = startDaemon(agentArgs);
   await agent.waitFor(/Registered with master/);
 

@@ -28,7 +28,10 @@ function profiles(): string {
   writeFileSync(join(dir, "bad.json"), '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOPE"}]}');
   writeFileSync(
     join(dir, "deny-mkdir.json"),
-    JSON.stringify({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", args: [], includes: {}, excludes: {} }] }),
+    JSON.stringify({
+      defaultAction: "SCMP_ACT_ALLOW",
+      syscalls: [{ names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", args: [], includes: {}, excludes: {} }],
+    }),
   );
   return dir;
 }
@@ -36,14 +39,27 @@ function profiles(): string {
 test.each([
   [[], "Cannot use isolator 'linux/seccomp': Flag '--seccomp_config_dir' is required"],
   [["--seccomp_config_dir=/no/such/dir"], "Cannot use isolator 'linux/seccomp': Flag '--seccomp_config_dir': '/no/such/dir' is not a directory"],
-  [["--seccomp_config_dir=PROFILES", "--seccomp_profile_name=missing.json"], "cannot use the default profile: Seccomp profile 'missing.json' not found in --seccomp_config_dir"],
-  [["--seccomp_config_dir=PROFILES", "--seccomp_profile_name=bad.json"], "cannot use the default profile: Invalid seccomp profile 'bad.json': syscalls[0].action: unknown action 'SCMP_ACT_NOPE'"],
+  [
+    ["--seccomp_config_dir=PROFILES", "--seccomp_profile_name=missing.json"],
+    "cannot use the default profile: Seccomp profile 'missing.json' not found in --seccomp_config_dir",
+  ],
+  [
+    ["--seccomp_config_dir=PROFILES", "--seccomp_profile_name=bad.json"],
+    "cannot use the default profile: Invalid seccomp profile 'bad.json': syscalls[0].action: unknown action 'SCMP_ACT_NOPE'",
+  ],
   [["--seccomp_config_dir=PROFILES", "--seccomp_profile_name=../bad.json"], "Seccomp profile name '../bad.json' escapes --seccomp_config_dir"],
 ])("mesos agent --isolation=linux/seccomp %j exits 1 saying why", async (extra, message) => {
   // A missing --seccomp_config_dir is found before root and the kernel are checked; the rest after.
   if (extra.length > 0 && skip) return;
   const dir = profiles();
-  const r = await runMesos(["agent", "--master=127.0.0.1:1", `--work_dir=${tempDir("agent")}`, "--port=0", "--isolation=linux/seccomp", ...extra.map((a) => a.replace("PROFILES", dir))]);
+  const r = await runMesos([
+    "agent",
+    "--master=127.0.0.1:1",
+    `--work_dir=${tempDir("agent")}`,
+    "--port=0",
+    "--isolation=linux/seccomp",
+    ...extra.map((a) => a.replace("PROFILES", dir)),
+  ]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(message);
 });
@@ -99,7 +115,10 @@ test.skipIf(skip !== undefined)(
       taskId: { value: id },
       agentId: offer!.agentId,
       command: { value: command, ...extra },
-      resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }],
+      resources: [
+        { name: "cpus", type: 0, scalar: { value: 0.1 } },
+        { name: "mem", type: 0, scalar: { value: 32 } },
+      ],
     });
     await fw.sub.accept(
       [offer!.id!.value],
@@ -110,14 +129,20 @@ test.skipIf(skip !== undefined)(
             taskInfos: [
               task("root", "sh -c 'echo ok'; unshare -m true && echo unshare-ok"),
               task("nobody", "echo ok; unshare -U true 2>/dev/null || echo unshare-denied", { user: "nobody" }),
-              { ...task("named", "mkdir d 2>/dev/null || echo mkdir-denied"), container: { type: 2, linuxInfo: { seccomp: { profileName: "deny-mkdir.json" } } } },
+              {
+                ...task("named", "mkdir d 2>/dev/null || echo mkdir-denied"),
+                container: { type: 2, linuxInfo: { seccomp: { profileName: "deny-mkdir.json" } } },
+              },
             ],
           },
         },
       ],
     );
     const stdout = (id: string) =>
-      readFileSync(join(workDir, "slaves", offer!.agentId!.value, "frameworks", fw.sub.frameworkId, "executors", id, "runs", "latest", "stdout"), "utf8");
+      readFileSync(
+        join(workDir, "slaves", offer!.agentId!.value, "frameworks", fw.sub.frameworkId, "executors", id, "runs", "latest", "stdout"),
+        "utf8",
+      );
     for (const id of ["root", "nobody", "named"]) await fw.waitForStatus(id, TaskState.TASK_FINISHED, 30_000);
     expect(stdout("root")).toBe("ok\nunshare-ok\n");
     expect(stdout("nobody")).toBe("ok\nunshare-denied\n");

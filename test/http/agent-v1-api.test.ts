@@ -43,6 +43,7 @@ const handler: AgentCallHandler = {
     const id = call.attachContainerOutput?.containerId?.value ?? call.launchNestedContainerSession?.containerId?.value;
     if (id === "unknown") {
       // A bare generator that fails at once: still an error status.
+      // biome-ignore lint/correctness/useYield: a stream that fails before its first record
       return (async function* () {
         throw notFound(`Container ${id} cannot be found`);
       })();
@@ -96,7 +97,10 @@ const jsonCall = (call: unknown, headers: Record<string, string> = {}) => post({
 const attachOutput = (id: string) => ({ type: "ATTACH_CONTAINER_OUTPUT", attach_container_output: { container_id: { value: id } } });
 const inputCall = (init: Parameters<typeof create<typeof agent.CallSchema>>[1]) => toBinary(agent.CallSchema, create(agent.CallSchema, init));
 const containerIdRecord = (id: string) =>
-  inputCall({ type: T.ATTACH_CONTAINER_INPUT, attachContainerInput: { type: agent.Call_AttachContainerInput_Type.CONTAINER_ID, containerId: { value: id } } });
+  inputCall({
+    type: T.ATTACH_CONTAINER_INPUT,
+    attachContainerInput: { type: agent.Call_AttachContainerInput_Type.CONTAINER_ID, containerId: { value: id } },
+  });
 const stdinRecord = (text: string) =>
   inputCall({
     type: T.ATTACH_CONTAINER_INPUT,
@@ -137,16 +141,76 @@ describe("media rules", () => {
   test.each<[string, Record<string, string>, Uint8Array | undefined, number, string]>([
     ["405 for GET", {}, undefined, 405, "Expecting one of { 'POST' }"],
     ["400 without Content-Type", {}, json({ type: "GET_HEALTH" }), 400, "Expecting 'Content-Type' to be present"],
-    ["415 for text/plain", { "Content-Type": "text/plain" }, json({ type: "GET_HEALTH" }), 415, "Expecting 'Content-Type' of application/json or application/x-protobuf or application/recordio"],
-    ["415 for Message-Content-Type on a non-streaming request", { "Content-Type": "application/json", "Message-Content-Type": "application/json" }, json({ type: "GET_HEALTH" }), 415, "to be not set for non-streaming requests"],
-    ["400 for recordio without Message-Content-Type", { "Content-Type": "application/recordio" }, encodeRecord(containerIdRecord("c")), 400, "Expecting 'Message-Content-Type' to be set for streaming requests"],
-    ["415 for recordio with another Message-Content-Type", { "Content-Type": "application/recordio", "Message-Content-Type": "text/plain" }, encodeRecord(containerIdRecord("c")), 415, "Expecting 'Message-Content-Type' of"],
-    ["406 when Accept allows nothing spoken", { "Content-Type": "application/json", Accept: "text/html" }, json({ type: "GET_HEALTH" }), 406, "Expecting 'Accept' to allow"],
-    ["406 for Message-Accept on a non-streaming answer", { "Content-Type": "application/json", "Message-Accept": "application/json" }, json({ type: "GET_HEALTH" }), 406, "to be not set for non-streaming responses"],
-    ["406 for recordio with another Message-Accept", { "Content-Type": "application/json", Accept: "application/recordio", "Message-Accept": "text/html" }, json(attachOutput("c")), 406, "Expecting 'Message-Accept' to allow"],
-    ["415 for a streamed request of another call", recordio, encodeRecord(inputCall({ type: T.GET_HEALTH })), 415, "Streaming 'Content-Type' application/recordio is not supported for GET_HEALTH call"],
-    ["415 for ATTACH_CONTAINER_INPUT not streamed", { "Content-Type": "application/x-protobuf" }, containerIdRecord("c"), 415, "Expecting 'Content-Type' to be application/recordio for ATTACH_CONTAINER_INPUT call"],
-    ["406 for a streamed answer to another call", { "Content-Type": "application/json", Accept: "application/recordio" }, json({ type: "GET_HEALTH" }), 406, "Streaming response is not supported for GET_HEALTH call"],
+    [
+      "415 for text/plain",
+      { "Content-Type": "text/plain" },
+      json({ type: "GET_HEALTH" }),
+      415,
+      "Expecting 'Content-Type' of application/json or application/x-protobuf or application/recordio",
+    ],
+    [
+      "415 for Message-Content-Type on a non-streaming request",
+      { "Content-Type": "application/json", "Message-Content-Type": "application/json" },
+      json({ type: "GET_HEALTH" }),
+      415,
+      "to be not set for non-streaming requests",
+    ],
+    [
+      "400 for recordio without Message-Content-Type",
+      { "Content-Type": "application/recordio" },
+      encodeRecord(containerIdRecord("c")),
+      400,
+      "Expecting 'Message-Content-Type' to be set for streaming requests",
+    ],
+    [
+      "415 for recordio with another Message-Content-Type",
+      { "Content-Type": "application/recordio", "Message-Content-Type": "text/plain" },
+      encodeRecord(containerIdRecord("c")),
+      415,
+      "Expecting 'Message-Content-Type' of",
+    ],
+    [
+      "406 when Accept allows nothing spoken",
+      { "Content-Type": "application/json", Accept: "text/html" },
+      json({ type: "GET_HEALTH" }),
+      406,
+      "Expecting 'Accept' to allow",
+    ],
+    [
+      "406 for Message-Accept on a non-streaming answer",
+      { "Content-Type": "application/json", "Message-Accept": "application/json" },
+      json({ type: "GET_HEALTH" }),
+      406,
+      "to be not set for non-streaming responses",
+    ],
+    [
+      "406 for recordio with another Message-Accept",
+      { "Content-Type": "application/json", Accept: "application/recordio", "Message-Accept": "text/html" },
+      json(attachOutput("c")),
+      406,
+      "Expecting 'Message-Accept' to allow",
+    ],
+    [
+      "415 for a streamed request of another call",
+      recordio,
+      encodeRecord(inputCall({ type: T.GET_HEALTH })),
+      415,
+      "Streaming 'Content-Type' application/recordio is not supported for GET_HEALTH call",
+    ],
+    [
+      "415 for ATTACH_CONTAINER_INPUT not streamed",
+      { "Content-Type": "application/x-protobuf" },
+      containerIdRecord("c"),
+      415,
+      "Expecting 'Content-Type' to be application/recordio for ATTACH_CONTAINER_INPUT call",
+    ],
+    [
+      "406 for a streamed answer to another call",
+      { "Content-Type": "application/json", Accept: "application/recordio" },
+      json({ type: "GET_HEALTH" }),
+      406,
+      "Streaming response is not supported for GET_HEALTH call",
+    ],
     ["400 for a recordio body with no record", recordio, new Uint8Array(), 400, "Received EOF while reading request body"],
     ["400 for a malformed record", recordio, enc.encode("x\n"), 400, "Failed to decode RecordIO stream"],
     ["400 without type", { "Content-Type": "application/json" }, json({}), 400, "Expecting 'type' to be present"],
@@ -161,7 +225,11 @@ describe("media rules", () => {
 describe("streamed answers", () => {
   test("recordio with Message-Accept protobuf: each record as it is produced", async () => {
     const abort = new AbortController();
-    const res = await post({ "Content-Type": "application/json", Accept: "application/recordio", "Message-Accept": "application/x-protobuf" }, json(attachOutput("c")), abort.signal);
+    const res = await post(
+      { "Content-Type": "application/json", Accept: "application/recordio", "Message-Accept": "application/x-protobuf" },
+      json(attachOutput("c")),
+      abort.signal,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("application/recordio");
     expect(res.headers.get("Message-Content-Type")).toBe("application/x-protobuf");
@@ -189,7 +257,11 @@ describe("streamed answers", () => {
   test("the client going away aborts the handler's signal (a session container is destroyed then)", async () => {
     seen.outputAborted = false;
     const abort = new AbortController();
-    const res = await post({ "Content-Type": "application/json", Accept: "application/recordio" }, json({ type: "LAUNCH_NESTED_CONTAINER_SESSION", launch_nested_container_session: { container_id: { value: "s" } } }), abort.signal);
+    const res = await post(
+      { "Content-Type": "application/json", Accept: "application/recordio" },
+      json({ type: "LAUNCH_NESTED_CONTAINER_SESSION", launch_nested_container_session: { container_id: { value: "s" } } }),
+      abort.signal,
+    );
     const records = readRecords(res.body!)[Symbol.asyncIterator]();
     await records.next();
     abort.abort();
@@ -234,7 +306,18 @@ describe("streamed requests (ATTACH_CONTAINER_INPUT)", () => {
   test("JSON records work too", async () => {
     seen.inputs = [];
     const first = { type: "ATTACH_CONTAINER_INPUT", attach_container_input: { type: "CONTAINER_ID", container_id: { value: "c" } } };
-    const body = new Uint8Array([...encodeRecord(json(first)), ...encodeRecord(json({ ...first, attach_container_input: { type: "PROCESS_IO", process_io: { type: "CONTROL", control: { type: "HEARTBEAT", heartbeat: { interval: { nanoseconds: 1 } } } } } }))]);
+    const body = new Uint8Array([
+      ...encodeRecord(json(first)),
+      ...encodeRecord(
+        json({
+          ...first,
+          attach_container_input: {
+            type: "PROCESS_IO",
+            process_io: { type: "CONTROL", control: { type: "HEARTBEAT", heartbeat: { interval: { nanoseconds: 1 } } } },
+          },
+        }),
+      ),
+    ]);
     await expectStatus(post({ "Content-Type": "application/recordio", "Message-Content-Type": "application/json" }, body), 200);
     expect(seen.inputs).toHaveLength(2);
   });
@@ -245,7 +328,11 @@ describe("streamed requests (ATTACH_CONTAINER_INPUT)", () => {
   });
 
   test("a bad record later in the stream is a 400", async () => {
-    await expectStatus(post(recordio, new Uint8Array([...encodeRecord(containerIdRecord("c")), ...enc.encode("3\nxyz")])), 400, "Failed to parse body into Call protobuf");
+    await expectStatus(
+      post(recordio, new Uint8Array([...encodeRecord(containerIdRecord("c")), ...enc.encode("3\nxyz")])),
+      400,
+      "Failed to parse body into Call protobuf",
+    );
   });
 
   test("a handler without streaming calls answers 501 for them", async () => {

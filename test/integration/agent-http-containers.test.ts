@@ -36,7 +36,10 @@ async function task(fw: TestFramework, id: string, command: string, tty = false)
               agentId: offer!.agentId,
               command: { value: command },
               container: tty ? { type: 2, ttyInfo: { windowSize: { rows: 24, columns: 80 } } } : undefined,
-              resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }],
+              resources: [
+                { name: "cpus", type: 0, scalar: { value: 0.1 } },
+                { name: "mem", type: 0, scalar: { value: 32 } },
+              ],
             },
           ],
         },
@@ -58,7 +61,10 @@ async function records(response: Response): Promise<Record<string, any>[]> {
 }
 
 const stdout = (rs: Record<string, any>[]) =>
-  rs.filter((r) => r.type === "DATA" && r.data.type === "STDOUT").map((r) => Buffer.from(r.data.data, "base64").toString()).join("");
+  rs
+    .filter((r) => r.type === "DATA" && r.data.type === "STDOUT")
+    .map((r) => Buffer.from(r.data.data, "base64").toString())
+    .join("");
 
 rootTest("a session over HTTP: RecordIO output, then WAIT_CONTAINER; the same id again is 202", async () => {
   const { url, fw } = await cluster();
@@ -74,7 +80,11 @@ rootTest("a session over HTTP: RecordIO output, then WAIT_CONTAINER; the same id
   expect(stdout(await records(session))).toMatch(/^hi from \d+\n$/);
   const wait = await json(url, { type: "WAIT_CONTAINER", wait_container: { container_id } });
   expect(await wait.json()).toEqual({ type: "WAIT_CONTAINER", wait_container: { exit_status: 7 << 8 } });
-  const again = await json(url, { type: "LAUNCH_NESTED_CONTAINER_SESSION", launch_nested_container_session: { container_id, command: { value: "true" } } }, streamed);
+  const again = await json(
+    url,
+    { type: "LAUNCH_NESTED_CONTAINER_SESSION", launch_nested_container_session: { container_id, command: { value: "true" } } },
+    streamed,
+  );
   expect(again.status).toBe(202);
 });
 
@@ -90,7 +100,7 @@ rootTest("errors are Mesos's statuses: 404 unknown, 500 without a switchboard wi
 
 rootTest("attaching input over HTTP (a RecordIO request body) to a task with a TTY", async () => {
   const { url, fw } = await cluster();
-  const id = await task(fw, "tty", "while read line; do echo \"got:$line\"; done", true);
+  const id = await task(fw, "tty", 'while read line; do echo "got:$line"; done', true);
   const output = await json(url, { type: "ATTACH_CONTAINER_OUTPUT", attach_container_output: { container_id: { value: id } } }, streamed);
   expect(output.status).toBe(200);
   const seen: Record<string, any>[] = [];
@@ -100,7 +110,13 @@ rootTest("attaching input over HTTP (a RecordIO request body) to a task with a T
   const record = (m: unknown) => encodeRecord(new TextEncoder().encode(JSON.stringify(m)));
   const body = new Blob([
     record({ type: "ATTACH_CONTAINER_INPUT", attach_container_input: { type: "CONTAINER_ID", container_id: { value: id } } }),
-    record({ type: "ATTACH_CONTAINER_INPUT", attach_container_input: { type: "PROCESS_IO", process_io: { type: "DATA", data: { type: "STDIN", data: Buffer.from("over http\n").toString("base64") } } } }),
+    record({
+      type: "ATTACH_CONTAINER_INPUT",
+      attach_container_input: {
+        type: "PROCESS_IO",
+        process_io: { type: "DATA", data: { type: "STDIN", data: Buffer.from("over http\n").toString("base64") } },
+      },
+    }),
   ]);
   const input = await fetch(url, {
     method: "POST",

@@ -78,7 +78,12 @@ test.skipIf(skip !== undefined)(
     // Offers to this framework would hold the agent's resources: step aside for the next one.
     await durable.sub.call({ type: scheduler.Call_Type.SUPPRESS });
     await Bun.sleep(100);
-    await durable.sub.decline(durable.offers.map((o) => o.id!.value), 3600).catch(() => {});
+    await durable.sub
+      .decline(
+        durable.offers.map((o) => o.id!.value),
+        3600,
+      )
+      .catch(() => {});
     const ephemeral = await startTestFramework(master.url, { checkpoint: false });
     cleanup(() => ephemeral.close());
     const doomed = await launch(ephemeral, "doomed", "exec sleep 1000");
@@ -95,7 +100,10 @@ test.skipIf(skip !== undefined)(
     await agent.waitFor(/Recovered 2 tasks and 2 containers/);
 
     // The plugin recovered the two containers of the checkpointing framework; the other one is an orphan.
-    const entries = readFileSync(journal, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const entries = readFileSync(journal, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const recover = entries.find((e) => e.step === "recover");
     expect(recover.states.sort()).toEqual([survivor, hog].sort());
     expect(recover.orphans).toEqual([doomed]);
@@ -120,7 +128,14 @@ test.skipIf(skip !== undefined)("SIGTERM stops the agent at once; its containers
   const master = await startTestMaster();
   cleanup(() => master.stop());
   const workDir = join(tempDir("sigterm"), "agent");
-  const agent = startAgentProcess([`--master=${master.url.replace("http://", "")}`, `--work_dir=${workDir}`, "--port=0", "--registration_backoff_factor=10ms", `--cgroups_root=${testCgroupsRoot()}`, "--isolation=cgroups/cpu,cgroups/mem"]);
+  const agent = startAgentProcess([
+    `--master=${master.url.replace("http://", "")}`,
+    `--work_dir=${workDir}`,
+    "--port=0",
+    "--registration_backoff_factor=10ms",
+    `--cgroups_root=${testCgroupsRoot()}`,
+    "--isolation=cgroups/cpu,cgroups/mem",
+  ]);
   await agent.waitFor(/Registered with master/);
   const fw = await startTestFramework(master.url, { checkpoint: true });
   cleanup(() => fw.close());

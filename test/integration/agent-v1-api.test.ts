@@ -20,7 +20,22 @@ beforeAll(async () => {
   const [offer] = await fw.nextOffers();
   await fw.sub.accept(
     [offer!.id!.value],
-    [{ type: 1, launch: { taskInfos: [{ name: "sleeper", taskId: { value: "sleeper" }, agentId: offer!.agentId, command: { value: "sleep 1000" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.2 } }] }] } }],
+    [
+      {
+        type: 1,
+        launch: {
+          taskInfos: [
+            {
+              name: "sleeper",
+              taskId: { value: "sleeper" },
+              agentId: offer!.agentId,
+              command: { value: "sleep 1000" },
+              resources: [{ name: "cpus", type: 0, scalar: { value: 0.2 } }],
+            },
+          ],
+        },
+      },
+    ],
   );
   await fw.waitForStatus("sleeper", TaskState.TASK_RUNNING);
 });
@@ -62,13 +77,21 @@ test("GET_STATE: the running task, its executor and framework", async () => {
 
 test("GET_TASKS in protobuf", async () => {
   const body = toBinary(agentApi.CallSchema, create(agentApi.CallSchema, { type: agentApi.Call_Type.GET_TASKS }));
-  const res = await fetch(`${agent.url}/api/v1`, { method: "POST", headers: { "Content-Type": "application/x-protobuf", Accept: "application/x-protobuf" }, body });
+  const res = await fetch(`${agent.url}/api/v1`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-protobuf", Accept: "application/x-protobuf" },
+    body,
+  });
   expect(res.headers.get("Content-Type")).toBe("application/x-protobuf");
   const tasks = fromBinary(agentApi.ResponseSchema, new Uint8Array(await res.arrayBuffer())).getTasks!;
   expect(tasks.launchedTasks.map((t) => t.taskId!.value)).toEqual(["sleeper"]);
 });
 
 test("a call the agent does not implement yet is 501", async () => {
-  const res = await fetch(`${agent.url}/api/v1`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"type":"GET_LOGGING_LEVEL"}' });
+  const res = await fetch(`${agent.url}/api/v1`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: '{"type":"GET_LOGGING_LEVEL"}',
+  });
   expect(res.status).toBe(501);
 });

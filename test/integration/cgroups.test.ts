@@ -43,7 +43,8 @@ async function launch(fw: TestFramework, taskId: string, command: string, cpus: 
   await fw.launch(taskId, command, { cpus, mem });
 }
 
-const cgroupDir = (controller: string, root: string, containerId: string) => join(resolveController(controller, mounts, "auto").mount, root, containerId);
+const cgroupDir = (controller: string, root: string, containerId: string) =>
+  join(resolveController(controller, mounts, "auto").mount, root, containerId);
 
 describe("cgroups/cpu and cgroups/mem", () => {
   cgroupsTest("limits follow the task's resources (plus the executor's allowance) and the task runs inside", async () => {
@@ -82,19 +83,23 @@ describe("cgroups/cpu and cgroups/mem", () => {
     expect(c.containerStatus!.executorPid).toBeGreaterThan(0);
   });
 
-  cgroupsTest("a memory hog is killed and its task fails with the memory limitation", async () => {
-    const { fw, root } = await cluster();
-    // tail keeps reading for a newline that never comes, holding everything in memory.
-    await launch(fw, "hog", "exec tail /dev/zero", 0.1, 32);
-    const failed = await fw.waitForStatus("hog", TaskState.TASK_FAILED, 30_000);
-    expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LIMITATION_MEMORY);
-    expect(failed.message).toStartWith("Memory limit exceeded: Requested: 64MB Maximum Used: ");
-    expect(failed.limitation?.resources[0]?.name).toBe("mem");
-    expect(failed.source).toBe(TaskStatus_Source.AGENT);
-    // The container's cgroups are gone afterwards.
-    const id = failed.containerStatus!.containerId!.value;
-    expect(existsSync(cgroupDir("memory", root, id))).toBe(false);
-  }, 40_000);
+  cgroupsTest(
+    "a memory hog is killed and its task fails with the memory limitation",
+    async () => {
+      const { fw, root } = await cluster();
+      // tail keeps reading for a newline that never comes, holding everything in memory.
+      await launch(fw, "hog", "exec tail /dev/zero", 0.1, 32);
+      const failed = await fw.waitForStatus("hog", TaskState.TASK_FAILED, 30_000);
+      expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LIMITATION_MEMORY);
+      expect(failed.message).toStartWith("Memory limit exceeded: Requested: 64MB Maximum Used: ");
+      expect(failed.limitation?.resources[0]?.name).toBe("mem");
+      expect(failed.source).toBe(TaskStatus_Source.AGENT);
+      // The container's cgroups are gone afterwards.
+      const id = failed.containerStatus!.containerId!.value;
+      expect(existsSync(cgroupDir("memory", root, id))).toBe(false);
+    },
+    40_000,
+  );
 });
 
 describe("isolators that cannot work stop the agent", () => {

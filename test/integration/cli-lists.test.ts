@@ -17,7 +17,13 @@ beforeAll(async () => {
   await agent.registered;
   fw = await startTestFramework(master.url, { name: "lister" });
   const [offer] = await fw.nextOffers();
-  const task = (id: string, cmd: string) => ({ name: id, taskId: { value: id }, agentId: offer!.agentId, command: { value: cmd }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] });
+  const task = (id: string, cmd: string) => ({
+    name: id,
+    taskId: { value: id },
+    agentId: offer!.agentId,
+    command: { value: cmd },
+    resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }],
+  });
   await fw.sub.accept([offer!.id!.value], [{ type: 1, launch: { taskInfos: [task("runs", "sleep 1000"), task("ends", "true")] } }]);
   await fw.waitForStatus("runs", TaskState.TASK_RUNNING);
   await fw.waitForStatus("ends", TaskState.TASK_FINISHED);

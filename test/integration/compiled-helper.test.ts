@@ -38,7 +38,12 @@ test.skipIf(!isRoot)(
   async () => {
     const rootfs = tempDir("rootfs");
     for (const d of ["usr", "etc"]) mkdirSync(join(rootfs, d));
-    for (const [link, to] of [["bin", "usr/bin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"]]) symlinkSync(to!, join(rootfs, link!));
+    for (const [link, to] of [
+      ["bin", "usr/bin"],
+      ["lib", "usr/lib"],
+      ["lib64", "usr/lib64"],
+    ])
+      symlinkSync(to!, join(rootfs, link!));
     writeFileSync(join(rootfs, "etc", "marker"), "rooted\n");
     const x64 = process.arch === "x64";
     const filter = new Uint8Array(48);
@@ -65,7 +70,11 @@ test.skipIf(!isRoot)(
       isolators: {
         "test/everything": () => ({
           name: "test/everything",
-          prepare: async () => ({ rootfs, seccompFilter: filter, mounts: [{ type: 1, source: "/usr", target: join(rootfs, "usr"), readOnly: true }] }),
+          prepare: async () => ({
+            rootfs,
+            seccompFilter: filter,
+            mounts: [{ type: 1, source: "/usr", target: join(rootfs, "usr"), readOnly: true }],
+          }),
         }),
       },
     });

@@ -61,10 +61,14 @@ test("after the failover timeout the framework is torn down and its tasks are ki
   await runSleeper(fw, "doomed");
   fw.close();
   const operator = createOperatorClient(master.url);
-  const frameworks = await eventually(async () => {
-    const f = await operator.getFrameworks();
-    return f.completedFrameworks.length === 1 ? f : undefined;
-  }, 5000, "the framework to be removed");
+  const frameworks = await eventually(
+    async () => {
+      const f = await operator.getFrameworks();
+      return f.completedFrameworks.length === 1 ? f : undefined;
+    },
+    5000,
+    "the framework to be removed",
+  );
   expect(frameworks.frameworks).toHaveLength(0);
   expect(frameworks.completedFrameworks[0]!.frameworkInfo!.id!.value).toBe(fw.sub.frameworkId);
   await eventually(() => agent.ctx.tasks.size === 0, 5000, "the agent to kill and forget the task");

@@ -86,7 +86,22 @@ describe.each([jsonCodec, pbCodec].map((c) => [c.name, c] as const))("SUBSCRIBE 
     const [next] = await fw.nextOffers();
     await fw.sub.accept(
       [next!.id!.value],
-      [{ type: 1, launch: { taskInfos: [{ name: "left", taskId: { value: "left" }, agentId: next!.agentId, command: { value: "sleep 1000" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] }] } }],
+      [
+        {
+          type: 1,
+          launch: {
+            taskInfos: [
+              {
+                name: "left",
+                taskId: { value: "left" },
+                agentId: next!.agentId,
+                command: { value: "sleep 1000" },
+                resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }],
+              },
+            ],
+          },
+        },
+      ],
     );
     await fw.waitForStatus("left", TaskState.TASK_RUNNING);
     await fw.sub.teardown();
@@ -118,7 +133,11 @@ describe("the operator API on one master", () => {
     const res = await post(api(), jsonCodec, { type: "GET_HEALTH" });
     expect([res.status, res.headers.get("Content-Type")]).toEqual([200, "application/json"]);
     expect(await res.json()).toEqual({ type: "GET_HEALTH", get_health: { healthy: true } });
-    const pb = await fetch(api(), { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/x-protobuf" }, body: '{"type":"GET_VERSION"}' });
+    const pb = await fetch(api(), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/x-protobuf" },
+      body: '{"type":"GET_VERSION"}',
+    });
     expect(pb.headers.get("Content-Type")).toBe("application/x-protobuf");
     const decoded = protobufCodec(operator.CallSchema, operator.ResponseSchema).decode(new Uint8Array(await pb.arrayBuffer()));
     expect(decoded).toMatchObject({ type: "GET_VERSION", get_version: { version_info: { version: "1.8.0" } } });
@@ -176,12 +195,26 @@ describe("the operator API on one master", () => {
       ["415 for text/plain", () => raw({ headers: { "Content-Type": "text/plain" }, body: "x" }), 415, "Expecting 'Content-Type' of"],
       ["400 for a bad body", () => raw({ headers: { "Content-Type": "application/json" }, body: "[" }), 400, "Failed to parse body into JSON"],
       ["400 without type", () => raw({ headers: { "Content-Type": "application/json" }, body: "{}" }), 400, "Expecting 'type' to be present"],
-      ["406 for text/html", () => raw({ headers: { "Content-Type": "application/json", Accept: "text/html" }, body: '{"type":"GET_HEALTH"}' }), 406, "Expecting 'Accept' to allow"],
+      [
+        "406 for text/html",
+        () => raw({ headers: { "Content-Type": "application/json", Accept: "text/html" }, body: '{"type":"GET_HEALTH"}' }),
+        406,
+        "Expecting 'Accept' to allow",
+      ],
       ["501 for UNKNOWN", () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"UNKNOWN"}' }), 501, ""],
-      ["501 for a call not implemented yet", () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"GET_MAINTENANCE_STATUS"}' }), 501, "not supported yet"],
+      [
+        "501 for a call not implemented yet",
+        () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"GET_MAINTENANCE_STATUS"}' }),
+        501,
+        "not supported yet",
+      ],
       [
         "404 for an unknown agent",
-        () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"MARK_AGENT_GONE","mark_agent_gone":{"agent_id":{"value":"nope"}}}' }),
+        () =>
+          raw({
+            headers: { "Content-Type": "application/json" },
+            body: '{"type":"MARK_AGENT_GONE","mark_agent_gone":{"agent_id":{"value":"nope"}}}',
+          }),
         404,
         "Agent nope is not known",
       ],

@@ -87,13 +87,25 @@ describe("transport", () => {
   });
 
   test("415 for another Content-Type", async () => {
-    await expectStatus(raw({ headers: { "Content-Type": "text/plain" }, body: "x" }), 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+    await expectStatus(
+      raw({ headers: { "Content-Type": "text/plain" }, body: "x" }),
+      415,
+      "Expecting 'Content-Type' of application/json or application/x-protobuf",
+    );
   });
 
   test("400 for a body that does not parse", async () => {
     await expectStatus(raw({ headers: { "Content-Type": "application/json" }, body: "{nope" }), 400, "Failed to parse body into JSON");
-    await expectStatus(raw({ headers: { "Content-Type": "application/json" }, body: '{"type": "NOPE"}' }), 400, "Failed to convert JSON into Call protobuf");
-    await expectStatus(raw({ headers: { "Content-Type": "application/x-protobuf" }, body: new Uint8Array([0xff, 0xff]) }), 400, "Failed to parse body into Call protobuf");
+    await expectStatus(
+      raw({ headers: { "Content-Type": "application/json" }, body: '{"type": "NOPE"}' }),
+      400,
+      "Failed to convert JSON into Call protobuf",
+    );
+    await expectStatus(
+      raw({ headers: { "Content-Type": "application/x-protobuf" }, body: new Uint8Array([0xff, 0xff]) }),
+      400,
+      "Failed to parse body into Call protobuf",
+    );
   });
 
   test("406 when Accept allows neither JSON nor protobuf (SUBSCRIBE and RECONCILE_OPERATIONS only)", async () => {
@@ -109,7 +121,11 @@ describe("validation (400)", () => {
     ["no type", { framework_id: { value: "x" } }, "Failed to validate scheduler::Call: Expecting 'type' to be present"],
     ["no payload", { type: "ACCEPT", framework_id: { value: "x" } }, "Expecting 'accept' to be present"],
     ["no framework_id", { type: "REVIVE" }, "Expecting 'framework_id' to be present"],
-    ["framework_id differs from framework_info.id", { ...subscribeCall({ id: { value: "b" } }), framework_id: { value: "a" } }, "'framework_id' differs"],
+    [
+      "framework_id differs from framework_info.id",
+      { ...subscribeCall({ id: { value: "b" } }), framework_id: { value: "a" } },
+      "'framework_id' differs",
+    ],
     [
       "a bad acknowledgement uuid",
       { type: "ACKNOWLEDGE", framework_id: { value: "x" }, acknowledge: { agent_id: { value: "a" }, task_id: { value: "t" }, uuid: "AAEC" } },
@@ -117,7 +133,11 @@ describe("validation (400)", () => {
     ],
     [
       "ACKNOWLEDGE_OPERATION_STATUS without agent_id",
-      { type: "ACKNOWLEDGE_OPERATION_STATUS", framework_id: { value: "x" }, acknowledge_operation_status: { uuid: "AAECAwQFBgcICQoLDA0ODw==", operation_id: { value: "o" } } },
+      {
+        type: "ACKNOWLEDGE_OPERATION_STATUS",
+        framework_id: { value: "x" },
+        acknowledge_operation_status: { uuid: "AAECAwQFBgcICQoLDA0ODw==", operation_id: { value: "o" } },
+      },
       "Expecting 'agent_id' to be present",
     ],
     ["a missing required field", subscribeCall({ user: null }), "Missing required fields: subscribe.framework_info.user"],
@@ -136,7 +156,11 @@ describe("validation (400)", () => {
 
 describe("framework and stream checks", () => {
   test("400 for an unknown framework", async () => {
-    await expectStatus(json({ type: "REVIVE", framework_id: { value: "nope" } }, { "Mesos-Stream-Id": streamId }), 400, "Framework nope cannot be found");
+    await expectStatus(
+      json({ type: "REVIVE", framework_id: { value: "nope" } }, { "Mesos-Stream-Id": streamId }),
+      400,
+      "Framework nope cannot be found",
+    );
   });
 
   test("400 without the stream id, or with another one", async () => {
@@ -164,7 +188,10 @@ describe("framework and stream checks", () => {
   test("a second SUBSCRIBE of the framework closes the first stream and issues a new stream id", async () => {
     const first = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }));
     const id = (((await first.next("SUBSCRIBED")).subscribed as JsonObject).framework_id as JsonObject).value as string;
-    const second = await subscribeHttp(url, jsonCodec, { ...subscribeCall({ id: { value: id }, failover_timeout: 3600 }), framework_id: { value: id } });
+    const second = await subscribeHttp(url, jsonCodec, {
+      ...subscribeCall({ id: { value: id }, failover_timeout: 3600 }),
+      framework_id: { value: id },
+    });
     await second.next("SUBSCRIBED");
     expect(((await first.next("ERROR")).error as JsonObject).message).toBe("Framework failed over");
     expect(await first.ended).toBeUndefined();
@@ -208,7 +235,10 @@ describe("what frameworks send", () => {
   });
 
   test("SUBSCRIBE in protobuf with an Accept that prefers protobuf gets protobuf records", async () => {
-    const body = toBinary(scheduler.CallSchema, create(scheduler.CallSchema, { type: scheduler.Call_Type.SUBSCRIBE, subscribe: { frameworkInfo: { user: "u", name: "pb" } } }));
+    const body = toBinary(
+      scheduler.CallSchema,
+      create(scheduler.CallSchema, { type: scheduler.Call_Type.SUBSCRIBE, subscribe: { frameworkInfo: { user: "u", name: "pb" } } }),
+    );
     const res = await raw({ headers: { "Content-Type": "application/x-protobuf", Accept: "application/x-protobuf" }, body });
     expect([res.status, res.headers.get("Content-Type")]).toEqual([200, "application/x-protobuf"]);
     await res.body!.cancel();

@@ -15,7 +15,25 @@ async function launch(taskId: string, command: string) {
   const [offer] = await fw.nextOffers();
   await fw.sub.accept(
     [offer!.id!.value],
-    [{ type: 1, launch: { taskInfos: [{ name: taskId, taskId: { value: taskId }, agentId: offer!.agentId, command: { value: command }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.5 } }, { name: "mem", type: 0, scalar: { value: 64 } }] }] } }],
+    [
+      {
+        type: 1,
+        launch: {
+          taskInfos: [
+            {
+              name: taskId,
+              taskId: { value: taskId },
+              agentId: offer!.agentId,
+              command: { value: command },
+              resources: [
+                { name: "cpus", type: 0, scalar: { value: 0.5 } },
+                { name: "mem", type: 0, scalar: { value: 64 } },
+              ],
+            },
+          ],
+        },
+      },
+    ],
   );
 }
 
@@ -76,7 +94,9 @@ test("/tasks: every task, newest first by default, with limit, offset, order and
 
 test("/roles: each role with its weight, frameworks and resources", async () => {
   const { roles } = await get("/roles");
-  expect(roles).toEqual([{ name: "web", weight: 1, frameworks: [fw.sub.frameworkId], resources: expect.objectContaining({ cpus: expect.any(Number) }) }]);
+  expect(roles).toEqual([
+    { name: "web", weight: 1, frameworks: [fw.sub.frameworkId], resources: expect.objectContaining({ cpus: expect.any(Number) }) },
+  ]);
   // What the running task uses, plus whatever is offered to the framework under the role right now.
   expect(roles[0].resources.cpus).toBeGreaterThanOrEqual(0.5);
   expect(await get("/master/roles")).toBeDefined();
@@ -87,7 +107,15 @@ test("/state-summary: agents and frameworks with task counts by state", async ()
   expect(summary.hostname).toBe("127.0.0.1");
   expect(summary.cluster).toBe("v0");
   expect(summary.slaves[0]).toMatchObject({ id: agentId, TASK_RUNNING: 1, TASK_FINISHED: 1, TASK_STAGING: 0, framework_ids: [fw.sub.frameworkId] });
-  expect(summary.frameworks[0]).toMatchObject({ id: fw.sub.frameworkId, name: "v0-fw", TASK_RUNNING: 1, TASK_FINISHED: 1, slave_ids: [agentId], active: true, connected: true });
+  expect(summary.frameworks[0]).toMatchObject({
+    id: fw.sub.frameworkId,
+    name: "v0-fw",
+    TASK_RUNNING: 1,
+    TASK_FINISHED: 1,
+    slave_ids: [agentId],
+    active: true,
+    connected: true,
+  });
   expect(summary.frameworks[0].used_resources).toMatchObject({ cpus: 0.5, mem: 64 });
   expect((await get("/master/state-summary")).slaves).toHaveLength(1);
 });

@@ -48,7 +48,17 @@ describe("a remote isolator plugin", () => {
     await launch(fw, "plugged", 'echo "$EXAMPLE_ISOLATOR $EXAMPLE_CONTAINER_ID"');
     const finished = await fw.waitForStatus("plugged", TaskState.TASK_FINISHED);
     const container = finished.containerStatus!.containerId!.value;
-    const sandbox = join(agent.ctx.workDir, "slaves", agent.ctx.info.id!.value, "frameworks", fw.sub.frameworkId, "executors", "plugged", "runs", container);
+    const sandbox = join(
+      agent.ctx.workDir,
+      "slaves",
+      agent.ctx.info.id!.value,
+      "frameworks",
+      fw.sub.frameworkId,
+      "executors",
+      "plugged",
+      "runs",
+      container,
+    );
     expect(readFileSync(join(sandbox, "stdout"), "utf8")).toBe(`example/sandbox ${container}\n`);
     await eventually(() => journalOf(journal).some((e) => e.step === "cleanup"), 5000, "the plugin's cleanup");
     const steps = journalOf(journal).filter((e) => e.container === container);
@@ -76,7 +86,12 @@ describe("a remote isolator plugin", () => {
     mkdirSync(configDir);
     writeFileSync(
       join(configDir, "example.json"),
-      JSON.stringify({ name: "example/sandbox", endpoint: `unix://${socket}`, command: examplePluginCommand(socket, [`--journal=${journal}`]), timeout: "10secs" }),
+      JSON.stringify({
+        name: "example/sandbox",
+        endpoint: `unix://${socket}`,
+        command: examplePluginCommand(socket, [`--journal=${journal}`]),
+        timeout: "10secs",
+      }),
     );
     const { fw } = await clusterWith([`--isolator_plugins=${configDir}`, "--isolation=example/sandbox"]);
     await launch(fw, "auto", "true");

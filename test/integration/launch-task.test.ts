@@ -23,7 +23,17 @@ test("a command task runs to TASK_FINISHED and its output lands in the sandbox",
   await fw.waitForStatus("hello", TaskState.TASK_RUNNING);
   const finished = await fw.waitForStatus("hello", TaskState.TASK_FINISHED);
   expect(finished.message).toBe("Command exited with status 0");
-  const sandbox = join(agent.ctx.workDir, "slaves", agent.ctx.info.id!.value, "frameworks", fw.sub.frameworkId, "executors", "hello", "runs", "latest");
+  const sandbox = join(
+    agent.ctx.workDir,
+    "slaves",
+    agent.ctx.info.id!.value,
+    "frameworks",
+    fw.sub.frameworkId,
+    "executors",
+    "hello",
+    "runs",
+    "latest",
+  );
   expect(readFileSync(join(sandbox, "stdout"), "utf8")).toBe("hello\n");
 });
 

@@ -22,7 +22,9 @@ const rootTest = test.skipIf(!isRoot);
 const cleanup = useCleanups();
 
 /** An isolator whose prepare returns a fixed launch description. */
-const describing = (name: string, info: LaunchInfoInit): IsolatorFactory => () => ({ name, prepare: async () => info });
+const describing =
+  (name: string, info: LaunchInfoInit): IsolatorFactory =>
+  () => ({ name, prepare: async () => info });
 
 function cluster(flags: string[] = [], isolators: Record<string, IsolatorFactory> = {}) {
   return startTestCluster(cleanup, { agent: { flags, isolators } });
@@ -70,18 +72,42 @@ describe("the linux launcher", () => {
   rootTest("a root filesystem from an isolator: the task sees only it, with its sandbox at /mnt/mesos/sandbox", async () => {
     const rootfs = tempDir("rootfs");
     for (const d of ["usr", "etc", "tmp"]) mkdirSync(join(rootfs, d));
-    for (const [link, to] of [["bin", "usr/bin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"], ["sbin", "usr/sbin"]]) symlinkSync(to!, join(rootfs, link!));
+    for (const [link, to] of [
+      ["bin", "usr/bin"],
+      ["lib", "usr/lib"],
+      ["lib64", "usr/lib64"],
+      ["sbin", "usr/sbin"],
+    ])
+      symlinkSync(to!, join(rootfs, link!));
     writeFileSync(join(rootfs, "etc", "marker"), "inside the rootfs\n");
     const { agent, fw } = await cluster(["--isolation=test/rootfs"], {
       "test/rootfs": describing("test/rootfs", { rootfs, mounts: [{ type: 1, source: "/usr", target: join(rootfs, "usr"), readOnly: true }] }),
     });
-    await launch(fw, "rooted", "cat /etc/marker; pwd; echo $MESOS_SANDBOX; ls / | tr '\\n' ' '; echo; echo written > $MESOS_SANDBOX/proof; ls /dev | tr '\\n' ' '");
+    await launch(
+      fw,
+      "rooted",
+      "cat /etc/marker; pwd; echo $MESOS_SANDBOX; ls / | tr '\\n' ' '; echo; echo written > $MESOS_SANDBOX/proof; ls /dev | tr '\\n' ' '",
+    );
     await fw.waitForStatus("rooted", TaskState.TASK_FINISHED);
     const out = sandboxFile(agent, fw, "rooted", "stdout").split("\n");
     expect(out.slice(0, 3)).toEqual(["inside the rootfs", "/mnt/mesos/sandbox", "/mnt/mesos/sandbox"]);
     expect(out[3]!.trim().split(" ").sort()).toEqual(["bin", "dev", "etc", "lib", "lib64", "mnt", "proc", "sbin", "tmp", "usr"]);
     expect(sandboxFile(agent, fw, "rooted", "proof")).toBe("written\n");
-    expect(out[4]!.trim().split(" ").sort()).toEqual(["fd", "full", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"]);
+    expect(out[4]!.trim().split(" ").sort()).toEqual([
+      "fd",
+      "full",
+      "null",
+      "ptmx",
+      "pts",
+      "random",
+      "shm",
+      "stderr",
+      "stdin",
+      "stdout",
+      "tty",
+      "urandom",
+      "zero",
+    ]);
   });
 
   rootTest("the task runs as CommandInfo.user, which owns its sandbox", async () => {
@@ -96,7 +122,9 @@ describe("the linux launcher", () => {
 
   rootTest("rlimits from the launch description apply to the task", async () => {
     const { agent, fw } = await cluster(["--isolation=test/rlimits"], {
-      "test/rlimits": describing("test/rlimits", { rlimits: { rlimits: [{ type: 10 /* NOFILE */, soft: 64n, hard: 128n }, { type: 2 /* CORE */ }] } }),
+      "test/rlimits": describing("test/rlimits", {
+        rlimits: { rlimits: [{ type: 10 /* NOFILE */, soft: 64n, hard: 128n }, { type: 2 /* CORE */ }] },
+      }),
     });
     await launch(fw, "limited", "ulimit -n; ulimit -Hn; ulimit -c");
     await fw.waitForStatus("limited", TaskState.TASK_FINISHED);
@@ -142,7 +170,22 @@ describe("launch descriptions the helper cannot apply", () => {
     const [offer] = await fw.nextOffers();
     await fw.sub.accept(
       [offer!.id!.value],
-      [{ type: 1, launch: { taskInfos: [{ name: "x", taskId: { value: "missing" }, agentId: offer!.agentId, command: { value: "/no/such/program", shell: false }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] }] } }],
+      [
+        {
+          type: 1,
+          launch: {
+            taskInfos: [
+              {
+                name: "x",
+                taskId: { value: "missing" },
+                agentId: offer!.agentId,
+                command: { value: "/no/such/program", shell: false },
+                resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }],
+              },
+            ],
+          },
+        },
+      ],
     );
     const failed = await fw.waitForStatus("missing", TaskState.TASK_FAILED);
     expect(failed.message).toMatch(/^Failed to launch container: executing '\/no\/such\/program': .*(ENOENT|No such file)/);

@@ -23,7 +23,22 @@ test("agents, tasks and frameworks come back after a master restart", async () =
   const [offer] = await fw.nextOffers();
   await fw.sub.accept(
     [offer!.id!.value],
-    [{ type: 1, launch: { taskInfos: [{ name: "long", taskId: { value: "long" }, agentId: offer!.agentId, command: { value: "sleep 1000" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.5 } }] }] } }],
+    [
+      {
+        type: 1,
+        launch: {
+          taskInfos: [
+            {
+              name: "long",
+              taskId: { value: "long" },
+              agentId: offer!.agentId,
+              command: { value: "sleep 1000" },
+              resources: [{ name: "cpus", type: 0, scalar: { value: 0.5 } }],
+            },
+          ],
+        },
+      },
+    ],
   );
   await fw.waitForStatus("long", TaskState.TASK_RUNNING);
   fw.close();
@@ -32,10 +47,14 @@ test("agents, tasks and frameworks come back after a master restart", async () =
   master = await startTestMaster({ flags });
   cleanup(() => master.stop());
   const operator = createOperatorClient(master.url);
-  const agents = await eventually(async () => {
-    const a = await operator.getAgents();
-    return a.agents.length === 1 ? a : undefined;
-  }, 10_000, "the agent to re-register");
+  const agents = await eventually(
+    async () => {
+      const a = await operator.getAgents();
+      return a.agents.length === 1 ? a : undefined;
+    },
+    10_000,
+    "the agent to re-register",
+  );
   expect(agents.agents[0]!.agentInfo!.id!.value).toBe(agentId);
   expect(agents.agents[0]!.allocatedResources.find((r) => r.name === "cpus")?.scalar?.value).toBe(0.5);
 

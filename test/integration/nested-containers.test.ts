@@ -120,7 +120,10 @@ describe("nested containers", () => {
     const ghost = create(ContainerIDSchema, { value: "no-such-container" });
     await expectCode(waitExit(api, ghost), Code.NotFound);
     await expectCode(api.call(call({ type: agent.Call_Type.KILL_CONTAINER, killContainer: { containerId: ghost } })), Code.NotFound);
-    await expectCode(collect(api.callOutputStream(call({ type: agent.Call_Type.ATTACH_CONTAINER_OUTPUT, attachContainerOutput: { containerId: ghost } }))), Code.NotFound);
+    await expectCode(
+      collect(api.callOutputStream(call({ type: agent.Call_Type.ATTACH_CONTAINER_OUTPUT, attachContainerOutput: { containerId: ghost } }))),
+      Code.NotFound,
+    );
     await expectCode(session(api, nested(ghost), "true"), Code.NotFound);
     await expectCode(session(api, nested(parent, "a.b"), "true"), Code.InvalidArgument, /'ContainerID.value' 'a.b' contains invalid characters/);
   });
@@ -131,7 +134,10 @@ describe("nested containers", () => {
     const id = nested(parent);
     const abort = new AbortController();
     const stream = api.callOutputStream(
-      call({ type: agent.Call_Type.LAUNCH_NESTED_CONTAINER_SESSION, launchNestedContainerSession: { containerId: id, command: { value: "echo started; exec sleep 1000" } } }),
+      call({
+        type: agent.Call_Type.LAUNCH_NESTED_CONTAINER_SESSION,
+        launchNestedContainerSession: { containerId: id, command: { value: "echo started; exec sleep 1000" } },
+      }),
       { signal: abort.signal },
     );
     for await (const r of stream) if (text([r]).includes("started")) break;
@@ -173,10 +179,12 @@ describe("attaching to a task", () => {
 
   rootTest("a TTY task: output streams, input reaches it, resizes work, a second input is a conflict", async () => {
     const { fw, api } = await cluster();
-    const id = await runningTask(fw, "tty", "stty size; while read line; do echo \"got:$line\"; stty size; done", { rows: 24, columns: 80 });
+    const id = await runningTask(fw, "tty", 'stty size; while read line; do echo "got:$line"; stty size; done', { rows: 24, columns: 80 });
     const output: agent.ProcessIO[] = [];
     const reading = (async () => {
-      for await (const r of api.callOutputStream(call({ type: agent.Call_Type.ATTACH_CONTAINER_OUTPUT, attachContainerOutput: { containerId: id } }))) {
+      for await (const r of api.callOutputStream(
+        call({ type: agent.Call_Type.ATTACH_CONTAINER_OUTPUT, attachContainerOutput: { containerId: id } }),
+      )) {
         output.push(r);
       }
     })();

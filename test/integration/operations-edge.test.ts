@@ -1,9 +1,9 @@
 /** Offer operations: bad input, reconciliation, agent loss, and crash durability. */
 import { expect, test } from "bun:test";
-import { type MessageInitShape } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
-import { ManualClock, Resources, upgradeResource } from "@mesos/core";
-import { type Offer, type Offer_OperationSchema, OperationState, type ResourceSchema, scheduler, Value_Type } from "@mesos/proto";
+import { ManualClock } from "@mesos/core";
+import { type Offer_OperationSchema, OperationState, type ResourceSchema, scheduler, Value_Type } from "@mesos/proto";
 import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestCluster } from "../support/test-cluster.ts";
@@ -32,7 +32,11 @@ async function accept(fw: TestFramework, op: MessageInitShape<typeof Offer_Opera
 }
 
 const feedback = (fw: TestFramework, id: string, state?: OperationState) =>
-  eventually(() => fw.operationStatuses.find((s) => s.operationId?.value === id && (state === undefined || s.state === state)), 10_000, `feedback for ${id}`);
+  eventually(
+    () => fw.operationStatuses.find((s) => s.operationId?.value === id && (state === undefined || s.state === state)),
+    10_000,
+    `feedback for ${id}`,
+  );
 
 test("reserving more than is unreserved: one OPERATION_ERROR, nothing applied", async () => {
   const { fw, agent } = await cluster();
@@ -57,10 +61,18 @@ test("unreserving another role's resources is an error", async () => {
 
 test("operator calls: bad operations are rejected with a clear error and change nothing", async () => {
   const { agent, operator } = await cluster();
-  await expect(operator.call({ type: 19, reserveResources: { agentId: agent.ctx.info.id, resources: [reservedFor("x", "cpus", 50)] } })).rejects.toThrow(/does not contain/);
-  await expect(operator.call({ type: 19, reserveResources: { agentId: { value: "nope" }, resources: [reservedFor("x", "cpus", 1)] } })).rejects.toThrow("Agent nope is not registered");
-  await expect(operator.call({ type: 20, unreserveResources: { agentId: agent.ctx.info.id, resources: [{ name: "cpus", type: 0, scalar: { value: 1 } }] } })).rejects.toThrow("is not dynamically reserved");
-  await expect(operator.call({ type: 21, createVolumes: { agentId: agent.ctx.info.id, volumes: [{ name: "disk", type: 0, scalar: { value: 1 } }] } })).rejects.toThrow("is not a persistent volume");
+  await expect(
+    operator.call({ type: 19, reserveResources: { agentId: agent.ctx.info.id, resources: [reservedFor("x", "cpus", 50)] } }),
+  ).rejects.toThrow(/does not contain/);
+  await expect(
+    operator.call({ type: 19, reserveResources: { agentId: { value: "nope" }, resources: [reservedFor("x", "cpus", 1)] } }),
+  ).rejects.toThrow("Agent nope is not registered");
+  await expect(
+    operator.call({ type: 20, unreserveResources: { agentId: agent.ctx.info.id, resources: [{ name: "cpus", type: 0, scalar: { value: 1 } }] } }),
+  ).rejects.toThrow("is not dynamically reserved");
+  await expect(
+    operator.call({ type: 21, createVolumes: { agentId: agent.ctx.info.id, volumes: [{ name: "disk", type: 0, scalar: { value: 1 } }] } }),
+  ).rejects.toThrow("is not a persistent volume");
   expect(agent.ctx.total.reserved().size).toBe(0);
 });
 
@@ -97,7 +109,11 @@ test("RECONCILE_OPERATIONS answers by Mesos 1.8's rules, without uuids", async (
       ],
     },
   });
-  const answers = await eventually(() => (fw.operationStatuses.length >= before + 4 ? fw.operationStatuses.slice(before) : undefined), 5000, "answers");
+  const answers = await eventually(
+    () => (fw.operationStatuses.length >= before + 4 ? fw.operationStatuses.slice(before) : undefined),
+    5000,
+    "answers",
+  );
   expect(answers.map((s) => [s.operationId?.value, OperationState[s.state]])).toEqual([
     ["kept", "OPERATION_FINISHED"],
     ["unknown-on-agent", "OPERATION_UNKNOWN"],
@@ -120,7 +136,10 @@ test("agent loss: OPERATION_UNREACHABLE, then MARK_AGENT_GONE gives GONE_BY_OPER
   expect(unreachable.agentId?.value).toBe(agentId);
   expect(unreachable.uuid).toBeUndefined();
   await operator.call({ type: 32, markAgentGone: { agentId: { value: agentId } } });
-  await fw.sub.call({ type: scheduler.Call_Type.RECONCILE_OPERATIONS, reconcileOperations: { operations: [{ operationId: { value: "pending" }, agentId: { value: agentId } }] } });
+  await fw.sub.call({
+    type: scheduler.Call_Type.RECONCILE_OPERATIONS,
+    reconcileOperations: { operations: [{ operationId: { value: "pending" }, agentId: { value: agentId } }] },
+  });
   await feedback(fw, "pending", OperationState.OPERATION_GONE_BY_OPERATOR);
 });
 
@@ -133,7 +152,11 @@ test("an agent crash before the acknowledgement: the status is resent and acknow
   const again = await startTestAgent(master, { workDir, flags: ["--resources=cpus:2;mem:1024;disk:1024"] });
   cleanup(() => again.stop());
   await again.registered;
-  await eventually(() => fw.operationStatuses.filter((s) => s.operationId?.value === "durable" && s.state === OperationState.OPERATION_FINISHED).length === 2, 10_000, "the resent status");
+  await eventually(
+    () => fw.operationStatuses.filter((s) => s.operationId?.value === "durable" && s.state === OperationState.OPERATION_FINISHED).length === 2,
+    10_000,
+    "the resent status",
+  );
   const resent = fw.operationStatuses.filter((s) => s.operationId?.value === "durable")[1]!;
   expect(resent.uuid?.value).toEqual(first.uuid!.value);
   await fw.sub.call({
@@ -182,10 +205,14 @@ test("a master restart: the reservation comes back with the agent and the pendin
   master = await startTestMaster({ flags });
   cleanup(() => master.stop());
   const agentId = agent.ctx.info.id!.value;
-  await eventually(() => {
-    clock.advance(60_000); // the agent's re-registration backoff runs on its clock
-    return master.ctx.agents.get(agentId)?.connected;
-  }, 10_000, "the agent to re-register");
+  await eventually(
+    () => {
+      clock.advance(60_000); // the agent's re-registration backoff runs on its clock
+      return master.ctx.agents.get(agentId)?.connected;
+    },
+    10_000,
+    "the agent to re-register",
+  );
   expect(master.ctx.agents.get(agentId)!.total.reserved("db").scalar("mem")).toBe(256);
   expect((await createOperatorClient(master.url).call({ type: 33 })).getOperations!.operations).toHaveLength(1);
 

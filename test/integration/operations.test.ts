@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type MessageInitShape } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { Resources, upgradeResource } from "@mesos/core";
 import type { RunningAgent } from "@mesos/agent";
@@ -19,7 +19,10 @@ type ResourceInit = MessageInitShape<typeof ResourceSchema>;
 const dyn = [{ type: 2, role: "db", principal: "ops" }];
 const reserved = (name: string, value: number) => ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: dyn }) satisfies ResourceInit;
 const volume = (size: number) =>
-  ({ ...reserved("disk", size), disk: { persistence: { id: "v1", principal: "ops" }, volume: { containerPath: "data", mode: 1 } } }) satisfies ResourceInit;
+  ({
+    ...reserved("disk", size),
+    disk: { persistence: { id: "v1", principal: "ops" }, volume: { containerPath: "data", mode: 1 } },
+  }) satisfies ResourceInit;
 
 let master: RunningMaster;
 let agent: RunningAgent;
@@ -50,14 +53,33 @@ async function operate(op: MessageInitShape<typeof Offer_OperationSchema>, where
   const o = await offer(where);
   const before = fw.operationStatuses.length;
   await fw.sub.accept([o.id!.value], [op], 0);
-  return eventually(() => fw.operationStatuses.slice(before).find((s) => s.operationId?.value === op.id?.value), 10_000, `feedback for ${op.id?.value}`);
+  return eventually(
+    () => fw.operationStatuses.slice(before).find((s) => s.operationId?.value === op.id?.value),
+    10_000,
+    `feedback for ${op.id?.value}`,
+  );
 }
 
 async function launch(taskId: string, command: string) {
   const o = await offer(hasVolume);
   await fw.sub.accept(
     [o.id!.value],
-    [{ type: 1, launch: { taskInfos: [{ name: taskId, taskId: { value: taskId }, agentId: o.agentId, command: { value: command }, resources: [reserved("cpus", 0.5), reserved("mem", 64), volume(32)] }] } }],
+    [
+      {
+        type: 1,
+        launch: {
+          taskInfos: [
+            {
+              name: taskId,
+              taskId: { value: taskId },
+              agentId: o.agentId,
+              command: { value: command },
+              resources: [reserved("cpus", 0.5), reserved("mem", 64), volume(32)],
+            },
+          ],
+        },
+      },
+    ],
     0,
   );
 }
@@ -69,7 +91,11 @@ const hasReserved = (o: Offer) => offered(o).reserved("db").scalar("disk") === 6
 
 describe("a volume's life, with feedback at every step", () => {
   test("RESERVE", async () => {
-    const s = await operate({ type: 2, id: { value: "r1" }, reserve: { resources: [reserved("cpus", 1), reserved("mem", 128), reserved("disk", 64)] } });
+    const s = await operate({
+      type: 2,
+      id: { value: "r1" },
+      reserve: { resources: [reserved("cpus", 1), reserved("mem", 128), reserved("disk", 64)] },
+    });
     expect(s.state).toBe(OperationState.OPERATION_FINISHED);
     expect(s.uuid?.value).toHaveLength(16);
     expect(s.agentId?.value).toBe(agent.ctx.info.id!.value);
@@ -86,10 +112,12 @@ describe("a volume's life, with feedback at every step", () => {
     await launch("writer", "echo persisted > data/f && sleep 1000");
     await fw.waitForStatus("writer", TaskState.TASK_RUNNING);
     await eventually(() => existsSync(join(agent.ctx.workDir, "volumes/roles/db/v1/f")), 5000, "the file");
-    const o = await createOperatorClient(master.url).call({
-      type: 22,
-      destroyVolumes: { agentId: agent.ctx.info.id, volumes: [volume(32)] },
-    }).catch((e: Error) => e);
+    const o = await createOperatorClient(master.url)
+      .call({
+        type: 22,
+        destroyVolumes: { agentId: agent.ctx.info.id, volumes: [volume(32)] },
+      })
+      .catch((e: Error) => e);
     expect(String(o)).toContain("Persistent volume 'v1' is in use by task writer");
     await fw.sub.kill("writer");
     await fw.waitForStatus("writer", TaskState.TASK_KILLED);
@@ -106,7 +134,10 @@ describe("a volume's life, with feedback at every step", () => {
   });
 
   test("UNRESERVE", async () => {
-    const s = await operate({ type: 3, id: { value: "u1" }, unreserve: { resources: [reserved("cpus", 1), reserved("mem", 128), reserved("disk", 64)] } }, hasReserved);
+    const s = await operate(
+      { type: 3, id: { value: "u1" }, unreserve: { resources: [reserved("cpus", 1), reserved("mem", 128), reserved("disk", 64)] } },
+      hasReserved,
+    );
     expect(s.state).toBe(OperationState.OPERATION_FINISHED);
     expect(agent.ctx.total.reserved().size).toBe(0);
   });

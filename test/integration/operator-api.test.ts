@@ -19,7 +19,25 @@ beforeAll(async () => {
   const [offer] = await fw.nextOffers();
   await fw.sub.accept(
     [offer!.id!.value],
-    [{ type: 1, launch: { taskInfos: [{ name: "op", taskId: { value: "op" }, agentId: offer!.agentId, command: { value: "sleep 1000" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.5 } }, { name: "ports", type: 1, ranges: { range: [{ begin: 31000n, end: 31001n }] } }] }] } }],
+    [
+      {
+        type: 1,
+        launch: {
+          taskInfos: [
+            {
+              name: "op",
+              taskId: { value: "op" },
+              agentId: offer!.agentId,
+              command: { value: "sleep 1000" },
+              resources: [
+                { name: "cpus", type: 0, scalar: { value: 0.5 } },
+                { name: "ports", type: 1, ranges: { range: [{ begin: 31000n, end: 31001n }] } },
+              ],
+            },
+          ],
+        },
+      },
+    ],
   );
   await fw.waitForStatus("op", TaskState.TASK_RUNNING);
 });

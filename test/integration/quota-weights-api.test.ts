@@ -4,7 +4,7 @@
  * beside the allocator.)
  */
 import { expect, test } from "bun:test";
-import { type MessageInitShape } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { type master, scheduler } from "@mesos/proto";
 import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
@@ -31,7 +31,9 @@ test("SET_QUOTA, GET_QUOTA, REMOVE_QUOTA; the capacity check answers conflict un
   expect(status.infos.map((i) => [i.role, i.guarantee.map((r) => `${r.name}:${r.scalar?.value}`)])).toEqual([["analytics", ["cpus:10", "mem:1024"]]]);
   expect(status.configs[0]!.limits.cpus!.value).toBe(10);
 
-  await expect(op.call({ type: 29, setQuota: { quotaRequest: { role: "web", guarantee: [scalar("cpus", 10)] } } })).rejects.toThrow(/Not enough available cluster capacity.*cpus \(20 needed, 15 available\)/);
+  await expect(op.call({ type: 29, setQuota: { quotaRequest: { role: "web", guarantee: [scalar("cpus", 10)] } } })).rejects.toThrow(
+    /Not enough available cluster capacity.*cpus \(20 needed, 15 available\)/,
+  );
   await op.call({ type: 29, setQuota: { quotaRequest: { role: "web", force: true, guarantee: [scalar("cpus", 10)] } } });
   await op.call({ type: 30, removeQuota: { role: "web" } });
   expect((await op.call({ type: 28 })).getQuota!.status!.infos.map((i) => i.role)).toEqual(["analytics"]);
@@ -40,10 +42,22 @@ test("SET_QUOTA, GET_QUOTA, REMOVE_QUOTA; the capacity check answers conflict un
 test.each<[string, MessageInitShape<typeof master.CallSchema>, string]>([
   ["a nested role", { type: 29, setQuota: { quotaRequest: { role: "a/b", guarantee: [scalar("cpus", 1)] } } }, "top-level roles"],
   ["role '*'", { type: 29, setQuota: { quotaRequest: { role: "*", guarantee: [scalar("cpus", 1)] } } }, "role '*'"],
-  ["a non-scalar", { type: 29, setQuota: { quotaRequest: { role: "r", guarantee: [{ name: "ports", type: 1, ranges: { range: [{ begin: 1n, end: 2n }] } }] } } }, "only contain scalar"],
-  ["a reserved resource", { type: 29, setQuota: { quotaRequest: { role: "r", guarantee: [{ ...scalar("cpus", 1), reservations: [{ type: 2, role: "r" }] }] } } }, "plain resources"],
+  [
+    "a non-scalar",
+    { type: 29, setQuota: { quotaRequest: { role: "r", guarantee: [{ name: "ports", type: 1, ranges: { range: [{ begin: 1n, end: 2n }] } }] } } },
+    "only contain scalar",
+  ],
+  [
+    "a reserved resource",
+    { type: 29, setQuota: { quotaRequest: { role: "r", guarantee: [{ ...scalar("cpus", 1), reservations: [{ type: 2, role: "r" }] }] } } },
+    "plain resources",
+  ],
   ["removing a quota that is not there", { type: 30, removeQuota: { role: "none" } }, "has no quota"],
-  ["a guarantee above its limit", { type: 36, updateQuota: { quotaConfigs: [{ role: "r", guarantees: { cpus: { value: 2 } }, limits: { cpus: { value: 1 } } }] } }, "exceeds its limit"],
+  [
+    "a guarantee above its limit",
+    { type: 36, updateQuota: { quotaConfigs: [{ role: "r", guarantees: { cpus: { value: 2 } }, limits: { cpus: { value: 1 } } }] } },
+    "exceeds its limit",
+  ],
   ["a negative weight", { type: 16, updateWeights: { weightInfos: [{ role: "r", weight: -1 }] } }, "positive number"],
   ["a weight for an invalid role", { type: 16, updateWeights: { weightInfos: [{ role: "/r", weight: 2 }] } }, "cannot start with a slash"],
 ])("rejects %s", async (_, call, message) => {
@@ -57,7 +71,15 @@ test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a maste
     type: 36,
     updateQuota: { quotaConfigs: [{ role: "batch", guarantees: { cpus: { value: 2 } }, limits: { cpus: { value: 8 }, mem: { value: 2048 } } }] },
   });
-  await first.op.call({ type: 16, updateWeights: { weightInfos: [{ role: "batch", weight: 2.5 }, { role: "web", weight: 1 }] } });
+  await first.op.call({
+    type: 16,
+    updateWeights: {
+      weightInfos: [
+        { role: "batch", weight: 2.5 },
+        { role: "web", weight: 1 },
+      ],
+    },
+  });
   // (stopping twice is harmless: the registered cleanups run again after the test)
   await first.agent.stop();
   await first.master.stop();
@@ -79,7 +101,11 @@ test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it 
   expect(offer!.allocationInfo!.role).toBe("a");
   const info = { user: "root", name: "renamed", id: { value: fw.sub.frameworkId }, role: "b", failoverTimeout: 60 };
   await fw.sub.call({ type: scheduler.Call_Type.UPDATE_FRAMEWORK, updateFramework: { frameworkInfo: info } });
-  await eventually(() => fw.events.some((e) => e.type === scheduler.Event_Type.RESCIND && e.rescind!.offerId!.value === offer!.id!.value), 5000, "the rescind");
+  await eventually(
+    () => fw.events.some((e) => e.type === scheduler.Event_Type.RESCIND && e.rescind!.offerId!.value === offer!.id!.value),
+    5000,
+    "the rescind",
+  );
   const [next] = await fw.nextOffers();
   expect(next!.allocationInfo!.role).toBe("b");
   const frameworks = await createOperatorClient(m.url).getFrameworks();
@@ -99,7 +125,7 @@ test("after a master failover with quota, offers wait until 80% of the known age
   const flags = [`--work_dir=${workDir}`, `--port=${port}`];
   let m = await startTestMaster({ flags });
   const dirs = [tempDir("agent"), tempDir("agent")];
-  let agents = await Promise.all(dirs.map((d) => startTestAgent(m, { workDir: d, flags: ["--resources=cpus:2;mem:1024"] })));
+  const agents = await Promise.all(dirs.map((d) => startTestAgent(m, { workDir: d, flags: ["--resources=cpus:2;mem:1024"] })));
   await Promise.all(agents.map((a) => a.registered));
   await createOperatorClient(m.url).call({ type: 29, setQuota: { quotaRequest: { role: "q", guarantee: [scalar("cpus", 1)] } } });
   for (const a of agents) await a.stop();

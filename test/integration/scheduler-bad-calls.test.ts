@@ -79,12 +79,38 @@ async function rawSubscribeWithoutUser(): Promise<void> {
 describe("malformed calls", () => {
   test.each<[string, () => Promise<unknown>, Code, string]>([
     ["no type", () => call({ frameworkId: mine() }, fw.sub.streamId), Code.InvalidArgument, "Expecting 'type' to be present"],
-    ["UNKNOWN type", () => call({ type: scheduler.Call_Type.UNKNOWN, frameworkId: mine() }, fw.sub.streamId), Code.Unimplemented, "unsupported call type"],
-    ["ACCEPT without payload", () => call({ type: scheduler.Call_Type.ACCEPT, frameworkId: mine() }, fw.sub.streamId), Code.InvalidArgument, "Expecting 'accept' to be present"],
-    ["DECLINE without framework_id", () => call({ type: scheduler.Call_Type.DECLINE, decline: {} }, fw.sub.streamId), Code.InvalidArgument, "Expecting 'framework_id' to be present"],
+    [
+      "UNKNOWN type",
+      () => call({ type: scheduler.Call_Type.UNKNOWN, frameworkId: mine() }, fw.sub.streamId),
+      Code.Unimplemented,
+      "unsupported call type",
+    ],
+    [
+      "ACCEPT without payload",
+      () => call({ type: scheduler.Call_Type.ACCEPT, frameworkId: mine() }, fw.sub.streamId),
+      Code.InvalidArgument,
+      "Expecting 'accept' to be present",
+    ],
+    [
+      "DECLINE without framework_id",
+      () => call({ type: scheduler.Call_Type.DECLINE, decline: {} }, fw.sub.streamId),
+      Code.InvalidArgument,
+      "Expecting 'framework_id' to be present",
+    ],
     [
       "KILL without task_id (hand-encoded: clients refuse to encode it)",
-      () => rawUnary(new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(frameworkIdBytes()).tag(2, WireType.Varint).int32(6).tag(6, WireType.LengthDelimited).bytes(new Uint8Array()).finish(), fw.sub.streamId),
+      () =>
+        rawUnary(
+          new BinaryWriter()
+            .tag(1, WireType.LengthDelimited)
+            .bytes(frameworkIdBytes())
+            .tag(2, WireType.Varint)
+            .int32(6)
+            .tag(6, WireType.LengthDelimited)
+            .bytes(new Uint8Array())
+            .finish(),
+          fw.sub.streamId,
+        ),
       Code.InvalidArgument,
       "kill.task_id",
     ],
@@ -92,7 +118,11 @@ describe("malformed calls", () => {
       "ACKNOWLEDGE with a 3-byte uuid",
       () =>
         call(
-          { type: scheduler.Call_Type.ACKNOWLEDGE, frameworkId: mine(), acknowledge: { taskId: { value: "t" }, agentId: { value: "a" }, uuid: new Uint8Array(3) } },
+          {
+            type: scheduler.Call_Type.ACKNOWLEDGE,
+            frameworkId: mine(),
+            acknowledge: { taskId: { value: "t" }, agentId: { value: "a" }, uuid: new Uint8Array(3) },
+          },
           fw.sub.streamId,
         ),
       Code.InvalidArgument,
@@ -102,16 +132,35 @@ describe("malformed calls", () => {
       "ACKNOWLEDGE_OPERATION_STATUS without agent_id",
       () =>
         call(
-          { type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS, frameworkId: mine(), acknowledgeOperationStatus: { operationId: { value: "op" }, uuid: new Uint8Array(16) } },
+          {
+            type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+            frameworkId: mine(),
+            acknowledgeOperationStatus: { operationId: { value: "op" }, uuid: new Uint8Array(16) },
+          },
           fw.sub.streamId,
         ),
       Code.InvalidArgument,
       "Expecting 'agent_id' to be present",
     ],
-    ["unknown framework", () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: { value: "nope" } }, fw.sub.streamId), Code.NotFound, "Framework nope cannot be found"],
+    [
+      "unknown framework",
+      () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: { value: "nope" } }, fw.sub.streamId),
+      Code.NotFound,
+      "Framework nope cannot be found",
+    ],
     ["missing stream id", () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: mine() }), Code.InvalidArgument, "Mesos-Stream-Id"],
-    ["wrong stream id", () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: mine() }, "not-the-stream"), Code.InvalidArgument, "didn't match the stream ID"],
-    ["SUBSCRIBE on the unary method", () => call({ type: scheduler.Call_Type.SUBSCRIBE, subscribe: { frameworkInfo: { user: "u", name: "n" } } }), Code.InvalidArgument, "SUBSCRIBE must be sent"],
+    [
+      "wrong stream id",
+      () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: mine() }, "not-the-stream"),
+      Code.InvalidArgument,
+      "didn't match the stream ID",
+    ],
+    [
+      "SUBSCRIBE on the unary method",
+      () => call({ type: scheduler.Call_Type.SUBSCRIBE, subscribe: { frameworkInfo: { user: "u", name: "n" } } }),
+      Code.InvalidArgument,
+      "SUBSCRIBE must be sent",
+    ],
   ])("%s", async (_, send, code, message) => {
     const e = await errorOf(send());
     expect(e.code).toBe(code);
@@ -126,17 +175,40 @@ describe("invalid subscriptions", () => {
   };
   test.each<[string, MessageInitShape<typeof scheduler.CallSchema>, string]>([
     ["no FrameworkInfo.user", "hand-encoded" as never, "Missing required field 'FrameworkInfo.user'"],
-    ["framework_id differs", { type: 1, frameworkId: { value: "a" }, subscribe: { frameworkInfo: { user: "u", name: "n", id: { value: "b" } } } }, "'framework_id' differs"],
-    ["role with MULTI_ROLE", { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", role: "r", capabilities: [{ type: 6 }] } } }, "'FrameworkInfo.role' must not be set"],
+    [
+      "framework_id differs",
+      { type: 1, frameworkId: { value: "a" }, subscribe: { frameworkInfo: { user: "u", name: "n", id: { value: "b" } } } },
+      "'framework_id' differs",
+    ],
+    [
+      "role with MULTI_ROLE",
+      { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", role: "r", capabilities: [{ type: 6 }] } } },
+      "'FrameworkInfo.role' must not be set",
+    ],
     ["invalid role", { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", role: "a//b" } } }, "adjacent slashes"],
     [
       "negative offer filter",
-      { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", role: "r", offerFilters: { r: { minAllocatableResources: { quantities: [{ quantities: { cpus: { value: -1 } } }] } } } } } },
+      {
+        type: 1,
+        subscribe: {
+          frameworkInfo: {
+            user: "u",
+            name: "n",
+            role: "r",
+            offerFilters: { r: { minAllocatableResources: { quantities: [{ quantities: { cpus: { value: -1 } } }] } } },
+          },
+        },
+      },
       "negative value for 'cpus'",
     ],
     [
       "empty offer filter quantities",
-      { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", role: "r", offerFilters: { r: { minAllocatableResources: { quantities: [{ quantities: {} }] } } } } } },
+      {
+        type: 1,
+        subscribe: {
+          frameworkInfo: { user: "u", name: "n", role: "r", offerFilters: { r: { minAllocatableResources: { quantities: [{ quantities: {} }] } } } },
+        },
+      },
       "must not be empty",
     ],
     ["negative failover timeout", { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", failoverTimeout: -1 } } }, "failover_timeout"],
@@ -149,7 +221,15 @@ describe("invalid subscriptions", () => {
 
 describe("invalid launches", () => {
   test("a stale offer: the task is TASK_LOST with REASON_INVALID_OFFERS", async () => {
-    await fw.sub.accept(["no-such-offer"], [{ type: 1, launch: { taskInfos: [{ name: "x", taskId: { value: "stale" }, agentId: { value: "a" }, command: { value: "true" }, resources: [] }] } }]);
+    await fw.sub.accept(
+      ["no-such-offer"],
+      [
+        {
+          type: 1,
+          launch: { taskInfos: [{ name: "x", taskId: { value: "stale" }, agentId: { value: "a" }, command: { value: "true" }, resources: [] }] },
+        },
+      ],
+    );
     const lost = await fw.waitForStatus("stale", TaskState.TASK_LOST);
     expect(lost.reason).toBe(TaskStatus_Reason.INVALID_OFFERS);
     expect(lost.message).toContain("Offer no-such-offer is no longer valid");
@@ -179,7 +259,23 @@ describe("invalid launches", () => {
     const [offer] = await fw.nextOffers();
     await fw.sub.accept(
       [offer!.id!.value],
-      [{ type: 1, id: { value: "op1" }, launch: { taskInfos: [{ name: "x", taskId: { value: "with-op-id" }, agentId: offer!.agentId, command: { value: "true" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }] }] } }],
+      [
+        {
+          type: 1,
+          id: { value: "op1" },
+          launch: {
+            taskInfos: [
+              {
+                name: "x",
+                taskId: { value: "with-op-id" },
+                agentId: offer!.agentId,
+                command: { value: "true" },
+                resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }],
+              },
+            ],
+          },
+        },
+      ],
     );
     const e = await fw.waitForStatus("with-op-id", TaskState.TASK_ERROR);
     expect(e.message).toContain("operation ID is not allowed on LAUNCH");

@@ -29,7 +29,10 @@ const cleanup = useCleanups();
 const rule = (names: string[], action: string, args: object[] = []) => ({ names, action, args, includes: {}, excludes: {} });
 const allowAllBut = (...rules: object[]) => ({
   defaultAction: "SCMP_ACT_ALLOW",
-  archMap: [{ architecture: "SCMP_ARCH_X86_64", subArchitectures: ["SCMP_ARCH_X86", "SCMP_ARCH_X32"] }, { architecture: "SCMP_ARCH_AARCH64", subArchitectures: [] }],
+  archMap: [
+    { architecture: "SCMP_ARCH_X86_64", subArchitectures: ["SCMP_ARCH_X86", "SCMP_ARCH_X32"] },
+    { architecture: "SCMP_ARCH_AARCH64", subArchitectures: [] },
+  ],
   syscalls: rules,
 });
 
@@ -100,7 +103,17 @@ async function launch(fw: TestFramework, ...tasks: TaskSpec[]): Promise<void> {
 
 type Cluster = Awaited<ReturnType<typeof cluster>>;
 function sandboxFile(c: Cluster, taskId: string, file: string): string {
-  const dir = join(c.agent.ctx.workDir, "slaves", c.agent.ctx.info.id!.value, "frameworks", c.fw.sub.frameworkId, "executors", taskId, "runs", "latest");
+  const dir = join(
+    c.agent.ctx.workDir,
+    "slaves",
+    c.agent.ctx.info.id!.value,
+    "frameworks",
+    c.fw.sub.frameworkId,
+    "executors",
+    taskId,
+    "runs",
+    "latest",
+  );
   return readFileSync(join(dir, file), "utf8");
 }
 
@@ -108,8 +121,13 @@ function sandboxFile(c: Cluster, taskId: string, file: string): string {
 async function run(c: Cluster, task: TaskSpec): Promise<string> {
   await launch(c.fw, task);
   const terminal = [TaskState.TASK_FINISHED, TaskState.TASK_FAILED];
-  const done = await eventually(() => c.fw.statuses.find((s) => s.taskId?.value === task.id && terminal.includes(s.state)), 15_000, `task ${task.id} to end`);
-  if (done.state !== TaskState.TASK_FINISHED) throw new Error(`task ${task.id} failed: ${done.message}\nstderr: ${sandboxFileOr(c, task.id, "stderr")}`);
+  const done = await eventually(
+    () => c.fw.statuses.find((s) => s.taskId?.value === task.id && terminal.includes(s.state)),
+    15_000,
+    `task ${task.id} to end`,
+  );
+  if (done.state !== TaskState.TASK_FINISHED)
+    throw new Error(`task ${task.id} failed: ${done.message}\nstderr: ${sandboxFileOr(c, task.id, "stderr")}`);
   return sandboxFile(c, task.id, "stdout");
 }
 
@@ -176,7 +194,11 @@ describe("linux/seccomp: profiles for tasks", () => {
       ["empty", {}, /Missing Seccomp profile name/],
       ["empty-name", { profileName: "" }, /Missing Seccomp profile name/],
       ["missing", { profileName: "nope.json" }, /Seccomp profile 'nope.json' not found in --seccomp_config_dir/],
-      ["malformed", { profileName: "malformed.json" }, /Invalid seccomp profile 'malformed.json': syscalls\[0\]\.action: unknown action 'SCMP_ACT_NOPE'/],
+      [
+        "malformed",
+        { profileName: "malformed.json" },
+        /Invalid seccomp profile 'malformed.json': syscalls\[0\]\.action: unknown action 'SCMP_ACT_NOPE'/,
+      ],
       ["escape", { profileName: "../../etc/passwd" }, /Seccomp profile name '..\/..\/etc\/passwd' escapes --seccomp_config_dir/],
       ["absolute", { profileName: EXAMPLE_PROFILE }, /is an absolute path/],
     ];
@@ -195,7 +217,10 @@ describe("linux/seccomp: the Mesos 1.8 example profile", () => {
     const c = await cluster({ defaultProfile: "mesos-example.json" });
     expect(await run(c, { id: "ok", command: "echo ok" })).toBe("ok\n");
     // personality is allowed for 0, 8, 0x20000, 0x20008 and 0xffffffff only.
-    const out = await run(c, { id: "arch", command: "setarch $(uname -m) true && echo per-linux-ok; setarch $(uname -m) -R true 2>/dev/null || echo denied" });
+    const out = await run(c, {
+      id: "arch",
+      command: "setarch $(uname -m) true && echo per-linux-ok; setarch $(uname -m) -R true 2>/dev/null || echo denied",
+    });
     expect(out).toBe("per-linux-ok\ndenied\n");
   });
 
@@ -279,7 +304,10 @@ describe("linux/seccomp: nested and DEBUG containers", () => {
       agentId: offer!.agentId,
       command: { value: probe },
       container: containerWith(seccomp),
-      resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }],
+      resources: [
+        { name: "cpus", type: 0, scalar: { value: 0.1 } },
+        { name: "mem", type: 0, scalar: { value: 32 } },
+      ],
     });
     await c.fw.sub.accept(
       [offer!.id!.value],
@@ -287,14 +315,33 @@ describe("linux/seccomp: nested and DEBUG containers", () => {
         {
           type: 6, // LAUNCH_GROUP
           launchGroup: {
-            executor: { type: 1, executorId: { value: "group" }, resources: [{ name: "cpus", type: 0, scalar: { value: 0.1 } }, { name: "mem", type: 0, scalar: { value: 32 } }] },
-            taskGroup: { tasks: [member("m-default"), member("m-named", { profileName: "deny-mkdir.json" }), member("m-unconfined", { unconfined: true })] },
+            executor: {
+              type: 1,
+              executorId: { value: "group" },
+              resources: [
+                { name: "cpus", type: 0, scalar: { value: 0.1 } },
+                { name: "mem", type: 0, scalar: { value: 32 } },
+              ],
+            },
+            taskGroup: {
+              tasks: [member("m-default"), member("m-named", { profileName: "deny-mkdir.json" }), member("m-unconfined", { unconfined: true })],
+            },
           },
         },
       ],
     );
     for (const id of ["m-default", "m-named", "m-unconfined"]) await c.fw.waitForStatus(id, TaskState.TASK_FINISHED);
-    const executor = join(c.agent.ctx.workDir, "slaves", c.agent.ctx.info.id!.value, "frameworks", c.fw.sub.frameworkId, "executors", "group", "runs", "latest");
+    const executor = join(
+      c.agent.ctx.workDir,
+      "slaves",
+      c.agent.ctx.info.id!.value,
+      "frameworks",
+      c.fw.sub.frameworkId,
+      "executors",
+      "group",
+      "runs",
+      "latest",
+    );
     const out = (id: string) => readFileSync(join(executor, "tasks", id, "stdout"), "utf8");
     expect(out("m-default")).toBe("mkdir-ok\nuname-denied\n");
     expect(out("m-named")).toBe("mkdir-denied\nuname-ok\n");

@@ -59,19 +59,36 @@ describe("task groups", () => {
     const { agent, fw } = await cluster();
     await launchGroup(fw, "exec", [
       { id: "server", command: "echo serving; exec sleep 1000" },
-      { id: "probe", command: "sleep 0.3; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done | grep -c '^sleep 1000'; echo $MESOS_SANDBOX" },
+      {
+        id: "probe",
+        command: "sleep 0.3; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done | grep -c '^sleep 1000'; echo $MESOS_SANDBOX",
+      },
     ]);
     const server = await fw.waitForStatus("server", TaskState.TASK_RUNNING);
     const probe = await fw.waitForStatus("probe", TaskState.TASK_FINISHED);
     expect(server.executorId?.value).toBe("exec");
     expect(probe.containerStatus?.containerId?.parent?.value).toBe(server.containerStatus?.containerId?.parent?.value);
-    const executorSandbox = join(agent.ctx.workDir, "slaves", agent.ctx.info.id!.value, "frameworks", fw.sub.frameworkId, "executors", "exec", "runs", "latest");
-    const [count, sandbox] = readFileSync(join(executorSandbox, "tasks", "probe", "stdout"), "utf8").trim().split("\n");
+    const executorSandbox = join(
+      agent.ctx.workDir,
+      "slaves",
+      agent.ctx.info.id!.value,
+      "frameworks",
+      fw.sub.frameworkId,
+      "executors",
+      "exec",
+      "runs",
+      "latest",
+    );
+    const [count, sandbox] = readFileSync(join(executorSandbox, "tasks", "probe", "stdout"), "utf8")
+      .trim()
+      .split("\n");
     expect(count).toBe("1"); // it sees the other task's process: one PID namespace
     expect(sandbox).toEndWith("/tasks/probe");
     expect(readFileSync(join(executorSandbox, "tasks", "server", "stdout"), "utf8")).toBe("serving\n");
     // A finished task does not end the group.
-    expect(fw.statuses.some((s) => s.taskId?.value === "server" && s.state !== TaskState.TASK_RUNNING && s.state !== TaskState.TASK_STARTING)).toBe(false);
+    expect(fw.statuses.some((s) => s.taskId?.value === "server" && s.state !== TaskState.TASK_RUNNING && s.state !== TaskState.TASK_STARTING)).toBe(
+      false,
+    );
 
     await fw.sub.kill("server", server.agentId!.value);
     await fw.waitForStatus("server", TaskState.TASK_KILLED);
@@ -105,7 +122,15 @@ describe("task groups", () => {
 
   test("an invalid group: every task gets TASK_ERROR", async () => {
     const { fw } = await cluster();
-    await launchGroup(fw, "custom", [{ id: "x", command: "true" }, { id: "y", command: "true" }], 2 /* CUSTOM */);
+    await launchGroup(
+      fw,
+      "custom",
+      [
+        { id: "x", command: "true" },
+        { id: "y", command: "true" },
+      ],
+      2 /* CUSTOM */,
+    );
     for (const id of ["x", "y"]) {
       const error = await fw.waitForStatus(id, TaskState.TASK_ERROR);
       expect(error.reason).toBe(TaskStatus_Reason.TASK_INVALID);

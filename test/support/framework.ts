@@ -110,7 +110,10 @@ export async function startTestFramework(
       return (await eventually(
         () => statuses.find((s) => s.taskId?.value === taskId && s.state === state),
         timeoutMs,
-        `task ${taskId} to reach ${TaskState[state]} (seen: ${statuses.filter((s) => s.taskId?.value === taskId).map((s) => TaskState[s.state]).join(", ")})`,
+        `task ${taskId} to reach ${TaskState[state]} (seen: ${statuses
+          .filter((s) => s.taskId?.value === taskId)
+          .map((s) => TaskState[s.state])
+          .join(", ")})`,
       ))!;
     },
     async launch(taskId, command, options = {}) {

@@ -17,7 +17,12 @@ export async function removeTestCgroups(): Promise<void> {
   for (const root of cgroupsRoots) {
     for (const hierarchy of ["cpu", "cpuacct", "memory", "unified"].map((h) => join("/sys/fs/cgroup", h, root))) {
       if (!existsSync(hierarchy)) continue;
-      const dirs = [...readdirSync(hierarchy, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(hierarchy, d.name)), hierarchy];
+      const dirs = [
+        ...readdirSync(hierarchy, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => join(hierarchy, d.name)),
+        hierarchy,
+      ];
       for (const dir of dirs) {
         // Killed processes leave their cgroup a moment later: retry for a while.
         for (let attempt = 0; attempt < 100; attempt++) {

@@ -60,7 +60,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const attributes = parseAttributes(flags.attributes);
 
   const launcher = flags.launcher ?? (process.getuid?.() === 0 ? "linux" : "posix");
-  if (launcher === "linux" && process.getuid?.() !== 0) throw new Error("Flag '--launcher=linux' needs the agent to run as root; use --launcher=posix");
+  if (launcher === "linux" && process.getuid?.() !== 0)
+    throw new Error("Flag '--launcher=linux' needs the agent to run as root; use --launcher=posix");
   // An unknown isolator, a plugin that is not there or speaks no version we know: stop here.
   const isolation = await createIsolators({ flags, log, workDir, extra: options.isolators });
   const chain = createIsolatorChain(isolation.isolators, {

@@ -46,7 +46,10 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";
   const wanted = reconnect ? wantedContainers(ctx, records, tasks) : new Set<string>();
   const keep = records.filter((r) => wanted.has(r.id));
-  await ctx.containerizer.recover(keep, records.filter((r) => !wanted.has(r.id)));
+  await ctx.containerizer.recover(
+    keep,
+    records.filter((r) => !wanted.has(r.id)),
+  );
 
   for (const t of tasks) {
     const taskId = t.info.taskId!.value;

@@ -18,7 +18,6 @@ import {
   TaskStatusSchema,
 } from "@mesos/proto";
 
-
 const specs = {
   master: flag.string("The master, as HOST:PORT", { default: "127.0.0.1:5050" }),
   name: flag.string("Name (and id) of the task", { required: true }),
@@ -141,4 +140,3 @@ function exitCodeOf(status: TaskStatus): number {
   if (signal !== undefined) return 128 + Number(signal);
   return 1;
 }
-

@@ -23,8 +23,13 @@ export const masterFlagSpecs = {
   )("Smallest offer worth making: alternatives joined by '|', each 'name:amount' joined by ';'", {
     default: parseMinAllocatable("cpus:0.01|mem:32"),
   }),
-  fair_sharing_excluded_resource_names: flag.custom((s) => s.split(",").map((x) => x.trim()).filter(Boolean), (v) =>
-    v.join(","),
+  fair_sharing_excluded_resource_names: flag.custom(
+    (s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    (v) => v.join(","),
   )("Resource names left out of fair-share calculations"),
   filter_gpu_resources: flag.bool("Only offer GPU agents to frameworks with GPU_RESOURCES", { default: true }),
   offer_timeout: flag.duration("Time after which an unused offer is rescinded (unset = never)"),

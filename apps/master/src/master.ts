@@ -65,7 +65,12 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
   allocator.updateWeights(registry.weights());
   const quotas = new Map<string, RoleQuota>();
   for (const q of registry.quotas()) {
-    const stored: RoleQuota = { role: q.role, guarantees: new Map(Object.entries(q.guarantees)), limits: new Map(Object.entries(q.limits)), principal: q.principal };
+    const stored: RoleQuota = {
+      role: q.role,
+      guarantees: new Map(Object.entries(q.guarantees)),
+      limits: new Map(Object.entries(q.limits)),
+      principal: q.principal,
+    };
     quotas.set(q.role, stored);
     allocator.updateQuota(q.role, { guarantees: stored.guarantees, limits: stored.limits });
   }

@@ -20,9 +20,7 @@ const verbs: Record<string, Verb> = {
   agent: {
     summary: "run an agent (or `mesos agent list`)",
     run: async (argv) =>
-      argv[0] === "list"
-        ? (await import("@mesos/cli")).runCli(["agent", ...argv])
-        : (await import("./verbs/agent.ts")).runAgent(argv),
+      argv[0] === "list" ? (await import("@mesos/cli")).runCli(["agent", ...argv]) : (await import("./verbs/agent.ts")).runAgent(argv),
   },
   local: {
     summary: "run a master and one agent in one process",

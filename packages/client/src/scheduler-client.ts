@@ -41,14 +41,16 @@ export async function subscribe(
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   let streamId = "";
   const frameworkIdInit = (frameworkInfo as FrameworkInfo).id;
-  const stream = client.subscribe(
-    {
-      type: scheduler.Call_Type.SUBSCRIBE,
-      frameworkId: frameworkIdInit,
-      subscribe: { frameworkInfo, suppressedRoles: options.suppressedRoles ?? [] },
-    },
-    { signal: abort.signal, onHeader: (h) => void (streamId = h.get(STREAM_ID_HEADER) ?? "") },
-  )[Symbol.asyncIterator]();
+  const stream = client
+    .subscribe(
+      {
+        type: scheduler.Call_Type.SUBSCRIBE,
+        frameworkId: frameworkIdInit,
+        subscribe: { frameworkInfo, suppressedRoles: options.suppressedRoles ?? [] },
+      },
+      { signal: abort.signal, onHeader: (h) => void (streamId = h.get(STREAM_ID_HEADER) ?? "") },
+    )
+    [Symbol.asyncIterator]();
 
   let first: IteratorResult<scheduler.Event>;
   try {
@@ -100,10 +102,8 @@ export async function subscribe(
         type: T.DECLINE,
         decline: { offerIds: offerIds.map((value) => ({ value })), filters: refuseSeconds === undefined ? undefined : { refuseSeconds } },
       }),
-    acknowledge: (status) =>
-      send({ type: T.ACKNOWLEDGE, acknowledge: { agentId: status.agentId, taskId: status.taskId, uuid: status.uuid } }),
-    kill: (taskId, agentId) =>
-      send({ type: T.KILL, kill: { taskId: { value: taskId }, agentId: agentId ? { value: agentId } : undefined } }),
+    acknowledge: (status) => send({ type: T.ACKNOWLEDGE, acknowledge: { agentId: status.agentId, taskId: status.taskId, uuid: status.uuid } }),
+    kill: (taskId, agentId) => send({ type: T.KILL, kill: { taskId: { value: taskId }, agentId: agentId ? { value: agentId } : undefined } }),
     reconcile: (tasks = []) =>
       send({
         type: T.RECONCILE,
@@ -118,4 +118,3 @@ export async function subscribe(
 export function needsAcknowledgement(status: TaskStatus): boolean {
   return status.uuid.length > 0;
 }
-

@@ -25,10 +25,8 @@ export class MesosError extends Error {
 export const invalid = (message: string, cause?: unknown) => new MesosError("invalid", message, { cause });
 export const notFound = (message: string, cause?: unknown) => new MesosError("not_found", message, { cause });
 export const conflict = (message: string, cause?: unknown) => new MesosError("conflict", message, { cause });
-export const failedPrecondition = (message: string, cause?: unknown) =>
-  new MesosError("failed_precondition", message, { cause });
-export const permissionDenied = (message: string, cause?: unknown) =>
-  new MesosError("permission_denied", message, { cause });
+export const failedPrecondition = (message: string, cause?: unknown) => new MesosError("failed_precondition", message, { cause });
+export const permissionDenied = (message: string, cause?: unknown) => new MesosError("permission_denied", message, { cause });
 export const unavailable = (message: string, cause?: unknown) => new MesosError("unavailable", message, { cause });
 export const unimplemented = (message: string, cause?: unknown) => new MesosError("unimplemented", message, { cause });
 export const internal = (message: string, cause?: unknown) => new MesosError("internal", message, { cause });

@@ -12,3 +12,4 @@ export * from "./task-states.ts";
 export * from "./mesos-json.ts";
 export * from "./attributes.ts";
 export * from "./users.ts";
+export * from "./random.ts";

@@ -25,7 +25,7 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions): Logger {
   const level = ORDER[options.level ?? "info"];
-  const sink = options.sink ?? ((line: string) => process.stderr.write(line + "\n"));
+  const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? Date.now;
   const write = (l: LogLevel, message: string) => {
     if (ORDER[l] < level) return;

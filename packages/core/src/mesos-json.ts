@@ -4,15 +4,7 @@
  * integers are JSON numbers, as Mesos's jsonify writes them (protobuf-es writes strings).
  * Reading accepts both forms.
  */
-import {
-  type DescField,
-  type DescMessage,
-  fromJson,
-  type JsonValue,
-  type MessageShape,
-  ScalarType,
-  toJson,
-} from "@bufbuild/protobuf";
+import { type DescField, type DescMessage, fromJson, type JsonValue, type MessageShape, ScalarType, toJson } from "@bufbuild/protobuf";
 
 const INT64_TYPES = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 

@@ -6,10 +6,30 @@
 import { errno, libc } from "./libc.ts";
 
 const NAMES: Record<number, string> = {
-  1: "EPERM", 2: "ENOENT", 3: "ESRCH", 4: "EINTR", 5: "EIO", 7: "E2BIG", 8: "ENOEXEC", 9: "EBADF",
-  11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 20: "ENOTDIR",
-  21: "EISDIR", 22: "EINVAL", 24: "EMFILE", 26: "ETXTBSY", 28: "ENOSPC", 36: "ENAMETOOLONG", 38: "ENOSYS",
-  40: "ELOOP", 95: "EOPNOTSUPP",
+  1: "EPERM",
+  2: "ENOENT",
+  3: "ESRCH",
+  4: "EINTR",
+  5: "EIO",
+  7: "E2BIG",
+  8: "ENOEXEC",
+  9: "EBADF",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  14: "EFAULT",
+  16: "EBUSY",
+  17: "EEXIST",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  24: "EMFILE",
+  26: "ETXTBSY",
+  28: "ENOSPC",
+  36: "ENAMETOOLONG",
+  38: "ENOSYS",
+  40: "ELOOP",
+  95: "EOPNOTSUPP",
 };
 
 export type LinuxErrorKind = "permission_denied" | "not_found" | "invalid" | "unimplemented" | "internal";

@@ -75,7 +75,9 @@ export function pivotInto(newRoot: string): void {
   mkdirSync(putOld, { recursive: true });
   const nr = cString(newRoot);
   const po = cString(putOld);
-  const rc = Number(libc().syscall(syscallNumber("pivot_root"), BigInt(nr.ptr as unknown as number), BigInt(po.ptr as unknown as number), 0, 0, 0, 0));
+  const rc = Number(
+    libc().syscall(syscallNumber("pivot_root"), BigInt(nr.ptr as unknown as number), BigInt(po.ptr as unknown as number), 0, 0, 0, 0),
+  );
   void [nr, po];
   if (rc !== 0) fail(`pivot_root(${newRoot})`);
   chdir("/");

@@ -118,7 +118,10 @@ export function spawnInPidNamespace<T>(target: { new: true } | { joinPid: number
 }
 
 function describeFlags(flags: number): string {
-  const names = Object.entries({ CLONE_FS, ...Object.fromEntries(Object.entries(NAMESPACE_FLAGS).map(([k, v]) => [`CLONE_NEW${k === "mnt" ? "NS" : k.toUpperCase()}`, v])) })
+  const names = Object.entries({
+    CLONE_FS,
+    ...Object.fromEntries(Object.entries(NAMESPACE_FLAGS).map(([k, v]) => [`CLONE_NEW${k === "mnt" ? "NS" : k.toUpperCase()}`, v])),
+  })
     .filter(([, v]) => (flags & v) === v)
     .map(([k]) => k);
   return names.length > 0 ? names.join("|") : String(flags);

@@ -14,8 +14,12 @@ if (!support.supported) console.warn(`SKIPPING seccomp installer tests: ${suppor
 const onLinuxWithSeccomp = test.skipIf(!support.supported);
 
 // Hand-assembled classic BPF, so this package is tested without the profile compiler.
-const LD_ABS = 0x20, JEQ = 0x15, RET = 0x06;
-const ALLOW = 0x7fff0000, ERRNO_EPERM = 0x00050001, KILL_PROCESS = 0x80000000;
+const LD_ABS = 0x20,
+  JEQ = 0x15,
+  RET = 0x06;
+const ALLOW = 0x7fff0000,
+  ERRNO_EPERM = 0x00050001,
+  KILL_PROCESS = 0x80000000;
 const NATIVE =
   process.arch === "x64"
     ? { audit: 0xc000003e, mkdir: 83, mkdirat: 258, uname: 63, clone: 56, clone3: 435 }
@@ -102,7 +106,9 @@ describe("installSeccompFilter", () => {
       expect(lost.stderr).toContain("EACCES");
       expect(lost.stderr).toContain("needs CAP_SYS_ADMIN or no_new_privs");
       const kept = await runFiltered(filter, ["--user=65534:65534", "--keep-sys-admin"], status);
-      expect(kept.stdout).toBe("65534\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapAmb:\t0000000000000000\nuname-denied\n");
+      expect(kept.stdout).toBe(
+        "65534\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapAmb:\t0000000000000000\nuname-denied\n",
+      );
     },
   );
 
@@ -113,10 +119,11 @@ describe("installSeccompFilter", () => {
   });
 
   onLinuxWithSeccomp("a program the kernel rejects gives EINVAL with the errno text", () => {
-    const bad = encode([[LD_ABS, 0, 0, 100], [RET, 0, 0, ALLOW]]); // load outside seccomp_data
-    expect(() => installSeccompFilter(bad)).toThrow(
-      /^seccomp\(SECCOMP_SET_MODE_FILTER\) failed: EINVAL \(Invalid argument\): the kernel rejected/,
-    );
+    const bad = encode([
+      [LD_ABS, 0, 0, 100],
+      [RET, 0, 0, ALLOW],
+    ]); // load outside seccomp_data
+    expect(() => installSeccompFilter(bad)).toThrow(/^seccomp\(SECCOMP_SET_MODE_FILTER\) failed: EINVAL \(Invalid argument\): the kernel rejected/);
   });
 
   test("a byte string that is not whole instructions is refused before any system call", () => {

@@ -46,7 +46,11 @@ export interface PreparedFilter {
 export function prepareSeccompFilter(program: Uint8Array, opts: InstallOptions = {}): PreparedFilter {
   const count = program.length / SOCK_FILTER_SIZE;
   if (!Number.isInteger(count) || count === 0 || count > BPF_MAXINSNS) {
-    throw new LinuxCallError("seccomp(SECCOMP_SET_MODE_FILTER)", 22, `a filter is 1 to ${BPF_MAXINSNS} 8-byte instructions, not ${program.length} bytes`);
+    throw new LinuxCallError(
+      "seccomp(SECCOMP_SET_MODE_FILTER)",
+      22,
+      `a filter is 1 to ${BPF_MAXINSNS} 8-byte instructions, not ${program.length} bytes`,
+    );
   }
   const c = libc();
   const nr = syscallNumber("seccomp");
@@ -125,8 +129,15 @@ export function seccompSupported(): SeccompSupport {
     if (rc === 0) actions[name] = true;
     else {
       const e = errno();
-      if (e === 95) actions[name] = false; // EOPNOTSUPP: the kernel does not know this action
-      else return { supported: false, reason: `seccomp(SECCOMP_GET_ACTION_AVAIL) failed with errno ${e}: the kernel is older than 4.14 or lacks CONFIG_SECCOMP_FILTER`, mode, actions };
+      if (e === 95)
+        actions[name] = false; // EOPNOTSUPP: the kernel does not know this action
+      else
+        return {
+          supported: false,
+          reason: `seccomp(SECCOMP_GET_ACTION_AVAIL) failed with errno ${e}: the kernel is older than 4.14 or lacks CONFIG_SECCOMP_FILTER`,
+          mode,
+          actions,
+        };
     }
   }
   const missing = REQUIRED.filter((a) => !actions[a]);

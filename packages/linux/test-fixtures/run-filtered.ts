@@ -18,7 +18,9 @@ if (start < 0) start = args.length;
 const opts = args.slice(0, start);
 const cmd = args.slice(args[start] === "--" ? start + 1 : start);
 if (cmd.length === 0) {
-  console.error("usage: run-filtered.ts [--filter=FILE] [--no-new-privs] [--tsync] [--keep-signals] [--user=UID:GID [--keep-sys-admin]] -- CMD ARGS...");
+  console.error(
+    "usage: run-filtered.ts [--filter=FILE] [--no-new-privs] [--tsync] [--keep-signals] [--user=UID:GID [--keep-sys-admin]] -- CMD ARGS...",
+  );
   process.exit(2);
 }
 const filter = opts.find((o) => o.startsWith("--filter="))?.slice("--filter=".length);

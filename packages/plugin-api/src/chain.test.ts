@@ -27,9 +27,15 @@ describe("the isolator chain", () => {
     await chain.isolate(id, 42);
     await chain.cleanup(id);
     expect(log).toEqual([
-      "a/one:prepare", "b/two:prepare", "c/three:prepare",
-      "a/one:isolate:42", "b/two:isolate:42", "c/three:isolate:42",
-      "c/three:cleanup", "b/two:cleanup", "a/one:cleanup",
+      "a/one:prepare",
+      "b/two:prepare",
+      "c/three:prepare",
+      "a/one:isolate:42",
+      "b/two:isolate:42",
+      "c/three:isolate:42",
+      "c/three:cleanup",
+      "b/two:cleanup",
+      "a/one:cleanup",
     ]);
   });
 
@@ -40,10 +46,7 @@ describe("the isolator chain", () => {
 
   test("cleanup gives every isolator its turn even if one fails", async () => {
     const log: string[] = [];
-    const chain = createIsolatorChain([
-      recording("a/one", log),
-      recording("b/two", log, { cleanup: async () => Promise.reject(new Error("busy")) }),
-    ]);
+    const chain = createIsolatorChain([recording("a/one", log), recording("b/two", log, { cleanup: async () => Promise.reject(new Error("busy")) })]);
     await expect(chain.cleanup(id)).rejects.toThrow("Isolator 'b/two' failed to clean up container c1: busy");
     expect(log).toEqual(["a/one:cleanup"]);
   });

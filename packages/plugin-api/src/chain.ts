@@ -15,7 +15,14 @@ import {
   isolator as api,
 } from "@mesos/proto";
 import { containerIdString } from "./container-id.ts";
-import { ISOLATOR_NAME, type ContainerConfig, type ContainerLaunchInfo, type ContainerLimitation, type ContainerState, type Isolator } from "./isolator.ts";
+import {
+  ISOLATOR_NAME,
+  type ContainerConfig,
+  type ContainerLaunchInfo,
+  type ContainerLimitation,
+  type ContainerState,
+  type Isolator,
+} from "./isolator.ts";
 import { mergeLaunchInfos, toLaunchInfo } from "./merge-launch-info.ts";
 
 export interface ChainOptions {
@@ -80,7 +87,9 @@ export function createIsolatorChain(isolators: readonly Isolator[], options: Cha
 
     /** All at once, as Mesos does (prepare is ordered; isolating is not). */
     async isolate(containerId: ContainerID, pid: number): Promise<void> {
-      await Promise.all(applicable(containerId).map((i) => (i.isolate ? step(i, "isolate", containerId, () => i.isolate!(containerId, pid)) : undefined)));
+      await Promise.all(
+        applicable(containerId).map((i) => (i.isolate ? step(i, "isolate", containerId, () => i.isolate!(containerId, pid)) : undefined)),
+      );
     },
 
     /**
@@ -98,20 +107,22 @@ export function createIsolatorChain(isolators: readonly Isolator[], options: Cha
         let pending = watchers.length;
         let done = false;
         for (const i of watchers) {
-          i.watch!(containerId, inner.signal).then(
-            (l) => {
-              if (l && !done) {
+          i.watch!(containerId, inner.signal)
+            .then(
+              (l) => {
+                if (l && !done) {
+                  done = true;
+                  resolve({ isolator: i.name, limitation: create(api.ContainerLimitationSchema, l) });
+                }
+              },
+              (e) => report(i.name, "watch", e),
+            )
+            .finally(() => {
+              if (--pending === 0 && !done) {
                 done = true;
-                resolve({ isolator: i.name, limitation: create(api.ContainerLimitationSchema, l) });
+                resolve(undefined);
               }
-            },
-            (e) => report(i.name, "watch", e),
-          ).finally(() => {
-            if (--pending === 0 && !done) {
-              done = true;
-              resolve(undefined);
-            }
-          });
+            });
         }
       }).finally(() => signal.removeEventListener("abort", forward));
     },

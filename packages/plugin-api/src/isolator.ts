@@ -28,7 +28,7 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { ContainerID, ContainerStatusSchema, Resource, ResourceStatisticsSchema } from "@mesos/proto";
-import { isolator as api } from "@mesos/proto";
+import type { isolator as api } from "@mesos/proto";
 
 export type ContainerConfig = api.ContainerConfig;
 export type ContainerState = api.ContainerState;

@@ -24,8 +24,16 @@ describe("mergeLaunchInfos", () => {
   test("conflicts are errors naming both isolators", () => {
     const cases: [Parameters<typeof toLaunchInfo>[0], Parameters<typeof toLaunchInfo>[0], RegExp][] = [
       [{ rootfs: "/a" }, { rootfs: "/b" }, /isolators 'a\/one' and 'b\/two' both set the root filesystem/],
-      [{ environment: { variables: [{ name: "X", value: "1" }] } }, { environment: { variables: [{ name: "X", value: "2" }] } }, /both set environment variable X/],
-      [{ mounts: [{ type: api.Mount_Type.TMPFS, target: "/m" }] }, { mounts: [{ type: api.Mount_Type.TMPFS, target: "/m" }] }, /both set a mount on \/m/],
+      [
+        { environment: { variables: [{ name: "X", value: "1" }] } },
+        { environment: { variables: [{ name: "X", value: "2" }] } },
+        /both set environment variable X/,
+      ],
+      [
+        { mounts: [{ type: api.Mount_Type.TMPFS, target: "/m" }] },
+        { mounts: [{ type: api.Mount_Type.TMPFS, target: "/m" }] },
+        /both set a mount on \/m/,
+      ],
       [{ seccompFilter: new Uint8Array(8) }, { seccompFilter: new Uint8Array(16).fill(1) }, /both set a seccomp filter/],
       [{ workingDirectory: "/w" }, { workingDirectory: "/v" }, /both set the working directory/],
       [{ hostname: "a" }, { hostname: "b" }, /both set the hostname/],

@@ -27,7 +27,10 @@ test("every step crosses the socket with its messages intact", async () => {
   const remote = await pair({
     name: "t/all",
     recover: async (states, orphans) => void seen.push(`recover ${states.length} ${orphans[0]?.value}`),
-    prepare: async (c) => (seen.push(`prepare ${c.containerId!.value} ${c.directory}`), { environment: { variables: [{ name: "X", value: "1" }] }, seccompFilter: new Uint8Array(8).fill(3) }),
+    prepare: async (c) => (
+      seen.push(`prepare ${c.containerId!.value} ${c.directory}`),
+      { environment: { variables: [{ name: "X", value: "1" }] }, seccompFilter: new Uint8Array(8).fill(3) }
+    ),
     isolate: async (c, pid) => void seen.push(`isolate ${c.parent?.value}.${c.value} ${pid}`),
     update: async (_, r) => void seen.push(`update ${r[0]?.name}`),
     usage: async () => ({ cpusLimit: 2, memLimitBytes: 5n }),

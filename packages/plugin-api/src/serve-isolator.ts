@@ -62,14 +62,18 @@ export function isolatorRoutes(isolator: Isolator, options: Omit<ServeIsolatorOp
           ? isolator.watch(req.containerId!, ended.signal)
           : new Promise<undefined>((resolve) => ended.signal.addEventListener("abort", () => resolve(undefined), { once: true }));
         let settled: { value: Awaited<typeof result> } | undefined;
-        result.then((value) => (settled = { value }), () => (settled = { value: undefined }));
+        result.then(
+          (value) => (settled = { value }),
+          () => (settled = { value: undefined }),
+        );
         try {
           while (!settled) {
             await Promise.race([result.catch(() => undefined), Bun.sleep(heartbeatMs)]);
             if (!settled) yield create(api.WatchEventSchema, { event: { case: "heartbeat", value: {} } });
           }
           const limitation = settled.value;
-          if (limitation) yield create(api.WatchEventSchema, { event: { case: "limitation", value: create(api.ContainerLimitationSchema, limitation) } });
+          if (limitation)
+            yield create(api.WatchEventSchema, { event: { case: "limitation", value: create(api.ContainerLimitationSchema, limitation) } });
         } finally {
           if (watches.get(key) === ended) watches.delete(key);
         }

@@ -22,5 +22,8 @@ export function compareApiVersions(a: string, b: string): number {
 
 /** The newest version in both lists, or undefined. */
 export function pickApiVersion(theirs: readonly string[], ours: readonly string[] = ISOLATOR_API_VERSIONS): string | undefined {
-  return theirs.filter((v) => ours.includes(v)).sort(compareApiVersions).at(-1);
+  return theirs
+    .filter((v) => ours.includes(v))
+    .sort(compareApiVersions)
+    .at(-1);
 }

@@ -18,7 +18,9 @@ export function createTransport(options: TransportOptions): Transport {
   return createConnectTransport({
     baseUrl: options.baseUrl,
     useBinaryFormat: !options.json,
-    fetch: socket ? (((input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, unix: socket } as BunFetchRequestInit)) as typeof fetch) : undefined,
+    fetch: socket
+      ? (((input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, unix: socket } as BunFetchRequestInit)) as typeof fetch)
+      : undefined,
   });
 }
 

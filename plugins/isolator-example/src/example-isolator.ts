@@ -37,7 +37,8 @@ export function createExampleIsolator(options: ExampleOptions = {}): Isolator {
   const pollMs = options.pollMs ?? 1000;
   const limitBytes = options.maxSandboxMb === undefined ? undefined : options.maxSandboxMb * 1024 * 1024;
   const note = (step: string, id?: ContainerID, extra: Record<string, unknown> = {}) => {
-    if (options.journal) appendFileSync(options.journal, JSON.stringify({ step, container: id ? containerIdString(id) : undefined, ...extra }) + "\n");
+    if (options.journal)
+      appendFileSync(options.journal, `${JSON.stringify({ step, container: id ? containerIdString(id) : undefined, ...extra })}\n`);
   };
   const over = (key: string): LimitationInit | undefined => {
     const c = containers.get(key);

@@ -110,7 +110,7 @@ export async function runSeccompCheck(argv: string[], deps: Partial<CheckDeps> =
   const files: string[] = [];
   const flags = new Map<string, string>();
   for (const arg of argv) {
-    if (arg === "--help" || arg === "-h") return io.out(USAGE), 0;
+    if (arg === "--help" || arg === "-h") return (io.out(USAGE), 0);
     const m = /^--([a-z_-]+)(?:=(.*))?$/.exec(arg);
     if (m) flags.set(m[1]!.replace(/-/g, "_"), m[2] ?? "true");
     else files.push(arg);

@@ -16,7 +16,11 @@ const RUN_FILTERED = join(import.meta.dir, "../../../packages/linux/test-fixture
 const MESOS_EXAMPLE = new URL("../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname;
 const arch = hostArch();
 const seccompLine = /^Seccomp:/m.test(readFileSync("/proc/self/status", "utf8"));
-const skipReason = !arch ? `no filters for ${process.arch}` : !seccompLine ? "the kernel has no seccomp (no Seccomp line in /proc/self/status)" : undefined;
+const skipReason = !arch
+  ? `no filters for ${process.arch}`
+  : !seccompLine
+    ? "the kernel has no seccomp (no Seccomp line in /proc/self/status)"
+    : undefined;
 if (skipReason) console.warn(`SKIPPING seccomp enforcement tests: ${skipReason}`);
 const enforced = test.skipIf(skipReason !== undefined);
 

@@ -22,6 +22,7 @@ export function agentService(handler: AgentCallHandler) {
         const r = await handler.callOutputStream(call, context.signal);
         if (r !== ACCEPTED) yield* r;
       },
-      callInputStream: async (calls, context) => toResponse(handler.callInputStream ? await handler.callInputStream(calls, context.signal) : ACCEPTED),
+      callInputStream: async (calls, context) =>
+        toResponse(handler.callInputStream ? await handler.callInputStream(calls, context.signal) : ACCEPTED),
     });
 }

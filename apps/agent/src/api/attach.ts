@@ -31,7 +31,11 @@ function switchboardSocket(ctx: AgentContext, id: ContainerID | undefined): stri
   return runtimePaths(ctx.containerizer.runtimeDir(key)!).ioSocket;
 }
 
-export async function attachContainerOutput(ctx: AgentContext, call: agent.Call_AttachContainerOutput, signal: AbortSignal): Promise<AsyncIterable<agent.ProcessIO> | typeof ACCEPTED> {
+export async function attachContainerOutput(
+  ctx: AgentContext,
+  call: agent.Call_AttachContainerOutput,
+  signal: AbortSignal,
+): Promise<AsyncIterable<agent.ProcessIO> | typeof ACCEPTED> {
   const path = switchboardSocket(ctx, call.containerId);
   const frames = await attachOutput(path, signal);
   return processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval);

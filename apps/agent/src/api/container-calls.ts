@@ -76,7 +76,10 @@ export async function launchApiContainer(ctx: AgentContext, req: ContainerLaunch
   return true;
 }
 
-export async function launchContainerCall(ctx: AgentContext, l: agent.Call_LaunchContainer | agent.Call_LaunchNestedContainer): Promise<AgentCallReply> {
+export async function launchContainerCall(
+  ctx: AgentContext,
+  l: agent.Call_LaunchContainer | agent.Call_LaunchNestedContainer,
+): Promise<AgentCallReply> {
   const launched = await launchApiContainer(ctx, {
     containerId: l.containerId!,
     command: l.command,
@@ -147,7 +150,11 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
     containers.push({
       frameworkId: config.frameworkId,
       executorId: config.executorId,
-      executorName: !config.executorId ? undefined : commandExecutor(config) ? `Command Executor (Task: ${config.executorId.value})` : config.executorId.value,
+      executorName: !config.executorId
+        ? undefined
+        : commandExecutor(config)
+          ? `Command Executor (Task: ${config.executorId.value})`
+          : config.executorId.value,
       containerId: config.containerId,
       containerStatus: status,
       resourceStatistics: usage,
@@ -155,7 +162,6 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
   }
   return create(agent.ResponseSchema, { type: agent.Response_Type.GET_CONTAINERS, getContainers: { containers } });
 }
-
 
 /** A command task's container: its executor is the task itself. */
 function commandExecutor(config: { executorId?: { value: string }; taskIds: { value: string }[] }): boolean {

@@ -11,15 +11,7 @@
  */
 import { type Clock, type Logger, errorMessage, failedPrecondition, notFound } from "@mesos/core";
 import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
-import {
-  type CommandInfo,
-  type ContainerID,
-  type ContainerInfo,
-  type ContainerStatus,
-  type Resource,
-  type ResourceStatistics,
-  isolator as api,
-} from "@mesos/proto";
+import type { CommandInfo, ContainerID, ContainerInfo, ContainerStatus, Resource, ResourceStatistics, isolator as api } from "@mesos/proto";
 import type { AgentStore, CheckpointedContainer } from "../state/agent-store.ts";
 import { launchContainer } from "./launch-container.ts";
 import type { LaunchCommand, LaunchInfo } from "./launch-info.ts";
@@ -96,7 +88,17 @@ export function createContainerizer(options: ContainerizerOptions) {
   function track(id: ContainerID, record: CheckpointedContainer, config: api.ContainerConfig): Container {
     let resolve!: (t: ContainerTermination) => void;
     const exited = new Promise<ContainerTermination>((r) => (resolve = r));
-    const c: Container = { id, key: record.id, record, config, state: "preparing", destroyRequested: false, watchAbort: new AbortController(), exited, resolve };
+    const c: Container = {
+      id,
+      key: record.id,
+      record,
+      config,
+      state: "preparing",
+      destroyRequested: false,
+      watchAbort: new AbortController(),
+      exited,
+      resolve,
+    };
     containers.set(c.key, c);
     return c;
   }
@@ -157,8 +159,7 @@ export function createContainerizer(options: ContainerizerOptions) {
     return c.exited;
   }
 
-  const launch = (req: LaunchRequest) =>
-    launchContainer({ ...options, launcher, containers, track, destroy, onInitExit, startWatching }, req);
+  const launch = (req: LaunchRequest) => launchContainer({ ...options, launcher, containers, track, destroy, onInitExit, startWatching }, req);
 
   return {
     launch,
@@ -174,7 +175,7 @@ export function createContainerizer(options: ContainerizerOptions) {
     /** Sends a signal to the task (the init forwards it to the task's process group); SIGKILL destroys. */
     signal(key: string, signal: NodeJS.Signals): boolean {
       const c = containers.get(key);
-      if (!c || !c.initPid || c.state === "terminated") return false;
+      if (!c?.initPid || c.state === "terminated") return false;
       if (signal === "SIGKILL") {
         void destroy(key);
         return true;

@@ -19,7 +19,19 @@ const base = (over: Partial<BuildRequest> = {}, merged: Parameters<typeof create
 
 describe("buildLaunchInfo", () => {
   test("the task's environment wins over isolators'; it works in its sandbox", () => {
-    const info = buildLaunchInfo(base({}, { environment: { variables: [{ name: "A", value: "isolator" }, { name: "B", value: "isolator" }] } }));
+    const info = buildLaunchInfo(
+      base(
+        {},
+        {
+          environment: {
+            variables: [
+              { name: "A", value: "isolator" },
+              { name: "B", value: "isolator" },
+            ],
+          },
+        },
+      ),
+    );
     expect(info.command!.env).toEqual({ A: "task", B: "isolator" });
     expect(info.command!.workingDirectory).toBe("/sb");
     expect(info).toMatchObject({ stdoutPath: "/sb/stdout", stderrPath: "/sb/stderr", launcher: "linux", mounts: [], rlimits: [] });
@@ -45,11 +57,14 @@ describe("buildLaunchInfo", () => {
 
   test("a TTY (default 24x80), rlimits, namespaces and the seccomp filter", () => {
     const info = buildLaunchInfo(
-      base({ containerInfo: create(ContainerInfoSchema, { type: 2, ttyInfo: {} }) }, {
-        rlimits: { rlimits: [{ type: 10, soft: 100n, hard: 200n }, { type: 2 }] },
-        cloneNamespaces: [api.Namespace.NS_UTS, api.Namespace.NS_PID],
-        seccompFilter: new Uint8Array(8).fill(7),
-      }),
+      base(
+        { containerInfo: create(ContainerInfoSchema, { type: 2, ttyInfo: {} }) },
+        {
+          rlimits: { rlimits: [{ type: 10, soft: 100n, hard: 200n }, { type: 2 }] },
+          cloneNamespaces: [api.Namespace.NS_UTS, api.Namespace.NS_PID],
+          seccompFilter: new Uint8Array(8).fill(7),
+        },
+      ),
     );
     expect(info.switchboard).toEqual({ tty: { rows: 24, columns: 80 }, bufferUntilAttached: undefined });
     expect(info.rlimits).toEqual([

@@ -42,7 +42,12 @@ const NAMESPACES: Partial<Record<api.Namespace, NamespaceKind>> = {
 export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   const m = r.merged;
   if (r.launcher === "posix") {
-    const needs = [m.mounts.length > 0 && "mounts", m.rootfs && "a root filesystem", m.hostname && "a hostname", m.cloneNamespaces.length > 0 && "namespaces"].filter(Boolean);
+    const needs = [
+      m.mounts.length > 0 && "mounts",
+      m.rootfs && "a root filesystem",
+      m.hostname && "a hostname",
+      m.cloneNamespaces.length > 0 && "namespaces",
+    ].filter(Boolean);
     if (needs.length > 0) throw failedPrecondition(`The isolators asked for ${needs.join(", ")}, which need --launcher=linux`);
   }
   if (r.parent && m.rootfs) throw invalid("A nested container cannot have a root filesystem of its own: it shares its parent's mount namespace");
@@ -87,8 +92,7 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
       const name = RLimitInfo_RLimit_Type[l.type]?.replace(/^RLMT_/, "") ?? "";
       const resource = RLIMITS[name];
       if (resource === undefined) throw invalid(`Unknown rlimit type ${l.type}`);
-      const value = (field: "soft" | "hard") =>
-        isFieldSet(l, RLimitInfo_RLimitSchema.field[field]) ? Number(l[field]) : ("unlimited" as const);
+      const value = (field: "soft" | "hard") => (isFieldSet(l, RLimitInfo_RLimitSchema.field[field]) ? Number(l[field]) : ("unlimited" as const));
       return { resource, soft: value("soft"), hard: value("hard") };
     }),
     command,

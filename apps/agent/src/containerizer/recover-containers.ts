@@ -33,7 +33,11 @@ export interface RecoveryDeps {
   stopping: AbortSignal;
 }
 
-export async function recoverContainers(deps: RecoveryDeps, keep: readonly CheckpointedContainer[], orphaned: readonly CheckpointedContainer[]): Promise<void> {
+export async function recoverContainers(
+  deps: RecoveryDeps,
+  keep: readonly CheckpointedContainer[],
+  orphaned: readonly CheckpointedContainer[],
+): Promise<void> {
   const { store, clock, log, isolators: chain, launcher, track, startWatching, onInitExit } = deps;
   const states: api.ContainerState[] = [];
   const alive: Container[] = [];
@@ -61,7 +65,16 @@ export async function recoverContainers(deps: RecoveryDeps, keep: readonly Check
   const known = new Set([...keep, ...orphaned].map((r) => r.id));
   for (const dir of listRuntimeContainers(deps.runtimeDir)) {
     if (!known.has(dir)) {
-      orphans.push({ id: dir, frameworkId: "", executorId: "", sandbox: "", runtimeDir: join(deps.runtimeDir, "containers", dir), helperPid: 0, launchedAt: 0, config: null });
+      orphans.push({
+        id: dir,
+        frameworkId: "",
+        executorId: "",
+        sandbox: "",
+        runtimeDir: join(deps.runtimeDir, "containers", dir),
+        helperPid: 0,
+        launchedAt: 0,
+        config: null,
+      });
     }
   }
   for (const o of orphans) {
@@ -75,7 +88,10 @@ export async function recoverContainers(deps: RecoveryDeps, keep: readonly Check
       await waitForExit(pid, clock, 20);
     }
   }
-  await chain.recover(states, orphans.map((o) => parseContainerId(o.id)));
+  await chain.recover(
+    states,
+    orphans.map((o) => parseContainerId(o.id)),
+  );
   for (const o of orphans) {
     await chain.cleanup(parseContainerId(o.id)).catch((e) => log.warn(errorMessage(e)));
     store.removeContainer(o.id);

@@ -10,9 +10,30 @@ export interface Termination {
 }
 
 export const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
-  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18,
-  SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGXCPU: 24, SIGXFSZ: 25, SIGSYS: 31,
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGSYS: 31,
 };
 
 export function signalNumber(signal: string | number): number {
@@ -47,9 +68,21 @@ export function describeTermination(t: Termination): string {
 }
 
 const SIGNAL_DESCRIPTIONS: Record<number, string> = {
-  1: "Hangup", 2: "Interrupt", 3: "Quit", 4: "Illegal instruction", 6: "Aborted", 7: "Bus error",
-  8: "Floating point exception", 9: "Killed", 11: "Segmentation fault", 13: "Broken pipe", 14: "Alarm clock",
-  15: "Terminated", 24: "CPU time limit exceeded", 25: "File size limit exceeded", 31: "Bad system call",
+  1: "Hangup",
+  2: "Interrupt",
+  3: "Quit",
+  4: "Illegal instruction",
+  6: "Aborted",
+  7: "Bus error",
+  8: "Floating point exception",
+  9: "Killed",
+  11: "Segmentation fault",
+  13: "Broken pipe",
+  14: "Alarm clock",
+  15: "Terminated",
+  24: "CPU time limit exceeded",
+  25: "File size limit exceeded",
+  31: "Bad system call",
 };
 
 export function signalDescription(signal: number): string {

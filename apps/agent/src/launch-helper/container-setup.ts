@@ -91,12 +91,25 @@ function populateDev(rootfs: string, tty: boolean): void {
   ensureMountPoint(dev, true);
   mount({ source: "tmpfs", target: dev, fstype: "tmpfs", flags: MS_NOSUID | MS_NOEXEC, data: "mode=755,size=65536k" });
   for (const d of DEVICES) bindMount(`/dev/${d}`, join(dev, d));
-  for (const [link, to] of [["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"], ["ptmx", "pts/ptmx"]]) {
+  for (const [link, to] of [
+    ["fd", "/proc/self/fd"],
+    ["stdin", "/proc/self/fd/0"],
+    ["stdout", "/proc/self/fd/1"],
+    ["stderr", "/proc/self/fd/2"],
+    ["ptmx", "pts/ptmx"],
+  ]) {
     symlinkSync(to!, join(dev, link!));
   }
   ensureMountPoint(join(dev, "shm"), true);
   mount({ source: "shm", target: join(dev, "shm"), fstype: "tmpfs", flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: "mode=1777,size=65536k" });
   ensureMountPoint(join(dev, "pts"), true);
   if (tty) bindMount("/dev/pts", join(dev, "pts"));
-  else mount({ source: "devpts", target: join(dev, "pts"), fstype: "devpts", flags: MS_NOSUID | MS_NOEXEC, data: "newinstance,ptmxmode=0666,mode=0620" });
+  else
+    mount({
+      source: "devpts",
+      target: join(dev, "pts"),
+      fstype: "devpts",
+      flags: MS_NOSUID | MS_NOEXEC,
+      data: "newinstance,ptmxmode=0666,mode=0620",
+    });
 }

@@ -43,7 +43,10 @@ export async function runInit(launchInfoPath: string): Promise<number> {
   try {
     // The agent starts us first and writes the launch description while we boot.
     const go = await readGo();
-    if (go !== "go") throw new Error(go === "" ? "the agent went away before the container was isolated" : `the agent aborted the launch: ${go.replace(/^abort /, "")}`);
+    if (go !== "go")
+      throw new Error(
+        go === "" ? "the agent went away before the container was isolated" : `the agent aborted the launch: ${go.replace(/^abort /, "")}`,
+      );
     info = step("reading the launch description", () => readLaunchInfo(launchInfoPath));
     const launch = info;
     step("building the container", () => setUpContainer(launch));
@@ -75,7 +78,7 @@ export async function runInit(launchInfoPath: string): Promise<number> {
 /** One JSON line to the agent; it may be gone (containers outlive the agent), which is fine. */
 function report(message: { pid?: number; error?: string }): void {
   try {
-    writeSync(1, JSON.stringify(message) + "\n");
+    writeSync(1, `${JSON.stringify(message)}\n`);
     closeSync(1);
   } catch {}
 }

@@ -25,16 +25,18 @@ export function needsExecStage(info: LaunchInfo, io: TaskIo): boolean {
 export async function startTask(info: LaunchInfo, command: LaunchCommand, io: TaskIo, self: string[]): Promise<TaskProcess> {
   if (!needsExecStage(info, io)) {
     const program = step(`finding the program '${command.program}'`, () => resolveProgram(command.program, command.env.PATH));
-    return step(`executing '${program}'`, () =>
-      Bun.spawn([program, ...command.argv.slice(1)], {
-        argv0: command.argv[0],
-        cwd: command.workingDirectory,
-        env: command.env,
-        stdio: io.stdio,
-        detached: true,
-        uid: command.user?.uid,
-        gid: command.user?.gid,
-      }) as TaskProcess,
+    return step(
+      `executing '${program}'`,
+      () =>
+        Bun.spawn([program, ...command.argv.slice(1)], {
+          argv0: command.argv[0],
+          cwd: command.workingDirectory,
+          env: command.env,
+          stdio: io.stdio,
+          detached: true,
+          uid: command.user?.uid,
+          gid: command.user?.gid,
+        }) as TaskProcess,
     );
   }
   const spec: ExecSpec = {

@@ -23,7 +23,10 @@ test("given resources win; static reservations via (role) and --default_role", (
 });
 
 test.each([
-  ['[{"name":"disk","type":"SCALAR","scalar":{"value":1},"disk":{"persistence":{"id":"v"},"volume":{"container_path":"d","mode":"RW"}}}]', "persistent volume"],
+  [
+    '[{"name":"disk","type":"SCALAR","scalar":{"value":1},"disk":{"persistence":{"id":"v"},"volume":{"container_path":"d","mode":"RW"}}}]',
+    "persistent volume",
+  ],
   ['[{"name":"cpus","type":"SCALAR","scalar":{"value":1},"revocable":{}}]', "revocable"],
   ['[{"name":"cpus","type":"SCALAR","scalar":{"value":1},"reservations":[{"type":"DYNAMIC","role":"r"}]}]', "dynamically reserved"],
   ["cpus:abc", "Bad value for resource 'cpus:abc'"],

@@ -48,7 +48,12 @@ function saveOperationIn(db: Db, operation: Operation): void {
 
 function appendOperationUpdateIn(db: Db, u: OperationUpdate): void {
   db.insert(schema.operationUpdates)
-    .values({ operationUuid: u.operationUuid, statusUuid: statusUuidOf(u), frameworkId: u.frameworkId ?? null, status: bytes(toBinary(OperationStatusSchema, u.status)) })
+    .values({
+      operationUuid: u.operationUuid,
+      statusUuid: statusUuidOf(u),
+      frameworkId: u.frameworkId ?? null,
+      status: bytes(toBinary(OperationStatusSchema, u.status)),
+    })
     .run();
 }
 
@@ -109,7 +114,11 @@ export function createAgentStore(path: string) {
         .from(schema.operationUpdates)
         .orderBy(asc(schema.operationUpdates.seq))
         .all()
-        .map((r) => ({ operationUuid: r.operationUuid, frameworkId: r.frameworkId ?? undefined, status: fromBinary(OperationStatusSchema, r.status) }));
+        .map((r) => ({
+          operationUuid: r.operationUuid,
+          frameworkId: r.frameworkId ?? undefined,
+          status: fromBinary(OperationStatusSchema, r.status),
+        }));
     },
   };
 
@@ -128,7 +137,11 @@ export function createAgentStore(path: string) {
       db.insert(schema.frameworks).values(row).onConflictDoUpdate({ target: schema.frameworks.id, set: row }).run();
     },
     frameworks(): FrameworkInfo[] {
-      return db.select().from(schema.frameworks).all().map((r) => fromBinary(FrameworkInfoSchema, r.info));
+      return db
+        .select()
+        .from(schema.frameworks)
+        .all()
+        .map((r) => fromBinary(FrameworkInfoSchema, r.info));
     },
     removeFramework(id: string): void {
       db.transaction((tx) => {
@@ -160,7 +173,9 @@ export function createAgentStore(path: string) {
         .run();
     },
     removeTask(frameworkId: string, taskId: string): void {
-      db.delete(schema.tasks).where(and(eq(schema.tasks.frameworkId, frameworkId), eq(schema.tasks.taskId, taskId))).run();
+      db.delete(schema.tasks)
+        .where(and(eq(schema.tasks.frameworkId, frameworkId), eq(schema.tasks.taskId, taskId)))
+        .run();
     },
     tasks(): CheckpointedTask[] {
       return db
@@ -218,7 +233,11 @@ export function createAgentStore(path: string) {
       db.delete(schema.operations).where(eq(schema.operations.uuid, uuid)).run();
     },
     operations(): Operation[] {
-      return db.select().from(schema.operations).all().map((r) => fromBinary(OperationSchema, r.operation));
+      return db
+        .select()
+        .from(schema.operations)
+        .all()
+        .map((r) => fromBinary(OperationSchema, r.operation));
     },
     operationUpdates,
 

@@ -21,7 +21,9 @@ export function killTask(ctx: AgentContext, frameworkId: string, taskId: string,
 /** The tasks that share `task`'s executor container (including itself). */
 export function groupOf(ctx: AgentContext, task: LiveTask): LiveTask[] {
   const root = task.containerId.split(".")[0];
-  return [...ctx.tasks.values()].filter((t) => t.frameworkId === task.frameworkId && t.executorId === task.executorId && t.containerId.split(".")[0] === root);
+  return [...ctx.tasks.values()].filter(
+    (t) => t.frameworkId === task.frameworkId && t.executorId === task.executorId && t.containerId.split(".")[0] === root,
+  );
 }
 
 export function requestKill(ctx: AgentContext, task: LiveTask, killPolicy?: KillPolicy): void {

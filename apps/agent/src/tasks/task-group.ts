@@ -84,7 +84,10 @@ async function launchGroup(
   for (const task of tasks) {
     const taskId = task.info.taskId!.value;
     if (task.killRequested) {
-      reportStatus(ctx, task, TaskState.TASK_KILLED, { message: "Task killed before it was launched", reason: TaskStatus_Reason.TASK_KILLED_DURING_LAUNCH });
+      reportStatus(ctx, task, TaskState.TASK_KILLED, {
+        message: "Task killed before it was launched",
+        reason: TaskStatus_Reason.TASK_KILLED_DURING_LAUNCH,
+      });
       continue;
     }
     try {
@@ -121,7 +124,9 @@ async function launchGroup(
     else reportStatus(ctx, task, TaskState.TASK_RUNNING);
     watchGroupTask(ctx, task);
   }
-  ctx.log.info(`Task group [${tasks.map((t) => t.info.taskId!.value).join(", ")}] of framework ${frameworkId} runs in executor container ${executorContainer}`);
+  ctx.log.info(
+    `Task group [${tasks.map((t) => t.info.taskId!.value).join(", ")}] of framework ${frameworkId} runs in executor container ${executorContainer}`,
+  );
 }
 
 /** A group task's container ended: its terminal update; a failure takes the group down. */
@@ -138,7 +143,11 @@ export function watchGroupTask(ctx: AgentContext, task: LiveTask): void {
       void finishGroupIfDone(ctx, task);
     },
     () => {
-      reportStatus(ctx, task, TaskState.TASK_FAILED, { message: "The task's container is gone", reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, source: TaskStatus_Source.AGENT });
+      reportStatus(ctx, task, TaskState.TASK_FAILED, {
+        message: "The task's container is gone",
+        reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED,
+        source: TaskStatus_Source.AGENT,
+      });
       void finishGroupIfDone(ctx, task);
     },
   );

@@ -3,7 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { isTerminalState, newUuidBytes } from "@mesos/core";
 import { parseContainerId } from "@mesos/plugin-api";
 import { type Resource, type TaskState, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
-import { type AgentContext, type LiveTask } from "../context.ts";
+import type { AgentContext, LiveTask } from "../context.ts";
 import { forgetTask } from "./shutdown-framework.ts";
 
 export interface StatusFields {

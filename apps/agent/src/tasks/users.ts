@@ -15,4 +15,3 @@ export function lookupUser(name: string, files = { passwd: "/etc/passwd", group:
     .map((f) => Number(f[2]));
   return { name, uid, gid, groups: [gid, ...groups] };
 }
-

@@ -21,6 +21,9 @@ export function allocatorAgent(a: Agent): AllocatorAgent {
 
 /** (Re-)adds an agent to the allocator with what its tasks hold. */
 export function addAgentToAllocator(ctx: MasterContext, a: Agent): void {
-  ctx.allocator.addAgent(allocatorAgent(a), a.usedByFramework((t) => isTerminalState(t.state)));
+  ctx.allocator.addAgent(
+    allocatorAgent(a),
+    a.usedByFramework((t) => isTerminalState(t.state)),
+  );
   if (!a.connected) ctx.allocator.deactivateAgent(a.id);
 }

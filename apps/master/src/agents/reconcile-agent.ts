@@ -82,9 +82,7 @@ export function reconcileAgentReport(
 
   for (const frameworkId of shutDown) {
     ctx.log.info(`Shutting down framework ${frameworkId} on re-registered agent ${agent.id}`);
-    agent.send(
-      create(internal.MasterMessageSchema, { message: { case: "shutdownFramework", value: { frameworkId: { value: frameworkId } } } }),
-    );
+    agent.send(create(internal.MasterMessageSchema, { message: { case: "shutdownFramework", value: { frameworkId: { value: frameworkId } } } }));
   }
 }
 
@@ -109,7 +107,9 @@ function reconcileOperations(ctx: MasterContext, agent: Agent, req: internal.Att
     if (framework && id) {
       framework.operations.delete(id);
       framework.send(
-        operationStatusEvent(masterOperationStatus(id, OperationState.OPERATION_DROPPED, agent.id, "The agent does not know the operation after it re-registered")),
+        operationStatusEvent(
+          masterOperationStatus(id, OperationState.OPERATION_DROPPED, agent.id, "The agent does not know the operation after it re-registered"),
+        ),
       );
     }
   }

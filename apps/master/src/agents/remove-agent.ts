@@ -44,8 +44,12 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
     const wasTerminal = isTerminalState(task.state);
     const newState =
       state === "gone"
-        ? partitionAware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST
-        : partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+        ? partitionAware
+          ? TaskState.TASK_GONE_BY_OPERATOR
+          : TaskState.TASK_LOST
+        : partitionAware
+          ? TaskState.TASK_UNREACHABLE
+          : TaskState.TASK_LOST;
     const status = masterStatus(ctx, {
       taskId: task.taskId!.value,
       agentId: agent.id,

@@ -40,7 +40,7 @@ export function buildFairCandidate(c: Candidate, ctx: CandidateContext, agent: A
     else c.push(e, 0, available[e]!, agent.availableValue[e]!);
   }
   const top = role.top;
-  if (top.quota !== null && top.quota.limited) chopToLimits(c, ctx.names, agent, top, ctx.scratchA);
+  if (top.quota?.limited) chopToLimits(c, ctx.names, agent, top, ctx.scratchA);
   if (ctx.headroom.anyRequired()) holdBackHeadroom(c, ctx, agent, top);
 }
 

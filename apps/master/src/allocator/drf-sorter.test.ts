@@ -61,7 +61,10 @@ describe("DrfSorter", () => {
   test("matches a brute-force sort over random operations", () => {
     const random = seededRandom(7);
     const basis = basisOf([50_000, 400_000, 9_000]);
-    const weights = new Map([["x", 3], ["y/z", 0.5]]);
+    const weights = new Map([
+      ["x", 3],
+      ["y/z", 0.5],
+    ]);
     const s = sorter(basis, weights);
     const paths = ["x", "y", "y/z", "y/w", "x/q/r", "x/q", "z", "w/v"];
     const alloc = new Map<string, number[]>();
@@ -81,7 +84,9 @@ describe("DrfSorter", () => {
         const members = isClientLeaf ? [path] : subtree(path);
         const a = [0, 1, 2].map((i) => members.reduce((n, m) => n + alloc.get(m)![i]!, 0));
         const c = members.reduce((n, m) => n + count.get(m)!, 0);
-        const share = Math.max(...a.map((x, i) => x / basis.total[i]!)) / (isClientLeaf && paths.some((p) => p.startsWith(`${path}/`)) ? 1 : (weights.get(path) ?? 1));
+        const share =
+          Math.max(...a.map((x, i) => x / basis.total[i]!)) /
+          (isClientLeaf && paths.some((p) => p.startsWith(`${path}/`)) ? 1 : (weights.get(path) ?? 1));
         return { share, c };
       };
       const walk = (prefix: string): string[] => {

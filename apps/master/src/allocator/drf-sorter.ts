@@ -66,7 +66,6 @@ export class DrfSorter<T> extends TreeSorter<T> {
     super(deps, hooks);
   }
 
-
   invalidate(): void {
     this.epoch = -1;
   }

@@ -13,7 +13,10 @@ describe("DRF fairness", () => {
     for (let i = 0; i < 60; i++) allocator.addAgent(agent(`a${i}`, "cpus:1;mem:1024"), none);
     allocator.addFramework(framework("fa", ["a"]), none, true);
     allocator.addFramework(framework("fb", ["b"]), none, true);
-    const held = new Map<string, Allocation[]>([["fa", []], ["fb", []]]);
+    const held = new Map<string, Allocation[]>([
+      ["fa", []],
+      ["fb", []],
+    ]);
     const random = seededRandom(3);
     for (let cycle = 0; cycle < 150; cycle++) {
       // Each framework finishes a random fifth of what it runs...

@@ -37,9 +37,7 @@ export class FrameworkState {
     this.info = info;
     const caps = info.capabilities;
     this.capabilityMask =
-      (caps.revocableResources ? CAP_REVOCABLE : 0) |
-      (caps.reservationRefinement ? CAP_REFINEMENT : 0) |
-      (caps.sharedResources ? CAP_SHARED : 0);
+      (caps.revocableResources ? CAP_REVOCABLE : 0) | (caps.reservationRefinement ? CAP_REFINEMENT : 0) | (caps.sharedResources ? CAP_SHARED : 0);
     this.excludedAgents =
       (filterGpuResources && !caps.gpuResources ? AGENT_HAS_GPUS : 0) |
       (caps.regionAware ? 0 : AGENT_IS_REMOTE) |

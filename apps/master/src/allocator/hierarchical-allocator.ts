@@ -8,7 +8,16 @@ import type { Resource } from "@mesos/proto";
 import { AgentState } from "./agent-state.ts";
 import { addTotal, retotal } from "./agent-totals.ts";
 import { AllocationCycle } from "./allocation-cycle.ts";
-import type { AgentCapabilities, Allocation, Allocator, AllocatorAgent, AllocatorFramework, AllocatorOptions, AllocatorStats, QuotaConfig } from "./allocator.ts";
+import type {
+  AgentCapabilities,
+  Allocation,
+  Allocator,
+  AllocatorAgent,
+  AllocatorFramework,
+  AllocatorOptions,
+  AllocatorStats,
+  QuotaConfig,
+} from "./allocator.ts";
 import { AllocatorState } from "./allocator-state.ts";
 import { agentContribution, allocatePieces, holdingAsCandidate, releasePieces } from "./bookkeeping.ts";
 import { Candidate } from "./candidate.ts";

@@ -81,11 +81,16 @@ function run(seed: number, steps: number): void {
     } else if (op < 0.2 && frameworks.size < 8) {
       const roles = ROLES.filter(() => random() < 0.4);
       if (roles.length === 0) roles.push(pick(ROLES));
-      const info = framework(`fw${nextId++}`, roles, {
-        revocableResources: random() < 0.5,
-        reservationRefinement: random() < 0.5,
-        multiRole: true,
-      }, random() < 0.3 ? { minAllocatable: new Map([[roles[0]!, random() < 0.5 ? [] : [quantities("cpus:0.5")]]]) } : {});
+      const info = framework(
+        `fw${nextId++}`,
+        roles,
+        {
+          revocableResources: random() < 0.5,
+          reservationRefinement: random() < 0.5,
+          multiRole: true,
+        },
+        random() < 0.3 ? { minAllocatable: new Map([[roles[0]!, random() < 0.5 ? [] : [quantities("cpus:0.5")]]]) } : {},
+      );
       allocator.addFramework(info, new Map(), true);
       frameworks.set(info.id, { info, active: true, suppressed: new Set() });
     } else if (op < 0.23 && frameworks.size > 0) {
@@ -123,7 +128,12 @@ function run(seed: number, steps: number): void {
       } else {
         // A task keeps the cpus; the rest goes back.
         const keep = a.resources.filter((r) => r.name === "cpus");
-        allocator.recoverResources(a.frameworkId, a.agentId, a.resources.filter((r) => r.name !== "cpus"), refuse);
+        allocator.recoverResources(
+          a.frameworkId,
+          a.agentId,
+          a.resources.filter((r) => r.name !== "cpus"),
+          refuse,
+        );
         if (!keep.isEmpty()) rest.push({ ...a, resources: keep });
       }
       byFw.set(a.frameworkId, rest);
@@ -171,7 +181,9 @@ function run(seed: number, steps: number): void {
       const a = allHeld().find((x) => x.role !== "*" && x.resources.scalar("cpus") >= 1 && unreservedNonRevocableCpus(x.resources) >= 1000);
       if (!a) continue;
       const from = parseResources("cpus:1").allocate(a.role);
-      const to = from.pushReservation(create(Resource_ReservationInfoSchema, { type: Resource_ReservationInfo_Type.DYNAMIC, role: a.role, principal: "p" }));
+      const to = from.pushReservation(
+        create(Resource_ReservationInfoSchema, { type: Resource_ReservationInfo_Type.DYNAMIC, role: a.role, principal: "p" }),
+      );
       allocator.updateAllocation(a.frameworkId, a.agentId, from, to);
       const model = agents.get(a.agentId)!;
       model.total = model.total.minus(from.unallocate()).plus(to.unallocate());

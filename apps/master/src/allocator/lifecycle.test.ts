@@ -123,7 +123,9 @@ describe("updateAllocation (offer operations)", () => {
     const [offer] = allocator.allocate();
     expect(offer!.frameworkId).toBe("f"); // role a sorts before z
     const from = parseResources("cpus:2").allocate("a");
-    const to = from.pushReservation(create(Resource_ReservationInfoSchema, { type: Resource_ReservationInfo_Type.DYNAMIC, role: "a", principal: "p" }));
+    const to = from.pushReservation(
+      create(Resource_ReservationInfoSchema, { type: Resource_ReservationInfo_Type.DYNAMIC, role: "a", principal: "p" }),
+    );
     allocator.updateAllocation("f", "x", from, to);
     // Everything goes back: the reserved cpus are now only offered to role a.
     allocator.recoverResources("f", "x", offer!.resources.minus(from).plus(to), 0);
@@ -131,6 +133,8 @@ describe("updateAllocation (offer operations)", () => {
     const other = out.filter((a) => a.frameworkId === "other");
     const mine = out.filter((a) => a.frameworkId === "f");
     expect(scalarSum(other, "cpus")).toBe(2);
-    expect([...mine.flatMap((a) => [...a.resources])].filter((r) => r.reservations.length > 0).reduce((n, r) => n + (r.scalar?.value ?? 0), 0)).toBe(2);
+    expect([...mine.flatMap((a) => [...a.resources])].filter((r) => r.reservations.length > 0).reduce((n, r) => n + (r.scalar?.value ?? 0), 0)).toBe(
+      2,
+    );
   });
 });

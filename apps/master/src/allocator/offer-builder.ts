@@ -66,7 +66,12 @@ function selfCheck(): { copy: boolean } {
         scalar: r.scalar,
         ranges: r.ranges,
       });
-      return equals(ResourceSchema, copy, made) && equals(ResourceSchema, copy, r) && isFieldSet(copy, ResourceSchema.field.role!) === isFieldSet(made, ResourceSchema.field.role!) && copy.role === made.role;
+      return (
+        equals(ResourceSchema, copy, made) &&
+        equals(ResourceSchema, copy, r) &&
+        isFieldSet(copy, ResourceSchema.field.role!) === isFieldSet(made, ResourceSchema.field.role!) &&
+        copy.role === made.role
+      );
     });
   } catch {
     // fall back to the plain path

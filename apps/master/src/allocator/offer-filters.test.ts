@@ -104,17 +104,32 @@ describe("refusal filters", () => {
     const [toG] = allocator.allocate();
     expect(toG!.frameworkId).toBe("g");
     // g keeps the cpus for a task and gives the mem back: x now has less than f refused.
-    allocator.recoverResources("g", "x", toG!.resources.filter((r) => r.name === "mem"), 1000);
+    allocator.recoverResources(
+      "g",
+      "x",
+      toG!.resources.filter((r) => r.name === "mem"),
+      1000,
+    );
     expect(allocator.allocate()).toEqual([]);
     // The task ends: x is back to exactly what f refused, still hidden from f.
-    allocator.recoverResources("g", "x", toG!.resources.filter((r) => r.name === "cpus"), 0);
+    allocator.recoverResources(
+      "g",
+      "x",
+      toG!.resources.filter((r) => r.name === "cpus"),
+      0,
+    );
     const back = allocator.allocate();
     expect(back.map((a) => a.frameworkId)).toEqual(["g"]);
     declineAll(allocator, back, 1000);
     expect(allocator.allocate()).toEqual([]);
     // x grows beyond what f refused: f gets it.
     allocator.updateAgent("x", parseResources("cpus:8;mem:256"));
-    expect(allocator.allocate().map((a) => a.frameworkId).sort()).toEqual(["f"]);
+    expect(
+      allocator
+        .allocate()
+        .map((a) => a.frameworkId)
+        .sort(),
+    ).toEqual(["f"]);
   });
 
   test("filters are per framework: another framework still gets the agent", () => {
@@ -161,7 +176,12 @@ describe("SUPPRESS and REVIVE", () => {
     declineAll(allocator, allocator.allocate(), 1000);
     expect(allocator.allocate()).toEqual([]);
     allocator.reviveOffers("f", ["r1"]);
-    expect(allocator.allocate().map((a) => a.role).sort()).toEqual(["r1", "r2"]);
+    expect(
+      allocator
+        .allocate()
+        .map((a) => a.role)
+        .sort(),
+    ).toEqual(["r1", "r2"]);
   });
 
   test("SUPPRESS stops offers for a role, REVIVE resumes them", () => {

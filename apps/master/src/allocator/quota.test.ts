@@ -156,8 +156,18 @@ describe("quota limits beyond the guarantee", () => {
     const held: Allocation[] = [];
     for (let i = 0; i < 4; i++) held.push(...allocator.allocate());
     expect(unreservedCpus(held, "f1") + unreservedCpus(held, "f2")).toBe(3);
-    declineAll(allocator, held.filter((a) => a.frameworkId === "f2"));
+    declineAll(
+      allocator,
+      held.filter((a) => a.frameworkId === "f2"),
+    );
     const again = allocator.allocate();
-    expect(unreservedCpus(held.filter((a) => a.frameworkId === "f1"), "f1") + unreservedCpus(again, "f1") + unreservedCpus(again, "f2")).toBeLessThanOrEqual(3);
+    expect(
+      unreservedCpus(
+        held.filter((a) => a.frameworkId === "f1"),
+        "f1",
+      ) +
+        unreservedCpus(again, "f1") +
+        unreservedCpus(again, "f2"),
+    ).toBeLessThanOrEqual(3);
   });
 });

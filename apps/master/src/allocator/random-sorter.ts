@@ -5,7 +5,6 @@
  * Efraimidis-Spirakis keys (u^(1/w)) give the weighted order in one sort.
  */
 import type { TreeHooks, TreeNode } from "./role-tree.ts";
-import type { QVec } from "./quantity-vector.ts";
 import { type SorterDeps, TreeSorter } from "./sorter.ts";
 
 export class RandomSorter<T> extends TreeSorter<T> {
@@ -31,7 +30,6 @@ export class RandomSorter<T> extends TreeSorter<T> {
     super(deps, hooks);
   }
 
-
   invalidate(): void {
     this.stale = true;
   }
@@ -54,7 +52,7 @@ export class RandomSorter<T> extends TreeSorter<T> {
     for (let i = 1; i < n && uniform; i++) uniform = live[i]!.weight === live[0]!.weight;
     if (!uniform) {
       const keys = new Map<TreeNode<T>, number>();
-      for (const c of live) keys.set(c, Math.pow(random(), 1 / c.weight));
+      for (const c of live) keys.set(c, random() ** (1 / c.weight));
       live.sort((a, b) => keys.get(b)! - keys.get(a)!);
     }
     for (let i = 0; i < n; i++) {

@@ -84,7 +84,6 @@ export class KindTable {
     }
     return kind;
   }
-
 }
 
 /** Unreserved, or reserved to `role` or one of its ancestors (Resources.allocatableTo). */

@@ -9,7 +9,7 @@
  * sorting incremental and what gives Mesos's per-agent snapshot semantics: an order taken at the
  * start of a walk does not move while the walk allocates.
  */
-import { type QVec } from "./quantity-vector.ts";
+import type { QVec } from "./quantity-vector.ts";
 
 export class TreeNode<T> {
   readonly children = new Map<string, TreeNode<T>>();
@@ -84,7 +84,7 @@ export class RoleTree<T> {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       let next = cur.children.get(part);
-      if (next && next.isLeaf && i < parts.length - 1) next = this.splitLeaf(next);
+      if (next?.isLeaf && i < parts.length - 1) next = this.splitLeaf(next);
       if (!next) {
         const last = i === parts.length - 1;
         next = this.newNode(part, cur === this.root ? part : `${cur.path}/${part}`, cur, last ? client : null);

@@ -39,5 +39,12 @@ export function collectStats(s: AllocatorState): AllocatorStats {
       if (q.guarantees[i]! > 0 || Number.isFinite(q.limits[i]!)) metrics[`${prefix}/offered_or_allocated`] = top.consumed[i]! / 1000;
     }
   }
-  return { metrics, cycles: s.cycle, agents: s.agents.size, activeAgents: s.activeAgents.length, frameworks: s.frameworks.size, offerFilters: filters };
+  return {
+    metrics,
+    cycles: s.cycle,
+    agents: s.agents.size,
+    activeAgents: s.activeAgents.length,
+    frameworks: s.frameworks.size,
+    offerFilters: filters,
+  };
 }

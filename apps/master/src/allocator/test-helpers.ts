@@ -1,19 +1,17 @@
 /** Builders shared by the allocator's tests: a seeded random, agents, frameworks, an allocator. */
-import { ManualClock, parseMinAllocatable, parseResources, type Quantities, type Resources } from "@mesos/core";
-import type { AgentCapabilities, Allocation, Allocator, AllocatorAgent, AllocatorFramework, AllocatorOptions, FrameworkCapabilities } from "./allocator.ts";
+import { ManualClock, seededRandom, parseMinAllocatable, parseResources, type Quantities, type Resources } from "@mesos/core";
+import type {
+  AgentCapabilities,
+  Allocation,
+  Allocator,
+  AllocatorAgent,
+  AllocatorFramework,
+  AllocatorOptions,
+  FrameworkCapabilities,
+} from "./allocator.ts";
 import { createHierarchicalAllocator } from "./hierarchical-allocator.ts";
 
-/** mulberry32: a small seeded PRNG, so every run shuffles the same way. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export const FULL_AGENT_CAPS: AgentCapabilities = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
 

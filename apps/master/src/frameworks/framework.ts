@@ -4,7 +4,7 @@
  * should get offers.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Channel, type TimerHandle } from "@mesos/core";
+import type { Channel, TimerHandle } from "@mesos/core";
 import { FrameworkInfo_Capability_Type, type FrameworkInfo, type Task, scheduler } from "@mesos/proto";
 
 export interface Subscription {
@@ -75,9 +75,7 @@ export class Framework {
   }
 
   sendError(message: string): void {
-    this.send(
-      create(scheduler.EventSchema, { type: scheduler.Event_Type.ERROR, error: { message } }),
-    );
+    this.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.ERROR, error: { message } }));
   }
 
   /** Keeps the last `max` completed tasks, as Mesos does (--max_completed_tasks_per_framework). */

@@ -42,9 +42,9 @@ export function updateFramework(ctx: MasterContext, framework: Framework, call: 
   }
   const agentIds = new Set([...framework.tasks.values()].map((t) => t.agentId!.value));
   for (const agentId of agentIds) {
-    ctx.agents.get(agentId)?.send(
-      create(internal.MasterMessageSchema, { message: { case: "updateFramework", value: { frameworkInfo: framework.info } } }),
-    );
+    ctx.agents
+      .get(agentId)
+      ?.send(create(internal.MasterMessageSchema, { message: { case: "updateFramework", value: { frameworkInfo: framework.info } } }));
   }
   emitFrameworkUpdated(ctx, framework);
   ctx.log.info(`Framework ${framework.id} updated: roles ${[...after].join(",")}`);

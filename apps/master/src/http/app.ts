@@ -39,9 +39,7 @@ export function createMasterApp(ctx: MasterContext): Hono {
   for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));
 
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
-  app.get("/version", (c) =>
-    c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT, build_date: process.env.MESOS_BUILD_TIME ?? "" }),
-  );
+  app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT, build_date: process.env.MESOS_BUILD_TIME ?? "" }));
   app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(stateJson(ctx)));

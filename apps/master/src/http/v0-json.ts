@@ -3,7 +3,7 @@
  * the same views as the v1 operator API. Resources appear twice, as in Mesos: summarised
  * (`{"cpus": 1, "ports": "[31000-31000]"}`) and in full (`*_full`, Resource objects).
  */
-import { type JsonValue } from "@bufbuild/protobuf";
+import type { JsonValue } from "@bufbuild/protobuf";
 import { isTerminalState, MESOS_VERSION, Resources, summarizeResources, toMesosJson } from "@mesos/core";
 import {
   type Attribute,

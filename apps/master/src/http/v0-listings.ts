@@ -47,7 +47,9 @@ export function slavesJson(ctx: MasterContext, agentId?: string): Json {
 export function frameworksJson(ctx: MasterContext, frameworkId?: string): Json {
   const pick = (f: Framework) => frameworkId === undefined || f.id === frameworkId;
   return {
-    frameworks: liveFrameworks(ctx).filter(pick).map((f) => frameworkJson(ctx, f)),
+    frameworks: liveFrameworks(ctx)
+      .filter(pick)
+      .map((f) => frameworkJson(ctx, f)),
     completed_frameworks: ctx.completedFrameworks.filter(pick).map((f) => frameworkJson(ctx, f)),
     unregistered_frameworks: [],
   };

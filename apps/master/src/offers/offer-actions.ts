@@ -23,9 +23,7 @@ export function removeOffer(ctx: MasterContext, offerId: string, options: Remove
     ctx.allocator.recoverResources(record.frameworkId, record.agentId, record.resources, options.refuseSeconds ?? 0);
   }
   if (options.rescind && framework?.connected) {
-    framework.send(
-      create(scheduler.EventSchema, { type: scheduler.Event_Type.RESCIND, rescind: { offerId: record.offer.id } }),
-    );
+    framework.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.RESCIND, rescind: { offerId: record.offer.id } }));
   }
   return record;
 }

@@ -38,7 +38,8 @@ export function masterOperationStatus(operationId: string, state: OperationState
 export function operationError(ctx: MasterContext, framework: Framework, info: Offer_Operation, agentId: string, message: string): void {
   ctx.metrics.increment("master/invalid_operations");
   ctx.log.warn(`Framework ${framework.id}: invalid operation ${info.id?.value ?? "(no id)"}: ${message}`);
-  if (info.id) framework.send(operationStatusEvent(masterOperationStatus(info.id.value, OperationState.OPERATION_ERROR, agentId || undefined, message)));
+  if (info.id)
+    framework.send(operationStatusEvent(masterOperationStatus(info.id.value, OperationState.OPERATION_ERROR, agentId || undefined, message)));
 }
 
 function acknowledgeToAgent(agent: Agent, operationUuid: Uint8Array, statusUuid: Uint8Array): void {

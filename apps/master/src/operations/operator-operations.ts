@@ -28,13 +28,28 @@ function operationFor(call: master.Call): { agentId: string; op: Offer_Operation
   const up = (list: Resource[]) => list.map(upgradeResource);
   switch (call.type) {
     case T.RESERVE_RESOURCES:
-      return { agentId: call.reserveResources?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.RESERVE, reserve: { resources: up(call.reserveResources?.resources ?? []) } }) };
+      return {
+        agentId: call.reserveResources?.agentId?.value ?? "",
+        op: create(Offer_OperationSchema, { type: Offer_Operation_Type.RESERVE, reserve: { resources: up(call.reserveResources?.resources ?? []) } }),
+      };
     case T.UNRESERVE_RESOURCES:
-      return { agentId: call.unreserveResources?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.UNRESERVE, unreserve: { resources: up(call.unreserveResources?.resources ?? []) } }) };
+      return {
+        agentId: call.unreserveResources?.agentId?.value ?? "",
+        op: create(Offer_OperationSchema, {
+          type: Offer_Operation_Type.UNRESERVE,
+          unreserve: { resources: up(call.unreserveResources?.resources ?? []) },
+        }),
+      };
     case T.CREATE_VOLUMES:
-      return { agentId: call.createVolumes?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.CREATE, create: { volumes: up(call.createVolumes?.volumes ?? []) } }) };
+      return {
+        agentId: call.createVolumes?.agentId?.value ?? "",
+        op: create(Offer_OperationSchema, { type: Offer_Operation_Type.CREATE, create: { volumes: up(call.createVolumes?.volumes ?? []) } }),
+      };
     case T.DESTROY_VOLUMES:
-      return { agentId: call.destroyVolumes?.agentId?.value ?? "", op: create(Offer_OperationSchema, { type: Offer_Operation_Type.DESTROY, destroy: { volumes: up(call.destroyVolumes?.volumes ?? []) } }) };
+      return {
+        agentId: call.destroyVolumes?.agentId?.value ?? "",
+        op: create(Offer_OperationSchema, { type: Offer_Operation_Type.DESTROY, destroy: { volumes: up(call.destroyVolumes?.volumes ?? []) } }),
+      };
     case T.GROW_VOLUME: {
       const g = call.growVolume;
       return {
@@ -49,7 +64,10 @@ function operationFor(call: master.Call): { agentId: string; op: Offer_Operation
       const s = call.shrinkVolume;
       return {
         agentId: s?.agentId?.value ?? "",
-        op: create(Offer_OperationSchema, { type: Offer_Operation_Type.SHRINK_VOLUME, shrinkVolume: { volume: s?.volume && upgradeResource(s.volume), subtract: s?.subtract } }),
+        op: create(Offer_OperationSchema, {
+          type: Offer_Operation_Type.SHRINK_VOLUME,
+          shrinkVolume: { volume: s?.volume && upgradeResource(s.volume), subtract: s?.subtract },
+        }),
       };
     }
     default:

@@ -3,7 +3,15 @@
  * validation::operation), for frameworks (with their roles, principal and capabilities) and for
  * operators (no framework). Returns the reason an operation is invalid, or undefined.
  */
-import { isDynamicallyReserved, isPersistentVolume, isRevocable, isUnreserved, reservationRole, type Resources, validateResources } from "@mesos/core";
+import {
+  isDynamicallyReserved,
+  isPersistentVolume,
+  isRevocable,
+  isUnreserved,
+  reservationRole,
+  type Resources,
+  validateResources,
+} from "@mesos/core";
 import {
   AgentInfo_Capability_Type,
   FrameworkInfo_Capability_Type,
@@ -40,7 +48,7 @@ export function validateOperation(op: Offer_Operation, ctx: OperationContext): s
   }
 }
 
-function common(resources: readonly Resource[], ctx: OperationContext): string | undefined {
+function common(resources: readonly Resource[], _ctx: OperationContext): string | undefined {
   if (resources.length === 0) return "No resources specified";
   return validateResources(resources);
 }
@@ -133,12 +141,13 @@ function validateResize(op: Offer_Operation, ctx: OperationContext): string | un
   const volume = grow ? op.growVolume?.volume : op.shrinkVolume?.volume;
   if (!volume || !isPersistentVolume(volume)) return `${grow ? "GROW" : "SHRINK"}_VOLUME needs a persistent volume`;
   if (volume.shared) return "Shared persistent volumes cannot be resized";
-  if (!ctx.agent.hasCapability(AgentInfo_Capability_Type.RESIZE_VOLUME)) return `Agent ${ctx.agent.id} cannot resize volumes (no RESIZE_VOLUME capability)`;
+  if (!ctx.agent.hasCapability(AgentInfo_Capability_Type.RESIZE_VOLUME))
+    return `Agent ${ctx.agent.id} cannot resize volumes (no RESIZE_VOLUME capability)`;
   const error = validateResources([volume]);
   if (error) return error;
   if (grow) {
     const addition = op.growVolume?.addition;
-    if (!addition || addition.name !== "disk" || addition.disk || !((addition.scalar?.value ?? 0) > 0)) {
+    if (addition?.name !== "disk" || addition.disk || !((addition.scalar?.value ?? 0) > 0)) {
       return "GROW_VOLUME needs an 'addition' of plain disk greater than 0";
     }
     if (reservationRole(addition) !== reservationRole(volume)) return "GROW_VOLUME's addition must be reserved like the volume";

@@ -21,9 +21,7 @@ export class OperatorEventBus {
   subscribe(first: master.Event): Channel<master.Event> {
     for (const oldest of this.subscribers) {
       if (this.subscribers.size < this.options.maxSubscribers) break;
-      this.options.log.info(
-        `Reached the maximum number of operator event stream subscribers (${this.options.maxSubscribers}); closing the oldest`,
-      );
+      this.options.log.info(`Reached the maximum number of operator event stream subscribers (${this.options.maxSubscribers}); closing the oldest`);
       this.unsubscribe(oldest);
     }
     const channel = new Channel<master.Event>();

@@ -40,9 +40,7 @@ export function agentView(ctx: MasterContext, agent: Agent): master.Response_Get
 }
 
 export function getAgents(ctx: MasterContext): master.Response_GetAgents {
-  const recovered = [...ctx.registeredAgents]
-    .filter(([id, a]) => a.state === "admitted" && !ctx.agents.has(id))
-    .map(([, a]) => a.info);
+  const recovered = [...ctx.registeredAgents].filter(([id, a]) => a.state === "admitted" && !ctx.agents.has(id)).map(([, a]) => a.info);
   return create(master.Response_GetAgentsSchema, {
     agents: [...ctx.agents.values()].map((a) => agentView(ctx, a)),
     recoveredAgents: recovered,

@@ -5,7 +5,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { conflict, formatQuantities, invalid, isStaticallyReserved, quantitiesContain, Resources } from "@mesos/core";
-import { master, quota } from "@mesos/proto";
+import { type master, quota } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { rescindForQuota } from "./rescind-for-quota.ts";
 import { guaranteeFromResources, quotaConfig, quotaFromConfig, quotaInfo, type RoleQuota, validateQuotaRole } from "./quota-config.ts";
@@ -46,11 +46,18 @@ function apply(ctx: MasterContext, changed: RoleQuota[], removed: string[], forc
     ctx.allocator.updateQuota(role, undefined);
   }
   for (const q of changed) {
-    ctx.registry.setQuota({ role: q.role, guarantees: Object.fromEntries(q.guarantees), limits: Object.fromEntries(q.limits), principal: q.principal });
+    ctx.registry.setQuota({
+      role: q.role,
+      guarantees: Object.fromEntries(q.guarantees),
+      limits: Object.fromEntries(q.limits),
+      principal: q.principal,
+    });
     ctx.quotas.set(q.role, q);
     ctx.allocator.updateQuota(q.role, { guarantees: q.guarantees, limits: q.limits });
     rescindForQuota(ctx, q);
-    ctx.log.info(`Quota for role '${q.role}': guarantees ${formatQuantities(q.guarantees) || "none"}, limits ${formatQuantities(q.limits) || "none"}`);
+    ctx.log.info(
+      `Quota for role '${q.role}': guarantees ${formatQuantities(q.guarantees) || "none"}, limits ${formatQuantities(q.limits) || "none"}`,
+    );
   }
 }
 
@@ -80,5 +87,10 @@ export function updateQuota(ctx: MasterContext, call: master.Call_UpdateQuota): 
   if (dup) throw invalid(`UPDATE_QUOTA names role '${dup}' twice`);
   const removed = configs.filter((c) => c.guarantees.size === 0 && c.limits.size === 0).map((c) => c.role);
   const changed = configs.filter((c) => !removed.includes(c.role));
-  apply(ctx, changed, removed.filter((r) => ctx.quotas.has(r)), call.force === true);
+  apply(
+    ctx,
+    changed,
+    removed.filter((r) => ctx.quotas.has(r)),
+    call.force === true,
+  );
 }

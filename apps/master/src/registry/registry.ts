@@ -50,7 +50,13 @@ export function createRegistry(path: string) {
     },
 
     weights(): Map<string, number> {
-      return new Map(db.select().from(schema.weights).all().map((w) => [w.role, w.weight]));
+      return new Map(
+        db
+          .select()
+          .from(schema.weights)
+          .all()
+          .map((w) => [w.role, w.weight]),
+      );
     },
 
     /** Replaces the weights of the given roles (weight 1 is the default and is stored as absence). */

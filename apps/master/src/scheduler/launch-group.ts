@@ -38,7 +38,11 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
         value: {
           frameworkInfo: framework.info,
           taskGroup: { tasks: sent },
-          executor: create(ExecutorInfoSchema, { ...executor!, frameworkId: create(FrameworkIDSchema, { value: framework.id }), resources: executorResources.toArray() }),
+          executor: create(ExecutorInfoSchema, {
+            ...executor!,
+            frameworkId: create(FrameworkIDSchema, { value: framework.id }),
+            resources: executorResources.toArray(),
+          }),
         },
       },
     }),

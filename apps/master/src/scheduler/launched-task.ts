@@ -12,7 +12,14 @@ import { emitTaskAdded } from "../operator/operator-events.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 
 /** Records a task being launched (STAGING) on its agent; returns the TaskInfo to send there. */
-export function addLaunchedTask(ctx: MasterContext, framework: Framework, info: TaskInfo, resources: Resources, agentId: string, executorId: ExecutorID | undefined = info.executor?.executorId): TaskInfo {
+export function addLaunchedTask(
+  ctx: MasterContext,
+  framework: Framework,
+  info: TaskInfo,
+  resources: Resources,
+  agentId: string,
+  executorId: ExecutorID | undefined = info.executor?.executorId,
+): TaskInfo {
   const task = create(TaskSchema, {
     name: info.name,
     taskId: info.taskId,

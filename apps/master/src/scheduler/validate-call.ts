@@ -64,4 +64,3 @@ export function validateCall(call: scheduler.Call): void {
 function checkUuid(bytes: Uint8Array, field: string): void {
   if (bytes.length !== 16) throw invalid(`Invalid UUID in '${field}': expected 16 bytes, got ${bytes.length}`);
 }
-

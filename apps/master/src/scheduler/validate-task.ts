@@ -16,13 +16,7 @@ export function validateId(kind: string, id: string): string | undefined {
   return undefined;
 }
 
-export function validateTask(
-  task: TaskInfo,
-  resources: Resources,
-  framework: Framework,
-  agentId: string,
-  available: Resources,
-): string | undefined {
+export function validateTask(task: TaskInfo, resources: Resources, framework: Framework, agentId: string, available: Resources): string | undefined {
   const taskId = task.taskId?.value;
   if (taskId === undefined) return "Task is missing 'task_id'";
   const idError = validateId("Task", taskId);

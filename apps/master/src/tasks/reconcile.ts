@@ -16,9 +16,7 @@ export interface TaskToReconcile {
 
 export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: readonly TaskToReconcile[]): void {
   const send = (taskId: string, agentId: string | undefined, state: TaskState, message: string) =>
-    framework.send(
-      updateEvent(masterStatus(ctx, { taskId, agentId, state, reason: TaskStatus_Reason.RECONCILIATION, message })),
-    );
+    framework.send(updateEvent(masterStatus(ctx, { taskId, agentId, state, reason: TaskStatus_Reason.RECONCILIATION, message })));
 
   if (tasks.length === 0) {
     for (const task of [...framework.tasks.values(), ...framework.unreachableTasks.values()]) {
@@ -43,7 +41,6 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
     if (ctx.agents.has(agentId)) {
       send(taskId, agentId, pa ? TaskState.TASK_GONE : TaskState.TASK_LOST, "Reconciliation: Task is unknown to the agent");
     } else if (registered?.state === "admitted") {
-      continue; // recovered agent, not yet re-registered: wait for it
     } else if (registered?.state === "unreachable") {
       send(taskId, agentId, pa ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST, "Reconciliation: Task is unreachable");
     } else if (registered?.state === "gone") {

@@ -1,15 +1,7 @@
 /** Building task statuses and UPDATE events, and moving tasks between states on the master. */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState, Resources } from "@mesos/core";
-import {
-  type Task,
-  type TaskState,
-  type TaskStatus,
-  TaskStatus_Reason,
-  TaskStatus_Source,
-  TaskStatusSchema,
-  scheduler,
-} from "@mesos/proto";
+import { type Task, type TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema, scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { emitTaskUpdated } from "../operator/operator-events.ts";

@@ -6,7 +6,12 @@ import { createLogger, FlagError, type FlagSpecs, type FlagValues, formatUsage, 
 
 export type Loaded<S extends FlagSpecs> = { values: FlagValues<S>; effective: Record<string, string> } | { exitCode: number };
 
-export function loadFlags<S extends FlagSpecs>(verb: string, specs: S, argv: string[], validate?: (v: FlagValues<S>) => string | undefined): Loaded<S> {
+export function loadFlags<S extends FlagSpecs>(
+  verb: string,
+  specs: S,
+  argv: string[],
+  validate?: (v: FlagValues<S>) => string | undefined,
+): Loaded<S> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(formatUsage(verb, specs));
     return { exitCode: 0 };

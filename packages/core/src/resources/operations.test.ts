@@ -10,7 +10,10 @@ const reserved = (amount: number) => ({
   scalar: { value: amount },
   reservations: [{ type: Resource_ReservationInfo_Type.DYNAMIC, role: "db", principal: "ops" }],
 });
-const volume = (amount: number) => ({ ...reserved(amount), disk: { persistence: { id: "v1", principal: "ops" }, volume: { containerPath: "data", mode: 1 } } });
+const volume = (amount: number) => ({
+  ...reserved(amount),
+  disk: { persistence: { id: "v1", principal: "ops" }, volume: { containerPath: "data", mode: 1 } },
+});
 const op = (init: object) => create(Offer_OperationSchema, init as never);
 
 test("RESERVE, CREATE, GROW, SHRINK, DESTROY, UNRESERVE round-trip back to where they started", () => {
@@ -20,9 +23,15 @@ test("RESERVE, CREATE, GROW, SHRINK, DESTROY, UNRESERVE round-trip back to where
   expect(r.unreserved().scalar("disk")).toBe(36);
   r = applyConversion(r, operationConversion(op({ type: Offer_Operation_Type.CREATE, create: { volumes: [volume(32)] } })));
   expect(r.persistentVolumes().scalar("disk")).toBe(32);
-  r = applyConversion(r, operationConversion(op({ type: Offer_Operation_Type.GROW_VOLUME, growVolume: { volume: volume(32), addition: reserved(16) } })));
+  r = applyConversion(
+    r,
+    operationConversion(op({ type: Offer_Operation_Type.GROW_VOLUME, growVolume: { volume: volume(32), addition: reserved(16) } })),
+  );
   expect(r.persistentVolumes().scalar("disk")).toBe(48);
-  r = applyConversion(r, operationConversion(op({ type: Offer_Operation_Type.SHRINK_VOLUME, shrinkVolume: { volume: volume(48), subtract: { value: 16 } } })));
+  r = applyConversion(
+    r,
+    operationConversion(op({ type: Offer_Operation_Type.SHRINK_VOLUME, shrinkVolume: { volume: volume(48), subtract: { value: 16 } } })),
+  );
   expect(r.persistentVolumes().scalar("disk")).toBe(32);
   r = applyConversion(r, operationConversion(op({ type: Offer_Operation_Type.DESTROY, destroy: { volumes: [volume(32)] } })));
   expect(r.persistentVolumes().size).toBe(0);
@@ -32,6 +41,10 @@ test("RESERVE, CREATE, GROW, SHRINK, DESTROY, UNRESERVE round-trip back to where
 
 test("a conversion that needs more than there is fails and changes nothing", () => {
   const start = parseResources("disk:10");
-  expect(() => applyConversion(start, operationConversion(op({ type: Offer_Operation_Type.RESERVE, reserve: { resources: [reserved(64)] } })))).toThrow("does not contain");
-  expect(() => operationConversion(op({ type: Offer_Operation_Type.SHRINK_VOLUME, shrinkVolume: { volume: volume(8), subtract: { value: 8 } } }))).toThrow("less than the volume");
+  expect(() =>
+    applyConversion(start, operationConversion(op({ type: Offer_Operation_Type.RESERVE, reserve: { resources: [reserved(64)] } }))),
+  ).toThrow("does not contain");
+  expect(() =>
+    operationConversion(op({ type: Offer_Operation_Type.SHRINK_VOLUME, shrinkVolume: { volume: volume(8), subtract: { value: 8 } } })),
+  ).toThrow("less than the volume");
 });

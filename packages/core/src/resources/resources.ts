@@ -4,12 +4,7 @@
  * resource of the other bag fits. Values are immutable: every operation returns a new bag.
  */
 import { create } from "@bufbuild/protobuf";
-import {
-  type Resource,
-  type Resource_ReservationInfo,
-  Resource_AllocationInfoSchema,
-  Resource_ReservationInfoSchema,
-} from "@mesos/proto";
+import { type Resource, type Resource_ReservationInfo, Resource_AllocationInfoSchema, Resource_ReservationInfoSchema } from "@mesos/proto";
 import { isStrictSubroleOf } from "./roles.ts";
 import {
   addValues,

@@ -29,7 +29,7 @@ export function parseSet(text: string): string[] {
   const body = trimmed.slice(1, -1).trim();
   if (body === "") return [];
   const items = body.split(",").map((s) => s.trim());
-  const empty = items.findIndex((s) => s === "");
+  const empty = items.indexOf("");
   if (empty !== -1) throw new Error(`set '${text}' has an empty item`);
   return normalizeSet(items);
 }

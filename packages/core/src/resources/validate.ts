@@ -59,7 +59,7 @@ export function validateResource(r: Resource): string | undefined {
 /** Validates a list; the message of the first bad resource, prefixed with its position. */
 export function validateResources(resources: Iterable<Resource>): string | undefined {
   const types = new Map<string, Value_Type>();
-  let i = 0;
+  let _i = 0;
   for (const r of resources) {
     const error = validateResource(r);
     if (error) return error;
@@ -68,7 +68,7 @@ export function validateResources(resources: Iterable<Resource>): string | undef
       return `Resources with the same name ('${r.name}') but different types are not allowed`;
     }
     types.set(r.name, r.type);
-    i++;
+    _i++;
   }
   return undefined;
 }

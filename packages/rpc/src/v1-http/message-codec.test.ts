@@ -28,7 +28,11 @@ describe("decodeMessage (JSON)", () => {
   test("bytes in base64 and 64-bit integers as numbers", () => {
     const call = decodeMessage(
       scheduler.CallSchema,
-      json({ type: "ACKNOWLEDGE", framework_id: { value: "f" }, acknowledge: { agent_id: { value: "a" }, task_id: { value: "t" }, uuid: "AAECAwQFBgcICQoLDA0ODw==" } }),
+      json({
+        type: "ACKNOWLEDGE",
+        framework_id: { value: "f" },
+        acknowledge: { agent_id: { value: "a" }, task_id: { value: "t" }, uuid: "AAECAwQFBgcICQoLDA0ODw==" },
+      }),
       "json",
     );
     expect([...call.acknowledge!.uuid]).toEqual([...Array(16).keys()]);
@@ -36,7 +40,9 @@ describe("decodeMessage (JSON)", () => {
 
   test("Mesos's error messages", () => {
     expect(() => decodeMessage(scheduler.CallSchema, json("x").subarray(1), "json")).toThrow("Failed to parse body into JSON");
-    expect(() => decodeMessage(scheduler.CallSchema, json([1]), "json")).toThrow("Failed to convert JSON into Call protobuf: Expecting a JSON object");
+    expect(() => decodeMessage(scheduler.CallSchema, json([1]), "json")).toThrow(
+      "Failed to convert JSON into Call protobuf: Expecting a JSON object",
+    );
     expect(() => decodeMessage(scheduler.CallSchema, json({ type: "NOPE" }), "json")).toThrow("Failed to convert JSON into Call protobuf");
     expect(() => decodeMessage(scheduler.CallSchema, json({ type: "SUBSCRIBE", subscribe: { framework_info: { name: "n" } } }), "json")).toThrow(
       "Failed to convert JSON into Call protobuf: Missing required fields: subscribe.framework_info.user",
@@ -48,11 +54,15 @@ describe("decodeMessage (protobuf)", () => {
   test("a missing required field is refused, with its path", () => {
     // KILL with an empty `kill` message: kill.task_id is required.
     const bytes = new BinaryWriter().tag(2, WireType.Varint).int32(6).tag(6, WireType.LengthDelimited).bytes(new Uint8Array()).finish();
-    expect(() => decodeMessage(scheduler.CallSchema, bytes, "protobuf")).toThrow("Failed to parse body into Call protobuf: Missing required fields: kill.task_id");
+    expect(() => decodeMessage(scheduler.CallSchema, bytes, "protobuf")).toThrow(
+      "Failed to parse body into Call protobuf: Missing required fields: kill.task_id",
+    );
   });
 
   test("garbage is refused", () => {
-    expect(() => decodeMessage(scheduler.CallSchema, new Uint8Array([0xff, 0xff, 0xff]), "protobuf")).toThrow("Failed to parse body into Call protobuf");
+    expect(() => decodeMessage(scheduler.CallSchema, new Uint8Array([0xff, 0xff, 0xff]), "protobuf")).toThrow(
+      "Failed to parse body into Call protobuf",
+    );
   });
 
   test("round trip", () => {

@@ -5,7 +5,17 @@
  * message with a required field unset is refused ("Missing required fields: ..."), as protobuf's
  * IsInitialized() does.
  */
-import { type DescField, type DescMessage, fromBinary, fromJson, isFieldSet, type JsonValue, type Message, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import {
+  type DescField,
+  type DescMessage,
+  fromBinary,
+  fromJson,
+  isFieldSet,
+  type JsonValue,
+  type Message,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
 import { invalid, toMesosJson } from "@mesos/core";
 import type { MessageFormat } from "./media-types.ts";
 
@@ -37,7 +47,11 @@ export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonVa
     if (Array.isArray(value)) {
       out[key] = value.filter((v) => v !== null).map(inner);
     } else if (field.fieldKind === "map" && typeof value === "object") {
-      out[key] = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, inner(v)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => [k, inner(v)]),
+      );
     } else {
       out[key] = inner(value);
     }

@@ -36,8 +36,14 @@ describe("negotiateContentType", () => {
   const plain = { recordio: false };
 
   test("JSON and protobuf, parameters and case ignored", () => {
-    expect(negotiateContentType(h({ "Content-Type": "application/json; charset=utf-8" }), plain)).toEqual({ ok: true, value: { streaming: false, format: "json" } });
-    expect(negotiateContentType(h({ "Content-Type": "Application/X-Protobuf" }), plain)).toEqual({ ok: true, value: { streaming: false, format: "protobuf" } });
+    expect(negotiateContentType(h({ "Content-Type": "application/json; charset=utf-8" }), plain)).toEqual({
+      ok: true,
+      value: { streaming: false, format: "json" },
+    });
+    expect(negotiateContentType(h({ "Content-Type": "Application/X-Protobuf" }), plain)).toEqual({
+      ok: true,
+      value: { streaming: false, format: "protobuf" },
+    });
   });
 
   test("missing is 400, anything else is 415", async () => {
@@ -45,7 +51,9 @@ describe("negotiateContentType", () => {
     expect(statusOf(missing)).toBe(400);
     expect(await (missing as { response: Response }).response.text()).toBe("Expecting 'Content-Type' to be present");
     expect(statusOf(negotiateContentType(h({ "Content-Type": "text/plain" }), plain))).toBe(415);
-    expect(statusOf(negotiateContentType(h({ "Content-Type": "application/recordio", "Message-Content-Type": "application/json" }), plain))).toBe(415);
+    expect(statusOf(negotiateContentType(h({ "Content-Type": "application/recordio", "Message-Content-Type": "application/json" }), plain))).toBe(
+      415,
+    );
   });
 
   test("recordio needs a Message-Content-Type of JSON or protobuf", () => {

@@ -44,7 +44,7 @@ describe("RecordIODecoder", () => {
   });
 
   test("every split point of a stream gives the same records", () => {
-    const stream = bytes("3\nabc0\n12\n{\"type\":\"X\"}7\nnewline");
+    const stream = bytes('3\nabc0\n12\n{"type":"X"}7\nnewline');
     for (let i = 0; i <= stream.length; i++) {
       const d = new RecordIODecoder();
       const records = [...d.decode(stream.subarray(0, i)), ...d.decode(stream.subarray(i))].map(text);
@@ -102,13 +102,18 @@ describe("a protobuf Call encoded by an independent encoder", () => {
   // written field by field with the wire-level writer, not generated code.
   const offerId = (v: string) => new BinaryWriter().tag(1, WireType.LengthDelimited).string(v).finish();
   const decline = new BinaryWriter()
-    .tag(1, WireType.LengthDelimited).bytes(offerId("o1"))
-    .tag(1, WireType.LengthDelimited).bytes(offerId("o2"))
+    .tag(1, WireType.LengthDelimited)
+    .bytes(offerId("o1"))
+    .tag(1, WireType.LengthDelimited)
+    .bytes(offerId("o2"))
     .finish();
   const call = new BinaryWriter()
-    .tag(1, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string("fw-1").finish())
-    .tag(2, WireType.Varint).int32(4)
-    .tag(5, WireType.LengthDelimited).bytes(decline)
+    .tag(1, WireType.LengthDelimited)
+    .bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string("fw-1").finish())
+    .tag(2, WireType.Varint)
+    .int32(4)
+    .tag(5, WireType.LengthDelimited)
+    .bytes(decline)
     .finish();
 
   test("decodes from RecordIO records split across chunks", async () => {

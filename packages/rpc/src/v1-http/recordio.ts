@@ -96,10 +96,7 @@ export class RecordIODecoder {
 }
 
 /** The records of a byte stream (a request or response body), as they complete. */
-export async function* readRecords(
-  source: AsyncIterable<Uint8Array>,
-  maxRecordBytes?: number,
-): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* readRecords(source: AsyncIterable<Uint8Array>, maxRecordBytes?: number): AsyncGenerator<Uint8Array, void, undefined> {
   const decoder = new RecordIODecoder(maxRecordBytes);
   for await (const chunk of source) yield* decoder.decode(chunk);
   if (decoder.pending) throw recordioError("the stream ended in the middle of a record");

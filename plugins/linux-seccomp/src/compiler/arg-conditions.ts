@@ -83,7 +83,10 @@ export function membershipNode(b: IrBuilder, index: number, argBits: 32 | 64, va
     byHigh.set(h, lows);
   }
   const lowTest = (lows: number[]) =>
-    b.ld(argLowOffset(index), lows.reduceRight<Node>((next, l) => b.jmp("jeq", l, t, next), f));
+    b.ld(
+      argLowOffset(index),
+      lows.reduceRight<Node>((next, l) => b.jmp("jeq", l, t, next), f),
+    );
   if (!wide) return lowTest(byHigh.get(0)!);
   const highChain = [...byHigh].reduceRight<Node>((next, [h, lows]) => b.jmp("jeq", h, lowTest(lows), next), f);
   return b.ld(argHighOffset(index), highChain);

@@ -51,9 +51,12 @@ export function runBpf(program: readonly Instruction[], data: SeccompData): BpfR
         if (mode === 0x20) {
           if (k % 4 !== 0 || k + 4 > SECCOMP_DATA_SIZE) throw new Error(`${pc}: bad load offset ${k}`);
           v = packet.getUint32(k, true);
-        } else if (mode === 0x80) v = SECCOMP_DATA_SIZE; // BPF_LEN
-        else if (mode === 0x00) v = k >>> 0; // BPF_IMM
-        else if (mode === 0x60) v = mem[k & 15]!; // BPF_MEM
+        } else if (mode === 0x80)
+          v = SECCOMP_DATA_SIZE; // BPF_LEN
+        else if (mode === 0x00)
+          v = k >>> 0; // BPF_IMM
+        else if (mode === 0x60)
+          v = mem[k & 15]!; // BPF_MEM
         else throw new Error(`${pc}: unsupported load mode 0x${mode.toString(16)}`);
         if ((code & 0x07) === 0x00) a = v;
         else x = v;
@@ -75,8 +78,7 @@ export function runBpf(program: readonly Instruction[], data: SeccompData): BpfR
           pc += k >>> 0;
           break;
         }
-        const taken =
-          op === 0x10 ? a === src : op === 0x20 ? a > src : op === 0x30 ? a >= src : op === 0x40 ? (a & src) !== 0 : fail(pc, code);
+        const taken = op === 0x10 ? a === src : op === 0x20 ? a > src : op === 0x30 ? a >= src : op === 0x40 ? (a & src) !== 0 : fail(pc, code);
         pc += taken ? jt : jf;
         break;
       }
@@ -93,18 +95,30 @@ export function runBpf(program: readonly Instruction[], data: SeccompData): BpfR
 
 function alu(op: number, a: number, v: number, pc: number): number {
   switch (op) {
-    case 0x00: return (a + v) >>> 0;
-    case 0x10: return (a - v) >>> 0;
-    case 0x20: return Math.imul(a, v) >>> 0;
-    case 0x30: return v === 0 ? fail(pc, op) : Math.floor(a / v) >>> 0;
-    case 0x40: return (a | v) >>> 0;
-    case 0x50: return (a & v) >>> 0;
-    case 0x60: return v >= 32 ? 0 : (a << v) >>> 0;
-    case 0x70: return v >= 32 ? 0 : a >>> v;
-    case 0x80: return -a >>> 0;
-    case 0x90: return v === 0 ? fail(pc, op) : a % v;
-    case 0xa0: return (a ^ v) >>> 0;
-    default: return fail(pc, op);
+    case 0x00:
+      return (a + v) >>> 0;
+    case 0x10:
+      return (a - v) >>> 0;
+    case 0x20:
+      return Math.imul(a, v) >>> 0;
+    case 0x30:
+      return v === 0 ? fail(pc, op) : Math.floor(a / v) >>> 0;
+    case 0x40:
+      return (a | v) >>> 0;
+    case 0x50:
+      return (a & v) >>> 0;
+    case 0x60:
+      return v >= 32 ? 0 : (a << v) >>> 0;
+    case 0x70:
+      return v >= 32 ? 0 : a >>> v;
+    case 0x80:
+      return -a >>> 0;
+    case 0x90:
+      return v === 0 ? fail(pc, op) : a % v;
+    case 0xa0:
+      return (a ^ v) >>> 0;
+    default:
+      return fail(pc, op);
   }
 }
 

@@ -13,8 +13,7 @@ import { compileProfile } from "./compile.ts";
 import { validateProgram } from "./program-analysis.ts";
 import type { CompileTarget } from "./target.ts";
 
-const compile = (json: object, target: CompileTarget = { arch: "x86_64" }) =>
-  compileProfile(loadProfile(JSON.stringify(json)).profile, target);
+const compile = (json: object, target: CompileTarget = { arch: "x86_64" }) => compileProfile(loadProfile(JSON.stringify(json)).profile, target);
 const listing = (json: object, target?: CompileTarget) => disassemble(compile(json, target).program).split("\n");
 
 describe("hand-checked programs", () => {
@@ -163,7 +162,10 @@ describe("rule combination", () => {
 
   test("an unconditional rule ends the chain; rules after it are dead and emit no code", () => {
     const base = { defaultAction: "SCMP_ACT_ERRNO", syscalls: [{ names: ["ioctl"], action: "SCMP_ACT_ALLOW" }] };
-    const dead = { ...base, syscalls: [...base.syscalls, { names: ["ioctl"], action: "SCMP_ACT_TRAP", args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }] }] };
+    const dead = {
+      ...base,
+      syscalls: [...base.syscalls, { names: ["ioctl"], action: "SCMP_ACT_TRAP", args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }] }],
+    };
     expect(compile(dead, target).program).toEqual(compile(base, target).program);
   });
 
@@ -176,7 +178,8 @@ describe("rule combination", () => {
         { names: ["arch_prctl"], action: "SCMP_ACT_ALLOW", excludes: { arches: ["amd64"] } },
       ],
     };
-    const v = (t: CompileTarget, nr: number) => runBpf(compileProfile(loadProfile(JSON.stringify(json)).profile, t).program, { nr, arch: AUDIT_ARCH_X86_64 }).value;
+    const v = (t: CompileTarget, nr: number) =>
+      runBpf(compileProfile(loadProfile(JSON.stringify(json)).profile, t).program, { nr, arch: AUDIT_ARCH_X86_64 }).value;
     expect(v({ arch: "x86_64" }, 165)).toBe(0x50001);
     expect(v({ arch: "x86_64", capabilities: ["sys_admin"] }, 165)).toBe(0x7fff0000);
     expect(v({ arch: "x86_64", kernel: [4, 4] }, 101)).toBe(0x50001);
@@ -186,7 +189,8 @@ describe("rule combination", () => {
 
   test("unknown syscall names are skipped with warnings, by the documented rule", () => {
     const c = compileProfile(
-      loadProfile(JSON.stringify({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mkdri", "open", "chown32"], action: "SCMP_ACT_ERRNO" }] })).profile,
+      loadProfile(JSON.stringify({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mkdri", "open", "chown32"], action: "SCMP_ACT_ERRNO" }] }))
+        .profile,
       { arch: "aarch64" },
     );
     expect(c.warnings.map(formatIssue)).toEqual([
@@ -224,7 +228,9 @@ describe("the newer Docker fixture, compiled", () => {
 
 describe("long programs", () => {
   test("a linear filter of 850 syscalls is valid and agrees with the tree", () => {
-    const profile = loadProfile(readFileSync(new URL("../../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, "utf8")).profile;
+    const profile = loadProfile(
+      readFileSync(new URL("../../test-fixtures/mesos-1.8-example-profile.json", import.meta.url).pathname, "utf8"),
+    ).profile;
     const linear = compileProfile(profile, { arch: "x86_64" }, { search: "linear" });
     expect(linear.instructions).toBeGreaterThan(512); // far beyond one 8-bit jump
     expect(validateProgram(linear.program)).toEqual([]);

@@ -67,8 +67,7 @@ export function compileProfile(profile: Profile, target: CompileTarget, options:
     }
     return out;
   };
-  const singles = (entries: { nr: number; node: Node }[]): Segment[] =>
-    entries.map(({ nr, node }) => ({ start: nr, end: nr + 1, node }));
+  const singles = (entries: { nr: number; node: Node }[]): Segment[] => entries.map(({ nr, node }) => ({ start: nr, end: nr + 1, node }));
 
   const [native, ...subs] = tables;
   const x32 = subs.find((t) => t.abi.name === "x32");

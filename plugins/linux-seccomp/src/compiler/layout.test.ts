@@ -17,11 +17,7 @@ describe("layout", () => {
     const b = new IrBuilder();
     const program = layout(farJump(b, b.ret(0x7fff0000), 300));
     expect(validateProgram(program)).toEqual([]);
-    expect(disassemble(program.slice(0, 3)).split("\n")).toEqual([
-      "0000: ld [0]",
-      "0001: jeq 0x7 true:0002 false:0003",
-      "0002: ret 0x7fff0000",
-    ]);
+    expect(disassemble(program.slice(0, 3)).split("\n")).toEqual(["0000: ld [0]", "0001: jeq 0x7 true:0002 false:0003", "0002: ret 0x7fff0000"]);
     expect(runBpf(program, { nr: 7, arch: 0 })).toEqual({ value: 0x7fff0000, steps: 3 });
     expect(runBpf(program, { nr: 1300, arch: 0 }).value).toBe(0x50000 + 300);
   });

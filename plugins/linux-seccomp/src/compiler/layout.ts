@@ -9,17 +9,7 @@
  * Insertions only lengthen other jumps, so we repeat until every jump fits. A jump side gets at
  * most one stone (which then sits right after it for good), so this ends.
  */
-import {
-  type Instruction,
-  OP_AND_K,
-  OP_JA,
-  OP_JEQ_K,
-  OP_JGE_K,
-  OP_JGT_K,
-  OP_JSET_K,
-  OP_LD_ABS,
-  OP_RET_K,
-} from "./bpf.ts";
+import { type Instruction, OP_AND_K, OP_JA, OP_JEQ_K, OP_JGE_K, OP_JGT_K, OP_JSET_K, OP_LD_ABS, OP_RET_K } from "./bpf.ts";
 import type { JumpOp, Node } from "./ir.ts";
 
 const MAX_JUMP = 255;

@@ -21,7 +21,9 @@ describe("worst-case path", () => {
   for (const [name, target] of targets) {
     test(`the Mesos example profile (${name}) stays within 3*log2(rules)+10`, () => {
       const c = compileProfile(example, target);
-      console.log(`mesos example, ${name}: ${c.rules} rules, ${c.instructions} instructions, worst-case path ${c.worstCasePath}, bound ${bound(c.rules).toFixed(1)}`);
+      console.log(
+        `mesos example, ${name}: ${c.rules} rules, ${c.instructions} instructions, worst-case path ${c.worstCasePath}, bound ${bound(c.rules).toFixed(1)}`,
+      );
       expect(c.rules).toBeGreaterThan(200);
       expect(c.worstCasePath).toBeLessThanOrEqual(bound(c.rules));
       expect(c.instructions).toBeLessThan(400);
@@ -36,7 +38,7 @@ describe("worst-case path", () => {
   test("allow-lists of 1 to 360 syscalls without argument conditions stay within the bound", () => {
     const names = Object.keys(ABIS.x86_64.table);
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let n = 1; n <= 360; n += 7) {
       const picked = [...names].sort(() => rand() - 0.5).slice(0, n);
       const json = { defaultAction: "SCMP_ACT_ERRNO", syscalls: [{ names: picked, action: "SCMP_ACT_ALLOW" }] };

@@ -4,18 +4,7 @@
  * the worst-case path, the most instructions one syscall can execute. Classic BPF jumps only
  * forward, so the program is a DAG and one backward pass gives every instruction's longest path.
  */
-import {
-  BPF_JA,
-  BPF_JMP,
-  BPF_K,
-  BPF_LD,
-  BPF_MAXINSNS,
-  BPF_RET,
-  BPF_W,
-  BPF_ABS,
-  type Instruction,
-  SECCOMP_DATA_SIZE,
-} from "./bpf.ts";
+import { BPF_JA, BPF_JMP, BPF_K, BPF_LD, BPF_MAXINSNS, BPF_RET, BPF_W, BPF_ABS, type Instruction, SECCOMP_DATA_SIZE } from "./bpf.ts";
 
 const cls = (code: number) => code & 0x07;
 const isCondJump = (ins: Instruction) => cls(ins.code) === BPF_JMP && (ins.code & 0xf0) !== BPF_JA;

@@ -7,6 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseProfile } from "../profile/parse-profile.ts";
 import type { Profile } from "../profile/types.ts";
+import { seededRandom } from "@mesos/core";
 import { ABIS, AUDIT_ARCH_AARCH64, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64 } from "../syscalls/abis.ts";
 import { runBpf } from "./bpf-interpreter.ts";
 import { compileProfile } from "./compile.ts";
@@ -14,16 +15,9 @@ import { profileEvaluator } from "./evaluate-profile.ts";
 import { validateProgram } from "./program-analysis.ts";
 import type { CompileTarget } from "./target.ts";
 
-/** mulberry32: small, fast, good enough to draw test cases. */
+/** Helpers over core's seeded PRNG to draw test cases. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
   const u32 = () => BigInt(int(2 ** 32));
@@ -33,7 +27,16 @@ type Rng = ReturnType<typeof prng>;
 
 const U64_MAX = (1n << 64n) - 1n;
 const EDGES = [0n, 1n, 0xffffffffn, 1n << 32n, (1n << 32n) + 1n, 1n << 63n, U64_MAX, 0x7fffffffn, 0x80000000n];
-const ACTIONS = ["SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_TRACE", "SCMP_ACT_LOG"];
+const ACTIONS = [
+  "SCMP_ACT_ALLOW",
+  "SCMP_ACT_ERRNO",
+  "SCMP_ACT_KILL",
+  "SCMP_ACT_KILL_PROCESS",
+  "SCMP_ACT_KILL_THREAD",
+  "SCMP_ACT_TRAP",
+  "SCMP_ACT_TRACE",
+  "SCMP_ACT_LOG",
+];
 const OPS = ["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"];
 const CAPS = ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE"];
 const NAMES = [...new Set([...Object.keys(ABIS.x86_64.table), ...Object.keys(ABIS.aarch64.table), ...Object.keys(ABIS.i386.table)])];
@@ -59,11 +62,14 @@ function randomProfile(r: Rng, hot: string[]): string {
   };
   const rules: object[] = Array.from({ length: 1 + r.int(14) }, () => {
     const names = Array.from({ length: 1 + r.int(r.next() < 0.2 ? 60 : 4) }, () => (r.next() < 0.6 ? r.pick(hot) : r.pick(NAMES)));
-    const args = r.next() < 0.5 ? [] : Array.from({ length: 1 + r.int(3) }, () => {
-      const value = randomValue(r);
-      const valueTwo = r.next() < 0.5 ? value & randomValue(r) : randomValue(r);
-      return { index: r.int(6), value, valueTwo, op: r.pick(OPS) };
-    });
+    const args =
+      r.next() < 0.5
+        ? []
+        : Array.from({ length: 1 + r.int(3) }, () => {
+            const value = randomValue(r);
+            const valueTwo = r.next() < 0.5 ? value & randomValue(r) : randomValue(r);
+            return { index: r.int(6), value, valueTwo, op: r.pick(OPS) };
+          });
     return { names, ...action(true), args, includes: filter(), excludes: filter() };
   });
   if (r.next() < 0.3) {
@@ -83,7 +89,10 @@ function randomProfile(r: Rng, hot: string[]): string {
   const json = {
     defaultAction: def.action,
     ...(r.next() < 0.3 ? { defaultErrnoRet: r.int(100) } : {}),
-    archMap: [{ architecture: "SCMP_ARCH_X86_64", subArchitectures: subs }, { architecture: "SCMP_ARCH_AARCH64", subArchitectures: ["SCMP_ARCH_ARM"] }],
+    archMap: [
+      { architecture: "SCMP_ARCH_X86_64", subArchitectures: subs },
+      { architecture: "SCMP_ARCH_AARCH64", subArchitectures: ["SCMP_ARCH_ARM"] },
+    ],
     syscalls: rules,
   };
   return JSON.stringify(json, (_k, v) => (typeof v === "bigint" ? `@@${v}@@` : v)).replace(/"@@(\d+)@@"/g, "$1");
@@ -133,7 +142,9 @@ function check(profile: Profile, target: CompileTarget, search: "binary" | "line
       const got = runBpf(filter.program, data).value;
       const want = evaluate(data);
       if (got !== want) {
-        throw new Error(`verdict 0x${got.toString(16)} != 0x${want.toString(16)} for nr=${nr} arch=0x${arch.toString(16)} args=${args.join(",")} (${search}, ${target.arch})`);
+        throw new Error(
+          `verdict 0x${got.toString(16)} != 0x${want.toString(16)} for nr=${nr} arch=0x${arch.toString(16)} args=${args.join(",")} (${search}, ${target.arch})`,
+        );
       }
       checked++;
     }
@@ -154,7 +165,14 @@ describe("compiled programs agree with the profile's direct evaluation", () => {
       const target: CompileTarget = {
         arch: i % 3 === 2 ? "aarch64" : "x86_64",
         capabilities: CAPS.filter(() => r.next() < 0.4),
-        kernel: r.next() < 0.3 ? undefined : r.pick([[4, 4], [5, 10], [6, 18]] as [number, number][]),
+        kernel:
+          r.next() < 0.3
+            ? undefined
+            : r.pick([
+                [4, 4],
+                [5, 10],
+                [6, 18],
+              ] as [number, number][]),
       };
       checked += check(parsed.profile, target, i % 10 === 9 ? "linear" : "binary", r);
     }

@@ -76,4 +76,3 @@ export function resolveProfile(profile: Profile, target: ResolvedTarget): Resolu
   }
   return { tables, warnings };
 }
-

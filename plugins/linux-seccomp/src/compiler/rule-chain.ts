@@ -55,4 +55,3 @@ function membershipGroupEnding(rules: readonly SyscallRule[], end: number): numb
   }
   return end - start;
 }
-

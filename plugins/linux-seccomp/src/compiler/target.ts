@@ -34,8 +34,7 @@ export function resolveTarget(target: CompileTarget): ResolvedTarget {
   return { arch: target.arch, capabilities: normalizeCapabilities(target.capabilities), kernel: target.kernel };
 }
 
-const atLeast = (k: readonly [number, number], min: readonly [number, number]) =>
-  k[0] > min[0] || (k[0] === min[0] && k[1] >= min[1]);
+const atLeast = (k: readonly [number, number], min: readonly [number, number]) => k[0] > min[0] || (k[0] === min[0] && k[1] >= min[1]);
 
 export function ruleApplies(rule: SyscallRule, t: ResolvedTarget): boolean {
   const { includes: inc, excludes: exc } = rule;

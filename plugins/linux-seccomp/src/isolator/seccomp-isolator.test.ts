@@ -71,12 +71,24 @@ describe("start-up: what stops the agent", () => {
   test.each([
     ["no --seccomp_config_dir", { configDir: undefined }, "Flag '--seccomp_config_dir' is required"],
     ["not root", { host: fakeHost({ isRoot: () => false }) }, "the agent must run as root"],
-    ["no kernel support", { host: fakeHost({ unsupportedReason: () => "no CONFIG_SECCOMP_FILTER" }) }, "the kernel cannot run seccomp filters: no CONFIG_SECCOMP_FILTER"],
+    [
+      "no kernel support",
+      { host: fakeHost({ unsupportedReason: () => "no CONFIG_SECCOMP_FILTER" }) },
+      "the kernel cannot run seccomp filters: no CONFIG_SECCOMP_FILTER",
+    ],
     ["root without CAP_SYS_ADMIN", { host: fakeHost({ boundingSet: () => ["CAP_CHOWN"] }) }, "the agent has no CAP_SYS_ADMIN"],
     ["an architecture without tables", { host: fakeHost({ arch: () => undefined }) }, "no system call tables for this architecture"],
     ["a config dir that is not a directory", { configDir: "/nope" }, "Flag '--seccomp_config_dir': '/nope' is not a directory"],
-    ["a missing default profile", { defaultProfile: "missing.json" }, "Flag '--seccomp_profile_name': cannot use the default profile: Seccomp profile 'missing.json' not found in --seccomp_config_dir (/profiles)"],
-    ["a malformed default profile", { defaultProfile: "bad.json" }, "Flag '--seccomp_profile_name': cannot use the default profile: Invalid seccomp profile 'bad.json': syscalls[0]"],
+    [
+      "a missing default profile",
+      { defaultProfile: "missing.json" },
+      "Flag '--seccomp_profile_name': cannot use the default profile: Seccomp profile 'missing.json' not found in --seccomp_config_dir (/profiles)",
+    ],
+    [
+      "a malformed default profile",
+      { defaultProfile: "bad.json" },
+      "Flag '--seccomp_profile_name': cannot use the default profile: Invalid seccomp profile 'bad.json': syscalls[0]",
+    ],
     ["a default outside the dir", { defaultProfile: "../etc/x.json" }, "escapes --seccomp_config_dir"],
   ] as [string, Partial<SeccompIsolatorOptions>, string][])("%s", (_, options, message) => {
     expect(() => isolator(options)).toThrow(message);
@@ -112,7 +124,13 @@ describe("prepare: which filter a container gets", () => {
 
   test("nested and DEBUG containers: their own setting or the default, never the parent's", async () => {
     const iso = isolator({ defaultProfile: "deny-uname.json" });
-    await iso.prepare!(create(api.ContainerConfigSchema, { containerId: { value: "parent" }, directory: "/s", containerInfo: { linuxInfo: { seccomp: { profileName: "deny-mkdir.json" } } } }));
+    await iso.prepare!(
+      create(api.ContainerConfigSchema, {
+        containerId: { value: "parent" },
+        directory: "/s",
+        containerInfo: { linuxInfo: { seccomp: { profileName: "deny-mkdir.json" } } },
+      }),
+    );
     expect(await verdict(iso, config({ parent: true }), "mkdir")).toBe("allow");
     expect(await verdict(iso, config({ parent: true }), "uname")).toBe("errno");
     expect(await verdict(iso, config({ parent: true, debug: true }), "uname")).toBe("errno");
@@ -123,11 +141,15 @@ describe("prepare: which filter a container gets", () => {
   test("launch failures name the profile and the problem", async () => {
     const iso = isolator();
     const fails = (seccomp: { profileName?: string; unconfined?: boolean }) => iso.prepare!(config({ seccomp }));
-    await expect(fails({ profileName: "deny-mkdir.json", unconfined: true })).rejects.toThrow("both 'profile_name' ('deny-mkdir.json') and 'unconfined'");
+    await expect(fails({ profileName: "deny-mkdir.json", unconfined: true })).rejects.toThrow(
+      "both 'profile_name' ('deny-mkdir.json') and 'unconfined'",
+    );
     await expect(fails({})).rejects.toThrow("Missing Seccomp profile name");
     await expect(fails({ profileName: "" })).rejects.toThrow("Missing Seccomp profile name");
     await expect(fails({ profileName: "gone.json" })).rejects.toThrow("Seccomp profile 'gone.json' not found in --seccomp_config_dir (/profiles)");
-    await expect(fails({ profileName: "bad.json" })).rejects.toThrow("Invalid seccomp profile 'bad.json': syscalls[0].names: must list at least one syscall name");
+    await expect(fails({ profileName: "bad.json" })).rejects.toThrow(
+      "Invalid seccomp profile 'bad.json': syscalls[0].names: must list at least one syscall name",
+    );
     await expect(fails({ profileName: "/profiles/deny-mkdir.json" })).rejects.toThrow("is an absolute path");
     await expect(fails({ profileName: "../etc/deny-mkdir.json" })).rejects.toThrow("escapes --seccomp_config_dir");
     // Climbing out and back in is not an escape.

@@ -51,7 +51,9 @@ export function createSeccompIsolator(options: SeccompIsolatorOptions): SeccompI
   const { configDir, defaultProfile, log, host } = options;
   if (!configDir) throw invalid("Flag '--seccomp_config_dir' is required: it is the directory seccomp profiles are read from");
   if (!host.isRoot()) {
-    throw failedPrecondition("the agent must run as root: installing a seccomp filter without no_new_privs (which Mesos does not set) needs CAP_SYS_ADMIN");
+    throw failedPrecondition(
+      "the agent must run as root: installing a seccomp filter without no_new_privs (which Mesos does not set) needs CAP_SYS_ADMIN",
+    );
   }
   const unsupported = host.unsupportedReason();
   if (unsupported) throw failedPrecondition(`the kernel cannot run seccomp filters: ${unsupported}`);

@@ -19,8 +19,7 @@ export class IssueSink {
   }
 }
 
-export const at = (path: string, key: string | number) =>
-  typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+export const at = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 /** A present, non-null member; a missing one is an error only if `required`. */
 export function member(obj: JsonObject, key: string): JsonValue | undefined {
@@ -57,13 +56,7 @@ export function readStringArray(v: JsonValue | undefined, path: string, sink: Is
 }
 
 /** An exact unsigned integer in [min, max]; fractions, exponents, negatives and strings are errors. */
-export function readUint(
-  v: JsonValue | undefined,
-  path: string,
-  sink: IssueSink,
-  max: bigint,
-  what = "an unsigned integer",
-): bigint | undefined {
+export function readUint(v: JsonValue | undefined, path: string, sink: IssueSink, max: bigint, what = "an unsigned integer"): bigint | undefined {
   if (v === undefined) return sink.error(path, `missing (${what} is required)`);
   if (!(v instanceof JsonNumber)) return sink.error(path, `must be ${what}, not ${jsonTypeName(v)}`);
   const n = v.toBigInt();

@@ -12,7 +12,7 @@ describe("parseJson", () => {
 
   test("reads strings with escapes, nested arrays, literals", () => {
     const { value } = parseJson('[ "a\\"\\u00e9\\n", [true, false, null], {"k": -1.5e3} ]');
-    expect(value).toEqual(["a\"é\n", [true, false, null], { k: new JsonNumber("-1.5e3") }]);
+    expect(value).toEqual(['a"é\n', [true, false, null], { k: new JsonNumber("-1.5e3") }]);
     expect(new JsonNumber("-1.5e3").toBigInt()).toBeUndefined();
   });
 

@@ -70,7 +70,7 @@ export function parseJson(text: string): JsonParseResult {
       out += chunk;
       pos += chunk.length;
       const ch = text[pos];
-      if (ch === '"') return pos++, out;
+      if (ch === '"') return (pos++, out);
       if (ch === undefined) fail("unterminated string");
       if (ch !== "\\") fail("control character in string");
       const esc = text[pos + 1];
@@ -92,12 +92,16 @@ export function parseJson(text: string): JsonParseResult {
     if (ch === "{") return parseObject(path);
     if (ch === "[") return parseArray(path);
     if (ch === '"') return parseString();
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, pos)) return (pos += word.length), value;
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
+      if (text.startsWith(word, pos)) return ((pos += word.length), value);
     }
     NUMBER.lastIndex = pos;
     const m = NUMBER.exec(text);
-    if (m) return (pos += m[0].length), new JsonNumber(m[0]);
+    if (m) return ((pos += m[0].length), new JsonNumber(m[0]));
     return fail(`unexpected ${describe(pos)}`);
   };
 
@@ -105,7 +109,7 @@ export function parseJson(text: string): JsonParseResult {
     pos++;
     const obj: JsonObject = Object.create(null);
     skipWs();
-    if (text[pos] === "}") return pos++, obj;
+    if (text[pos] === "}") return (pos++, obj);
     for (;;) {
       skipWs();
       if (text[pos] !== '"') fail(`expected a key string but found ${describe(pos)}`);
@@ -116,7 +120,7 @@ export function parseJson(text: string): JsonParseResult {
       obj[key] = parseValue(keyPath);
       skipWs();
       if (text[pos] === ",") pos++;
-      else if (text[pos] === "}") return pos++, obj;
+      else if (text[pos] === "}") return (pos++, obj);
       else fail(`expected ',' or '}' but found ${describe(pos)}`);
     }
   };
@@ -125,12 +129,12 @@ export function parseJson(text: string): JsonParseResult {
     pos++;
     const arr: JsonValue[] = [];
     skipWs();
-    if (text[pos] === "]") return pos++, arr;
+    if (text[pos] === "]") return (pos++, arr);
     for (;;) {
       arr.push(parseValue(`${path}[${arr.length}]`));
       skipWs();
       if (text[pos] === ",") pos++;
-      else if (text[pos] === "]") return pos++, arr;
+      else if (text[pos] === "]") return (pos++, arr);
       else fail(`expected ',' or ']' but found ${describe(pos)}`);
     }
   };

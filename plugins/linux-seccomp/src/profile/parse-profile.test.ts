@@ -92,14 +92,22 @@ const MALFORMED: [string, string, string[]][] = [
   [
     "an unknown operator, at rule 12",
     withRule(arg({ op: "SCMP_CMP_FOO" }), 12),
-    ["syscalls[12].args[0].op: unknown operator 'SCMP_CMP_FOO'; expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ"],
+    [
+      "syscalls[12].args[0].op: unknown operator 'SCMP_CMP_FOO'; expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ",
+    ],
   ],
   [
     "an unknown action",
     withRule(rule({ action: "SCMP_ACT_BLOCK" })),
-    ["syscalls[0].action: unknown action 'SCMP_ACT_BLOCK'; expected one of SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG"],
+    [
+      "syscalls[0].action: unknown action 'SCMP_ACT_BLOCK'; expected one of SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG",
+    ],
   ],
-  ["SCMP_ACT_NOTIFY", withRule(rule({ action: "SCMP_ACT_NOTIFY" })), [expect.stringContaining("unknown action 'SCMP_ACT_NOTIFY' (user-space notification is not supported)") as never]],
+  [
+    "SCMP_ACT_NOTIFY",
+    withRule(rule({ action: "SCMP_ACT_NOTIFY" })),
+    [expect.stringContaining("unknown action 'SCMP_ACT_NOTIFY' (user-space notification is not supported)") as never],
+  ],
   ["argument index 6", withRule(arg({ index: 6 })), ["syscalls[0].args[0].index: 6 is out of range (0 to 5)"]],
   ["a negative value", withRule(arg({ value: -1 })), ["syscalls[0].args[0].value: -1 is out of range (0 to 18446744073709551615)"]],
   [
@@ -114,9 +122,21 @@ const MALFORMED: [string, string, string[]][] = [
   ["an empty name", withRule(rule({ names: ["read", ""] })), ["syscalls[0].names[1]: must not be empty"]],
   ["both name and names", withRule(rule({ name: "read" })), ["syscalls[0]: has both 'name' and 'names'; use one ('names' is current Docker format)"]],
   ["a rule without names", withRule({ action: "SCMP_ACT_ALLOW" }), ["syscalls[0].names: missing (a non-empty array of syscall names is required)"]],
-  ["errnoRet above MAX_ERRNO", withRule(rule({ action: "SCMP_ACT_ERRNO", errnoRet: 5000 })), ["syscalls[0].errnoRet: 5000 is out of range (0 to 4095)"]],
-  ["a bad minKernel", withRule(rule({ includes: { minKernel: "five" } })), ['syscalls[0].includes.minKernel: must be a kernel version like "5.8", not "five"']],
-  ["a capability that is not a string", withRule(rule({ includes: { caps: [21] } })), ["syscalls[0].includes.caps[0]: must be a string, not a number"]],
+  [
+    "errnoRet above MAX_ERRNO",
+    withRule(rule({ action: "SCMP_ACT_ERRNO", errnoRet: 5000 })),
+    ["syscalls[0].errnoRet: 5000 is out of range (0 to 4095)"],
+  ],
+  [
+    "a bad minKernel",
+    withRule(rule({ includes: { minKernel: "five" } })),
+    ['syscalls[0].includes.minKernel: must be a kernel version like "5.8", not "five"'],
+  ],
+  [
+    "a capability that is not a string",
+    withRule(rule({ includes: { caps: [21] } })),
+    ["syscalls[0].includes.caps[0]: must be a string, not a number"],
+  ],
   ["args not an array", withRule(rule({ args: {} })), ["syscalls[0].args: must be an array, not an object"]],
   ["syscalls not an array", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": {}}', ["syscalls: must be an array, not an object"]],
   [

@@ -13,16 +13,7 @@ import { parseAction, parseRule } from "./parse-rule.ts";
 import type { ArchMapEntry, Profile, ProfileIssue, SyscallRule } from "./types.ts";
 import { formatIssue } from "./types.ts";
 
-const PROFILE_KEYS = [
-  "defaultAction",
-  "defaultErrnoRet",
-  "archMap",
-  "architectures",
-  "syscalls",
-  "flags",
-  "listenerPath",
-  "listenerMetadata",
-];
+const PROFILE_KEYS = ["defaultAction", "defaultErrnoRet", "archMap", "architectures", "syscalls", "flags", "listenerPath", "listenerMetadata"];
 
 export const SECCOMP_FILTER_FLAG_LOG = 2;
 export const SECCOMP_FILTER_FLAG_SPEC_ALLOW = 4;
@@ -106,7 +97,8 @@ function parseArchitectures(obj: JsonObject, sink: IssueSink): ArchMapEntry[] | 
     if (!entry) return;
     warnUnknownKeys(entry, ["architecture", "subArchitectures"], path, sink);
     const architecture = readString(member(entry, "architecture"), at(path, "architecture"), sink);
-    const subs = member(entry, "subArchitectures") === undefined ? [] : readStringArray(member(entry, "subArchitectures"), at(path, "subArchitectures"), sink);
+    const subs =
+      member(entry, "subArchitectures") === undefined ? [] : readStringArray(member(entry, "subArchitectures"), at(path, "subArchitectures"), sink);
     if (architecture !== undefined) checkScmpArch(architecture, at(path, "architecture"), sink);
     subs?.forEach((s, j) => checkScmpArch(s, at(at(path, "subArchitectures"), j), sink));
     if (architecture !== undefined && subs) out.push({ architecture, subArchitectures: subs });
@@ -133,7 +125,8 @@ function parseFlags(v: JsonValue | undefined, sink: IssueSink): number | undefin
   let flags = 0;
   for (const [i, name] of list.entries()) {
     const bit = Object.hasOwn(PROFILE_FLAGS, name) ? PROFILE_FLAGS[name] : undefined;
-    if (bit === undefined) return sink.error(at("flags", i), `unknown or unsupported flag '${name}'; expected ${Object.keys(PROFILE_FLAGS).join(" or ")}`);
+    if (bit === undefined)
+      return sink.error(at("flags", i), `unknown or unsupported flag '${name}'; expected ${Object.keys(PROFILE_FLAGS).join(" or ")}`);
     flags |= bit;
   }
   return flags;

@@ -7,18 +7,7 @@
 import { KNOWN_ACTIONS, MAX_ERRNO, actionKind, makeAction, takesData } from "./actions.ts";
 import { RULE_ARCH_NAMES } from "./arches.ts";
 import { LINUX_CAPABILITIES, normalizeCapability } from "./capabilities.ts";
-import {
-  IssueSink,
-  U64_MAX,
-  at,
-  member,
-  readArray,
-  readObject,
-  readString,
-  readStringArray,
-  readUint,
-  warnUnknownKeys,
-} from "./fields.ts";
+import { type IssueSink, U64_MAX, at, member, readArray, readObject, readString, readStringArray, readUint, warnUnknownKeys } from "./fields.ts";
 import type { JsonObject, JsonValue } from "./json-source.ts";
 import type { Action, ArgCondition, ArgOp, RuleFilter, SyscallRule } from "./types.ts";
 
@@ -71,13 +60,7 @@ function parseNames(obj: JsonObject, path: string, sink: IssueSink): string[] | 
 }
 
 /** Reads an action and its errno/trace data; shared by rules and the profile's default action. */
-export function parseAction(
-  obj: JsonObject,
-  key: string,
-  dataKey: string,
-  path: string,
-  sink: IssueSink,
-): Action | undefined {
+export function parseAction(obj: JsonObject, key: string, dataKey: string, path: string, sink: IssueSink): Action | undefined {
   const spelling = readString(member(obj, key), at(path, key), sink);
   if (spelling === undefined) return undefined;
   const kind = actionKind(spelling);
@@ -117,9 +100,7 @@ function parseArg(v: JsonValue, path: string, sink: IssueSink): ArgCondition | u
   const index = readUint(member(obj, "index"), at(path, "index"), sink, 5n, "an argument index 0-5");
   const value = readUint(member(obj, "value"), at(path, "value"), sink, U64_MAX, "an unsigned 64-bit integer");
   const valueTwo =
-    member(obj, "valueTwo") === undefined
-      ? 0n
-      : readUint(member(obj, "valueTwo"), at(path, "valueTwo"), sink, U64_MAX, "an unsigned 64-bit integer");
+    member(obj, "valueTwo") === undefined ? 0n : readUint(member(obj, "valueTwo"), at(path, "valueTwo"), sink, U64_MAX, "an unsigned 64-bit integer");
   const opName = readString(member(obj, "op"), at(path, "op"), sink);
   let op: ArgOp | undefined;
   if (opName !== undefined) {

@@ -15,7 +15,10 @@ test("--isolator_plugins: name=unix:///path pairs", () => {
 test("--isolator_plugins: a directory of JSON files, in name order", () => {
   const dir = mkdtempSync(join(process.env.MESOS_TEST_TMP ?? tmpdir(), "plugins-"));
   mkdirSync(join(dir, "ignored-dir.json"));
-  writeFileSync(join(dir, "b.json"), JSON.stringify({ name: "b/y", endpoint: "unix:///b.sock", command: ["/bin/b"], timeout: "2secs", env: { X: "1" } }));
+  writeFileSync(
+    join(dir, "b.json"),
+    JSON.stringify({ name: "b/y", endpoint: "unix:///b.sock", command: ["/bin/b"], timeout: "2secs", env: { X: "1" } }),
+  );
   writeFileSync(join(dir, "a.json"), JSON.stringify({ name: "a/x", endpoint: "unix:///a.sock" }));
   writeFileSync(join(dir, "notes.txt"), "not a plugin");
   const specs = parsePluginSpecs(dir);

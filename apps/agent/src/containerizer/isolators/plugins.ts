@@ -108,7 +108,9 @@ export async function connectPlugins(
           return waitForPlugin(spec, proc, connect, timeoutMs);
         });
       }
-      options.log.info(`Isolator plugin '${spec.name}' at ${spec.endpoint} speaks ${isolator.apiVersion} (${isolator.pluginInfo.vendorVersion || "no version"})`);
+      options.log.info(
+        `Isolator plugin '${spec.name}' at ${spec.endpoint} speaks ${isolator.apiVersion} (${isolator.pluginInfo.vendorVersion || "no version"})`,
+      );
       isolators.set(spec.name, isolator);
     }
   } catch (e) {

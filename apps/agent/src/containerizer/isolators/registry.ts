@@ -98,7 +98,9 @@ export async function createIsolators(options: {
       try {
         isolators.push(await builtins[name]!(deps));
       } catch (e) {
-        throw new MesosError(e instanceof MesosError ? e.kind : "failed_precondition", `Cannot use isolator '${name}': ${errorMessage(e)}`, { cause: e });
+        throw new MesosError(e instanceof MesosError ? e.kind : "failed_precondition", `Cannot use isolator '${name}': ${errorMessage(e)}`, {
+          cause: e,
+        });
       }
     }
   } catch (e) {

@@ -34,7 +34,13 @@ beforeEach(() => {
   writeFileSync(join(mount, "mesos", "cgroup.subtree_control"), "\n");
 });
 
-const host = () => createCgroupsHost({ hierarchy: mount, root: "mesos", version: "v2", mounts: { v1: new Map(), v2: [{ mount, controllers: ["cpu", "memory", "pids"] }] } });
+const host = () =>
+  createCgroupsHost({
+    hierarchy: mount,
+    root: "mesos",
+    version: "v2",
+    mounts: { v1: new Map(), v2: [{ mount, controllers: ["cpu", "memory", "pids"] }] },
+  });
 const file = (...p: string[]) => readFileSync(join(mount, ...p), "utf8");
 
 describe("cgroups v2", () => {
@@ -55,8 +61,18 @@ describe("cgroups v2", () => {
   test("cpu: usage from cpu.stat", async () => {
     const cpu = createCpuIsolator({ host: host(), enableCfs: false });
     await cpu.prepare!(config(1, 64));
-    writeFileSync(join(mount, "mesos", "c1", "cpu.stat"), "usage_usec 3500000\nuser_usec 2500000\nsystem_usec 1000000\nnr_periods 10\nnr_throttled 2\nthrottled_usec 40000\n");
-    expect(await cpu.usage!(id)).toMatchObject({ cpusLimit: 1, cpusUserTimeSecs: 2.5, cpusSystemTimeSecs: 1, cpusNrPeriods: 10, cpusNrThrottled: 2, cpusThrottledTimeSecs: 0.04 });
+    writeFileSync(
+      join(mount, "mesos", "c1", "cpu.stat"),
+      "usage_usec 3500000\nuser_usec 2500000\nsystem_usec 1000000\nnr_periods 10\nnr_throttled 2\nthrottled_usec 40000\n",
+    );
+    expect(await cpu.usage!(id)).toMatchObject({
+      cpusLimit: 1,
+      cpusUserTimeSecs: 2.5,
+      cpusSystemTimeSecs: 1,
+      cpusNrPeriods: 10,
+      cpusNrThrottled: 2,
+      cpusThrottledTimeSecs: 0.04,
+    });
   });
 
   test("mem: memory.max (at least 32 MB), the whole group killed on OOM, usage from memory.stat", async () => {
@@ -68,7 +84,13 @@ describe("cgroups v2", () => {
     expect(file("mesos", "c1", "memory.max")).toBe(String(256 * 1024 * 1024));
     writeFileSync(join(mount, "mesos", "c1", "memory.current"), "1048576\n");
     writeFileSync(join(mount, "mesos", "c1", "memory.stat"), "anon 524288\nfile 262144\nfile_mapped 4096\nunevictable 0\n");
-    expect(await mem.usage!(id)).toMatchObject({ memLimitBytes: 268435456n, memTotalBytes: 1048576n, memRssBytes: 524288n, memFileBytes: 262144n, memMappedFileBytes: 4096n });
+    expect(await mem.usage!(id)).toMatchObject({
+      memLimitBytes: 268435456n,
+      memTotalBytes: 1048576n,
+      memRssBytes: 524288n,
+      memFileBytes: 262144n,
+      memMappedFileBytes: 4096n,
+    });
   });
 
   test("mem: an oom_kill in memory.events is the limitation, seen when it happens and as the last word", async () => {

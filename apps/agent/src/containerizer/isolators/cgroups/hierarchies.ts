@@ -25,7 +25,22 @@ export interface CgroupMounts {
   v2: { mount: string; controllers: string[] }[];
 }
 
-const V1_CONTROLLERS = new Set(["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "net_cls", "net_prio", "perf_event", "hugetlb", "rdma", "misc"]);
+const V1_CONTROLLERS = new Set([
+  "cpu",
+  "cpuacct",
+  "cpuset",
+  "memory",
+  "devices",
+  "freezer",
+  "blkio",
+  "pids",
+  "net_cls",
+  "net_prio",
+  "perf_event",
+  "hugetlb",
+  "rdma",
+  "misc",
+]);
 
 /** Reads /proc/self/mountinfo (or the given text) for cgroup mounts under `hierarchy`. */
 export function findCgroupMounts(hierarchy = "/sys/fs/cgroup", mountinfo?: string, readControllers = readV2Controllers): CgroupMounts {
