@@ -1,7 +1,7 @@
 /**
  * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
  * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, waitpid,
- * eventfd.
+ * eventfd, and which processes listen on which IP sockets (sock_diag, /proc/net).
  */
 export {
   installSeccompFilter,
@@ -80,3 +80,18 @@ export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";
 export { setCloseOnExec } from "./fds.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
+export {
+  ALL_SOCKET_KINDS,
+  type InetSocket,
+  type SocketFamily,
+  type SocketKind,
+  type SocketProtocol,
+  formatEndpoint,
+  formatIPv4,
+  formatIPv6,
+  socketKindName,
+} from "./inet-sockets.ts";
+export { openSockDiag, type SockDiagSocket } from "./sock-diag.ts";
+export { parseProcNet, procNetSockets } from "./proc-net-sockets.ts";
+export { createSocketLister, type SocketLister, type SocketListerOptions, type SocketSource } from "./listening-sockets.ts";
+export { listPids, socketInodesOf } from "./process-sockets.ts";

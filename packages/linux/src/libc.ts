@@ -52,6 +52,11 @@ const SYMBOLS = {
   kill: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i64], returns: i32 },
   prlimit: { args: [i32, i32, P, P], returns: i32 },
+  // sockets (sock_diag netlink)
+  socket: { args: [i32, i32, i32], returns: i32 },
+  setsockopt: { args: [i32, i32, i32, P, u32], returns: i32 },
+  send: { args: [i32, P, u64, i32], returns: i64 },
+  recv: { args: [i32, P, u64, i32], returns: i64 },
 } as const;
 
 let lib: ReturnType<typeof open> | undefined;
