@@ -20,7 +20,9 @@ async function tcpListener(host: string): Promise<number> {
 }
 
 async function udpSocket(host: string, connectTo?: number): Promise<number> {
-  const socket = await Bun.udpSocket({ hostname: host, port: 0, connect: connectTo ? { hostname: host, port: connectTo } : undefined });
+  const socket = connectTo
+    ? await Bun.udpSocket({ hostname: host, port: 0, connect: { hostname: host, port: connectTo } })
+    : await Bun.udpSocket({ hostname: host, port: 0 });
   closers.push(() => socket.close());
   return socket.port;
 }
