@@ -4,10 +4,11 @@
  */
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { silentLogger } from "@mesos/core";
+import { ManualClock, parseFlags, silentLogger } from "@mesos/core";
 import { seccompSupported } from "@mesos/linux";
 import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
+import { networkPortsAgentFlagSpecs, networkPortsFlagSpecs, networkPortsPlugin } from "@mesos/plugin-network-ports";
 import { createCgroupsHost } from "../../apps/agent/src/containerizer/isolators/cgroups/cgroups-host.ts";
 import { createCpuIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/cpu-isolator.ts";
 import { createMemIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/mem-isolator.ts";
@@ -57,3 +58,14 @@ isolatorContract(
   },
   { skip: seccompSkip() },
 );
+
+// In the agent's process, as the agent builds it (linux launcher, enforcing, every port watched).
+isolatorContract("network/ports", async () => {
+  const { values } = parseFlags({ ...networkPortsFlagSpecs, ...networkPortsAgentFlagSpecs }, ["--enforce_container_ports"], {});
+  const isolator = await networkPortsPlugin.create(values, {
+    log: silentLogger,
+    clock: new ManualClock(),
+    agent: { launcher: "linux", isolation: ["network/ports"] },
+  });
+  return { isolator, teardown: () => (isolator as { close(): void }).close() };
+});

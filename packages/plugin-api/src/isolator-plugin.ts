@@ -35,8 +35,6 @@ export interface IsolatorPlugin<Own extends FlagSpecs = FlagSpecs, Agent extends
 }
 
 /** Keeps the flag types of a definition (`satisfies` would widen them). */
-export function defineIsolatorPlugin<Own extends FlagSpecs, Agent extends FlagSpecs>(
-  plugin: IsolatorPlugin<Own, Agent>,
-): IsolatorPlugin<Own, Agent> {
+export function defineIsolatorPlugin<Own extends FlagSpecs, Agent extends FlagSpecs>(plugin: IsolatorPlugin<Own, Agent>): IsolatorPlugin<Own, Agent> {
   return plugin;
 }

@@ -199,7 +199,9 @@ export function createNetworkPortsIsolator(options: NetworkPortsIsolatorOptions)
       if (!t) return;
       const ownNamespace = !id.parent && isPidNamespaceInit(pid, options.procRoot);
       if (!id.parent && !ownNamespace) {
-        log.warn(`Container ${t.key}: its init (pid ${pid}) is not PID 1 of a PID namespace of its own (not the linux launcher?); following its process tree`);
+        log.warn(
+          `Container ${t.key}: its init (pid ${pid}) is not PID 1 of a PID namespace of its own (not the linux launcher?); following its process tree`,
+        );
       }
       t.init = { pid, ownNamespace };
     },

@@ -1,8 +1,8 @@
 /**
  * Which ports the isolator watches (Mesos 1.8, NetworkPortsIsolatorProcess::create):
  * `--container_ports_isolated_range` when given; else, with `--check_agent_port_range_only`, the
- * agent's `ports` resource (Mesos's default [31000-32000] when --resources names none, nothing
- * when it names an empty one); else every port (undefined).
+ * agent's `ports` resource (the default [31000-32000] when --resources names none, or an empty
+ * one, which parsing drops: what the agent offers then); else every port (undefined).
  */
 import { invalid, parseResources } from "@mesos/core";
 import { type PortRanges, parsePortRanges, portsOf } from "./port-ranges.ts";

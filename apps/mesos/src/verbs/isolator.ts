@@ -35,7 +35,9 @@ export async function runIsolator(argv: string[]): Promise<number> {
   const [name, ...flags] = rest;
   const plugin = plugins.find((p) => p.name === name);
   if (!plugin) {
-    console.error(`${name === undefined || name.startsWith("-") ? "Missing the isolator's name" : `Unknown isolator '${name}'`}: it is one of ${names}.\n${USAGE}`);
+    console.error(
+      `${name === undefined || name.startsWith("-") ? "Missing the isolator's name" : `Unknown isolator '${name}'`}: it is one of ${names}.\n${USAGE}`,
+    );
     return 1;
   }
   return serve(plugin, flags);
