@@ -134,6 +134,9 @@ export function createNetworkPortsIsolator(options: NetworkPortsIsolatorOptions)
     for (const t of tracked.values()) if (!t.id.parent && t.init && !t.limitation) roots.set(t.key, t.init);
     if (roots.size === 0) return { containers: 0, sockets: 0, walked: false, violations: 0 };
     const result = scanner.scan(roots);
+    log.debug(
+      `Checked ${roots.size} containers: ${result.sockets} listening sockets on watched ports${result.walked ? "" : " (unchanged: processes not walked)"}`,
+    );
     let violations = 0;
     for (const key of roots.keys()) {
       const root = tracked.get(key)!;
