@@ -8,7 +8,7 @@ import { ManualClock, parseFlags, silentLogger } from "@mesos/core";
 import { seccompSupported } from "@mesos/linux";
 import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
-import { networkPortsAgentFlagSpecs, networkPortsFlagSpecs, networkPortsPlugin } from "@mesos/plugin-network-ports";
+import { type NetworkPortsIsolator, networkPortsAgentFlagSpecs, networkPortsFlagSpecs, networkPortsPlugin } from "@mesos/plugin-network-ports";
 import { createCgroupsHost } from "../../apps/agent/src/containerizer/isolators/cgroups/cgroups-host.ts";
 import { createCpuIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/cpu-isolator.ts";
 import { createMemIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/mem-isolator.ts";
@@ -67,5 +67,5 @@ isolatorContract("network/ports", async () => {
     clock: new ManualClock(),
     agent: { launcher: "linux", isolation: ["network/ports"] },
   });
-  return { isolator, teardown: () => (isolator as { close(): void }).close() };
+  return { isolator, teardown: () => (isolator as NetworkPortsIsolator).close() };
 });

@@ -7,7 +7,7 @@ import { afterEach, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { createLogger, ManualClock } from "@mesos/core";
 import { containerIdString, parseContainerId } from "@mesos/plugin-api";
-import { type ContainerID, isolator as api, TaskStatus_Reason, Value_Type } from "@mesos/proto";
+import { type ContainerID, isolator as api, ResourceSchema, TaskStatus_Reason, Value_Type } from "@mesos/proto";
 import type { Subprocess } from "bun";
 import { freePort, startListener, type Where } from "../test-fixtures/listeners.ts";
 import { createNetworkPortsIsolator, type NetworkPortsIsolatorOptions } from "./network-ports-isolator.ts";
@@ -47,11 +47,12 @@ function setup(options: Partial<NetworkPortsIsolatorOptions> = {}) {
 let counter = 0;
 const newId = (parent?: ContainerID) => parseContainerId(`${parent ? `${containerIdString(parent)}.` : ""}c${process.pid}-${counter++}`);
 
-const portsResource = (ranges: PortRanges) => ({
-  name: "ports",
-  type: Value_Type.RANGES,
-  ranges: { range: ranges.map(([b, e]) => ({ begin: BigInt(b), end: BigInt(e) })) },
-});
+const portsResource = (ranges: PortRanges) =>
+  create(ResourceSchema, {
+    name: "ports",
+    type: Value_Type.RANGES,
+    ranges: { range: ranges.map(([b, e]) => ({ begin: BigInt(b), end: BigInt(e) })) },
+  });
 
 const config = (id: ContainerID, ports: PortRanges = []) =>
   create(api.ContainerConfigSchema, {
