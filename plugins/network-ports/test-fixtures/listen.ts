@@ -1,6 +1,6 @@
 /**
  * A test program that listens: `bun listen.ts SPEC...`, SPEC = `tcp|tcp6|udp|udp6:ADDRESS:PORT`
- * (IPv6 sockets are IPv6-only). Prints `listening` once every socket is bound, then waits to be
+ * (IPv6 sockets are IPv6-only). Prints `listening <epoch ms>` once every socket is bound, then waits to be
  * killed; exits 1 with the error if one cannot be bound.
  */
 import { createSocket } from "node:dgram";
@@ -25,7 +25,7 @@ async function bind(spec: string): Promise<void> {
 
 try {
   for (const spec of process.argv.slice(2)) await bind(spec);
-  console.log("listening");
+  console.log(`listening ${Date.now()}`);
   setInterval(() => {}, 1 << 30);
 } catch (e) {
   console.error(`listen: ${(e as Error).message}`);
