@@ -53,7 +53,8 @@ export class FrameworkBook {
   }
 
   /** A new framework, inactive until `activate` (it subscribed). */
-  add(framework: Framework): void {
+  add(framework: Framework, suppressedRoles: readonly string[] = []): void {
+    for (const role of suppressedRoles) framework.suppressedRoles.add(role);
     this.frameworksById.set(framework.id, framework);
     this.deps.allocator.addFramework(allocatorFramework(framework), new Map(), false);
   }

@@ -31,11 +31,9 @@ export class Framework {
     readonly id: string,
     info: FrameworkInfo,
     now: number,
-    suppressedRoles: readonly string[] = [],
   ) {
     this.info = info;
     this.registeredAt = now;
-    for (const role of suppressedRoles) this.suppressedRoles.add(role);
   }
 
   get connected(): boolean {

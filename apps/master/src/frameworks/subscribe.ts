@@ -13,7 +13,7 @@ import { removeFramework } from "./remove-framework.ts";
 import { validateCall } from "../scheduler/validate-call.ts";
 import { validateFrameworkInfo } from "./validate-framework-info.ts";
 
-export const HEARTBEAT_INTERVAL_SECONDS = 15;
+const HEARTBEAT_INTERVAL_SECONDS = 15;
 
 export interface SubscribeResult {
   streamId: string;
@@ -54,8 +54,8 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
     ctx.frameworks.update(framework, sub.suppressedRoles);
     ctx.log.info(`Framework ${id} (${info.name}) re-subscribed`);
   } else {
-    framework = new Framework(id, infoWithId, now, sub.suppressedRoles);
-    ctx.frameworks.add(framework);
+    framework = new Framework(id, infoWithId, now);
+    ctx.frameworks.add(framework, sub.suppressedRoles);
     ctx.operations.adoptFramework(
       id,
       [...ctx.agents.values()].map((a) => a.id),

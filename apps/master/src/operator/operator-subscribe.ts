@@ -11,7 +11,7 @@ import type { MasterContext } from "../context.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { getState } from "./views.ts";
 
-export const OPERATOR_HEARTBEAT_INTERVAL_SECONDS = 15;
+const OPERATOR_HEARTBEAT_INTERVAL_SECONDS = 15;
 
 export async function* streamOperatorEvents(ctx: MasterContext, signal: AbortSignal): AsyncGenerator<master.Event> {
   const subscribed = create(master.EventSchema, {

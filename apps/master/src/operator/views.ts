@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { master, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
 import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 
-export const timeInfo = (ms: number | undefined): TimeInfo | undefined =>
+const timeInfo = (ms: number | undefined): TimeInfo | undefined =>
   ms === undefined ? undefined : create(TimeInfoSchema, { nanoseconds: BigInt(Math.round(ms)) * 1_000_000n });
 
 export function agentView({ agent, used, offered }: AgentSummary): master.Response_GetAgents_Agent {

@@ -41,7 +41,7 @@ export interface RoleSummary {
 }
 
 /** The task states /state-summary counts, per agent and per framework. */
-export const COUNTED_STATES = [
+const COUNTED_STATES = [
   TaskState.TASK_STAGING,
   TaskState.TASK_STARTING,
   TaskState.TASK_RUNNING,
