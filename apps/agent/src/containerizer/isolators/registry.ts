@@ -10,11 +10,9 @@ import type { Isolator, IsolatorPlugin } from "@mesos/plugin-api";
 import { seccompPlugin } from "@mesos/plugin-linux-seccomp/isolator";
 import { networkPortsPlugin } from "@mesos/plugin-network-ports";
 import type { AgentFlags } from "../../flags.ts";
-import { createCgroupsHost, type CgroupsHost } from "./cgroups/cgroups-host.ts";
-import { createCpuIsolator } from "./cgroups/cpu-isolator.ts";
-import { createMemIsolator } from "./cgroups/mem-isolator.ts";
+import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
+import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
-import { createPosixCpuIsolator, createPosixMemIsolator } from "./posix-isolators.ts";
 
 export interface IsolatorDeps {
   flags: AgentFlags;
