@@ -11,12 +11,12 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { isTerminalState } from "@mesos/core";
 import { TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, Value_Type } from "@mesos/proto";
-import { LISTEN_PROGRAM } from "../../plugins/network-ports/test-fixtures/listeners.ts";
 import { type Daemon, runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 import { eventually, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
+const LISTEN_PROGRAM = new URL("../../plugins/network-ports/test-fixtures/listen.ts", import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING the network/ports end-to-end tests: the isolator needs the linux launcher, which needs root");
 
