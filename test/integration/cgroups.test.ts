@@ -107,7 +107,7 @@ describe("isolators that cannot work stop the agent", () => {
     const master = await startTestMaster();
     cleanup(() => master.stop());
     await expect(startTestAgent(master, { flags: ["--isolation=cgroups/cpu,no/such"] })).rejects.toThrow(
-      /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, linux\/seccomp, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
+      /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, linux\/seccomp, network\/ports, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
     );
   });
 
