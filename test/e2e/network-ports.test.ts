@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { isTerminalState } from "@mesos/core";
-import { TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, Value_Type } from "@mesos/proto";
+import { type Offer, TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, Value_Type } from "@mesos/proto";
 import { type Daemon, runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 import { eventually, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
@@ -85,6 +85,18 @@ async function startNode(mode: Mode, master: string, ports: string, isolatorFlag
   return node;
 }
 
+/** A master, a node with `isolatorFlags(b)` offering ports [b, b+9] (b+10..b+19 are free too), a framework. */
+async function cluster(mode: Mode, isolatorFlags: (b: number) => string[], checkpoint = false) {
+  const master = await startTestMaster();
+  cleanup(() => master.stop());
+  const b = await portBlock(20);
+  const address = master.url.replace("http://", "");
+  const node = await startNode(mode, address, `[${b}-${b + 9}]`, isolatorFlags(b));
+  const fw = await startTestFramework(master.url, { checkpoint });
+  cleanup(() => fw.close());
+  return { b, address, node, fw };
+}
+
 const scans = (d: Daemon) => (d.output().match(/Checked \d+ containers/g) ?? []).length;
 
 /** Waits until the isolator has scanned `n` more times. */
@@ -109,8 +121,17 @@ const resources = (ports: number[] = []) => [
 
 const command = (listen: string[]) => ({ value: [process.execPath, LISTEN_PROGRAM, ...listen].join(" ") });
 
-async function launchTasks(fw: TestFramework, tasks: TaskSpec[]): Promise<string> {
-  const [offer] = await fw.nextOffers();
+/** Launches `tasks`, as command tasks or (with an executor id) one task group; returns the agent id. */
+async function launch(fw: TestFramework, tasks: TaskSpec[], executorId?: string): Promise<string> {
+  // Resources freed by an ended task come in an offer of their own: take one with every port needed and room.
+  const fits = (o: Offer) => {
+    const ranges = o.resources.filter((r) => r.name === "ports").flatMap((r) => r.ranges?.range ?? []);
+    const cpus = o.resources.find((r) => r.name === "cpus")?.scalar?.value ?? 0;
+    const needed = tasks.flatMap((t) => t.ports ?? []);
+    return cpus >= 0.1 * (tasks.length + 1) && needed.every((p) => ranges.some((r) => r.begin <= BigInt(p) && BigInt(p) <= r.end));
+  };
+  let offer: Offer | undefined;
+  while (!offer) offer = (await fw.nextOffers()).find(fits);
   const taskInfos = tasks.map((t) => ({
     name: t.id,
     taskId: { value: t.id },
@@ -118,24 +139,9 @@ async function launchTasks(fw: TestFramework, tasks: TaskSpec[]): Promise<string
     command: command(t.listen),
     resources: resources(t.ports),
   }));
-  await fw.sub.accept([offer!.id!.value], [{ type: 1, launch: { taskInfos } }], 0);
-  return offer!.agentId!.value;
-}
-
-async function launchGroup(fw: TestFramework, executorId: string, tasks: TaskSpec[]): Promise<string> {
-  const [offer] = await fw.nextOffers();
-  const taskInfos = tasks.map((t) => ({
-    name: t.id,
-    taskId: { value: t.id },
-    agentId: offer!.agentId,
-    command: command(t.listen),
-    resources: resources(t.ports),
-  }));
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [{ type: 6, launchGroup: { executor: { type: 1, executorId: { value: executorId }, resources: resources() }, taskGroup: { tasks: taskInfos } } }],
-    0,
-  );
+  const executor = { type: 1, executorId: { value: executorId }, resources: resources() };
+  const operation = executorId ? { type: 6, launchGroup: { executor, taskGroup: { tasks: taskInfos } } } : { type: 1, launch: { taskInfos } };
+  await fw.sub.accept([offer!.id!.value], [operation], 0);
   return offer!.agentId!.value;
 }
 
@@ -172,17 +178,12 @@ describe.each(["in process", "out of process"] as const)("network/ports %s", (mo
   test.skipIf(!isRoot)(
     "allocated ports are fine, an unallocated one in the range is killed, outside the range is tolerated, IPv6 is caught, UDP is not without the flag",
     async () => {
-      const master = await startTestMaster();
-      cleanup(() => master.stop());
-      const b = await portBlock(20);
-      const node = await startNode(mode, master.url.replace("http://", ""), `[${b}-${b + 9}]`, [
+      const { b, node, fw } = await cluster(mode, (b) => [
         "--enforce_container_ports",
         "--container_ports_watch_interval=200ms",
         `--container_ports_isolated_range=[${b}-${b + 9}]`,
       ]);
-      const fw = await startTestFramework(master.url);
-      cleanup(() => fw.close());
-      const agentId = await launchTasks(fw, [
+      const agentId = await launch(fw, [
         { id: "allocated", listen: [`tcp:0.0.0.0:${b + 1}`], ports: [b + 1] },
         { id: "unallocated", listen: [`tcp:0.0.0.0:${b + 5}`] },
         { id: "outside", listen: [`tcp:127.0.0.1:${b + 15}`] },
@@ -201,32 +202,35 @@ describe.each(["in process", "out of process"] as const)("network/ports %s", (mo
   test.skipIf(!isRoot)(
     "UDP with --container_ports_check_udp; a nested container may listen on its root's ports, elsewhere the whole group is killed",
     async () => {
-      const master = await startTestMaster();
-      cleanup(() => master.stop());
-      const b = await portBlock(10);
-      const node = await startNode(mode, master.url.replace("http://", ""), `[${b}-${b + 9}]`, [
+      const { b, node, fw } = await cluster(mode, () => [
         "--enforce_container_ports",
         "--container_ports_watch_interval=200ms",
         "--container_ports_check_udp",
       ]);
-      const fw = await startTestFramework(master.url);
-      cleanup(() => fw.close());
-      await launchTasks(fw, [{ id: "udp", listen: [`udp6:::1:${b + 1}`] }]);
+      await launch(fw, [{ id: "udp", listen: [`udp6:::1:${b + 1}`] }]);
       expectPortsLimitation(await fw.waitForStatus("udp", TaskState.TASK_FAILED, 30_000), b + 1, `udp6 \\[::1\\]:${b + 1}`);
 
       // "user" listens on the port allocated to "owner": both are in the tree of one executor container.
-      const agentId = await launchGroup(fw, "fine", [
-        { id: "owner", listen: [], ports: [b + 2] },
-        { id: "user", listen: [`tcp:127.0.0.1:${b + 2}`] },
-      ]);
+      const agentId = await launch(
+        fw,
+        [
+          { id: "owner", listen: [], ports: [b + 2] },
+          { id: "user", listen: [`tcp:127.0.0.1:${b + 2}`] },
+        ],
+        "fine",
+      );
       await listening(node, fw, agentId, "user", "fine");
       await moreScans(node.isolator);
       for (const id of ["owner", "user"]) expect(terminal(fw, id)).toBeUndefined();
 
-      await launchGroup(fw, "stray", [
-        { id: "quiet", listen: [], ports: [b + 3] },
-        { id: "loud", listen: [`tcp:127.0.0.1:${b + 4}`] },
-      ]);
+      await launch(
+        fw,
+        [
+          { id: "quiet", listen: [], ports: [b + 3] },
+          { id: "loud", listen: [`tcp:127.0.0.1:${b + 4}`] },
+        ],
+        "stray",
+      );
       for (const id of ["quiet", "loud"])
         expectPortsLimitation(await fw.waitForStatus(id, TaskState.TASK_FAILED, 30_000), b + 4, `tcp 127.0.0.1:${b + 4}`);
       expect(terminal(fw, "loud")!.message).toStartWith(`Container ${terminal(fw, "loud")!.containerStatus!.containerId!.parent!.value}.`);
@@ -238,14 +242,8 @@ describe.each(["in process", "out of process"] as const)("network/ports %s", (mo
   test.skipIf(!isRoot)(
     "without enforcement a violation is logged once and the task runs on; after an agent restart with enforcement it is killed",
     async () => {
-      const master = await startTestMaster();
-      cleanup(() => master.stop());
-      const b = await portBlock(10);
-      const address = master.url.replace("http://", "");
-      const first = await startNode(mode, address, `[${b}-${b + 9}]`, ["--container_ports_watch_interval=200ms"]);
-      const fw = await startTestFramework(master.url, { checkpoint: true });
-      cleanup(() => fw.close());
-      const agentId = await launchTasks(fw, [{ id: "stray", listen: [`tcp:127.0.0.1:${b + 3}`] }]);
+      const { b, address, node: first, fw } = await cluster(mode, () => ["--container_ports_watch_interval=200ms"], true);
+      const agentId = await launch(fw, [{ id: "stray", listen: [`tcp:127.0.0.1:${b + 3}`] }]);
       await listening(first, fw, agentId, "stray");
       const logged = `is listening on unallocated port(s): [${b + 3}-${b + 3}] (tcp 127.0.0.1:${b + 3})`;
       await first.isolator.waitFor(new RegExp(logged.replace(/[()[\]]/g, "\\$&")));
