@@ -10,7 +10,8 @@ import { Hono } from "hono";
 import { agentService } from "../api/agent-service.ts";
 import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
-import { agentStateJson } from "./state-json.ts";
+import { summarize } from "../projection/summaries.ts";
+import { agentStateJson } from "../projection/v0.ts";
 import { agentApi } from "./v1-api.ts";
 
 export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router: ConnectRouter) => void } {
@@ -23,7 +24,7 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router:
   app.get("/health", (c) => c.body(null, 200));
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx)));
+  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
   const routes = agentService(handler);
   mountConnect(app, routes);
   return { app, routes };
