@@ -1,5 +1,5 @@
 /**
- * The `mesos` CLI verbs that talk to a running cluster: `task list|attach|exec|log`,
+ * The `mesos` CLI verbs that talk to a running cluster: `task list|attach|exec|log|kill`,
  * `agent list`, `framework list` and `execute`. They reach the cluster only through
  * @mesos/client: the master's v1 operator API (following a non-leading master's redirect) and the
  * agents' v1 API and file API. Errors print one line, `Error: <message>.`, and exit with a code
@@ -13,6 +13,7 @@ import { agentListCommand, frameworkListCommand, taskListCommand } from "./lists
 import { resolveMasterAddress } from "./master-address.ts";
 import { taskAttachCommand } from "./task-attach.ts";
 import { taskExecCommand } from "./task-exec.ts";
+import { taskKillCommand } from "./task-kill.ts";
 import { taskLogCommand } from "./task-log.ts";
 
 export { resolveMasterAddress } from "./master-address.ts";
@@ -23,7 +24,13 @@ const operator = (masterFlag?: string) => createHttpOperatorClient(resolveMaster
 const groups: Record<string, { summary: string; commands: AnyCommand[] }> = {
   task: {
     summary: "Inspect and interact with the tasks of the cluster.",
-    commands: [taskListCommand(operator), taskAttachCommand(operator), taskExecCommand(operator), taskLogCommand(operator)],
+    commands: [
+      taskListCommand(operator),
+      taskAttachCommand(operator),
+      taskExecCommand(operator),
+      taskLogCommand(operator),
+      taskKillCommand(operator),
+    ],
   },
   agent: { summary: "Inspect the agents of the cluster.", commands: [agentListCommand(operator)] },
   framework: { summary: "Inspect the frameworks of the cluster.", commands: [frameworkListCommand(operator)] },

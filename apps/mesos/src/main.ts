@@ -31,7 +31,7 @@ const verbs: Record<string, Verb> = {
     run: async (argv) => (await import("@mesos/cli")).runCli(["execute", ...argv]),
   },
   task: {
-    summary: "operate on tasks: list, attach, exec, log",
+    summary: "operate on tasks: list, attach, exec, log, kill",
     run: async (argv) => (await import("@mesos/cli")).runCli(["task", ...argv]),
   },
   framework: {
