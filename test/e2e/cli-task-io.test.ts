@@ -179,6 +179,35 @@ describe.skipIf(!tmuxAvailable())("in a real terminal (tmux)", () => {
   });
 });
 
+describe("task log", () => {
+  test("the last lines of stdout or stderr; --follow prints what is appended until the task ends", async () => {
+    await startTask(
+      "logger",
+      "for i in $(seq 1 30); do echo line$i; done; echo oops >&2; while :; do if [ -f go ]; then echo after-go; rm go; fi; sleep 0.1; done",
+    );
+    await Bun.sleep(300);
+    expect((await mesos(["task", "log", "logger", "--lines=2"])).stdout).toBe("line29\nline30\n");
+    expect((await mesos(["task", "log", "logger"])).stdout).toBe(`${Array.from({ length: 10 }, (_, i) => `line${21 + i}`).join("\n")}\n`);
+    expect((await mesos(["task", "log", "logger", "--stderr"])).stdout).toBe("oops\n");
+    expect((await mesos(["task", "log", "logger", "--lines=-1"])).stdout.split("\n")).toHaveLength(31);
+
+    const follow = startDaemon(["task", "log", "logger", "--follow", "--lines=1"], { MESOS_MASTER: master });
+    await follow.waitFor(/line30/);
+    expect((await mesos(["task", "exec", "logger", "--", "touch", "go"])).code).toBe(0);
+    await follow.waitFor(/after-go/);
+    expect((await mesos(["task", "kill", "logger"])).code).toBe(0);
+    expect(await follow.proc.exited).toBe(0);
+    expect(follow.output()).toBe("line30\nafter-go\n");
+  });
+
+  test("a finished task's log can still be read; a missing task exits 2", async () => {
+    const r = await mesos(["execute", `--master=${master}`, "--name=done-task", "--command=echo finished"]);
+    expect(r.code).toBe(0);
+    expect((await mesos(["task", "log", "done-task"])).stdout).toBe("finished\n");
+    expect((await mesos(["task", "log", "never-was"])).code).toBe(2);
+  });
+});
+
 describe("task kill", () => {
   test("signals the task's container and waits for it to end", async () => {
     await startTask("victim", "sleep 1000");

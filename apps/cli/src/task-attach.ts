@@ -4,7 +4,7 @@
  * running (exit 0); with `--no-stdin` only the output is shown and Ctrl-C ends the CLI alone.
  * When the task ends while attached, the exit code is the task's.
  */
-import { type AgentClient, createAgentClient, type OperatorClient, statusOf } from "@mesos/client";
+import { createAgentClient, type OperatorClient, statusOf } from "@mesos/client";
 import { flag, internal, invalid, isMesosError } from "@mesos/core";
 import { defineCommand } from "./command.ts";
 import { EXIT } from "./exit-codes.ts";
@@ -33,36 +33,35 @@ export function taskAttachCommand(operator: (masterFlag?: string) => OperatorCli
       const ops = operator(flags.master);
       const location = await locateTask(ops, await findTask(ops, args[0]!, { running: true }));
       const agent = createAgentClient(location.agentAddress);
-      const end = await runSession({
-        agent,
-        containerId: location.containerId,
-        openOutput: async (signal) => {
-          try {
-            return await agent.attachContainerOutput(location.containerId, signal);
-          } catch (e) {
-            if (statusOf(e) === 500 && isMesosError(e) && e.message === NO_SWITCHBOARD) {
-              throw internal("Unable to attach to a task launched without a TTY");
+      // Waiting from the start: the agent may forget the container soon after it ends.
+      const stopWaiting = new AbortController();
+      const waited = agent.waitContainer(location.containerId, stopWaiting.signal).catch(() => undefined);
+      try {
+        const end = await runSession({
+          agent,
+          containerId: location.containerId,
+          openOutput: async (signal) => {
+            try {
+              return await agent.attachContainerOutput(location.containerId, signal);
+            } catch (e) {
+              if (statusOf(e) === 500 && isMesosError(e) && e.message === NO_SWITCHBOARD) {
+                throw internal("Unable to attach to a task launched without a TTY");
+              }
+              throw e;
             }
-            throw e;
-          }
-        },
-        terminal,
-        stdin: withStdin,
-        tty: true,
-        detachKeys: withStdin,
-      });
-      if (end === "detached") return EXIT.ok;
-      if (end === "interrupted") return 130;
-      return exitCodeOfWaitStatus(await waitQuietly(agent, location.containerId));
+          },
+          terminal,
+          stdin: withStdin,
+          tty: true,
+          detachKeys: withStdin,
+        });
+        if (end === "detached") return EXIT.ok;
+        if (end === "interrupted") return 130;
+        // Like Mesos's CLI: 0 when the agent cannot say how the container ended.
+        return exitCodeOfWaitStatus(await waited);
+      } finally {
+        stopWaiting.abort();
+      }
     },
   });
-}
-
-/** The ended container's wait status, if the agent still knows it. */
-async function waitQuietly(agent: AgentClient, containerId: Parameters<AgentClient["waitContainer"]>[0]): Promise<number | undefined> {
-  try {
-    return await agent.waitContainer(containerId);
-  } catch {
-    return undefined;
-  }
 }

@@ -107,11 +107,13 @@ async function startOfLastLines(files: AgentFiles, path: string, size: number, l
 async function copy(files: AgentFiles, path: string, from: number, to: number): Promise<number> {
   let at = from;
   while (at < to) {
-    const chunk = await files.read(path, at, Math.min(PAGE, to - at));
-    const bytes = encoder.encode(chunk.data);
-    if (bytes.length === 0) break;
-    writeAll(1, bytes);
-    at += bytes.length;
+    const want = Math.min(PAGE, to - at);
+    const chunk = await files.read(path, at, want);
+    if (chunk.data.length === 0) break;
+    writeAll(1, encoder.encode(chunk.data));
+    // The agent sends `want` bytes as text; counting them again after decoding could be off by a
+    // character cut in two at the window's edge.
+    at += want;
   }
   return at;
 }
