@@ -1,6 +1,6 @@
 /**
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
- * service over the same handler), and health, flags, version and state.
+ * service over the same handler), and health, flags, version, state and containers.
  * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
  * answer under `/slave(1)/...`, as in Mesos.
  */
@@ -13,6 +13,7 @@ import type { AgentContext } from "../context.ts";
 import { join } from "node:path";
 import { mountFilesApi } from "../files/files-api.ts";
 import { createSandboxPaths } from "../files/sandbox-paths.ts";
+import { containersJson } from "./containers-json.ts";
 import { agentStateJson } from "./state-json.ts";
 import { agentApi } from "./v1-api.ts";
 
@@ -27,6 +28,7 @@ export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono 
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, endpoint())));
+  for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
   const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
   mountFilesApi(app, sandboxes);
   mountConnect(app, agentService(handler));
