@@ -35,17 +35,25 @@ export function errorKindOfStatus(status: number): ErrorKind {
   return "internal";
 }
 
-/** A non-2xx answer as a MesosError carrying the body's text (what Mesos writes there). */
-export async function errorOfResponse(res: Response, what: string): Promise<MesosError> {
+/** A MesosError from a non-2xx answer, which keeps the status (some answers mean more than their kind). */
+export class HttpStatusError extends MesosError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(errorKindOfStatus(status), message);
+  }
+}
+
+/** A non-2xx answer as an error carrying the body's text (what Mesos writes there). */
+export async function errorOfResponse(res: Response, what: string): Promise<HttpStatusError> {
   const text = (await res.text().catch(() => "")).trim();
-  const error = new MesosError(errorKindOfStatus(res.status), text || `${what} answered ${res.status} ${res.statusText}`);
-  (error as MesosError & { status?: number }).status = res.status;
-  return error;
+  return new HttpStatusError(res.status, text || `${what} answered ${res.status} ${res.statusText}`);
 }
 
 /** The HTTP status behind an error from this module, if it came from an answer. */
 export function statusOf(e: unknown): number | undefined {
-  return (e as { status?: number } | undefined)?.status;
+  return e instanceof HttpStatusError ? e.status : undefined;
 }
 
 export interface V1Endpoint {
