@@ -1,11 +1,13 @@
 /**
  * Serving Connect services from a hono app, so Connect and plain HTTP endpoints share one port.
- * Errors thrown by handlers (MesosError) become Connect errors with the mapped code.
+ * Errors thrown by handlers (MesosError) become Connect errors with the mapped code; request bodies
+ * are checked before Connect parses them (connect-request-guard.ts).
  */
 import { type ConnectRouter, createConnectRouter, type Interceptor } from "@connectrpc/connect";
-import { createFetchHandler } from "@connectrpc/connect/protocol";
 import type { Hono } from "hono";
+import { createGuardedFetchHandler } from "./connect-request-guard.ts";
 import { toConnectError } from "./errors.ts";
+import { MAX_REQUEST_BODY_BYTES } from "./request-limits.ts";
 
 async function* mapStreamErrors<T>(stream: AsyncIterable<T>): AsyncIterable<T> {
   try {
@@ -26,10 +28,10 @@ const errorInterceptor: Interceptor = (next) => async (req) => {
 };
 
 export function mountConnect(app: Hono, routes: (router: ConnectRouter) => void): void {
-  const router = createConnectRouter({ interceptors: [errorInterceptor] });
+  const router = createConnectRouter({ interceptors: [errorInterceptor], readMaxBytes: MAX_REQUEST_BODY_BYTES });
   routes(router);
   for (const handler of router.handlers) {
-    const fetchHandler = createFetchHandler(handler);
+    const fetchHandler = createGuardedFetchHandler(handler);
     app.on(handler.allowedMethods as string[], handler.requestPath, (c) => fetchHandler(c.req.raw));
   }
 }
