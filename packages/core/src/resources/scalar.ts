@@ -29,10 +29,6 @@ export function scalarLessOrEqual(a: number, b: number): boolean {
   return toFixed(a) <= toFixed(b);
 }
 
-export function scalarsEqual(a: number, b: number): boolean {
-  return toFixed(a) === toFixed(b);
-}
-
 /**
  * Mesos's check of a scalar typed by a person (resource text, quota): no infinities, NaN,
  * subnormals (e.g. 5e-324, which fixed point would turn into 0) or negatives. An error message, or undefined.
