@@ -28,7 +28,7 @@ export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolato
 /** Built-in isolators that run here or, served by `mesos isolator serve NAME`, out of process. */
 export const BUILTIN_ISOLATOR_PLUGINS: readonly IsolatorPlugin[] = [seccompPlugin, networkPortsPlugin];
 
-export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
+const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
   "posix/cpu": () => createPosixCpuIsolator(),
@@ -41,12 +41,12 @@ export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   ),
 };
 
-export interface CreatedIsolators {
+interface CreatedIsolators {
   isolators: Isolator[];
   stop(): void;
 }
 
-export function isolationNames(flag: string): string[] {
+function isolationNames(flag: string): string[] {
   return flag
     .split(",")
     .map((s) => s.trim())
