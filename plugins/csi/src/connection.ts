@@ -5,7 +5,8 @@
  * is UNAVAILABLE, as gRPC's C core reports it, so the callers' retry rules see one code.
  */
 import net from "node:net";
-import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
+import type { DescService } from "@bufbuild/protobuf";
+import { type Client, Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { MesosError, type ErrorKind } from "@mesos/core";
 
@@ -51,15 +52,27 @@ function statusOf(e: ConnectError): Code {
   return e.code;
 }
 
-const namedErrors: Interceptor = (next) => async (req) => {
-  try {
-    return await next(req);
-  } catch (e) {
-    const method = `/${req.service.typeName}/${req.method.name}`;
-    if (e instanceof ConnectError) throw new CsiCallError(method, statusOf(e), e.rawMessage);
-    throw new CsiCallError(method, Code.Unavailable, e instanceof Error ? e.message : String(e));
+/** A CSI call that did not succeed as a CsiCallError, whatever the transport threw. */
+export function toCsiCallError(method: string, e: unknown): CsiCallError {
+  if (e instanceof CsiCallError) return e;
+  if (e instanceof ConnectError) return new CsiCallError(method, statusOf(e), e.rawMessage);
+  return new CsiCallError(method, Code.Unavailable, e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * A Connect client of one CSI service whose failures are CsiCallErrors (an interceptor cannot do
+ * this: Connect turns anything but a ConnectError thrown there into UNKNOWN).
+ */
+export function createCsiServiceClient<T extends DescService>(service: T, transport: Transport): Client<T> {
+  const client = createClient(service, transport) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const wrapped: Record<string, unknown> = {};
+  for (const method of service.methods) {
+    const call = client[method.localName]!;
+    const name = `/${service.typeName}/${method.name}`;
+    wrapped[method.localName] = (...args: unknown[]) => call(...args).catch((e) => Promise.reject(toCsiCallError(name, e)));
   }
-};
+  return wrapped as Client<T>;
+}
 
 export interface CsiConnection {
   readonly endpoint: string;
@@ -79,7 +92,6 @@ export function connectCsi(endpoint: string, options: { rpcTimeoutMs?: number } 
   const transport = createGrpcTransport({
     baseUrl: "http://localhost",
     sessionManager: sessions,
-    interceptors: [namedErrors],
     defaultTimeoutMs: options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
   });
   return { endpoint, transport, close: () => sessions.abort() };

@@ -4,10 +4,11 @@
  * `volume_attributes`, the publish context `publish_info`, and learns the node id from `NodeGetId`.
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { createClient, type Transport } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import { type VolumeCapability, VolumeCapabilitySchema } from "@mesos/proto/csi";
 import * as csi from "@mesos/proto/csi/v0";
 import type { CsiClient } from "../client.ts";
+import { createCsiServiceClient } from "../connection.ts";
 
 export const evolve = (c: VolumeCapability): csi.VolumeCapability => fromBinary(csi.VolumeCapabilitySchema, toBinary(VolumeCapabilitySchema, c));
 export const devolve = (c: csi.VolumeCapability): VolumeCapability => fromBinary(VolumeCapabilitySchema, toBinary(csi.VolumeCapabilitySchema, c));
@@ -15,9 +16,9 @@ export const devolve = (c: csi.VolumeCapability): VolumeCapability => fromBinary
 const toInfo = (v: csi.Volume | undefined) => ({ id: v?.id ?? "", capacityBytes: Number(v?.capacityBytes ?? 0n), context: v?.attributes ?? {} });
 
 export function createV0Client(transport: Transport): CsiClient {
-  const identity = createClient(csi.Identity, transport);
-  const controller = createClient(csi.Controller, transport);
-  const node = createClient(csi.Node, transport);
+  const identity = createCsiServiceClient(csi.Identity, transport);
+  const controller = createCsiServiceClient(csi.Controller, transport);
+  const node = createCsiServiceClient(csi.Node, transport);
   const RPC = csi.ControllerServiceCapability_RPC_Type;
 
   return {

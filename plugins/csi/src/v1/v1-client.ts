@@ -3,9 +3,10 @@
  * convert by their wire form, which Mesos's neutral type shares with the spec's.
  */
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { createClient, type Transport } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import { type VolumeCapability, VolumeCapabilitySchema } from "@mesos/proto/csi";
 import * as csi from "@mesos/proto/csi/v1";
+import { createCsiServiceClient } from "../connection.ts";
 import { type CsiClient, sameMap } from "../client.ts";
 
 export const evolve = (c: VolumeCapability): csi.VolumeCapability => fromBinary(csi.VolumeCapabilitySchema, toBinary(VolumeCapabilitySchema, c));
@@ -14,9 +15,9 @@ export const devolve = (c: csi.VolumeCapability): VolumeCapability => fromBinary
 const toInfo = (v: csi.Volume | undefined) => ({ id: v?.volumeId ?? "", capacityBytes: Number(v?.capacityBytes ?? 0n), context: v?.volumeContext ?? {} });
 
 export function createV1Client(transport: Transport): CsiClient {
-  const identity = createClient(csi.Identity, transport);
-  const controller = createClient(csi.Controller, transport);
-  const node = createClient(csi.Node, transport);
+  const identity = createCsiServiceClient(csi.Identity, transport);
+  const controller = createCsiServiceClient(csi.Controller, transport);
+  const node = createCsiServiceClient(csi.Node, transport);
   const RPC = csi.ControllerServiceCapability_RPC_Type;
 
   return {
