@@ -6,7 +6,7 @@
  * appears, a plugin speaking no known version or switching versions are terminal errors with a message.
  * Plugins run outside Mesos can be given as fixed endpoints instead (Mesos 1.9's unmanaged plugins).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { toJsonString } from "@bufbuild/protobuf";
 import { type Clock, type Logger, MesosError, errorMessage } from "@mesos/core";
@@ -148,6 +148,7 @@ export function createServiceManager(options: ServiceManagerOptions) {
       let connected: Connected | undefined;
       try {
         // The config is checkpointed first, so recovery finds the container even if launching fails.
+        mkdirSync(paths.containerDir(root, containerId), { recursive: true });
         writeFileSync(paths.containerInfoPath(root, containerId), toJsonString(CSIPluginContainerInfoSchema, config));
         const endpoint = `unix://${paths.endpointSocketPath(root, containerId)}`;
         log.info(`Launching plugin container '${containerId}' of ${what} with CSI_ENDPOINT=${endpoint}`);
