@@ -43,9 +43,12 @@ describe.each(["v0", "v1"] as const)("grpc-js with the spec's %s proto against m
   test("the whole volume life cycle, capacity accounting and the spec's error codes", async () => {
     const dir = tempDir(`csi-grpcjs-${version}`);
     const socket = join(dir, "csi.sock");
-    const plugin = startDaemon(["csi-hostpath", `--api_version=${version}`, `--work_dir=${join(dir, "work")}`, "--available_capacity=100MB", "--node_id=n1"], {
-      CSI_ENDPOINT: `unix://${socket}`,
-    });
+    const plugin = startDaemon(
+      ["csi-hostpath", `--api_version=${version}`, `--work_dir=${join(dir, "work")}`, "--available_capacity=100MB", "--node_id=n1"],
+      {
+        CSI_ENDPOINT: `unix://${socket}`,
+      },
+    );
     await plugin.waitFor(/serving CSI/);
     const c = load(version, socket);
     try {
@@ -55,27 +58,53 @@ describe.each(["v0", "v1"] as const)("grpc-js with the spec's %s proto against m
       expect(probe.code).toBeUndefined();
       const caps = (await c.call(c.controller, "ControllerGetCapabilities", {})).capabilities as { rpc: { type: string } }[];
       expect(caps.map((x) => x.rpc.type).sort()).toEqual(["CREATE_DELETE_VOLUME", "GET_CAPACITY", "LIST_VOLUMES"]);
-      expect(await c.call(c.controller, "GetCapacity", { volume_capabilities: [mount] })).toMatchObject({ available_capacity: String(100 * 2 ** 20) });
+      expect(await c.call(c.controller, "GetCapacity", { volume_capabilities: [mount] })).toMatchObject({
+        available_capacity: String(100 * 2 ** 20),
+      });
 
-      const created = (await c.call(c.controller, "CreateVolume", { name: "vol-a", capacity_range: { required_bytes: String(30 * 2 ** 20) }, volume_capabilities: [mount] }))
-        .volume as Record<string, unknown>;
+      const created = (
+        await c.call(c.controller, "CreateVolume", {
+          name: "vol-a",
+          capacity_range: { required_bytes: String(30 * 2 ** 20) },
+          volume_capabilities: [mount],
+        })
+      ).volume as Record<string, unknown>;
       const id = (v1 ? created.volume_id : created.id) as string;
       expect(created.capacity_bytes).toBe(String(30 * 2 ** 20));
       expect(await c.call(c.controller, "GetCapacity", { volume_capabilities: [mount] })).toMatchObject({ available_capacity: String(70 * 2 ** 20) });
       // The same name again is the same volume; a different size under that name is a collision.
-      const again = (await c.call(c.controller, "CreateVolume", { name: "vol-a", capacity_range: { required_bytes: String(30 * 2 ** 20) }, volume_capabilities: [mount] }))
-        .volume as Record<string, unknown>;
+      const again = (
+        await c.call(c.controller, "CreateVolume", {
+          name: "vol-a",
+          capacity_range: { required_bytes: String(30 * 2 ** 20) },
+          volume_capabilities: [mount],
+        })
+      ).volume as Record<string, unknown>;
       expect(v1 ? again.volume_id : again.id).toBe(id);
-      expect((await c.call(c.controller, "CreateVolume", { name: "vol-a", capacity_range: { required_bytes: String(40 * 2 ** 20) }, volume_capabilities: [mount] })).code).toBe(
-        grpc.status.ALREADY_EXISTS,
-      );
-      expect((await c.call(c.controller, "CreateVolume", { name: "vol-b", capacity_range: { required_bytes: String(80 * 2 ** 20) }, volume_capabilities: [mount] })).code).toBe(
-        grpc.status.OUT_OF_RANGE,
-      );
+      expect(
+        (
+          await c.call(c.controller, "CreateVolume", {
+            name: "vol-a",
+            capacity_range: { required_bytes: String(40 * 2 ** 20) },
+            volume_capabilities: [mount],
+          })
+        ).code,
+      ).toBe(grpc.status.ALREADY_EXISTS);
+      expect(
+        (
+          await c.call(c.controller, "CreateVolume", {
+            name: "vol-b",
+            capacity_range: { required_bytes: String(80 * 2 ** 20) },
+            volume_capabilities: [mount],
+          })
+        ).code,
+      ).toBe(grpc.status.OUT_OF_RANGE);
 
       const validation = await c.call(c.controller, "ValidateVolumeCapabilities", { volume_id: id, volume_capabilities: [mount] });
       expect(v1 ? validation.confirmed : validation.supported).toBeTruthy();
-      expect((await c.call(c.controller, "ValidateVolumeCapabilities", { volume_id: "nope", volume_capabilities: [mount] })).code).toBe(grpc.status.NOT_FOUND);
+      expect((await c.call(c.controller, "ValidateVolumeCapabilities", { volume_id: "nope", volume_capabilities: [mount] })).code).toBe(
+        grpc.status.NOT_FOUND,
+      );
       const listed = (await c.call(c.controller, "ListVolumes", {})).entries as { volume: Record<string, unknown> }[];
       expect(listed.map((e) => (v1 ? e.volume.volume_id : e.volume.id))).toEqual([id]);
 
@@ -86,8 +115,19 @@ describe.each(["v0", "v1"] as const)("grpc-js with the spec's %s proto against m
         const target = join(dir, "target");
         mkdirSync(staging);
         try {
-          expect((await c.call(c.node, "NodeStageVolume", { volume_id: id, staging_target_path: staging, volume_capability: mount })).code).toBeUndefined();
-          expect((await c.call(c.node, "NodePublishVolume", { volume_id: id, staging_target_path: staging, target_path: target, volume_capability: mount })).code).toBeUndefined();
+          expect(
+            (await c.call(c.node, "NodeStageVolume", { volume_id: id, staging_target_path: staging, volume_capability: mount })).code,
+          ).toBeUndefined();
+          expect(
+            (
+              await c.call(c.node, "NodePublishVolume", {
+                volume_id: id,
+                staging_target_path: staging,
+                target_path: target,
+                volume_capability: mount,
+              })
+            ).code,
+          ).toBeUndefined();
           writeFileSync(join(target, "file"), "written through the bind mount");
           expect(readFileSync(join(dir, "work/data", id, "file"), "utf8")).toBe("written through the bind mount");
           // Deleting a volume in use is refused.
@@ -102,7 +142,9 @@ describe.each(["v0", "v1"] as const)("grpc-js with the spec's %s proto against m
       }
       expect((await c.call(c.controller, "DeleteVolume", { volume_id: id })).code).toBeUndefined();
       expect((await c.call(c.controller, "DeleteVolume", { volume_id: id })).code).toBeUndefined(); // idempotent
-      expect(await c.call(c.controller, "GetCapacity", { volume_capabilities: [mount] })).toMatchObject({ available_capacity: String(100 * 2 ** 20) });
+      expect(await c.call(c.controller, "GetCapacity", { volume_capabilities: [mount] })).toMatchObject({
+        available_capacity: String(100 * 2 ** 20),
+      });
       // Not part of this plugin: snapshots (v0.2 has no such call).
       if (v1) expect((await c.call(c.controller, "ListSnapshots", {})).code).toBe(grpc.status.UNIMPLEMENTED);
     } finally {
@@ -114,7 +156,13 @@ describe.each(["v0", "v1"] as const)("grpc-js with the spec's %s proto against m
   test("the other CSI version is UNIMPLEMENTED, as version detection expects", async () => {
     const dir = tempDir(`csi-grpcjs-other-${version}`);
     const socket = join(dir, "csi.sock");
-    const plugin = startDaemon(["csi-hostpath", `--api_version=${version}`, `--endpoint=unix://${socket}`, `--work_dir=${join(dir, "work")}`, "--available_capacity=1GB"]);
+    const plugin = startDaemon([
+      "csi-hostpath",
+      `--api_version=${version}`,
+      `--endpoint=unix://${socket}`,
+      `--work_dir=${join(dir, "work")}`,
+      "--available_capacity=1GB",
+    ]);
     await plugin.waitFor(/serving CSI/);
     const other = load(version === "v0" ? "v1" : "v0", socket);
     try {

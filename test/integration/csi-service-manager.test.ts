@@ -41,7 +41,11 @@ function pluginInfo(containers: { services: Service[]; shell: string }[]) {
   });
 }
 
-function manager(dir: string, info: ReturnType<typeof pluginInfo>, options: { services?: CsiService[]; launcher?: PluginContainerLauncher; endpointTimeoutMs?: number } = {}) {
+function manager(
+  dir: string,
+  info: ReturnType<typeof pluginInfo>,
+  options: { services?: CsiService[]; launcher?: PluginContainerLauncher; endpointTimeoutMs?: number } = {},
+) {
   const launcher = options.launcher ?? createProcessLauncher({ sandboxRoot: join(dir, "sandboxes") });
   const metrics = createCsiMetrics();
   const services = createServiceManager({
@@ -74,7 +78,10 @@ describe.each(CSI_VERSIONS)("plugin containers speaking CSI %s", (version) => {
     cleanups.push(() => cleanUpHost(dir));
     const work = join(dir, "plugin-work");
     const info = pluginInfo([
-      { services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: hostpathCommand([`--api_version=${version}`, `--work_dir=${work}`, "--available_capacity=1GB"]) },
+      {
+        services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE],
+        shell: hostpathCommand([`--api_version=${version}`, `--work_dir=${work}`, "--available_capacity=1GB"]),
+      },
     ]);
     const { services, metrics, launcher } = manager(dir, info);
     const containerId = "org-apache-mesos-rp-local-storage-test--org-apache-mesos-csi-hostpath-test--CONTROLLER_SERVICE-NODE_SERVICE";
@@ -115,12 +122,17 @@ describe("plugin container failures", () => {
       endpointTimeoutMs: 300,
     });
     const error = await failure(services.client("CONTROLLER_SERVICE"));
-    expect(error.message).toMatch(/Failed to start plugin container '.*' of CSI plugin type 'org.apache.mesos.csi.hostpath' and name 'test': Timed out waiting for endpoint 'unix:\/\/.*\/endpoint.sock'/);
+    expect(error.message).toMatch(
+      /Failed to start plugin container '.*' of CSI plugin type 'org.apache.mesos.csi.hostpath' and name 'test': Timed out waiting for endpoint 'unix:\/\/.*\/endpoint.sock'/,
+    );
   });
 
   test("a plugin that exits at once is reported with its exit status", async () => {
     const dir = tempDir("csi-sm-exit");
-    const { services } = manager(dir, pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: "echo broken >&2; exit 3" }]));
+    const { services } = manager(
+      dir,
+      pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: "echo broken >&2; exit 3" }]),
+    );
     const error = await failure(services.client("NODE_SERVICE"));
     expect(error.message).toContain("The plugin container exited with status 3 before creating its endpoint");
   });
@@ -128,7 +140,10 @@ describe("plugin container failures", () => {
   test("a plugin that speaks neither CSI v1 nor v0 is refused", async () => {
     const dir = tempDir("csi-sm-neither");
     const script = join(REPO_ROOT, "test/fixtures/csi/no-csi-plugin.ts");
-    const { services } = manager(dir, pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: `'${process.execPath}' '${script}'` }]));
+    const { services } = manager(
+      dir,
+      pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: `'${process.execPath}' '${script}'` }]),
+    );
     const error = await failure(services.apiVersion());
     expect(error.message).toMatch(/Failed to probe endpoint 'unix:\/\/.*': Unknown CSI API version/);
   });
@@ -139,7 +154,12 @@ describe("plugin container failures", () => {
     const marker = join(dir, "started-once");
     const v1 = hostpathCommand(["--api_version=v1", `--work_dir=${work}`, "--available_capacity=1GB"]);
     const v0 = hostpathCommand(["--api_version=v0", `--work_dir=${work}`, "--available_capacity=1GB"]);
-    const info = pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: `if [ -e '${marker}' ]; then exec ${v0}; else touch '${marker}'; exec ${v1}; fi` }]);
+    const info = pluginInfo([
+      {
+        services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE],
+        shell: `if [ -e '${marker}' ]; then exec ${v0}; else touch '${marker}'; exec ${v1}; fi`,
+      },
+    ]);
     const { services, launcher } = manager(dir, info);
     expect(await services.apiVersion()).toBe("v1");
     const [id] = await launcher.running("");
@@ -175,14 +195,24 @@ describe("plugin container failures", () => {
   test("recovery kills a leftover plugin container whose config changed and removes its directories", async () => {
     const dir = tempDir("csi-sm-recover");
     const work = join(dir, "plugin-work");
-    const old = pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: hostpathCommand(["--api_version=v1", `--work_dir=${work}`, "--available_capacity=1GB"]) }]);
+    const old = pluginInfo([
+      {
+        services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE],
+        shell: hostpathCommand(["--api_version=v1", `--work_dir=${work}`, "--available_capacity=1GB"]),
+      },
+    ]);
     const first = manager(dir, old);
     const endpoint = await first.services.endpoint("CONTROLLER_SERVICE");
     const containerDir = join(dir, "csi/org.apache.mesos.csi.hostpath/test/containers", (await first.launcher.running(""))[0]!);
     expect(existsSync(containerDir)).toBe(true);
     await first.services.stop(); // the agent goes away; the container keeps running
 
-    const changed = pluginInfo([{ services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE], shell: hostpathCommand(["--api_version=v1", `--work_dir=${work}`, "--available_capacity=2GB"]) }]);
+    const changed = pluginInfo([
+      {
+        services: [Service.CONTROLLER_SERVICE, Service.NODE_SERVICE],
+        shell: hostpathCommand(["--api_version=v1", `--work_dir=${work}`, "--available_capacity=2GB"]),
+      },
+    ]);
     const second = manager(dir, changed, { launcher: first.launcher });
     await second.services.recover();
     expect(await first.launcher.running("")).toEqual([]);

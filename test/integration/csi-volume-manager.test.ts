@@ -28,7 +28,7 @@ import { blockCapability, CSI_VERSIONS, cleanUpHost, mountCapability, NO_LOOP_DE
 const MB = 1024 * 1024;
 const SERVICES: CsiService[] = ["CONTROLLER_SERVICE", "NODE_SERVICE"];
 
-let cleanups: (() => unknown)[] = [];
+const cleanups: (() => unknown)[] = [];
 
 /**
  * The error a promise rejects with. (Bun's `expect(promise).rejects` does not let socket I/O run
@@ -47,7 +47,9 @@ afterEach(async () => {
 });
 
 describe.each(CSI_VERSIONS)("volume manager over the hostpath plugin speaking CSI %s", (version) => {
-  async function setup(opts: { plugin?: Partial<Parameters<typeof startHostpath>[0]>; bootId?: string; store?: ReturnType<typeof createMemoryVolumeStateStore> } = {}) {
+  async function setup(
+    opts: { plugin?: Partial<Parameters<typeof startHostpath>[0]>; bootId?: string; store?: ReturnType<typeof createMemoryVolumeStateStore> } = {},
+  ) {
     const dir = tempDir(`csi-${version}`);
     cleanups.push(() => cleanUpHost(dir));
     const workDir = join(dir, "plugin");
@@ -92,7 +94,12 @@ describe.each(CSI_VERSIONS)("volume manager over the hostpath plugin speaking CS
   test(`detects CSI ${version} and reports the capacity of the pool`, async () => {
     const { services, volumes } = await setup();
     expect(await services.apiVersion()).toBe(version);
-    expect(volumes.capabilities().controller).toEqual({ createDeleteVolume: true, publishUnpublishVolume: false, listVolumes: true, getCapacity: true });
+    expect(volumes.capabilities().controller).toEqual({
+      createDeleteVolume: true,
+      publishUnpublishVolume: false,
+      listVolumes: true,
+      getCapacity: true,
+    });
     expect(volumes.capabilities().node.stageUnstageVolume).toBe(true);
     expect(await volumes.getCapacity(mountCapability(), {})).toBe(1024 * MB);
     // A capability the plugin cannot serve has no capacity.
@@ -121,7 +128,9 @@ describe.each(CSI_VERSIONS)("volume manager over the hostpath plugin speaking CS
     const { volumes } = await setup();
     const tooBig = await failure(volumes.createVolume("big", 2048 * MB, mountCapability(), {}));
     expect(tooBig.message).toContain(`/csi.${version}.Controller/CreateVolume failed: OUT_OF_RANGE: Insufficient capacity`);
-    expect((await failure(volumes.createVolume("multi", MB, mountCapability(5), {}))).message).toContain("INVALID_ARGUMENT: Unsupported volume capability");
+    expect((await failure(volumes.createVolume("multi", MB, mountCapability(5), {}))).message).toContain(
+      "INVALID_ARGUMENT: Unsupported volume capability",
+    );
     await volumes.createVolume("taken", 10 * MB, mountCapability(), {});
     const clash = await failure(volumes.createVolume("taken", 20 * MB, mountCapability(), {}));
     expect(clash).toBeInstanceOf(CsiCallError);
@@ -189,17 +198,20 @@ describe.each(CSI_VERSIONS)("volume manager over the hostpath plugin speaking CS
     expect(statSync(after.targetPath(id)).isDirectory()).toBe(true);
   });
 
-  test.skipIf(!!NO_MOUNTS)("with PUBLISH_UNPUBLISH_VOLUME the volume is attached to the node first; without STAGE_UNSTAGE_VOLUME staging is skipped", async () => {
-    const { volumes, saved } = await setup({ plugin: { controllerPublish: true, stageUnstage: false, nodeId: "node-a" } });
-    const { id } = await volumes.createVolume("op-6", 10 * MB, mountCapability(), {});
-    saved.length = 0;
-    await volumes.publishVolume(id);
-    expect(saved.map(([, s]) => S[s])).toEqual(["CONTROLLER_PUBLISH", "NODE_READY", "NODE_PUBLISH", "PUBLISHED"]);
-    expect(volumes.state(id)?.publishContext).toEqual({ node_id: "node-a" });
-    saved.length = 0;
-    await volumes.detachVolume(id);
-    expect(saved.map(([, s]) => S[s])).toEqual(["NODE_UNPUBLISH", "VOL_READY", "CONTROLLER_UNPUBLISH", "CREATED"]);
-  });
+  test.skipIf(!!NO_MOUNTS)(
+    "with PUBLISH_UNPUBLISH_VOLUME the volume is attached to the node first; without STAGE_UNSTAGE_VOLUME staging is skipped",
+    async () => {
+      const { volumes, saved } = await setup({ plugin: { controllerPublish: true, stageUnstage: false, nodeId: "node-a" } });
+      const { id } = await volumes.createVolume("op-6", 10 * MB, mountCapability(), {});
+      saved.length = 0;
+      await volumes.publishVolume(id);
+      expect(saved.map(([, s]) => S[s])).toEqual(["CONTROLLER_PUBLISH", "NODE_READY", "NODE_PUBLISH", "PUBLISHED"]);
+      expect(volumes.state(id)?.publishContext).toEqual({ node_id: "node-a" });
+      saved.length = 0;
+      await volumes.detachVolume(id);
+      expect(saved.map(([, s]) => S[s])).toEqual(["NODE_UNPUBLISH", "VOL_READY", "CONTROLLER_UNPUBLISH", "CREATED"]);
+    },
+  );
 
   test.skipIf(!!NO_LOOP_DEVICES)("a BLOCK volume is published as a loop device of its size", async () => {
     const { volumes } = await setup();

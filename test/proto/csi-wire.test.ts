@@ -6,7 +6,15 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createFileRegistry, type DescEnum, type DescField, type DescFile, type DescMessage, type FileRegistry, fromBinary } from "@bufbuild/protobuf";
+import {
+  createFileRegistry,
+  type DescEnum,
+  type DescField,
+  type DescFile,
+  type DescMessage,
+  type FileRegistry,
+  fromBinary,
+} from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import * as v0 from "@mesos/proto/csi/v0";
 import * as v1 from "@mesos/proto/csi/v1";

@@ -31,7 +31,10 @@ export const mountCapability = (mode = VolumeCapability_AccessMode_Mode.SINGLE_N
   create(VolumeCapabilitySchema, { accessType: { case: "mount", value: {} }, accessMode: { mode } });
 
 export const blockCapability = () =>
-  create(VolumeCapabilitySchema, { accessType: { case: "block", value: {} }, accessMode: { mode: VolumeCapability_AccessMode_Mode.SINGLE_NODE_WRITER } });
+  create(VolumeCapabilitySchema, {
+    accessType: { case: "block", value: {} },
+    accessMode: { mode: VolumeCapability_AccessMode_Mode.SINGLE_NODE_WRITER },
+  });
 
 export async function startHostpath(options: Omit<HostpathOptions, "endpoint"> & { endpoint?: string }) {
   const endpoint = options.endpoint ?? `unix://${join(options.workDir, "csi.sock")}`;

@@ -13,7 +13,14 @@ export interface Capability {
   accessMode?: { mode: number };
 }
 
-const ACCESS_MODES = ["UNKNOWN", "SINGLE_NODE_WRITER", "SINGLE_NODE_READER_ONLY", "MULTI_NODE_READER_ONLY", "MULTI_NODE_SINGLE_WRITER", "MULTI_NODE_MULTI_WRITER"];
+const ACCESS_MODES = [
+  "UNKNOWN",
+  "SINGLE_NODE_WRITER",
+  "SINGLE_NODE_READER_ONLY",
+  "MULTI_NODE_READER_ONLY",
+  "MULTI_NODE_SINGLE_WRITER",
+  "MULTI_NODE_MULTI_WRITER",
+];
 
 /** A hostpath volume lives on one node: only the single-node modes make sense. */
 const SUPPORTED_MODES = new Set([1, 2]);

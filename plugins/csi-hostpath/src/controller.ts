@@ -42,13 +42,22 @@ export function createController(options: ControllerOptions) {
   }
 
   return {
-    createVolume(req: { name: string; requiredBytes: number; limitBytes: number; capabilities: Capability[]; parameters: Record<string, string> }): VolumeRecord {
+    createVolume(req: {
+      name: string;
+      requiredBytes: number;
+      limitBytes: number;
+      capabilities: Capability[];
+      parameters: Record<string, string>;
+    }): VolumeRecord {
       if (!req.name) throw new ConnectError("CreateVolume needs a 'name'", Code.InvalidArgument);
       if (Buffer.byteLength(req.name) > 128) throw new ConnectError("A volume name may be at most 128 bytes", Code.InvalidArgument);
       const why = checkCapabilities(req.capabilities);
       if (why) throw new ConnectError(`Unsupported volume capability: ${why}`, Code.InvalidArgument);
       if (!sameParameters(req.parameters, createParameters)) {
-        throw new ConnectError(`Unsupported create parameters ${show(req.parameters)}: this plugin takes ${show(createParameters)}`, Code.InvalidArgument);
+        throw new ConnectError(
+          `Unsupported create parameters ${show(req.parameters)}: this plugin takes ${show(createParameters)}`,
+          Code.InvalidArgument,
+        );
       }
       const { requiredBytes: required, limitBytes: limit } = req;
       if (required < 0 || limit < 0 || (limit > 0 && required > limit)) {

@@ -62,7 +62,10 @@ export function createDriver(options: DriverOptions) {
     /** Where a volume's data lives: given to the CO as the volume context's `path`. */
     dataPath: store.dataPath,
     controller: serialized(createController({ store, nodeId: options.nodeId, createParameters: options.createParameters }), queue),
-    node: serialized(createNode({ store, nodeId: options.nodeId, stageUnstage: options.stageUnstage, controllerPublish: options.controllerPublish }), queue),
+    node: serialized(
+      createNode({ store, nodeId: options.nodeId, stageUnstage: options.stageUnstage, controllerPublish: options.controllerPublish }),
+      queue,
+    ),
   };
 }
 

@@ -28,9 +28,9 @@ export const HOSTPATH_FLAGS = {
   endpoint: flag.string("The unix socket to serve gRPC on: unix:///path or a path (also CSI_ENDPOINT).", { required: true }),
   work_dir: flag.string("Where the volumes (directories and image files) and their metadata live.", { required: true }),
   available_capacity: flag.bytes("Capacity for new volumes, e.g. 10GB; CreateVolume takes from it, DeleteVolume gives back.", { required: true }),
-  volumes: flag.custom((raw) =>
-    parsePairs(raw, ":", "name:capacity").map(([name, capacity]) => ({ name, capacity: parseBytes(capacity) })),
-  )("Pre-existing MOUNT volumes made at start-up, on top of --available_capacity: 'name:capacity;...' (e.g. 'vol1:1GB;vol2:2GB')."),
+  volumes: flag.custom((raw) => parsePairs(raw, ":", "name:capacity").map(([name, capacity]) => ({ name, capacity: parseBytes(capacity) })))(
+    "Pre-existing MOUNT volumes made at start-up, on top of --available_capacity: 'name:capacity;...' (e.g. 'vol1:1GB;vol2:2GB').",
+  ),
   create_parameters: flag.custom((raw) => Object.fromEntries(parsePairs(raw, "=", "param=value")))(
     "The parameters CreateVolume and GetCapacity must carry, exactly: 'param1=value1;param2=value2'.",
   ),

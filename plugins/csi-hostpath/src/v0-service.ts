@@ -12,7 +12,12 @@ const RPC = csi.ControllerServiceCapability_RPC_Type;
 
 export function v0Routes(driver: Driver) {
   const toVolume = (v: VolumeRecord) => ({ id: v.id, capacityBytes: BigInt(v.capacity), attributes: { path: driver.dataPath(v) } });
-  const controllerRpcs = [RPC.CREATE_DELETE_VOLUME, RPC.LIST_VOLUMES, RPC.GET_CAPACITY, ...(driver.controllerPublish ? [RPC.PUBLISH_UNPUBLISH_VOLUME] : [])];
+  const controllerRpcs = [
+    RPC.CREATE_DELETE_VOLUME,
+    RPC.LIST_VOLUMES,
+    RPC.GET_CAPACITY,
+    ...(driver.controllerPublish ? [RPC.PUBLISH_UNPUBLISH_VOLUME] : []),
+  ];
 
   return (router: ConnectRouter) => {
     router.service(csi.Identity, {
@@ -39,7 +44,11 @@ export function v0Routes(driver: Driver) {
         return {};
       },
       async controllerPublishVolume(req) {
-        const publishInfo = await driver.controller.controllerPublish({ volumeId: req.volumeId, nodeId: req.nodeId, capability: req.volumeCapability });
+        const publishInfo = await driver.controller.controllerPublish({
+          volumeId: req.volumeId,
+          nodeId: req.nodeId,
+          capability: req.volumeCapability,
+        });
         return { publishInfo };
       },
       async controllerUnpublishVolume(req) {
@@ -55,7 +64,9 @@ export function v0Routes(driver: Driver) {
         return { entries: entries.map((v) => ({ volume: toVolume(v) })), nextToken };
       },
       async getCapacity(req) {
-        return { availableCapacity: BigInt(await driver.controller.getCapacity({ capabilities: req.volumeCapabilities, parameters: req.parameters })) };
+        return {
+          availableCapacity: BigInt(await driver.controller.getCapacity({ capabilities: req.volumeCapabilities, parameters: req.parameters })),
+        };
       },
       controllerGetCapabilities: () => ({ capabilities: controllerRpcs.map((type) => ({ type: { case: "rpc", value: { type } } })) }),
     });
@@ -92,7 +103,9 @@ export function v0Routes(driver: Driver) {
       nodeGetId: () => ({ nodeId: driver.nodeId }),
       nodeGetInfo: () => ({ nodeId: driver.nodeId }),
       nodeGetCapabilities: () => ({
-        capabilities: driver.stageUnstage ? [{ type: { case: "rpc", value: { type: csi.NodeServiceCapability_RPC_Type.STAGE_UNSTAGE_VOLUME } } }] : [],
+        capabilities: driver.stageUnstage
+          ? [{ type: { case: "rpc", value: { type: csi.NodeServiceCapability_RPC_Type.STAGE_UNSTAGE_VOLUME } } }]
+          : [],
       }),
     });
   };

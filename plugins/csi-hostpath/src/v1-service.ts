@@ -8,7 +8,12 @@ const RPC = csi.ControllerServiceCapability_RPC_Type;
 
 export function v1Routes(driver: Driver) {
   const toVolume = (v: VolumeRecord) => ({ volumeId: v.id, capacityBytes: BigInt(v.capacity), volumeContext: { path: driver.dataPath(v) } });
-  const controllerRpcs = [RPC.CREATE_DELETE_VOLUME, RPC.LIST_VOLUMES, RPC.GET_CAPACITY, ...(driver.controllerPublish ? [RPC.PUBLISH_UNPUBLISH_VOLUME] : [])];
+  const controllerRpcs = [
+    RPC.CREATE_DELETE_VOLUME,
+    RPC.LIST_VOLUMES,
+    RPC.GET_CAPACITY,
+    ...(driver.controllerPublish ? [RPC.PUBLISH_UNPUBLISH_VOLUME] : []),
+  ];
 
   return (router: ConnectRouter) => {
     router.service(csi.Identity, {
@@ -35,7 +40,11 @@ export function v1Routes(driver: Driver) {
         return {};
       },
       async controllerPublishVolume(req) {
-        const publishContext = await driver.controller.controllerPublish({ volumeId: req.volumeId, nodeId: req.nodeId, capability: req.volumeCapability });
+        const publishContext = await driver.controller.controllerPublish({
+          volumeId: req.volumeId,
+          nodeId: req.nodeId,
+          capability: req.volumeCapability,
+        });
         return { publishContext };
       },
       async controllerUnpublishVolume(req) {
@@ -52,7 +61,9 @@ export function v1Routes(driver: Driver) {
         return { entries: entries.map((v) => ({ volume: toVolume(v) })), nextToken };
       },
       async getCapacity(req) {
-        return { availableCapacity: BigInt(await driver.controller.getCapacity({ capabilities: req.volumeCapabilities, parameters: req.parameters })) };
+        return {
+          availableCapacity: BigInt(await driver.controller.getCapacity({ capabilities: req.volumeCapabilities, parameters: req.parameters })),
+        };
       },
       controllerGetCapabilities: () => ({ capabilities: controllerRpcs.map((type) => ({ type: { case: "rpc", value: { type } } })) }),
     });
@@ -87,7 +98,9 @@ export function v1Routes(driver: Driver) {
         return {};
       },
       nodeGetCapabilities: () => ({
-        capabilities: driver.stageUnstage ? [{ type: { case: "rpc", value: { type: csi.NodeServiceCapability_RPC_Type.STAGE_UNSTAGE_VOLUME } } }] : [],
+        capabilities: driver.stageUnstage
+          ? [{ type: { case: "rpc", value: { type: csi.NodeServiceCapability_RPC_Type.STAGE_UNSTAGE_VOLUME } } }]
+          : [],
       }),
       nodeGetInfo: () => ({ nodeId: driver.nodeId }),
     });

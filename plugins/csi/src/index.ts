@@ -20,10 +20,21 @@ export { createCsiMetrics, type CsiMetrics, csiMetricsSnapshot } from "./metrics
 export * as csiPaths from "./paths.ts";
 export { commandArgv, createProcessLauncher, type PluginContainerLauncher, type PluginContainerSpec } from "./plugin-launcher.ts";
 export { DEFAULT_CSI_RETRY_BACKOFF_FACTOR_MS, DEFAULT_CSI_RETRY_INTERVAL_MAX_MS } from "./rpc-caller.ts";
-export { createServiceManager, DEFAULT_ENDPOINT_TIMEOUT_MS, pluginContainerId, type ServiceManager, type ServiceManagerOptions } from "./service-manager.ts";
+export {
+  createServiceManager,
+  DEFAULT_ENDPOINT_TIMEOUT_MS,
+  pluginContainerId,
+  type ServiceManager,
+  type ServiceManagerOptions,
+} from "./service-manager.ts";
 export { createVolumeManager, readBootId, type VolumeManager, type VolumeManagerOptions } from "./volume-manager.ts";
 export { createMemoryVolumeStateStore, type VolumeStateStore } from "./volume-state-store.ts";
-export { isSelectedResourceProvider, parseDiskProfileMapping, type ResourceProviderRef, validateDiskProfileMapping } from "./disk-profile/disk-profile-mapping.ts";
+export {
+  isSelectedResourceProvider,
+  parseDiskProfileMapping,
+  type ResourceProviderRef,
+  validateDiskProfileMapping,
+} from "./disk-profile/disk-profile-mapping.ts";
 export {
   createUriDiskProfileAdaptor,
   type DiskProfileAdaptor,

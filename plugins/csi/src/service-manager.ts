@@ -131,7 +131,10 @@ export function createServiceManager(options: ServiceManagerOptions) {
     try {
       const probing = probe(connection);
       const client = exited
-        ? await Promise.race([probing, exited.then((how) => Promise.reject(new MesosError("unavailable", `The plugin container ${how} while being probed`)))])
+        ? await Promise.race([
+            probing,
+            exited.then((how) => Promise.reject(new MesosError("unavailable", `The plugin container ${how} while being probed`))),
+          ])
         : await probing;
       return { connection, client };
     } catch (e) {
@@ -244,7 +247,11 @@ export function createServiceManager(options: ServiceManagerOptions) {
     /** Stops supervising; with `kill`, the plugin containers are killed too (the provider is removed). */
     async stop(opts: { kill?: boolean } = {}): Promise<void> {
       stopped = true;
-      for (const f of fixed.values()) void f.then((c) => c.connection.close(), () => undefined);
+      for (const f of fixed.values())
+        void f.then(
+          (c) => c.connection.close(),
+          () => undefined,
+        );
       if (opts.kill) for (const id of supervised) await launcher.kill(id);
     },
   };

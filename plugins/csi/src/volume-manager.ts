@@ -127,7 +127,9 @@ export function createVolumeManager(options: VolumeManagerOptions) {
       }
     }
     // Volumes a container used are published again, so their data can be cleaned up synchronously.
-    const republish = [...volumes].filter(([, v]) => v.state.nodePublishRequired).map(([id]) => sequence(id, "publish", () => transitions.publish(id)));
+    const republish = [...volumes]
+      .filter(([, v]) => v.state.nodePublishRequired)
+      .map(([id]) => sequence(id, "publish", () => transitions.publish(id)));
     await Promise.all(republish);
   }
 
@@ -211,7 +213,10 @@ export function createVolumeManager(options: VolumeManagerOptions) {
       const known = volumes.get(info.id);
       if (known) {
         // The same request again (after a crash) is answered with the same volume; anything else clashes.
-        if (equals(VolumeCapabilitySchema, known.state.volumeCapability ?? create(VolumeCapabilitySchema), capability) && sameMap(known.state.parameters, parameters)) {
+        if (
+          equals(VolumeCapabilitySchema, known.state.volumeCapability ?? create(VolumeCapabilitySchema), capability) &&
+          sameMap(known.state.parameters, parameters)
+        ) {
           return info;
         }
         throw conflict(`Volume with name '${name}' already exists`);
@@ -237,7 +242,9 @@ export function createVolumeManager(options: VolumeManagerOptions) {
         return undefined;
       }
       log.info(`Validating volume '${volume.id}'`);
-      const why = await call("CONTROLLER_SERVICE", (c) => c.validateVolumeCapabilities({ volumeId: volume.id, context: volume.context, capability, parameters }));
+      const why = await call("CONTROLLER_SERVICE", (c) =>
+        c.validateVolumeCapabilities({ volumeId: volume.id, context: volume.context, capability, parameters }),
+      );
       if (why) return `Validation failed for volume '${volume.id}': ${why}`;
       if (volumes.has(volume.id)) throw conflict(`Volume '${volume.id}' already validated`);
       const state = create(VolumeStateSchema, { state: S.CREATED, volumeCapability: capability, parameters, volumeContext: volume.context });

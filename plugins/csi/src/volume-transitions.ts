@@ -112,7 +112,13 @@ export function createTransitions(ctx: TransitionContext) {
     }
     calling("NodeStageVolume", id);
     await call("NODE_SERVICE", (c) =>
-      c.nodeStageVolume({ volumeId: id, publishContext: s.publishContext, stagingPath: staging, capability: s.volumeCapability!, context: s.volumeContext }),
+      c.nodeStageVolume({
+        volumeId: id,
+        publishContext: s.publishContext,
+        stagingPath: staging,
+        capability: s.volumeCapability!,
+        context: s.volumeContext,
+      }),
     );
     s.state = S.VOL_READY;
     s.bootId = ctx.bootId();

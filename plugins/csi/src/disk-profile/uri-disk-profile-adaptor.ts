@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { equals } from "@bufbuild/protobuf";
 import { type Clock, errorMessage, invalid, type Logger, notFound, type TimerHandle } from "@mesos/core";
-import { type DiskProfileMapping, type DiskProfileMapping_CSIManifest, type VolumeCapability } from "@mesos/proto/csi";
+import type { DiskProfileMapping, DiskProfileMapping_CSIManifest, VolumeCapability } from "@mesos/proto/csi";
 import { VolumeCapabilitySchema as V0VolumeCapabilitySchema } from "@mesos/proto/csi/v0";
 import { sameMap } from "../client.ts";
 import { devolve } from "../v0/v0-client.ts";
@@ -75,7 +75,8 @@ export function createUriDiskProfileAdaptor(options: UriDiskProfileAdaptorOption
       const known = profiles.get(name)?.manifest;
       if (!known) continue;
       const same =
-        equals(V0VolumeCapabilitySchema, manifest.volumeCapabilities!, known.volumeCapabilities!) && sameMap(manifest.createParameters, known.createParameters);
+        equals(V0VolumeCapabilitySchema, manifest.volumeCapabilities!, known.volumeCapabilities!) &&
+        sameMap(manifest.createParameters, known.createParameters);
       if (!same) {
         log.warn(`Fetched profile mapping for profile '${name}' does not match earlier data. The fetched mapping will be ignored entirely`);
         return;

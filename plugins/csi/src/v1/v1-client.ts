@@ -12,7 +12,11 @@ import { type CsiClient, sameMap } from "../client.ts";
 export const evolve = (c: VolumeCapability): csi.VolumeCapability => fromBinary(csi.VolumeCapabilitySchema, toBinary(VolumeCapabilitySchema, c));
 export const devolve = (c: csi.VolumeCapability): VolumeCapability => fromBinary(VolumeCapabilitySchema, toBinary(csi.VolumeCapabilitySchema, c));
 
-const toInfo = (v: csi.Volume | undefined) => ({ id: v?.volumeId ?? "", capacityBytes: Number(v?.capacityBytes ?? 0n), context: v?.volumeContext ?? {} });
+const toInfo = (v: csi.Volume | undefined) => ({
+  id: v?.volumeId ?? "",
+  capacityBytes: Number(v?.capacityBytes ?? 0n),
+  context: v?.volumeContext ?? {},
+});
 
 export function createV1Client(transport: Transport): CsiClient {
   const identity = createCsiServiceClient(csi.Identity, transport);
@@ -140,4 +144,3 @@ export function createV1Client(transport: Transport): CsiClient {
     },
   };
 }
-
