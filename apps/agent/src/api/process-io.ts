@@ -18,7 +18,7 @@ export function frameToProcessIO(f: Frame): agent.ProcessIO | undefined {
 export function heartbeat(intervalMs: number): agent.ProcessIO {
   return create(agent.ProcessIOSchema, {
     type: agent.ProcessIO_Type.CONTROL,
-    control: { type: agent.ProcessIO_Control_Type.HEARTBEAT, heartbeat: { interval: { nanoseconds: BigInt(intervalMs) * 1_000_000n } } },
+    control: { type: agent.ProcessIO_Control_Type.HEARTBEAT, heartbeat: { interval: { nanoseconds: BigInt(Math.round(intervalMs * 1_000_000)) } } },
   });
 }
 
