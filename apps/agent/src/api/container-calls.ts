@@ -15,7 +15,7 @@ import { commandEnvironment, commandInfoEnvironment, commandToExec, DEFAULT_PATH
 import { homeDirectory } from "../tasks/users.ts";
 import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 
-export interface ContainerLaunch {
+interface ContainerLaunch {
   containerId: ContainerID;
   command?: CommandInfo;
   container?: ContainerInfo;
@@ -24,7 +24,7 @@ export interface ContainerLaunch {
 }
 
 /** Where a container launched through the API keeps its sandbox. */
-export function apiSandbox(ctx: AgentContext, id: ContainerID): string {
+function apiSandbox(ctx: AgentContext, id: ContainerID): string {
   if (!id.parent) return join(ctx.workDir, "containers", id.value);
   const parent = containerIdString(id.parent);
   const parentSandbox = ctx.containerizer.config(parent)?.directory ?? join(ctx.workDir, "containers", parent);
