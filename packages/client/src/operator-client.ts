@@ -1,11 +1,12 @@
 /** An operator client for the master's Operator service (what the CLI and tests use). */
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
+import { createClient, type Transport } from "@connectrpc/connect";
 import { master } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
 
-export function createOperatorClient(address: string) {
-  const client = createClient(master.Operator, createTransport({ baseUrl: toBaseUrl(address) }));
+/** `address`: the master's (`host:port` or a URL), or a transport (an in-memory one in tests). */
+export function createOperatorClient(address: string | Transport) {
+  const client = createClient(master.Operator, typeof address === "string" ? createTransport({ baseUrl: toBaseUrl(address) }) : address);
   const call = async (c: MessageInitShape<typeof master.CallSchema>): Promise<master.Response> => {
     try {
       return await client.call(c);

@@ -8,7 +8,7 @@
 import { invalid, unimplemented } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import type { AgentCallHandler, AgentCallReply } from "../http/v1-api.ts";
+import type { AgentCallHandler, AgentCallReply } from "./agent-call-handler.ts";
 import { attachContainerInput, attachContainerOutput, launchNestedContainerSession } from "./attach.ts";
 import { getContainersCall, killContainerCall, launchContainerCall, removeContainerCall, waitContainerCall } from "./container-calls.ts";
 import { handleInfoCall } from "./info-calls.ts";

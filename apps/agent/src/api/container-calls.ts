@@ -12,7 +12,7 @@ import { type CommandInfo, type ContainerID, type ContainerInfo, type Resource, 
 import type { AgentContext } from "../context.ts";
 import { signalDescription, SIGNAL_NUMBERS } from "../launch-protocol/termination.ts";
 import { commandEnvironment, commandToExec } from "../tasks/command.ts";
-import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
+import { ACCEPTED, type AgentCallReply } from "./agent-call-handler.ts";
 
 export interface ContainerLaunch {
   containerId: ContainerID;

@@ -1,7 +1,7 @@
 /** The agent's v0 `/state` JSON (the parts tools read: frameworks, executors, tasks, sandboxes). */
 import { dirname } from "node:path";
 import type { JsonValue } from "@bufbuild/protobuf";
-import { MESOS_VERSION, summarizeResources, toMesosJson } from "@mesos/core";
+import { summarizeResources, toMesosJson, versionJson } from "@mesos/core";
 import { ResourceSchema, TaskState } from "@mesos/proto";
 import { type AgentContext, agentPid } from "../context.ts";
 
@@ -35,7 +35,7 @@ export function agentStateJson(ctx: AgentContext): Record<string, JsonValue> {
     });
   }
   return {
-    version: MESOS_VERSION,
+    ...versionJson(),
     id: ctx.info.id?.value ?? "",
     pid: agentPid(ctx),
     hostname: ctx.info.hostname,
