@@ -28,7 +28,7 @@ export interface InMemoryMaster extends Master {
 export interface InMemoryMasterOptions {
   flags?: string[];
   clock?: Clock;
-  /** Default: `:memory:`, closed with the master. */
+  /** Default: `:memory:`, closed with the master (a registry given is the caller's to close). */
   registry?: RegistryStore;
   leader?: Leadership["leader"];
   /** Run the allocation loop (default); without it only `allocateNow()` makes offers. */
@@ -49,7 +49,7 @@ export async function createInMemoryMaster(cleanup: (fn: () => unknown) => void,
   if (options.loops !== false) master.startLoops();
   cleanup(() => {
     master.stop();
-    registry.close();
+    if (!options.registry) registry.close();
   });
   return {
     ...master,
