@@ -1,7 +1,7 @@
 /**
  * The agent's v1 API calls as plain functions (an AgentCallHandler): a call in, a Response (or
  * ACCEPTED, HTTP 202) or a stream of ProcessIO out. Both transports wrap the same handler: the
- * Mesos v1 HTTP API (`POST /api/v1`, http/v1-api.ts) and the `mesos.v1.agent.Agent` Connect
+ * Mesos v1 HTTP API (`POST /api/v1`, http/v1-agent.ts) and the `mesos.v1.agent.Agent` Connect
  * service (agent-service.ts). Errors are MesosErrors (not_found 404, invalid 400, conflict 409,
  * internal 500, unimplemented 501).
  */
@@ -24,7 +24,7 @@ export function createAgentCallHandler(ctx: AgentContext): AgentCallHandler {
 }
 
 /** Unary calls (everything that neither streams its request nor its response). */
-export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
+async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
   const info = handleInfoCall(ctx, call);
   if (info) return info;
   switch (call.type) {
@@ -61,7 +61,7 @@ export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Prom
 }
 
 /** LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT; `signal` aborts when the client goes. */
-export async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal) {
+async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal) {
   switch (call.type) {
     case T.LAUNCH_NESTED_CONTAINER_SESSION:
       return launchNestedContainerSession(ctx, required(call.launchNestedContainerSession, "launch_nested_container_session"), signal);

@@ -1,16 +1,22 @@
 /**
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
- * service over the same handler), and health, flags, version and state.
- * Agent endpoints also answer under `/slave(1)/...`, as in Mesos.
+ * service over the same handler), and health, flags, version, state and containers.
+ * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
+ * answer under `/slave(1)/...`, as in Mesos.
  */
 import { versionJson } from "@mesos/core";
 import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
-import { createAgentCallHandler } from "../api/agent-calls.ts";
 import { agentGuard } from "../api/agent-guard.ts";
 import { agentService } from "../api/agent-service.ts";
+import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
-import { agentStateJson } from "./state-json.ts";
+import { join } from "node:path";
+import { mountFilesApi } from "../files/files-api.ts";
+import { createSandboxPaths } from "../files/sandbox-paths.ts";
+import { summarize } from "../projection/summaries.ts";
+import { agentStateJson } from "../projection/v0.ts";
+import { containersJson } from "./containers-json.ts";
 import { agentApi } from "./v1-agent.ts";
 
 export function createAgentApp(ctx: AgentContext): { app: Hono; connect: ConnectApi } {
@@ -23,7 +29,10 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   app.get("/health", (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx)));
+  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
+  for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
+  const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
+  mountFilesApi(app, sandboxes);
   const connect: ConnectApi = { routes: agentService(handler), interceptors: [guardInterceptor([agentGuard])] };
   mountConnect(app, connect);
   return { app, connect };
