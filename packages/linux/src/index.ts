@@ -80,3 +80,4 @@ export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";
 export { setCloseOnExec } from "./fds.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
+export { S_IFBLK, S_IFCHR, S_IFIFO, getXattr, makedev, mknod, setXattr } from "./special-files.ts";
