@@ -9,7 +9,7 @@ import { parseDigest } from "./digest.ts";
 import { isObject } from "./image-config.ts";
 import { CONFIG_MEDIA_TYPES, LAYER_MEDIA_TYPES, MediaType } from "./media-types.ts";
 import { type Platform, formatPlatform } from "./platform.ts";
-import { parseSchema1, type Schema1Manifest, uniqueLayers } from "./schema1.ts";
+import { parseSchema1, type Schema1Manifest } from "./schema1.ts";
 
 export interface Descriptor {
   mediaType: string;
@@ -71,8 +71,7 @@ function parseImageManifest(json: Record<string, unknown>, mediaType: string, wh
   for (const l of layers) {
     if (!LAYER_MEDIA_TYPES.has(l.mediaType)) throw invalid(`${what}: layer ${l.digest} has unsupported type '${l.mediaType}'`);
   }
-  const unique = new Map(layers.map((l) => [l.digest, l]));
-  return { kind: "image", mediaType, config, layers: uniqueLayers(layers.map((l) => l.digest)).map((d) => unique.get(d)!) };
+  return { kind: "image", mediaType, config, layers };
 }
 
 function parseIndex(json: Record<string, unknown>, mediaType: string, what: string): Manifest {

@@ -27,7 +27,13 @@ export interface BlobStream {
 
 export interface RegistryClient {
   manifest(loc: RegistryLocation, reference: string, credentials?: Credentials): Promise<FetchedManifest>;
-  blob(loc: RegistryLocation, digest: string, size: number | undefined, credentials?: Credentials, onBytes?: (n: number) => void): Promise<BlobStream>;
+  blob(
+    loc: RegistryLocation,
+    digest: string,
+    size: number | undefined,
+    credentials?: Credentials,
+    onBytes?: (n: number) => void,
+  ): Promise<BlobStream>;
   /** Reads a whole (small) blob, verified: configs. */
   blobBytes(loc: RegistryLocation, digest: string, size: number | undefined, credentials?: Credentials): Promise<Uint8Array>;
 }
@@ -101,7 +107,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     let stall = options.clock.setTimeout(() => abort.abort(), stallMs);
     try {
       for (;;) {
-        let step: ReadableStreamReadResult<Uint8Array>;
+        let step: Awaited<ReturnType<typeof reader.read>>;
         try {
           step = await reader.read();
         } catch (e) {

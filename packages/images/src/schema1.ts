@@ -31,7 +31,7 @@ export function parseSchema1(body: Uint8Array, json: Record<string, unknown>, wh
   const top = parseV1Compatibility(history[0], what);
   const architecture = typeof json.architecture === "string" && json.architecture ? json.architecture : top.architecture;
   return {
-    layers: uniqueLayers(childFirst.reverse()),
+    layers: uniqueLayers(childFirst.reverse(), (d) => d),
     config: { architecture, os: top.os ?? "linux", config: runtimeDefaults(top.config, `${what} (history[0])`) },
     payload: signedPayload(body, json, what),
   };
@@ -80,14 +80,14 @@ function signedPayload(body: Uint8Array, json: Record<string, unknown>, what: st
  * Each layer once, base first (a layer directory can be stacked only once). A layer listed twice
  * keeps its topmost place, so what it writes still wins over the layers between.
  */
-export function uniqueLayers(baseFirst: string[]): string[] {
+export function uniqueLayers<T>(baseFirst: T[], key: (t: T) => string): T[] {
   const seen = new Set<string>();
-  const out: string[] = [];
+  const out: T[] = [];
   for (let i = baseFirst.length - 1; i >= 0; i--) {
-    const d = baseFirst[i]!;
-    if (seen.has(d)) continue;
-    seen.add(d);
-    out.push(d);
+    const k = key(baseFirst[i]!);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(baseFirst[i]!);
   }
   return out.reverse();
 }

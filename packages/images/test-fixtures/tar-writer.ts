@@ -18,7 +18,7 @@ export interface TarInput {
 
 const FLAGS = { file: "0", hardlink: "1", symlink: "2", char: "3", block: "4", directory: "5", fifo: "6" } as const;
 
-export function writeTar(entries: TarInput[]): Uint8Array {
+export function writeTar(entries: TarInput[]): Uint8Array<ArrayBuffer> {
   const blocks: Uint8Array[] = [];
   for (const e of entries) {
     const type = e.type ?? "file";
@@ -48,7 +48,7 @@ export function writeTar(entries: TarInput[]): Uint8Array {
     if (type === "file") blocks.push(pad(data));
   }
   blocks.push(new Uint8Array(1024));
-  return Buffer.concat(blocks);
+  return new Uint8Array(Buffer.concat(blocks));
 }
 
 function header(h: {

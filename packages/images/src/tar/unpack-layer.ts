@@ -6,7 +6,25 @@
  * overlayfs's own form (a 0:0 character device; the `trusted.overlay.opaque` xattr) or kept as
  * files for the copy backend to apply.
  */
-import { closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeSync, chmodSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  lchownSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+  chmodSync,
+} from "node:fs";
 import { invalid, type Logger, silentLogger } from "@mesos/core";
 import { makedev, mknod, S_IFBLK, S_IFCHR, S_IFIFO, setXattr } from "@mesos/linux";
 import { Digester, verifyDigest } from "../digest.ts";
@@ -101,7 +119,11 @@ export async function unpackLayer(blob: AsyncIterable<Uint8Array>, root: string,
           log.debug(`Skipped device node '${entry.path}' (not running as root)`);
           return;
         }
-        mknod(path, (entry.type === "char" ? S_IFCHR : entry.type === "block" ? S_IFBLK : S_IFIFO) | entry.mode, makedev(entry.devmajor, entry.devminor));
+        mknod(
+          path,
+          (entry.type === "char" ? S_IFCHR : entry.type === "block" ? S_IFBLK : S_IFIFO) | entry.mode,
+          makedev(entry.devmajor, entry.devminor),
+        );
         if (opts.privileged) lchownSync(path, entry.uid, entry.gid);
         chmodSync(path, entry.mode);
         utimesSync(path, entry.mtime, entry.mtime);
