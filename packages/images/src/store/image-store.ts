@@ -110,7 +110,8 @@ export function createImageStore(deps: ImageStoreDeps): ImageStore {
     });
     let downloaded = 0;
     await forEachLimited(missing, limit, async (layer) => {
-      downloaded += await storeLayer(image, layer, key, emit);
+      const n = await storeLayer(image, layer, key, emit);
+      downloaded += n;
     });
     const stored: StoredImage = {
       name: key,

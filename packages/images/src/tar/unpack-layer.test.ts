@@ -16,7 +16,7 @@ function unpack(entries: TarInput[] | Uint8Array<ArrayBuffer>, opts: { whiteouts
   const dir = tmp();
   let bytes: Uint8Array<ArrayBuffer> = entries instanceof Uint8Array ? entries : writeTar(entries);
   if (opts.compress === "gzip") bytes = Bun.gzipSync(bytes);
-  if (opts.compress === "zstd") bytes = Bun.zstdCompressSync(bytes);
+  if (opts.compress === "zstd") bytes = new Uint8Array(Bun.zstdCompressSync(bytes));
   return { dir, done: unpackLayer(chunks(bytes), dir, { whiteouts: opts.whiteouts ?? "files", privileged: opts.privileged ?? isRoot }) };
 }
 
