@@ -63,10 +63,9 @@ export function createRegistryAuth(deps: { clock: Clock; http: HttpOptions }): R
     const token = isObject(body) ? (body.token ?? body.access_token) : undefined;
     if (typeof token !== "string" || token.length === 0) throw new MesosError("unavailable", `the token server of ${scope.registry} sent no token`);
     const seconds = isObject(body) && typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
-    const issued = isObject(body) && typeof body.issued_at === "string" ? Date.parse(body.issued_at) : Number.NaN;
-    const start = Number.isFinite(issued) ? Math.min(issued, deps.clock.now()) : deps.clock.now();
+    // Counted from receipt on our clock: the server's `issued_at` is on its clock, not ours.
     const header = `Bearer ${token}`;
-    tokens.set(keyOf(scope), { header, expiresAt: start + seconds * 1000 - EXPIRY_SLACK_MS });
+    tokens.set(keyOf(scope), { header, expiresAt: deps.clock.now() + seconds * 1000 - EXPIRY_SLACK_MS });
     return header;
   }
 

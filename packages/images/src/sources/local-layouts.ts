@@ -68,7 +68,9 @@ function readOciLayout(dir: string, ref: ImageReference, platform: Platform, wha
     const names = [m.annotations?.[REF_NAME], m.annotations?.[CONTAINERD_NAME]].filter((n): n is string => !!n);
     return names.some((n) => n === (ref.tag ?? "latest") || fullName(n) === wanted);
   });
-  const chosen = entries[0] ?? (index.manifests.length === 1 ? index.manifests[0] : undefined);
+  // An archive of one unnamed image (`docker save IMAGE_ID`) answers to any name.
+  const unnamed = index.manifests.length === 1 && !index.manifests[0]!.annotations?.[REF_NAME] && !index.manifests[0]!.annotations?.[CONTAINERD_NAME];
+  const chosen = entries[0] ?? (unnamed ? index.manifests[0] : undefined);
   if (!chosen) {
     const names = index.manifests.map((m) => m.annotations?.[REF_NAME] ?? m.digest).join(", ");
     throw notFound(`${what} has no image named '${refText(ref)}' (it has ${names || "none"})`);
@@ -104,7 +106,8 @@ function readDockerSave(dir: string, ref: ImageReference, platform: Platform, wh
   if (!Array.isArray(list) || !list.every(isObject)) throw invalid(`${what}: manifest.json is not a list of images`);
   const wanted = fullName(refText(ref));
   const entry =
-    list.find((e) => isStringArray(e.RepoTags) && e.RepoTags.some((t) => fullName(t) === wanted)) ?? (list.length === 1 ? list[0] : undefined);
+    list.find((e) => isStringArray(e.RepoTags) && e.RepoTags.some((t) => fullName(t) === wanted)) ??
+    (list.length === 1 && !(isStringArray(list[0]!.RepoTags) && list[0]!.RepoTags.length > 0) ? list[0] : undefined);
   if (!entry) {
     const names = list.flatMap((e) => (isStringArray(e.RepoTags) ? e.RepoTags : [])).join(", ");
     throw notFound(`${what} has no image named '${refText(ref)}' (it has ${names || "none"})`);
