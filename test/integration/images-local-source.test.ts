@@ -13,7 +13,9 @@ import { stopAllProcesses } from "../support/processes.ts";
 import { pushImage, skopeo, startRegistry } from "../support/registry.ts";
 
 const isRoot = process.getuid?.() === 0;
-const image = testImage([busyboxLayer(), layer([{ path: "local.txt", content: "from a local archive" }])], { config: { Cmd: ["/bin/cat", "/local.txt"] } });
+const image = testImage([busyboxLayer(), layer([{ path: "local.txt", content: "from a local archive" }])], {
+  config: { Cmd: ["/bin/cat", "/local.txt"] },
+});
 let archives: string;
 
 function newStore() {
@@ -54,7 +56,12 @@ describe("local directory source", () => {
       expect(pulled.config.config.Cmd).toEqual(["/bin/cat", "/local.txt"]);
       expect(readFileSync(join(store.layerPaths(pulled)[1]!, "local.txt"), "utf8")).toBe("from a local archive");
     }
-    expect(store.images().map((i) => i.name).sort()).toEqual(["app:1", "app:latest"]);
+    expect(
+      store
+        .images()
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(["app:1", "app:latest"]);
     // The unpacked archive is gone once the layers are stored.
     expect(readdirSync(join(storeDir, "staging"))).toEqual([]);
   });
@@ -70,7 +77,9 @@ describe("local directory source", () => {
 
   test("a missing image names where it was looked for; a wrong tag lists what there is", async () => {
     const { store } = newStore();
-    await expect(store.pull("nothing:1")).rejects.toThrow(/Failed to pull image 'nothing:1': no archive for it in '.*' \(looked for '.*nothing:1.tar'/);
+    await expect(store.pull("nothing:1")).rejects.toThrow(
+      /Failed to pull image 'nothing:1': no archive for it in '.*' \(looked for '.*nothing:1.tar'/,
+    );
     await expect(store.pull("ociapp:9")).rejects.toThrow(/has no image named 'ociapp:9' \(it has 2\)/);
   });
 
@@ -83,7 +92,14 @@ describe("local directory source", () => {
     bytes[bytes.length - 20]! ^= 0xff;
     writeFileSync(join(blobs, victim), bytes);
     const storeDir = mkdtempSync(join(process.env.MESOS_TEST_TMP!, "store-"));
-    const store = createDockerStore({ storeDir, registry: dir, backend: createCopyBackend({ log: silentLogger }), privileged: isRoot, clock: new ManualClock(), log: silentLogger });
+    const store = createDockerStore({
+      storeDir,
+      registry: dir,
+      backend: createCopyBackend({ log: silentLogger }),
+      privileged: isRoot,
+      clock: new ManualClock(),
+      log: silentLogger,
+    });
     await expect(store.pull("bad:1")).rejects.toThrow(/digest mismatch/);
     expect(store.layers.has(image.layers[1]!.digest)).toBe(false);
     expect(store.images()).toEqual([]);

@@ -44,7 +44,9 @@ describe("Basic auth (htpasswd)", () => {
     const good = await newStore({ dockerConfig: config(reg.host, "alice", "wonderland") }).pull(name);
     expect(good.layers).toEqual(image.layers.map((l) => l.digest));
 
-    await expect(newStore().pull(name)).rejects.toThrow(`Failed to pull image '${name}': registry ${reg.host} wants credentials (Basic auth) and none are configured (401)`);
+    await expect(newStore().pull(name)).rejects.toThrow(
+      `Failed to pull image '${name}': registry ${reg.host} wants credentials (Basic auth) and none are configured (401)`,
+    );
     await expect(newStore({ dockerConfig: config(reg.host, "alice", "wrong") }).pull(name)).rejects.toThrow(
       `registry ${reg.host} refused the credentials of 'alice' (401)`,
     );
@@ -119,7 +121,9 @@ describe("transport", () => {
     await pushImage(reg, "tls/app", "1", image);
     const pulled = await newStore({ registry: reg.url, ca: cert.cert }).pull("tls/app:1");
     expect(pulled.name).toBe(`${reg.host}/tls/app:1`);
-    await expect(newStore({ registry: reg.url }).pull("tls/app:1")).rejects.toThrow(/Failed to pull image 'tls\/app:1': cannot reach 127\.0\.0\.1:\d+/);
+    await expect(newStore({ registry: reg.url }).pull("tls/app:1")).rejects.toThrow(
+      /Failed to pull image 'tls\/app:1': cannot reach 127\.0\.0\.1:\d+/,
+    );
     await reg.stop();
   });
 });

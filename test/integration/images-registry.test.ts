@@ -129,7 +129,9 @@ describe("manifest kinds", () => {
       `docker://${reg.host}/fmt/docker:1`,
       `docker://${reg.host}/fmt/schema1:1`,
     ]);
-    const res = await fetch(`${reg.url}/v2/fmt/schema1/manifests/1`, { headers: { Accept: "application/vnd.docker.distribution.manifest.v1+prettyjws" } });
+    const res = await fetch(`${reg.url}/v2/fmt/schema1/manifests/1`, {
+      headers: { Accept: "application/vnd.docker.distribution.manifest.v1+prettyjws" },
+    });
     expect(res.headers.get("content-type")).toBe("application/vnd.docker.distribution.manifest.v1+prettyjws");
     expect(await res.text()).toContain('"signatures"');
 
@@ -162,7 +164,9 @@ describe("manifest kinds", () => {
 describe("bad answers fail the pull, name the image and the cause, and store nothing", () => {
   test("unknown tag and unknown repository", async () => {
     const { store, storeDir } = newStore();
-    await expect(store.pull(`${reg.host}/fmt/docker:nope`)).rejects.toThrow(`Failed to pull image '${reg.host}/fmt/docker:nope': manifest unknown (404)`);
+    await expect(store.pull(`${reg.host}/fmt/docker:nope`)).rejects.toThrow(
+      `Failed to pull image '${reg.host}/fmt/docker:nope': manifest unknown (404)`,
+    );
     await expect(store.pull(`${reg.host}/no/such:1`)).rejects.toThrow(/Failed to pull image '127.0.0.1:\d+\/no\/such:1': manifest unknown \(404\)/);
     expectEmptyStore(storeDir);
   });
@@ -182,7 +186,9 @@ describe("bad answers fail the pull, name the image and the cause, and store not
     await pushManifest(reg, "bad/otherarch", "list", list);
     const { store, storeDir } = newStore();
     if (hostPlatform().architecture !== "s390x") {
-      await expect(store.pull(`${reg.host}/bad/otherarch:list`)).rejects.toThrow(/no image for linux\/\w+ in the manifest list of .* \(it has linux\/s390x\)/);
+      await expect(store.pull(`${reg.host}/bad/otherarch:list`)).rejects.toThrow(
+        /no image for linux\/\w+ in the manifest list of .* \(it has linux\/s390x\)/,
+      );
     }
     await expect(store.pull(`${reg.host}/bad/otherarch:single`)).rejects.toThrow(/is for linux\/\w+, but this agent runs linux\//);
     expectEmptyStore(storeDir);
@@ -192,7 +198,12 @@ describe("bad answers fail the pull, name the image and the cause, and store not
     const cfg = blob("{}", "application/vnd.cncf.helm.config.v1+json");
     await pushBlob(reg, "bad/artifact", cfg);
     const m = blob(
-      JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: cfg.mediaType, digest: cfg.digest, size: cfg.size }, layers: [] }),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: cfg.mediaType, digest: cfg.digest, size: cfg.size },
+        layers: [],
+      }),
       "application/vnd.oci.image.manifest.v1+json",
     );
     await pushManifest(reg, "bad/artifact", "1", m);

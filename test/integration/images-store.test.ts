@@ -61,7 +61,8 @@ const tmp = (p: string) => mkdtempSync(join(process.env.MESOS_TEST_TMP!, p));
 function setup(backendName: BackendName, dirs?: { storeDir: string; workDir: string }) {
   const storeDir = dirs?.storeDir ?? tmp("store-");
   const workDir = dirs?.workDir ?? tmp("provisioner-");
-  const backend: ProvisionerBackend = backendName === "overlay" ? createOverlayBackend({ log: silentLogger }) : createCopyBackend({ log: silentLogger });
+  const backend: ProvisionerBackend =
+    backendName === "overlay" ? createOverlayBackend({ log: silentLogger }) : createCopyBackend({ log: silentLogger });
   const store = createDockerStore({ storeDir, registry: reg.url, backend, privileged: isRoot, clock: new ManualClock(), log: silentLogger });
   const provisioner = createProvisioner({ dir: workDir, store, backend, log: silentLogger });
   return { store, provisioner, storeDir, workDir };

@@ -68,7 +68,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     lines.push("auth:", "  htpasswd:", "    realm: test-registry", `    path: ${htpasswd}`);
   } else if (options.token) {
     const t = options.token;
-    lines.push("auth:", "  token:", `    realm: ${t.realm}`, `    service: ${t.service}`, `    issuer: ${t.issuer}`, `    rootcertbundle: ${t.certFile}`);
+    lines.push(
+      "auth:",
+      "  token:",
+      `    realm: ${t.realm}`,
+      `    service: ${t.service}`,
+      `    issuer: ${t.issuer}`,
+      `    rootcertbundle: ${t.certFile}`,
+    );
   }
   const config = join(dir, "config.yml");
   writeFileSync(config, `${lines.join("\n")}\n`);

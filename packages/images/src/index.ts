@@ -9,15 +9,15 @@ export { type Credentials, type DockerAuths, credentialsFor, loadDockerConfigFla
 export { type Platform, formatPlatform, hostPlatform, parsePlatform } from "./platform.ts";
 export { type FetchedManifest, type RegistryClient, createRegistryClient } from "./registry-client.ts";
 export { type PullEvent, PullProgress, formatBytes } from "./progress.ts";
-export { type ImageSource, type ResolvedImage } from "./sources/image-source.ts";
+export type { ImageSource, ResolvedImage } from "./sources/image-source.ts";
 export { createRegistrySource } from "./sources/registry-source.ts";
 export { createLocalSource } from "./sources/local-source.ts";
 export { type LayerStore, createLayerStore } from "./store/layer-store.ts";
-export { type StoredImage } from "./store/image-records.ts";
+export type { StoredImage } from "./store/image-records.ts";
 export { type ImageStore, type PruneResult, type PullOptions, createImageStore } from "./store/image-store.ts";
 export { type ImageGcConfig, parseImageGcConfig, startImageGc } from "./store/image-gc.ts";
 export { type DockerStoreOptions, createDockerStore } from "./docker-store.ts";
-export { type BackendName, type ProvisionerBackend } from "./provisioner/backend.ts";
+export type { BackendName, ProvisionerBackend } from "./provisioner/backend.ts";
 export { createOverlayBackend, overlaySupported } from "./provisioner/overlay-backend.ts";
 export { createCopyBackend } from "./provisioner/copy-backend.ts";
 export { type Provisioner, type ProvisionedRootfs, createProvisioner } from "./provisioner/provisioner.ts";

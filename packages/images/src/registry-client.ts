@@ -5,7 +5,7 @@
  */
 import { type Clock, MesosError } from "@mesos/core";
 import { Digester, digestOf, parseDigest, verifyDigest } from "./digest.ts";
-import { type Credentials } from "./docker-config.ts";
+import type { Credentials } from "./docker-config.ts";
 import { type Manifest, parseManifest } from "./manifest.ts";
 import { MANIFEST_ACCEPT } from "./media-types.ts";
 import { type AuthScope, createRegistryAuth } from "./registry-auth.ts";

@@ -24,7 +24,27 @@ export type Compression = "gzip" | "zstd" | "none";
 export type ManifestFormat = "docker" | "oci";
 
 export const BUSYBOX = "/bin/busybox";
-const APPLETS = ["sh", "ls", "cat", "echo", "id", "pwd", "env", "sleep", "true", "false", "test", "mkdir", "rm", "touch", "stat", "readlink", "wc", "uname", "head"];
+const APPLETS = [
+  "sh",
+  "ls",
+  "cat",
+  "echo",
+  "id",
+  "pwd",
+  "env",
+  "sleep",
+  "true",
+  "false",
+  "test",
+  "mkdir",
+  "rm",
+  "touch",
+  "stat",
+  "readlink",
+  "wc",
+  "uname",
+  "head",
+];
 
 const sha256 = (b: Uint8Array | string) => `sha256:${new Bun.CryptoHasher("sha256").update(b).digest("hex")}`;
 
@@ -52,7 +72,10 @@ export function busyboxLayer(compression: Compression = "gzip", format: Manifest
       { path: "bin/busybox", content: readFileSync(BUSYBOX), mode: 0o755 },
       ...APPLETS.map((a): TarInput => ({ path: `bin/${a}`, type: "symlink", linkname: "busybox" })),
       { path: "etc/", type: "directory" },
-      { path: "etc/passwd", content: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\napp:x:1234:2345::/home/app:/bin/sh\n" },
+      {
+        path: "etc/passwd",
+        content: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\napp:x:1234:2345::/home/app:/bin/sh\n",
+      },
       { path: "etc/group", content: "root:x:0:\nnogroup:x:65534:\napps:x:2345:\nstaff:x:50:\n" },
       { path: "tmp/", type: "directory", mode: 0o1777 },
     ],
@@ -77,7 +100,10 @@ export function imageConfig(layers: Layer[], o: ConfigOptions = {}, format: Mani
     rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
     history: layers.map((_, i) => ({ created: "2026-01-01T00:00:00Z", created_by: `test layer ${i}` })),
   };
-  return blob(JSON.stringify(json), format === "docker" ? "application/vnd.docker.container.image.v1+json" : "application/vnd.oci.image.config.v1+json");
+  return blob(
+    JSON.stringify(json),
+    format === "docker" ? "application/vnd.docker.container.image.v1+json" : "application/vnd.oci.image.config.v1+json",
+  );
 }
 
 export function imageManifest(config: Blob, layers: Layer[], format: ManifestFormat = "docker"): Blob {
@@ -86,7 +112,10 @@ export function imageManifest(config: Blob, layers: Layer[], format: ManifestFor
   return blob(JSON.stringify({ schemaVersion: 2, mediaType, config: desc(config), layers: layers.map(desc) }), mediaType);
 }
 
-export function imageIndex(entries: { manifest: Blob; platform: { os: string; architecture: string; variant?: string } }[], format: ManifestFormat): Blob {
+export function imageIndex(
+  entries: { manifest: Blob; platform: { os: string; architecture: string; variant?: string } }[],
+  format: ManifestFormat,
+): Blob {
   const mediaType = format === "docker" ? "application/vnd.docker.distribution.manifest.list.v2+json" : "application/vnd.oci.image.index.v1+json";
   const manifests = entries.map((e) => ({ mediaType: e.manifest.mediaType, digest: e.manifest.digest, size: e.manifest.size, platform: e.platform }));
   return blob(JSON.stringify({ schemaVersion: 2, mediaType, manifests }), mediaType);

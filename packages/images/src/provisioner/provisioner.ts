@@ -59,7 +59,9 @@ export function createProvisioner(deps: {
   backends.set(deps.backend.name, deps.backend);
   const provisioned = new Map<string, ContainerImageFile>();
   if (deps.store.layers.whiteouts !== deps.backend.whiteouts) {
-    throw invalid(`The image store keeps whiteouts as ${deps.store.layers.whiteouts}, the ${deps.backend.name} backend needs ${deps.backend.whiteouts}`);
+    throw invalid(
+      `The image store keeps whiteouts as ${deps.store.layers.whiteouts}, the ${deps.backend.name} backend needs ${deps.backend.whiteouts}`,
+    );
   }
 
   const containerDir = (id: string) => {

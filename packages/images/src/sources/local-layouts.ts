@@ -122,7 +122,8 @@ function readDockerSave(dir: string, ref: ImageReference, platform: Platform, wh
   const config = parseImageConfig(configBytes, `${what}: config`);
   checkImagePlatform(config, platform, what);
   const diffIds = config.diffIds ?? [];
-  if (diffIds.length !== entry.Layers.length) throw invalid(`${what}: the config lists ${diffIds.length} layers, manifest.json ${entry.Layers.length}`);
+  if (diffIds.length !== entry.Layers.length)
+    throw invalid(`${what}: the config lists ${diffIds.length} layers, manifest.json ${entry.Layers.length}`);
   const files = new Map<string, string>();
   const layers = entry.Layers.map((file, i) => {
     files.set(diffIds[i]!, inside(dir, file, what));

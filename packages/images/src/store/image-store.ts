@@ -80,7 +80,7 @@ export function createImageStore(deps: ImageStoreDeps): ImageStore {
     };
     if (options.cached !== false) {
       const stored = records.get(key);
-      if (stored && stored.layers.every((d) => deps.layers.has(d))) {
+      if (stored?.layers.every((d) => deps.layers.has(d))) {
         emit({ type: "pulled", image: key, layers: stored.layers.length, downloadedBytes: 0, ms: 0, cached: true });
         return stored;
       }

@@ -12,7 +12,10 @@ async function* chunks(bytes: Uint8Array, size = 777): AsyncGenerator<Uint8Array
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-function unpack(entries: TarInput[] | Uint8Array<ArrayBuffer>, opts: { whiteouts?: WhiteoutFormat; privileged?: boolean; compress?: "gzip" | "zstd" } = {}) {
+function unpack(
+  entries: TarInput[] | Uint8Array<ArrayBuffer>,
+  opts: { whiteouts?: WhiteoutFormat; privileged?: boolean; compress?: "gzip" | "zstd" } = {},
+) {
   const dir = tmp();
   let bytes: Uint8Array<ArrayBuffer> = entries instanceof Uint8Array ? entries : writeTar(entries);
   if (opts.compress === "gzip") bytes = Bun.gzipSync(bytes);
