@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
-import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
+import { findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
 import { startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestCluster } from "../support/test-cluster.ts";

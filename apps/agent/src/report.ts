@@ -15,7 +15,7 @@ export const AGENT_CAPABILITIES = [
   Cap.AGENT_OPERATION_FEEDBACK,
 ];
 
-export function attachRequest(ctx: AgentContext, endpoint: string): internal.AttachRequest {
+export function attachRequest(ctx: AgentContext): internal.AttachRequest {
   const tasks: Task[] = [];
   const frameworkIds = new Set<string>();
   for (const t of ctx.tasks.values()) {
@@ -43,7 +43,7 @@ export function attachRequest(ctx: AgentContext, endpoint: string): internal.Att
   }
   return create(internal.AttachRequestSchema, {
     agentInfo: ctx.info,
-    endpoint,
+    endpoint: ctx.endpoint,
     version: MESOS_VERSION,
     capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
     frameworks: [...frameworkIds].map((id) => ctx.frameworks.get(id)!).filter(Boolean),

@@ -5,7 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Channel, type Clock } from "@mesos/core";
 import { agent } from "@mesos/proto";
-import { FRAME, type Frame } from "../launch-helper/io-protocol.ts";
+import { FRAME, type Frame } from "../launch-protocol/io-protocol.ts";
 
 export function frameToProcessIO(f: Frame): agent.ProcessIO | undefined {
   if (f.kind !== FRAME.STDOUT && f.kind !== FRAME.STDERR) return undefined;

@@ -3,6 +3,7 @@
  * service over the same handler), and health, flags, version and state.
  * Agent endpoints also answer under `/slave(1)/...`, as in Mesos.
  */
+import type { ConnectRouter } from "@connectrpc/connect";
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
 import { mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
@@ -12,7 +13,7 @@ import type { AgentContext } from "../context.ts";
 import { agentStateJson } from "./state-json.ts";
 import { agentApi } from "./v1-api.ts";
 
-export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono {
+export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router: ConnectRouter) => void } {
   const app = new Hono();
   // One handler for both transports: POST /api/v1 and the mesos.v1.agent.Agent Connect service.
   const handler = createAgentCallHandler(ctx);
@@ -22,7 +23,8 @@ export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono 
   app.get("/health", (c) => c.body(null, 200));
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, endpoint())));
-  mountConnect(app, agentService(handler));
-  return app;
+  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx)));
+  const routes = agentService(handler);
+  mountConnect(app, routes);
+  return { app, routes };
 }

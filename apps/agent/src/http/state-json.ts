@@ -3,10 +3,9 @@ import { dirname } from "node:path";
 import type { JsonValue } from "@bufbuild/protobuf";
 import { MESOS_VERSION, summarizeResources, toMesosJson } from "@mesos/core";
 import { ResourceSchema, TaskState } from "@mesos/proto";
-import type { AgentContext } from "../context.ts";
+import { type AgentContext, agentPid } from "../context.ts";
 
-export function agentStateJson(ctx: AgentContext, endpoint: string): Record<string, JsonValue> {
-  const url = new URL(endpoint);
+export function agentStateJson(ctx: AgentContext): Record<string, JsonValue> {
   const byFramework = new Map<string, Map<string, { [k: string]: JsonValue; tasks: JsonValue[] }>>();
   for (const t of ctx.tasks.values()) {
     const executors = byFramework.get(t.frameworkId) ?? new Map();
@@ -38,7 +37,7 @@ export function agentStateJson(ctx: AgentContext, endpoint: string): Record<stri
   return {
     version: MESOS_VERSION,
     id: ctx.info.id?.value ?? "",
-    pid: `slave(1)@${url.hostname}:${url.port}`,
+    pid: agentPid(ctx),
     hostname: ctx.info.hostname,
     resources: summarizeResources(ctx.info.resources),
     resources_full: ctx.info.resources.map((r) => toMesosJson(ResourceSchema, r)),

@@ -7,7 +7,7 @@
  * into it right before it execs.
  */
 import type { Subprocess } from "bun";
-import type { LaunchCommand, LaunchInfo } from "../containerizer/launch-info.ts";
+import type { LaunchCommand, LaunchInfo } from "../launch-protocol/launch-info.ts";
 import { ERROR_FD, encodeSpec, resolveProgram, type ExecSpec } from "./exec-spec.ts";
 import { step, stepAsync } from "./steps.ts";
 import type { TaskIo } from "./switchboard.ts";

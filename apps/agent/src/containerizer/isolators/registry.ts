@@ -7,11 +7,9 @@ import { type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
 import type { Isolator } from "@mesos/plugin-api";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import type { AgentFlags } from "../../flags.ts";
-import { createCgroupsHost, type CgroupsHost } from "./cgroups/cgroups-host.ts";
-import { createCpuIsolator } from "./cgroups/cpu-isolator.ts";
-import { createMemIsolator } from "./cgroups/mem-isolator.ts";
+import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
+import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
-import { createPosixCpuIsolator, createPosixMemIsolator } from "./posix-isolators.ts";
 import { lookupUser } from "../../tasks/users.ts";
 
 export interface IsolatorDeps {

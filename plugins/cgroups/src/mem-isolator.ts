@@ -28,7 +28,7 @@ export interface MemIsolatorOptions {
   limitSwap: boolean;
 }
 
-export function limitFor(memMb: number): number {
+function limitFor(memMb: number): number {
   return Math.max(MIN_MEMORY_BYTES, Math.floor(memMb * MB));
 }
 

@@ -12,10 +12,10 @@ import type { ContainerState, Isolator, StatisticsInit } from "@mesos/plugin-api
 import type { Cgroup } from "./cgroup.ts";
 import { type CgroupsHost, recoverCgroups, scalar } from "./cgroups-host.ts";
 
-export const CPU_SHARES_PER_CPU = 1024;
-export const MIN_CPU_SHARES = 2;
-export const CFS_PERIOD_US = 100_000;
-export const MIN_CFS_QUOTA_US = 1000;
+const CPU_SHARES_PER_CPU = 1024;
+const MIN_CPU_SHARES = 2;
+const CFS_PERIOD_US = 100_000;
+const MIN_CFS_QUOTA_US = 1000;
 const USER_HZ = 100;
 
 export interface CpuIsolatorOptions {
@@ -23,16 +23,16 @@ export interface CpuIsolatorOptions {
   enableCfs: boolean;
 }
 
-export function sharesFor(cpus: number): number {
+function sharesFor(cpus: number): number {
   return Math.max(MIN_CPU_SHARES, Math.floor(CPU_SHARES_PER_CPU * cpus));
 }
 
 /** cgroup v1 shares [2, 262144] to v2 weight [1, 10000]. */
-export function weightFromShares(shares: number): number {
+function weightFromShares(shares: number): number {
   return Math.round(1 + ((Math.min(shares, 262144) - 2) * 9999) / 262142);
 }
 
-export function quotaFor(cpus: number): number {
+function quotaFor(cpus: number): number {
   return Math.max(MIN_CFS_QUOTA_US, Math.round(CFS_PERIOD_US * cpus));
 }
 

@@ -29,7 +29,7 @@ function readStat(pid: number): ProcStat | undefined {
 }
 
 /** `root` and every process below it. */
-export function processTree(root: number): ProcStat[] {
+function processTree(root: number): ProcStat[] {
   const all: ProcStat[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
