@@ -1,13 +1,14 @@
 /**
  * `--docker_registry=/path`: images from `docker save` archives (written by skopeo's
  * docker-archive transport, as `docker save` writes them) and OCI layouts (skopeo's oci transport),
- * named as Mesos names them (`/path/<name>.tar`).
+ * named as Mesos names them (`/path/<name>.tar`), and an OCI layout built by umoci, whose layers
+ * carry the whiteouts umoci computes from a changed tree.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ManualClock, silentLogger } from "@mesos/core";
-import { createCopyBackend, createDockerStore } from "@mesos/images";
+import { createCopyBackend, createDockerStore, createProvisioner } from "@mesos/images";
 import { busyboxLayer, layer, testImage } from "@mesos/images/testing";
 import { stopAllProcesses } from "../support/processes.ts";
 import { pushImage, skopeo, startRegistry } from "../support/registry.ts";
@@ -104,4 +105,39 @@ describe("local directory source", () => {
     expect(store.layers.has(image.layers[1]!.digest)).toBe(false);
     expect(store.images()).toEqual([]);
   });
+
+  test("an image built by umoci: its whiteout hides the lower layer's file", async () => {
+    const work = mkdtempSync(join(process.env.MESOS_TEST_TMP!, "umoci-"));
+    const layout = join(work, "built");
+    await umoci(["init", "--layout", layout]);
+    await umoci(["new", "--image", `${layout}:1`]);
+    await umoci(["unpack", "--rootless", "--image", `${layout}:1`, join(work, "b1")]);
+    mkdirSync(join(work, "b1/rootfs/bin"), { recursive: true });
+    mkdirSync(join(work, "b1/rootfs/etc"), { recursive: true });
+    copyFileSync("/bin/busybox", join(work, "b1/rootfs/bin/busybox"));
+    writeFileSync(join(work, "b1/rootfs/etc/gone"), "removed in layer 2");
+    writeFileSync(join(work, "b1/rootfs/etc/kept"), "kept");
+    await umoci(["repack", "--image", `${layout}:1`, join(work, "b1")]);
+    await umoci(["unpack", "--rootless", "--image", `${layout}:1`, join(work, "b2")]);
+    rmSync(join(work, "b2/rootfs/etc/gone"));
+    await umoci(["repack", "--image", `${layout}:1`, join(work, "b2")]);
+    await umoci(["config", "--image", `${layout}:1`, "--config.cmd", "/bin/busybox"]);
+
+    const storeDir = mkdtempSync(join(process.env.MESOS_TEST_TMP!, "store-"));
+    const backend = createCopyBackend({ log: silentLogger });
+    const store = createDockerStore({ storeDir, registry: work, backend, privileged: isRoot, clock: new ManualClock(), log: silentLogger });
+    const provisioner = createProvisioner({ dir: join(work, "provisioner"), store, backend, log: silentLogger });
+    const { rootfs, config } = await provisioner.provision("u1", "built:1");
+    expect(config.config.Cmd).toEqual(["/bin/busybox"]);
+    expect(existsSync(join(rootfs, "etc/gone"))).toBe(false);
+    expect(readFileSync(join(rootfs, "etc/kept"), "utf8")).toBe("kept");
+    expect(existsSync(join(rootfs, "bin/busybox"))).toBe(true);
+    await provisioner.destroy("u1");
+  });
 });
+
+async function umoci(args: string[]): Promise<void> {
+  const p = Bun.spawn(["umoci", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
+  if (code !== 0) throw new Error(`umoci ${args.join(" ")} failed (${code}): ${err}`);
+}
