@@ -19,16 +19,11 @@ const image = testImage([busyboxLayer(), layer([{ path: "local.txt", content: "f
 });
 let archives: string;
 
-function newStore() {
+const backend = createCopyBackend({ log: silentLogger });
+
+function newStore(registry = archives) {
   const storeDir = mkdtempSync(join(process.env.MESOS_TEST_TMP!, "store-"));
-  const store = createDockerStore({
-    storeDir,
-    registry: archives,
-    backend: createCopyBackend({ log: silentLogger }),
-    privileged: isRoot,
-    clock: new ManualClock(),
-    log: silentLogger,
-  });
+  const store = createDockerStore({ storeDir, registry, backend, privileged: isRoot, clock: new ManualClock(), log: silentLogger });
   return { store, storeDir };
 }
 
@@ -92,15 +87,7 @@ describe("local directory source", () => {
     const bytes = readFileSync(join(blobs, victim));
     bytes[bytes.length - 20]! ^= 0xff;
     writeFileSync(join(blobs, victim), bytes);
-    const storeDir = mkdtempSync(join(process.env.MESOS_TEST_TMP!, "store-"));
-    const store = createDockerStore({
-      storeDir,
-      registry: dir,
-      backend: createCopyBackend({ log: silentLogger }),
-      privileged: isRoot,
-      clock: new ManualClock(),
-      log: silentLogger,
-    });
+    const { store } = newStore(dir);
     await expect(store.pull("bad:1")).rejects.toThrow(/digest mismatch/);
     expect(store.layers.has(image.layers[1]!.digest)).toBe(false);
     expect(store.images()).toEqual([]);
@@ -123,9 +110,7 @@ describe("local directory source", () => {
     await umoci(["repack", "--image", `${layout}:1`, join(work, "b2")]);
     await umoci(["config", "--image", `${layout}:1`, "--config.cmd", "/bin/busybox"]);
 
-    const storeDir = mkdtempSync(join(process.env.MESOS_TEST_TMP!, "store-"));
-    const backend = createCopyBackend({ log: silentLogger });
-    const store = createDockerStore({ storeDir, registry: work, backend, privileged: isRoot, clock: new ManualClock(), log: silentLogger });
+    const { store } = newStore(work);
     const provisioner = createProvisioner({ dir: join(work, "provisioner"), store, backend, log: silentLogger });
     const { rootfs, config } = await provisioner.provision("u1", "built:1");
     expect(config.config.Cmd).toEqual(["/bin/busybox"]);
