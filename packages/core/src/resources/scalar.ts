@@ -28,7 +28,3 @@ export function subtractScalars(a: number, b: number): number {
 export function scalarLessOrEqual(a: number, b: number): boolean {
   return toFixed(a) <= toFixed(b);
 }
-
-export function scalarsEqual(a: number, b: number): boolean {
-  return toFixed(a) === toFixed(b);
-}

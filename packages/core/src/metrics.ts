@@ -1,6 +1,7 @@
 /**
- * Counters and gauges under Mesos's metric names (e.g. `master/invalid_status_update_acknowledgements`),
- * served by `/metrics/snapshot` and GET_METRICS.
+ * A process's metrics registry: counters and gauges under Mesos's metric names (e.g.
+ * `master/invalid_status_update_acknowledgements`), served by `/metrics/snapshot` and GET_METRICS.
+ * One per master or agent, passed to whatever counts; the guard stage of @mesos/rpc counts calls here.
  */
 export class Metrics {
   private readonly counters = new Map<string, number>();
