@@ -50,6 +50,10 @@ export const agentFlagSpecs = {
     default: "reconnect",
   }),
   strict: flag.bool("Fail on recovery errors instead of skipping the broken part", { default: true }),
+  systemd_enable_support: flag.bool(
+    "Mesos's systemd support (executor life-time extension). Accepted so that scripts written for Mesos start the agent unchanged; a no-op here (run the agent's unit with KillMode=process so that stopping it leaves the tasks running)",
+    { default: true },
+  ),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", {
     default: "info",
   }),

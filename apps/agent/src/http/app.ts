@@ -1,7 +1,8 @@
 /**
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
- * service over the same handler), and health, flags, version and state.
- * Agent endpoints also answer under `/slave(1)/...`, as in Mesos.
+ * service over the same handler), and health, flags, version, state and containers.
+ * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
+ * answer under `/slave(1)/...`, as in Mesos.
  */
 import type { ConnectRouter } from "@connectrpc/connect";
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
@@ -10,6 +11,10 @@ import { Hono } from "hono";
 import { agentService } from "../api/agent-service.ts";
 import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
+import { join } from "node:path";
+import { mountFilesApi } from "../files/files-api.ts";
+import { createSandboxPaths } from "../files/sandbox-paths.ts";
+import { containersJson } from "./containers-json.ts";
 import { agentStateJson } from "./state-json.ts";
 import { agentApi } from "./v1-api.ts";
 
@@ -24,6 +29,9 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router:
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx)));
+  for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
+  const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
+  mountFilesApi(app, sandboxes);
   const routes = agentService(handler);
   mountConnect(app, routes);
   return { app, routes };
