@@ -75,13 +75,13 @@ describe("manifest kinds", () => {
   test("a stored image is used again without the registry; cached: false asks again", async () => {
     const { store } = newStore();
     await store.pull(`${reg.host}/fmt/docker:1`);
-    const before = reg.blobDownloads();
+    const before = await reg.settledBlobDownloads();
     const events: PullEvent[] = [];
     await store.pull(`${reg.host}/fmt/docker:1`, { onEvent: (e) => events.push(e) });
     expect(events).toEqual([{ type: "pulled", image: `${reg.host}/fmt/docker:1`, layers: 2, downloadedBytes: 0, ms: 0, cached: true }]);
     await store.pull(`${reg.host}/fmt/docker:1`, { cached: false });
     // Asked the registry for the manifest and config again, but no layer was downloaded again.
-    expect(reg.blobDownloads() - before).toBe(1);
+    expect((await reg.settledBlobDownloads()) - before).toBe(1);
   });
 
   test("pull by digest; the digest wins over a tag", async () => {

@@ -110,10 +110,11 @@ describe("concurrent pulls", () => {
     const fresh = testImage([busyboxLayer("zstd"), layer([{ path: "c.txt", content: "concurrent" }])]);
     await pushImage(reg, "store/concurrent", "1", fresh);
     const { store } = setup("copy");
-    const before = (d: string) => reg.blobDownloads(d);
-    const counts = [...fresh.layers, fresh.config].map((b) => before(b.digest));
+    await reg.settledBlobDownloads();
+    const counts = [...fresh.layers, fresh.config].map((b) => reg.blobDownloads(b.digest));
     const images = await Promise.all(Array.from({ length: 5 }, () => store.pull("store/concurrent:1")));
     expect(new Set(images.map((i) => i.manifestDigest)).size).toBe(1);
+    await reg.settledBlobDownloads();
     [...fresh.layers, fresh.config].forEach((b, i) => expect(reg.blobDownloads(b.digest) - counts[i]!).toBe(1));
   });
 
@@ -124,9 +125,9 @@ describe("concurrent pulls", () => {
     await pushImage(reg, "store/share-a", "1", a);
     await pushImage(reg, "store/share-b", "1", b);
     const { store } = setup("copy");
-    const before = reg.blobDownloads(shared.digest);
+    const before = await reg.settledBlobDownloads(shared.digest);
     await Promise.all([store.pull("store/share-a:1"), store.pull("store/share-b:1")]);
-    expect(reg.blobDownloads(shared.digest) - before).toBe(1);
+    expect((await reg.settledBlobDownloads(shared.digest)) - before).toBe(1);
   });
 });
 
@@ -170,7 +171,7 @@ describe("crashes and restarts", () => {
     const kept = await first.provisioner.provision("kept", "store/three:1");
     const gone = await first.provisioner.provision("gone", "store/three:1");
     writeFileSync(join(kept.rootfs, "state"), "still here");
-    const downloads = reg.blobDownloads();
+    const downloads = await reg.settledBlobDownloads();
 
     // A new agent process: new store and provisioner objects over the same directories.
     const again = setup("overlay", { storeDir: first.storeDir, workDir: first.workDir });
@@ -181,7 +182,7 @@ describe("crashes and restarts", () => {
     expect(again.provisioner.activeLayers()).toEqual(new Set(kept.image.layers));
     expect(again.provisioner.rootfsOf("kept")).toBe(kept.rootfs);
     await again.store.pull("store/three:1");
-    expect(reg.blobDownloads()).toBe(downloads);
+    expect(await reg.settledBlobDownloads()).toBe(downloads);
     await again.provisioner.destroy("kept");
   });
 });

@@ -30,6 +30,8 @@ export interface TestRegistry {
   daemon: Daemon;
   /** Successful (200) GETs of a blob so far, per digest, from the access log. */
   blobDownloads(digest?: string): number;
+  /** The same, once the access log has stopped growing (it is written after each response ends). */
+  settledBlobDownloads(digest?: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -82,14 +84,23 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
   const daemon = startProcess([REGISTRY_BINARY, "serve", config], "docker-registry");
   const m = await daemon.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 20_000);
   const host = `127.0.0.1:${m[1]}`;
+  const blobDownloads = (digest?: string) => {
+    const re = /"GET \/v2\/\S+\/blobs\/(sha256:[a-f0-9]{64}) HTTP\/[\d.]+" 200 /g;
+    return [...daemon.output().matchAll(re)].filter((x) => digest === undefined || x[1] === digest).length;
+  };
   return {
     url: `${options.tls ? "https" : "http"}://${host}`,
     host,
     dataDir,
     daemon,
-    blobDownloads(digest) {
-      const re = /"GET \/v2\/\S+\/blobs\/(sha256:[a-f0-9]{64}) HTTP\/[\d.]+" 200 /g;
-      return [...daemon.output().matchAll(re)].filter((x) => digest === undefined || x[1] === digest).length;
+    blobDownloads,
+    async settledBlobDownloads(digest) {
+      let length = -1;
+      for (let i = 0; i < 50 && daemon.output().length !== length; i++) {
+        length = daemon.output().length;
+        await Bun.sleep(100);
+      }
+      return blobDownloads(digest);
     },
     async stop() {
       await daemon.kill("SIGKILL");
