@@ -14,7 +14,7 @@ import { signalDescription, SIGNAL_NUMBERS } from "../launch-protocol/terminatio
 import { commandEnvironment, commandToExec } from "../tasks/command.ts";
 import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 
-export interface ContainerLaunch {
+interface ContainerLaunch {
   containerId: ContainerID;
   command?: CommandInfo;
   container?: ContainerInfo;
@@ -23,7 +23,7 @@ export interface ContainerLaunch {
 }
 
 /** Where a container launched through the API keeps its sandbox. */
-export function apiSandbox(ctx: AgentContext, id: ContainerID): string {
+function apiSandbox(ctx: AgentContext, id: ContainerID): string {
   if (!id.parent) return join(ctx.workDir, "containers", id.value);
   const parent = containerIdString(id.parent);
   const parentSandbox = ctx.containerizer.config(parent)?.directory ?? join(ctx.workDir, "containers", parent);

@@ -30,7 +30,7 @@ import { fileIo, startSwitchboard, type TaskIo } from "./switchboard.ts";
 const FORWARDED = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
 /** How to run this binary again (compiled: the binary; from source: bun and the entry script). */
-export function selfCommand(): string[] {
+function selfCommand(): string[] {
   return Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
 }
 
