@@ -4,7 +4,7 @@
  * or with piped stdin.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { tempDir } from "../support/cluster.ts";
+import { eventually, tempDir } from "../support/cluster.ts";
 import { type Daemon, ensureBinary, runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 import { startTerminal, stopTerminals, type TestTerminal, tmuxAvailable } from "../support/tmux.ts";
 
@@ -172,6 +172,23 @@ describe.skipIf(!tmuxAvailable())("in a real terminal (tmux)", () => {
     await t.waitFor(/Error: Unable to attach to a task launched without a TTY\./);
     expect(await t.exitCode()).toBe(1);
     restored(await t.sttyAfter());
+  });
+
+  test("exec without -i: Ctrl-C ends the CLI (130) and the agent destroys the command's container", async () => {
+    const t = terminal(["task", "exec", "plain", "--", "sh", "-c", "echo started; exec sleep 1234"]);
+    await t.waitFor(/started/);
+    t.send(["C-c"]);
+    expect(await t.exitCode()).toBe(130);
+    restored(await t.sttyAfter());
+    // The agent destroys the dropped session soon after; nothing of it is left in the task.
+    await eventually(
+      async () => {
+        const left = await mesos(["task", "exec", "plain", "--", "sh", "-c", "ps -eo args | grep -c '^sleep 1234$' || true"]);
+        return left.stdout.trim() === "0";
+      },
+      20_000,
+      "the session's sleep to be gone",
+    );
   });
 
   test("exec -t gives the command a terminal of this size", async () => {
