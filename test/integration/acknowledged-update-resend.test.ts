@@ -34,14 +34,18 @@ test("a resent, already acknowledged status update is answered by the master, no
   const updates = (state: TaskState) => fw.statuses.filter((s) => s.taskId?.value === "t" && s.state === state);
   // Acknowledge everything before TASK_RUNNING (the agent sends one update at a time).
   let acked = 0;
-  const running = await eventually(async () => {
-    for (const s of fw.statuses.slice(acked)) {
-      acked++;
-      if (s.state === TaskState.TASK_RUNNING) return s;
-      await fw.sub.acknowledge(s);
-    }
-    return undefined;
-  }, 15_000, "TASK_RUNNING");
+  const running = await eventually(
+    async () => {
+      for (const s of fw.statuses.slice(acked)) {
+        acked++;
+        if (s.state === TaskState.TASK_RUNNING) return s;
+        await fw.sub.acknowledge(s);
+      }
+      return undefined;
+    },
+    15_000,
+    "TASK_RUNNING",
+  );
 
   // Freeze the agent, so the acknowledgement reaches the master but never the agent's checkpoint.
   agent.proc.kill("SIGSTOP");

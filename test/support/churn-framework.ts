@@ -175,7 +175,11 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         timeoutMs,
         "every launched task to be terminal",
       ).catch((e) => {
-        throw new Error(`${(e as Error).message}; open: ${openTasks().map((id) => `${id} [${describeUpdates(updates.get(id)!)}]`).join("; ")}`);
+        throw new Error(
+          `${(e as Error).message}; open: ${openTasks()
+            .map((id) => `${id} [${describeUpdates(updates.get(id)!)}]`)
+            .join("; ")}`,
+        );
       });
     },
     counts() {
@@ -192,7 +196,16 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
           if (seen.some((s) => s.state === TaskState.TASK_RUNNING)) lostAfterRunning++;
         }
       }
-      return { launched: updates.size, terminal: done, duplicatedAfterAck, lost, lostAfterRunning, conflicting, open: updates.size - done, resubscriptions };
+      return {
+        launched: updates.size,
+        terminal: done,
+        duplicatedAfterAck,
+        lost,
+        lostAfterRunning,
+        conflicting,
+        open: updates.size - done,
+        resubscriptions,
+      };
     },
     close() {
       closed = true;
@@ -204,6 +217,9 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
 /** `TASK_RUNNING*` (uuid-carrying update) or `TASK_RUNNING?` (reconciliation), with reasons and messages. */
 export function describeUpdates(updates: readonly TaskStatus[]): string {
   return updates
-    .map((s) => `${TaskState[s.state]}${s.uuid.length > 0 ? "*" : "?"}${s.reason ? `(${TaskStatus_Reason[s.reason]}${s.message ? `: ${s.message}` : ""})` : ""}`)
+    .map(
+      (s) =>
+        `${TaskState[s.state]}${s.uuid.length > 0 ? "*" : "?"}${s.reason ? `(${TaskStatus_Reason[s.reason]}${s.message ? `: ${s.message}` : ""})` : ""}`,
+    )
     .join(", ");
 }

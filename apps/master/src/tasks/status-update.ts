@@ -26,7 +26,9 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
     // The agent lost the acknowledgement (it died before checkpointing it): Mesos would show the
     // framework the update again; the master acknowledges it on the framework's behalf instead.
     ctx.metrics.increment("master/resent_status_updates_acknowledged");
-    ctx.log.info(`Status update ${uuidFromBytes(status.uuid)} for task ${taskId} was already acknowledged by framework ${frameworkId}; acknowledging it to agent ${agent.id}`);
+    ctx.log.info(
+      `Status update ${uuidFromBytes(status.uuid)} for task ${taskId} was already acknowledged by framework ${frameworkId}; acknowledging it to agent ${agent.id}`,
+    );
     agent.send(
       create(internal.MasterMessageSchema, {
         message: { case: "acknowledgeStatusUpdate", value: { frameworkId: update.frameworkId, taskId: status.taskId, uuid: status.uuid } },
