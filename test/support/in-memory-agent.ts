@@ -1,6 +1,6 @@
 /**
  * An agent built in memory (`createAgent`): no listener, no master. Its checkpoints are in a
- * `:memory:` store unless a work dir's store is wanted; what it sends the master is recorded in
+ * `:memory:` store; what it sends the master is recorded in
  * `sent`, and `fromMaster` hands it what a master would send. Tests talk to its API with
  * `agent.app.request()` or Connect's `createRouterTransport(agent.routes)`.
  */
@@ -17,8 +17,8 @@ export interface InMemoryAgentOptions {
   clock?: Clock;
   containerizer?: Containerizer;
   isolators?: Record<string, IsolatorFactory>;
-  /** Keep the checkpoints in WORK_DIR/meta/agent.db (to restart on them) instead of `:memory:`. */
-  onDisk?: boolean;
+  /** How to run `mesos __launch` (default: from source). */
+  launchHelperCommand?: string[];
   /** Acknowledge every status update as a framework would (the agent sends a task's next one only then). */
   acknowledge?: boolean;
 }
@@ -59,7 +59,7 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
     effectiveFlags: effective,
     clock: options.clock,
     log: testLogger("agent"),
-    store: options.onDisk ? undefined : createAgentStore(":memory:"),
+    store: createAgentStore(":memory:"),
     containerizer: options.containerizer,
     masterLink: {
       send(message) {
@@ -68,7 +68,7 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
         return true;
       },
     },
-    launchHelperCommand: LAUNCH_HELPER_COMMAND,
+    launchHelperCommand: options.launchHelperCommand ?? LAUNCH_HELPER_COMMAND,
     isolators: options.isolators,
   });
   trackRuntimeDir(agent.ctx.runtimeDir);

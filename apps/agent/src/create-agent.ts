@@ -25,7 +25,7 @@ import { createAgentApp } from "./http/app.ts";
 import { handleMasterMessage } from "./master-messages.ts";
 import { createOperationUpdateManager } from "./operations/operation-updates.ts";
 import { recoverAgent } from "./recover.ts";
-import { attachRequest } from "./report.ts";
+import { attachRequest } from "./projection/report.ts";
 import { agentResources, probeHost } from "./resources/detect.ts";
 import { type AgentStore, createAgentStore } from "./state/agent-store.ts";
 import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";

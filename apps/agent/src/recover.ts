@@ -18,7 +18,7 @@ import { forgetTask } from "./tasks/shutdown-framework.ts";
 import { followTask } from "./tasks/task-runner.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "./tasks/task-status.ts";
 
-export function currentBootId(): string {
+function currentBootId(): string {
   try {
     return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
   } catch {

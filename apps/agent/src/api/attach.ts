@@ -18,7 +18,7 @@ import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 import { launchApiContainer } from "./container-calls.ts";
 import { processIoStream } from "./process-io.ts";
 
-export const NO_SWITCHBOARD = "I/O switchboard server was disabled for this container";
+const NO_SWITCHBOARD = "I/O switchboard server was disabled for this container";
 
 function switchboard(ctx: AgentContext, id: ContainerID | undefined): ContainerIo {
   if (!id) throw invalid("'container_id' is missing");

@@ -11,10 +11,11 @@ import { containerIdString, containerIdValueError, isNestedKey } from "@mesos/pl
 import { type CommandInfo, type ContainerID, type ContainerInfo, type Resource, Volume_Source_Type, agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
 import { signalDescription, SIGNAL_NUMBERS } from "../launch-protocol/termination.ts";
-import { commandEnvironment, commandToExec } from "../tasks/command.ts";
+import { commandEnvironment, commandInfoEnvironment, commandToExec, DEFAULT_PATH } from "../tasks/command.ts";
+import { homeDirectory } from "../tasks/users.ts";
 import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 
-export interface ContainerLaunch {
+interface ContainerLaunch {
   containerId: ContainerID;
   command?: CommandInfo;
   container?: ContainerInfo;
@@ -23,7 +24,7 @@ export interface ContainerLaunch {
 }
 
 /** Where a container launched through the API keeps its sandbox. */
-export function apiSandbox(ctx: AgentContext, id: ContainerID): string {
+function apiSandbox(ctx: AgentContext, id: ContainerID): string {
   if (!id.parent) return join(ctx.workDir, "containers", id.value);
   const parent = containerIdString(id.parent);
   const parentSandbox = ctx.containerizer.config(parent)?.directory ?? join(ctx.workDir, "containers", parent);
@@ -53,7 +54,12 @@ export async function launchApiContainer(ctx: AgentContext, req: ContainerLaunch
   if (req.command) {
     try {
       const { program, argv } = commandToExec(req.command);
-      command = { program, argv, env: commandEnvironment(req.command, { MESOS_SANDBOX: sandbox }) };
+      // A DEBUG container inherits its parent's environment (Mesos): only its own CommandInfo
+      // variables go over it, and PATH, HOME and MESOS_SANDBOX fill in what the parent lacks.
+      const defaults = { PATH: DEFAULT_PATH, HOME: homeDirectory(process.getuid?.() ?? 0) ?? sandbox, MESOS_SANDBOX: sandbox };
+      command = req.debug
+        ? { program, argv, env: commandInfoEnvironment(req.command), defaultEnv: defaults }
+        : { program, argv, env: commandEnvironment(req.command, { MESOS_SANDBOX: sandbox }), defaultEnv: defaults };
     } catch (e) {
       throw invalid(errorMessage(e));
     }

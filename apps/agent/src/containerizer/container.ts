@@ -88,6 +88,7 @@ export class Container {
   #state: ContainerState = "preparing";
   #init?: InitProcess;
   #destroyRequested = false;
+  /** The init is gone (or never was): the container is on its way to terminated. */
   #ending = false;
   #limitation?: Limitation;
   #watchAbort = new AbortController();
@@ -151,9 +152,16 @@ export class Container {
       writeInitPid(this.runtimeDir, init.pid);
       init.exited.then(() => this.#onInitExit(init.signalCode ?? init.exitCode));
       const abort = (e: unknown) => {
-        init.stdin.write(abortLine(errorMessage(e)));
-        init.stdin.end();
+        try {
+          init.stdin.write(abortLine(errorMessage(e)));
+          init.stdin.end();
+        } catch {} // the init is gone already
         return e;
+      };
+      // Between the steps the container may have been destroyed, or its init may have died.
+      const stillWanted = (step: string) => {
+        if (this.#destroyRequested) throw new Error(`the container was destroyed while it was being ${step}`);
+        if (this.#ending) throw new Error(`the container's launch helper exited while the container was being ${step}`);
       };
 
       try {
@@ -172,15 +180,10 @@ export class Container {
           parent: this.parent ? { initPid: this.parent.initPid!, info: this.parent.info! } : undefined,
         });
         writeLaunchInfo(this.info);
-        if (this.#destroyRequested) throw new Error("the container was destroyed while it was being prepared");
-      } catch (e) {
-        throw abort(e);
-      }
-
-      this.#moveTo("isolating");
-      try {
+        stillWanted("prepared");
+        this.#moveTo("isolating");
         await chain.isolate(this.id, init.pid);
-        if (this.#destroyRequested) throw new Error("the container was destroyed while it was being isolated");
+        stillWanted("isolated");
       } catch (e) {
         throw abort(e);
       }

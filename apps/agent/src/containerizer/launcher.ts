@@ -54,7 +54,7 @@ export function createLauncher(kind: "linux" | "posix", helperCommand: readonly 
   };
 }
 
-export function childrenOf(pid: number): number[] {
+function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
   } catch {

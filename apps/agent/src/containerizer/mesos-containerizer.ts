@@ -17,7 +17,7 @@ import { createLauncher } from "./launcher.ts";
 import { isAlive, waitForExit } from "./process-watch.ts";
 import { removeTree } from "./remove-tree.ts";
 
-export interface MesosContainerizerOptions {
+interface MesosContainerizerOptions {
   store: AgentStore;
   clock: Clock;
   log: Logger;

@@ -14,8 +14,9 @@ import type { AgentContext } from "../context.ts";
 import { join } from "node:path";
 import { mountFilesApi } from "../files/files-api.ts";
 import { createSandboxPaths } from "../files/sandbox-paths.ts";
+import { summarize } from "../projection/summaries.ts";
+import { agentStateJson } from "../projection/v0.ts";
 import { containersJson } from "./containers-json.ts";
-import { agentStateJson } from "./state-json.ts";
 import { agentApi } from "./v1-api.ts";
 
 export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router: ConnectRouter) => void } {
@@ -28,7 +29,7 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router:
   app.get("/health", (c) => c.body(null, 200));
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx)));
+  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
   const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
   mountFilesApi(app, sandboxes);

@@ -30,7 +30,7 @@ import { fileIo, startSwitchboard, type TaskIo } from "./switchboard.ts";
 const FORWARDED = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
 /** How to run this binary again (compiled: the binary; from source: bun and the entry script). */
-export function selfCommand(): string[] {
+function selfCommand(): string[] {
   return Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
 }
 
@@ -56,7 +56,7 @@ export async function runInit(launchInfoPath: string): Promise<number> {
       termination = await holdNamespaces();
     } else {
       task = await startTask(launch, launch.command, io, selfCommand());
-      io.started(task);
+      io.started();
       forwardSignals(task.pid);
       report({ pid: task.pid });
       termination = await supervise(task);

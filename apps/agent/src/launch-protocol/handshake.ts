@@ -10,7 +10,7 @@
  * After that the agent only reads the runtime files (runtime-files.ts): the helper may outlive it.
  */
 
-export const LAUNCH_VERB = "__launch";
+const LAUNCH_VERB = "__launch";
 
 /** The helper's arguments after the binary (and, from source, the entry script). */
 export function launchHelperArgs(launchInfoPath: string): string[] {

@@ -36,7 +36,7 @@ export const SIGNAL_NUMBERS: Record<string, number> = {
   SIGSYS: 31,
 };
 
-export function signalNumber(signal: string | number): number {
+function signalNumber(signal: string | number): number {
   return typeof signal === "number" ? signal : (SIGNAL_NUMBERS[signal] ?? 0);
 }
 

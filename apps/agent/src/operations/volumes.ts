@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, normalize } from "node:path";
 import { reservationRole, type Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
 
-export function volumePath(workDir: string, volume: Resource): string {
+function volumePath(workDir: string, volume: Resource): string {
   const role = reservationRole(volume).replaceAll("/", " ");
   return join(workDir, "volumes", "roles", role, volume.disk!.persistence!.id);
 }

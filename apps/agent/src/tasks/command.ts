@@ -15,9 +15,12 @@ export function commandToExec(command: CommandInfo): { program: string; argv: st
 }
 
 export function commandEnvironment(command: CommandInfo, base: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { PATH: DEFAULT_PATH, ...base };
-  for (const v of command.environment?.variables ?? []) {
-    env[v.name] = v.value;
-  }
+  return { PATH: DEFAULT_PATH, ...base, ...commandInfoEnvironment(command) };
+}
+
+/** Just the variables the CommandInfo names. */
+export function commandInfoEnvironment(command: CommandInfo): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of command.environment?.variables ?? []) env[v.name] = v.value;
   return env;
 }

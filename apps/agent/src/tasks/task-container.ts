@@ -27,7 +27,7 @@ export function withExecutorAllowance(resources: readonly Resource[]): Resource[
 }
 
 /** The user a task runs as, or undefined for the agent's own user. Throws if it cannot be used. */
-export function taskUser(ctx: AgentContext, framework: FrameworkInfo, command: CommandInfo): LaunchUser | undefined {
+function taskUser(ctx: AgentContext, framework: FrameworkInfo, command: CommandInfo): LaunchUser | undefined {
   if (!ctx.flags.switch_user) return undefined;
   const name = command.user || framework.user;
   if (!name || name === currentUserName()) return undefined;

@@ -142,7 +142,7 @@ export function linkLatest(sandbox: string): void {
  * a root filesystem, where it is mounted); and ours: MESOS_AGENT_ID, MESOS_TASK_ID and
  * MESOS_CONTAINER_ID (the container's own value).
  */
-export function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, task: LiveTask): Record<string, string> {
+function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, task: LiveTask): Record<string, string> {
   const agentId = ctx.info.id!.value;
   return {
     MESOS_FRAMEWORK_ID: task.frameworkId,

@@ -21,7 +21,7 @@ export interface IsolatorDeps {
 
 export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolator>;
 
-export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
+const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
   "linux/seccomp": (d) =>
@@ -35,12 +35,12 @@ export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "posix/mem": () => createPosixMemIsolator(),
 };
 
-export interface CreatedIsolators {
+interface CreatedIsolators {
   isolators: Isolator[];
   stop(): void;
 }
 
-export function isolationNames(flag: string): string[] {
+function isolationNames(flag: string): string[] {
   return flag
     .split(",")
     .map((s) => s.trim())

@@ -1,52 +1,43 @@
-/** The calls a running agent answers on `POST /api/v1`, in JSON and protobuf. */
+/**
+ * The calls a running agent answers on `POST /api/v1`, in JSON and protobuf. One agent and no
+ * master: built in memory, told to run a task as the master would, asked through `app.request()`.
+ */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import type { RunningAgent } from "@mesos/agent";
-import type { RunningMaster } from "@mesos/master";
 import { agent as agentApi, TaskState } from "@mesos/proto";
-import { startTestAgent, startTestMaster } from "../support/cluster.ts";
-import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { eventually } from "../support/cluster.ts";
+import { createInMemoryAgent, type InMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
 
-let master: RunningMaster;
-let agent: RunningAgent;
-let fw: TestFramework;
-let agentId: string;
+let agent: InMemoryAgent;
+const agentId = TEST_AGENT_ID;
+const frameworkId = "agent-api-fw";
 
 beforeAll(async () => {
-  master = await startTestMaster();
-  agent = await startTestAgent(master, { flags: ["--attributes=rack:r2"] });
-  agentId = await agent.registered;
-  fw = await startTestFramework(master.url, { name: "agent-api" });
-  const [offer] = await fw.nextOffers();
-  await fw.sub.accept(
-    [offer!.id!.value],
-    [
-      {
-        type: 1,
-        launch: {
-          taskInfos: [
-            {
-              name: "sleeper",
-              taskId: { value: "sleeper" },
-              agentId: offer!.agentId,
-              command: { value: "sleep 1000" },
-              resources: [{ name: "cpus", type: 0, scalar: { value: 0.2 } }],
-            },
-          ],
-        },
+  agent = await createInMemoryAgent({ flags: ["--attributes=rack:r2"], acknowledge: true });
+  register(agent);
+  agent.fromMaster({
+    case: "runTask",
+    value: {
+      frameworkInfo: { id: { value: frameworkId }, name: "agent-api", user: "" },
+      task: {
+        name: "sleeper",
+        taskId: { value: "sleeper" },
+        agentId: { value: agentId },
+        command: { value: "sleep 1000" },
+        resources: [{ name: "cpus", type: 0, scalar: { value: 0.2 } }],
       },
-    ],
-  );
-  await fw.waitForStatus("sleeper", TaskState.TASK_RUNNING);
+    },
+  });
+  await eventually(() => agent.ctx.tasks.get(`${frameworkId}/sleeper`)?.state === TaskState.TASK_RUNNING, 10_000, "the task to run");
 });
 afterAll(async () => {
-  fw.close();
-  await agent.stop();
-  await master.stop();
+  const sleeper = agent.ctx.tasks.get(`${frameworkId}/sleeper`)!;
+  await agent.ctx.containerizer.destroy(sleeper.containerId);
+  agent.stop();
 });
 
 const call = async (body: object, path = "/api/v1") => {
-  const res = await fetch(`${agent.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = await agent.app.request(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, any>;
 };
@@ -67,17 +58,17 @@ test("GET_STATE: the running task, its executor and framework", async () => {
   expect(state.get_tasks.launched_tasks[0]).toMatchObject({
     task_id: { value: "sleeper" },
     state: "TASK_RUNNING",
-    framework_id: { value: fw.sub.frameworkId },
+    framework_id: { value: frameworkId },
     agent_id: { value: agentId },
     executor_id: { value: "sleeper" },
   });
   expect(state.get_executors.executors[0].executor_info.executor_id).toEqual({ value: "sleeper" });
-  expect(state.get_frameworks.frameworks[0].framework_info).toMatchObject({ name: "agent-api", id: { value: fw.sub.frameworkId } });
+  expect(state.get_frameworks.frameworks[0].framework_info).toMatchObject({ name: "agent-api", id: { value: frameworkId } });
 });
 
 test("GET_TASKS in protobuf", async () => {
   const body = toBinary(agentApi.CallSchema, create(agentApi.CallSchema, { type: agentApi.Call_Type.GET_TASKS }));
-  const res = await fetch(`${agent.url}/api/v1`, {
+  const res = await agent.app.request("/api/v1", {
     method: "POST",
     headers: { "Content-Type": "application/x-protobuf", Accept: "application/x-protobuf" },
     body,
@@ -88,7 +79,7 @@ test("GET_TASKS in protobuf", async () => {
 });
 
 test("a call the agent does not implement yet is 501", async () => {
-  const res = await fetch(`${agent.url}/api/v1`, {
+  const res = await agent.app.request("/api/v1", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: '{"type":"GET_LOGGING_LEVEL"}',
