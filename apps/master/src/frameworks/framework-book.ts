@@ -15,7 +15,7 @@ export interface FrameworkBookDeps {
   clock: Clock;
   maxCompleted: number;
   allocator: Allocator;
-  events: OperatorEventBus;
+  events: Pick<OperatorEventBus, "publish">;
   /** The framework as the operator API shows it (for events). */
   describe(framework: Framework): master.Response_GetFrameworks_Framework;
   /** A completed framework is dropped from memory: its tasks go too. */
@@ -128,7 +128,7 @@ export class FrameworkBook {
 }
 
 /** How a framework looks to the allocator. */
-export function allocatorFramework(f: Framework): AllocatorFramework {
+function allocatorFramework(f: Framework): AllocatorFramework {
   const minAllocatable = new Map<string, Map<string, number>[]>();
   for (const [role, filters] of Object.entries(f.info.offerFilters)) {
     const alternatives = filters.minAllocatableResources?.quantities;
