@@ -13,7 +13,7 @@ import type { AgentContext } from "../context.ts";
 import { signalDescription, SIGNAL_NUMBERS } from "../launch-protocol/termination.ts";
 import { commandEnvironment, commandInfoEnvironment, commandToExec, DEFAULT_PATH } from "../tasks/command.ts";
 import { homeDirectory } from "../tasks/users.ts";
-import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
+import { ACCEPTED, type AgentCallReply } from "./agent-call-handler.ts";
 
 interface ContainerLaunch {
   containerId: ContainerID;
