@@ -6,7 +6,7 @@
  */
 import net from "node:net";
 import type { DescService } from "@bufbuild/protobuf";
-import { type Client, Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { type CallOptions, type Client, Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { MesosError, type ErrorKind } from "@mesos/core";
 
@@ -59,17 +59,44 @@ export function toCsiCallError(method: string, e: unknown): CsiCallError {
   return new CsiCallError(method, Code.Unavailable, e instanceof Error ? e.message : String(e));
 }
 
+/** The call never reached the plugin: nothing listens on the socket (yet, or any more). */
+function neverSent(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string } }).cause?.code;
+  return e instanceof ConnectError && (cause === "ENOENT" || cause === "ECONNREFUSED");
+}
+
+const WAIT_FOR_READY_POLL_MS = 50;
+
 /**
  * A Connect client of one CSI service whose failures are CsiCallErrors (an interceptor cannot do
- * this: Connect turns anything but a ConnectError thrown there into UNKNOWN).
+ * this: Connect turns anything but a ConnectError thrown there into UNKNOWN). Calls wait for the
+ * plugin to be reachable until their deadline, as gRPC's wait-for-ready, which Mesos uses for every
+ * CSI call: a plugin being restarted delays a call instead of failing it.
  */
-export function createCsiServiceClient<T extends DescService>(service: T, transport: Transport): Client<T> {
-  const client = createClient(service, transport) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+export function createCsiServiceClient<T extends DescService>(service: T, connection: CsiConnection): Client<T> {
+  const client = createClient(service, connection.transport) as Record<string, (req: unknown, options?: CallOptions) => Promise<unknown>>;
   const wrapped: Record<string, unknown> = {};
   for (const method of service.methods) {
     const call = client[method.localName]!;
     const name = `/${service.typeName}/${method.name}`;
-    wrapped[method.localName] = (...args: unknown[]) => call(...args).catch((e) => Promise.reject(toCsiCallError(name, e)));
+    wrapped[method.localName] = async (req: unknown) => {
+      const deadline = Date.now() + connection.rpcTimeoutMs;
+      for (;;) {
+        try {
+          return await call(req, { timeoutMs: Math.max(1, deadline - Date.now()) });
+        } catch (e) {
+          if (!neverSent(e)) throw toCsiCallError(name, e);
+          if (Date.now() + WAIT_FOR_READY_POLL_MS >= deadline) {
+            throw new CsiCallError(
+              name,
+              Code.DeadlineExceeded,
+              `the plugin was not reachable within ${connection.rpcTimeoutMs} ms: ${(e as ConnectError).rawMessage}`,
+            );
+          }
+          await Bun.sleep(WAIT_FOR_READY_POLL_MS);
+        }
+      }
+    };
   }
   return wrapped as Client<T>;
 }
@@ -77,6 +104,8 @@ export function createCsiServiceClient<T extends DescService>(service: T, transp
 export interface CsiConnection {
   readonly endpoint: string;
   readonly transport: Transport;
+  /** Each call's deadline. */
+  readonly rpcTimeoutMs: number;
   close(): void;
 }
 
@@ -89,10 +118,6 @@ export function endpointPath(endpoint: string): string {
 export function connectCsi(endpoint: string, options: { rpcTimeoutMs?: number } = {}): CsiConnection {
   const socket = endpointPath(endpoint);
   const sessions = new Http2SessionManager("http://localhost", {}, { createConnection: () => net.connect(socket) } as never);
-  const transport = createGrpcTransport({
-    baseUrl: "http://localhost",
-    sessionManager: sessions,
-    defaultTimeoutMs: options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
-  });
-  return { endpoint, transport, close: () => sessions.abort() };
+  const transport = createGrpcTransport({ baseUrl: "http://localhost", sessionManager: sessions });
+  return { endpoint, transport, rpcTimeoutMs: options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS, close: () => sessions.abort() };
 }

@@ -12,7 +12,7 @@ import { createV1Client } from "./v1/v1-client.ts";
 
 /** The neutral client for a version over a connection. */
 export function clientFor(version: CsiApiVersion, connection: CsiConnection): CsiClient {
-  return version === "v1" ? createV1Client(connection.transport) : createV0Client(connection.transport);
+  return version === "v1" ? createV1Client(connection) : createV0Client(connection);
 }
 
 /** Newest first: the order versions are probed in. */

@@ -4,21 +4,20 @@
  * `volume_attributes`, the publish context `publish_info`, and learns the node id from `NodeGetId`.
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import type { Transport } from "@connectrpc/connect";
 import { type VolumeCapability, VolumeCapabilitySchema } from "@mesos/proto/csi";
 import * as csi from "@mesos/proto/csi/v0";
 import type { CsiClient } from "../client.ts";
-import { createCsiServiceClient } from "../connection.ts";
+import { type CsiConnection, createCsiServiceClient } from "../connection.ts";
 
 export const evolve = (c: VolumeCapability): csi.VolumeCapability => fromBinary(csi.VolumeCapabilitySchema, toBinary(VolumeCapabilitySchema, c));
 export const devolve = (c: csi.VolumeCapability): VolumeCapability => fromBinary(VolumeCapabilitySchema, toBinary(csi.VolumeCapabilitySchema, c));
 
 const toInfo = (v: csi.Volume | undefined) => ({ id: v?.id ?? "", capacityBytes: Number(v?.capacityBytes ?? 0n), context: v?.attributes ?? {} });
 
-export function createV0Client(transport: Transport): CsiClient {
-  const identity = createCsiServiceClient(csi.Identity, transport);
-  const controller = createCsiServiceClient(csi.Controller, transport);
-  const node = createCsiServiceClient(csi.Node, transport);
+export function createV0Client(connection: CsiConnection): CsiClient {
+  const identity = createCsiServiceClient(csi.Identity, connection);
+  const controller = createCsiServiceClient(csi.Controller, connection);
+  const node = createCsiServiceClient(csi.Node, connection);
   const RPC = csi.ControllerServiceCapability_RPC_Type;
 
   return {

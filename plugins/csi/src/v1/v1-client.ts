@@ -3,10 +3,9 @@
  * convert by their wire form, which Mesos's neutral type shares with the spec's.
  */
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import type { Transport } from "@connectrpc/connect";
 import { type VolumeCapability, VolumeCapabilitySchema } from "@mesos/proto/csi";
 import * as csi from "@mesos/proto/csi/v1";
-import { createCsiServiceClient } from "../connection.ts";
+import { type CsiConnection, createCsiServiceClient } from "../connection.ts";
 import { type CsiClient, sameMap } from "../client.ts";
 
 export const evolve = (c: VolumeCapability): csi.VolumeCapability => fromBinary(csi.VolumeCapabilitySchema, toBinary(VolumeCapabilitySchema, c));
@@ -18,10 +17,10 @@ const toInfo = (v: csi.Volume | undefined) => ({
   context: v?.volumeContext ?? {},
 });
 
-export function createV1Client(transport: Transport): CsiClient {
-  const identity = createCsiServiceClient(csi.Identity, transport);
-  const controller = createCsiServiceClient(csi.Controller, transport);
-  const node = createCsiServiceClient(csi.Node, transport);
+export function createV1Client(connection: CsiConnection): CsiClient {
+  const identity = createCsiServiceClient(csi.Identity, connection);
+  const controller = createCsiServiceClient(csi.Controller, connection);
+  const node = createCsiServiceClient(csi.Node, connection);
   const RPC = csi.ControllerServiceCapability_RPC_Type;
 
   return {
