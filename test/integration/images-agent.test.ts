@@ -131,7 +131,9 @@ describe.skipIf(!isRoot)("tasks in Docker images (root: linux launcher and overl
     const { fw } = await startTestCluster(cleanup);
     await fw.launch("noimages", "true", { container: docker("busybox") });
     const failed = await fw.waitForStatus("noimages", TaskState.TASK_FAILED);
-    expect(failed.message).toMatch(/^Failed to pull image 'busybox': container images are not enabled on this agent \(start it with --image_providers=docker/);
+    expect(failed.message).toMatch(
+      /^Failed to pull image 'busybox': container images are not enabled on this agent \(start it with --image_providers=docker/,
+    );
   });
 
   test("5 tasks of one cold image at once: one download per layer", async () => {
