@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { isolator as api } from "@mesos/proto";
 import { createDockerRuntimeIsolator } from "./docker-runtime-isolator.ts";
 
 const isolator = createDockerRuntimeIsolator();
-const config = (init: Parameters<typeof create<typeof api.ContainerConfigSchema>>[1]) =>
+const config = (init: Pick<MessageInitShape<typeof api.ContainerConfigSchema>, "commandInfo" | "docker">) =>
   create(api.ContainerConfigSchema, { containerId: { value: "c" }, directory: "/sb", ...init });
 const image = { name: "r/x:1", entrypoint: ["/entry"], cmd: ["arg"], env: ["A=1", "PATH=/bin"], workingDir: "/srv", user: "app" };
 

@@ -243,7 +243,7 @@ export class Container {
     }
     if (this.parent) {
       throw new ImageProvisioningError(
-        `Failed to pull image '${name}': a nested container cannot have an image of its own; give the image to its executor`,
+        `Cannot run container ${this.key} in image '${name}': nested containers (tasks of a task group) cannot have an image of their own yet`,
       );
     }
     let dockerConfig: string | undefined;
