@@ -12,6 +12,8 @@ import { networkPortsPlugin } from "@mesos/plugin-network-ports";
 import type { AgentFlags } from "../../flags.ts";
 import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
+import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
+import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
 
 export interface IsolatorDeps {
@@ -31,6 +33,8 @@ export const BUILTIN_ISOLATOR_PLUGINS: readonly IsolatorPlugin[] = [seccompPlugi
 const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
+  "docker/runtime": () => createDockerRuntimeIsolator(),
+  "filesystem/linux": () => createFilesystemLinuxIsolator(),
   "posix/cpu": () => createPosixCpuIsolator(),
   "posix/mem": () => createPosixMemIsolator(),
   ...Object.fromEntries(
@@ -46,7 +50,7 @@ interface CreatedIsolators {
   stop(): void;
 }
 
-function isolationNames(flag: string): string[] {
+export function isolationNames(flag: string): string[] {
   return flag
     .split(",")
     .map((s) => s.trim())
