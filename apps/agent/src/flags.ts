@@ -52,14 +52,12 @@ export const agentFlagSpecs = {
   docker_store_dir: flag.string("Directory the Docker provisioner stores images and layers in", {
     default: join(tmpdir(), "mesos", "store", "docker"),
   }),
-  docker_config: flag.custom(
-    loadDockerConfigFlag,
-    () => "(set)",
-  )("Registry credentials: a Docker config (~/.docker/config.json with 'auths'), as JSON or a path to it. An image's own docker.config secret wins"),
-  image_gc_config: flag.custom(
-    parseImageGcConfig,
-    () => "(set)",
-  )('Automatic image GC, as JSON or a path: {"image_disk_headroom": 0.1, "image_disk_watch_interval": {"nanoseconds": N}, "excluded_images": [...]}'),
+  docker_config: flag.custom(loadDockerConfigFlag, undefined, (raw) => (raw.trim().startsWith("{") ? "(JSON not shown: it holds credentials)" : raw))(
+    "Registry credentials: a Docker config (~/.docker/config.json with 'auths'), as JSON or a path to it. An image's own docker.config secret wins",
+  ),
+  image_gc_config: flag.custom(parseImageGcConfig)(
+    'Automatic image GC, as JSON or a path: {"image_disk_headroom": 0.1, "image_disk_watch_interval": {"nanoseconds": N}, "excluded_images": [...]}',
+  ),
   fetcher_stall_timeout: flag.duration("How long an image download may receive nothing before it is aborted", { default: 60_000 }),
   sandbox_directory: flag.string("Where a container with its own root filesystem sees its sandbox", { default: "/mnt/mesos/sandbox" }),
   http_heartbeat_interval: flag.duration("Interval of heartbeats on the agent's streaming responses", { default: 30_000 }),
