@@ -7,19 +7,18 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { ExecutorInfo_Type, ExecutorInfoSchema, FrameworkIDSchema, internal, type Offer_Operation } from "@mesos/proto";
-import type { Resources } from "@mesos/core";
+import { Resources } from "@mesos/core";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
-import { operationResources } from "./operation-resources.ts";
 import { consumedBy, fitsIn, validateId, validateTask } from "./validate-task.ts";
 
 export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_Operation, agentId: string, available: Resources): Resources {
   const executor = op.launchGroup?.executor;
   const tasks = op.launchGroup?.taskGroup?.tasks ?? [];
-  const executorResources = operationResources(framework, executor?.resources ?? []);
-  const taskResources = tasks.map((t) => operationResources(framework, t.resources));
+  const executorResources = Resources.of(executor?.resources ?? []);
+  const taskResources = tasks.map((t) => Resources.of(t.resources));
   const error = groupError();
   if (error) {
     for (const t of tasks) taskError(ctx, framework, t, error, agentId);
