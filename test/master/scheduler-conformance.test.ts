@@ -122,6 +122,34 @@ describe("point 1: ACCEPT injects the offer's AllocationInfo where the framework
   });
 });
 
+describe("point 6: a task group whose executor falls short of Mesos's minimums", () => {
+  test.each<[string, JsonObject[], string]>([
+    ["no disk", [scalar("cpus", 0.1), scalar("mem", 32)], "Executor 'e' uses no disk"],
+    [
+      "too little memory",
+      [scalar("cpus", 0.1), scalar("mem", 16), scalar("disk", 10)],
+      "Executor 'e' uses less memory (16MB) than the minimum required (32MB)",
+    ],
+    ["no cpus", [scalar("mem", 32), scalar("disk", 10)], "Executor 'e' uses less CPUs (None) than the minimum required (0.01)"],
+  ])("%s: TASK_ERROR, REASON_TASK_GROUP_INVALID, SOURCE_MASTER", async (_, resources, message) => {
+    const master = await cluster();
+    const fw = await subscribe(master, { name: "group", roles: ["*"], ...MULTI_ROLE });
+    const offer = await fw.nextOffer();
+    const executor = { type: "DEFAULT", executor_id: { value: "e" }, framework_id: fw.frameworkId, resources };
+    const tasks = [taskInfo("a", offer, [scalar("cpus", 0.1), scalar("mem", 32)]), taskInfo("b", offer, [scalar("cpus", 0.1), scalar("mem", 32)])];
+    await accept(fw, offer, [{ type: "LAUNCH_GROUP", launch_group: { executor, task_group: { tasks } } }]);
+    for (const id of ["a", "b"]) {
+      const update = await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes(`"task_id":{"value":"${id}"}`));
+      expect((update.update as JsonObject).status).toMatchObject({
+        state: "TASK_ERROR",
+        reason: "REASON_TASK_GROUP_INVALID",
+        source: "SOURCE_MASTER",
+        message,
+      });
+    }
+  });
+});
+
 describe("point 2: what an offer carries", () => {
   test("a framework without MULTI_ROLE sees no allocation_info on the offer or its resources", async () => {
     const master = await cluster();
