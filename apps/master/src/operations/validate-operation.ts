@@ -184,6 +184,12 @@ function validateDestroyDisk(op: Offer_Operation, ctx: OperationContext): string
   const type = source!.disk?.source?.type;
   if (type !== DISK.MOUNT && type !== DISK.BLOCK && type !== DISK.RAW) return "'source' is neither a MOUNT, BLOCK or RAW disk resource";
   if (!source!.disk!.source!.id) return "'source' is not backed by a CSI volume";
+  const volumeId = source!.disk!.source!.id;
+  for (const task of ctx.agentTasks) {
+    if (task.resources.some((r) => r.providerId?.value === source!.providerId!.value && r.disk?.source?.id === volumeId)) {
+      return `Disk '${volumeId}' is in use by task ${task.taskId!.value}`;
+    }
+  }
   if (isPersistentVolume(source!)) {
     return `A disk resource containing a persistent volume ${formatResource(source!)} cannot be destroyed directly. Please destroy the persistent volume first then destroy the disk resource`;
   }
