@@ -144,7 +144,11 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     clock,
     allocator,
     events,
-    usedOn: (id) => withPendingOperations(tasks.usedOn(id), operations.pendingUseOn(id, (op) => diskOperationSource(op.info!))),
+    usedOn: (id) =>
+      withPendingOperations(
+        tasks.usedOn(id),
+        operations.pendingUseOn(id, (op) => diskOperationSource(op.info!)),
+      ),
     describe: (a) => agentView(project().agent(a)),
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });

@@ -41,6 +41,8 @@ export function agentStateJson(ctx: AgentContext, s: AgentSummary): Record<strin
       completed_executors: [],
     })),
     completed_frameworks: [],
-    resource_providers: getResourceProviders(ctx).resourceProviders.map((p) => toMesosJson(agent.Response_GetResourceProviders_ResourceProviderSchema, p)),
+    resource_providers: getResourceProviders(ctx).resourceProviders.map((p) =>
+      toMesosJson(agent.Response_GetResourceProviders_ResourceProviderSchema, p),
+    ),
   };
 }

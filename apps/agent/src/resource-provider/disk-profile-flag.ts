@@ -23,7 +23,8 @@ interface ModulesJson {
 
 function fromParameters(params: Map<string, string>): DiskProfileAdaptorConfig {
   for (const key of params.keys()) {
-    if (!["uri", "poll_interval", "max_random_wait"].includes(key)) throw new Error(`unknown parameter '${key}' (uri, poll_interval, max_random_wait)`);
+    if (!["uri", "poll_interval", "max_random_wait"].includes(key))
+      throw new Error(`unknown parameter '${key}' (uri, poll_interval, max_random_wait)`);
   }
   const uri = params.get("uri");
   if (!uri) throw new Error("the 'uri' parameter is required");
@@ -58,7 +59,10 @@ export function diskProfileAdaptorConfig(adaptor: string | undefined, modules: s
     }
     const all = (parsed.libraries ?? []).flatMap((l) => (l.modules ?? []).map((m) => ({ library: l.file ?? l.name ?? "", module: m })));
     const unknown = all.find((m) => m.module.name !== URI_DISK_PROFILE_ADAPTOR);
-    if (unknown) throw new Error(`module '${unknown.module.name}' (library '${unknown.library}') is not available; only ${URI_DISK_PROFILE_ADAPTOR} is built in`);
+    if (unknown)
+      throw new Error(
+        `module '${unknown.module.name}' (library '${unknown.library}') is not available; only ${URI_DISK_PROFILE_ADAPTOR} is built in`,
+      );
     const module = all[0]?.module;
     if (!module) throw new Error(`--modules does not configure ${URI_DISK_PROFILE_ADAPTOR}`);
     return fromParameters(new Map((module.parameters ?? []).map((p) => [p.key ?? "", p.value ?? ""])));

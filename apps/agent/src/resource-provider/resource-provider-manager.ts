@@ -9,7 +9,16 @@
 import { clone, create, equals } from "@bufbuild/protobuf";
 import { errorMessage, failedPrecondition, invalid, isTerminalState, newUuid, newUuidBytes, notFound, uuidFromBytes } from "@mesos/core";
 import type { DiskProfileAdaptor } from "@mesos/plugin-csi";
-import { internal, OperationSchema, ResourceProviderIDSchema, OperationState, type Resource, Resource_DiskInfo_Source_Type, type ResourceProviderInfo, ResourceProviderInfoSchema } from "@mesos/proto";
+import {
+  internal,
+  OperationSchema,
+  ResourceProviderIDSchema,
+  OperationState,
+  type Resource,
+  Resource_DiskInfo_Source_Type,
+  type ResourceProviderInfo,
+  ResourceProviderInfoSchema,
+} from "@mesos/proto";
 import { ResourceProviderStateSchema } from "@mesos/proto/csi";
 import type { AgentContext } from "../context.ts";
 import { createPluginContainers } from "./plugin-containers.ts";
@@ -157,7 +166,9 @@ export function createResourceProviderManager(context: () => AgentContext, optio
     /** Publishes the provider volumes among a task's resources; fails if one cannot be published. */
     async publish(resources: readonly Resource[]): Promise<void> {
       const disks = resources.filter(
-        (r) => r.providerId && (r.disk?.source?.type === Resource_DiskInfo_Source_Type.MOUNT || r.disk?.source?.type === Resource_DiskInfo_Source_Type.BLOCK),
+        (r) =>
+          r.providerId &&
+          (r.disk?.source?.type === Resource_DiskInfo_Source_Type.MOUNT || r.disk?.source?.type === Resource_DiskInfo_Source_Type.BLOCK),
       );
       for (const r of disks) {
         const provider = providerFor(r);
@@ -180,9 +191,11 @@ export function createResourceProviderManager(context: () => AgentContext, optio
       }
     },
 
-    /** GET_RESOURCE_PROVIDERS and /state: every running provider with its resources. */
+    /** GET_RESOURCE_PROVIDERS and /state: the ready providers with their resources. */
     list(): { info: ResourceProviderInfo; totalResources: Resource[] }[] {
-      return [...entries.values()].flatMap((e) => (e.provider ? [{ info: e.provider.info, totalResources: e.provider.resources().toArray() }] : []));
+      return [...entries.values()].flatMap((e) =>
+        e.provider?.status() === "ready" ? [{ info: e.provider.info, totalResources: e.provider.resources().toArray() }] : [],
+      );
     },
 
     metrics(): Record<string, number> {

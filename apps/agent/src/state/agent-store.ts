@@ -270,7 +270,9 @@ export function createAgentStore(path: string) {
       });
     },
     removeResourceProvider(type: string, name: string): void {
-      db.delete(schema.resourceProviders).where(and(eq(schema.resourceProviders.type, type), eq(schema.resourceProviders.name, name))).run();
+      db.delete(schema.resourceProviders)
+        .where(and(eq(schema.resourceProviders.type, type), eq(schema.resourceProviders.name, name)))
+        .run();
     },
 
     /** The CSI volume states of one plugin (what its volume manager checkpoints). */
@@ -289,7 +291,9 @@ export function createAgentStore(path: string) {
             .run();
         },
         async remove(volumeId) {
-          db.delete(schema.csiVolumes).where(and(of, eq(schema.csiVolumes.volumeId, volumeId))).run();
+          db.delete(schema.csiVolumes)
+            .where(and(of, eq(schema.csiVolumes.volumeId, volumeId)))
+            .run();
         },
       };
     },

@@ -10,7 +10,10 @@ import m0004 from "../../drizzle/0004_resource_providers.sql" with { type: "text
 export const agentMigrations: EmbeddedMigrations = {
   journal: journal as MigrationJournal,
   sql: {
-    "0000_init": m0000, "0001_operations": m0001, "0002_container_config": m0002, "0003_drop_helper_pid": m0003,
+    "0000_init": m0000,
+    "0001_operations": m0001,
+    "0002_container_config": m0002,
+    "0003_drop_helper_pid": m0003,
     "0004_resource_providers": m0004,
   },
 };

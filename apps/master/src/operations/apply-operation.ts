@@ -7,7 +7,17 @@
  * reports back with operation status updates.
  */
 import { create } from "@bufbuild/protobuf";
-import { applyConversion, type Conversion, conflict, errorMessage, invalid, newUuidBytes, operationConversion, Resources, uuidFromBytes } from "@mesos/core";
+import {
+  applyConversion,
+  type Conversion,
+  conflict,
+  errorMessage,
+  invalid,
+  newUuidBytes,
+  operationConversion,
+  Resources,
+  uuidFromBytes,
+} from "@mesos/core";
 import { internal, type Offer_Operation, Offer_Operation_Type, type Operation, OperationSchema, OperationState } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";

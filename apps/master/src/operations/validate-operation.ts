@@ -158,7 +158,8 @@ function validateProviderDisk(source: Resource | undefined, ctx: OperationContex
   if (!ctx.agent.hasCapability(AgentInfo_Capability_Type.RESOURCE_PROVIDER)) {
     return `Agent ${ctx.agent.id} has no resource providers (no RESOURCE_PROVIDER capability)`;
   }
-  if (!ctx.agent.resourceProviders.has(source.providerId.value)) return `Resource provider ${source.providerId.value} is not on agent ${ctx.agent.id}`;
+  if (!ctx.agent.resourceProviders.has(source.providerId.value))
+    return `Resource provider ${source.providerId.value} is not on agent ${ctx.agent.id}`;
   return undefined;
 }
 

@@ -7,13 +7,14 @@
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { clone, create } from "@bufbuild/protobuf";
+import { clearField, clone, create } from "@bufbuild/protobuf";
 import { type Conversion, errorMessage, isPersistentVolume, operationConversion, Resources } from "@mesos/core";
 import type { ProfileInfo, VolumeManager } from "@mesos/plugin-csi";
 import {
   type Offer_Operation,
   Offer_Operation_Type,
   Resource_DiskInfo_Source_MountSchema,
+  Resource_DiskInfo_SourceSchema,
   Resource_DiskInfo_Source_Type as Disk,
   ResourceSchema,
 } from "@mesos/proto";
@@ -81,7 +82,12 @@ export async function createDisk(info: Offer_Operation, operationUuid: string, e
 
   let volume: { id: string; context: Record<string, string> };
   if (disk.profile) {
-    const created = await env.volumes.createVolume(operationUuid, Math.round((source!.scalar?.value ?? 0) * MB), profileInfo.capability, profileInfo.parameters);
+    const created = await env.volumes.createVolume(
+      operationUuid,
+      Math.round((source!.scalar?.value ?? 0) * MB),
+      profileInfo.capability,
+      profileInfo.parameters,
+    );
     volume = { id: created.id, context: created.context };
   } else {
     volume = { id: disk.id, context: mapOf(disk.metadata) };
@@ -122,16 +128,13 @@ export async function destroyDisk(info: Offer_Operation, env: OperationEnv): Pro
   const to = converted.disk!.source!;
   to.type = Disk.RAW;
   to.mount = undefined;
-  let freed = false;
   if (deleted) {
-    to.id = "";
+    // Unset (not empty) fields: the disk must look like its pool to merge back into it.
+    clearField(to, Resource_DiskInfo_SourceSchema.field.id);
     to.metadata = undefined;
-    if (!to.profile || !env.profiles.has(to.profile)) {
-      freed = true;
-      return { consumed: Resources.of([source]), converted: Resources.EMPTY, freed };
-    }
+    if (!to.profile || !env.profiles.has(to.profile)) return { consumed: Resources.of([source]), converted: Resources.EMPTY, freed: true };
   } else {
-    to.profile = "";
+    clearField(to, Resource_DiskInfo_SourceSchema.field.profile);
   }
-  return { consumed: Resources.of([source]), converted: Resources.of([converted]), freed };
+  return { consumed: Resources.of([source]), converted: Resources.of([converted]), freed: false };
 }

@@ -80,7 +80,10 @@ export function createStorageProvider(deps: StorageProviderDeps) {
 
   let total = Resources.of(deps.checkpoint.resources);
   const profiles = new Map<string, ProfileInfo>(
-    Object.entries(deps.checkpoint.storage?.profiles ?? {}).map(([name, p]) => [name, { capability: p.capability!, parameters: { ...p.parameters } }]),
+    Object.entries(deps.checkpoint.storage?.profiles ?? {}).map(([name, p]) => [
+      name,
+      { capability: p.capability!, parameters: { ...p.parameters } },
+    ]),
   );
   let resourceVersion = newUuidBytes();
   let status: "recovering" | "ready" | "failed" | "stopped" = "recovering";
@@ -148,7 +151,10 @@ export function createStorageProvider(deps: StorageProviderDeps) {
     metrics.pending(type, -1);
     metrics.count(type, error ? "failed" : "finished");
     if (error) log.warn(`Operation ${Offer_Operation_Type[type]} (uuid ${operationUuid}) failed: ${error}`);
-    else log.info(`Operation ${Offer_Operation_Type[type]} (uuid ${operationUuid}) finished: ${(result as Conversion).consumed} -> ${(result as Conversion).converted}`);
+    else
+      log.info(
+        `Operation ${Offer_Operation_Type[type]} (uuid ${operationUuid}) finished: ${(result as Conversion).consumed} -> ${(result as Conversion).converted}`,
+      );
     if (error && type !== Offer_Operation_Type.CREATE_DISK && type !== Offer_Operation_Type.DESTROY_DISK) {
       // The master applied it speculatively: tell it what the resources really are.
       resourceVersion = newUuidBytes();
@@ -183,7 +189,12 @@ export function createStorageProvider(deps: StorageProviderDeps) {
   }
 
   function drop(msg: internal.ApplyOperation, message: string): void {
-    const operation = create(OperationSchema, { frameworkId: msg.frameworkId, agentId: deps.agentId(), info: msg.info, uuid: { value: msg.operationUuid } });
+    const operation = create(OperationSchema, {
+      frameworkId: msg.frameworkId,
+      agentId: deps.agentId(),
+      info: msg.info,
+      uuid: { value: msg.operationUuid },
+    });
     const status = newStatus(operation, OperationState.OPERATION_DROPPED, { message });
     operation.latestStatus = status;
     operation.statuses = [status];
@@ -195,7 +206,9 @@ export function createStorageProvider(deps: StorageProviderDeps) {
   // --- resources ---
 
   async function discover(): Promise<Resources> {
-    const known = new Map([...total].filter((r) => r.disk?.source?.id && r.disk.source.profile).map((r) => [r.disk!.source!.id, r.disk!.source!.profile]));
+    const known = new Map(
+      [...total].filter((r) => r.disk?.source?.id && r.disk.source.profile).map((r) => [r.disk!.source!.id, r.disk!.source!.profile]),
+    );
     const listed = (await volumes!.listVolumes()).map((v) =>
       rawDisk(info, vendor, v.capacityBytes, { id: v.id, profile: known.get(v.id), metadata: labelsOf(v.context) }),
     );
