@@ -4,7 +4,18 @@
  * come from the environment with the `CSI_` prefix, so the `CSI_ENDPOINT` an agent sets is enough.
  */
 import { hostname } from "node:os";
-import { FlagError, flag, formatUsage, parseBytes, parseFlags, PROJECT_VERSION } from "@mesos/core";
+import {
+  createLogger,
+  FlagError,
+  flag,
+  formatUsage,
+  type Logger,
+  parseBytes,
+  parseFlags,
+  parseLogLevel,
+  PROJECT_VERSION,
+  silentLogger,
+} from "@mesos/core";
 import { createDriver } from "./driver.ts";
 import { type GrpcServer, serveGrpc } from "./server.ts";
 import { v0Routes } from "./v0-service.ts";
@@ -40,6 +51,8 @@ export const HOSTPATH_FLAGS = {
     default: false,
   }),
   stage_unstage: flag.bool("Have STAGE_UNSTAGE_VOLUME: NodeStageVolume before NodePublishVolume.", { default: true }),
+  create_delay: flag.duration("Testing: answer CreateVolume only after this long, as a slow storage backend would.", { default: 0 }),
+  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown (on stderr).", { default: "info" }),
 };
 
 export type HostpathOptions = {
@@ -53,6 +66,8 @@ export type HostpathOptions = {
   pluginName?: string;
   controllerPublish?: boolean;
   stageUnstage?: boolean;
+  createDelayMs?: number;
+  log?: Logger;
 };
 
 /** Starts the plugin in this process (tests and the `mesos csi-hostpath` verb). */
@@ -67,6 +82,8 @@ export async function startHostpathPlugin(options: HostpathOptions): Promise<Grp
     vendorVersion: PROJECT_VERSION,
     controllerPublish: options.controllerPublish ?? false,
     stageUnstage: options.stageUnstage ?? true,
+    createDelayMs: options.createDelayMs,
+    log: options.log ?? silentLogger,
   });
   return serveGrpc(options.endpoint, options.apiVersion === "v0" ? v0Routes(driver) : v1Routes(driver));
 }
@@ -95,6 +112,8 @@ export async function runCsiHostpath(argv: string[]): Promise<number> {
     pluginName: values.plugin_name,
     controllerPublish: values.controller_publish,
     stageUnstage: values.stage_unstage,
+    createDelayMs: values.create_delay,
+    log: createLogger({ name: "csi-hostpath", level: parseLogLevel(values.logging_level) }),
   });
   console.log(`CSI hostpath plugin serving CSI ${values.api_version} on unix://${server.socket}`);
   await new Promise<void>((resolve) => {

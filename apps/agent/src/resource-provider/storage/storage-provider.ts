@@ -92,6 +92,8 @@ export function createStorageProvider(deps: StorageProviderDeps) {
   const inFlight = new Set<Promise<unknown>>();
   let services: ServiceManager | undefined;
   let volumes: VolumeManager | undefined;
+  /** Status updates made before the provider is ready: the master hears its new state first (Mesos pauses them too). */
+  const held: OperationUpdate[] = [];
 
   function stateToSave(): ResourceProviderState {
     // Profiles of the storage pools only: pending operations on pools need them after a restart.
@@ -127,7 +129,9 @@ export function createStorageProvider(deps: StorageProviderDeps) {
   function record(operation: Operation, update?: OperationUpdate): void {
     deps.operations.set(uuidFromBytes(operation.uuid!.value), operation);
     deps.save(stateToSave(), operation, update);
-    if (update) deps.sendUpdate(update);
+    if (!update) return;
+    if (status === "ready") deps.sendUpdate(update);
+    else held.push(update);
   }
 
   /** A terminal status for an operation, with the total changed by its conversion (or not). */
@@ -316,6 +320,7 @@ export function createStorageProvider(deps: StorageProviderDeps) {
         status = "ready";
         log.info(`Resource provider ${providerId} (${info.type}.${info.name}) is ready with ${total}`);
         deps.stateChanged();
+        for (const update of held.splice(0)) deps.sendUpdate(update);
         void watchProfiles().catch((e) => log.error(`Failed to watch profiles: ${errorMessage(e)}`));
       } catch (e) {
         status = "failed";
@@ -331,8 +336,9 @@ export function createStorageProvider(deps: StorageProviderDeps) {
     resources: () => total,
 
     /** What the master knows of it. */
-    report(): { info: ResourceProviderInfo; totalResources: Resource[]; resourceVersionUuid: Uint8Array } {
-      return { info, totalResources: total.toArray(), resourceVersionUuid: resourceVersion };
+    report(): { info: ResourceProviderInfo; totalResources: Resource[]; resourceVersionUuid: Uint8Array; operations: Operation[] } {
+      const operations = [...deps.operations.values()].filter((op) => op.latestStatus?.resourceProviderId?.value === providerId);
+      return { info, totalResources: total.toArray(), resourceVersionUuid: resourceVersion, operations };
     },
 
     applyOperation(msg: internal.ApplyOperation): void {
