@@ -161,6 +161,23 @@ describe.each(CSI_VERSIONS)("storage resource provider with the hostpath plugin 
     expect(slow.pool.disk?.source?.profile).toBe("slow");
   }, 120_000);
 
+  test("a plugin container that dies is relaunched and the provider carries on", async () => {
+    const { fw, agent } = await setup(version);
+    const first = await offerWith(fw, (o) => findPool(o, "fast"));
+    await fw.sub.decline([first.offer.id!.value], 0);
+    const api = async (body: object) =>
+      (await (
+        await fetch(`${agent.url}/api/v1`, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) })
+      ).json()) as { get_containers: { containers: { container_id: { value: string }; container_status?: { executor_pid?: number } }[] } };
+    const plugin = (await api({ type: "GET_CONTAINERS", get_containers: { show_standalone: true } })).get_containers.containers[0]!;
+    process.kill(plugin.container_status!.executor_pid!, "SIGKILL");
+    const metric = "resource_providers/org.apache.mesos.rp.local.storage.test/csi_plugin/container_terminations";
+    await eventually(async () => ((await (await fetch(`${agent.url}/metrics/snapshot`)).json()) as Record<string, number>)[metric] === 1, 30_000, metric);
+    const { offer, pool } = await offerWith(fw, (o) => findPool(o, "fast"));
+    await fw.sub.accept([offer.id!.value], [createDisk("after-crash", withScalar(pool, 10))], 0);
+    expect(OperationState[(await operationState(fw, "after-crash")).state]).toBe("OPERATION_FINISHED");
+  }, 120_000);
+
   test("a pre-existing volume takes a profile; bad operations fail with the reason", async () => {
     const { fw } = await setup(version, ["fast"], ["--volumes=pre:50MB"]);
     const { offer, pool } = await offerWith(fw, (o) => findPool(o, "fast"));

@@ -4,7 +4,7 @@
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { openSqlite, type SqliteDb } from "@mesos/db";
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { uuidFromBytes } from "@mesos/core";
 import {
   type FrameworkInfo,
@@ -64,6 +64,22 @@ function appendOperationUpdateIn(db: Db, u: OperationUpdate): void {
       status: bytes(toBinary(OperationStatusSchema, u.status)),
     })
     .run();
+}
+
+/** Encoded resources by object: a provider's state is re-encoded after every operation, its resources mostly the same. */
+const encodedResources = new WeakMap<Resource, Uint8Array>();
+
+/** ResourceProviderState's bytes (field 2 is its resources), reusing each resource's encoding. */
+function encodeProviderState(state: ResourceProviderState): Buffer {
+  const w = new BinaryWriter();
+  for (const r of state.resources) {
+    let b = encodedResources.get(r);
+    if (!b) encodedResources.set(r, (b = toBinary(ResourceSchema, r)));
+    w.tag(2, WireType.LengthDelimited).bytes(b);
+  }
+  const rest = toBinary(ResourceProviderStateSchema, { ...state, resources: [] });
+  const head = w.finish();
+  return Buffer.concat([head, rest]);
 }
 
 /** A list of Resource messages as one blob: each length-delimited, as a repeated field would be. */
@@ -255,16 +271,18 @@ export function createAgentStore(path: string) {
         .map((r) => ({ type: r.type, name: r.name, id: r.id, state: fromBinary(ResourceProviderStateSchema, r.state) }));
     },
     /**
-     * A resource provider's state, with an operation (and its first status update) in the same
+     * A resource provider's state (if given), with an operation and its status update in the same
      * transaction: a crash leaves the provider's resources and its operations in step.
      */
-    saveResourceProvider(p: StoredResourceProvider, operation?: Operation, update?: OperationUpdate): void {
+    saveResourceProvider(p: Omit<StoredResourceProvider, "state"> & { state?: ResourceProviderState }, operation?: Operation, update?: OperationUpdate): void {
       db.transaction((tx) => {
-        const row = { type: p.type, name: p.name, id: p.id, state: bytes(toBinary(ResourceProviderStateSchema, p.state)) };
-        tx.insert(schema.resourceProviders)
-          .values(row)
-          .onConflictDoUpdate({ target: [schema.resourceProviders.type, schema.resourceProviders.name], set: row })
-          .run();
+        if (p.state) {
+          const row = { type: p.type, name: p.name, id: p.id, state: encodeProviderState(p.state) };
+          tx.insert(schema.resourceProviders)
+            .values(row)
+            .onConflictDoUpdate({ target: [schema.resourceProviders.type, schema.resourceProviders.name], set: row })
+            .run();
+        }
         if (operation) saveOperationIn(tx, operation);
         if (update) appendOperationUpdateIn(tx, update);
       });

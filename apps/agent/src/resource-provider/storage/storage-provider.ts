@@ -45,8 +45,8 @@ export interface StorageProviderDeps {
   workDir: string;
   /** What it checkpointed last time (empty for a new provider). */
   checkpoint: ResourceProviderState;
-  /** Writes its state, with an operation and its status update in the same transaction. */
-  save(state: ResourceProviderState, operation?: Operation, update?: OperationUpdate): void;
+  /** Writes its state (if given), with an operation and its status update in the same transaction. */
+  save(state: ResourceProviderState | undefined, operation?: Operation, update?: OperationUpdate): void;
   volumeStates: VolumeStateStore;
   launcher: PluginContainerLauncher;
   profileAdaptor?: DiskProfileAdaptor;
@@ -99,7 +99,7 @@ export function createStorageProvider(deps: StorageProviderDeps) {
     // Profiles of the storage pools only: pending operations on pools need them after a restart.
     const needed = new Set([...total].filter((r) => !r.disk?.source?.id && r.disk?.source?.profile).map((r) => r.disk!.source!.profile));
     return create(ResourceProviderStateSchema, {
-      resources: total.toArray(),
+      resources: [...total], // serialized at once: no copies needed
       storage: { profiles: Object.fromEntries([...needed].filter((p) => profiles.has(p)).map((p) => [p, profiles.get(p)!])) },
     });
   }
@@ -126,9 +126,10 @@ export function createStorageProvider(deps: StorageProviderDeps) {
     });
   }
 
-  function record(operation: Operation, update?: OperationUpdate): void {
+  /** Checkpoints an operation (and the provider's state, if the operation changed it), then sends its update. */
+  function record(operation: Operation, update?: OperationUpdate, changedState = false): void {
     deps.operations.set(uuidFromBytes(operation.uuid!.value), operation);
-    deps.save(stateToSave(), operation, update);
+    deps.save(changedState ? stateToSave() : undefined, operation, update);
     if (!update) return;
     if (status === "ready") deps.sendUpdate(update);
     else held.push(update);
@@ -151,7 +152,7 @@ export function createStorageProvider(deps: StorageProviderDeps) {
     operation.latestStatus = status;
     operation.statuses.push(status);
     const operationUuid = uuidFromBytes(operation.uuid!.value);
-    record(operation, { operationUuid, frameworkId: operation.frameworkId?.value, status });
+    record(operation, { operationUuid, frameworkId: operation.frameworkId?.value, status }, !error);
     metrics.pending(type, -1);
     metrics.count(type, error ? "failed" : "finished");
     if (error) log.warn(`Operation ${Offer_Operation_Type[type]} (uuid ${operationUuid}) failed: ${error}`);
