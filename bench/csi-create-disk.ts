@@ -45,12 +45,22 @@ writeFileSync(
   profiles,
   JSON.stringify({
     profile_matrix: {
-      fast: { csi_plugin_type_selector: { plugin_type: "org.apache.mesos.csi.hostpath" }, volume_capabilities: { mount: {}, access_mode: { mode: "SINGLE_NODE_WRITER" } } },
+      fast: {
+        csi_plugin_type_selector: { plugin_type: "org.apache.mesos.csi.hostpath" },
+        volume_capabilities: { mount: {}, access_mode: { mode: "SINGLE_NODE_WRITER" } },
+      },
     },
   }),
 );
 mkdirSync(join(root, "providers"));
-const plugin = [process.execPath, join(repo, "plugins/csi-hostpath/src/main.ts"), "--api_version=v1", `--work_dir=${join(root, "plugin")}`, `--available_capacity=${OPS * 2}MB`, "--logging_level=warning"];
+const plugin = [
+  process.execPath,
+  join(repo, "plugins/csi-hostpath/src/main.ts"),
+  "--api_version=v1",
+  `--work_dir=${join(root, "plugin")}`,
+  `--available_capacity=${OPS * 2}MB`,
+  "--logging_level=warning",
+];
 writeFileSync(
   join(root, "providers", "bench.json"),
   JSON.stringify({
@@ -114,7 +124,9 @@ void (async () => {
   for await (const event of sub.events) {
     if (event.type === scheduler.Event_Type.OFFERS) {
       for (const offer of event.offers!.offers) {
-        const pool = offer.resources.find((r) => r.providerId && r.disk?.source?.type === Disk.RAW && r.disk.source.profile === "fast" && !r.disk.source.id);
+        const pool = offer.resources.find(
+          (r) => r.providerId && r.disk?.source?.type === Disk.RAW && r.disk.source.profile === "fast" && !r.disk.source.id,
+        );
         const count = pool ? Math.min(PER_ACCEPT, OPS - sent, Math.floor(pool.scalar!.value)) : 0;
         if (count === 0) {
           await sub.decline([offer.id!.value], 1);
@@ -143,7 +155,8 @@ void (async () => {
           acknowledgeOperationStatus: { agentId: status.agentId, operationId: status.operationId, uuid: status.uuid.value },
         });
       }
-      if ((finished + failed) % 100 === 0 && process.env.BENCH_PROGRESS) console.log(`${finished + failed} at ${((performance.now() - start) / 1000).toFixed(1)} s`);
+      if ((finished + failed) % 100 === 0 && process.env.BENCH_PROGRESS)
+        console.log(`${finished + failed} at ${((performance.now() - start) / 1000).toFixed(1)} s`);
       if (finished + failed >= OPS) done.resolve();
     }
   }
@@ -161,6 +174,9 @@ await agent.ctx.resourceProviders.stop();
 for (const key of agent.ctx.containerizer.keys()) await agent.ctx.containerizer.destroy(key).catch(() => undefined);
 await agent.stop();
 await master.stop();
-for (const point of listMountPoints().filter((p) => p.startsWith(`${root}/`)).reverse()) umount2(point, MNT_DETACH);
+for (const point of listMountPoints()
+  .filter((p) => p.startsWith(`${root}/`))
+  .reverse())
+  umount2(point, MNT_DETACH);
 rmSync(root, { recursive: true, force: true });
 process.exit(0);

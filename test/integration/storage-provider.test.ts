@@ -167,12 +167,20 @@ describe.each(CSI_VERSIONS)("storage resource provider with the hostpath plugin 
     await fw.sub.decline([first.offer.id!.value], 0);
     const api = async (body: object) =>
       (await (
-        await fetch(`${agent.url}/api/v1`, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) })
+        await fetch(`${agent.url}/api/v1`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(body),
+        })
       ).json()) as { get_containers: { containers: { container_id: { value: string }; container_status?: { executor_pid?: number } }[] } };
     const plugin = (await api({ type: "GET_CONTAINERS", get_containers: { show_standalone: true } })).get_containers.containers[0]!;
     process.kill(plugin.container_status!.executor_pid!, "SIGKILL");
     const metric = "resource_providers/org.apache.mesos.rp.local.storage.test/csi_plugin/container_terminations";
-    await eventually(async () => ((await (await fetch(`${agent.url}/metrics/snapshot`)).json()) as Record<string, number>)[metric] === 1, 30_000, metric);
+    await eventually(
+      async () => ((await (await fetch(`${agent.url}/metrics/snapshot`)).json()) as Record<string, number>)[metric] === 1,
+      30_000,
+      metric,
+    );
     const { offer, pool } = await offerWith(fw, (o) => findPool(o, "fast"));
     await fw.sub.accept([offer.id!.value], [createDisk("after-crash", withScalar(pool, 10))], 0);
     expect(OperationState[(await operationState(fw, "after-crash")).state]).toBe("OPERATION_FINISHED");

@@ -274,7 +274,11 @@ export function createAgentStore(path: string) {
      * A resource provider's state (if given), with an operation and its status update in the same
      * transaction: a crash leaves the provider's resources and its operations in step.
      */
-    saveResourceProvider(p: Omit<StoredResourceProvider, "state"> & { state?: ResourceProviderState }, operation?: Operation, update?: OperationUpdate): void {
+    saveResourceProvider(
+      p: Omit<StoredResourceProvider, "state"> & { state?: ResourceProviderState },
+      operation?: Operation,
+      update?: OperationUpdate,
+    ): void {
       db.transaction((tx) => {
         if (p.state) {
           const row = { type: p.type, name: p.name, id: p.id, state: encodeProviderState(p.state) };
