@@ -44,7 +44,7 @@ async function losetup(args: string[]): Promise<string> {
 }
 
 /** The loop device backing `file`, if one is attached. */
-export async function loopDeviceOf(file: string): Promise<string | undefined> {
+async function loopDeviceOf(file: string): Promise<string | undefined> {
   const out = await losetup(["--associated", file]);
   return out ? out.slice(0, out.indexOf(":")) : undefined;
 }

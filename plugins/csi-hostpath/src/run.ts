@@ -21,7 +21,7 @@ import { type GrpcServer, serveGrpc } from "./server.ts";
 import { v0Routes } from "./v0-service.ts";
 import { v1Routes } from "./v1-service.ts";
 
-export const CSI_API_VERSIONS = ["v0", "v1"] as const;
+const CSI_API_VERSIONS = ["v0", "v1"] as const;
 
 function parsePairs(raw: string, separator: string, what: string): [string, string][] {
   return raw
@@ -34,7 +34,7 @@ function parsePairs(raw: string, separator: string, what: string): [string, stri
     });
 }
 
-export const HOSTPATH_FLAGS = {
+const HOSTPATH_FLAGS = {
   api_version: flag.oneOf(CSI_API_VERSIONS)("The CSI version to serve: v0 (the spec's v0.2/v0.3) or v1 (v1.1).", { default: "v1" }),
   endpoint: flag.string("The unix socket to serve gRPC on: unix:///path or a path (also CSI_ENDPOINT).", { required: true }),
   work_dir: flag.string("Where the volumes (directories and image files) and their metadata live.", { required: true }),

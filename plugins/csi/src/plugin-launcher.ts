@@ -31,7 +31,7 @@ export interface PluginContainerLauncher {
 }
 
 /** The argv a CommandInfo stands for: `sh -c value` for a shell command, else `value arguments[1..]`. */
-export function commandArgv(command: CommandInfo | undefined): string[] {
+function commandArgv(command: CommandInfo | undefined): string[] {
   if (!command?.value) throw new Error("The plugin container has no command");
   if (command.shell ?? true) return ["/bin/sh", "-c", command.value];
   return [command.value, ...command.arguments.slice(1)];

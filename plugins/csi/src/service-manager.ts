@@ -19,7 +19,7 @@ import * as paths from "./paths.ts";
 import type { PluginContainerLauncher } from "./plugin-launcher.ts";
 
 /** Mesos's CSI_ENDPOINT_CREATION_TIMEOUT. */
-export const DEFAULT_ENDPOINT_TIMEOUT_MS = 60_000;
+const DEFAULT_ENDPOINT_TIMEOUT_MS = 60_000;
 const POLL_MS = 10;
 
 export interface ServiceManagerOptions {
@@ -55,7 +55,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-export function pluginContainerId(plugin: CSIPluginInfo, prefix: string, container: CSIPluginContainerInfo): string {
+function pluginContainerId(plugin: CSIPluginInfo, prefix: string, container: CSIPluginContainerInfo): string {
   const services = container.services.map((s) => CSIPluginContainerInfo_Service[s]);
   return `${prefix}${[plugin.type.replaceAll(".", "-"), plugin.name].join("-")}--${services.join("-")}`;
 }

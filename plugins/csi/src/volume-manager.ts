@@ -38,7 +38,7 @@ export interface VolumeManagerOptions {
 const NO_CONTROLLER: ControllerCapabilities = { createDeleteVolume: false, publishUnpublishVolume: false, listVolumes: false, getCapacity: false };
 const STAGED_STATES = new Set([S.VOL_READY, S.PUBLISHED, S.NODE_UNSTAGE, S.NODE_PUBLISH, S.NODE_UNPUBLISH]);
 
-export function readBootId(): string {
+function readBootId(): string {
   return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 }
 

@@ -11,7 +11,7 @@ import { type AgentInfo, AgentInfo_Capability_Type as Cap, master } from "@mesos
 import type { Allocator, AllocatorAgent } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
 import type { AgentRegistryState, RegisteredAgent, RegistryStore } from "../registry/registry-store.ts";
-import { Agent, type AgentLinkState, type AgentResourceProvider } from "./agent.ts";
+import { Agent, type AgentInit, type AgentLinkState, type AgentResourceProvider } from "./agent.ts";
 
 export interface AgentRegistryDeps {
   store: RegistryStore;
@@ -24,16 +24,6 @@ export interface AgentRegistryDeps {
   usedOn(agentId: string): Map<string, Resources>;
   /** The agent as the operator API shows it (for AGENT_ADDED). */
   describe(agent: Agent): master.Response_GetAgents_Agent;
-}
-
-/** What an attaching agent says of itself. */
-export interface AgentInit {
-  info: AgentInfo;
-  endpoint: string;
-  version: string;
-  capabilities: Cap[];
-  total: Resources;
-  resourceProviders: Map<string, AgentResourceProvider>;
 }
 
 export class AgentRegistry {

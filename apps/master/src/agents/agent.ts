@@ -19,6 +19,16 @@ export interface AgentResourceProvider {
   resourceVersion: Uint8Array;
 }
 
+/** What an attaching agent says of itself. */
+export interface AgentInit {
+  info: AgentInfo;
+  endpoint: string;
+  version: string;
+  capabilities: AgentInfo_Capability_Type[];
+  total: Resources;
+  resourceProviders: Map<string, AgentResourceProvider>;
+}
+
 export class Agent {
   info: AgentInfo;
   endpoint: string;
@@ -38,15 +48,7 @@ export class Agent {
 
   constructor(
     readonly id: string,
-    init: {
-      info: AgentInfo;
-      endpoint: string;
-      version: string;
-      capabilities: AgentInfo_Capability_Type[];
-      total: Resources;
-      resourceProviders: Map<string, AgentResourceProvider>;
-      now: number;
-    },
+    init: AgentInit & { now: number },
   ) {
     this.info = init.info;
     this.endpoint = init.endpoint;

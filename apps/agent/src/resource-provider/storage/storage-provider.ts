@@ -66,7 +66,7 @@ export interface StorageProviderDeps {
 const SERVICES = ["CONTROLLER_SERVICE", "NODE_SERVICE"] as const;
 
 /** Mesos's container id prefix for a provider's plugin containers. */
-export const containerPrefix = (info: ResourceProviderInfo) => `${info.type.replaceAll(".", "-")}-${info.name}--`;
+const containerPrefix = (info: ResourceProviderInfo) => `${info.type.replaceAll(".", "-")}-${info.name}--`;
 
 export function createStorageProvider(deps: StorageProviderDeps) {
   const { info, log } = deps;
@@ -87,7 +87,6 @@ export function createStorageProvider(deps: StorageProviderDeps) {
   );
   let resourceVersion = newUuidBytes();
   let status: "recovering" | "ready" | "failed" | "stopped" = "recovering";
-  let failure: string | undefined;
   let reconciling: Promise<void> | undefined;
   const inFlight = new Set<Promise<unknown>>();
   let services: ServiceManager | undefined;
@@ -325,7 +324,7 @@ export function createStorageProvider(deps: StorageProviderDeps) {
         void watchProfiles().catch((e) => log.error(`Failed to watch profiles: ${errorMessage(e)}`));
       } catch (e) {
         status = "failed";
-        failure = `Resource provider with type '${info.type}' and name '${info.name}' failed to start: ${errorMessage(e)}`;
+        const failure = `Resource provider with type '${info.type}' and name '${info.name}' failed to start: ${errorMessage(e)}`;
         log.error(failure);
         await services?.stop({ kill: true }).catch(() => undefined);
         throw new Error(failure);
@@ -333,7 +332,6 @@ export function createStorageProvider(deps: StorageProviderDeps) {
     },
 
     status: () => status,
-    failure: () => failure,
     resources: () => total,
 
     /** What the master knows of it. */
@@ -385,9 +383,6 @@ export function createStorageProvider(deps: StorageProviderDeps) {
       if (status !== "ready" || !volumes!.state(volumeId)) return;
       await volumes!.unpublishVolume(volumeId);
     },
-
-    /** Where a MOUNT disk's volume is published on the host. */
-    targetPath: (volumeId: string) => csiPaths.targetPath(mountRoot, volumeId),
 
     /** Stops supervising the plugin (its containers are killed when the provider is removed). */
     async stop(options: { kill?: boolean } = {}): Promise<void> {
