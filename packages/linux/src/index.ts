@@ -84,3 +84,4 @@ export { closeFd, eventfd } from "./eventfd.ts";
 export { setCloseOnExec } from "./fds.ts";
 export { createPipe, type Pipe } from "./pipes.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
+export { S_IFBLK, S_IFCHR, S_IFIFO, getXattr, makedev, mknod, setXattr } from "./special-files.ts";

@@ -9,6 +9,8 @@ import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-se
 import type { AgentFlags } from "../../flags.ts";
 import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
+import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
+import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
 import { lookupUser } from "../../tasks/users.ts";
 
@@ -24,6 +26,8 @@ export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolato
 const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
+  "docker/runtime": () => createDockerRuntimeIsolator(),
+  "filesystem/linux": () => createFilesystemLinuxIsolator(),
   "linux/seccomp": (d) =>
     createSeccompIsolator({
       configDir: d.flags.seccomp_config_dir,
@@ -40,7 +44,7 @@ interface CreatedIsolators {
   stop(): void;
 }
 
-function isolationNames(flag: string): string[] {
+export function isolationNames(flag: string): string[] {
   return flag
     .split(",")
     .map((s) => s.trim())
