@@ -13,9 +13,12 @@ import { ensureBinary, startDaemon, stopAllDaemons } from "../support/binary.ts"
 import { eventually, tempDir } from "../support/cluster.ts";
 import { cleanUpHost, NO_MOUNTS } from "../support/csi.ts";
 import { startTestFramework } from "../support/framework.ts";
+import { trackRuntimeDir } from "../support/leftovers.ts";
 import { createDisk, findDisk, findPool, STORAGE_ROLE, withScalar, writeProfiles, writeProviderConfig } from "../support/storage.ts";
 
 const dir = tempDir("slrp-kill9");
+// The plugin container outlives the killed agent by design; the test's clean-up ends it.
+trackRuntimeDir(join(dir, "agent", "runtime"));
 afterAll(async () => {
   await stopAllDaemons();
   cleanUpHost(dir);

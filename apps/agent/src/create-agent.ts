@@ -72,8 +72,8 @@ export interface Agent {
   registered(registered: internal.Registered): void;
   /** For the master link: a message from the master. */
   receive(message: internal.MasterMessage): void;
-  /** Stops the agent's timers and closes the store; containers keep running (the next agent recovers them). */
-  stop(): void;
+  /** Stops the agent's timers and resource providers and closes the store; containers keep running (the next agent recovers them). */
+  stop(): Promise<void>;
 }
 
 export async function createAgent(deps: AgentDeps): Promise<Agent> {
@@ -181,8 +181,8 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       operationUpdates.resendAll();
     },
     receive: (message) => handleMasterMessage(ctx, message),
-    stop() {
-      void ctx.resourceProviders.stop();
+    async stop() {
+      await ctx.resourceProviders.stop();
       ctx.containerizer.stop();
       containers.stop();
       statusUpdates.stop();
