@@ -1,8 +1,10 @@
-/** The agent's flags, with Mesos's names and defaults. */
+/** The agent's flags, with Mesos's names and defaults; built-in plugin isolators bring their own. */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, type FlagValues } from "@mesos/core";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
+import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
+import { seccompFlagSpecs } from "@mesos/plugin-linux-seccomp/isolator";
 import { diskProfileAdaptorConfig } from "./resource-provider/disk-profile-flag.ts";
 
 export const agentFlagSpecs = {
@@ -18,7 +20,7 @@ export const agentFlagSpecs = {
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
   isolation: flag.string(
-    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, docker/runtime, filesystem/linux, linux/seccomp, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
+    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, docker/runtime, filesystem/linux, linux/seccomp, network/ports, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
     { default: "posix/cpu,posix/mem" },
   ),
   launcher: flag.oneOf(["linux", "posix"] as const)(
@@ -36,12 +38,8 @@ export const agentFlagSpecs = {
   ),
   cgroups_enable_cfs: flag.bool("Cap containers' CPU time with the CFS quota (a hard limit from cpus)", { default: false }),
   cgroups_limit_swap: flag.bool("Limit memory plus swap, not only memory", { default: false }),
-  seccomp_config_dir: flag.string(
-    "Directory of seccomp profiles (Docker's JSON format); required by the linux/seccomp isolator. Containers name profiles relative to it",
-  ),
-  seccomp_profile_name: flag.string(
-    "The seccomp profile (relative to --seccomp_config_dir) for containers whose ContainerInfo names none; unset: such containers run unconfined",
-  ),
+  ...seccompFlagSpecs,
+  ...networkPortsFlagSpecs,
   image_providers: flag.custom(parseImageProviders)(
     "Comma-separated image providers the Mesos containerizer supports: docker (needs --launcher=linux and the filesystem/linux isolator)",
   ),
