@@ -5,7 +5,7 @@
  * it, a ManualClock drives it. startMaster (master.ts) adds the listener and the loops.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createIdSequence, createLogger, type Logger, Metrics, newUuid, Resources, systemClock, VERSION_TEXT } from "@mesos/core";
+import { type Clock, createIdSequence, createLogger, type Logger, Metrics, MESOS_VERSION, newUuid, Resources, systemClock } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
@@ -95,7 +95,8 @@ function masterInfo(flags: MasterFlags, port: number): MasterInfo {
     port: advertisedPort,
     pid: `master@${advertisedIp}:${advertisedPort}`,
     hostname,
-    version: VERSION_TEXT,
+    // Mesos reports MESOS_VERSION here; tools parse it as a semantic version.
+    version: MESOS_VERSION,
     address: { hostname, ip: advertisedIp, port: advertisedPort },
   });
 }
