@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { flag, FlagError, formatUsage, parseFlags } from "@mesos/core";
+import { createLogger, flag, FlagError, formatUsage, parseFlags, parseLogLevel } from "@mesos/core";
 import { ensureManyFetches, startHollowAgents } from "./support/hollow-agents.ts";
 
 const specs = {
@@ -23,6 +23,9 @@ const specs = {
   work_dir: flag.string("Where the agents' work dirs go (default: a temp dir, removed at exit)"),
   task_duration: flag.duration("How long a task whose command is not `sleep N` runs (default: until killed)"),
   registration_backoff: flag.duration("Mesos's random registration delay (spreads the agents out)", { default: 1000 }),
+  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown (all agents log here)", {
+    default: "warning",
+  }),
 };
 
 if (await ensureManyFetches()) {
@@ -50,6 +53,7 @@ if (await ensureManyFetches()) {
     workDir,
     defaultDurationMs: f.task_duration,
     registrationBackoffMs: f.registration_backoff,
+    log: createLogger({ name: "hollow", level: parseLogLevel(f.logging_level) }),
   });
   const built = performance.now();
   console.log(`${f.agents} hollow agents built in ${((built - started) / 1000).toFixed(1)} s (${navigator.hardwareConcurrency} cpus); registering with ${f.master}`);
