@@ -56,7 +56,9 @@ if (await ensureManyFetches()) {
     log: createLogger({ name: "hollow", level: parseLogLevel(f.logging_level) }),
   });
   const built = performance.now();
-  console.log(`${f.agents} hollow agents built in ${((built - started) / 1000).toFixed(1)} s (${navigator.hardwareConcurrency} cpus); registering with ${f.master}`);
+  console.log(
+    `${f.agents} hollow agents built in ${((built - started) / 1000).toFixed(1)} s (${navigator.hardwareConcurrency} cpus); registering with ${f.master}`,
+  );
   while (cluster.connected() < f.agents) await Bun.sleep(50);
   console.log(`all ${f.agents} registered ${((performance.now() - built) / 1000).toFixed(1)} s later; Ctrl-C stops them`);
   const stop = () => {

@@ -32,7 +32,9 @@ if (await ensureManyFetches()) {
   );
   const address = `127.0.0.1:${port}`;
   const hollow = await startHollowProcess(address, agents, ["--resources=cpus:8;mem:16384;disk:100000;ports:[31000-32000]"]);
-  console.log(`master-throughput: ${agents} hollow agents (8 cpus each), ${frameworks} frameworks, tasks of 0.1 cpus running ${taskSecs} s; ${navigator.hardwareConcurrency} cpus`);
+  console.log(
+    `master-throughput: ${agents} hollow agents (8 cpus each), ${frameworks} frameworks, tasks of 0.1 cpus running ${taskSecs} s; ${navigator.hardwareConcurrency} cpus`,
+  );
 
   const fws: BenchFramework[] = [];
   for (let i = 0; i < frameworks; i++) fws.push(await startBenchFramework(address, { name: `fw${i}`, command: `sleep ${taskSecs}` }));

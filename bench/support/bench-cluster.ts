@@ -78,7 +78,10 @@ export async function waitForHealth(url: string, daemon: Daemon, timeoutMs = 60_
 
 /** `count` hollow agents in their own process, registered with the master. */
 export async function startHollowProcess(master: string, count: number, extra: string[] = []): Promise<Daemon> {
-  const hollow = spawnDaemon([process.execPath, join(ROOT, "bench/hollow-cluster.ts"), `--master=${master}`, `--agents=${count}`, ...extra], "the hollow agents");
+  const hollow = spawnDaemon(
+    [process.execPath, join(ROOT, "bench/hollow-cluster.ts"), `--master=${master}`, `--agents=${count}`, ...extra],
+    "the hollow agents",
+  );
   await hollow.waitFor(/all \d+ registered/);
   return hollow;
 }

@@ -14,8 +14,7 @@ import {
   universalServerResponseToFetch,
   type UniversalServerRequest,
 } from "@connectrpc/connect/protocol";
-import { isMesosError } from "@mesos/core";
-import { checkJsonDepth, concatBytes, MAX_REQUEST_BODY_BYTES, readBoundedBody } from "./request-limits.ts";
+import { checkJsonDepth, concatBytes, MAX_REQUEST_BODY_BYTES } from "./request-limits.ts";
 
 interface BodyKind {
   /** Messages in 5-byte-header envelopes (streaming Connect, gRPC, gRPC-web), or the body is one message. */
@@ -82,60 +81,11 @@ async function* guardEnvelopes(body: AsyncIterable<Uint8Array>, schema: DescMess
   if (buffered > 0) yield concatBytes(parts, buffered);
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}
-
-async function collect(body: AsyncIterable<Uint8Array> | undefined): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  if (body) for await (const chunk of body) parts.push(chunk);
-  return concatBytes(parts);
-}
-
-/**
- * Connect's answer to a unary binary body it could not parse is a 500 `internal` "parse binary: ...";
- * it becomes Mesos's 400 `invalid_argument`. (Checked after the fact: decoding every message twice
- * to find the rare bad one cost the master a tenth of its time.)
- */
-function parseErrorAsInvalid(schema: DescMessage, status: number, body: Uint8Array): { status: number; body: Uint8Array } {
-  if (status !== 500) return { status, body };
-  try {
-    const error = JSON.parse(new TextDecoder().decode(body)) as { code?: string; message?: string };
-    if (error.code !== "internal" || !error.message?.startsWith("parse binary: ")) return { status, body };
-    const message = `Failed to parse body into ${schema.name} protobuf: ${error.message.slice("parse binary: ".length)}`;
-    return { status: 400, body: new TextEncoder().encode(JSON.stringify({ code: "invalid_argument", message })) };
-  } catch {
-    return { status, body };
-  }
-}
-
-/**
- * A unary Connect call (the hot path: scheduler calls, acknowledgements, agents' updates): the body
- * is read whole (bounded), JSON is checked for depth, and the answer is one buffer, not a stream.
- */
-async function handleUnary(handler: UniversalHandler, req: Request, binary: boolean, limit: number): Promise<Response> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readBoundedBody(req, limit);
-    if (!binary) checkMessage(handler.method.input, bytes, false);
-  } catch (e) {
-    // Connect's error JSON, with the status Connect gives these codes.
-    if (isMesosError(e, "too_large")) return Response.json({ code: "resource_exhausted", message: tooLarge(limit).rawMessage }, { status: 429 });
-    const message = e instanceof ConnectError ? e.rawMessage : `Failed to read the request body: ${(e as Error).message}`;
-    return Response.json({ code: "invalid_argument", message }, { status: 400 });
-  }
-  const uReq: UniversalServerRequest = { httpVersion: "", method: req.method, url: req.url, header: req.headers, body: once(bytes), signal: req.signal };
-  const uRes = await handler(uReq);
-  const answer = binary ? parseErrorAsInvalid(handler.method.input, uRes.status, await collect(uRes.body)) : { status: uRes.status, body: await collect(uRes.body) };
-  return new Response(answer.body, { status: answer.status, headers: uRes.header });
-}
-
 /** A fetch handler for one Connect method whose request bodies are checked first. */
 export function createGuardedFetchHandler(handler: UniversalHandler, limit = MAX_REQUEST_BODY_BYTES): (req: Request) => Promise<Response> {
   const schema = handler.method.input;
   return async (req) => {
     const kind = KINDS[(req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase()];
-    if (kind && !kind.enveloped && req.method === "POST" && handler.method.methodKind === "unary") return handleUnary(handler, req, kind.binary, limit);
     const uReq: UniversalServerRequest = universalServerRequestFromFetch(req, {});
     if (kind?.enveloped && req.body) uReq.body = guardEnvelopes(uReq.body as AsyncIterable<Uint8Array>, schema, kind.binary, limit);
     return universalServerResponseToFetch(await handler(uReq));
