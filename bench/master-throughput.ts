@@ -7,7 +7,7 @@
  * the Kubernetes scheduler 680-810 pods/s.
  *
  *   npx bun bench/master-throughput.ts [--agents=1000] [--frameworks=10] [--duration=60] [--warmup=10]
- *       [--task_secs=5] [--allocation_interval=1secs]
+ *       [--task_secs=5] [--in_flight=2000] [--allocation_interval=1secs]
  */
 import { loadavg } from "node:os";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
@@ -22,6 +22,9 @@ if (await ensureManyFetches()) {
   const duration = Number(arg("duration", "60"));
   const warmup = Number(arg("warmup", "10"));
   const taskSecs = Number(arg("task_secs", "5"));
+  // Launched and not yet RUNNING, across the frameworks: enough to keep the master busy, few enough
+  // that latency measures the master, not a queue of work handed to it at once.
+  const inFlight = Number(arg("in_flight", "2000"));
   const port = freePort();
   // MASTER_CPU_PROFILE=DIR writes the master's CPU profile there (read it with bench/support/cpuprofile-summary.ts).
   const profile = process.env.MASTER_CPU_PROFILE;
@@ -37,7 +40,9 @@ if (await ensureManyFetches()) {
   );
 
   const fws: BenchFramework[] = [];
-  for (let i = 0; i < frameworks; i++) fws.push(await startBenchFramework(address, { name: `fw${i}`, command: `sleep ${taskSecs}` }));
+  for (let i = 0; i < frameworks; i++) {
+    fws.push(await startBenchFramework(address, { name: `fw${i}`, command: `sleep ${taskSecs}`, maxInFlight: Math.ceil(inFlight / frameworks) }));
+  }
   await Bun.sleep(warmup * 1000);
 
   const t0 = performance.now();
@@ -66,6 +71,9 @@ if (await ensureManyFetches()) {
       `frameworks ${pct((a1.user + a1.system) / 1e6)} (of one core); master RSS ${m1.rssMb.toFixed(0)} MB (peak ${m1.peakRssMb.toFixed(0)}); ` +
       `load average ${loadavg()[0]!.toFixed(1)}; tasks not FINISHED: ${failures.size === 0 ? "none" : JSON.stringify(Object.fromEntries(failures))}`,
   );
+  // CPU time per task is what a busy machine changes least: it bounds what one core of master can do.
+  const perTask = ((m1.cpuSeconds - m0.cpuSeconds) * 1000) / Math.max(1, inWindow.length);
+  console.log(`master CPU per task launched: ${perTask.toFixed(2)} ms (${(1000 / perTask).toFixed(0)} tasks/s per core of master)`);
   for (const fw of fws) fw.close();
   await hollow.kill("SIGTERM");
   await master.kill("SIGTERM");

@@ -216,6 +216,9 @@ function registerGauges(ctx: MasterContext): void {
   m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected));
   m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected));
   m.gauge("master/outstanding_offers", () => ctx.offers.size);
+  // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
+  m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
+  m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);
 }
 
 /**
