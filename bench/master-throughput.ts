@@ -74,6 +74,11 @@ if (await ensureManyFetches()) {
   // CPU time per task is what a busy machine changes least: it bounds what one core of master can do.
   const perTask = ((m1.cpuSeconds - m0.cpuSeconds) * 1000) / Math.max(1, inWindow.length);
   console.log(`master CPU per task launched: ${perTask.toFixed(2)} ms (${(1000 / perTask).toFixed(0)} tasks/s per core of master)`);
+  if (process.env.BENCH_DEBUG) {
+    const m = (await (await fetch(`http://${address}/metrics/snapshot`)).json()) as Record<string, number>;
+    console.log(Object.fromEntries(Object.entries(m).filter(([k]) => /status_update|messages_(accept|decline)|offers/.test(k))));
+    console.log(hollow.output().slice(-3000));
+  }
   for (const fw of fws) fw.close();
   await hollow.kill("SIGTERM");
   await master.kill("SIGTERM");
