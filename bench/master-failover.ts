@@ -51,13 +51,22 @@ if (await ensureManyFetches()) {
   const bare = await memory("with nothing");
   const perAgent = Math.ceil(tasks / agents);
   const started = performance.now();
-  const hollow = await startHollowProcess(address, agents, [`--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`]);
+  const hollow = await startHollowProcess(address, agents, [
+    `--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`,
+  ]);
   console.log(`  ${agents} agents registered in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const withAgents = await memory(`with ${agents} agents`);
 
   const fws: BenchFramework[] = [];
   for (let i = 0; i < frameworks; i++) {
-    fws.push(await startBenchFramework(address, { name: `fw${i}`, command: "sleep 1000000", failoverTimeout: 604800, maxTasks: Math.ceil(tasks / frameworks) }));
+    fws.push(
+      await startBenchFramework(address, {
+        name: `fw${i}`,
+        command: "sleep 1000000",
+        failoverTimeout: 604800,
+        maxTasks: Math.ceil(tasks / frameworks),
+      }),
+    );
   }
   const launchStart = performance.now();
   const runningNow = () => fws.reduce((n, f) => n + f.live.size, 0);
@@ -97,13 +106,19 @@ if (await ensureManyFetches()) {
     const together = await Promise.all(Array.from({ length: 10 }, one));
     const all = (performance.now() - t) / 1000;
     console.log(
-      `  ${name}: ${(bytes / 2 ** 20).toFixed(1)} MB; alone p50 ${percentile(alone.sort((a, b) => a - b), 0.5).toFixed(0)} ms; ` +
-        `10 at once: all answered in ${all.toFixed(2)} s, slowest ${Math.max(...together.map((r) => r.ms)).toFixed(0)} ms`,
+      `  ${name}: ${(bytes / 2 ** 20).toFixed(1)} MB; alone p50 ${percentile(
+        alone.sort((a, b) => a - b),
+        0.5,
+      ).toFixed(0)} ms; ` + `10 at once: all answered in ${all.toFixed(2)} s, slowest ${Math.max(...together.map((r) => r.ms)).toFixed(0)} ms`,
     );
   };
   await reads("GET /state", () => fetch(`${url}/state`));
   await reads("GET_STATE (v1, JSON)", () =>
-    fetch(`${url}/api/v1`, { method: "POST", body: '{"type":"GET_STATE"}', headers: { "Content-Type": "application/json", Accept: "application/json" } }),
+    fetch(`${url}/api/v1`, {
+      method: "POST",
+      body: '{"type":"GET_STATE"}',
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+    }),
   );
 
   // The failover.

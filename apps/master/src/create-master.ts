@@ -111,7 +111,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const events = new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log });
   // The owners reach each other (and the read model) only through these late-bound callbacks.
   let ctx!: MasterContext;
-  const triggerAllocation = () => loop.trigger();
+  const triggerAllocation = (agentId?: string) => loop.trigger(agentId);
   const project = () => new MasterProjection(ctx);
 
   const tasks = new TaskLedger({
