@@ -4,13 +4,16 @@
  */
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { silentLogger } from "@mesos/core";
+import { ManualClock, parseFlags, silentLogger } from "@mesos/core";
 import { seccompSupported } from "@mesos/linux";
 import { connectIsolator, serveIsolator } from "@mesos/plugin-api";
 import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
+import { type NetworkPortsIsolator, networkPortsAgentFlagSpecs, networkPortsFlagSpecs, networkPortsPlugin } from "@mesos/plugin-network-ports";
 import { createCgroupsHost, createCpuIsolator, createMemIsolator, findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
+import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
+import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
 import { tempDir, testCgroupsRoot } from "../support/cluster.ts";
 
 function cgroupsSkip(controller: string): string | undefined {
@@ -29,6 +32,8 @@ isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ hos
 isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
 isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
 isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
+isolatorContract("filesystem/linux", async () => ({ isolator: createFilesystemLinuxIsolator() }));
+isolatorContract("docker/runtime", async () => ({ isolator: createDockerRuntimeIsolator() }));
 
 // A built-in isolator is a plugin like any other: served over mesos.isolator.v1 on a unix socket
 // and reached through the remote adapter, it passes the same contract.
@@ -64,3 +69,14 @@ isolatorContract(
   },
   { skip: seccompSkip() },
 );
+
+// In the agent's process, as the agent builds it (linux launcher, enforcing, every port watched).
+isolatorContract("network/ports", async () => {
+  const { values } = parseFlags({ ...networkPortsFlagSpecs, ...networkPortsAgentFlagSpecs }, ["--enforce_container_ports"], {});
+  const isolator = await networkPortsPlugin.create(values, {
+    log: silentLogger,
+    clock: new ManualClock(),
+    agent: { launcher: "linux", isolation: ["network/ports"] },
+  });
+  return { isolator, teardown: () => (isolator as NetworkPortsIsolator).close() };
+});

@@ -29,7 +29,10 @@ const NAMES: Record<number, string> = {
   36: "ENAMETOOLONG",
   38: "ENOSYS",
   40: "ELOOP",
+  93: "EPROTONOSUPPORT",
   95: "EOPNOTSUPP",
+  97: "EAFNOSUPPORT",
+  105: "ENOBUFS",
 };
 
 export type LinuxErrorKind = "permission_denied" | "not_found" | "invalid" | "unimplemented" | "internal";

@@ -1,7 +1,7 @@
 /**
  * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
  * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, pipes,
- * waitpid, eventfd.
+ * waitpid, eventfd, and which processes listen on which IP sockets (sock_diag, /proc/net).
  */
 export {
   installSeccompFilter,
@@ -82,3 +82,18 @@ export { setCloseOnExec } from "./fds.ts";
 export { createPipe, type Pipe } from "./pipes.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
 export { S_IFBLK, S_IFCHR, S_IFIFO, getXattr, makedev, mknod, setXattr } from "./special-files.ts";
+export {
+  ALL_SOCKET_KINDS,
+  type InetSocket,
+  type SocketFamily,
+  type SocketKind,
+  type SocketProtocol,
+  formatEndpoint,
+  formatIPv4,
+  formatIPv6,
+  socketKindName,
+} from "./inet-sockets.ts";
+export { openSockDiag, type SockDiagSocket } from "./sock-diag.ts";
+export { parseProcNet, procNetSockets } from "./proc-net-sockets.ts";
+export { createSocketLister, type SocketLister, type SocketListerOptions, type SocketSource } from "./listening-sockets.ts";
+export { listPids, socketInodesOf } from "./process-sockets.ts";
