@@ -119,7 +119,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const events = new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log });
   // The owners reach each other (and the read model) only through these late-bound callbacks.
   let ctx!: MasterContext;
-  const triggerAllocation = () => loop.trigger();
+  const triggerAllocation = (agentId?: string) => loop.trigger(agentId);
   const project = () => new MasterProjection(ctx);
 
   const tasks = new TaskLedger({
@@ -228,6 +228,9 @@ function registerGauges(ctx: MasterContext): void {
   m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected));
   m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected));
   m.gauge("master/outstanding_offers", () => ctx.offers.size);
+  // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
+  m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
+  m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);
 }
 
 /**
