@@ -134,7 +134,7 @@ describe("task groups", () => {
     );
     for (const id of ["x", "y"]) {
       const error = await fw.waitForStatus(id, TaskState.TASK_ERROR);
-      expect(error.reason).toBe(TaskStatus_Reason.TASK_INVALID);
+      expect(error.reason).toBe(TaskStatus_Reason.TASK_GROUP_INVALID);
       expect(error.message).toBe("'ExecutorInfo.type' must be 'DEFAULT' for a task group");
     }
   });
