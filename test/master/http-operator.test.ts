@@ -117,7 +117,7 @@ describe("the operator API on one master", () => {
             body: '{"type":"MARK_AGENT_GONE","mark_agent_gone":{"agent_id":{"value":"nope"}}}',
           }),
         404,
-        "Agent nope is not known",
+        "Agent 'nope' not found",
       ],
     ])("%s", async (_, send, status, text) => {
       const res = await send();

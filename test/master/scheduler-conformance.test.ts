@@ -262,3 +262,58 @@ test("point 4: SUBSCRIBED, then a HEARTBEAT at once, then one every 15 s", async
   await fw.stream.next("HEARTBEAT");
   expect(fw.stream.events.map((e) => e.type)).toEqual(["SUBSCRIBED", "HEARTBEAT", "HEARTBEAT", "HEARTBEAT"]);
 });
+
+describe("point 7: losing an agent", () => {
+  async function runningTask(capabilities: JsonObject[]) {
+    const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=20ms"] });
+    const agentId = await (await attachInMemoryAgent(master, cleanup)).registered;
+    const fw = await subscribe(master, { name: "loses-agent", roles: ["*"], capabilities });
+    const offer = await fw.nextOffer();
+    await accept(fw, offer, [{ type: "LAUNCH", launch: { task_infos: [taskInfo("t", offer, [scalar("cpus", 0.5), scalar("mem", 32)])] } }]);
+    await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes("TASK_STARTING"));
+    const markGone = () =>
+      post("/api/v1", jsonCodec, { type: "MARK_AGENT_GONE", mark_agent_gone: { agent_id: { value: agentId } } }, {}, undefined, (u, i) =>
+        master.request(u, i),
+      );
+    return { master, agentId, fw, markGone };
+  }
+
+  test("MARK_AGENT_GONE: TASK_LOST with REASON_AGENT_REMOVED, then FAILURE with only the agent id; again: 200", async () => {
+    const { agentId, fw, markGone } = await runningTask([{ type: "MULTI_ROLE" }]);
+    expect((await markGone()).status).toBe(200);
+    const lost = ((await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes("TASK_LOST"))).update as JsonObject).status;
+    expect(lost).toMatchObject({
+      state: "TASK_LOST",
+      reason: "REASON_AGENT_REMOVED",
+      source: "SOURCE_MASTER",
+      message: "Agent has been marked gone",
+    });
+    const failure = await fw.stream.next("FAILURE");
+    expect(failure).toEqual({ type: "FAILURE", failure: { agent_id: { value: agentId } } });
+    expect(fw.stream.events.indexOf(failure)).toBeGreaterThan(fw.stream.events.findIndex((e) => JSON.stringify(e).includes("TASK_LOST")));
+    const again = await markGone();
+    expect(again.status).toBe(200);
+  });
+
+  test("a partition-aware framework hears TASK_GONE_BY_OPERATOR with REASON_AGENT_REMOVED_BY_OPERATOR", async () => {
+    const { fw, markGone } = await runningTask([{ type: "MULTI_ROLE" }, { type: "PARTITION_AWARE" }]);
+    expect((await markGone()).status).toBe(200);
+    const gone = ((await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes("TASK_GONE_BY_OPERATOR"))).update as JsonObject).status;
+    expect(gone).toMatchObject({ reason: "REASON_AGENT_REMOVED_BY_OPERATOR" });
+    await fw.stream.next("FAILURE");
+  });
+
+  test("MARK_AGENT_GONE of an agent nobody knows: 404 with Mesos's message", async () => {
+    const master = await createInMemoryMaster(cleanup);
+    const res = await post(
+      "/api/v1",
+      jsonCodec,
+      { type: "MARK_AGENT_GONE", mark_agent_gone: { agent_id: { value: "nope" } } },
+      {},
+      undefined,
+      (u, i) => master.request(u, i),
+    );
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe("Agent 'nope' not found");
+  });
+});

@@ -1,12 +1,14 @@
 /**
- * Losing an agent. Unreachable (health checks failed): tasks of partition-aware frameworks become
- * TASK_UNREACHABLE and may come back, others TASK_LOST. Gone (operator): TASK_GONE_BY_OPERATOR
- * or TASK_LOST, and the agent may never come back. The registry is written first, so a master
- * restart agrees with what frameworks were told.
+ * Losing an agent (Mesos's __removeSlave). Unreachable (health checks failed): tasks of
+ * partition-aware frameworks become TASK_UNREACHABLE and may come back, others TASK_LOST, with
+ * REASON_SLAVE_REMOVED. Gone (operator): TASK_GONE_BY_OPERATOR with REASON_SLAVE_REMOVED_BY_OPERATOR
+ * for partition-aware frameworks, TASK_LOST with REASON_SLAVE_REMOVED for others, and the agent may
+ * never come back. Then every connected framework gets a FAILURE event naming only the agent.
+ * The registry is written first, so a master restart agrees with what frameworks were told.
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
-import { internal, OperationState, TaskState, TimeInfoSchema } from "@mesos/proto";
+import { internal, OperationState, scheduler, TaskState, TimeInfoSchema } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { reportOperationsLost } from "../operations/operation-feedback.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
@@ -16,9 +18,11 @@ export function markAgentUnreachable(ctx: MasterContext, agent: Agent, reason: s
   return removeAgent(ctx, agent, "unreachable", reason);
 }
 
-export function markAgentGone(ctx: MasterContext, agent: Agent, reason: string): Promise<void> {
-  return removeAgent(ctx, agent, "gone", reason);
+export function markAgentGone(ctx: MasterContext, agent: Agent): Promise<void> {
+  return removeAgent(ctx, agent, "gone", GONE_MESSAGE);
 }
+
+const GONE_MESSAGE = "Agent has been marked gone";
 
 async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "gone", reason: string): Promise<void> {
   ctx.log.warn(`Marking agent ${agent.id} (${agent.info.hostname}) ${state}: ${reason}`);
@@ -29,7 +33,7 @@ async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable
 
   ctx.offers.rescindAgent(agent.id);
   reportOperationsLost(ctx, agent, state === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
-  if (state === "gone") agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
+  if (state === "gone") agent.send(createShutdown(GONE_MESSAGE));
 
   for (const task of ctx.tasks.onAgent(agent.id)) {
     const framework = ctx.frameworks.get(task.frameworkId!.value);
@@ -47,8 +51,8 @@ async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable
       taskId: task.taskId!.value,
       agentId: agent.id,
       state: newState,
-      reason: state === "gone" ? TaskStatus_Reason.AGENT_REMOVED_BY_OPERATOR : TaskStatus_Reason.AGENT_REMOVED,
-      message: `Agent ${agent.info.hostname} is ${state}: ${reason}`,
+      reason: newState === TaskState.TASK_GONE_BY_OPERATOR ? TaskStatus_Reason.AGENT_REMOVED_BY_OPERATOR : TaskStatus_Reason.AGENT_REMOVED,
+      message: state === "gone" ? reason : `Agent ${agent.info.hostname} is ${state}: ${reason}`,
     });
     if (newState === TaskState.TASK_UNREACHABLE) status.unreachableTime = create(TimeInfoSchema, { nanoseconds: BigInt(now) * 1_000_000n });
     if (!wasTerminal) framework?.send(updateEvent(status));
@@ -63,6 +67,11 @@ async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable
   // Only now: the tasks' resources above went back to the agent's pool first.
   ctx.operations.forgetAgent(agent.id);
   ctx.agents.remove(agent);
+  for (const framework of ctx.frameworks.values()) {
+    if (framework.connected) {
+      framework.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.FAILURE, failure: { agentId: { value: agent.id } } }));
+    }
+  }
   ctx.triggerAllocation();
 }
 

@@ -97,10 +97,11 @@ export async function markGone(ctx: MasterContext, call: master.Call): Promise<v
   const agentId = call.markAgentGone?.agentId?.value;
   if (!agentId) throw invalid("Expecting 'mark_agent_gone.agent_id' to be present");
   const agent = ctx.agents.get(agentId);
-  if (agent) return markAgentGone(ctx, agent, "marked gone by the operator");
+  if (agent) return markAgentGone(ctx, agent);
   const known = ctx.agents.entry(agentId);
-  if (!known) throw notFound(`Agent ${agentId} is not known`);
-  if (known.state === "gone") throw conflict(`Agent ${agentId} is already marked gone`);
+  if (!known) throw notFound(`Agent '${agentId}' not found`);
+  // Mesos answers 200 for an agent already gone: the call is idempotent.
+  if (known.state === "gone") return;
   await ctx.agents.mark(agentId, known.info, "gone");
 }
 
