@@ -23,6 +23,8 @@ export interface LiveTask {
   killTimer?: TimerHandle;
   /** Set while the container is being started (a kill must wait for it). */
   launching?: Promise<void>;
+  /** Set once the task's executor container is being taken down (it is done once per group). */
+  executorEnding?: boolean;
 }
 
 export interface AgentContext {

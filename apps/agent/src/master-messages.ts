@@ -3,6 +3,7 @@ import { uuidFromBytes } from "@mesos/core";
 import { create } from "@bufbuild/protobuf";
 import { internal } from "@mesos/proto";
 import type { AgentContext } from "./context.ts";
+import { shutdownExecutor } from "./tasks/shutdown-executor.ts";
 import { shutdownFramework } from "./tasks/shutdown-framework.ts";
 import { runTask } from "./tasks/run-task.ts";
 import { runTaskGroup } from "./tasks/task-group.ts";
@@ -27,6 +28,9 @@ export function handleMasterMessage(ctx: AgentContext, message: internal.MasterM
       return;
     case "shutdownFramework":
       shutdownFramework(ctx, m.value.frameworkId!.value);
+      return;
+    case "shutdownExecutor":
+      shutdownExecutor(ctx, m.value.frameworkId!.value, m.value.executorId!.value);
       return;
     case "updateFramework": {
       const info = m.value.frameworkInfo!;

@@ -7,6 +7,7 @@
 import type { Clock, Logger, Metrics } from "@mesos/core";
 import type { MasterInfo } from "@mesos/proto";
 import type { AgentRegistry } from "./agents/agent-registry.ts";
+import type { ExecutorBook } from "./executors/executor-book.ts";
 import type { MasterFlags } from "./flags.ts";
 import type { FrameworkBook } from "./frameworks/framework-book.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
@@ -28,6 +29,7 @@ export interface MasterContext {
   readonly frameworks: FrameworkBook;
   readonly agents: AgentRegistry;
   readonly tasks: TaskLedger;
+  readonly executors: ExecutorBook;
   readonly offers: OfferBook;
   readonly operations: OperationBook;
   /** Quota and weights. */

@@ -21,6 +21,7 @@ import { makeOffers } from "./offers/make-offers.ts";
 import { OfferBook } from "./offers/offer-book.ts";
 import { diskOperationSource } from "./operations/apply-operation.ts";
 import { OperationBook } from "./operations/operation-book.ts";
+import { ExecutorBook } from "./executors/executor-book.ts";
 import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { agentView, frameworkView } from "./operator/views.ts";
 import { RoleSettings } from "./quota/role-settings.ts";
@@ -131,6 +132,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     triggerAllocation,
   });
   const operations = new OperationBook((id) => ctx.frameworks.has(id));
+  const executors = new ExecutorBook({ allocator, triggerAllocation });
   const frameworks = new FrameworkBook({
     clock,
     maxCompleted: flags.max_completed_frameworks,
@@ -147,7 +149,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     events,
     usedOn: (id) =>
       withPendingOperations(
-        tasks.usedOn(id),
+        withPendingOperations(tasks.usedOn(id), executors.usedOn(id)),
         operations.pendingUseOn(id, (op) => diskOperationSource(op.info!)),
       ),
     describe: (a) => agentView(project().agent(a)),
@@ -182,6 +184,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     frameworks,
     agents,
     tasks,
+    executors,
     offers,
     operations,
     roles,

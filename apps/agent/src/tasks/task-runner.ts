@@ -15,7 +15,8 @@ import { dirname } from "node:path";
 import { errorMessage, formatDuration, isTerminalState } from "@mesos/core";
 import { type PullEvent, pullReporter } from "@mesos/images";
 import { isNestedKey, ownValue, parseContainerId, rootKey } from "@mesos/plugin-api";
-import { type FrameworkInfo, TaskState } from "@mesos/proto";
+import { create } from "@bufbuild/protobuf";
+import { type FrameworkInfo, internal, TaskState } from "@mesos/proto";
 import { agentAddress, agentPid, type AgentContext, type LiveTask } from "../context.ts";
 import { ImageProvisioningError } from "../containerizer/containerizer.ts";
 import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
@@ -136,13 +137,25 @@ function killRestOfExecutor(ctx: AgentContext, failed: LiveTask): void {
 
 /** Once every task of the executor has ended, its container is destroyed and forgotten (a command task's went with it). */
 export async function finishExecutorIfIdle(ctx: AgentContext, task: LiveTask): Promise<void> {
-  if (!groupOf(ctx, task).every((t) => isTerminalState(t.state))) return;
+  const group = groupOf(ctx, task);
+  // Only the first of the group's tasks to get here takes the container down and reports it.
+  if (!group.every((t) => isTerminalState(t.state)) || group.some((t) => t.executorEnding)) return;
+  for (const t of group) t.executorEnding = true;
   const executorContainer = rootKey(task.containerId);
-  if (ctx.containerizer.state(executorContainer) === undefined) return;
-  await ctx.containerizer.destroy(executorContainer).catch(() => undefined);
-  try {
-    ctx.containerizer.remove(executorContainer);
-  } catch {}
+  if (ctx.containerizer.state(executorContainer) !== undefined) {
+    await ctx.containerizer.destroy(executorContainer).catch(() => undefined);
+    try {
+      ctx.containerizer.remove(executorContainer);
+    } catch {}
+  }
+  // A task group's default executor is one the framework knows (a command task's is not): as in
+  // Mesos, the master hears that it exited, with the status the default executor exits with (0).
+  if (task.executorId !== undefined) {
+    ctx.sendToMaster({
+      case: "exitedExecutor",
+      value: create(internal.ExitedExecutorSchema, { frameworkId: { value: task.frameworkId }, executorId: { value: task.executorId }, status: 0 }),
+    });
+  }
 }
 
 /** `runs/latest` points at the newest run, as in Mesos. */

@@ -56,11 +56,12 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
     resourceProviders: providers.providers,
   };
   const believedTasks = ctx.tasks.resetAgent(id);
+  const believedExecutors = ctx.executors.forgetAgent(id);
   if (ctx.agents.has(id)) ctx.offers.rescindAgent(id);
   const messages = new Channel<internal.MasterMessage>();
   const connectionId = newUuid();
   const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
-  reconcileAgentReport(ctx, agent, req, believedTasks, previous?.state === "unreachable");
+  reconcileAgentReport(ctx, agent, req, { tasks: believedTasks, executors: believedExecutors }, previous?.state === "unreachable");
   ctx.agents.start(agent, added);
   messages.push(
     create(internal.MasterMessageSchema, {

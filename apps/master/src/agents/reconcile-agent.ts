@@ -4,11 +4,13 @@
  * - Tasks the agent reports are (re-)added; after an unreachable period, tasks of frameworks that
  *   are not partition-aware were already reported lost, so those frameworks are shut down there.
  * - Tasks the master believed were on the agent but the agent does not report are lost.
+ * - The executors of the tasks it reports run there (with the ExecutorInfo the master had, if any).
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
-import { internal, OperationState, type Task, TaskState } from "@mesos/proto";
+import { ExecutorInfo_Type, ExecutorInfoSchema, internal, OperationState, type Task, TaskState } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
+import type { ExecutorRecord } from "../executors/executor-book.ts";
 import { Framework } from "../frameworks/framework.ts";
 import { masterOperationStatus, operationStatusEvent } from "../operations/operation-feedback.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
@@ -18,9 +20,10 @@ export function reconcileAgentReport(
   ctx: MasterContext,
   agent: Agent,
   req: internal.AttachRequest,
-  believedTasks: Task[],
+  believed: { tasks: Task[]; executors: ExecutorRecord[] },
   wasUnreachable: boolean,
 ): void {
+  const believedTasks = believed.tasks;
   const now = ctx.clock.now();
   const shutDown = new Set<string>();
   for (const info of req.frameworks) {
@@ -45,6 +48,7 @@ export function reconcileAgentReport(
     }
     reported.add(`${frameworkId}/${t.taskId!.value}`);
     ctx.tasks.adopt(t);
+    if (t.executorId && !isTerminalState(t.state)) adoptExecutor(ctx, agent.id, frameworkId, t.executorId.value, believed.executors);
   }
 
   for (const task of believedTasks) {
@@ -71,6 +75,15 @@ export function reconcileAgentReport(
     ctx.log.info(`Shutting down framework ${frameworkId} on re-registered agent ${agent.id}`);
     agent.send(create(internal.MasterMessageSchema, { message: { case: "shutdownFramework", value: { frameworkId: { value: frameworkId } } } }));
   }
+}
+
+function adoptExecutor(ctx: MasterContext, agentId: string, frameworkId: string, executorId: string, believed: ExecutorRecord[]): void {
+  if (ctx.executors.get(agentId, frameworkId, executorId)) return;
+  const known = believed.find((e) => e.frameworkId === frameworkId && e.info.executorId!.value === executorId);
+  const info =
+    known?.info ??
+    create(ExecutorInfoSchema, { type: ExecutorInfo_Type.DEFAULT, executorId: { value: executorId }, frameworkId: { value: frameworkId } });
+  ctx.executors.add({ frameworkId, agentId, info });
 }
 
 /**

@@ -66,6 +66,7 @@ async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable
   }
   // Only now: the tasks' resources above went back to the agent's pool first.
   ctx.operations.forgetAgent(agent.id);
+  ctx.executors.forgetAgent(agent.id);
   ctx.agents.remove(agent);
   for (const framework of ctx.frameworks.values()) {
     if (framework.connected) {

@@ -3,10 +3,18 @@
  * agents, its offers and allocations go back to the allocator, and it moves to the completed list.
  */
 import { create } from "@bufbuild/protobuf";
+import { invalid } from "@mesos/core";
 import { TaskState, internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { masterStatus, TaskStatus_Reason } from "../tasks/task-status.ts";
 import type { Framework } from "./framework.ts";
+
+/** The operator's TEARDOWN (v1 call and `POST /master/teardown`), with Mesos's 400 for an unknown framework. */
+export function teardownFramework(ctx: MasterContext, frameworkId: string): void {
+  const framework = ctx.frameworks.get(frameworkId);
+  if (!framework) throw invalid("No framework found with specified ID");
+  removeFramework(ctx, framework, "torn down by the operator");
+}
 
 export function removeFramework(ctx: MasterContext, framework: Framework, reason: string): void {
   ctx.log.info(`Removing framework ${framework.id} (${framework.info.name}): ${reason}`);
@@ -33,6 +41,7 @@ export function removeFramework(ctx: MasterContext, framework: Framework, reason
     );
   }
   ctx.operations.forgetFramework(framework.id);
+  ctx.executors.forgetFramework(framework.id);
   ctx.frameworks.remove(framework);
   ctx.triggerAllocation();
 }

@@ -5,7 +5,7 @@
  * "[31000-31000]"}`) and in full (`*_full`, Resource objects).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { summarizeResources, toMesosJson, versionJson } from "@mesos/core";
+import { Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
 import {
   type Attribute,
   FrameworkInfo_Capability_Type,
@@ -20,7 +20,9 @@ import {
   ContainerInfoSchema,
   LabelsSchema,
   DiscoveryInfoSchema,
+  CommandInfoSchema,
 } from "@mesos/proto";
+import type { ExecutorRecord } from "../executors/executor-book.ts";
 import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 
 type Json = Record<string, JsonValue>;
@@ -89,6 +91,22 @@ export function agentJson({ agent, used, offered }: AgentSummary): Json {
   return out;
 }
 
+/** Mesos's json(ExecutorInfo) plus the agent it runs on. */
+function executorJson({ info, agentId }: ExecutorRecord): Json {
+  const out: Json = {
+    executor_id: info.executorId!.value,
+    name: info.name ?? "",
+    framework_id: info.frameworkId?.value ?? "",
+    command: info.command ? toMesosJson(CommandInfoSchema, info.command) : {},
+    resources: summarizeResources(Resources.of(info.resources)),
+  };
+  const role = info.resources[0]?.allocationInfo?.role;
+  if (role !== undefined) out.role = role;
+  if (info.labels) out.labels = toMesosJson(LabelsSchema, info.labels);
+  out.slave_id = agentId;
+  return out;
+}
+
 export function frameworkJson(summary: FrameworkSummary): Json {
   const { framework: f, used, offered, offers } = summary;
   const multiRole = f.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
@@ -120,7 +138,7 @@ export function frameworkJson(summary: FrameworkSummary): Json {
       slave_id: o.agentId,
       resources: summarizeResources(o.resources),
     })),
-    executors: [],
+    executors: summary.executors.map(executorJson),
     completed_executors: [],
   };
   if (multiRole) out.roles = f.info.roles;

@@ -32,6 +32,7 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       resources: allocation.resources.toArray(),
       attributes: agent.info.attributes,
       allocationInfo: { role: allocation.role },
+      executorIds: ctx.executors.ofFramework(framework.id, agent.id).map((e) => e.info.executorId!),
     });
     ctx.offers.add({ offer, frameworkId: framework.id, agentId: agent.id, role: allocation.role, resources: allocation.resources });
     let list = byFramework.get(framework.id);

@@ -8,12 +8,13 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { invalid, unimplemented, versionInfo } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
+import { teardownFramework } from "../frameworks/remove-framework.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 import { getQuota, removeQuota, setQuota, updateQuota } from "../quota/quota-calls.ts";
 import { getWeights, updateWeights } from "../quota/weights.ts";
 import { batchedRead } from "../read-model/batched-reads.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
-import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
+import { getAgents, getExecutors, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 
 const T = master.Call_Type;
 const R = master.Response_Type;
@@ -48,6 +49,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),
   [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
   [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),
+  [T.GET_EXECUTORS]: (ctx) => answer({ type: R.GET_EXECUTORS, getExecutors: getExecutors(new MasterProjection(ctx)) }),
   [T.GET_TASKS]: (ctx) => answer({ type: R.GET_TASKS, getTasks: getTasks(new MasterProjection(ctx)) }),
   [T.GET_ROLES]: (ctx) => answer({ type: R.GET_ROLES, getRoles: getRoles(new MasterProjection(ctx)) }),
   [T.GET_MASTER]: (ctx) =>
@@ -66,6 +68,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.GROW_VOLUME]: operation,
   [T.SHRINK_VOLUME]: operation,
   [T.MARK_AGENT_GONE]: acting(markGone),
+  [T.TEARDOWN]: acting((ctx, call) => teardownFramework(ctx, required(call.teardown, "teardown").frameworkId!.value)),
 };
 
 /** Answers one operator call (its type is present and known: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */

@@ -65,10 +65,17 @@ export function getTasks(p: MasterProjection): master.Response_GetTasks {
   });
 }
 
+/** Mesos lists the executors of registered and completed frameworks (the latter have none left). */
+export function getExecutors(p: MasterProjection): master.Response_GetExecutors {
+  return create(master.Response_GetExecutorsSchema, {
+    executors: p.frameworks().flatMap((f) => f.executors.map((e) => ({ executorInfo: e.info, agentId: { value: e.agentId } }))),
+  });
+}
+
 export function getState(p: MasterProjection): master.Response_GetState {
   return create(master.Response_GetStateSchema, {
     getTasks: getTasks(p),
-    getExecutors: {},
+    getExecutors: getExecutors(p),
     getFrameworks: getFrameworks(p),
     getAgents: getAgents(p),
   });

@@ -8,6 +8,7 @@
 import { isTerminalState, Resources } from "@mesos/core";
 import { type AgentInfo, type Task, TaskState } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
+import type { ExecutorRecord } from "../executors/executor-book.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import type { OfferRecord } from "../offers/offer-book.ts";
@@ -26,10 +27,12 @@ export interface FrameworkSummary {
   active: Task[];
   unreachable: Task[];
   completed: readonly Task[];
-  /** What its non-terminal active tasks use. */
+  /** What its non-terminal active tasks and its executors use. */
   used: Resources;
   offers: OfferRecord[];
   offered: Resources;
+  /** Its executors (task groups' default executors) on every agent. */
+  executors: ExecutorRecord[];
 }
 
 export interface RoleSummary {
@@ -72,6 +75,12 @@ function liveUse(tasks: Iterable<Task>): Resources {
   return used;
 }
 
+function executorUse(executors: readonly ExecutorRecord[]): Resources {
+  let used = Resources.EMPTY;
+  for (const e of executors) used = used.plus(e.info.resources);
+  return used;
+}
+
 function offeredBy(offers: readonly OfferRecord[]): Resources {
   let out = Resources.EMPTY;
   for (const o of offers) out = out.plus(o.resources);
@@ -88,7 +97,8 @@ export class MasterProjection {
     let summary = this.agentSummaries.get(agent.id);
     if (!summary) {
       const tasks = this.ctx.tasks.onAgent(agent.id);
-      summary = { agent, tasks, used: liveUse(tasks), offered: offeredBy(this.ctx.offers.onAgent(agent.id)) };
+      const used = liveUse(tasks).plus(executorUse(this.ctx.executors.onAgent(agent.id)));
+      summary = { agent, tasks, used, offered: offeredBy(this.ctx.offers.onAgent(agent.id)) };
       this.agentSummaries.set(agent.id, summary);
     }
     return summary;
@@ -99,14 +109,16 @@ export class MasterProjection {
     if (!summary) {
       const active = [...this.ctx.tasks.active(framework.id).values()];
       const offers = this.ctx.offers.ofFramework(framework.id);
+      const executors = this.ctx.executors.ofFramework(framework.id);
       summary = {
         framework,
         active,
         unreachable: [...this.ctx.tasks.unreachable(framework.id).values()],
         completed: this.ctx.tasks.completed(framework.id),
-        used: liveUse(active),
+        used: liveUse(active).plus(executorUse(executors)),
         offers,
         offered: offeredBy(offers),
+        executors,
       };
       this.frameworkSummaries.set(framework, summary);
     }

@@ -11,6 +11,7 @@ import { updateFramework } from "../frameworks/update-framework.ts";
 import { reconcileTasks } from "../tasks/reconcile.ts";
 import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts";
 import { reconcileOperations } from "../operations/reconcile-operations.ts";
+import { shutdownExecutor } from "../executors/executor-calls.ts";
 import { accept } from "./accept.ts";
 import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
 
@@ -61,9 +62,11 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       updateFramework(ctx, framework, call.updateFramework!);
       return;
     case T.SHUTDOWN:
+      shutdownExecutor(ctx, framework, call.shutdown!);
+      return;
     case T.MESSAGE:
-      // Custom executors are not supported, so there is no executor to shut down or message.
-      ctx.log.warn(`Dropping ${T[call.type]} from framework ${frameworkId}: no such executor`);
+      // The default executor takes no framework messages (custom executors are not supported).
+      ctx.log.warn(`Dropping MESSAGE from framework ${frameworkId}: its executors take no messages`);
       return;
     case T.REQUEST:
     case T.ACCEPT_INVERSE_OFFERS:

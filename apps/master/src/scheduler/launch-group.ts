@@ -30,6 +30,14 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
     return available;
   }
   const executorId = executor!.executorId!;
+  const executorInfo = create(ExecutorInfoSchema, {
+    ...executor!,
+    frameworkId: create(FrameworkIDSchema, { value: framework.id }),
+    resources: executorResources.toArray(),
+  });
+  // A group for an executor already running joins it; its resources are counted once.
+  const known = ctx.executors.get(agentId, framework.id, executorId.value);
+  if (!known) ctx.executors.add({ frameworkId: framework.id, agentId, info: executorInfo });
   const sent = tasks.map((t, i) => addLaunchedTask(ctx, framework, t, taskResources[i]!, agentId, executorId));
   ctx.agents.get(agentId)!.send(
     create(internal.MasterMessageSchema, {
@@ -38,16 +46,13 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
         value: {
           frameworkInfo: framework.info,
           taskGroup: { tasks: sent },
-          executor: create(ExecutorInfoSchema, {
-            ...executor!,
-            frameworkId: create(FrameworkIDSchema, { value: framework.id }),
-            resources: executorResources.toArray(),
-          }),
+          executor: executorInfo,
         },
       },
     }),
   );
-  return taskResources.reduce((left, r) => left.minus(consumedBy(r)), available.minus(consumedBy(executorResources)));
+  const executorUse = known ? Resources.EMPTY : consumedBy(executorResources);
+  return taskResources.reduce((left, r) => left.minus(consumedBy(r)), available.minus(executorUse));
 
   function groupError(): string | undefined {
     if (op.id) return "An operation ID is not allowed on LAUNCH_GROUP operations";
@@ -60,8 +65,10 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
     if (tasks.length === 0) return "Task group is empty";
     const ids = new Set<string>();
     let left = available;
-    if (!fitsIn(left, executorResources)) return `Executor uses more resources ${executorResources} than available ${left}`;
-    left = left.minus(consumedBy(executorResources));
+    if (!ctx.executors.get(agentId, framework.id, executor.executorId!.value)) {
+      if (!fitsIn(left, executorResources)) return `Executor uses more resources ${executorResources} than available ${left}`;
+      left = left.minus(consumedBy(executorResources));
+    }
     for (const [i, t] of tasks.entries()) {
       if (t.executor) return `Task '${t.taskId?.value}' of a task group must not have an executor`;
       if (ids.has(t.taskId?.value ?? "")) return `Task group has duplicate task ID: ${t.taskId?.value}`;

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { AgentID, AgentInfo, AgentInfo_Capability, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo, Offer_Operation, Operation, OperationStatus, Resource, ResourceProviderID, ResourceProviderInfo, Task, TaskGroupInfo, TaskID, TaskInfo, TaskState, TaskStatus } from "../mesos_pb";
+import type { AgentID, AgentInfo, AgentInfo_Capability, ExecutorID, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo, Offer_Operation, Operation, OperationStatus, Resource, ResourceProviderID, ResourceProviderInfo, Task, TaskGroupInfo, TaskID, TaskInfo, TaskState, TaskStatus } from "../mesos_pb";
 import { file_mesos_v1_mesos } from "../mesos_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesos/v1/internal/agent_link.proto.
  */
 export const file_mesos_v1_internal_agent_link: GenFile = /*@__PURE__*/
-  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIpIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8i2QEKDkFwcGx5T3BlcmF0aW9uEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEicKBGluZm8YAiACKAsyGS5tZXNvcy52MS5PZmZlci5PcGVyYXRpb24SFgoOb3BlcmF0aW9uX3V1aWQYAyACKAwSOgoUcmVzb3VyY2VfcHJvdmlkZXJfaWQYBCABKAsyHC5tZXNvcy52MS5SZXNvdXJjZVByb3ZpZGVySUQSHQoVcmVzb3VyY2VfdmVyc2lvbl91dWlkGAUgASgMIkkKGkFja25vd2xlZGdlT3BlcmF0aW9uU3RhdHVzEhYKDm9wZXJhdGlvbl91dWlkGAEgAigMEhMKC3N0YXR1c191dWlkGAIgAigMIi4KE1JlY29uY2lsZU9wZXJhdGlvbnMSFwoPb3BlcmF0aW9uX3V1aWRzGAEgAygMIgYKBFBpbmciGwoIU2h1dGRvd24SDwoHbWVzc2FnZRgBIAIoCSK9BQoNTWFzdGVyTWVzc2FnZRIzCgpyZWdpc3RlcmVkGAEgASgLMh0ubWVzb3MudjEuaW50ZXJuYWwuUmVnaXN0ZXJlZEgAEicKBHBpbmcYAiABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5QaW5nSAASLgoIcnVuX3Rhc2sYAyABKAsyGi5tZXNvcy52MS5pbnRlcm5hbC5SdW5UYXNrSAASMAoJa2lsbF90YXNrGAQgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuS2lsbFRhc2tIABJPChlhY2tub3dsZWRnZV9zdGF0dXNfdXBkYXRlGAUgASgLMioubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGVIABJCChJzaHV0ZG93bl9mcmFtZXdvcmsYBiABKAsyJC5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkZyYW1ld29ya0gAEj4KEHVwZGF0ZV9mcmFtZXdvcmsYByABKAsyIi5tZXNvcy52MS5pbnRlcm5hbC5VcGRhdGVGcmFtZXdvcmtIABI8Cg9hcHBseV9vcGVyYXRpb24YCCABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5BcHBseU9wZXJhdGlvbkgAElUKHGFja25vd2xlZGdlX29wZXJhdGlvbl9zdGF0dXMYCSABKAsyLS5tZXNvcy52MS5pbnRlcm5hbC5BY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1c0gAEkYKFHJlY29uY2lsZV9vcGVyYXRpb25zGAogASgLMiYubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlT3BlcmF0aW9uc0gAEi8KCHNodXRkb3duGAsgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25IAEIJCgdtZXNzYWdlIowBCgxTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSJAoGc3RhdHVzGAIgAigLMhQubWVzb3MudjEuVGFza1N0YXR1cxIpCgxsYXRlc3Rfc3RhdGUYAyABKA4yEy5tZXNvcy52MS5UYXNrU3RhdGUiuQEKFU9wZXJhdGlvblN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASABKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIWCg5vcGVyYXRpb25fdXVpZBgCIAIoDBIpCgZzdGF0dXMYAyACKAsyGS5tZXNvcy52MS5PcGVyYXRpb25TdGF0dXMSMAoNbGF0ZXN0X3N0YXR1cxgEIAEoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cyIGCgRQb25nIk4KC1VwZGF0ZVN0YXRlEj8KEnJlc291cmNlX3Byb3ZpZGVycxgBIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIivQIKDEFnZW50TWVzc2FnZRIjCghhZ2VudF9pZBgBIAIoCzIRLm1lc29zLnYxLkFnZW50SUQSFQoNY29ubmVjdGlvbl9pZBgCIAIoCRInCgRwb25nGAMgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUG9uZ0gAEjgKDXN0YXR1c191cGRhdGUYBCABKAsyHy5tZXNvcy52MS5pbnRlcm5hbC5TdGF0dXNVcGRhdGVIABJLChdvcGVyYXRpb25fc3RhdHVzX3VwZGF0ZRgFIAEoCzIoLm1lc29zLnYxLmludGVybmFsLk9wZXJhdGlvblN0YXR1c1VwZGF0ZUgAEjYKDHVwZGF0ZV9zdGF0ZRgGIAEoCzIeLm1lc29zLnYxLmludGVybmFsLlVwZGF0ZVN0YXRlSABCCQoHbWVzc2FnZSILCglTZW5kUmVwbHkyogEKCUFnZW50TGluaxJOCgZBdHRhY2gSIC5tZXNvcy52MS5pbnRlcm5hbC5BdHRhY2hSZXF1ZXN0GiAubWVzb3MudjEuaW50ZXJuYWwuTWFzdGVyTWVzc2FnZTABEkUKBFNlbmQSHy5tZXNvcy52MS5pbnRlcm5hbC5BZ2VudE1lc3NhZ2UaHC5tZXNvcy52MS5pbnRlcm5hbC5TZW5kUmVwbHk", [file_mesos_v1_mesos]);
+  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIpIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8i2QEKDkFwcGx5T3BlcmF0aW9uEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEicKBGluZm8YAiACKAsyGS5tZXNvcy52MS5PZmZlci5PcGVyYXRpb24SFgoOb3BlcmF0aW9uX3V1aWQYAyACKAwSOgoUcmVzb3VyY2VfcHJvdmlkZXJfaWQYBCABKAsyHC5tZXNvcy52MS5SZXNvdXJjZVByb3ZpZGVySUQSHQoVcmVzb3VyY2VfdmVyc2lvbl91dWlkGAUgASgMIkkKGkFja25vd2xlZGdlT3BlcmF0aW9uU3RhdHVzEhYKDm9wZXJhdGlvbl91dWlkGAEgAigMEhMKC3N0YXR1c191dWlkGAIgAigMIi4KE1JlY29uY2lsZU9wZXJhdGlvbnMSFwoPb3BlcmF0aW9uX3V1aWRzGAEgAygMIgYKBFBpbmciGwoIU2h1dGRvd24SDwoHbWVzc2FnZRgBIAIoCSL/BQoNTWFzdGVyTWVzc2FnZRIzCgpyZWdpc3RlcmVkGAEgASgLMh0ubWVzb3MudjEuaW50ZXJuYWwuUmVnaXN0ZXJlZEgAEicKBHBpbmcYAiABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5QaW5nSAASLgoIcnVuX3Rhc2sYAyABKAsyGi5tZXNvcy52MS5pbnRlcm5hbC5SdW5UYXNrSAASMAoJa2lsbF90YXNrGAQgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuS2lsbFRhc2tIABJPChlhY2tub3dsZWRnZV9zdGF0dXNfdXBkYXRlGAUgASgLMioubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGVIABJCChJzaHV0ZG93bl9mcmFtZXdvcmsYBiABKAsyJC5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkZyYW1ld29ya0gAEj4KEHVwZGF0ZV9mcmFtZXdvcmsYByABKAsyIi5tZXNvcy52MS5pbnRlcm5hbC5VcGRhdGVGcmFtZXdvcmtIABI8Cg9hcHBseV9vcGVyYXRpb24YCCABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5BcHBseU9wZXJhdGlvbkgAElUKHGFja25vd2xlZGdlX29wZXJhdGlvbl9zdGF0dXMYCSABKAsyLS5tZXNvcy52MS5pbnRlcm5hbC5BY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1c0gAEkYKFHJlY29uY2lsZV9vcGVyYXRpb25zGAogASgLMiYubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlT3BlcmF0aW9uc0gAEi8KCHNodXRkb3duGAsgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25IABJAChFzaHV0ZG93bl9leGVjdXRvchgMIAEoCzIjLm1lc29zLnYxLmludGVybmFsLlNodXRkb3duRXhlY3V0b3JIAEIJCgdtZXNzYWdlImoKEFNodXRkb3duRXhlY3V0b3ISKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYAiACKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEIowBCgxTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSJAoGc3RhdHVzGAIgAigLMhQubWVzb3MudjEuVGFza1N0YXR1cxIpCgxsYXRlc3Rfc3RhdGUYAyABKA4yEy5tZXNvcy52MS5UYXNrU3RhdGUiuQEKFU9wZXJhdGlvblN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASABKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIWCg5vcGVyYXRpb25fdXVpZBgCIAIoDBIpCgZzdGF0dXMYAyACKAsyGS5tZXNvcy52MS5PcGVyYXRpb25TdGF0dXMSMAoNbGF0ZXN0X3N0YXR1cxgEIAEoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cyIGCgRQb25nIk4KC1VwZGF0ZVN0YXRlEj8KEnJlc291cmNlX3Byb3ZpZGVycxgBIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIi+wIKDEFnZW50TWVzc2FnZRIjCghhZ2VudF9pZBgBIAIoCzIRLm1lc29zLnYxLkFnZW50SUQSFQoNY29ubmVjdGlvbl9pZBgCIAIoCRInCgRwb25nGAMgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUG9uZ0gAEjgKDXN0YXR1c191cGRhdGUYBCABKAsyHy5tZXNvcy52MS5pbnRlcm5hbC5TdGF0dXNVcGRhdGVIABJLChdvcGVyYXRpb25fc3RhdHVzX3VwZGF0ZRgFIAEoCzIoLm1lc29zLnYxLmludGVybmFsLk9wZXJhdGlvblN0YXR1c1VwZGF0ZUgAEjYKDHVwZGF0ZV9zdGF0ZRgGIAEoCzIeLm1lc29zLnYxLmludGVybmFsLlVwZGF0ZVN0YXRlSAASPAoPZXhpdGVkX2V4ZWN1dG9yGAcgASgLMiEubWVzb3MudjEuaW50ZXJuYWwuRXhpdGVkRXhlY3V0b3JIAEIJCgdtZXNzYWdlIngKDkV4aXRlZEV4ZWN1dG9yEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIOCgZzdGF0dXMYAyACKAUiCwoJU2VuZFJlcGx5MqIBCglBZ2VudExpbmsSTgoGQXR0YWNoEiAubWVzb3MudjEuaW50ZXJuYWwuQXR0YWNoUmVxdWVzdBogLm1lc29zLnYxLmludGVybmFsLk1hc3Rlck1lc3NhZ2UwARJFCgRTZW5kEh8ubWVzb3MudjEuaW50ZXJuYWwuQWdlbnRNZXNzYWdlGhwubWVzb3MudjEuaW50ZXJuYWwuU2VuZFJlcGx5", [file_mesos_v1_mesos]);
 
 /**
  * Register (agent_info.id unset) or re-register (id set), with what the agent holds.
@@ -459,6 +459,12 @@ export type MasterMessage = Message<"mesos.v1.internal.MasterMessage"> & {
      */
     value: Shutdown;
     case: "shutdown";
+  } | {
+    /**
+     * @generated from field: mesos.v1.internal.ShutdownExecutor shutdown_executor = 12;
+     */
+    value: ShutdownExecutor;
+    case: "shutdownExecutor";
   } | { case: undefined; value?: undefined };
 };
 
@@ -468,6 +474,30 @@ export type MasterMessage = Message<"mesos.v1.internal.MasterMessage"> & {
  */
 export const MasterMessageSchema: GenMessage<MasterMessage> = /*@__PURE__*/
   messageDesc(file_mesos_v1_internal_agent_link, 13);
+
+/**
+ * The scheduler's SHUTDOWN: the agent kills the executor's tasks and removes its container.
+ *
+ * @generated from message mesos.v1.internal.ShutdownExecutor
+ */
+export type ShutdownExecutor = Message<"mesos.v1.internal.ShutdownExecutor"> & {
+  /**
+   * @generated from field: required mesos.v1.FrameworkID framework_id = 1;
+   */
+  frameworkId?: FrameworkID | undefined;
+
+  /**
+   * @generated from field: required mesos.v1.ExecutorID executor_id = 2;
+   */
+  executorId?: ExecutorID | undefined;
+};
+
+/**
+ * Describes the message mesos.v1.internal.ShutdownExecutor.
+ * Use `create(ShutdownExecutorSchema)` to create a new message.
+ */
+export const ShutdownExecutorSchema: GenMessage<ShutdownExecutor> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 14);
 
 /**
  * @generated from message mesos.v1.internal.StatusUpdate
@@ -499,7 +529,7 @@ export type StatusUpdate = Message<"mesos.v1.internal.StatusUpdate"> & {
  * Use `create(StatusUpdateSchema)` to create a new message.
  */
 export const StatusUpdateSchema: GenMessage<StatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 14);
+  messageDesc(file_mesos_v1_internal_agent_link, 15);
 
 /**
  * @generated from message mesos.v1.internal.OperationStatusUpdate
@@ -533,7 +563,7 @@ export type OperationStatusUpdate = Message<"mesos.v1.internal.OperationStatusUp
  * Use `create(OperationStatusUpdateSchema)` to create a new message.
  */
 export const OperationStatusUpdateSchema: GenMessage<OperationStatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 15);
+  messageDesc(file_mesos_v1_internal_agent_link, 16);
 
 /**
  * @generated from message mesos.v1.internal.Pong
@@ -546,7 +576,7 @@ export type Pong = Message<"mesos.v1.internal.Pong"> & {
  * Use `create(PongSchema)` to create a new message.
  */
 export const PongSchema: GenMessage<Pong> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 16);
+  messageDesc(file_mesos_v1_internal_agent_link, 17);
 
 /**
  * The agent's resource providers changed (one added, removed, or its resources changed): the full
@@ -566,7 +596,7 @@ export type UpdateState = Message<"mesos.v1.internal.UpdateState"> & {
  * Use `create(UpdateStateSchema)` to create a new message.
  */
 export const UpdateStateSchema: GenMessage<UpdateState> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 17);
+  messageDesc(file_mesos_v1_internal_agent_link, 18);
 
 /**
  * @generated from message mesos.v1.internal.AgentMessage
@@ -609,6 +639,12 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
      */
     value: UpdateState;
     case: "updateState";
+  } | {
+    /**
+     * @generated from field: mesos.v1.internal.ExitedExecutor exited_executor = 7;
+     */
+    value: ExitedExecutor;
+    case: "exitedExecutor";
   } | { case: undefined; value?: undefined };
 };
 
@@ -617,7 +653,39 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
  * Use `create(AgentMessageSchema)` to create a new message.
  */
 export const AgentMessageSchema: GenMessage<AgentMessage> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 18);
+  messageDesc(file_mesos_v1_internal_agent_link, 19);
+
+/**
+ * An executor (a task group's) ended and its container is gone. As in Mesos, sent once, not retried:
+ * a re-registering agent's tasks tell the master which executors still run.
+ *
+ * @generated from message mesos.v1.internal.ExitedExecutor
+ */
+export type ExitedExecutor = Message<"mesos.v1.internal.ExitedExecutor"> & {
+  /**
+   * @generated from field: required mesos.v1.FrameworkID framework_id = 1;
+   */
+  frameworkId?: FrameworkID | undefined;
+
+  /**
+   * @generated from field: required mesos.v1.ExecutorID executor_id = 2;
+   */
+  executorId?: ExecutorID | undefined;
+
+  /**
+   * The executor's wait status, as Mesos reports it.
+   *
+   * @generated from field: required int32 status = 3;
+   */
+  status: number;
+};
+
+/**
+ * Describes the message mesos.v1.internal.ExitedExecutor.
+ * Use `create(ExitedExecutorSchema)` to create a new message.
+ */
+export const ExitedExecutorSchema: GenMessage<ExitedExecutor> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 20);
 
 /**
  * @generated from message mesos.v1.internal.SendReply
@@ -630,7 +698,7 @@ export type SendReply = Message<"mesos.v1.internal.SendReply"> & {
  * Use `create(SendReplySchema)` to create a new message.
  */
 export const SendReplySchema: GenMessage<SendReply> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 19);
+  messageDesc(file_mesos_v1_internal_agent_link, 21);
 
 /**
  * The master <-> agent protocol. The agent dials the master (so it works through NAT): Attach
