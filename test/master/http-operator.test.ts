@@ -46,7 +46,9 @@ describe("the operator API on one master", () => {
 
   test("GET_STATE, GET_ROLES and GET_METRICS answer", async () => {
     for (const type of ["GET_STATE", "GET_ROLES", "GET_METRICS", "GET_AGENTS", "GET_FRAMEWORKS", "GET_TASKS", "GET_MASTER", "GET_FLAGS"]) {
-      const res = await post(api(), jsonCodec, { type }, {}, undefined, m.request);
+      // Mesos requires GET_METRICS's (possibly empty) payload.
+      const body: JsonObject = type === "GET_METRICS" ? { type, get_metrics: {} } : { type };
+      const res = await post(api(), jsonCodec, body, {}, undefined, m.request);
       expect([type, res.status]).toEqual([type, 200]);
       expect(((await res.json()) as JsonObject).type).toBe(type);
     }

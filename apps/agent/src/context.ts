@@ -1,5 +1,5 @@
 /** Everything the agent's parts share. */
-import type { Clock, Logger, TimerHandle } from "@mesos/core";
+import type { Clock, Logger, LoggingLevel, TimerHandle } from "@mesos/core";
 import type { AgentInfo, FrameworkInfo, KillPolicy, Operation, TaskInfo, TaskState } from "@mesos/proto";
 import type { Resources } from "@mesos/core";
 import type { OperationUpdateManager } from "./operations/operation-updates.ts";
@@ -32,6 +32,8 @@ export interface AgentContext {
   readonly effectiveFlags: Record<string, string>;
   readonly clock: Clock;
   readonly log: Logger;
+  /** GET_LOGGING_LEVEL / SET_LOGGING_LEVEL. */
+  readonly loggingLevel: LoggingLevel;
   readonly store: AgentStore;
   readonly containerizer: Containerizer;
   readonly statusUpdates: StatusUpdateManager;

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
 import type { ConnectApi } from "@mesos/rpc";
-import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
+import { type Clock, createLogger, createLoggingLevel, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
 import { createIsolatorChain } from "@mesos/plugin-api";
 import { createUriDiskProfileAdaptor, type DiskProfileAdaptor } from "@mesos/plugin-csi";
 import { AgentInfoSchema, internal } from "@mesos/proto";
@@ -131,6 +131,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     },
   });
   ctx = {
+    loggingLevel: createLoggingLevel({ log, clock }),
     flags,
     effectiveFlags: deps.effectiveFlags ?? {},
     clock,

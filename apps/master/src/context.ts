@@ -4,7 +4,7 @@
  * operator/); they ask the owners to act and never change another module's maps. Only the owners
  * hold the registry store and the allocator. Built by createMaster (create-master.ts).
  */
-import type { Clock, Logger, Metrics } from "@mesos/core";
+import type { Clock, Logger, LoggingLevel, Metrics } from "@mesos/core";
 import type { MasterInfo } from "@mesos/proto";
 import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { ExecutorBook } from "./executors/executor-book.ts";
@@ -23,6 +23,8 @@ export interface MasterContext {
   readonly info: MasterInfo;
   readonly clock: Clock;
   readonly log: Logger;
+  /** GET_LOGGING_LEVEL / SET_LOGGING_LEVEL. */
+  readonly loggingLevel: LoggingLevel;
   readonly metrics: Metrics;
   readonly startTime: number;
 

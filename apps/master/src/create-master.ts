@@ -5,7 +5,18 @@
  * it, a ManualClock drives it. startMaster (master.ts) adds the listener and the loops.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createIdSequence, createLogger, type Logger, Metrics, MESOS_VERSION, newUuid, Resources, systemClock } from "@mesos/core";
+import {
+  type Clock,
+  createIdSequence,
+  createLogger,
+  createLoggingLevel,
+  type Logger,
+  Metrics,
+  MESOS_VERSION,
+  newUuid,
+  Resources,
+  systemClock,
+} from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
@@ -174,6 +185,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   });
 
   ctx = {
+    loggingLevel: createLoggingLevel({ log, clock }),
     flags,
     effectiveFlags: deps.effectiveFlags ?? {},
     info,

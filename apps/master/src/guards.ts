@@ -2,12 +2,13 @@
  * The master's guard stages, one per service, applied to the Connect services (as an interceptor)
  * and to the v1 HTTP API alike: every call is refused unless this master leads; scheduler calls
  * are validated (validate-call.ts) and counted as `master/messages_<call>`; operator calls need a
- * type; the agent link only needs the master to lead.
+ * type and the payload it takes (validate-operator-call.ts); the agent link only needs the master to lead.
  */
 import { internal, master, scheduler } from "@mesos/proto";
 import type { CallGuard } from "@mesos/rpc";
 import type { MasterContext } from "./context.ts";
 import { admitLeading } from "./leadership.ts";
+import { validateOperatorCall } from "./operator/validate-operator-call.ts";
 import { validateCall } from "./scheduler/validate-call.ts";
 
 export interface MasterGuards {
@@ -29,7 +30,7 @@ export function masterGuards(ctx: MasterContext): MasterGuards {
       counter: (call) => (call.type === T.SUBSCRIBE ? undefined : `master/messages_${T[call.type]!.toLowerCase()}`),
       metrics: ctx.metrics,
     },
-    operator: { service: master.Operator.typeName, callSchema: master.CallSchema, callName: "master::Call", admit },
+    operator: { service: master.Operator.typeName, callSchema: master.CallSchema, callName: "master::Call", admit, validate: validateOperatorCall },
     agentLink: { service: internal.AgentLink.typeName, admit },
   };
 }

@@ -1,6 +1,7 @@
 export * from "./errors.ts";
 export * from "./clock.ts";
 export * from "./log.ts";
+export * from "./logging-level.ts";
 export * from "./flags.ts";
 export * from "./units.ts";
 export * from "./ids.ts";

@@ -13,6 +13,12 @@ export interface Logger {
   warn(message: string): void;
   error(message: string): void;
   child(name: string): Logger;
+  /**
+   * glog's verbosity (FLAGS_v, 0 by default), which the operator's SET_LOGGING_LEVEL changes for a
+   * while: above 0, debug lines are written whatever the level. Shared by a logger and its children.
+   */
+  verbosity(): number;
+  setVerbosity(v: number): void;
 }
 
 export interface LoggerOptions {
@@ -23,12 +29,12 @@ export interface LoggerOptions {
   now?: () => number;
 }
 
-export function createLogger(options: LoggerOptions): Logger {
+export function createLogger(options: LoggerOptions, shared: { v: number } = { v: 0 }): Logger {
   const level = ORDER[options.level ?? "info"];
   const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? Date.now;
   const write = (l: LogLevel, message: string) => {
-    if (ORDER[l] < level) return;
+    if (ORDER[l] < level && !(l === "debug" && shared.v > 0)) return;
     sink(`${LETTER[l]}${new Date(now()).toISOString()} ${options.name}] ${message}`);
   };
   return {
@@ -36,7 +42,9 @@ export function createLogger(options: LoggerOptions): Logger {
     info: (m) => write("info", m),
     warn: (m) => write("warn", m),
     error: (m) => write("error", m),
-    child: (name) => createLogger({ ...options, name: `${options.name}/${name}` }),
+    child: (name) => createLogger({ ...options, name: `${options.name}/${name}` }, shared),
+    verbosity: () => shared.v,
+    setVerbosity: (v) => void (shared.v = v),
   };
 }
 
@@ -47,6 +55,8 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
   child: () => silentLogger,
+  verbosity: () => 0,
+  setVerbosity() {},
 };
 
 export function parseLogLevel(value: string): LogLevel {

@@ -1,10 +1,10 @@
 /**
  * The agent's v1 calls about the agent itself, answered with one message: health, flags, version,
- * the agent's info and its state. The container calls are in container-calls.ts and attach.ts;
+ * the logging level, the agent's info and its state. The container calls are in container-calls.ts and attach.ts;
  * agent-calls.ts routes between them.
  */
 import { create } from "@bufbuild/protobuf";
-import { versionInfo } from "@mesos/core";
+import { invalid, versionInfo } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
 import { summarize } from "../projection/summaries.ts";
@@ -28,6 +28,14 @@ export function handleInfoCall(ctx: AgentContext, call: agent.Call): agent.Respo
         type: R.GET_VERSION,
         getVersion: { versionInfo: versionInfo() },
       });
+    case T.GET_LOGGING_LEVEL:
+      return create(agent.ResponseSchema, { type: R.GET_LOGGING_LEVEL, getLoggingLevel: { level: ctx.loggingLevel.level() } });
+    case T.SET_LOGGING_LEVEL: {
+      if (!call.setLoggingLevel) throw invalid("Expecting 'set_logging_level' to be present");
+      const { level, duration } = call.setLoggingLevel;
+      ctx.loggingLevel.set(level, Number((duration?.nanoseconds ?? 0n) / 1_000_000n));
+      return create(agent.ResponseSchema);
+    }
     case T.GET_AGENT:
       return create(agent.ResponseSchema, { type: R.GET_AGENT, getAgent: { agentInfo: ctx.info } });
     case T.GET_STATE:

@@ -44,6 +44,11 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.GET_VERSION]: () => answer({ type: R.GET_VERSION, getVersion: { versionInfo: versionInfo() } }),
   [T.GET_FLAGS]: (ctx) =>
     answer({ type: R.GET_FLAGS, getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) } }),
+  [T.GET_LOGGING_LEVEL]: (ctx) => answer({ type: R.GET_LOGGING_LEVEL, getLoggingLevel: { level: ctx.loggingLevel.level() } }),
+  [T.SET_LOGGING_LEVEL]: acting((ctx, call) => {
+    const { level, duration } = call.setLoggingLevel!;
+    ctx.loggingLevel.set(level, Number((duration?.nanoseconds ?? 0n) / 1_000_000n));
+  }),
   [T.GET_METRICS]: (ctx) =>
     answer({ type: R.GET_METRICS, getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) } }),
   [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),

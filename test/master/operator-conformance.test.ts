@@ -1,0 +1,111 @@
+/**
+ * Mesos 1.8's operator API (`POST /api/v1`, JSON) in the details tools rely on: TEARDOWN, the
+ * logging level (master and agent), and Mesos's call validation — a call without the payload its
+ * type takes is a 400 naming the field, even for a call this master does not serve.
+ * Master (and agent) in memory; the master's clock is manual where time matters.
+ */
+import { describe, expect, test } from "bun:test";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { ManualClock } from "@mesos/core";
+import { useCleanups } from "../support/cleanups.ts";
+import { createInMemoryAgent } from "../support/in-memory-agent.ts";
+import { jsonCodec, post, subscribeHttp } from "../support/http-api.ts";
+import { createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
+
+const cleanup = useCleanups();
+
+const call = (master: InMemoryMaster, body: JsonObject) => post("/api/v1", jsonCodec, body, {}, undefined, (u, i) => master.request(u, i));
+
+describe("point 9: calls Mesos serves", () => {
+  test("TEARDOWN removes a framework (200); an unknown one is a 400 with Mesos's message", async () => {
+    const master = await createInMemoryMaster(cleanup);
+    const send = (u: string, i: RequestInit) => master.request(u, i);
+    const stream = await subscribeHttp(
+      "/api/v1/scheduler",
+      jsonCodec,
+      { type: "SUBSCRIBE", subscribe: { framework_info: { user: "u", name: "x" } } },
+      {},
+      send,
+    );
+    cleanup(() => stream.close());
+    const id = ((await stream.next("SUBSCRIBED")).subscribed as JsonObject).framework_id as JsonObject;
+
+    const res = await call(master, { type: "TEARDOWN", teardown: { framework_id: id } });
+    expect(res.status).toBe(200);
+    expect(master.ctx.frameworks.get(id.value as string)).toBeUndefined();
+    expect(master.ctx.frameworks.isCompleted(id.value as string)).toBe(true);
+    expect(await stream.ended).toBeUndefined();
+
+    const unknown = await call(master, { type: "TEARDOWN", teardown: { framework_id: { value: "nope" } } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toBe("No framework found with specified ID");
+  });
+
+  test("GET_LOGGING_LEVEL and SET_LOGGING_LEVEL: the level holds for the duration, then reverts", async () => {
+    const clock = new ManualClock();
+    const master = await createInMemoryMaster(cleanup, { clock });
+    const level = async () => ((await (await call(master, { type: "GET_LOGGING_LEVEL" })).json()) as JsonObject).get_logging_level;
+    expect(await level()).toEqual({ level: 0 });
+    const set = await call(master, { type: "SET_LOGGING_LEVEL", set_logging_level: { level: 2, duration: { nanoseconds: 60_000_000_000 } } });
+    expect(set.status).toBe(200);
+    expect(await level()).toEqual({ level: 2 });
+    clock.advance(59_000);
+    expect(await level()).toEqual({ level: 2 });
+    clock.advance(1_000);
+    expect(await level()).toEqual({ level: 0 });
+  });
+
+  test("the agent's GET_LOGGING_LEVEL and SET_LOGGING_LEVEL", async () => {
+    const agent = await createInMemoryAgent();
+    cleanup(() => agent.stop());
+    const agentCall = (body: JsonObject) =>
+      agent.app.request("/api/v1", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await agentCall({ type: "SET_LOGGING_LEVEL", set_logging_level: { level: 1, duration: { nanoseconds: 1_000_000_000 } } })).status).toBe(
+      200,
+    );
+    expect(await (await agentCall({ type: "GET_LOGGING_LEVEL" })).json()).toEqual({ type: "GET_LOGGING_LEVEL", get_logging_level: { level: 1 } });
+  });
+});
+
+describe("point 9: a call without its payload is a 400 naming the field", () => {
+  test.each([
+    "SET_LOGGING_LEVEL",
+    "LIST_FILES",
+    "READ_FILE",
+    "GET_METRICS",
+    "UPDATE_WEIGHTS",
+    "RESERVE_RESOURCES",
+    "UNRESERVE_RESOURCES",
+    "CREATE_VOLUMES",
+    "DESTROY_VOLUMES",
+    "GROW_VOLUME",
+    "SHRINK_VOLUME",
+    "UPDATE_MAINTENANCE_SCHEDULE",
+    "START_MAINTENANCE",
+    "STOP_MAINTENANCE",
+    "UPDATE_QUOTA",
+    "SET_QUOTA",
+    "REMOVE_QUOTA",
+    "TEARDOWN",
+    "MARK_AGENT_GONE",
+  ])("%s", async (type) => {
+    const master = await createInMemoryMaster(cleanup);
+    const res = await call(master, { type });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe(`Failed to validate master::Call: Expecting '${type.toLowerCase()}' to be present`);
+  });
+
+  test("GROW_VOLUME without an agent: Mesos's message", async () => {
+    const master = await createInMemoryMaster(cleanup);
+    const volume = { name: "disk", type: "SCALAR", scalar: { value: 1 } };
+    const res = await call(master, { type: "GROW_VOLUME", grow_volume: { volume, addition: volume } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe(
+      "Failed to validate master::Call: Expecting 'agent_id' to be present; only agent default resources are supported right now",
+    );
+  });
+});
