@@ -429,4 +429,10 @@ test("the operator's resource provider calls", async () => {
     (await call({ type: "MARK_RESOURCE_PROVIDER_GONE", mark_resource_provider_gone: { resource_provider_id: provider!.resource_provider_info.id } }))
       .status,
   ).toBe(200);
+  await eventually(async () => (await masterViews()).every((v) => v.length === 0), 30_000, "the master to forget the provider");
+  // Its plugin container was killed with it.
+  const containers = (await (await call({ type: "GET_CONTAINERS", get_containers: { show_standalone: true } })).json()) as {
+    get_containers: { containers?: unknown[] };
+  };
+  expect(containers.get_containers.containers ?? []).toEqual([]);
 }, 120_000);
