@@ -105,7 +105,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
   if (!available.isEmpty()) {
     ctx.offers.giveBack(framework.id, agentId, available, refuseSeconds(call.filters));
   }
-  ctx.triggerAllocation();
+  ctx.triggerAllocation(agentId);
 }
 
 /** One non-launch operation: validated, then applied to what is left of the offers. */
