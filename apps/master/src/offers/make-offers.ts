@@ -8,6 +8,7 @@ import { downgradeResource } from "@mesos/core";
 import { FrameworkInfo_Capability_Type, type Offer, OfferSchema, scheduler } from "@mesos/proto";
 import type { Allocation } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
+import { agentMachine } from "../maintenance/machine-id.ts";
 
 export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[]): void {
   const byFramework = new Map<string, Offer[]>();
@@ -31,6 +32,8 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       resources: refinement ? allocation.resources.toArray() : allocation.resources.toArray().map(downgradeResource),
       attributes: agent.info.attributes,
       allocationInfo: { role: allocation.role },
+      // The agent's machine is scheduled for maintenance: when it will be unavailable.
+      unavailability: ctx.maintenance.unavailability(agentMachine(agent)),
     });
     ctx.offers.add({ offer, frameworkId: framework.id, agentId: agent.id, role: allocation.role, resources: allocation.resources });
     let list = byFramework.get(framework.id);
