@@ -30,6 +30,8 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
+  // Mesos's metrics of the agent's resource providers (resource_providers/<type>.<name>/...).
+  for (const path of both("/metrics/snapshot")) app.get(path, (c) => c.json(ctx.resourceProviders.metrics()));
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
   const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
   mountFilesApi(app, sandboxes);
