@@ -12,6 +12,7 @@ import type { ExecutorRecord } from "../executors/executor-book.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import type { OfferRecord } from "../offers/offer-book.ts";
+import type { InverseOffer } from "@mesos/proto";
 
 export interface AgentSummary {
   agent: Agent;
@@ -33,6 +34,8 @@ export interface FrameworkSummary {
   offered: Resources;
   /** Its executors (task groups' default executors) on every agent. */
   executors: ExecutorRecord[];
+  /** Its outstanding inverse offers (maintenance). */
+  inverseOffers: InverseOffer[];
 }
 
 export interface RoleSummary {
@@ -119,6 +122,7 @@ export class MasterProjection {
         offers,
         offered: offeredBy(offers),
         executors,
+        inverseOffers: this.ctx.inverseOffers.ofFramework(framework.id).map((r) => r.inverseOffer),
       };
       this.frameworkSummaries.set(framework, summary);
     }

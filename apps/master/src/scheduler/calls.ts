@@ -13,6 +13,7 @@ import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts"
 import { reconcileOperations } from "../operations/reconcile-operations.ts";
 import { shutdownExecutor } from "../executors/executor-calls.ts";
 import { accept } from "./accept.ts";
+import { acceptInverseOffers, declineInverseOffers } from "./inverse-offer-calls.ts";
 import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
 
 const T = scheduler.Call_Type;
@@ -68,10 +69,14 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       // The default executor takes no framework messages (custom executors are not supported).
       ctx.log.warn(`Dropping MESSAGE from framework ${frameworkId}: its executors take no messages`);
       return;
-    case T.REQUEST:
     case T.ACCEPT_INVERSE_OFFERS:
+      acceptInverseOffers(ctx, framework, call.acceptInverseOffers!);
+      return;
     case T.DECLINE_INVERSE_OFFERS:
-      // REQUEST is ignored by the built-in allocator (as in Mesos); no inverse offers are outstanding.
+      declineInverseOffers(ctx, framework, call.declineInverseOffers!);
+      return;
+    case T.REQUEST:
+      // Ignored by the built-in allocator, as in Mesos.
       return;
     case T.ACKNOWLEDGE_OPERATION_STATUS:
       acknowledgeOperationStatus(ctx, framework, call.acknowledgeOperationStatus!);
