@@ -66,7 +66,7 @@ test("operator calls: bad operations are rejected with a clear error and change 
   ).rejects.toThrow(/does not contain/);
   await expect(
     operator.call({ type: 19, reserveResources: { agentId: { value: "nope" }, resources: [reservedFor("x", "cpus", 1)] } }),
-  ).rejects.toThrow("Agent nope is not registered");
+  ).rejects.toThrow("No agent found with specified ID");
   await expect(
     operator.call({ type: 20, unreserveResources: { agentId: agent.ctx.info.id, resources: [{ name: "cpus", type: 0, scalar: { value: 1 } }] } }),
   ).rejects.toThrow("is not dynamically reserved");

@@ -18,6 +18,7 @@ import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
 import { mountMaintenanceEndpoints } from "./v0-maintenance.ts";
+import { mountV0Operator } from "./v0-operator.ts";
 import { operatorApi } from "./v1-operator.ts";
 import { schedulerApi } from "./v1-scheduler.ts";
 
@@ -50,6 +51,7 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));
 
   mountMaintenanceEndpoints(app, ctx, both);
+  mountV0Operator(app, ctx);
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));

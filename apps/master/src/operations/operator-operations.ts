@@ -78,7 +78,8 @@ export function operatorOperation(ctx: MasterContext, call: master.Call): void {
   const { agentId, op } = operationFor(call);
   if (!agentId) throw invalid("Expecting 'agent_id' to be present");
   const agent = ctx.agents.get(agentId);
-  if (!agent) throw notFound(`Agent ${agentId} is not registered`);
+  // Mesos answers 400, not 404, for an agent it does not have.
+  if (!agent) throw invalid("No agent found with specified ID");
   if (!agent.connected) throw conflict(`Agent ${agentId} is disconnected`);
   const error = validateOperation(op, { agent, agentTotal: agent.total, agentTasks: ctx.tasks.onAgent(agent.id) });
   if (error) throw invalid(error);

@@ -34,8 +34,10 @@ export function errorResponse(e: unknown, overrides: StatusOverrides = {}, prefi
   return textResponse(500, e instanceof Error ? e.message : String(e));
 }
 
-export function methodNotAllowed(method: string, allowed = "POST"): Response {
-  return textResponse(405, `Expecting one of { '${allowed}' }, but received '${method}'`, { Allow: allowed });
+/** libprocess's MethodNotAllowed: its body text and the Allow header. */
+export function methodNotAllowed(method: string, allowed: readonly string[] = ["POST"]): Response {
+  const body = `405 Method Not Allowed. Expecting one of { '${allowed.join("', '")}' }, but received '${method}'.`;
+  return textResponse(405, body, { Allow: allowed.join(", ") });
 }
 
 export function emptyResponse(status: 200 | 202): Response {
