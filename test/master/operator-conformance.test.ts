@@ -10,7 +10,7 @@ import { ManualClock } from "@mesos/core";
 import { useCleanups } from "../support/cleanups.ts";
 import { createInMemoryAgent } from "../support/in-memory-agent.ts";
 import { jsonCodec, post, subscribeHttp } from "../support/http-api.ts";
-import { createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
+import { attachInMemoryAgent, createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
 
 const cleanup = useCleanups();
 
@@ -107,5 +107,61 @@ describe("point 9: a call without its payload is a 400 naming the field", () => 
     expect(await res.text()).toBe(
       "Failed to validate master::Call: Expecting 'agent_id' to be present; only agent default resources are supported right now",
     );
+  });
+});
+
+describe("point 8: resources in Mesos's ENDPOINT format", () => {
+  test("GET_AGENTS, GET_FRAMEWORKS and /master/slaves' *_full fields: role '*' or the reservation's, reservation and allocation_info", async () => {
+    const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=20ms"] });
+    const agentId = await (await attachInMemoryAgent(master, cleanup, { flags: ["--resources=cpus:2;mem:256"] })).registered;
+    const reservation = { type: "DYNAMIC", role: "ops", principal: "admin" };
+    const reserve = await call(master, {
+      type: "RESERVE_RESOURCES",
+      reserve_resources: {
+        agent_id: { value: agentId },
+        resources: [{ name: "cpus", type: "SCALAR", scalar: { value: 1 }, reservations: [reservation] }],
+      },
+    });
+    expect(reserve.status).toBe(202);
+
+    const agents = ((await (await call(master, { type: "GET_AGENTS" })).json()) as { get_agents: { agents: { total_resources: JsonObject[] }[] } })
+      .get_agents;
+    const cpus = agents.agents[0]!.total_resources.filter((r) => r.name === "cpus");
+    expect(cpus).toContainEqual({ name: "cpus", type: "SCALAR", scalar: { value: 1 }, role: "*" });
+    expect(cpus).toContainEqual({
+      name: "cpus",
+      type: "SCALAR",
+      scalar: { value: 1 },
+      role: "ops",
+      reservation: { principal: "admin" },
+      reservations: [reservation],
+    });
+
+    const slaves = (await (await master.request("/master/slaves")).json()) as { slaves: JsonObject[] };
+    const full = slaves.slaves[0]!;
+    expect((full.reserved_resources_full as Record<string, JsonObject[]>).ops).toEqual([
+      { name: "cpus", type: "SCALAR", scalar: { value: 1 }, role: "ops", reservation: { principal: "admin" }, reservations: [reservation] },
+    ]);
+    expect((full.unreserved_resources_full as JsonObject[]).every((r) => r.role === "*")).toBe(true);
+
+    // A framework's offered resources carry their allocation_info as well.
+    const send = (u: string, i: RequestInit) => master.request(u, i);
+    const framework_info = { user: "u", name: "f", roles: ["ops"], capabilities: [{ type: "MULTI_ROLE" }] };
+    const stream = await subscribeHttp("/api/v1/scheduler", jsonCodec, { type: "SUBSCRIBE", subscribe: { framework_info } }, {}, send);
+    cleanup(() => stream.close());
+    await stream.next("OFFERS");
+    const frameworks = ((await (await call(master, { type: "GET_FRAMEWORKS" })).json()) as { get_frameworks: { frameworks: JsonObject[] } })
+      .get_frameworks.frameworks;
+    const offered = frameworks[0]!.offered_resources as JsonObject[];
+    expect(offered).toContainEqual({
+      name: "cpus",
+      type: "SCALAR",
+      scalar: { value: 1 },
+      role: "ops",
+      reservation: { principal: "admin" },
+      reservations: [reservation],
+      allocation_info: { role: "ops" },
+    });
+    expect(offered.find((r) => r.name === "mem")).toMatchObject({ role: "*", allocation_info: { role: "ops" } });
   });
 });

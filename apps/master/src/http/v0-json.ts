@@ -5,7 +5,7 @@
  * "[31000-31000]"}`) and in full (`*_full`, Resource objects).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
+import { endpointResource, Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
 import {
   type Attribute,
   FrameworkInfo_Capability_Type,
@@ -27,7 +27,8 @@ import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-m
 
 type Json = Record<string, JsonValue>;
 
-const fullResources = (resources: Iterable<Resource>): JsonValue[] => [...resources].map((r) => toMesosJson(ResourceSchema, r));
+/** The `*_full` fields: Resource objects in Mesos's ENDPOINT format. */
+const fullResources = (resources: Iterable<Resource>): JsonValue[] => [...resources].map((r) => toMesosJson(ResourceSchema, endpointResource(r)));
 
 function attributes(list: readonly Attribute[]): Json {
   const out: Json = {};

@@ -1,9 +1,10 @@
 /**
  * The v1 encoder of the master's read model (read-model/master-projection.ts): the state as
- * operator API messages (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_STATE, GET_ROLES, and the
+ * operator API messages, agents' and frameworks' resources in Mesos's ENDPOINT format (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_STATE, GET_ROLES, and the
  * agents and frameworks of operator events).
  */
 import { create } from "@bufbuild/protobuf";
+import { endpointResource } from "@mesos/core";
 import { master, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
 import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 
@@ -18,9 +19,9 @@ export function agentView({ agent, used, offered }: AgentSummary): master.Respon
     pid: agent.pid,
     registeredTime: timeInfo(agent.registeredAt),
     reregisteredTime: timeInfo(agent.reregisteredAt),
-    totalResources: agent.total.toArray(),
-    allocatedResources: used.toArray(),
-    offeredResources: offered.toArray(),
+    totalResources: agent.total.toArray().map(endpointResource),
+    allocatedResources: used.toArray().map(endpointResource),
+    offeredResources: offered.toArray().map(endpointResource),
     capabilities: agent.capabilities.map((type) => ({ type })),
     resourceProviders: [...agent.resourceProviders].map(([id, p]) => ({
       resourceProviderInfo: p.info,
@@ -44,8 +45,8 @@ export function frameworkView({ framework: f, used, offers, offered, inverseOffe
     unregisteredTime: timeInfo(f.unregisteredAt),
     offers: offers.map((o) => o.offer),
     inverseOffers,
-    allocatedResources: used.toArray(),
-    offeredResources: offered.toArray(),
+    allocatedResources: used.toArray().map(endpointResource),
+    offeredResources: offered.toArray().map(endpointResource),
   });
 }
 

@@ -2,7 +2,7 @@ export { Resources } from "./resources.ts";
 export { parseResources, type ParseResourcesOptions } from "./parse.ts";
 export { validateResource, validateResources } from "./validate.ts";
 export { formatResource, formatValue, summarizeResources } from "./format.ts";
-export { upgradeResource, downgradeResource, canDowngrade } from "./reservation-format.ts";
+export { upgradeResource, downgradeResource, endpointResource, canDowngrade } from "./reservation-format.ts";
 export {
   identityKey,
   isMergeable,

@@ -39,9 +39,23 @@ export function canDowngrade(r: Resource): boolean {
 
 export function downgradeResource(r: Resource): Resource {
   if (!canDowngrade(r)) throw new Error(`Resource '${r.name}' has refined reservations and cannot be downgraded`);
+  const out = withLegacyFields(r);
+  out.reservations = [];
+  return out;
+}
+
+/**
+ * Mesos's ENDPOINT format (operator API answers, v0 `*_full` fields): both ways at once where
+ * possible — `role` ("*" when unreserved) and, for one dynamic reservation, `reservation`, beside
+ * `reservations`. Refined reservations stay as they are.
+ */
+export function endpointResource(r: Resource): Resource {
+  return canDowngrade(r) ? withLegacyFields(r) : r;
+}
+
+function withLegacyFields(r: Resource): Resource {
   const out = clone(ResourceSchema, r);
   const top = r.reservations[0];
-  out.reservations = [];
   out.role = top ? top.role : "*";
   if (top?.type === Resource_ReservationInfo_Type.DYNAMIC) {
     out.reservation = create(Resource_ReservationInfoSchema, { principal: top.principal, labels: top.labels });
