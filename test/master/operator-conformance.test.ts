@@ -165,3 +165,36 @@ describe("point 8: resources in Mesos's ENDPOINT format", () => {
     expect(offered.find((r) => r.name === "mem")).toMatchObject({ role: "*", allocation_info: { role: "ops" } });
   });
 });
+
+describe("point 11: what /state, /version and /master/roles carry", () => {
+  test("/state: build_time (a number), capabilities, recovered_slaves; /version: build_date, build_time, build_user", async () => {
+    const master = await createInMemoryMaster(cleanup);
+    const state = (await (await master.request("/master/state")).json()) as JsonObject;
+    expect(typeof state.build_time).toBe("number");
+    expect(state.capabilities).toEqual(["AGENT_UPDATE"]);
+    expect(state.recovered_slaves).toEqual([]);
+    const version = (await (await master.request("/version")).json()) as JsonObject;
+    expect(Object.keys(version)).toEqual(expect.arrayContaining(["version", "build_date", "build_time", "build_user"]));
+    expect(typeof version.build_time).toBe("number");
+    const info = ((await (await call(master, { type: "GET_MASTER" })).json()) as { get_master: { master_info: JsonObject } }).get_master.master_info;
+    expect(info.capabilities).toEqual([{ type: "AGENT_UPDATE" }]);
+  });
+
+  test("/master/roles shows a role's quota as Mesos models it", async () => {
+    const master = await createInMemoryMaster(cleanup);
+    await (await attachInMemoryAgent(master, cleanup)).registered;
+    const set = await call(master, {
+      type: "SET_QUOTA",
+      set_quota: { quota_request: { role: "dev", guarantee: [{ name: "cpus", type: "SCALAR", scalar: { value: 1 } }] } },
+    });
+    expect(set.status).toBe(200);
+    const roles = (await (await master.request("/master/roles")).json()) as { roles: JsonObject[] };
+    expect(roles.roles.find((r) => r.name === "dev")).toEqual({
+      name: "dev",
+      weight: 1,
+      quota: { guarantee: { cpus: 1, disk: 0, gpus: 0, mem: 0 }, role: "dev" },
+      frameworks: [],
+      resources: { cpus: 0, disk: 0, gpus: 0, mem: 0 },
+    });
+  });
+});

@@ -17,7 +17,7 @@ import {
   Resources,
   systemClock,
 } from "@mesos/core";
-import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
+import { type MasterInfo, MasterInfo_Capability_Type, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
 import { AgentRegistry } from "./agents/agent-registry.ts";
@@ -114,6 +114,8 @@ function masterInfo(flags: MasterFlags, port: number): MasterInfo {
     // Mesos reports MESOS_VERSION here; tools parse it as a semantic version.
     version: MESOS_VERSION,
     address: { hostname, ip: advertisedIp, port: advertisedPort },
+    // Mesos 1.8's MASTER_CAPABILITIES().
+    capabilities: [{ type: MasterInfo_Capability_Type.AGENT_UPDATE }],
   });
 }
 

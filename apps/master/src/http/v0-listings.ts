@@ -4,10 +4,11 @@
  * Encoders of the read model, like v0-json.ts (which writes agents, frameworks and tasks).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { summarizeResources, toMesosJson } from "@mesos/core";
-import { AgentInfoSchema, FrameworkInfo_Capability_Type, type Task } from "@mesos/proto";
+import { Resources, summarizeResources, toMesosJson } from "@mesos/core";
+import { AgentInfoSchema, FrameworkInfo_Capability_Type, type quota, type Task } from "@mesos/proto";
 import { allTasksOf, countByState, type MasterProjection } from "../read-model/master-projection.ts";
 import { agentJson, frameworkJson, taskJson } from "./v0-json.ts";
+import { quotaInfo } from "../quota/quota-config.ts";
 
 type Json = Record<string, JsonValue>;
 
@@ -63,12 +64,17 @@ export function tasksJson(p: MasterProjection, query: TaskQuery = {}): Json {
 
 export function rolesJson(p: MasterProjection): Json {
   return {
-    roles: p.roles().map((r) => ({
-      name: r.name,
-      weight: r.weight,
-      frameworks: r.frameworks.map((f) => f.id),
-      resources: summarizeResources(r.resources),
-    })),
+    roles: p.roles().map((r) => {
+      const quota = p.ctx.roles.quotas().get(r.name);
+      return {
+        name: r.name,
+        weight: r.weight,
+        // Mesos's model(QuotaInfo): the guarantee summarised, the role, the principal if any.
+        ...(quota ? { quota: quotaJson(quotaInfo(quota)) } : {}),
+        frameworks: r.frameworks.map((f) => f.id),
+        resources: summarizeResources(r.resources),
+      };
+    }),
   };
 }
 
@@ -101,5 +107,13 @@ export function stateSummaryJson(p: MasterProjection): Json {
         slave_ids: [...new Set(all.map((t) => t.agentId!.value))],
       };
     }),
+  };
+}
+
+function quotaJson(info: quota.QuotaInfo): Json {
+  return {
+    guarantee: summarizeResources(Resources.of(info.guarantee)),
+    role: info.role ?? "",
+    ...(info.principal ? { principal: info.principal } : {}),
   };
 }
