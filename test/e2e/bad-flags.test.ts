@@ -60,6 +60,14 @@ test.each([
   [["local", "--work_dir=WORK", "--port=0", "--isolation=bogus"], "Unknown isolator 'bogus' in --isolation"],
   [["local", "--work_dir=WORK", "--port=0", "--agent_port=-5"], "Failed to load flag 'agent_port': expected a port number (0-65535), got '-5'"],
   [["local", "--work_dir=WORK", "--ip=999.1.1.1"], "Failed to load flag 'ip'"],
+  // `mesos local` takes every agent and master flag, checked as that daemon checks it (as Mesos's mesos-local).
+  [
+    ["local", "--work_dir=WORK", "--port=0", "--isolation=linux/seccomp", "--seccomp_config_dir=/no/such/dir"],
+    "Cannot use isolator 'linux/seccomp': Flag '--seccomp_config_dir': '/no/such/dir' is not a directory",
+  ],
+  [["local", "--work_dir=WORK", "--port=0", "--offer_timeout=0secs"], "Invalid value '0ns' for --offer_timeout: Must be greater than zero"],
+  [["local", "--work_dir=WORK", "--port=0", "--bogus=1"], "unknown flag '--bogus'"],
+  [["local", "--work_dir=WORK", "--port=0", "--master=127.0.0.1:1"], "unknown flag '--master'"],
 ])("mesos %j fails with a clear message", async (args, message) => {
   const work = tempDir("bad-flags");
   const r = await runMesos(args.map((a) => a.replace("WORK", work)));

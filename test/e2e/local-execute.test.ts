@@ -14,11 +14,26 @@ let workDir: string;
 
 beforeAll(async () => {
   workDir = tempDir("local");
-  local = startDaemon(["local", `--work_dir=${workDir}`, "--port=0", "--resources=cpus:2;mem:1024;disk:1024"]);
+  // A master flag and an agent flag besides `mesos local`'s own: each reaches its daemon.
+  local = startDaemon([
+    "local",
+    `--work_dir=${workDir}`,
+    "--port=0",
+    "--resources=cpus:2;mem:1024;disk:1024",
+    "--max_completed_frameworks=7",
+    "--attributes=rack:r1",
+  ]);
   const m = await local.waitFor(/master http:\/\/([\d.]+:\d+)/);
   master = m[1]!;
 });
 afterAll(stopAllDaemons);
+
+test("master and agent flags given to mesos local reach the master and the agent", async () => {
+  const flags = (await (await fetch(`http://${master}/master/flags`)).json()) as { flags: Record<string, string> };
+  expect(flags.flags.max_completed_frameworks).toBe("7");
+  const slaves = (await (await fetch(`http://${master}/master/slaves`)).json()) as { slaves: { attributes: Record<string, string> }[] };
+  expect(slaves.slaves[0]!.attributes).toEqual({ rack: "r1" });
+});
 
 test("mesos execute --command='echo hello' exits 0 and the sandbox stdout holds hello", async () => {
   const r = await runMesos(["execute", `--master=${master}`, "--name=hello", "--command=echo hello"]);

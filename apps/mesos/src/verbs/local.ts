@@ -1,7 +1,9 @@
 /**
  * `mesos local`: a master and one agent in one process, for a first try and for tests. State
  * lives under --work_dir (default: a fresh temp dir); the master listens on --port (5050) and the
- * agent on the next free port.
+ * agent on --agent_port (any free port). As Mesos's `mesos-local`, it takes every master and every
+ * agent flag (also from the environment, `MESOS_X`): each goes to the daemon that knows it, to both
+ * if both do, and is checked as that daemon checks it.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,19 +13,41 @@ import { agentFlagSpecs, type RunningAgent, startAgent, validateAgentFlags } fro
 import { createHierarchicalAllocator, masterFlagSpecs, type RunningMaster, startMaster, validateMasterFlags } from "@mesos/master";
 import { daemonLogger, loadFlags, selfCommand, untilSignalled } from "./load-flags.ts";
 
-const localFlagSpecs = {
+/** `mesos local`'s own flags; they win over the master's and the agent's flags of the same name. */
+const ownFlagSpecs = {
   work_dir: flag.string("Where the master and agent keep their state (default: a new temp dir)"),
   ip: flag.ipv4("IP address to listen on", { default: "127.0.0.1" }),
   port: flag.port("The master's port", { default: 5050 }),
   agent_port: flag.port("The agent's port (0 = any free port)", { default: 0 }),
-  resources: flag.string("The agent's resources (detected when absent)"),
-  isolation: flag.string("The agent's isolators"),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", { default: "info" }),
 };
 
+/** Every flag `mesos local` takes; the agent's --master is not one (the agent registers with this master). */
+const { master: _agentMaster, ...agentOnlyFlags } = agentFlagSpecs;
+const localFlagSpecs = { ...agentOnlyFlags, ...masterFlagSpecs, ...ownFlagSpecs };
+
+/** The flag a command-line argument sets (`--name=value`, `--name`, `--no-name`). */
+function flagName(arg: string): string {
+  const name = arg.slice(2).split("=")[0]!;
+  return name.startsWith("no-") && !(name in localFlagSpecs) ? name.slice(3) : name;
+}
+
+/** The arguments that go to the master and to the agent (`mesos local`'s own stay here). */
+function routeFlags(argv: string[]): { master: string[]; agent: string[] } {
+  const out = { master: [] as string[], agent: [] as string[] };
+  for (const arg of argv) {
+    const name = flagName(arg);
+    if (name in ownFlagSpecs) continue;
+    if (name in masterFlagSpecs) out.master.push(arg);
+    // A port is one daemon's: --advertise_port is the master's (the agent's port is --agent_port).
+    if (name in agentFlagSpecs && name !== "advertise_port") out.agent.push(arg);
+  }
+  return out;
+}
+
 /** Flags of one daemon built from `mesos local`'s own, checked as that daemon would check them. */
 function daemonFlags<S extends FlagSpecs>(specs: S, argv: string[], validate: (v: FlagValues<S>) => string | undefined) {
-  const parsed = parseFlags(specs, argv, {});
+  const parsed = parseFlags(specs, argv);
   const error = validate(parsed.values);
   if (error) throw new FlagError(error);
   return parsed;
@@ -38,15 +62,14 @@ export async function runLocal(argv: string[]): Promise<number> {
   let master: RunningMaster | undefined;
   let agent: RunningAgent | undefined;
   try {
+    const routed = routeFlags(argv);
     const masterFlags = daemonFlags(
       masterFlagSpecs,
-      [`--work_dir=${join(workDir, "master")}`, `--ip=${f.ip}`, `--port=${f.port}`],
+      [...routed.master, `--work_dir=${join(workDir, "master")}`, `--ip=${f.ip}`, `--port=${f.port}`],
       validateMasterFlags,
     );
     // The agent's --master is filled in once the master has its port; its other flags are checked first.
-    const agentArgv = [`--work_dir=${join(workDir, "agent")}`, `--ip=${f.ip}`, `--port=${f.agent_port}`];
-    if (f.resources) agentArgv.push(`--resources=${f.resources}`);
-    if (f.isolation) agentArgv.push(`--isolation=${f.isolation}`);
+    const agentArgv = [...routed.agent, `--work_dir=${join(workDir, "agent")}`, `--ip=${f.ip}`, `--port=${f.agent_port}`];
     daemonFlags(agentFlagSpecs, [`--master=${f.ip}:${f.port}`, ...agentArgv], validateAgentFlags);
 
     master = await startMaster({
