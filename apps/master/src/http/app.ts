@@ -2,9 +2,10 @@
  * The master's HTTP surface on one port: Connect services (scheduler, operator, agent link), the
  * Mesos v1 HTTP API over the same handlers, and the plain v0 endpoints operators and tools read.
  * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
- * `/version` are process-wide there, so they have no alias).
+ * `/version` are process-wide there, so they have no alias). `/files/*` serves the master's log,
+ * `/metrics` the metrics registry in Prometheus's format; every JSON answer takes `?jsonp=`.
  */
-import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
+import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
 import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
@@ -27,6 +28,8 @@ function intParam(c: Context, name: string): number | undefined {
 
 export function createMasterApp(ctx: MasterContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
+  // `?jsonp=CB` on every v0 JSON endpoint, as libprocess answers it.
+  app.use(jsonp());
   // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.
   const guards = masterGuards(ctx);
   const connect: ConnectApi = {
@@ -49,7 +52,8 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
 
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
-  app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));
+  mountMetrics(app, ctx.metrics);
+  mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(stateJson(view())));
   for (const path of both("/state-summary")) app.get(path, (c) => c.json(stateSummaryJson(view())));

@@ -48,7 +48,6 @@ export function applyOperation(
       message: { case: "applyOperation", value: { frameworkId: operation.frameworkId, info, operationUuid: uuid } },
     }),
   );
-  ctx.metrics.increment("master/operations/total");
   ctx.log.info(`Applying ${conversion.consumed} -> ${conversion.converted} on agent ${agent.id} (operation ${operationUuid})`);
   return { conversion, available: after, operationUuid };
 }

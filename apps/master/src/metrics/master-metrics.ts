@@ -1,0 +1,124 @@
+/**
+ * The master's metrics under Mesos 1.8's names (src/master/metrics.cpp), registered once in its
+ * registry. Counters are incremented where things happen (status updates, calls, registrations);
+ * what is a state of the master is read from its owners when the registry is read: agents,
+ * frameworks, tasks by state, resources total/used/percent, operations by type and state, and the
+ * allocator's numbers. Task counts are those of the read model (one projection per read).
+ */
+import { isTerminalState, type Metrics, Resources } from "@mesos/core";
+import { Offer_Operation_Type, OperationState, TaskState } from "@mesos/proto";
+import type { Allocator } from "../allocator/allocator.ts";
+import type { MasterContext } from "../context.ts";
+
+/** The task states Mesos keeps a gauge of (the rest are counters, counted by the TaskLedger). */
+const GAUGED_TASK_STATES = ["staging", "starting", "running", "killing", "unreachable"];
+const COUNTED_TASK_STATES = ["finished", "failed", "killed", "lost", "error", "dropped", "gone", "gone_by_operator"];
+const RESOURCES = ["cpus", "mem", "disk", "gpus"];
+const OPERATION_STATES = ["pending", "recovering", "finished", "failed", "error", "dropped", "gone_by_operator", "unreachable"];
+/** Offer operation types that go through operation feedback (LAUNCH and LAUNCH_GROUP do not). */
+const OPERATION_TYPES = ["reserve", "unreserve", "create", "destroy", "grow_volume", "shrink_volume", "create_disk", "destroy_disk"];
+
+const MESSAGE_COUNTERS = [
+  "messages_register_slave",
+  "messages_reregister_slave",
+  "messages_unregister_slave",
+  "messages_status_update",
+  "messages_status_update_acknowledgement",
+  "valid_status_updates",
+  "invalid_status_updates",
+  "valid_status_update_acknowledgements",
+  "invalid_status_update_acknowledgements",
+  "valid_operation_status_update_acknowledgements",
+  "invalid_operation_status_update_acknowledgements",
+  "slave_registrations",
+  "slave_reregistrations",
+  "slave_removals",
+  "slave_unreachable_completed",
+  "dropped_messages",
+];
+
+export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator): void {
+  const m = ctx.metrics;
+  const count = <T>(items: Iterable<T>, pick: (item: T) => boolean) => {
+    let n = 0;
+    for (const item of items) if (pick(item)) n++;
+    return n;
+  };
+  m.gauge("master/elected", () => (ctx.leader()?.id === ctx.info.id ? 1 : 0), "1 if this master leads");
+  m.gauge("master/uptime_secs", () => (ctx.clock.now() - ctx.startTime) / 1000, "Seconds since the master started");
+  m.gauge("master/slaves_connected", () => count(ctx.agents.values(), (a) => a.connected), "Agents with an open link");
+  m.gauge("master/slaves_disconnected", () => count(ctx.agents.values(), (a) => !a.connected), "Registered agents without a link");
+  m.gauge("master/slaves_active", () => ctx.agents.size, "Registered agents");
+  m.gauge("master/slaves_inactive", () => 0, "Agents registered but deactivated (none: agents are deactivated only by removal)");
+  m.gauge("master/slaves_unreachable", () => count(ctx.agents.entries(), ([, a]) => a.state === "unreachable"), "Unreachable agents");
+  m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected), "Frameworks with an open event stream");
+  m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected), "Frameworks without one");
+  m.gauge("master/frameworks_active", () => count(ctx.frameworks.values(), (f) => f.active), "Frameworks that get offers");
+  m.gauge("master/frameworks_inactive", () => count(ctx.frameworks.values(), (f) => !f.active), "Frameworks that do not");
+  m.gauge("master/outstanding_offers", () => ctx.offers.size, "Offers sent and not yet used, declined or rescinded");
+  m.gauge("master/operator_event_stream_subscribers", () => ctx.operatorEvents.size, "Open operator API SUBSCRIBE streams");
+  for (const state of COUNTED_TASK_STATES) m.counter(`master/tasks_${state}`, `Tasks that reached TASK_${state.toUpperCase()}`);
+  for (const name of MESSAGE_COUNTERS) m.counter(`master/${name}`);
+  m.counter("allocator/mesos/allocation_runs", "Allocation cycles run");
+
+  // The master's event queues: it handles every message to completion on one event loop, so the
+  // only queue is that of HTTP requests being answered (waiting on the registry, for example).
+  m.gauge("master/event_queue_messages", () => 0, "Messages waiting for the master (it has no actor queue: always 0)");
+  m.gauge("master/event_queue_dispatches", () => 0, "Dispatches waiting for the master (it has no actor queue: always 0)");
+
+  m.source(() => {
+    const out: Record<string, number> = {};
+    for (const s of GAUGED_TASK_STATES) out[`master/tasks_${s}`] = 0;
+    let used = Resources.EMPTY;
+    for (const f of ctx.frameworks.values()) {
+      for (const t of ctx.tasks.active(f.id).values()) {
+        const key = `master/tasks_${TaskState[t.state]!.slice("TASK_".length).toLowerCase()}`;
+        if (key in out) out[key]!++;
+        if (!isTerminalState(t.state)) used = used.plus(t.resources);
+      }
+      out["master/tasks_unreachable"]! += ctx.tasks.unreachable(f.id).size;
+    }
+    let total = Resources.EMPTY;
+    for (const a of ctx.agents.values()) total = total.plus(a.total);
+    for (const [suffix, revocable] of [
+      ["", false],
+      ["_revocable", true],
+    ] as const) {
+      const t = total.filter((r) => (r.revocable !== undefined) === revocable);
+      const u = used.filter((r) => (r.revocable !== undefined) === revocable);
+      for (const name of RESOURCES) {
+        const tv = t.scalar(name);
+        const uv = u.scalar(name);
+        out[`master/${name}${suffix}_total`] = tv;
+        out[`master/${name}${suffix}_used`] = uv;
+        out[`master/${name}${suffix}_percent`] = tv === 0 ? 0 : uv / tv;
+      }
+    }
+    return out;
+  });
+
+  m.source(() => {
+    const out: Record<string, number> = { "master/operations/total": 0 };
+    for (const s of OPERATION_STATES) out[`master/operations/${s}`] = 0;
+    for (const type of OPERATION_TYPES) {
+      out[`master/operations/${type}/total`] = 0;
+      for (const s of OPERATION_STATES) out[`master/operations/${type}/${s}`] = 0;
+    }
+    for (const a of ctx.agents.values()) {
+      for (const op of ctx.operations.onAgent(a.id)) {
+        const state = OperationState[op.latestStatus?.state ?? OperationState.OPERATION_PENDING]!.slice("OPERATION_".length).toLowerCase();
+        const type = Offer_Operation_Type[op.info?.type ?? 0]!.toLowerCase();
+        out["master/operations/total"]!++;
+        if (!OPERATION_STATES.includes(state)) continue;
+        out[`master/operations/${state}`]!++;
+        if (OPERATION_TYPES.includes(type)) {
+          out[`master/operations/${type}/total`]!++;
+          out[`master/operations/${type}/${state}`]!++;
+        }
+      }
+    }
+    return out;
+  });
+
+  m.source(() => allocator.stats?.().metrics ?? {});
+}
