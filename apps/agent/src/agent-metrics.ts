@@ -2,7 +2,7 @@
  * The agent's metrics under Mesos 1.8's names (src/slave/metrics.cpp and the containerizer's),
  * registered once in its registry: state read when the registry is read (tasks by state,
  * executors, frameworks, resources total/used/percent), counters incremented where things happen
- * (terminal task states, status updates, launch and destroy errors), and the isolators' own gauges.
+ * (terminal task states, status updates, launch and destroy errors), and the resource providers' own.
  */
 import { isTerminalState, type Metrics, Resources } from "@mesos/core";
 import { TaskState } from "@mesos/proto";
@@ -57,4 +57,6 @@ export function registerAgentMetrics(ctx: AgentContext, m: Metrics): void {
     }
     return out;
   });
+  // The resource providers' own (resource_providers/<type>.<name>/...).
+  m.source(() => ctx.resourceProviders.metrics());
 }

@@ -32,7 +32,7 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
   for (const path of both("/monitor/statistics")) app.get(path, async (c) => c.json(await statisticsJson(ctx)));
-  mountMetrics(app, ctx.metrics);
+  mountMetrics(app, ctx.metrics, both("/metrics/snapshot"));
   mountFilesHttp(app, ctx.files);
   const connect: ConnectApi = { routes: agentService(handler), interceptors: [guardInterceptor([agentGuard])] };
   mountConnect(app, connect);

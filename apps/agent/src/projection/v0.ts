@@ -5,7 +5,8 @@
  */
 import type { JsonValue } from "@bufbuild/protobuf";
 import { reservationRole, Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
-import { type FrameworkInfo, type Resource, ResourceSchema, type Task, TaskState } from "@mesos/proto";
+import { agent, type FrameworkInfo, type Resource, ResourceSchema, type Task, TaskState } from "@mesos/proto";
+import { getResourceProviders } from "../api/resource-provider-calls.ts";
 import { type AgentContext, agentPid } from "../context.ts";
 import type { CompletedExecutor } from "../tasks/completed-history.ts";
 import type { AgentSummary, ExecutorSummary } from "./summaries.ts";
@@ -101,5 +102,8 @@ export function agentStateJson(ctx: AgentContext, s: AgentSummary): Json {
       ...frameworkJson(ctx, f.id, f.info, []),
       completed_executors: f.executors.map((h) => executorJson(h, f.info, [], h.tasks)),
     })),
+    resource_providers: getResourceProviders(ctx).resourceProviders.map((p) =>
+      toMesosJson(agent.Response_GetResourceProviders_ResourceProviderSchema, p),
+    ),
   };
 }

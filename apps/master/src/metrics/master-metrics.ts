@@ -121,4 +121,7 @@ export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator):
   });
 
   m.source(() => allocator.stats?.().metrics ?? {});
+  // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
+  m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
+  m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);
 }

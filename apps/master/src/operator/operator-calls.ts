@@ -12,6 +12,7 @@ import type { MasterContext } from "../context.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 import { getQuota, removeQuota, setQuota, updateQuota } from "../quota/quota-calls.ts";
 import { getWeights, updateWeights } from "../quota/weights.ts";
+import { batchedRead } from "../read-model/batched-reads.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 
@@ -52,7 +53,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
     const length = isFieldSet(read, master.Call_ReadFileSchema.field.length) ? read.length : undefined;
     return answer({ type: R.READ_FILE, readFile: readFileV1(ctx.files, { path: read.path, offset: read.offset, length }) });
   },
-  [T.GET_STATE]: (ctx) => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) }),
+  [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),
   [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
   [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),
   [T.GET_TASKS]: (ctx) => answer({ type: R.GET_TASKS, getTasks: getTasks(new MasterProjection(ctx)) }),
