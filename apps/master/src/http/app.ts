@@ -3,7 +3,7 @@
  * Mesos v1 HTTP API over the same handlers, and the plain v0 endpoints operators and tools read.
  * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
  * `/version` are process-wide there, so they have no alias). `/files/*` serves the master's log,
- * `/metrics` the metrics registry in Prometheus's format; every JSON answer takes `?jsonp=`.
+ * `/metrics` the metrics registry in Prometheus's format, `/` the web UI; every JSON answer takes `?jsonp=`.
  */
 import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
@@ -18,6 +18,7 @@ import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
+import { mountUi } from "../ui/serve-ui.ts";
 import { operatorApi } from "./v1-operator.ts";
 import { schedulerApi } from "./v1-scheduler.ts";
 
@@ -54,6 +55,7 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   mountMetrics(app, ctx.metrics);
+  mountUi(app);
   mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   // The state views: concurrent readers of the same one share a computation (batched-reads.ts).

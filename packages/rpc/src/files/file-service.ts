@@ -117,9 +117,17 @@ function fileInfo(path: string, s: Stats, names: ReturnType<typeof createNameCac
 
 /** A mode as `ls -l` writes it (`drwxr-xr-x`), as Mesos's v0 JSON has it. */
 export function modeString(mode: number): string {
-  const types: Record<number, string> = { 9604: "d", 4802: "c", 14406: "b", 2401: "p", 21609: "l", 26411: "s" };
+  // S_IFMT bits -> ls's letter (a Map: Biome's fix of numeric object keys mangles octal literals).
+  const types = new Map([
+    [0o040000, "d"],
+    [0o020000, "c"],
+    [0o060000, "b"],
+    [0o010000, "p"],
+    [0o120000, "l"],
+    [0o140000, "s"],
+  ]);
   const bits = "rwxrwxrwx";
-  let out = types[mode & 0o170000] ?? "-";
+  let out = types.get(mode & 0o170000) ?? "-";
   for (let i = 0; i < 9; i++) out += mode & (1 << (8 - i)) ? bits[i] : "-";
   return out;
 }
