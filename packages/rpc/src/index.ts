@@ -11,3 +11,4 @@ export { createAttachedRoots } from "./files/attached-roots.ts";
 export { jsonp } from "./http/jsonp.ts";
 export { mountMetrics } from "./http/metrics-endpoints.ts";
 export { listFilesV1, readFileV1 } from "./files/files-v1.ts";
+export { checkJsonDepth, readBoundedBody } from "./request-limits.ts";
