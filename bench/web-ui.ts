@@ -61,10 +61,11 @@ if (await ensureManyFetches()) {
     // Churn: short tasks, a few at a time; each gives TASK_ADDED, then TASK_UPDATED for RUNNING and FINISHED.
     const churn = await startBenchFramework(`127.0.0.1:${port}`, { name: "churn", command: "sleep 1", maxInFlight: 5, perOffer: 5 });
     await Bun.sleep(3000);
-    const read = () => page.evaluate(() => {
-      const ui = (window as unknown as { mesosUi: { bytes: number } }).mesosUi;
-      return { bytes: ui.bytes, at: performance.now() };
-    });
+    const read = () =>
+      page.evaluate(() => {
+        const ui = (window as unknown as { mesosUi: { bytes: number } }).mesosUi;
+        return { bytes: ui.bytes, at: performance.now() };
+      });
     const finishedBefore = churn.finished;
     const runningBefore = churn.running.length;
     const before = await read();
