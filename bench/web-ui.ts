@@ -53,7 +53,8 @@ if (await ensureManyFetches()) {
     console.log(`  UI bundle: ${((await asset.arrayBuffer()).byteLength / 1024).toFixed(1)} KiB of JavaScript`);
     const navigated = performance.now();
     await page.goto(`${url}/`);
-    await page.waitForFunction((n) => document.querySelector('[data-state="TASK_RUNNING"]')?.textContent === String(n), tasks, { timeout: 120_000 });
+    // Browser-side code as text: this file is type-checked without the DOM library.
+    await page.waitForFunction(`document.querySelector('[data-state="TASK_RUNNING"]')?.textContent === "${tasks}"`, undefined, { timeout: 120_000 });
     const shown = performance.now() - navigated;
     const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN);
     console.log(`  UI first contentful paint ${paint.toFixed(0)} ms; all ${tasks} tasks on the overview after ${shown.toFixed(0)} ms`);
@@ -61,11 +62,7 @@ if (await ensureManyFetches()) {
     // Churn: short tasks, a few at a time; each gives TASK_ADDED, then TASK_UPDATED for RUNNING and FINISHED.
     const churn = await startBenchFramework(`127.0.0.1:${port}`, { name: "churn", command: "sleep 1", maxInFlight: 5, perOffer: 5 });
     await Bun.sleep(3000);
-    const read = () =>
-      page.evaluate(() => {
-        const ui = (window as unknown as { mesosUi: { bytes: number } }).mesosUi;
-        return { bytes: ui.bytes, at: performance.now() };
-      });
+    const read = () => page.evaluate<{ bytes: number; at: number }>("({ bytes: window.mesosUi.bytes, at: performance.now() })");
     const finishedBefore = churn.finished;
     const runningBefore = churn.running.length;
     const before = await read();
@@ -83,6 +80,6 @@ if (await ensureManyFetches()) {
     fw.close();
   } finally {
     await browser.close();
-    for (const d of daemons.reverse()) d.stop();
+    for (const d of daemons.reverse()) await d.kill();
   }
 }
