@@ -4,7 +4,7 @@
  * executors, frameworks, resources total/used/percent), counters incremented where things happen
  * (terminal task states, status updates, launch and destroy errors), and the resource providers' own.
  */
-import { isTerminalState, type Metrics, Resources } from "@mesos/core";
+import { isTerminalState, type Metrics } from "@mesos/core";
 import { TaskState } from "@mesos/proto";
 import type { AgentContext } from "./context.ts";
 import { summarize } from "./projection/summaries.ts";
@@ -39,11 +39,9 @@ export function registerAgentMetrics(ctx: AgentContext, m: Metrics): void {
     const s = summarize(ctx);
     const out: Record<string, number> = {};
     for (const state of GAUGED_TASK_STATES) out[`slave/tasks_${state}`] = 0;
-    let used = Resources.EMPTY;
     for (const { live } of s.tasks) {
       const key = `slave/tasks_${TaskState[live.state]!.slice("TASK_".length).toLowerCase()}`;
       if (key in out) out[key]!++;
-      if (!isTerminalState(live.state)) used = used.plus(live.info.resources);
     }
     // An executor runs while one of its tasks has not ended; the agent has no separate registering phase.
     out["slave/executors_running"] = s.executors.filter((e) => e.tasks.some((t) => !isTerminalState(t.live.state))).length;
@@ -52,8 +50,8 @@ export function registerAgentMetrics(ctx: AgentContext, m: Metrics): void {
     for (const name of RESOURCES) {
       const total = ctx.total.scalar(name);
       out[`slave/${name}_total`] = total;
-      out[`slave/${name}_used`] = used.scalar(name);
-      out[`slave/${name}_percent`] = total === 0 ? 0 : used.scalar(name) / total;
+      out[`slave/${name}_used`] = s.used.scalar(name);
+      out[`slave/${name}_percent`] = total === 0 ? 0 : s.used.scalar(name) / total;
     }
     return out;
   });

@@ -5,6 +5,7 @@
  * (v0.ts) and what the agent reports to the master (report.ts) are encoders of it.
  */
 import { create } from "@bufbuild/protobuf";
+import { isTerminalState, Resources } from "@mesos/core";
 import { rootKey } from "@mesos/plugin-api";
 import type { CommandInfo, FrameworkInfo, Resource, Task } from "@mesos/proto";
 import { TaskSchema } from "@mesos/proto";
@@ -43,6 +44,8 @@ export interface AgentSummary {
   frameworks: FrameworkInfo[];
   /** The frameworks with tasks here, with their executors, in the order their tasks were first seen. */
   frameworksWithTasks: { info?: FrameworkInfo; id: string; executors: ExecutorSummary[] }[];
+  /** What the tasks that have not ended hold. */
+  used: Resources;
 }
 
 /** A live task as Mesos's Task message, with `executor_id` set (the agent's API shows it for command tasks too). */
@@ -98,8 +101,11 @@ export function summarize(ctx: AgentContext): AgentSummary {
     executor.tasks.push(summary);
     tasks.push(summary);
   }
+  let used = Resources.EMPTY;
+  for (const t of tasks) if (!isTerminalState(t.live.state)) used = used.plus(t.live.info.resources);
   return {
     tasks,
+    used,
     executors: [...executors.values()],
     frameworks: [...ctx.frameworks.values()],
     frameworksWithTasks: [...byFramework].map(([id, list]) => ({ id, info: ctx.frameworks.get(id), executors: list })),

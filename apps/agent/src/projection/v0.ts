@@ -4,7 +4,7 @@
  * their executors (live tasks, queued and completed tasks), completed executors and frameworks.
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { reservationRole, Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
+import { reservationRole, type Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
 import { agent, type FrameworkInfo, type Resource, ResourceSchema, type Task, TaskState } from "@mesos/proto";
 import { getResourceProviders } from "../api/resource-provider-calls.ts";
 import { type AgentContext, agentPid } from "../context.ts";
@@ -79,8 +79,6 @@ function frameworkJson(ctx: AgentContext, id: string, info: FrameworkInfo | unde
 
 export function agentStateJson(ctx: AgentContext, s: AgentSummary): Json {
   const slaveId = ctx.info.id?.value ?? "";
-  let allocated = Resources.EMPTY;
-  for (const t of s.tasks) allocated = allocated.plus(t.live.info.resources);
   return {
     ...versionJson(),
     start_time: ctx.startTime / 1000,
@@ -90,8 +88,8 @@ export function agentStateJson(ctx: AgentContext, s: AgentSummary): Json {
     resources: summarizeResources(ctx.info.resources),
     reserved_resources: byRole(ctx.total),
     unreserved_resources: summarizeResources(ctx.total.unreserved()),
-    reserved_resources_allocated: byRole(allocated),
-    unreserved_resources_allocated: summarizeResources(allocated.unreserved()),
+    reserved_resources_allocated: byRole(s.used),
+    unreserved_resources_allocated: summarizeResources(s.used.unreserved()),
     resources_full: ctx.info.resources.map((r) => toMesosJson(ResourceSchema, r)),
     attributes: Object.fromEntries(ctx.info.attributes.map((a) => [a.name, a.text?.value ?? a.scalar?.value ?? ""])),
     // Mesos writes the master's hostname only (its pid is elsewhere).

@@ -3,12 +3,13 @@
  * registry. Counters are incremented where things happen (status updates, calls, registrations);
  * what is a state of the master is read from its owners when the registry is read: agents,
  * frameworks, tasks by state, resources total/used/percent, operations by type and state, and the
- * allocator's numbers. Task counts are those of the read model (one projection per read).
+ * allocator's numbers. Task counts and resources come from the read model (one projection per read).
  */
-import { isTerminalState, type Metrics, Resources } from "@mesos/core";
-import { Offer_Operation_Type, OperationState, TaskState } from "@mesos/proto";
+import { type Metrics, Resources } from "@mesos/core";
+import { Offer_Operation_Type, OperationState } from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
+import { countByState, MasterProjection, type TaskCounts } from "../read-model/master-projection.ts";
 
 /** The task states Mesos keeps a gauge of (the rest are counters, counted by the TaskLedger). */
 const GAUGED_TASK_STATES = ["staging", "starting", "running", "killing", "unreachable"];
@@ -66,20 +67,21 @@ export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator):
   m.gauge("master/event_queue_messages", () => 0, "Messages waiting for the master (it has no actor queue: always 0)");
   m.gauge("master/event_queue_dispatches", () => 0, "Dispatches waiting for the master (it has no actor queue: always 0)");
 
+  // Task counts and resources from the read model, as /state computes them.
   m.source(() => {
+    const p = new MasterProjection(ctx);
     const out: Record<string, number> = {};
-    for (const s of GAUGED_TASK_STATES) out[`master/tasks_${s}`] = 0;
-    let used = Resources.EMPTY;
-    for (const f of ctx.frameworks.values()) {
-      for (const t of ctx.tasks.active(f.id).values()) {
-        const key = `master/tasks_${TaskState[t.state]!.slice("TASK_".length).toLowerCase()}`;
-        if (key in out) out[key]!++;
-        if (!isTerminalState(t.state)) used = used.plus(t.resources);
-      }
-      out["master/tasks_unreachable"]! += ctx.tasks.unreachable(f.id).size;
+    const counts: TaskCounts = {};
+    for (const f of p.allFrameworks()) {
+      for (const [state, n] of Object.entries(countByState([...f.active, ...f.unreachable]))) counts[state] = (counts[state] ?? 0) + n;
     }
+    for (const s of GAUGED_TASK_STATES) out[`master/tasks_${s}`] = counts[`TASK_${s.toUpperCase()}`] ?? 0;
     let total = Resources.EMPTY;
-    for (const a of ctx.agents.values()) total = total.plus(a.total);
+    let used = Resources.EMPTY;
+    for (const a of p.agents()) {
+      total = total.plus(a.agent.total);
+      used = used.plus(a.used);
+    }
     for (const [suffix, revocable] of [
       ["", false],
       ["_revocable", true],
