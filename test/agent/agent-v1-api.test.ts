@@ -82,7 +82,7 @@ test("a call the agent does not implement yet is 501", async () => {
   const res = await agent.app.request("/api/v1", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: '{"type":"LIST_FILES","list_files":{"path":"/"}}',
+    body: '{"type":"GET_OPERATIONS"}',
   });
   expect(res.status).toBe(501);
 });

@@ -106,12 +106,6 @@ describe("the operator API on one master", () => {
       ],
       ["501 for UNKNOWN", () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"UNKNOWN"}' }), 501, ""],
       [
-        "501 for a call not implemented yet",
-        () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"LIST_FILES","list_files":{"path":"/"}}' }),
-        501,
-        "not supported yet",
-      ],
-      [
         "404 for an unknown agent",
         () =>
           raw({

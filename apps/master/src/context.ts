@@ -6,6 +6,7 @@
  */
 import type { Clock, Logger, LoggingLevel, Metrics } from "@mesos/core";
 import type { MasterInfo } from "@mesos/proto";
+import type { FileService } from "@mesos/rpc";
 import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { ExecutorBook } from "./executors/executor-book.ts";
 import type { MasterFlags } from "./flags.ts";
@@ -28,6 +29,8 @@ export interface MasterContext {
   /** GET_LOGGING_LEVEL / SET_LOGGING_LEVEL. */
   readonly loggingLevel: LoggingLevel;
   readonly metrics: Metrics;
+  /** What `/files/*`, LIST_FILES and READ_FILE serve: the master's log, as `/master/log`. */
+  readonly files: FileService;
   readonly startTime: number;
 
   readonly frameworks: FrameworkBook;
