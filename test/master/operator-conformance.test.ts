@@ -167,6 +167,30 @@ describe("point 8: resources in Mesos's ENDPOINT format", () => {
 });
 
 describe("point 11: what /state, /version and /master/roles carry", () => {
+  test("/master/flags and GET_FLAGS list Mesos's flags, the authentication flags too (false)", async () => {
+    const master = await createInMemoryMaster(cleanup);
+    const v0 = ((await (await master.request("/master/flags")).json()) as { flags: Record<string, string> }).flags;
+    const v1 = ((await (await call(master, { type: "GET_FLAGS" })).json()) as { get_flags: { flags: { name: string; value: string }[] } }).get_flags
+      .flags;
+    const expected = {
+      authenticate_frameworks: "false",
+      authenticate_agents: "false",
+      authenticate_http_readwrite: "false",
+      authenticate_http_readonly: "false",
+      authenticate_http_frameworks: "false",
+      authenticators: "crammd5",
+      authorizers: "local",
+      registry_fetch_timeout: "1mins",
+      registry_store_timeout: "20secs",
+      registry_max_agent_age: "2weeks",
+      max_unreachable_tasks_per_framework: "1000",
+      max_completed_frameworks: "50",
+      allocation_interval: "1secs",
+    };
+    expect(v0).toMatchObject(expected);
+    expect(Object.fromEntries(v1.map((f) => [f.name, f.value]))).toMatchObject(expected);
+  });
+
   test("/state: build_time (a number), capabilities, recovered_slaves; /version: build_date, build_time, build_user", async () => {
     const master = await createInMemoryMaster(cleanup);
     const state = (await (await master.request("/master/state")).json()) as JsonObject;

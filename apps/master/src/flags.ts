@@ -46,7 +46,54 @@ export const masterFlagSpecs = {
   }),
   quiet: flag.bool("Do not log to stderr", { default: false }),
   log_dir: flag.string("Directory the master also logs to (mesos-master.INFO), served by /files as /master/log"),
+  ...mesosDefaultsOnly(),
 };
+
+/**
+ * Mesos 1.8 master flags whose default is the only behaviour this master has. They are listed
+ * with Mesos's default in `/flags` and GET_FLAGS (tools read them there, the authentication flags
+ * above all); another value stops start-up naming the flag.
+ */
+function mesosDefaultsOnly() {
+  const noAuth = "authentication is not built into this master";
+  const sqlite = "the registry is SQLite, not a replicated log";
+  return {
+    authenticate_frameworks: flag.fixedBool(false, noAuth)("Only authenticated frameworks may register", { default: false }),
+    authenticate_agents: flag.fixedBool(false, noAuth)("Only authenticated agents may register", { default: false }),
+    authenticate_http_readwrite: flag.fixedBool(false, noAuth)("Authenticate read-write HTTP endpoints", { default: false }),
+    authenticate_http_readonly: flag.fixedBool(false, noAuth)("Authenticate read-only HTTP endpoints", { default: false }),
+    authenticate_http_frameworks: flag.fixedBool(false, noAuth)("Authenticate HTTP frameworks", { default: false }),
+    authenticators: flag.fixedString("crammd5", noAuth)("Framework and agent authenticator", { default: "crammd5" }),
+    authorizers: flag.fixedString("local", "only the built-in authorizer exists")("Authorizer", { default: "local" }),
+    http_authenticators: flag.fixedString("basic", noAuth)("HTTP authenticators", { default: "basic" }),
+    root_submissions: flag.fixedBool(true, "frameworks may run as root")("Whether root can submit frameworks", { default: true }),
+    hostname_lookup: flag.fixedBool(false, "the hostname is the IP unless --hostname is given")("Look up the hostname", { default: false }),
+    registry_strict: flag.fixedBool(false, sqlite)("Registry strictness (unused by Mesos 1.8)", { default: false }),
+    registry_fetch_timeout: flag.fixedDuration(60_000, sqlite)("Registry fetch timeout", { default: 60_000 }),
+    registry_store_timeout: flag.fixedDuration(20_000, sqlite)("Registry store timeout", { default: 20_000 }),
+    registry_gc_interval: flag.fixedDuration(15 * 60_000, sqlite)("Registry GC interval", { default: 15 * 60_000 }),
+    registry_max_agent_age: flag.fixedDuration(14 * 86_400_000, sqlite)("Age after which a gone agent is forgotten", {
+      default: 14 * 86_400_000,
+    }),
+    registry_max_agent_count: flag.fixedCount(102_400, sqlite)("Gone agents kept in the registry", { default: 102_400 }),
+    log_auto_initialize: flag.fixedBool(true, sqlite)("Initialize the replicated log automatically", { default: true }),
+    recovery_agent_removal_limit: flag.fixedString("100%", "agents that do not re-register are all removed")("Most agents removed after a failover", {
+      default: "100%",
+    }),
+    zk_session_timeout: flag.fixedDuration(10_000, "ZooKeeper is not used")("ZooKeeper session timeout", { default: 10_000 }),
+    max_unreachable_tasks_per_framework: flag.fixedCount(1000, "unreachable tasks are kept as Mesos keeps them")(
+      "Unreachable tasks kept per framework",
+      { default: 1000 },
+    ),
+    memory_profiling: flag.fixedBool(false, "memory profiling is not built")("Memory profiling", { default: false }),
+    require_agent_domain: flag.fixedBool(false, "agents need no domain")("Require agents to have a domain", { default: false }),
+    publish_per_framework_metrics: flag.fixedBool(true, "per-framework metrics are always published")("Per-framework metrics", {
+      default: true,
+    }),
+    initialize_driver_logging: flag.fixedBool(true, "there is no scheduler driver")("Initialize driver logging", { default: true }),
+    logbufsecs: flag.fixedCount(0, "log lines are written at once")("Seconds logs may be buffered", { default: 0 }),
+  };
+}
 
 export type MasterFlagSpecs = typeof masterFlagSpecs;
 

@@ -101,6 +101,14 @@ function parseNumber(raw: string): number {
   return n;
 }
 
+function fixedParser<T>(parse: (raw: string) => T, format: (v: T) => string, supported: T, why: string): (raw: string) => T {
+  return (raw) => {
+    const value = parse(raw);
+    if (format(value) !== format(supported)) throw new Error(`only '${format(supported)}' is supported: ${why}`);
+    return value;
+  };
+}
+
 export const flag = {
   string: kind<string>({ parse: (s) => s }),
   int: kind<number>({ parse: parseInteger }),
@@ -119,6 +127,16 @@ export const flag = {
   custom<T>(parse: (raw: string) => T, format?: (value: T) => string, redact?: (raw: string) => string) {
     return kind<T>({ parse, format, redact });
   },
+  /**
+   * A Mesos flag whose default is the only behaviour this build has (authentication off, the
+   * registry's timeouts, ...): it is listed with that value in `/flags` and GET_FLAGS as Mesos lists
+   * it, and any other value stops start-up saying why.
+   */
+  fixedBool: (supported: boolean, why: string) => kind<boolean>({ parse: fixedParser(parseBool, String, supported, why), isBoolean: true }),
+  fixedString: (supported: string, why: string) => kind<string>({ parse: fixedParser((s) => s, String, supported, why) }),
+  fixedCount: (supported: number, why: string) => kind<number>({ parse: fixedParser(parseCount, String, supported, why) }),
+  fixedDuration: (supported: number, why: string) =>
+    kind<number>({ parse: fixedParser(parseDuration, formatDuration, supported, why), format: formatDuration }),
   oneOf<const V extends string>(values: readonly V[]) {
     return kind<V>({
       parse: (raw) => {
