@@ -45,7 +45,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
     answer({ type: R.GET_FLAGS, getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) } }),
   [T.GET_METRICS]: (ctx) =>
     answer({ type: R.GET_METRICS, getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) } }),
-  [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),
+  [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => stateResponse(ctx)),
   [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
   [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),
   [T.GET_TASKS]: (ctx) => answer({ type: R.GET_TASKS, getTasks: getTasks(new MasterProjection(ctx)) }),
@@ -67,6 +67,11 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.SHRINK_VOLUME]: operation,
   [T.MARK_AGENT_GONE]: acting(markGone),
 };
+
+/** GET_STATE's answer (unbatched: callers batch it, or its encoding). */
+export function stateResponse(ctx: MasterContext): master.Response {
+  return answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) });
+}
 
 /** Answers one operator call (its type is present and known: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */
 export function handleOperatorCall(ctx: MasterContext, call: master.Call): Answer {
