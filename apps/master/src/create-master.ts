@@ -5,7 +5,7 @@
  * it, a ManualClock drives it. startMaster (master.ts) adds the listener and the loops.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createIdSequence, createLogger, type Logger, Metrics, newUuid, Resources, systemClock, VERSION_TEXT } from "@mesos/core";
+import { type Clock, createIdSequence, createLogger, type Logger, Metrics, MESOS_VERSION, newUuid, Resources, systemClock } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
@@ -16,6 +16,7 @@ import type { MasterContext } from "./context.ts";
 import type { MasterFlags } from "./flags.ts";
 import { FrameworkBook } from "./frameworks/framework-book.ts";
 import { createMasterApp } from "./http/app.ts";
+import { MaintenanceBook } from "./maintenance/maintenance-book.ts";
 import { createAllocationLoop, pausedForRecovery } from "./offers/allocation-loop.ts";
 import { makeOffers } from "./offers/make-offers.ts";
 import { OfferBook } from "./offers/offer-book.ts";
@@ -95,7 +96,8 @@ function masterInfo(flags: MasterFlags, port: number): MasterInfo {
     port: advertisedPort,
     pid: `master@${advertisedIp}:${advertisedPort}`,
     hostname,
-    version: VERSION_TEXT,
+    // Mesos reports MESOS_VERSION here; tools parse it as a semantic version.
+    version: MESOS_VERSION,
     address: { hostname, ip: advertisedIp, port: advertisedPort },
   });
 }
@@ -153,6 +155,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });
   const roles = new RoleSettings({ store: registry, allocator, quotas: stored.quotas, weights: stored.weights });
+  const maintenance = new MaintenanceBook({ store: registry, recovered: stored.maintenance });
   const startTime = clock.now();
   const loop = createAllocationLoop({
     clock,
@@ -184,6 +187,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     offers,
     operations,
     roles,
+    maintenance,
     operatorEvents: events,
     leader: () => leadership.leader(info),
     newFrameworkId: createIdSequence(`${info.id}-`, 0, 4),
