@@ -1,7 +1,7 @@
 /**
  * The v1 encoder of the master's read model (read-model/master-projection.ts): the state as
- * operator API messages, agents' and frameworks' resources in Mesos's ENDPOINT format (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_STATE, GET_ROLES, and the
- * agents and frameworks of operator events).
+ * operator API messages (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_EXECUTORS, GET_STATE, GET_ROLES,
+ * and the agents and frameworks of operator events), their resources in Mesos's ENDPOINT format.
  */
 import { create } from "@bufbuild/protobuf";
 import { endpointResource } from "@mesos/core";
