@@ -32,7 +32,9 @@ isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ hos
 isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
 isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
 isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
-isolatorContract("filesystem/linux", async () => ({ isolator: createFilesystemLinuxIsolator() }));
+isolatorContract("filesystem/linux", async () => ({
+  isolator: createFilesystemLinuxIsolator({ workDir: tempDir("fs-linux"), sandboxDirectory: "/mnt/mesos/sandbox" }),
+}));
 isolatorContract("docker/runtime", async () => ({ isolator: createDockerRuntimeIsolator() }));
 
 // A built-in isolator is a plugin like any other: served over mesos.isolator.v1 on a unix socket

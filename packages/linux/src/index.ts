@@ -53,6 +53,7 @@ export {
   MS_RDONLY,
   MS_REC,
   MS_REMOUNT,
+  MS_SHARED,
   MS_SLAVE,
   type MountCall,
   bindMount,
@@ -64,6 +65,7 @@ export {
   sethostname,
   umount2,
 } from "./mounts.ts";
+export { findMountContaining, type MountEntry, parseMountInfo, readMountTable } from "./mount-table.ts";
 export {
   CAP_SYS_ADMIN,
   type Credentials,

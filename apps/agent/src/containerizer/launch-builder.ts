@@ -45,6 +45,13 @@ const NAMESPACES: Partial<Record<api.Namespace, NamespaceKind>> = {
   [api.Namespace.NS_CGROUP]: "cgroup",
 };
 
+const MOUNT_TYPES: Partial<Record<api.Mount_Type, LaunchMount["type"]>> = {
+  [api.Mount_Type.BIND]: "bind",
+  [api.Mount_Type.TMPFS]: "tmpfs",
+  [api.Mount_Type.PROC]: "proc",
+  [api.Mount_Type.FILE]: "file",
+};
+
 export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   const m = r.merged;
   if (m.rootfs && r.provisionedRootfs && m.rootfs !== r.provisionedRootfs) {
@@ -62,20 +69,24 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   }
   if (r.parent && rootfs) throw invalid("A nested container cannot have a root filesystem of its own: it shares its parent's mount namespace");
 
-  const mounts: LaunchMount[] = m.mounts.map((x) => ({
-    type: x.type === api.Mount_Type.BIND ? "bind" : x.type === api.Mount_Type.TMPFS ? "tmpfs" : "proc",
-    source: x.source || undefined,
-    target: x.target,
-    readOnly: x.readOnly || undefined,
-    options: x.options || undefined,
-  }));
+  // The sandbox goes into the rootfs first (recursively, with the mounts made on its mount points
+  // since), so that volumes mounted under it afterwards are not hidden by it.
+  const mounts: LaunchMount[] = rootfs ? [{ type: "bind", source: r.sandbox, target: join(rootfs, r.sandboxDirectory) }] : [];
+  for (const x of m.mounts) {
+    const type = MOUNT_TYPES[x.type];
+    if (!type) throw invalid(`Unknown mount type ${x.type} for the mount on ${x.target}`);
+    mounts.push({
+      type,
+      source: x.source || undefined,
+      target: x.target,
+      readOnly: x.readOnly || undefined,
+      options: x.options || undefined,
+    });
+  }
   let workingDirectory = m.workingDirectory || r.command?.workingDirectory || r.sandbox;
   const env: Record<string, string> = {};
   for (const v of m.environment?.variables ?? []) env[v.name] = v.value;
-  if (rootfs) {
-    mounts.push({ type: "bind", source: r.sandbox, target: join(rootfs, r.sandboxDirectory) });
-    if (!m.workingDirectory) workingDirectory = r.sandboxDirectory;
-  }
+  if (rootfs && !m.workingDirectory) workingDirectory = r.sandboxDirectory;
   let command: LaunchCommand | undefined;
   if (r.command) {
     const parentCommand = r.debug ? r.parent?.info.command : undefined;
@@ -103,6 +114,7 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
     unshare: m.cloneNamespaces.map((n) => NAMESPACES[n]).filter((k): k is NamespaceKind => k !== undefined && k !== "pid"),
     join: r.parent ? { pid: r.parent.initPid, namespaces: ["ipc", "uts", "net", "mnt"] } : undefined,
     mounts,
+    sharedMounts: m.sharedMounts.length > 0 ? [...m.sharedMounts] : undefined,
     rootfs,
     hostname: m.hostname || r.containerInfo?.hostname || undefined,
     seccompFilter: m.seccompFilter.length > 0 ? Buffer.from(m.seccompFilter).toString("base64") : undefined,

@@ -29,7 +29,8 @@ export interface LaunchCommand {
 }
 
 export interface LaunchMount {
-  type: "bind" | "tmpfs" | "proc";
+  /** `file`: move the host file `source` to `target` (a secret, into the tmpfs mounted before it). */
+  type: "bind" | "tmpfs" | "proc" | "file";
   source?: string;
   /** A host path (inside the rootfs for containers that have one). */
   target: string;
@@ -60,6 +61,8 @@ export interface LaunchInfo {
   /** Nested containers: join these namespaces of the parent's init instead. */
   join?: { pid: number; namespaces: NamespaceKind[] };
   mounts: LaunchMount[];
+  /** Host mount points kept shared with the host (BIDIRECTIONAL volumes); every other mount becomes a slave. */
+  sharedMounts?: string[];
   /** Pivot into this root filesystem before exec. */
   rootfs?: string;
   hostname?: string;

@@ -4,13 +4,9 @@
  */
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import { reservationRole, type Resources } from "@mesos/core";
+import type { Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
-
-function volumePath(workDir: string, volume: Resource): string {
-  const role = reservationRole(volume).replaceAll("/", " ");
-  return join(workDir, "volumes", "roles", role, volume.disk!.persistence!.id);
-}
+import { persistentVolumePath as volumePath } from "@mesos/plugin-volume";
 
 /** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery). */
 export function ensureVolumeDirs(workDir: string, total: Resources): void {
@@ -23,7 +19,8 @@ export function removeVolumeDir(workDir: string, volume: Resource): void {
 
 /**
  * Makes a task's persistent volumes visible in its sandbox at their `container_path`, as Mesos's
- * filesystem/posix isolator does: a symlink to the volume's directory.
+ * filesystem/posix isolator does: a symlink to the volume's directory. With the linux launcher and
+ * filesystem/linux, that isolator bind-mounts them instead (a symlink does not resolve in a rootfs).
  */
 export function linkVolumesIntoSandbox(workDir: string, sandbox: string, resources: readonly Resource[]): void {
   for (const r of resources) {
