@@ -26,7 +26,7 @@ import {
   Volume_Mode,
   Volume_Source_Type,
 } from "@mesos/proto";
-import { type Daemon, startDaemon, stopAllDaemons } from "../support/binary.ts";
+import { type Daemon, runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 import { eventually, tempDir } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { pushImage, startRegistry, type TestRegistry } from "../support/registry.ts";
@@ -42,14 +42,22 @@ let agentDir: string;
 let allowed: string;
 let fw: TestFramework;
 let taskCount = 0;
+let masterAddress: string;
+let agentUrl: string;
+
+async function agentCall(body: object): Promise<Record<string, { containers?: unknown[] }>> {
+  const res = await fetch(`${agentUrl}/api/v1`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return (await res.json()) as Record<string, { containers?: unknown[] }>;
+}
 
 const TERMINAL = [TaskState.TASK_FINISHED, TaskState.TASK_FAILED, TaskState.TASK_KILLED, TaskState.TASK_ERROR, TaskState.TASK_LOST];
-const scalar = (name: string, value: number, role?: string) => ({
-  name,
-  type: Value_Type.SCALAR,
-  scalar: { value },
-  reservations: role ? [{ type: 2, role, principal: "ops" }] : [],
-}) satisfies ResourceInit;
+const scalar = (name: string, value: number, role?: string) =>
+  ({
+    name,
+    type: Value_Type.SCALAR,
+    scalar: { value },
+    reservations: role ? [{ type: 2, role, principal: "ops" }] : [],
+  }) satisfies ResourceInit;
 const hostPath = (path: string, containerPath: string, mode = Volume_Mode.RW): VolumeInit => ({
   mode,
   containerPath,
@@ -134,6 +142,7 @@ beforeAll(async () => {
   await pushImage(reg, "vol/busybox", "1", testImage([busyboxLayer()], { config: { Env: ["PATH=/bin"] } }));
   const master = startDaemon(["master", `--work_dir=${tempDir("master")}`, "--port=0"]);
   const [, address] = (await master.waitFor(/listening on http:\/\/([\d.]+:\d+)/)) as unknown as [string, string];
+  masterAddress = address;
   agentDir = tempDir("agent");
   allowed = tempDir("allowed");
   agentArgs = [
@@ -151,6 +160,7 @@ beforeAll(async () => {
     `--docker_store_dir=${tempDir("store")}`,
   ];
   agent = startDaemon(agentArgs);
+  agentUrl = (await agent.waitFor(/Agent listening on (http:\/\/[\d.]+:\d+)/))[1]!;
   await agent.waitFor(/Registered with master/);
   fw = await startTestFramework(`http://${address}`, { role: "db", principal: "ops", checkpoint: true });
 }, 60_000);
@@ -324,6 +334,43 @@ describe.skipIf(!isRoot)("container volumes (root: the linux launcher)", () => {
     const [id] = await launch([{ command: "echo self > /work/f", container: mesos([self], "vol/busybox:1") }]);
     expect(TaskState[(await ended(id!)).state]).toBe("TASK_FINISHED");
     expect(sandboxFile(id!, "work/f")).toBe("self\n");
+  }, 120_000);
+
+  test("a DEBUG container (task exec) sees its parent's volumes but cannot add a HOST_PATH volume of its own", async () => {
+    const rw = tempDir("debug");
+    writeFileSync(join(rw, "f"), "parent's volume\n");
+    const [id] = await launch([{ command: "exec sleep 1000", container: mesos([hostPath(rw, "rw")]) }]);
+    await fw.waitForStatus(id!, TaskState.TASK_RUNNING, 60_000);
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tempDir("home"), MESOS_MASTER: masterAddress };
+    const exec = await runMesos(["task", "exec", id!, "--", "cat", "rw/f"], 60_000, { env });
+    expect(exec.stderr).toBe("");
+    expect(exec.stdout).toBe("parent's volume\n");
+
+    const containerId = await eventually(
+      async () => {
+        const r = await agentCall({ type: "GET_CONTAINERS" });
+        const found = (r.get_containers?.containers ?? []) as { container_id: { value: string }; executor_id?: { value: string } }[];
+        return found.find((c) => c.executor_id?.value === id)?.container_id.value;
+      },
+      10_000,
+      "the task's container",
+    );
+    const res = await fetch(`${agentUrl}/api/v1`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/recordio" },
+      body: JSON.stringify({
+        type: "LAUNCH_NESTED_CONTAINER_SESSION",
+        launch_nested_container_session: {
+          container_id: { value: "dbg", parent: { value: containerId } },
+          command: { value: "true" },
+          container: { type: "MESOS", volumes: [{ mode: "RW", container_path: "x", source: { type: "HOST_PATH", host_path: { path: rw } } }] },
+        },
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("A DEBUG container cannot have HOST_PATH volumes");
+    await fw.sub.kill(id!);
+    await ended(id!);
   }, 120_000);
 
   test("100 launches with volumes leave no mount behind on the host", async () => {
