@@ -5,7 +5,7 @@
  * it, a ManualClock drives it. startMaster (master.ts) adds the listener and the loops.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createIdSequence, createLogger, type Logger, Metrics, newUuid, systemClock, VERSION_TEXT } from "@mesos/core";
+import { type Clock, createIdSequence, createLogger, type Logger, Metrics, MESOS_VERSION, newUuid, Resources, systemClock } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
@@ -19,6 +19,7 @@ import { createMasterApp } from "./http/app.ts";
 import { createAllocationLoop, pausedForRecovery } from "./offers/allocation-loop.ts";
 import { makeOffers } from "./offers/make-offers.ts";
 import { OfferBook } from "./offers/offer-book.ts";
+import { diskOperationSource } from "./operations/apply-operation.ts";
 import { OperationBook } from "./operations/operation-book.ts";
 import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { agentView, frameworkView } from "./operator/views.ts";
@@ -94,9 +95,16 @@ function masterInfo(flags: MasterFlags, port: number): MasterInfo {
     port: advertisedPort,
     pid: `master@${advertisedIp}:${advertisedPort}`,
     hostname,
-    version: VERSION_TEXT,
+    // Mesos reports MESOS_VERSION here; tools parse it as a semantic version.
+    version: MESOS_VERSION,
     address: { hostname, ip: advertisedIp, port: advertisedPort },
   });
+}
+
+/** What tasks use on an agent plus what pending CREATE_DISK/DESTROY_DISK operations hold, per framework. */
+function withPendingOperations(used: Map<string, Resources>, pending: Map<string, Resources>): Map<string, Resources> {
+  for (const [frameworkId, resources] of pending) used.set(frameworkId, (used.get(frameworkId) ?? Resources.EMPTY).plus(resources));
+  return used;
 }
 
 export async function createMaster(deps: MasterDeps): Promise<Master> {
@@ -111,7 +119,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const events = new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log });
   // The owners reach each other (and the read model) only through these late-bound callbacks.
   let ctx!: MasterContext;
-  const triggerAllocation = () => loop.trigger();
+  const triggerAllocation = (agentId?: string) => loop.trigger(agentId);
   const project = () => new MasterProjection(ctx);
 
   const tasks = new TaskLedger({
@@ -137,7 +145,11 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     clock,
     allocator,
     events,
-    usedOn: (id) => tasks.usedOn(id),
+    usedOn: (id) =>
+      withPendingOperations(
+        tasks.usedOn(id),
+        operations.pendingUseOn(id, (op) => diskOperationSource(op.info!)),
+      ),
     describe: (a) => agentView(project().agent(a)),
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });
@@ -216,6 +228,9 @@ function registerGauges(ctx: MasterContext): void {
   m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected));
   m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected));
   m.gauge("master/outstanding_offers", () => ctx.offers.size);
+  // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
+  m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
+  m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);
 }
 
 /**

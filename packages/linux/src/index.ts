@@ -57,6 +57,8 @@ export {
   MS_SLAVE,
   type MountCall,
   bindMount,
+  listMountPoints,
+  makeSharedMount,
   chdir,
   ensureMountPoint,
   makeRslave,

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "./errno.ts";
+import { readMountTable } from "./mount-table.ts";
 import { cString, libc, syscallNumber } from "./libc.ts";
 
 export const MS_RDONLY = 1;
@@ -95,4 +96,15 @@ export function chdir(path: string): void {
 export function sethostname(name: string): void {
   const n = cString(name);
   if (libc().sethostname(n.ptr, n.buf.length - 1) !== 0) fail(`sethostname(${name})`);
+}
+
+/** This process's mount points, in /proc/self/mountinfo's order (parents first), octal escapes decoded. */
+export function listMountPoints(): string[] {
+  return readMountTable().map((e) => e.target);
+}
+
+/** Makes `path` a shared mount (bound onto itself first if it is not a mount point), so mounts below it propagate to peers. */
+export function makeSharedMount(path: string): void {
+  if (!listMountPoints().includes(path)) mount({ source: path, target: path, flags: MS_BIND });
+  mount({ target: path, flags: MS_SHARED });
 }

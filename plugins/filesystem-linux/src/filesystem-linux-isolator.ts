@@ -14,7 +14,7 @@ import { isAbsolute } from "node:path";
 import { invalid } from "@mesos/core";
 import { isolator as api, Volume_Mode } from "@mesos/proto";
 import type { Isolator, LaunchInfoInit, MountInit } from "@mesos/plugin-api";
-import { persistentVolumePath, placeVolume } from "@mesos/plugin-volume";
+import { onMountDisk, persistentVolumePath, placeVolume } from "@mesos/plugin-volume";
 
 export interface FilesystemLinuxOptions {
   /** The agent's work directory, where persistent volumes live. */
@@ -39,7 +39,8 @@ export function createFilesystemLinuxIsolator(options: FilesystemLinuxOptions): 
           throw invalid(`volume '${id}' has container path '${containerPath}': it must be a relative path inside the sandbox`);
         }
         const source = persistentVolumePath(options.workDir, r);
-        mkdirSync(source, { recursive: true });
+        // A MOUNT disk's volume is the resource provider's to publish (before the launch).
+        if (!onMountDisk(r)) mkdirSync(source, { recursive: true });
         const target = placeVolume({ containerPath, config, sandboxDirectory: options.sandboxDirectory, directory: true });
         mounts.push({ type: api.Mount_Type.BIND, source, target, readOnly: r.disk.volume?.mode === Volume_Mode.RO });
       }

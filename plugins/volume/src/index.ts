@@ -7,7 +7,7 @@ export { volumeAgentFlagSpecs, volumeFlagSpecs } from "./flags.ts";
 export { parseForceCreation, type HostPathCreation } from "./host-path-creation.ts";
 export { createHostPathIsolator, HOST_PATH_ISOLATOR } from "./host-path-isolator.ts";
 export { placeVolume, type PlaceVolume } from "./mount-points.ts";
-export { persistentVolumePath } from "./persistent-volumes.ts";
+export { onMountDisk, persistentVolumePath } from "./persistent-volumes.ts";
 export { hostPathPlugin, sandboxPathPlugin, secretPlugin } from "./plugins.ts";
 export { createSandboxPathIsolator, SANDBOX_PATH_ISOLATOR } from "./sandbox-path-isolator.ts";
 export { createSecretIsolator, SECRET_ISOLATOR } from "./secret-isolator.ts";

@@ -27,9 +27,9 @@ test("an inline secret: written for root only under --runtime_dir/.secret, then 
   const info = await isolator.prepare!(config);
   const [tmpfs, file, bind] = info!.mounts!;
   expect(tmpfs).toMatchObject({ type: api.Mount_Type.TMPFS, options: "mode=0700" });
-  expect(tmpfs!.target).toStartWith(join(config.directory, ".secret-"));
-  expect(file).toMatchObject({ type: api.Mount_Type.FILE, target: join(tmpfs!.target, "etc/token") });
-  expect(file!.source).toStartWith(join(runtimeDir, ".secret", "c1"));
+  expect(tmpfs!.target!).toStartWith(join(config.directory, ".secret-"));
+  expect(file).toMatchObject({ type: api.Mount_Type.FILE, target: join(tmpfs!.target!, "etc/token") });
+  expect(file!.source!).toStartWith(join(runtimeDir, ".secret", "c1"));
   expect(readFileSync(file!.source!, "utf8")).toBe("hunter2");
   expect(statSync(file!.source!).mode & 0o777).toBe(0o600);
   expect(bind).toMatchObject({ type: api.Mount_Type.BIND, source: file!.target, target: join(config.directory, "etc/token"), readOnly: true });

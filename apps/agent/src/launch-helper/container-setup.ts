@@ -1,7 +1,7 @@
 /**
  * The container's namespaces and filesystem, built by its init (the launch helper) on its own JS
  * thread before it starts the task: a new mount namespace (or the parent container's, for nested
- * containers) made a slave of the host's, a fresh /proc for the container's PID namespace, the
+ * containers) made a slave of the host's (but for BIDIRECTIONAL volumes), a fresh /proc for the container's PID namespace, the
  * isolators' mounts in order, the hostname. The pivot into a rootfs happens last, in the exec stage
  * (start-task.ts).
  */
@@ -16,6 +16,7 @@ import {
   enterNamespaces,
   ensureMountPoint,
   findMountContaining,
+  listMountPoints,
   makeRslave,
   mount,
   namespaceFlags,
@@ -50,7 +51,7 @@ export function setUpContainer(info: LaunchInfo): void {
     step(`creating namespaces (${kinds.join(", ")})`, () => unshare(namespaceFlags(kinds)));
     const shared = info.sharedMounts ?? [];
     if (shared.length === 0) step("making the mount namespace a slave of the host's", () => makeRslave("/"));
-    else step(`making every mount but ${shared.join(", ")} a slave of the host's`, () => makeSlavesExcept(shared));
+    else step(`making every mount but ${shared.join(", ")} a slave of the host's`, () => makeSlavesExcept(new Set(shared)));
     const proc = join(info.rootfs ?? "/", "proc");
     step(`mounting /proc for the container's PID namespace on ${proc}`, () => {
       mkdirSync(proc, { recursive: true });
@@ -67,6 +68,11 @@ export function setUpContainer(info: LaunchInfo): void {
     if (!info.unshare.includes("uts")) throw new Error(`setting the hostname '${info.hostname}' needs a UTS namespace of the container's own`);
     step(`setting the hostname to '${info.hostname}'`, () => sethostname(info.hostname!));
   }
+}
+
+/** Mesos's way to keep some mounts shared: every other mount point (deepest first) becomes a slave. */
+function makeSlavesExcept(shared: ReadonlySet<string>): void {
+  for (const point of listMountPoints().reverse()) if (!shared.has(point)) mount({ target: point, flags: MS_SLAVE });
 }
 
 function applyMount(m: LaunchMount): void {
@@ -90,16 +96,6 @@ function applyMount(m: LaunchMount): void {
       return;
     default:
       throw new Error(`unknown mount type '${(m as LaunchMount).type}'`);
-  }
-}
-
-/**
- * BIDIRECTIONAL volumes (as Mesos's launcher does): the mounts holding them stay peers of the
- * host's, every other mount becomes a slave, deepest first.
- */
-function makeSlavesExcept(shared: readonly string[]): void {
-  for (const entry of readMountTable().reverse()) {
-    if (!shared.includes(entry.target)) mount({ target: entry.target, flags: MS_SLAVE });
   }
 }
 

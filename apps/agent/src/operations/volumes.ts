@@ -1,20 +1,20 @@
 /**
- * Where persistent volumes live on the agent, as in Mesos: WORK_DIR/volumes/roles/<role>/<id>.
+ * Persistent volumes' directories on the agent (where: @mesos/plugin-volume's persistentVolumePath).
  * A volume outlives tasks and agent restarts; only DESTROY removes it.
  */
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import type { Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
-import { persistentVolumePath as volumePath } from "@mesos/plugin-volume";
+import { onMountDisk, persistentVolumePath as volumePath } from "@mesos/plugin-volume";
 
 /** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery). */
 export function ensureVolumeDirs(workDir: string, total: Resources): void {
-  for (const v of total.persistentVolumes()) mkdirSync(volumePath(workDir, v), { recursive: true });
+  for (const v of total.persistentVolumes()) if (!onMountDisk(v)) mkdirSync(volumePath(workDir, v), { recursive: true });
 }
 
 export function removeVolumeDir(workDir: string, volume: Resource): void {
-  rmSync(volumePath(workDir, volume), { recursive: true, force: true });
+  if (!onMountDisk(volume)) rmSync(volumePath(workDir, volume), { recursive: true, force: true });
 }
 
 /**
@@ -30,7 +30,7 @@ export function linkVolumesIntoSandbox(workDir: string, sandbox: string, resourc
       throw new Error(`volume '${r.disk.persistence.id}' has container path '${containerPath}': it must be a relative path inside the sandbox`);
     }
     const target = volumePath(workDir, r);
-    mkdirSync(target, { recursive: true });
+    if (!onMountDisk(r)) mkdirSync(target, { recursive: true });
     const link = join(sandbox, containerPath);
     mkdirSync(dirname(link), { recursive: true });
     rmSync(link, { force: true });
