@@ -162,7 +162,8 @@ beforeAll(async () => {
   agent = startDaemon(agentArgs);
   agentUrl = (await agent.waitFor(/Agent listening on (http:\/\/[\d.]+:\d+)/))[1]!;
   await agent.waitFor(/Registered with master/);
-  fw = await startTestFramework(`http://${address}`, { role: "db", principal: "ops", checkpoint: true });
+  // SHARED_RESOURCES (4), for shared volumes.
+  fw = await startTestFramework(`http://${address}`, { role: "db", principal: "ops", checkpoint: true, capabilities: [{ type: 4 }] });
 }, 60_000);
 afterAll(async () => {
   fw?.close();
@@ -283,6 +284,42 @@ describe.skipIf(!isRoot)("container volumes (root: the linux launcher)", () => {
     expect(readFileSync(join(agentDir, "volumes", "roles", "db", "pv1", "f"), "utf8")).toBe("kept\n");
   }, 120_000);
 
+  test("a shared persistent volume: one task writes, another (in an image) reads it read-only, both at once", async () => {
+    const shared = (mode: Volume_Mode): ResourceInit => ({
+      ...scalar("disk", 8, "db"),
+      disk: { persistence: { id: "common", principal: "ops" }, volume: { containerPath: "common", mode } },
+      shared: {},
+    });
+    const go = join(tempDir("go"), "flag");
+    const [writer] = await launch(
+      [
+        {
+          command: `echo shared > common/f; while [ ! -e ${go} ]; do sleep 0.05; done`,
+          resources: [scalar("cpus", 0.05, "db"), scalar("mem", 16, "db"), shared(Volume_Mode.RW)],
+        },
+      ],
+      [
+        { type: 2, reserve: { resources: [scalar("cpus", 0.1, "db"), scalar("mem", 32, "db"), scalar("disk", 8, "db")] } },
+        { type: 4, create: { volumes: [shared(Volume_Mode.RW)] } },
+      ],
+    );
+    await fw.waitForStatus(writer!, TaskState.TASK_RUNNING, 60_000);
+    const [reader] = await launch([
+      {
+        command: "cat /mnt/mesos/sandbox/common/f; touch /mnt/mesos/sandbox/common/g 2>&1",
+        container: mesos([], "vol/busybox:1"),
+        resources: [scalar("cpus", 0.05, "db"), scalar("mem", 16, "db"), shared(Volume_Mode.RO)],
+      },
+    ]);
+    const status = await ended(reader!);
+    expect(TaskState[status.state]).toBe("TASK_FAILED"); // touch's exit status
+    expect(sandboxFile(reader!, "stdout")).toStartWith("shared\n");
+    expect(sandboxFile(reader!, "stdout")).toContain("Read-only file system");
+    writeFileSync(go, "");
+    expect(TaskState[(await ended(writer!)).state]).toBe("TASK_FINISHED");
+    expect(existsSync(join(agentDir, "volumes", "roles", "db", "common", "g"))).toBe(false);
+  }, 120_000);
+
   test("SANDBOX_PATH: PARENT shares the executor's sandbox between the tasks of a group; SELF maps the task's own into its rootfs", async () => {
     const parent = (path: string): VolumeInit => ({
       mode: Volume_Mode.RW,
@@ -304,7 +341,7 @@ describe.skipIf(!isRoot)("container volumes (root: the linux launcher)", () => {
         {
           type: 6, // LAUNCH_GROUP
           launchGroup: {
-            executor: { type: 1, executorId: { value: "group" }, resources: [scalar("cpus", 0.05), scalar("mem", 16)] },
+            executor: { type: 1, executorId: { value: "group" }, resources: [scalar("cpus", 0.1), scalar("mem", 32), scalar("disk", 8)] },
             taskGroup: {
               tasks: [
                 task("writer", "echo from-the-writer > shared/note"),
