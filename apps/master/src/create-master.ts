@@ -16,6 +16,7 @@ import type { MasterContext } from "./context.ts";
 import type { MasterFlags } from "./flags.ts";
 import { FrameworkBook } from "./frameworks/framework-book.ts";
 import { createMasterApp } from "./http/app.ts";
+import { MaintenanceBook } from "./maintenance/maintenance-book.ts";
 import { createAllocationLoop, pausedForRecovery } from "./offers/allocation-loop.ts";
 import { makeOffers } from "./offers/make-offers.ts";
 import { OfferBook } from "./offers/offer-book.ts";
@@ -154,6 +155,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });
   const roles = new RoleSettings({ store: registry, allocator, quotas: stored.quotas, weights: stored.weights });
+  const maintenance = new MaintenanceBook({ store: registry, recovered: stored.maintenance });
   const startTime = clock.now();
   const loop = createAllocationLoop({
     clock,
@@ -185,6 +187,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     offers,
     operations,
     roles,
+    maintenance,
     operatorEvents: events,
     leader: () => leadership.leader(info),
     newFrameworkId: createIdSequence(`${info.id}-`, 0, 4),

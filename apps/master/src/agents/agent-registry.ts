@@ -82,6 +82,12 @@ export class AgentRegistry {
     return this.record(id, info, state);
   }
 
+  /** Forgets an agent (Mesos's RemoveSlave, when its machine goes DOWN); it may register again later. */
+  async forget(id: string): Promise<void> {
+    await this.deps.store.removeAgent(id);
+    this.registryMirror.delete(id);
+  }
+
   /** --agent_reregister_timeout elapsed: agents from the registry that did not come back are unreachable. */
   async expireRecovered(): Promise<string[]> {
     const expired = [...this.admittedAtStart].filter((id) => !this.agentsById.has(id) && this.registryMirror.get(id)?.state === "admitted");
