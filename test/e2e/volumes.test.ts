@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from "node:path";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { busyboxLayer, testImage } from "@mesos/images/testing";
-import { readMountTable } from "@mesos/linux";
+import { MNT_DETACH, makeSharedMount, readMountTable, umount2 } from "@mesos/linux";
 import {
   type ContainerInfoSchema,
   ContainerInfo_Type,
+  MountPropagation_Mode,
   type Offer,
   Image_Type,
   type Offer_OperationSchema,
@@ -165,9 +166,14 @@ beforeAll(async () => {
   // SHARED_RESOURCES (4), for shared volumes.
   fw = await startTestFramework(`http://${address}`, { role: "db", principal: "ops", checkpoint: true, capabilities: [{ type: 4 }] });
 }, 60_000);
+/** Mounts a test made on the host on purpose, removed at the end. */
+const cleanupMounts: string[] = [];
 afterAll(async () => {
   fw?.close();
   await stopAllDaemons();
+  for (const dir of cleanupMounts) {
+    for (const point of leftoverMounts(dir).sort((a, b) => b.length - a.length)) umount2(point, MNT_DETACH);
+  }
 });
 
 describe.skipIf(!isRoot)("container volumes (root: the linux launcher)", () => {
@@ -199,6 +205,33 @@ describe.skipIf(!isRoot)("container volumes (root: the linux launcher)", () => {
     expect(r.stdout).toContain("rootfs\n");
     expect(readFileSync(join(rw, "out"), "utf8")).toBe("in-image\n");
   }, 120_000);
+
+  test("BIDIRECTIONAL propagation: a mount the task makes in the volume appears on the host; without a shared mount the launch fails", async () => {
+    const base = tempDir("bidi");
+    const shared = join(base, "shared");
+    mkdirSync(shared);
+    makeSharedMount(shared);
+    cleanupMounts.push(base);
+    const bidirectional = (path: string): VolumeInit => ({
+      mode: Volume_Mode.RW,
+      containerPath: "bidi",
+      source: { type: Volume_Source_Type.HOST_PATH, hostPath: { path, mountPropagation: { mode: MountPropagation_Mode.BIDIRECTIONAL } } },
+    });
+    const r = await run({
+      command: "mkdir -p bidi/m && mount -t tmpfs tmpfs bidi/m && echo through > bidi/m/f && cat bidi/m/f",
+      container: mesos([bidirectional(shared)]),
+    });
+    expect(r.state).toBe("TASK_FINISHED");
+    expect(r.stdout).toBe("through\n");
+    // The container is gone; its tmpfs is still mounted on the host, where it propagated.
+    expect(readFileSync(join(shared, "m", "f"), "utf8")).toBe("through\n");
+    expect(leftoverMounts(base)).toEqual([shared, join(shared, "m")]);
+
+    const plain = tempDir("not-shared");
+    const refused = await run({ command: "true", container: mesos([bidirectional(plain)]) });
+    expect(refused.state).toBe("TASK_FAILED");
+    expect(refused.message).toContain(`Cannot setup bidirectional mount propagation for host path '${plain}' because it is not under a shared mount`);
+  }, 60_000);
 
   test("--host_path_volume_force_creation: created inside the allow-list; outside it, through '..' or a symlink: the launch fails", async () => {
     const inside = join(allowed, "new", "deep");
