@@ -6,10 +6,12 @@
  */
 import type { Clock, Logger, Metrics } from "@mesos/core";
 import type { MasterInfo } from "@mesos/proto";
+import type { FileService } from "@mesos/rpc";
 import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { MasterFlags } from "./flags.ts";
 import type { FrameworkBook } from "./frameworks/framework-book.ts";
 import type { MaintenanceBook } from "./maintenance/maintenance-book.ts";
+import type { InverseOfferBook } from "./offers/inverse-offer-book.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
 import type { OperationBook } from "./operations/operation-book.ts";
 import type { OperatorEventBus } from "./operator/operator-event-bus.ts";
@@ -24,12 +26,16 @@ export interface MasterContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** What `/files/*`, LIST_FILES and READ_FILE serve: the master's log, as `/master/log`. */
+  readonly files: FileService;
   readonly startTime: number;
 
   readonly frameworks: FrameworkBook;
   readonly agents: AgentRegistry;
   readonly tasks: TaskLedger;
   readonly offers: OfferBook;
+  /** Outstanding inverse offers (maintenance). */
+  readonly inverseOffers: InverseOfferBook;
   readonly operations: OperationBook;
   /** Quota and weights. */
   readonly roles: RoleSettings;
