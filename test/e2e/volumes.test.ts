@@ -78,6 +78,7 @@ const mesos = (volumes: VolumeInit[], image?: string): MessageInitShape<typeof C
 interface TaskSpec {
   id?: string;
   command: string;
+  user?: string;
   container?: MessageInitShape<typeof ContainerInfoSchema>;
   resources?: ResourceInit[];
 }
@@ -102,7 +103,7 @@ async function launch(tasks: TaskSpec[], before: MessageInitShape<typeof Offer_O
     name: ids[i]!,
     taskId: { value: ids[i]! },
     agentId: offer.agentId,
-    command: { value: t.command },
+    command: { value: t.command, user: t.user },
     container: t.container,
     resources: t.resources ?? [scalar("cpus", 0.05), scalar("mem", 16)],
   }));
@@ -267,6 +268,9 @@ describe.skipIf(!isRoot)("container volumes (root: the linux launcher)", () => {
     expect(plain.state).toBe("TASK_FINISHED");
     expect(plain.stdout).toStartWith("s3cr3t-value\non-tmpfs\n");
     expect(plain.stdout).toContain("refused");
+    const nobody = await run({ command: "id -un; cat secrets/token", user: "nobody", container: mesos([secret("for nobody", "secrets/token")]) });
+    expect(nobody.state).toBe("TASK_FINISHED");
+    expect(nobody.stdout).toBe("nobody\nfor nobody");
     const image = await run({ command: "cat /run/app/key", container: mesos([secret("in-image", "/run/app/key")], "vol/busybox:1") });
     expect(image.state).toBe("TASK_FINISHED");
     expect(image.stdout).toBe("in-image");

@@ -5,7 +5,7 @@
  * isolators' mounts in order, the hostname. The pivot into a rootfs happens last, in the exec stage
  * (start-task.ts).
  */
-import { copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { chownSync, copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   MS_NODEV,
@@ -62,7 +62,7 @@ export function setUpContainer(info: LaunchInfo): void {
   for (const m of info.mounts) {
     if (info.sharedMounts?.length && m.type === "bind")
       step(`checking that ${m.target} does not propagate to the host`, () => refuseToHost(m.target));
-    step(describeMount(m), () => applyMount(m));
+    step(describeMount(m), () => applyMount(m, info.command?.user));
   }
   if (info.hostname) {
     if (!info.unshare.includes("uts")) throw new Error(`setting the hostname '${info.hostname}' needs a UTS namespace of the container's own`);
@@ -75,7 +75,7 @@ function makeSlavesExcept(shared: ReadonlySet<string>): void {
   for (const point of listMountPoints().reverse()) if (!shared.has(point)) mount({ target: point, flags: MS_SLAVE });
 }
 
-function applyMount(m: LaunchMount): void {
+function applyMount(m: LaunchMount, owner: { uid: number; gid: number } | undefined): void {
   switch (m.type) {
     case "bind":
       if (!m.source) throw new Error("a bind mount needs a source");
@@ -89,6 +89,8 @@ function applyMount(m: LaunchMount): void {
       if (!m.source) throw new Error("a file mount needs a source");
       ensureMountPoint(dirname(m.target), true);
       moveFile(m.source, m.target);
+      // The task's own (a secret is root's until here; Mesos leaves it readable by all).
+      if (owner) chownSync(m.target, owner.uid, owner.gid);
       return;
     case "proc":
       ensureMountPoint(m.target, true);
