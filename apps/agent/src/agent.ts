@@ -63,7 +63,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   if (launcher === "linux" && process.getuid?.() !== 0)
     throw new Error("Flag '--launcher=linux' needs the agent to run as root; use --launcher=posix");
   // An unknown isolator, a plugin that is not there or speaks no version we know: stop here.
-  const isolation = await createIsolators({ flags, log, workDir, extra: options.isolators });
+  const isolation = await createIsolators({ flags, log, clock, workDir, extra: options.isolators });
   const chain = createIsolatorChain(isolation.isolators, {
     onError: (isolator, step, e) => log.warn(`Isolator '${isolator}' failed to ${step}: ${(e as Error).message}`),
     now: () => clock.now() / 1000,

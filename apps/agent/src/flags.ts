@@ -1,5 +1,6 @@
 /** The agent's flags, with Mesos's names and defaults. */
 import { flag, type FlagValues } from "@mesos/core";
+import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 
 export const agentFlagSpecs = {
   master: flag.string("The master to register with, as HOST:PORT", { required: true }),
@@ -14,7 +15,7 @@ export const agentFlagSpecs = {
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
   isolation: flag.string(
-    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, linux/seccomp, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
+    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, disk/xfs, linux/seccomp, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
     { default: "posix/cpu,posix/mem" },
   ),
   launcher: flag.oneOf(["linux", "posix"] as const)(
@@ -38,6 +39,7 @@ export const agentFlagSpecs = {
   seccomp_profile_name: flag.string(
     "The seccomp profile (relative to --seccomp_config_dir) for containers whose ContainerInfo names none; unset: such containers run unconfined",
   ),
+  ...diskXfsFlagSpecs,
   sandbox_directory: flag.string("Where a container with its own root filesystem sees its sandbox", { default: "/mnt/mesos/sandbox" }),
   http_heartbeat_interval: flag.duration("Interval of heartbeats on the agent's streaming responses", { default: 30_000 }),
   launch_timeout: flag.duration("How long a container may take to start before the launch fails", { default: 30_000 }),

@@ -23,13 +23,16 @@ const NAMES: Record<number, string> = {
   20: "ENOTDIR",
   21: "EISDIR",
   22: "EINVAL",
+  15: "ENOTBLK",
   24: "EMFILE",
+  25: "ENOTTY",
   26: "ETXTBSY",
   28: "ENOSPC",
   36: "ENAMETOOLONG",
   38: "ENOSYS",
   40: "ELOOP",
   95: "EOPNOTSUPP",
+  122: "EDQUOT",
 };
 
 export type LinuxErrorKind = "permission_denied" | "not_found" | "invalid" | "unimplemented" | "internal";

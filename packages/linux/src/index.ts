@@ -1,7 +1,7 @@
 /**
  * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
  * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, waitpid,
- * eventfd.
+ * eventfd, filesystems (statfs, the mount table) and XFS project ids and quotas.
  */
 export {
   installSeccompFilter,
@@ -80,3 +80,25 @@ export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";
 export { setCloseOnExec } from "./fds.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
+export {
+  type FilesystemStats,
+  type MountEntry,
+  XFS_SUPER_MAGIC,
+  blockDeviceOf,
+  deviceNumber,
+  filesystemUsedBytes,
+  isXfs,
+  mountOf,
+  parseMountInfo,
+  readMountInfo,
+  statfs,
+} from "./filesystems.ts";
+export { FS_XFLAG_PROJINHERIT, NO_PROJECT, getProjectId, setProjectIdRecursively } from "./xfs-project.ts";
+export {
+  type ProjectQuota,
+  type ProjectQuotaStatus,
+  clearProjectQuota,
+  getProjectQuota,
+  projectQuotaStatus,
+  setProjectQuota,
+} from "./xfs-quota.ts";

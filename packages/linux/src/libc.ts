@@ -52,6 +52,9 @@ const SYMBOLS = {
   kill: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i64], returns: i32 },
   prlimit: { args: [i32, i32, P, P], returns: i32 },
+  // filesystems and quotas (disk/xfs)
+  statfs: { args: [P, P], returns: i32 },
+  quotactl: { args: [i32, P, i32, P], returns: i32 },
 } as const;
 
 let lib: ReturnType<typeof open> | undefined;

@@ -249,6 +249,8 @@ export function createContainerizer(options: ContainerizerOptions) {
       if (c.initPid) status.executorPid = c.initPid;
       return status;
     },
+    /** The isolators' own gauges (e.g. disk/xfs's project ids), for /metrics/snapshot. */
+    metrics: () => chain.metrics(),
     async update(key: string, resources: Resource[]): Promise<void> {
       const c = containers.get(key);
       if (!c) throw notFound(`Unknown container ${key}`);

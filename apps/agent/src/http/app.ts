@@ -1,6 +1,6 @@
 /**
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
- * service over the same handler), and health, flags, version and state.
+ * service over the same handler), and health, flags, version, state and metrics.
  * Agent endpoints also answer under `/slave(1)/...`, as in Mesos.
  */
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
@@ -23,6 +23,8 @@ export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono 
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, endpoint())));
+  // Minimal until the agent has a metrics registry: the isolators' gauges under Mesos's names.
+  app.get("/metrics/snapshot", async (c) => c.json(await ctx.containerizer.metrics()));
   mountConnect(app, agentService(handler));
   return app;
 }

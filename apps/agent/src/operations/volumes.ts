@@ -1,24 +1,29 @@
 /**
- * Where persistent volumes live on the agent, as in Mesos: WORK_DIR/volumes/roles/<role>/<id>.
- * A volume outlives tasks and agent restarts; only DESTROY removes it.
+ * Where persistent volumes live on the agent, as in Mesos: WORK_DIR/volumes/roles/<role>/<id>
+ * (PATH and MOUNT disks: under or at their root, see core's persistentVolumePath). A volume
+ * outlives tasks and agent restarts; only DESTROY removes it.
  */
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import { reservationRole, type Resources } from "@mesos/core";
+import { isMountDisk, persistentVolumePath, type Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
 
-export function volumePath(workDir: string, volume: Resource): string {
-  const role = reservationRole(volume).replaceAll("/", " ");
-  return join(workDir, "volumes", "roles", role, volume.disk!.persistence!.id);
-}
+export const volumePath = persistentVolumePath;
 
 /** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery). */
 export function ensureVolumeDirs(workDir: string, total: Resources): void {
   for (const v of total.persistentVolumes()) mkdirSync(volumePath(workDir, v), { recursive: true });
 }
 
+/** Removes a destroyed volume's data; a MOUNT disk keeps its root (the mount point), as in Mesos. */
 export function removeVolumeDir(workDir: string, volume: Resource): void {
-  rmSync(volumePath(workDir, volume), { recursive: true, force: true });
+  const path = volumePath(workDir, volume);
+  if (!isMountDisk(volume)) return rmSync(path, { recursive: true, force: true });
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(path);
+  } catch {}
+  for (const entry of entries) rmSync(join(path, entry), { recursive: true, force: true });
 }
 
 /**

@@ -3,8 +3,9 @@
  * name `--isolator_plugins` gives them. An unknown name stops the agent, listing what exists.
  */
 import { join } from "node:path";
-import { type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
+import { type Clock, type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
 import type { Isolator } from "@mesos/plugin-api";
+import { createDiskXfsIsolator } from "@mesos/plugin-disk-xfs";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import type { AgentFlags } from "../../flags.ts";
 import { createCgroupsHost, type CgroupsHost } from "./cgroups/cgroups-host.ts";
@@ -17,6 +18,10 @@ import { lookupUser } from "../../tasks/users.ts";
 export interface IsolatorDeps {
   flags: AgentFlags;
   log: Logger;
+  clock: Clock;
+  workDir: string;
+  /** Aborted when the agent stops: isolators with loops of their own end them. */
+  signal: AbortSignal;
   /** The host's cgroups, detected on first use. */
   cgroups(): CgroupsHost;
 }
@@ -26,6 +31,16 @@ export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolato
 export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
+  "disk/xfs": (d) =>
+    createDiskXfsIsolator({
+      flags: d.flags,
+      workDir: d.workDir,
+      resources: d.flags.resources,
+      defaultRole: d.flags.default_role,
+      clock: d.clock,
+      log: d.log,
+      signal: d.signal,
+    }),
   "linux/seccomp": (d) =>
     createSeccompIsolator({
       configDir: d.flags.seccomp_config_dir,
@@ -52,6 +67,7 @@ export function isolationNames(flag: string): string[] {
 export async function createIsolators(options: {
   flags: AgentFlags;
   log: Logger;
+  clock: Clock;
   workDir: string;
   /** More built-ins (embedders, tests). */
   extra?: Record<string, IsolatorFactory>;
@@ -72,9 +88,13 @@ export async function createIsolators(options: {
     options.log.warn("Flags '--seccomp_config_dir' and '--seccomp_profile_name' have no effect: 'linux/seccomp' is not in --isolation");
   }
   let host: CgroupsHost | undefined;
+  const stopping = new AbortController();
   const deps: IsolatorDeps = {
     flags: options.flags,
     log: options.log,
+    clock: options.clock,
+    workDir: options.workDir,
+    signal: stopping.signal,
     cgroups: () =>
       (host ??= createCgroupsHost({
         hierarchy: options.flags.cgroups_hierarchy,
@@ -104,8 +124,15 @@ export async function createIsolators(options: {
       }
     }
   } catch (e) {
+    stopping.abort();
     plugins.stop();
     throw e;
   }
-  return { isolators, stop: plugins.stop };
+  return {
+    isolators,
+    stop: () => {
+      stopping.abort();
+      plugins.stop();
+    },
+  };
 }

@@ -1,0 +1,10 @@
+/**
+ * disk/xfs: XFS project quotas for sandboxes and persistent volumes (Mesos 1.8's isolator). The
+ * agent builds it in process from its flags; `main.ts` serves it as an isolator plugin.
+ */
+export { createDiskXfsIsolator, DISK_XFS_ISOLATOR, type DiskXfsIsolator, type DiskXfsIsolatorOptions } from "./disk-xfs-isolator.ts";
+export { diskXfsFlagSpecs, type DiskXfsFlags } from "./flags.ts";
+export { createProjectIds, parseProjectRange, type ProjectIds } from "./project-ids.ts";
+export { ACTIVE_HEADROOM, formatBytes, limitationMessage, quotaLimits, quotaPolicy, sandboxQuota, type QuotaPolicy } from "./quota-policy.ts";
+export { checkDiskXfsHost, checkXfsPath, pathDiskRoots } from "./startup-checks.ts";
+export { systemXfsHost, type FilesystemFacts, type XfsHost } from "./xfs-host.ts";
