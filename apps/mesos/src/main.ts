@@ -42,6 +42,10 @@ const verbs: Record<string, Verb> = {
     summary: "check a seccomp profile: `mesos seccomp check PROFILE.json`",
     run: async (argv) => (await import("./verbs/seccomp.ts")).runSeccomp(argv),
   },
+  isolator: {
+    summary: "serve an isolator as a plugin: `mesos isolator serve disk/xfs --socket=PATH ...`",
+    run: async (argv) => (await import("./verbs/isolator.ts")).runIsolator(argv),
+  },
   __launch: {
     summary: "container launch helper (internal)",
     hidden: true,

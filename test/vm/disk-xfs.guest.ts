@@ -1,0 +1,336 @@
+/**
+ * disk/xfs on a real kernel with XFS project quotas. Runs INSIDE the VM only (disk-xfs-guest.sh
+ * mounts the filesystems and starts it; test/vm/disk-xfs.test.ts drives it from the host): a
+ * compiled `mesos master` and `mesos agent --isolation=disk/xfs` with their work dirs on an XFS
+ * image mounted -o prjquota, tasks writing with dd, and the kernel's project ids and quotas read
+ * back through @mesos/linux. Each test has a project range of its own: they share one filesystem.
+ */
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { blockDeviceOf, getProjectId, getProjectQuota } from "@mesos/linux";
+import { parseFlags, silentLogger, systemClock } from "@mesos/core";
+import { connectIsolator } from "@mesos/plugin-api";
+import { isolatorContract } from "@mesos/plugin-api/contract";
+import { createDiskXfsIsolator, diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
+import {
+  type Offer,
+  type Offer_OperationSchema,
+  OperationState,
+  isolator as api,
+  ContainerIDSchema,
+  type ResourceSchema,
+  TaskState,
+  TaskStatus_Reason,
+  Value_Type,
+} from "@mesos/proto";
+import { type Daemon, startDaemon, stopAllDaemons } from "../support/binary.ts";
+import { eventually, tempDir } from "../support/cluster.ts";
+import { startTestFramework, type TestFramework } from "../support/framework.ts";
+
+const PRJQUOTA = process.env.XFS_PRJQUOTA_DIR;
+const NOQUOTA = process.env.XFS_NOQUOTA_DIR;
+const NOT_XFS = process.env.NOT_XFS_DIR;
+if (!PRJQUOTA || !NOQUOTA || !NOT_XFS) throw new Error("disk-xfs.guest.ts runs inside the VM, started by test/vm/disk-xfs-guest.sh");
+
+const MB = 1024 * 1024;
+const WAIT = 60_000;
+const frameworks: TestFramework[] = [];
+afterEach(async () => {
+  for (const fw of frameworks.splice(0)) fw.close();
+  await stopAllDaemons();
+});
+afterAll(stopAllDaemons);
+
+interface Cluster {
+  master: Daemon;
+  address: string;
+  agent: Daemon;
+  agentArgs: string[];
+  agentUrl: string;
+  workDir: string;
+  fw: TestFramework;
+}
+
+async function startAgent(args: string[]): Promise<{ agent: Daemon; url: string }> {
+  const agent = startDaemon(args);
+  const [, url] = await agent.waitFor(/Agent listening on (http:\/\/[\d.]+:\d+)/, WAIT);
+  await agent.waitFor(/Registered with master/, WAIT);
+  return { agent, url: url! };
+}
+
+async function cluster(agentFlags: string[], framework: Parameters<typeof startTestFramework>[1] = {}): Promise<Cluster> {
+  const master = startDaemon(["master", `--work_dir=${tempDir("master")}`, "--port=0", "--ip=127.0.0.1"]);
+  const [, address] = await master.waitFor(/listening on http:\/\/([\d.]+:\d+)/, WAIT);
+  const workDir = tempDir("agent");
+  const agentArgs = [
+    "agent",
+    `--master=${address}`,
+    `--work_dir=${workDir}`,
+    "--port=0",
+    "--ip=127.0.0.1",
+    "--isolation=disk/xfs",
+    "--resources=cpus:4;mem:2048;disk:200",
+    "--registration_backoff_factor=10ms",
+    ...agentFlags,
+  ];
+  const { agent, url } = await startAgent(agentArgs);
+  const fw = await startTestFramework(`http://${address}`, { checkpoint: true, ...framework });
+  frameworks.push(fw);
+  return { master, address: address!, agent, agentArgs, agentUrl: url, workDir, fw };
+}
+
+const metrics = async (c: { agentUrl: string }) => (await (await fetch(`${c.agentUrl}/metrics/snapshot`)).json()) as Record<string, number>;
+
+/** The task's sandbox (the real directory `runs/latest` points at: project ids are read without following links). */
+function sandboxOf(c: Cluster, offer: Offer, taskId: string): string {
+  return realpathSync(join(c.workDir, "slaves", offer.agentId!.value, "frameworks", c.fw.sub.frameworkId, "executors", taskId, "runs", "latest"));
+}
+
+async function containerStats(c: Cluster): Promise<Record<string, unknown>[]> {
+  const res = await fetch(`${c.agentUrl}/api/v1`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: '{"type":"GET_CONTAINERS"}',
+  });
+  const body = (await res.json()) as { get_containers: { containers?: { resource_statistics?: Record<string, unknown> }[] } };
+  return (body.get_containers.containers ?? []).map((x) => x.resource_statistics ?? {});
+}
+
+const quotaOf = (path: string, projectId: number) => getProjectQuota(blockDeviceOf(path), projectId);
+
+test("passive (--enforce_container_disk_quota): a dd past the quota fails and the task keeps running", async () => {
+  const c = await cluster(["--enforce_container_disk_quota", "--xfs_project_range=[5000-5009]"]);
+  // dd's verdict goes outside the sandbox: a full sandbox takes no new file, not even an error message.
+  const report = tempDir("report").replace(PRJQUOTA, NOT_XFS);
+  mkdirSync(report, { recursive: true });
+  const offer = await c.fw.launch(
+    "writer",
+    `dd if=/dev/zero of=big bs=1M count=20 conv=fsync 2>${report}/dd.err; echo $? > ${report}/dd.rc; sleep 1000`,
+    {
+      disk: 10,
+    },
+  );
+  await c.fw.waitForStatus("writer", TaskState.TASK_RUNNING, WAIT);
+  const sandbox = sandboxOf(c, offer, "writer");
+  await eventually(() => readFileSync(join(report, "dd.rc"), "utf8").trim() !== "", WAIT, "dd to finish");
+  expect(readFileSync(join(report, "dd.rc"), "utf8").trim()).toBe("1");
+  expect(readFileSync(join(report, "dd.err"), "utf8")).toMatch(/No space left on device|Disk quota exceeded/);
+  expect(statSync(join(sandbox, "big")).size).toBeLessThanOrEqual(10 * MB);
+  // The kernel holds the quota on the sandbox's project: soft = hard = 10 MB.
+  expect(getProjectId(sandbox)).toBe(5000);
+  expect(quotaOf(sandbox, 5000)).toMatchObject({ softLimit: 10 * MB, hardLimit: 10 * MB });
+  // Nothing kills it: still running a while later, with its usage reported.
+  await Bun.sleep(3000);
+  expect(c.fw.statuses.filter((s) => s.taskId?.value === "writer").map((s) => TaskState[s.state])).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+  const [stats] = await containerStats(c);
+  expect(Number(stats!.disk_limit_bytes)).toBe(10 * MB);
+  expect(Number(stats!.disk_used_bytes)).toBeGreaterThan(9 * MB);
+  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 10, "containerizer/mesos/disk/project_ids_free": 9 });
+});
+
+test("active (--xfs_kill_containers): crossing the soft limit kills the task with the disk reason", async () => {
+  const c = await cluster([
+    "--enforce_container_disk_quota",
+    "--xfs_kill_containers",
+    "--container_disk_watch_interval=1secs",
+    "--xfs_project_range=[5100-5109]",
+  ]);
+  const offer = await c.fw.launch("hog", "dd if=/dev/zero of=big bs=1M count=15 conv=fsync; sleep 1000", { disk: 10 });
+  await c.fw.waitForStatus("hog", TaskState.TASK_RUNNING, WAIT);
+  expect(quotaOf(sandboxOf(c, offer, "hog"), 5100)).toMatchObject({ softLimit: 10 * MB, hardLimit: 20 * MB });
+  const failed = await c.fw.waitForStatus("hog", TaskState.TASK_FAILED, WAIT);
+  expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LIMITATION_DISK);
+  expect(failed.message).toMatch(/^Disk usage \(\d+(KB|MB)\) exceeded quota \(10MB\)$/);
+  expect(failed.limitation?.resources[0]).toMatchObject({ name: "disk" });
+  expect(failed.limitation!.resources[0]!.scalar!.value).toBeGreaterThanOrEqual(15);
+});
+
+test("a 2-id range and 3 tasks: the third fails with the range message", async () => {
+  const c = await cluster(["--xfs_project_range=[5200-5201]"]);
+  for (const id of ["t1", "t2", "t3"]) await c.fw.launch(id, "sleep 1000", { disk: 1 });
+  await c.fw.waitForStatus("t1", TaskState.TASK_RUNNING, WAIT);
+  await c.fw.waitForStatus("t2", TaskState.TASK_RUNNING, WAIT);
+  const failed = await c.fw.waitForStatus("t3", TaskState.TASK_FAILED, WAIT);
+  expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LAUNCH_FAILED);
+  expect(failed.message).toContain("Failed to assign project ID, range exhausted: every ID of --xfs_project_range [5200-5201] is in use");
+  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 0 });
+});
+
+test("reclamation: a finished task's id stays while its sandbox exists, and comes back within --disk_watch_interval once it is gone", async () => {
+  const c = await cluster(["--xfs_project_range=[5400-5401]", "--disk_watch_interval=2secs"]);
+  const offer = await c.fw.launch("once", "dd if=/dev/zero of=f bs=1M count=1 conv=fsync", { disk: 5 });
+  await c.fw.waitForStatus("once", TaskState.TASK_FINISHED, WAIT);
+  const sandbox = sandboxOf(c, offer, "once");
+  expect(getProjectId(sandbox)).toBe(5400);
+  expect(quotaOf(sandbox, 5400)?.used).toBeGreaterThanOrEqual(MB);
+  await Bun.sleep(5000); // two intervals and more: the sandbox is still there
+  expect((await metrics(c))["containerizer/mesos/disk/project_ids_free"]).toBe(1);
+  rmSync(join(sandbox, "../.."), { recursive: true }); // the executor's directory, as sandbox garbage collection removes it
+  await eventually(async () => (await metrics(c))["containerizer/mesos/disk/project_ids_free"] === 2, WAIT, "the id to be reclaimed");
+  expect(quotaOf(c.workDir, 5400)).toBeUndefined(); // nothing left on record
+  await c.agent.waitFor(/Reclaimed project ID 5400 from/, WAIT);
+});
+
+type ResourceInit = MessageInitShape<typeof ResourceSchema>;
+const reserved = (name: string, value: number) =>
+  ({ name, type: Value_Type.SCALAR, scalar: { value }, reservations: [{ type: 2, role: "db" }] }) satisfies ResourceInit;
+const volume = (size: number) =>
+  ({ ...reserved("disk", size), disk: { persistence: { id: "data" }, volume: { containerPath: "data", mode: 1 } } }) satisfies ResourceInit;
+
+/** Applies an offer operation on the first offer `where` accepts (declining the others) and waits for its success. */
+async function operate(
+  fw: TestFramework,
+  op: MessageInitShape<typeof Offer_OperationSchema>,
+  where: (o: Offer) => boolean = () => true,
+): Promise<void> {
+  for (;;) {
+    const offers = await fw.nextOffers(WAIT);
+    const offer = offers.find(where);
+    for (const other of offers) if (other !== offer) await fw.sub.decline([other.id!.value], 0);
+    if (!offer) continue;
+    await fw.sub.accept([offer.id!.value], [op], 0);
+    const status = await eventually(
+      () => fw.operationStatuses.find((s) => s.operationId?.value === op.id?.value),
+      WAIT,
+      `feedback for ${op.id?.value}`,
+    );
+    expect([op.id?.value, OperationState[status.state], status.message]).toEqual([op.id?.value, "OPERATION_FINISHED", ""]);
+    return;
+  }
+}
+
+const withVolume = (size: number) => (o: Offer) => o.resources.some((r) => r.disk?.persistence?.id === "data" && r.scalar?.value === size);
+
+async function launchWithVolume(fw: TestFramework, taskId: string, size: number, command: string): Promise<void> {
+  let offer: Offer | undefined;
+  while (!offer) {
+    const offers = await fw.nextOffers(WAIT);
+    offer = offers.find(withVolume(size));
+    for (const other of offers) if (other !== offer) await fw.sub.decline([other.id!.value], 0);
+  }
+  const task = {
+    name: taskId,
+    taskId: { value: taskId },
+    agentId: offer!.agentId,
+    command: { value: command },
+    resources: [reserved("cpus", 0.1), reserved("mem", 32), volume(size)],
+  };
+  await fw.sub.accept([offer!.id!.value], [{ type: 1, launch: { taskInfos: [task] } }], 0);
+}
+
+test("a persistent volume keeps its id and limit across an agent restart; GROW_VOLUME raises the limit for the next task; DESTROY gives the id back", async () => {
+  const c = await cluster(["--enforce_container_disk_quota", "--xfs_project_range=[5300-5309]", "--disk_watch_interval=2secs"], {
+    role: "db",
+    capabilities: [{ type: 7 }],
+  });
+  const volumeDir = join(c.workDir, "volumes/roles/db/data");
+  await operate(c.fw, {
+    type: 2,
+    id: { value: "reserve" },
+    reserve: { resources: [reserved("disk", 100), reserved("cpus", 1), reserved("mem", 256)] },
+  });
+  await operate(c.fw, { type: 4, id: { value: "create" }, create: { volumes: [volume(8)] } });
+
+  // 8 MB: 4 fit, 4 + 8 do not.
+  await launchWithVolume(
+    c.fw,
+    "first",
+    8,
+    "dd if=/dev/zero of=data/a bs=1M count=4 conv=fsync && ! dd if=/dev/zero of=data/b bs=1M count=8 conv=fsync",
+  );
+  await c.fw.waitForStatus("first", TaskState.TASK_FINISHED, WAIT);
+  const projectId = getProjectId(volumeDir)!;
+  expect(projectId).toBeGreaterThanOrEqual(5300);
+  expect(quotaOf(volumeDir, projectId)).toMatchObject({ softLimit: 8 * MB, hardLimit: 8 * MB });
+  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_free": 8 }); // the sandbox's and the volume's
+
+  // The agent restarts: the volume's id is found again on disk and stays in use.
+  expect(await c.agent.kill("SIGKILL")).not.toBe(0);
+  const restarted = await startAgent(c.agentArgs);
+  c.agent = restarted.agent;
+  c.agentUrl = restarted.url;
+  await c.agent.waitFor(/Recovered \d+ containers and 1 persistent volumes with XFS projects/, WAIT);
+  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_free": 8 });
+  expect(getProjectId(volumeDir)).toBe(projectId);
+  expect(quotaOf(volumeDir, projectId)).toMatchObject({ hardLimit: 8 * MB });
+
+  // Grown to 16 MB: the next task using it gets the new limit on the same project.
+  await operate(c.fw, { type: 11, id: { value: "grow" }, growVolume: { volume: volume(8), addition: reserved("disk", 8) } }, withVolume(8));
+  await launchWithVolume(c.fw, "second", 16, "rm -f data/b && dd if=/dev/zero of=data/b bs=1M count=10 conv=fsync");
+  await c.fw.waitForStatus("second", TaskState.TASK_FINISHED, WAIT);
+  expect(getProjectId(volumeDir)).toBe(projectId);
+  expect(quotaOf(volumeDir, projectId)).toMatchObject({ softLimit: 16 * MB, hardLimit: 16 * MB });
+  expect(quotaOf(volumeDir, projectId)!.used).toBeGreaterThanOrEqual(14 * MB);
+
+  // Destroyed: its directory goes, and its id comes back at the next interval.
+  const before = (await metrics(c))["containerizer/mesos/disk/project_ids_free"]!;
+  await operate(c.fw, { type: 5, id: { value: "destroy" }, destroy: { volumes: [volume(16)] } }, withVolume(16));
+  expect(existsSync(volumeDir)).toBe(false);
+  await eventually(
+    async () => (await metrics(c))["containerizer/mesos/disk/project_ids_free"] === before + 1,
+    WAIT,
+    "the volume's id to be reclaimed",
+  );
+  expect(quotaOf(c.workDir, projectId)).toBeUndefined();
+});
+
+test("start-up checks: a work dir not on XFS, and one on XFS without prjquota, stop the agent with what to do", async () => {
+  const run = async (workDir: string) => {
+    const agent = startDaemon(["agent", "--master=127.0.0.1:1", `--work_dir=${workDir}`, "--isolation=disk/xfs"]);
+    const code = await agent.proc.exited;
+    return { code, output: agent.output() };
+  };
+  const plain = await run(join(NOT_XFS, "work"));
+  expect(plain.code).toBe(1);
+  expect(plain.output).toContain(
+    `Cannot use isolator 'disk/xfs': '${NOT_XFS}/work' is not an XFS filesystem: the agent's work directory (--work_dir) is on tmpfs`,
+  );
+  const noQuota = await run(join(NOQUOTA, "work"));
+  expect(noQuota.code).toBe(1);
+  expect(noQuota.output).toContain(`Cannot use isolator 'disk/xfs': XFS project quotas are not enabled on '${NOQUOTA}/work'`);
+  expect(noQuota.output).toContain("without prjquota. Mount it with -o prjquota");
+});
+
+test("out of process: `mesos isolator serve disk/xfs` sets real project ids and quotas over mesos.isolator.v1", async () => {
+  const workDir = tempDir("plugin-agent");
+  const socket = join(tempDir("plugin"), "disk-xfs.sock");
+  const plugin = startDaemon([
+    "isolator",
+    "serve",
+    "disk/xfs",
+    `--socket=${socket}`,
+    `--work_dir=${workDir}`,
+    "--enforce_container_disk_quota",
+    "--xfs_project_range=[5500-5501]",
+  ]);
+  await plugin.waitFor(/serving on unix:/, WAIT);
+  const remote = await connectIsolator({ name: "disk/xfs", endpoint: `unix://${socket}`, timeoutMs: 20_000 });
+  const sandbox = tempDir("plugin-sandbox");
+  const containerId = create(ContainerIDSchema, { value: "remote-1" });
+  await remote.prepare!(
+    create(api.ContainerConfigSchema, { containerId, directory: sandbox, resources: [{ name: "disk", type: 0, scalar: { value: 3 } }] }),
+  );
+  expect(getProjectId(sandbox)).toBe(5500);
+  expect(quotaOf(sandbox, 5500)).toMatchObject({ hardLimit: 3 * MB });
+  expect(await remote.usage!(containerId)).toMatchObject({ diskLimitBytes: BigInt(3 * MB) });
+  expect(await remote.metrics!()).toEqual({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 1 });
+  await remote.cleanup!(containerId);
+});
+
+// The isolator contract, in process, on the real kernel (its sandboxes are on the prjquota filesystem).
+isolatorContract(
+  "disk/xfs on real XFS",
+  async () => {
+    const stop = new AbortController();
+    const flags = parseFlags(
+      diskXfsFlagSpecs,
+      ["--enforce_container_disk_quota", "--xfs_kill_containers", "--xfs_project_range=[5600-5699]"],
+      {},
+    ).values;
+    const isolator = createDiskXfsIsolator({ flags, workDir: tempDir("contract-agent"), clock: systemClock, log: silentLogger, signal: stop.signal });
+    return { isolator, teardown: () => stop.abort() };
+  },
+  { resources: { cpus: 0.5, mem: 64 } },
+);
