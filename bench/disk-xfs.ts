@@ -74,7 +74,12 @@ async function sweeps(): Promise<void> {
   const stop = new AbortController();
   const flags = parseFlags(
     diskXfsFlagSpecs,
-    ["--enforce_container_disk_quota", "--xfs_kill_containers", "--container_disk_watch_interval=1hrs", `--xfs_project_range=[5000-${5000 + idCount}]`],
+    [
+      "--enforce_container_disk_quota",
+      "--xfs_kill_containers",
+      "--container_disk_watch_interval=1hrs",
+      `--xfs_project_range=[5000-${5000 + idCount}]`,
+    ],
     {},
   ).values;
   const workDir = join(mnt, "sweep");
@@ -90,7 +95,9 @@ async function sweeps(): Promise<void> {
   for (const [i, containerId] of ids.entries()) {
     const directory = join(workDir, `sandbox-${i}`);
     mkdirSync(directory);
-    await iso.prepare!(create(isolator.ContainerConfigSchema, { containerId, directory, resources: [{ name: "disk", type: 0, scalar: { value: 10 } }] }));
+    await iso.prepare!(
+      create(isolator.ContainerConfigSchema, { containerId, directory, resources: [{ name: "disk", type: 0, scalar: { value: 10 } }] }),
+    );
   }
   const full = { check: timeIt(21, () => iso.checkLimits()), usage: median([await usageSweep(), await usageSweep(), await usageSweep()]) };
   stop.abort();
@@ -99,7 +106,9 @@ async function sweeps(): Promise<void> {
   console.log(
     `   soft-limit check: ${empty.check.toFixed(3)} ms with 0 ids, ${full.check.toFixed(1)} ms with ${idCount} (${per(full.check)} µs an id, ${(full.check / Math.max(empty.check, 0.001)).toFixed(0)}x)`,
   );
-  console.log(`   usage() of every container: ${full.usage.toFixed(1)} ms with ${idCount} (${per(full.usage)} µs an id; 0 ids: ${empty.usage.toFixed(3)} ms)`);
+  console.log(
+    `   usage() of every container: ${full.usage.toFixed(1)} ms with ${idCount} (${per(full.usage)} µs an id; 0 ids: ${empty.usage.toFixed(3)} ms)`,
+  );
 }
 
 async function killLatency(): Promise<void> {
@@ -144,7 +153,8 @@ async function killLatency(): Promise<void> {
       const killedAt = Date.now();
       const crossedAt = Number(BigInt(readFileSync(stamp, "utf8").trim()) / 1_000_000n);
       const reason = wait.waitContainer?.reason;
-      if (reason !== TaskStatus_Reason.CONTAINER_LIMITATION_DISK) throw new Error(`container ${containerId.value} ended with reason ${reason}, not the disk limitation`);
+      if (reason !== TaskStatus_Reason.CONTAINER_LIMITATION_DISK)
+        throw new Error(`container ${containerId.value} ended with reason ${reason}, not the disk limitation`);
       delays.push(killedAt - crossedAt);
       await client.call(create(api.CallSchema, { type: api.Call_Type.REMOVE_CONTAINER, removeContainer: { containerId } }));
     }
@@ -152,7 +162,9 @@ async function killLatency(): Promise<void> {
     await agent.stop();
   }
   const mean = delays.reduce((a, b) => a + b, 0) / delays.length;
-  console.log(`2. active mode, --container_disk_watch_interval=${interval} (${parseDuration(interval)} ms): crossing the soft limit to the kill, ${kills} containers:`);
+  console.log(
+    `2. active mode, --container_disk_watch_interval=${interval} (${parseDuration(interval)} ms): crossing the soft limit to the kill, ${kills} containers:`,
+  );
   console.log(`   mean ${mean.toFixed(0)} ms, min ${Math.min(...delays)} ms, max ${Math.max(...delays)} ms (each: ${delays.join(", ")} ms)`);
 }
 

@@ -3,11 +3,19 @@
  * the web UI assets, seccomp tables) is imported by the code, so the file is self-contained.
  */
 import { mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
 mkdirSync(resolve(root, "dist"), { recursive: true });
 const started = performance.now();
+// What versionInfo() (@mesos/core) reports: when, by whom and from which commit the binary was built.
+const gitSha = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: root, stderr: "ignore" });
+const build = {
+  "process.env.MESOS_BUILD_TIME": new Date().toISOString(),
+  "process.env.MESOS_BUILD_USER": userInfo().username,
+  "process.env.MESOS_GIT_SHA": gitSha.exitCode === 0 ? gitSha.stdout.toString().trim() : "",
+};
 const result = await Bun.build({
   entrypoints: [resolve(root, "apps/mesos/src/main.ts")],
   compile: { outfile: resolve(root, "dist/mesos") },
@@ -18,7 +26,7 @@ const result = await Bun.build({
   format: "cjs",
   minify: { syntax: true, whitespace: true, identifiers: false },
   sourcemap: "linked",
-  define: { "process.env.MESOS_BUILD_TIME": JSON.stringify(new Date().toISOString()) },
+  define: Object.fromEntries(Object.entries(build).map(([name, value]) => [name, JSON.stringify(value)])),
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

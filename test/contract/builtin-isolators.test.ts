@@ -8,11 +8,8 @@ import { silentLogger } from "@mesos/core";
 import { seccompSupported } from "@mesos/linux";
 import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
-import { createCgroupsHost } from "../../apps/agent/src/containerizer/isolators/cgroups/cgroups-host.ts";
-import { createCpuIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/cpu-isolator.ts";
-import { createMemIsolator } from "../../apps/agent/src/containerizer/isolators/cgroups/mem-isolator.ts";
-import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
-import { createPosixCpuIsolator, createPosixMemIsolator } from "../../apps/agent/src/containerizer/isolators/posix-isolators.ts";
+import { createCgroupsHost, createCpuIsolator, createMemIsolator, findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
+import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { tempDir, testCgroupsRoot } from "../support/cluster.ts";
 
 function cgroupsSkip(controller: string): string | undefined {

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent as api, TaskState, TaskStatus_Reason } from "@mesos/proto";
-import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
+import { findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
 import { startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";

@@ -14,10 +14,37 @@ test.each([
   [["agent", "--master=nowhere", "--work_dir=WORK"], "Flag '--master' must be HOST:PORT"],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launcher=docker"], "expected one of linux, posix"],
   [["execute", "--master=127.0.0.1:1", "--name=x", "--command=true", "--resources=cpus:1;;mem:x"], "Bad value for resource 'mem:x'"],
+  // Mesos 1.8's bounds, with its messages.
+  [["master", "--registry=in_memory", "--offer_timeout=0secs"], "Invalid value '0ns' for --offer_timeout: Must be greater than zero"],
+  [["master", "--registry=in_memory", "--agent_ping_timeout=10ms"], "Expected `--agent_ping_timeout` to be between 1secs and 15mins"],
+  [["master", "--registry=in_memory", "--agent_reregister_timeout=1secs"], "for --agent_reregister_timeout: Must be at least 10mins"],
+  [["master", "--registry=in_memory", "--max_agent_ping_timeouts=0"], "Expected `--max_agent_ping_timeouts` to be at least 1"],
+  [["master", "--registry=in_memory", "--min_allocatable_resources=cpus:5e-324"], "Subnormal values not supported"],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--resources=cpus:5e-324"], "Invalid scalar value '5e-324': Subnormal values not supported"],
+  // Addresses, ports, counts and durations name the flag and the value.
+  [["master", "--registry=in_memory", "--ip=999.1.1.1"], "Failed to load flag 'ip': Failed to parse IPv4: '999.1.1.1'"],
+  [["master", "--registry=in_memory", "--ip=not-an-ip"], "Failed to load flag 'ip': Failed to parse IPv4: 'not-an-ip'"],
+  [["master", "--registry=in_memory", "--advertise_ip=bogus"], "Failed to load flag 'advertise_ip'"],
+  [["master", "--registry=in_memory", "--ip=192.0.2.1", "--port=0"], "Failed to listen on 192.0.2.1:0 (--ip, --port)"],
+  [["master", "--registry=in_memory", "--port=70000"], "Failed to load flag 'port': expected a port number (0-65535), got '70000'"],
+  [["master", "--registry=in_memory", "--advertise_port=-1"], "Failed to load flag 'advertise_port'"],
+  [["master", "--registry=in_memory", "--max_completed_frameworks=-1"], "expected a non-negative integer, got '-1'"],
+  [["master", "--registry=in_memory", "--allocation_interval=99999999999weeks"], "longer than a duration can be"],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--ip=1.2.3"], "Failed to load flag 'ip'"],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--port=65536"], "Failed to load flag 'port'"],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--http_heartbeat_interval=0secs"], "'--http_heartbeat_interval' must be greater than zero"],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launch_timeout=0ms"], "'--launch_timeout' must be greater than zero"],
+  // `mesos local` stops (the master too) when its agent cannot start.
+  [["local", "--work_dir=WORK", "--port=0", "--resources=cpus:-1"], "Bad value for resource 'cpus:-1'"],
+  [["local", "--work_dir=WORK", "--port=0", "--resources=ports:[5-1]"], "Bad value for resource 'ports:[5-1]'"],
+  [["local", "--work_dir=WORK", "--port=0", "--isolation=bogus"], "Unknown isolator 'bogus' in --isolation"],
+  [["local", "--work_dir=WORK", "--port=0", "--agent_port=-5"], "Failed to load flag 'agent_port': expected a port number (0-65535), got '-5'"],
+  [["local", "--work_dir=WORK", "--ip=999.1.1.1"], "Failed to load flag 'ip'"],
 ])("mesos %j fails with a clear message", async (args, message) => {
   const work = tempDir("bad-flags");
   const r = await runMesos(args.map((a) => a.replace("WORK", work)));
-  expect(r.code).toBe(1);
+  // Daemons exit 1; the CLI's verbs exit 64 (EX_USAGE) for bad input.
+  expect(r.code).toBe(args[0] === "execute" ? 64 : 1);
   expect(r.stderr).toContain(message);
 });
 

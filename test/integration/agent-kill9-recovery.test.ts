@@ -9,7 +9,7 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scheduler, TaskState, TaskStatus_Reason } from "@mesos/proto";
-import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
+import { findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
 import { eventually, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";

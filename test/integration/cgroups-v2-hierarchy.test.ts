@@ -7,8 +7,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cgroupAt } from "../../apps/agent/src/containerizer/isolators/cgroups/cgroup.ts";
-import { findCgroupMounts } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
+import { cgroupAt, findCgroupMounts } from "@mesos/plugin-cgroups";
 import { testCgroupsRoot } from "../support/cluster.ts";
 
 const v2 = findCgroupMounts().v2[0];

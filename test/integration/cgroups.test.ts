@@ -9,8 +9,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
-import { findCgroupMounts, resolveController } from "../../apps/agent/src/containerizer/isolators/cgroups/hierarchies.ts";
-import { startTestAgent, startTestMaster, tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
+import { tempDir, testCgroupsRoot } from "../support/cluster.ts";
+import { createInMemoryAgent } from "../support/in-memory-agent.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestCluster } from "../support/test-cluster.ts";
 import type { TestFramework } from "../support/framework.ts";
@@ -102,21 +103,18 @@ describe("cgroups/cpu and cgroups/mem", () => {
   );
 });
 
+// Built in memory: failing to start needs no master and no listener.
 describe("isolators that cannot work stop the agent", () => {
   test("an unknown isolator name", async () => {
-    const master = await startTestMaster();
-    cleanup(() => master.stop());
-    await expect(startTestAgent(master, { flags: ["--isolation=cgroups/cpu,no/such"] })).rejects.toThrow(
+    await expect(createInMemoryAgent({ flags: ["--isolation=cgroups/cpu,no/such"] })).rejects.toThrow(
       /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, linux\/seccomp, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
     );
   });
 
   test("a controller the chosen cgroup version does not have", async () => {
-    const master = await startTestMaster();
-    cleanup(() => master.stop());
     const memory = mounts.v1.get("memory") ? "v2" : "v1";
     await expect(
-      startTestAgent(master, { flags: ["--isolation=cgroups/mem", `--cgroups_version=${memory}`, `--work_dir=${tempDir("agent")}`] }),
+      createInMemoryAgent({ flags: ["--isolation=cgroups/mem", `--cgroups_version=${memory}`, `--work_dir=${tempDir("agent")}`] }),
     ).rejects.toThrow(/^Cannot use isolator 'cgroups\/mem': The 'memory' cgroup controller is not available in cgroup v[12]: /);
   });
 });

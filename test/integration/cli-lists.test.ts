@@ -62,12 +62,12 @@ test("framework list and task list (running only, or --all)", async () => {
   expect(all).toMatch(/ends\s+ends\s+TASK_FINISHED/);
 });
 
-test("an unknown command and an unreachable master give errors and exit 1", async () => {
+test("an unknown command is a usage error (64), an unreachable master unavailable (69)", async () => {
   const errors: string[] = [];
   const spy = spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
   try {
-    expect(await runCli(["task", "fly"])).toBe(1);
-    expect(await runCli(["agent", "list", "--master=127.0.0.1:1"])).toBe(1);
+    expect(await runCli(["task", "fly"])).toBe(64);
+    expect(await runCli(["agent", "list", "--master=127.0.0.1:1"])).toBe(69);
   } finally {
     spy.mockRestore();
   }

@@ -9,9 +9,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent as api, ContainerIDSchema } from "@mesos/proto";
-import { REPO_ROOT, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { REPO_ROOT, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
-import { agentApi } from "../support/agent-api.ts";
+import { createInMemoryAgent } from "../support/in-memory-agent.ts";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("SKIPPING the compiled helper test: it needs root");
@@ -62,9 +63,8 @@ test.skipIf(!isRoot)(
       view.setUint8(i * 8 + 3, jf!);
       view.setUint32(i * 8 + 4, k! >>> 0, true);
     });
-    const master = await startTestMaster();
-    cleanup(() => master.stop());
-    const agent = await startTestAgent(master, {
+    // One agent, no master: built in memory, its API through Connect's router transport.
+    const agent = await createInMemoryAgent({
       launchHelperCommand: [compiledHelper()],
       flags: ["--isolation=test/everything"],
       isolators: {
@@ -79,7 +79,7 @@ test.skipIf(!isRoot)(
       },
     });
     cleanup(() => agent.stop());
-    const client = agentApi(agent.url);
+    const client = createClient(api.Agent, createRouterTransport(agent.routes));
     const containerId = create(ContainerIDSchema, { value: "compiled" });
     await client.call(
       create(api.CallSchema, {

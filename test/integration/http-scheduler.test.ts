@@ -101,13 +101,13 @@ describe.each(codecs.map((c) => [c.name, c] as const))("a v1 HTTP scheduler spea
     expect(seen).toContain("TASK_RUNNING");
     // The terminal update's acknowledgement moved the task to the completed list.
     const fw = master.ctx.frameworks.get(frameworkId.value as string)!;
-    await eventually(() => fw.completedTasks.some((t) => t.taskId?.value === `task-${codec.name}`), 10_000, "the task to complete");
+    await eventually(() => master.ctx.tasks.completed(fw.id).some((t) => t.taskId?.value === `task-${codec.name}`), 10_000, "the task to complete");
   });
 
   test("TEARDOWN: 202, then the stream ends and the framework is completed", async () => {
     const res = await call({ type: "TEARDOWN" });
     expect(res.status).toBe(202);
     expect(await stream.ended).toBeUndefined();
-    expect(master.ctx.completedFrameworks.some((f) => f.id === frameworkId.value)).toBe(true);
+    expect(master.ctx.frameworks.completed().some((f) => f.id === frameworkId.value)).toBe(true);
   });
 });

@@ -13,3 +13,8 @@ test("biome check: the code is formatted and lint-clean", () => {
   if (run.exitCode !== 0) console.error(output);
   expect(run.exitCode).toBe(0);
 });
+
+test("check-deps: the design's import rules hold (no deep imports, no app imported across the lines)", async () => {
+  const { checkDeps } = await import("../../scripts/check-deps.ts");
+  expect(checkDeps()).toEqual([]);
+});

@@ -27,9 +27,17 @@ export function startDaemon(args: string[], env: Record<string, string> = {}): D
 
 export const stopAllDaemons = stopAllProcesses;
 
-/** Runs `mesos ARGS...` to completion. */
-export async function runMesos(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn([ensureBinary(), ...args], { stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+/** Runs `mesos ARGS...` to completion; `env` replaces the environment when given, `stdin` is fed and closed. */
+export async function runMesos(
+  args: string[],
+  timeoutMs = 60_000,
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn([ensureBinary(), ...args], {
+    stdio: [options.stdin === undefined ? "ignore" : new Blob([options.stdin]), "pipe", "pipe"],
+    timeout: timeoutMs,
+    env: options.env,
+  });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }

@@ -10,7 +10,7 @@ import {
   type Allocator,
   type AllocatorOptions,
   createHierarchicalAllocator,
-  type MasterOptions,
+  type Leadership,
   masterFlagSpecs,
   type RunningMaster,
   startMaster,
@@ -35,7 +35,7 @@ export interface TestMasterOptions {
   clock?: Clock;
   createAllocator?: (o: AllocatorOptions) => Allocator;
   /** Who leads (default: the master itself), e.g. to test redirects to another leader. */
-  leader?: MasterOptions["leader"];
+  leader?: Leadership["leader"];
 }
 
 export async function startTestMaster(options: TestMasterOptions = {}): Promise<RunningMaster> {
@@ -47,7 +47,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
     clock: options.clock,
     log: testLogger("master"),
     createAllocator: options.createAllocator ?? createHierarchicalAllocator,
-    leader: options.leader,
+    leadership: options.leader ? { leader: options.leader } : undefined,
   });
 }
 

@@ -39,6 +39,8 @@ export interface AgentContext {
   /** Operations applied here and not yet forgotten, by operation uuid. */
   readonly operations: Map<string, Operation>;
   readonly operationUpdates: OperationUpdateManager;
+  /** Where the agent is reached (`http://ip:port`, as advertised). */
+  readonly endpoint: string;
   readonly workDir: string;
   readonly runtimeDir: string;
   readonly frameworks: Map<string, FrameworkInfo>;
@@ -52,3 +54,12 @@ export interface AgentContext {
 }
 
 export const taskKey = (frameworkId: string, taskId: string) => `${frameworkId}/${taskId}`;
+
+/** `ip:port` of the agent, as advertised. */
+export function agentAddress(ctx: Pick<AgentContext, "endpoint">): string {
+  const url = new URL(ctx.endpoint);
+  return `${url.hostname}:${url.port}`;
+}
+
+/** The agent's libprocess pid, as Mesos names it (`slave(1)@ip:port`). */
+export const agentPid = (ctx: Pick<AgentContext, "endpoint">) => `slave(1)@${agentAddress(ctx)}`;

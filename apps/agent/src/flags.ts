@@ -6,11 +6,11 @@ export const agentFlagSpecs = {
   master: flag.string("The master to register with, as HOST:PORT", { required: true }),
   work_dir: flag.string("Where the agent keeps sandboxes and checkpoints", { required: true }),
   runtime_dir: flag.string("Where containers' runtime files live (default: WORK_DIR/runtime)"),
-  ip: flag.string("IP address to listen on", { default: "127.0.0.1" }),
-  port: flag.int("Port to listen on", { default: 5051 }),
+  ip: flag.ipv4("IP address to listen on", { default: "127.0.0.1" }),
+  port: flag.port("Port to listen on", { default: 5051 }),
   hostname: flag.string("Hostname the agent advertises (default: the IP)"),
-  advertise_ip: flag.string("IP address advertised to the master and frameworks"),
-  advertise_port: flag.int("Port advertised to the master and frameworks"),
+  advertise_ip: flag.ipv4("IP address advertised to the master and frameworks"),
+  advertise_port: flag.port("Port advertised to the master and frameworks"),
   resources: flag.string("Total resources (text or JSON); cpus, mem, disk and ports not given are detected"),
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
@@ -52,6 +52,10 @@ export const agentFlagSpecs = {
     default: "reconnect",
   }),
   strict: flag.bool("Fail on recovery errors instead of skipping the broken part", { default: true }),
+  systemd_enable_support: flag.bool(
+    "Mesos's systemd support (executor life-time extension). Accepted so that scripts written for Mesos start the agent unchanged; a no-op here (run the agent's unit with KillMode=process so that stopping it leaves the tasks running)",
+    { default: true },
+  ),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", {
     default: "info",
   }),
@@ -60,9 +64,12 @@ export const agentFlagSpecs = {
 export type AgentFlags = FlagValues<typeof agentFlagSpecs>;
 
 export function validateAgentFlags(flags: AgentFlags): string | undefined {
-  if (flags.port < 0 || flags.port > 65535) return `Flag '--port' must be in 0-65535, got ${flags.port}`;
   if (!/^[^:/\s]+:\d+$/.test(flags.master.replace(/^https?:\/\//, "").replace(/\/$/, ""))) {
     return `Flag '--master' must be HOST:PORT, got '${flags.master}'`;
+  }
+  // Zero would make a heartbeat loop spin, or fail every launch and plugin call at once.
+  for (const name of ["http_heartbeat_interval", "launch_timeout", "isolator_plugin_timeout"] as const) {
+    if (flags[name] <= 0) return `Flag '--${name}' must be greater than zero`;
   }
   return undefined;
 }

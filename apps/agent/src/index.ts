@@ -1,4 +1,16 @@
-export { startAgent, type AgentOptions, type RunningAgent } from "./agent.ts";
+export { startAgent, type AgentOptions, type RunningAgent } from "./start-agent.ts";
+export { createAgent, type Agent, type AgentDeps, type MasterSender } from "./create-agent.ts";
+export type {
+  CheckpointedContainerInfo,
+  ContainerConfig,
+  ContainerIo,
+  Containerizer,
+  ContainerState,
+  ContainerTermination,
+  InputAttachment,
+  LaunchRequest,
+} from "./containerizer/containerizer.ts";
+export { createAgentStore, type AgentStore } from "./state/agent-store.ts";
 export { agentFlagSpecs, validateAgentFlags, type AgentFlags } from "./flags.ts";
 export type { IsolatorFactory, IsolatorDeps } from "./containerizer/isolators/registry.ts";
 export { ACCEPTED, agentApi, type AgentCallHandler, type AgentCallReply } from "./http/v1-api.ts";

@@ -9,7 +9,7 @@ import { type Clock, createBackoff, errorMessage, type Logger } from "@mesos/cor
 import { internal } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
 
-export interface MasterLinkOptions {
+interface MasterLinkOptions {
   master: string;
   clock: Clock;
   log: Logger;

@@ -6,19 +6,19 @@
  * frameworks without checkpointing are not recovered (their containers are destroyed), as in Mesos.
  */
 import { readFileSync } from "node:fs";
-import { fromBinary } from "@bufbuild/protobuf";
-import { isTerminalState, Resources, uuidFromBytes } from "@mesos/core";
-import { ensureVolumeDirs } from "./operations/volumes.ts";
 import { create } from "@bufbuild/protobuf";
-import { AgentIDSchema, TaskState, isolator as api } from "@mesos/proto";
+import { isTerminalState, Resources, uuidFromBytes } from "@mesos/core";
+import { isNestedKey, parentKey, rootKey } from "@mesos/plugin-api";
+import { AgentIDSchema, isolator as api, TaskState } from "@mesos/proto";
+import type { CheckpointedContainerInfo } from "./containerizer/containerizer.ts";
 import { type AgentContext, type LiveTask, taskKey } from "./context.ts";
-import type { CheckpointedContainer, CheckpointedTask } from "./state/agent-store.ts";
-import { watchContainer } from "./tasks/run-task.ts";
+import { ensureVolumeDirs } from "./operations/volumes.ts";
+import type { CheckpointedTask } from "./state/agent-store.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
-import { watchGroupTask } from "./tasks/task-group.ts";
+import { followTask } from "./tasks/task-runner.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "./tasks/task-status.ts";
 
-export function currentBootId(): string {
+function currentBootId(): string {
   try {
     return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
   } catch {
@@ -41,26 +41,27 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   for (const op of ctx.store.operations()) ctx.operations.set(uuidFromBytes(op.uuid!.value), op);
   ctx.operationUpdates.recover();
 
-  const records = ctx.store.containers();
   const tasks = ctx.store.tasks();
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";
-  const wanted = reconnect ? wantedContainers(ctx, records, tasks) : new Set<string>();
-  const keep = records.filter((r) => wanted.has(r.id));
-  await ctx.containerizer.recover(
-    keep,
-    records.filter((r) => !wanted.has(r.id)),
-  );
+  let found: readonly CheckpointedContainerInfo[] = [];
+  let kept = 0;
+  await ctx.containerizer.recover((checkpointed) => {
+    found = checkpointed;
+    const wanted = reconnect ? wantedContainers(ctx, checkpointed, tasks) : new Set<string>();
+    kept = checkpointed.filter((c) => wanted.has(c.key)).length;
+    return wanted;
+  });
+  const configOf = (key: string) => found.find((c) => c.key === key)?.config;
 
   for (const t of tasks) {
     const taskId = t.info.taskId!.value;
-    const root = t.containerId.split(".")[0]!;
     const task: LiveTask = {
       frameworkId: t.frameworkId,
       info: t.info,
       state: t.state,
       containerId: t.containerId,
-      executorId: t.containerId.includes(".") ? records.find((r) => r.id === root)?.executorId : undefined,
-      sandbox: records.find((c) => c.id === t.containerId)?.sandbox ?? "",
+      executorId: isNestedKey(t.containerId) ? configOf(rootKey(t.containerId))?.executorId?.value : undefined,
+      sandbox: configOf(t.containerId)?.directory ?? "",
       killRequested: t.killRequested,
     };
     ctx.tasks.set(taskKey(t.frameworkId, taskId), task);
@@ -71,9 +72,8 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
       forgetTask(ctx, t.frameworkId, taskId);
       continue;
     }
-    if (ctx.containerizer.has(t.containerId)) {
-      if (task.executorId) watchGroupTask(ctx, task);
-      else watchContainer(ctx, task);
+    if (ctx.containerizer.state(t.containerId) !== undefined) {
+      followTask(ctx, task);
       continue;
     }
     const why = rebooted
@@ -87,7 +87,7 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
       source: TaskStatus_Source.AGENT,
     });
   }
-  ctx.log.info(`Recovered ${ctx.tasks.size} tasks and ${keep.length} containers${rebooted ? " after a reboot" : ""}`);
+  ctx.log.info(`Recovered ${ctx.tasks.size} tasks and ${kept} containers${rebooted ? " after a reboot" : ""}`);
 }
 
 /**
@@ -95,19 +95,19 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
  * executor's container for task groups), standalone containers, and nested containers under a kept
  * parent unless they were DEBUG sessions (whose client is gone with the old agent).
  */
-function wantedContainers(ctx: AgentContext, records: CheckpointedContainer[], tasks: CheckpointedTask[]): Set<string> {
+function wantedContainers(ctx: AgentContext, found: readonly CheckpointedContainerInfo[], tasks: CheckpointedTask[]): Set<string> {
   const wanted = new Set<string>();
   for (const t of tasks) {
     if (isTerminalState(t.state) || !ctx.frameworks.get(t.frameworkId)?.checkpoint) continue;
     wanted.add(t.containerId);
-    wanted.add(t.containerId.split(".")[0]!);
+    wanted.add(rootKey(t.containerId));
   }
-  for (const r of records) if (r.frameworkId === "" && !r.id.includes(".")) wanted.add(r.id);
-  for (const r of records) {
-    if (wanted.has(r.id) || !r.id.includes(".")) continue;
-    const parent = r.id.slice(0, r.id.lastIndexOf("."));
-    const debug = r.config ? fromBinary(api.ContainerConfigSchema, r.config).containerClass === api.ContainerClass.DEBUG : false;
-    if (wanted.has(parent) && !debug && !tasks.some((t) => t.containerId === r.id)) wanted.add(r.id);
+  for (const c of found) if (!c.config.frameworkId?.value && !isNestedKey(c.key)) wanted.add(c.key);
+  for (const c of found) {
+    const parent = parentKey(c.key);
+    if (wanted.has(c.key) || parent === undefined) continue;
+    const debug = c.config.containerClass === api.ContainerClass.DEBUG;
+    if (wanted.has(parent) && !debug && !tasks.some((t) => t.containerId === c.key)) wanted.add(c.key);
   }
   return wanted;
 }

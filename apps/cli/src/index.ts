@@ -1,38 +1,65 @@
 /**
- * The `mesos` CLI verbs that talk to a running cluster. They reach it only through @mesos/client.
- * Errors print `Error: <message>` and exit 1.
+ * The `mesos` CLI verbs that talk to a running cluster: `task list|attach|exec|log|kill`,
+ * `agent list`, `framework list` and `execute`. They reach the cluster only through
+ * @mesos/client: the master's v1 operator API (following a non-leading master's redirect) and the
+ * agents' v1 API and file API. Errors print one line, `Error: <message>.`, and exit with a code
+ * by kind (see exit-codes.ts).
  */
-import { errorMessage } from "@mesos/core";
+import { createHttpOperatorClient } from "@mesos/client";
+import { type AnyCommand, commandHelp, groupHelp, parseCommandArgs, splitArgs } from "./command.ts";
 import { runExecute } from "./execute.ts";
-import { listAgents, listFrameworks, listTasks } from "./lists.ts";
+import { errorLine, EXIT, exitCodeOf } from "./exit-codes.ts";
+import { agentListCommand, frameworkListCommand, taskListCommand } from "./lists.ts";
+import { resolveMasterAddress } from "./master-address.ts";
+import { taskAttachCommand } from "./task-attach.ts";
+import { taskExecCommand } from "./task-exec.ts";
+import { taskKillCommand } from "./task-kill.ts";
+import { taskLogCommand } from "./task-log.ts";
 
-function masterOf(argv: string[]): string {
-  const arg = argv.find((a) => a.startsWith("--master="));
-  return arg ? arg.slice("--master=".length) : (process.env.MESOS_MASTER ?? "127.0.0.1:5050");
-}
+export { resolveMasterAddress } from "./master-address.ts";
+export { exitCodeOf } from "./exit-codes.ts";
 
+const operator = (masterFlag?: string) => createHttpOperatorClient(resolveMasterAddress({ flag: masterFlag }));
+
+const groups: Record<string, { summary: string; commands: AnyCommand[] }> = {
+  task: {
+    summary: "Inspect and interact with the tasks of the cluster.",
+    commands: [
+      taskListCommand(operator),
+      taskAttachCommand(operator),
+      taskExecCommand(operator),
+      taskLogCommand(operator),
+      taskKillCommand(operator),
+    ],
+  },
+  agent: { summary: "Inspect the agents of the cluster.", commands: [agentListCommand(operator)] },
+  framework: { summary: "Inspect the frameworks of the cluster.", commands: [frameworkListCommand(operator)] },
+};
+
+/** `argv` starts with the group (`task`, `agent`, `framework`) or `execute`. */
 export async function runCli(argv: string[]): Promise<number> {
-  const [group, command, ...rest] = argv;
+  const [groupName, commandName, ...rest] = argv;
   try {
-    if (group === "execute") return await runExecute(argv.slice(1));
-    const key = `${group} ${command}`;
-    const master = masterOf(rest);
-    switch (key) {
-      case "agent list":
-        console.log(await listAgents(master));
-        return 0;
-      case "framework list":
-        console.log(await listFrameworks(master));
-        return 0;
-      case "task list":
-        console.log(await listTasks(master, rest.includes("--all") || rest.includes("-a")));
-        return 0;
-      default:
-        console.error(`Error: unknown command 'mesos ${argv.join(" ")}'. Try 'mesos ${group} list'.`);
-        return 1;
+    if (groupName === "execute") return await runExecute(argv.slice(1));
+    const group = groups[groupName ?? ""];
+    if (!group) throw new Error(`unknown command group '${groupName}'`);
+    if (commandName === undefined || commandName === "--help" || commandName === "-h" || commandName === "help") {
+      console.log(groupHelp(groupName!, group.summary, group.commands));
+      return commandName === undefined ? EXIT.usage : EXIT.ok;
     }
+    const command = group.commands.find((c) => c.name === commandName);
+    if (!command) {
+      console.error(`Error: unknown command 'mesos ${groupName} ${commandName}'.\n\n${groupHelp(groupName!, group.summary, group.commands)}`);
+      return EXIT.usage;
+    }
+    const { own } = splitArgs(command, rest);
+    if (own.includes("--help") || own.includes("-h")) {
+      console.log(commandHelp(groupName!, command));
+      return EXIT.ok;
+    }
+    return await command.run(parseCommandArgs(command, rest));
   } catch (e) {
-    console.error(`Error: ${errorMessage(e)}.`);
-    return 1;
+    console.error(errorLine(e));
+    return exitCodeOf(e);
   }
 }

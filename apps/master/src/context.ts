@@ -1,18 +1,19 @@
 /**
- * Everything the master's handlers share. Handlers are plain functions of this context, grouped by
- * concept (frameworks/, agents/, tasks/, offers/, scheduler/, operator/).
+ * What the master's handlers share: configuration, and the owners of its state. Handlers are plain
+ * functions of this context, grouped by concept (frameworks/, agents/, tasks/, offers/, scheduler/,
+ * operator/); they ask the owners to act and never change another module's maps. Only the owners
+ * hold the registry store and the allocator. Built by createMaster (create-master.ts).
  */
-import type { Clock, Logger } from "@mesos/core";
+import type { Clock, Logger, Metrics } from "@mesos/core";
 import type { MasterInfo } from "@mesos/proto";
-import type { Agent } from "./agents/agent.ts";
-import type { Allocator } from "./allocator/allocator.ts";
+import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { MasterFlags } from "./flags.ts";
-import type { Framework } from "./frameworks/framework.ts";
-import type { Metrics } from "./metrics.ts";
+import type { FrameworkBook } from "./frameworks/framework-book.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
-import type { RoleQuota } from "./quota/quota-config.ts";
+import type { OperationBook } from "./operations/operation-book.ts";
 import type { OperatorEventBus } from "./operator/operator-event-bus.ts";
-import type { RegisteredAgent, Registry } from "./registry/registry.ts";
+import type { RoleSettings } from "./quota/role-settings.ts";
+import type { TaskLedger } from "./tasks/task-ledger.ts";
 
 export interface MasterContext {
   readonly flags: MasterFlags;
@@ -21,32 +22,22 @@ export interface MasterContext {
   readonly info: MasterInfo;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly registry: Registry;
-  readonly allocator: Allocator;
   readonly metrics: Metrics;
   readonly startTime: number;
 
-  readonly frameworks: Map<string, Framework>;
-  readonly completedFrameworks: Framework[];
-  /** Agents currently registered (connected or briefly disconnected). */
-  readonly agents: Map<string, Agent>;
-  /**
-   * The registry's view of every agent ever admitted, including unreachable and gone ones. An
-   * admitted agent missing from `agents` is "recovered": known from before a master restart and
-   * not yet re-registered.
-   */
-  readonly registeredAgents: Map<string, RegisteredAgent>;
+  readonly frameworks: FrameworkBook;
+  readonly agents: AgentRegistry;
+  readonly tasks: TaskLedger;
   readonly offers: OfferBook;
-  /** Agents the registry had admitted when this master started (they are expected back). */
-  readonly recoveredAgentIds: ReadonlySet<string>;
-  /** Quota by top-level role (mirrors the registry). */
-  readonly quotas: Map<string, RoleQuota>;
-  /** Operator API subscribers (SUBSCRIBE); see operator/operator-events.ts for what is sent. */
+  readonly operations: OperationBook;
+  /** Quota and weights. */
+  readonly roles: RoleSettings;
+  /** Operator API subscribers (SUBSCRIBE); the owners publish to it. */
   readonly operatorEvents: OperatorEventBus;
 
   /**
-   * The leading master, or undefined while none is known. Today a master always leads; the HTTP
-   * API redirects to another leader (307) or answers 503 without one.
+   * The leading master, or undefined while none is known. The guard stage (http/guards.ts) refuses
+   * calls on a master that does not lead: 307 to the leader or 503 over HTTP, UNAVAILABLE over Connect.
    */
   leader(): MasterInfo | undefined;
 

@@ -1,13 +1,13 @@
 /** The master's flags, with Mesos's names and defaults. */
-import { flag, parseMinAllocatable, type Quantities } from "@mesos/core";
+import { flag, formatDuration, parseMinAllocatable, type Quantities } from "@mesos/core";
 
 export const masterFlagSpecs = {
   work_dir: flag.string("Where the master keeps its registry (required unless --registry=in_memory)"),
-  ip: flag.string("IP address to listen on", { default: "127.0.0.1" }),
-  port: flag.int("Port to listen on", { default: 5050 }),
+  ip: flag.ipv4("IP address to listen on", { default: "127.0.0.1" }),
+  port: flag.port("Port to listen on", { default: 5050 }),
   hostname: flag.string("Hostname the master advertises (default: the IP)"),
-  advertise_ip: flag.string("IP address advertised to agents and frameworks"),
-  advertise_port: flag.int("Port advertised to agents and frameworks"),
+  advertise_ip: flag.ipv4("IP address advertised to agents and frameworks"),
+  advertise_port: flag.port("Port advertised to agents and frameworks"),
   cluster: flag.string("Human-readable name of the cluster"),
   registry: flag.oneOf(["sqlite", "in_memory", "replicated_log"] as const)(
     "Where the registry lives: a SQLite file in the work dir (sqlite; replicated_log is an alias), or memory only",
@@ -34,13 +34,13 @@ export const masterFlagSpecs = {
   filter_gpu_resources: flag.bool("Only offer GPU agents to frameworks with GPU_RESOURCES", { default: true }),
   offer_timeout: flag.duration("Time after which an unused offer is rescinded (unset = never)"),
   agent_ping_timeout: flag.duration("Time to wait for an agent's answer to a ping", { default: 15_000 }),
-  max_agent_ping_timeouts: flag.int("Missed pings after which an agent is unreachable", { default: 5 }),
+  max_agent_ping_timeouts: flag.count("Missed pings after which an agent is unreachable", { default: 5 }),
   agent_reregister_timeout: flag.duration("Time agents have to re-register after a master failover", {
     default: 600_000,
   }),
-  max_completed_frameworks: flag.int("Completed frameworks kept in memory", { default: 50 }),
-  max_completed_tasks_per_framework: flag.int("Completed tasks kept per framework", { default: 1000 }),
-  max_operator_event_stream_subscribers: flag.int("Operator SUBSCRIBE streams allowed at once", { default: 1000 }),
+  max_completed_frameworks: flag.count("Completed frameworks kept in memory", { default: 50 }),
+  max_completed_tasks_per_framework: flag.count("Completed tasks kept per framework", { default: 1000 }),
+  max_operator_event_stream_subscribers: flag.count("Operator SUBSCRIBE streams allowed at once", { default: 1000 }),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", {
     default: "info",
   }),
@@ -57,8 +57,18 @@ export function validateMasterFlags(flags: MasterFlags): string | undefined {
   if (flags.registry !== "in_memory" && !flags.work_dir) {
     return "Flag '--work_dir' is required when the registry is not in memory (--registry=in_memory)";
   }
-  if (flags.port < 0 || flags.port > 65535) return `Flag '--port' must be in 0-65535, got ${flags.port}`;
   if (flags.allocation_interval <= 0) return "Flag '--allocation_interval' must be positive";
-  if (flags.max_agent_ping_timeouts < 1) return "Flag '--max_agent_ping_timeouts' must be at least 1";
+  // Mesos 1.8's bounds and messages (master/flags.cpp, master.cpp). In-process tests that need
+  // faster pings build their flags without this check.
+  if (flags.max_agent_ping_timeouts < 1) return "Expected `--max_agent_ping_timeouts` to be at least 1";
+  if (flags.agent_ping_timeout < 1000 || flags.agent_ping_timeout > 15 * 60_000) {
+    return "Expected `--agent_ping_timeout` to be between 1secs and 15mins";
+  }
+  if (flags.agent_reregister_timeout < 10 * 60_000) {
+    return `Invalid value '${formatDuration(flags.agent_reregister_timeout)}' for --agent_reregister_timeout: Must be at least 10mins`;
+  }
+  if (flags.offer_timeout !== undefined && flags.offer_timeout <= 0) {
+    return `Invalid value '${formatDuration(flags.offer_timeout)}' for --offer_timeout: Must be greater than zero`;
+  }
   return undefined;
 }

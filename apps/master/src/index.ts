@@ -1,4 +1,7 @@
-export { startMaster, type MasterOptions, type RunningMaster } from "./master.ts";
+export { startMaster, registryPath, type MasterOptions, type RunningMaster } from "./master.ts";
+export { createMaster, allocatorOptions, leadingAlone, type Leadership, type Master, type MasterDeps } from "./create-master.ts";
+export { openSqliteRegistry } from "./registry/sqlite-registry.ts";
+export type { RegistryStore, RegistrySnapshot, RegisteredAgent } from "./registry/registry-store.ts";
 export { masterFlagSpecs, validateMasterFlags, type MasterFlags } from "./flags.ts";
 export {
   createHierarchicalAllocator,

@@ -18,7 +18,7 @@ const verbs: Record<string, Verb> = {
     run: async (argv) => (await import("./verbs/master.ts")).runMaster(argv),
   },
   agent: {
-    summary: "run an agent (or `mesos agent list`)",
+    summary: "run an agent (or list the agents: `mesos agent list`)",
     run: async (argv) =>
       argv[0] === "list" ? (await import("@mesos/cli")).runCli(["agent", ...argv]) : (await import("./verbs/agent.ts")).runAgent(argv),
   },
@@ -27,15 +27,15 @@ const verbs: Record<string, Verb> = {
     run: async (argv) => (await import("./verbs/local.ts")).runLocal(argv),
   },
   execute: {
-    summary: "run one command as a task and wait for it",
+    summary: "run one command (or a task group) as a task and wait for it",
     run: async (argv) => (await import("@mesos/cli")).runCli(["execute", ...argv]),
   },
   task: {
-    summary: "list tasks, attach to one, or exec in one",
+    summary: "operate on tasks: list, attach, exec, log, kill",
     run: async (argv) => (await import("@mesos/cli")).runCli(["task", ...argv]),
   },
   framework: {
-    summary: "list frameworks",
+    summary: "list the frameworks: `mesos framework list`",
     run: async (argv) => (await import("@mesos/cli")).runCli(["framework", ...argv]),
   },
   seccomp: {

@@ -1,21 +1,23 @@
-/** An operator client for the master's Operator service (what the CLI and tests use). */
+/**
+ * Operator clients for the master: the same typed calls over the `mesos.v1.master.Operator`
+ * Connect service (tests) or over Mesos's v1 HTTP API (`POST /api/v1`, what the CLI uses: it
+ * follows a non-leading master's 307 to the leader and works against Apache Mesos too).
+ */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
+import { internal } from "@mesos/core";
 import { master } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
+import { createV1Endpoint, postCall } from "./v1-http.ts";
 
-export function createOperatorClient(address: string) {
-  const client = createClient(master.Operator, createTransport({ baseUrl: toBaseUrl(address) }));
-  const call = async (c: MessageInitShape<typeof master.CallSchema>): Promise<master.Response> => {
-    try {
-      return await client.call(c);
-    } catch (e) {
-      throw fromConnectError(e);
-    }
-  };
+type OperatorCall = (c: MessageInitShape<typeof master.CallSchema>) => Promise<master.Response>;
+
+function operatorMethods(call: OperatorCall, baseUrl: () => string) {
   const T = master.Call_Type;
   return {
     call,
+    /** Where calls go now: the leader's URL once a redirect was followed. */
+    baseUrl,
     getHealth: async () => (await call({ type: T.GET_HEALTH })).getHealth!,
     getVersion: async () => (await call({ type: T.GET_VERSION })).getVersion!,
     getFlags: async () => (await call({ type: T.GET_FLAGS })).getFlags!,
@@ -26,4 +28,30 @@ export function createOperatorClient(address: string) {
   };
 }
 
-export type OperatorClient = ReturnType<typeof createOperatorClient>;
+export type OperatorClient = ReturnType<typeof operatorMethods>;
+
+/** Over the Connect service. */
+export function createOperatorClient(address: string): OperatorClient {
+  const client = createClient(master.Operator, createTransport({ baseUrl: toBaseUrl(address) }));
+  return operatorMethods(
+    async (c) => {
+      try {
+        return await client.call(c);
+      } catch (e) {
+        throw fromConnectError(e);
+      }
+    },
+    () => toBaseUrl(address),
+  );
+}
+
+/** Over `POST /api/v1` (protobuf), following redirects to the leading master. */
+export function createHttpOperatorClient(address: string): OperatorClient {
+  const endpoint = createV1Endpoint(address);
+  const schemas = { call: master.CallSchema, response: master.ResponseSchema };
+  return operatorMethods(async (c) => {
+    const response = await postCall(endpoint, schemas, c, `The master at ${endpoint.baseUrl()}`);
+    if (!response) throw internal(`The master answered ${master.Call_Type[c.type ?? 0]} without a body`);
+    return response;
+  }, endpoint.baseUrl);
+}

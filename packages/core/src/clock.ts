@@ -14,13 +14,25 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** The longest delay a JS timer takes; a longer one fires at once (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    // Long flag values (--agent_reregister_timeout=30days) are chained in steps a timer can hold.
+    const due = Date.now() + Math.max(0, ms);
+    let t: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const left = due - Date.now();
+      t = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, left));
+    };
+    arm();
     return { cancel: () => clearTimeout(t) };
   },
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep(ms) {
+    return new Promise((resolve) => systemClock.setTimeout(resolve, ms));
+  },
 };
 
 interface PendingTimer {

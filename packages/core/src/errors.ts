@@ -11,6 +11,7 @@ export type ErrorKind =
   | "unauthenticated"
   | "unavailable" // try again later (not the leader, still recovering)
   | "unimplemented"
+  | "too_large" // a request over a size limit (HTTP 413)
   | "internal";
 
 export class MesosError extends Error {
@@ -29,6 +30,7 @@ export const failedPrecondition = (message: string, cause?: unknown) => new Meso
 export const permissionDenied = (message: string, cause?: unknown) => new MesosError("permission_denied", message, { cause });
 export const unavailable = (message: string, cause?: unknown) => new MesosError("unavailable", message, { cause });
 export const unimplemented = (message: string, cause?: unknown) => new MesosError("unimplemented", message, { cause });
+export const tooLarge = (message: string, cause?: unknown) => new MesosError("too_large", message, { cause });
 export const internal = (message: string, cause?: unknown) => new MesosError("internal", message, { cause });
 
 export function isMesosError(e: unknown, kind?: ErrorKind): e is MesosError {

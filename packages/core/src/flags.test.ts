@@ -51,8 +51,33 @@ describe("parseFlags", () => {
     [["--work_dir=x", "--allocation_interval=5parsecs"], "unknown unit 'parsecs'"],
     [["--work_dir=x", "--role_sorter=fair"], "expected one of drf, random, got 'fair'"],
     [["--work_dir=x", "--authenticate_frameworks=maybe"], "expected true or false"],
+    [["--work_dir=x", "--port=99999999999999999999"], "expected an integer, got '99999999999999999999' (too large)"],
   ])("rejects %j", (argv, message) => {
     expect(() => parseFlags(specs, argv, {})).toThrow(FlagError);
     expect(() => parseFlags(specs, argv, {})).toThrow(message);
+  });
+});
+
+describe("flag kinds with ranges", () => {
+  const kinds = { port: flag.port("p"), count: flag.count("c"), ip: flag.ipv4("i") };
+  test.each([
+    ["--port=65535", "port", 65535],
+    ["--port=0", "port", 0],
+    ["--count=0", "count", 0],
+    ["--ip=0.0.0.0", "ip", "0.0.0.0"],
+    ["--ip=192.168.1.255", "ip", "192.168.1.255"],
+  ])("accepts %s", (arg, name, value) => {
+    expect(parseFlags(kinds, [arg], {}).values[name as keyof typeof kinds]).toBe(value as never);
+  });
+  test.each([
+    ["--port=65536", "Failed to load flag 'port': expected a port number (0-65535), got '65536'"],
+    ["--port=-5", "expected a port number (0-65535), got '-5'"],
+    ["--count=-1", "Failed to load flag 'count': expected a non-negative integer, got '-1'"],
+    ["--ip=999.1.1.1", "Failed to load flag 'ip': Failed to parse IPv4: '999.1.1.1' is not an IPv4 address"],
+    ["--ip=not-an-ip", "Failed to parse IPv4: 'not-an-ip'"],
+    ["--ip=1.2.3", "Failed to parse IPv4: '1.2.3'"],
+    ["--ip=01.2.3.4", "Failed to parse IPv4: '01.2.3.4'"],
+  ])("rejects %s", (arg, message) => {
+    expect(() => parseFlags(kinds, [arg], {})).toThrow(message);
   });
 });

@@ -64,7 +64,31 @@ function parseBool(raw: string): boolean {
 
 function parseInteger(raw: string): number {
   if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected an integer, got '${raw}'`);
-  return Number(raw);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new Error(`expected an integer, got '${raw}' (too large)`);
+  return n;
+}
+
+/** A count (Mesos's size_t flags): no sign. */
+function parseCount(raw: string): number {
+  const n = parseInteger(raw);
+  if (n < 0) throw new Error(`expected a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+function parsePort(raw: string): number {
+  const n = parseInteger(raw);
+  if (n < 0 || n > 65535) throw new Error(`expected a port number (0-65535), got '${raw}'`);
+  return n;
+}
+
+/** An IPv4 address in dotted form, as Mesos's `--ip` takes (inet_pton). */
+function parseIPv4(raw: string): string {
+  const parts = raw.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255)) {
+    throw new Error(`Failed to parse IPv4: '${raw}' is not an IPv4 address`);
+  }
+  return raw;
 }
 
 function parseNumber(raw: string): number {
@@ -76,6 +100,11 @@ function parseNumber(raw: string): number {
 export const flag = {
   string: kind<string>({ parse: (s) => s }),
   int: kind<number>({ parse: parseInteger }),
+  /** A non-negative integer. */
+  count: kind<number>({ parse: parseCount }),
+  port: kind<number>({ parse: parsePort }),
+  /** An IPv4 address. */
+  ipv4: kind<string>({ parse: parseIPv4 }),
   number: kind<number>({ parse: parseNumber }),
   bool: kind<boolean>({ parse: parseBool, isBoolean: true }),
   /** Milliseconds. */

@@ -7,6 +7,7 @@ export * from "./ids.ts";
 export * from "./backoff.ts";
 export * from "./channel.ts";
 export * from "./version.ts";
+export * from "./metrics.ts";
 export * from "./resources/index.ts";
 export * from "./task-states.ts";
 export * from "./mesos-json.ts";

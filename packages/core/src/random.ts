@@ -9,3 +9,12 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * How many inputs a fuzz test tries: a few thousand in `npm test`, or MESOS_FUZZ_RUNS (e.g. 100000)
+ * for the long form.
+ */
+export function fuzzRuns(short = 3000): number {
+  const n = Number(process.env.MESOS_FUZZ_RUNS);
+  return Number.isInteger(n) && n > 0 ? n : short;
+}

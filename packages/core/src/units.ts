@@ -11,6 +11,9 @@ const DURATION_UNITS: Record<string, number> = {
   weeks: 604_800_000,
 };
 
+/** Mesos keeps durations as int64 nanoseconds; anything longer cannot be represented. */
+const MAX_DURATION_MS = 9_223_372_036_854;
+
 /** Parses a Mesos duration into milliseconds. */
 export function parseDuration(text: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+)\s*([a-z]+)\s*$/.exec(text);
@@ -19,7 +22,9 @@ export function parseDuration(text: string): number {
   if (unit === undefined) {
     throw new Error(`Invalid duration '${text}': unknown unit '${m[2]}' (use ${Object.keys(DURATION_UNITS).join(", ")})`);
   }
-  return Number(m[1]) * unit;
+  const ms = Number(m[1]) * unit;
+  if (ms > MAX_DURATION_MS) throw new Error(`Invalid duration '${text}': longer than a duration can be (about 292 years)`);
+  return ms;
 }
 
 /** Formats milliseconds the way Mesos prints durations (largest unit that divides evenly). */
@@ -41,7 +46,10 @@ export function parseBytes(text: string): number {
   if (!m || unit === undefined) {
     throw new Error(`Invalid byte size '${text}' (expected a number and one of B, KB, MB, GB, TB)`);
   }
-  return Math.round(Number(m[1]) * unit);
+  const bytes = Math.round(Number(m[1]) * unit);
+  // Mesos's Bytes is a uint64.
+  if (bytes > 2 ** 64) throw new Error(`Invalid byte size '${text}': larger than 16EB`);
+  return bytes;
 }
 
 export function formatBytes(bytes: number): string {

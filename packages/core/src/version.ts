@@ -5,3 +5,40 @@
 export const MESOS_VERSION = "1.8.0";
 export const PROJECT_VERSION = "0.1.0";
 export const VERSION_TEXT = `${MESOS_VERSION} (mesos-ts ${PROJECT_VERSION})`;
+
+/** Mesos's VersionInfo: what `/version`, `/state` and GET_VERSION report, on the master and the agent alike. */
+export interface VersionInfo {
+  version: string;
+  /** When the binary was built (ISO 8601), "" when running from source. */
+  buildDate: string;
+  /** The same, in seconds since the epoch (0 from source). */
+  buildTime: number;
+  buildUser: string;
+  /** The commit built, when the build knew it. */
+  gitSha?: string;
+}
+
+/** The build's facts, set by scripts/build.ts (`define`); running from source they may come from the environment. */
+export function versionInfo(): VersionInfo {
+  const buildDate = process.env.MESOS_BUILD_TIME ?? "";
+  const buildTime = buildDate ? Date.parse(buildDate) / 1000 : 0;
+  const gitSha = process.env.MESOS_GIT_SHA;
+  return {
+    version: MESOS_VERSION,
+    buildDate,
+    buildTime: Number.isFinite(buildTime) ? buildTime : 0,
+    buildUser: process.env.MESOS_BUILD_USER || "mesos-ts",
+    ...(gitSha ? { gitSha } : {}),
+  };
+}
+
+/** VersionInfo in Mesos's JSON (`/version`, and the version fields of `/state`). */
+export function versionJson(info: VersionInfo = versionInfo()): Record<string, string | number> {
+  return {
+    version: info.version,
+    ...(info.gitSha ? { git_sha: info.gitSha } : {}),
+    build_date: info.buildDate,
+    build_time: info.buildTime,
+    build_user: info.buildUser,
+  };
+}

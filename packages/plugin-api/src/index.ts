@@ -20,7 +20,17 @@ export {
 } from "./isolator.ts";
 export { createIsolatorChain, isolatorError, type ChainOptions, type IsolatorChain, type Limitation } from "./chain.ts";
 export { mergeLaunchInfos, toLaunchInfo, validateLaunchInfo, type LaunchInfoPart } from "./merge-launch-info.ts";
-export { containerIdDepth, containerIdString, parseContainerId, rootContainerId } from "./container-id.ts";
+export {
+  containerIdString,
+  containerIdValueError,
+  isNestedKey,
+  nestedKey,
+  ownValue,
+  parentKey,
+  parseContainerId,
+  rootContainerId,
+  rootKey,
+} from "./container-id.ts";
 export { ISOLATOR_API_VERSIONS, compareApiVersions, pickApiVersion, type IsolatorApiVersion } from "./versions.ts";
 export { connectIsolator, socketPath, type RemoteIsolator, type RemoteIsolatorOptions } from "./remote-isolator.ts";
 export { isolatorRoutes, serveIsolator, type ServeIsolatorOptions, type ServedIsolator } from "./serve-isolator.ts";

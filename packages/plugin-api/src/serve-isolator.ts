@@ -6,6 +6,7 @@
  */
 import { existsSync, unlinkSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { ResourceStatisticsSchema, isolator as api } from "@mesos/proto";
 import { mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
@@ -31,7 +32,7 @@ export interface ServedIsolator {
 export function isolatorRoutes(isolator: Isolator, options: Omit<ServeIsolatorOptions, "socket"> = {}) {
   const watches = new Map<string, AbortController>();
   const heartbeatMs = options.heartbeatMs ?? 10_000;
-  return (router: Parameters<Parameters<typeof mountConnect>[1]>[0]) => {
+  return (router: ConnectRouter) => {
     router.service(api.Identity, {
       getPluginInfo: () => ({
         name: isolator.name,

@@ -14,6 +14,7 @@ const TO_CODE: Record<ErrorKind, Code> = {
   unauthenticated: Code.Unauthenticated,
   unavailable: Code.Unavailable,
   unimplemented: Code.Unimplemented,
+  too_large: Code.ResourceExhausted,
   internal: Code.Internal,
 };
 

@@ -1,5 +1,5 @@
 export { toConnectError, fromConnectError } from "./errors.ts";
-export { mountConnect } from "./serve.ts";
+export { createInMemoryTransport, mountConnect, type ConnectApi } from "./serve.ts";
 export { createTransport, toBaseUrl, type TransportOptions } from "./transport.ts";
 export * from "./v1-http/index.ts";
 export { serveLateBound, type LateBoundServer } from "./late-bound-server.ts";

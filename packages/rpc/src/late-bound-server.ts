@@ -14,13 +14,19 @@ export interface LateBoundServer {
 
 export function serveLateBound(options: { hostname: string; port: number; name: string }): LateBoundServer {
   let handler: ((req: Request, server: Server<undefined>) => Response | Promise<Response>) | undefined;
-  const server = Bun.serve({
-    hostname: options.hostname,
-    port: options.port,
-    // Event streams (SUBSCRIBE, agent links) may be quiet for long: no idle timeout.
-    idleTimeout: 0,
-    fetch: (req, srv) => (handler ? handler(req, srv) : new Response(`${options.name} is starting`, { status: 503 })),
-  });
+  let server: Server<undefined>;
+  try {
+    server = Bun.serve({
+      hostname: options.hostname,
+      port: options.port,
+      // Event streams (SUBSCRIBE, agent links) may be quiet for long: no idle timeout.
+      idleTimeout: 0,
+      fetch: (req, srv) => (handler ? handler(req, srv) : new Response(`${options.name} is starting`, { status: 503 })),
+    });
+  } catch (e) {
+    // Bun's own text ("EADDRNOTAVAIL: ..., listen") names neither the address nor the flags.
+    throw new Error(`Failed to listen on ${options.hostname}:${options.port} (--ip, --port): ${(e as Error).message}`, { cause: e });
+  }
   return {
     server,
     port: server.port!,

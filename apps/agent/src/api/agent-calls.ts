@@ -24,7 +24,7 @@ export function createAgentCallHandler(ctx: AgentContext): AgentCallHandler {
 }
 
 /** Unary calls (everything that neither streams its request nor its response). */
-export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
+async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
   const info = handleInfoCall(ctx, call);
   if (info) return info;
   switch (call.type) {
@@ -61,7 +61,7 @@ export async function handleAgentCall(ctx: AgentContext, call: agent.Call): Prom
 }
 
 /** LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT; `signal` aborts when the client goes. */
-export async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal) {
+async function handleAgentOutputCall(ctx: AgentContext, call: agent.Call, signal: AbortSignal) {
   switch (call.type) {
     case T.LAUNCH_NESTED_CONTAINER_SESSION:
       return launchNestedContainerSession(ctx, required(call.launchNestedContainerSession, "launch_nested_container_session"), signal);

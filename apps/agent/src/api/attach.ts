@@ -13,22 +13,22 @@ import { invalid, internal, notFound } from "@mesos/core";
 import { containerIdString } from "@mesos/plugin-api";
 import { type ContainerID, agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import { attachInput, attachOutput } from "../containerizer/io-client.ts";
-import { runtimePaths } from "../containerizer/runtime-files.ts";
+import type { ContainerIo } from "../containerizer/containerizer.ts";
 import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 import { launchApiContainer } from "./container-calls.ts";
 import { processIoStream } from "./process-io.ts";
 
-export const NO_SWITCHBOARD = "I/O switchboard server was disabled for this container";
+const NO_SWITCHBOARD = "I/O switchboard server was disabled for this container";
 
-function switchboardSocket(ctx: AgentContext, id: ContainerID | undefined): string {
+function switchboard(ctx: AgentContext, id: ContainerID | undefined): ContainerIo {
   if (!id) throw invalid("'container_id' is missing");
   const key = containerIdString(id);
-  if (!ctx.containerizer.has(key)) throw notFound(`Container ${key} cannot be found`);
-  const info = ctx.containerizer.info(key);
-  if (!info?.switchboard) throw internal(NO_SWITCHBOARD);
-  if (ctx.containerizer.state(key) === "terminated") throw notFound(`Container ${key} has terminated`);
-  return runtimePaths(ctx.containerizer.runtimeDir(key)!).ioSocket;
+  const state = ctx.containerizer.state(key);
+  if (state === undefined) throw notFound(`Container ${key} cannot be found`);
+  const io = ctx.containerizer.io(key);
+  if (!io) throw internal(NO_SWITCHBOARD);
+  if (state === "terminated") throw notFound(`Container ${key} has terminated`);
+  return io;
 }
 
 export async function attachContainerOutput(
@@ -36,8 +36,7 @@ export async function attachContainerOutput(
   call: agent.Call_AttachContainerOutput,
   signal: AbortSignal,
 ): Promise<AsyncIterable<agent.ProcessIO> | typeof ACCEPTED> {
-  const path = switchboardSocket(ctx, call.containerId);
-  const frames = await attachOutput(path, signal);
+  const frames = await switchboard(ctx, call.containerId).output(signal);
   return processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval);
 }
 
@@ -62,7 +61,7 @@ export async function launchNestedContainerSession(
     return ACCEPTED;
   }
   try {
-    const frames = await attachOutput(runtimePaths(ctx.containerizer.runtimeDir(key)!).ioSocket, signal);
+    const frames = await ctx.containerizer.io(key)!.output(signal);
     signal.addEventListener("abort", destroy, { once: true });
     const onEnd = (complete: boolean) => (complete ? undefined : destroy());
     return processIoStream(frames, ctx.clock, ctx.flags.http_heartbeat_interval, onEnd);
@@ -82,7 +81,7 @@ export async function attachContainerInput(ctx: AgentContext, calls: AsyncIterab
   if (head.type !== agent.Call_AttachContainerInput_Type.CONTAINER_ID) {
     throw invalid("Expecting 'attach_container_input.type' to be CONTAINER_ID in the first record");
   }
-  const input = await attachInput(switchboardSocket(ctx, head.containerId));
+  const input = await switchboard(ctx, head.containerId).input();
   try {
     for (;;) {
       const next = await iterator.next();

@@ -7,14 +7,14 @@
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { errorMessage, invalid, notFound } from "@mesos/core";
-import { containerIdString } from "@mesos/plugin-api";
+import { containerIdString, containerIdValueError, isNestedKey } from "@mesos/plugin-api";
 import { type CommandInfo, type ContainerID, type ContainerInfo, type Resource, Volume_Source_Type, agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import { signalDescription, SIGNAL_NUMBERS } from "../containerizer/termination.ts";
+import { signalDescription, SIGNAL_NUMBERS } from "../launch-protocol/termination.ts";
 import { commandEnvironment, commandToExec } from "../tasks/command.ts";
 import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
 
-export interface ContainerLaunch {
+interface ContainerLaunch {
   containerId: ContainerID;
   command?: CommandInfo;
   container?: ContainerInfo;
@@ -23,7 +23,7 @@ export interface ContainerLaunch {
 }
 
 /** Where a container launched through the API keeps its sandbox. */
-export function apiSandbox(ctx: AgentContext, id: ContainerID): string {
+function apiSandbox(ctx: AgentContext, id: ContainerID): string {
   if (!id.parent) return join(ctx.workDir, "containers", id.value);
   const parent = containerIdString(id.parent);
   const parentSandbox = ctx.containerizer.config(parent)?.directory ?? join(ctx.workDir, "containers", parent);
@@ -34,11 +34,11 @@ export function apiSandbox(ctx: AgentContext, id: ContainerID): string {
 export async function launchApiContainer(ctx: AgentContext, req: ContainerLaunch): Promise<boolean> {
   const key = containerIdString(req.containerId);
   for (let id: ContainerID | undefined = req.containerId; id; id = id.parent) {
-    const error = containerIdError(id.value);
+    const error = containerIdValueError(id.value);
     if (error) throw invalid(error);
   }
-  if (ctx.containerizer.has(key)) return false;
-  if (req.containerId.parent && !ctx.containerizer.has(containerIdString(req.containerId.parent))) {
+  if (ctx.containerizer.state(key) !== undefined) return false;
+  if (req.containerId.parent && ctx.containerizer.state(containerIdString(req.containerId.parent)) === undefined) {
     throw notFound(`Parent container ${containerIdString(req.containerId.parent)} cannot be found`);
   }
   if (!req.containerId.parent && (req.resources ?? []).length === 0) throw invalid("A standalone container needs 'resources'");
@@ -92,7 +92,7 @@ export async function launchContainerCall(
 function known(ctx: AgentContext, id: ContainerID | undefined): string {
   if (!id) throw invalid("'container_id' is missing");
   const key = containerIdString(id);
-  if (!ctx.containerizer.has(key)) throw notFound(`Container ${key} cannot be found`);
+  if (ctx.containerizer.state(key) === undefined) throw notFound(`Container ${key} cannot be found`);
   return key;
 }
 
@@ -127,8 +127,9 @@ export async function killContainerCall(ctx: AgentContext, id: ContainerID | und
 export async function removeContainerCall(ctx: AgentContext, id: ContainerID | undefined): Promise<AgentCallReply> {
   if (!id) throw invalid("'container_id' is missing");
   const key = containerIdString(id);
-  if (!ctx.containerizer.has(key)) return create(agent.ResponseSchema, {});
-  if (ctx.containerizer.state(key) !== "terminated") throw invalid(`Container ${key} is still running`);
+  const state = ctx.containerizer.state(key);
+  if (state === undefined) return create(agent.ResponseSchema, {});
+  if (state !== "terminated") throw invalid(`Container ${key} is still running`);
   ctx.containerizer.remove(key);
   return create(agent.ResponseSchema, {});
 }
@@ -139,7 +140,7 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
     const config = ctx.containerizer.config(key)!;
     const state = ctx.containerizer.state(key);
     if (state === "terminated") continue;
-    const nested = key.includes(".");
+    const nested = isNestedKey(key);
     const standalone = !config.frameworkId?.value;
     if (nested && !g?.showNested) continue;
     if (!nested && standalone && !g?.showStandalone) continue;
@@ -166,12 +167,4 @@ export async function getContainersCall(ctx: AgentContext, g: agent.Call_GetCont
 /** A command task's container: its executor is the task itself. */
 function commandExecutor(config: { executorId?: { value: string }; taskIds: { value: string }[] }): boolean {
   return config.taskIds.length === 1 && config.taskIds[0]!.value === config.executorId?.value;
-}
-
-/** Mesos's rules for container ids; '.' is reserved: it separates a nested id from its parent's. */
-export function containerIdError(value: string): string | undefined {
-  if (!value) return "'ContainerID.value' must not be empty";
-  if (/[./\s\x00-\x1f]/.test(value)) return `'ContainerID.value' '${value}' contains invalid characters ('.', '/', whitespace or control characters)`;
-  if (value.length > 242) return "'ContainerID.value' must be at most 242 characters";
-  return undefined;
 }

@@ -7,7 +7,8 @@ import { create } from "@bufbuild/protobuf";
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import { getExecutors, getFrameworks, getState, getTasks } from "./views.ts";
+import { summarize } from "../projection/summaries.ts";
+import { getExecutors, getFrameworks, getState, getTasks } from "../projection/v1.ts";
 
 const T = agent.Call_Type;
 const R = agent.Response_Type;
@@ -30,13 +31,13 @@ export function handleInfoCall(ctx: AgentContext, call: agent.Call): agent.Respo
     case T.GET_AGENT:
       return create(agent.ResponseSchema, { type: R.GET_AGENT, getAgent: { agentInfo: ctx.info } });
     case T.GET_STATE:
-      return create(agent.ResponseSchema, { type: R.GET_STATE, getState: getState(ctx) });
+      return create(agent.ResponseSchema, { type: R.GET_STATE, getState: getState(summarize(ctx)) });
     case T.GET_FRAMEWORKS:
-      return create(agent.ResponseSchema, { type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(ctx) });
+      return create(agent.ResponseSchema, { type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(summarize(ctx)) });
     case T.GET_EXECUTORS:
-      return create(agent.ResponseSchema, { type: R.GET_EXECUTORS, getExecutors: getExecutors(ctx) });
+      return create(agent.ResponseSchema, { type: R.GET_EXECUTORS, getExecutors: getExecutors(summarize(ctx)) });
     case T.GET_TASKS:
-      return create(agent.ResponseSchema, { type: R.GET_TASKS, getTasks: getTasks(ctx) });
+      return create(agent.ResponseSchema, { type: R.GET_TASKS, getTasks: getTasks(summarize(ctx)) });
     default:
       return undefined;
   }

@@ -5,9 +5,9 @@
 import { create } from "@bufbuild/protobuf";
 import { Channel, type Clock } from "@mesos/core";
 import { agent } from "@mesos/proto";
-import { FRAME, type Frame } from "../launch-helper/io-protocol.ts";
+import { FRAME, type Frame } from "../launch-protocol/io-protocol.ts";
 
-export function frameToProcessIO(f: Frame): agent.ProcessIO | undefined {
+function frameToProcessIO(f: Frame): agent.ProcessIO | undefined {
   if (f.kind !== FRAME.STDOUT && f.kind !== FRAME.STDERR) return undefined;
   return create(agent.ProcessIOSchema, {
     type: agent.ProcessIO_Type.DATA,
@@ -15,10 +15,10 @@ export function frameToProcessIO(f: Frame): agent.ProcessIO | undefined {
   });
 }
 
-export function heartbeat(intervalMs: number): agent.ProcessIO {
+function heartbeat(intervalMs: number): agent.ProcessIO {
   return create(agent.ProcessIOSchema, {
     type: agent.ProcessIO_Type.CONTROL,
-    control: { type: agent.ProcessIO_Control_Type.HEARTBEAT, heartbeat: { interval: { nanoseconds: BigInt(intervalMs) * 1_000_000n } } },
+    control: { type: agent.ProcessIO_Control_Type.HEARTBEAT, heartbeat: { interval: { nanoseconds: BigInt(Math.round(intervalMs * 1_000_000)) } } },
   });
 }
 

@@ -1,12 +1,13 @@
 /**
  * The agent's side of a container's I/O switchboard (`io.sock`, see
- * launch-helper/io-protocol.ts): an output attachment as an async iterable of frames, and an input
+ * launch-protocol/io-protocol.ts): an output attachment as an async iterable of frames, and an input
  * attachment to write stdin and terminal sizes. A second input attachment is refused by the
  * helper (conflict), as in Mesos.
  */
 import type { Socket } from "bun";
 import { Channel, conflict, internal, unavailable } from "@mesos/core";
-import { FRAME, createFrameDecoder, encodeFrame, encodeResize, type Frame } from "../launch-helper/io-protocol.ts";
+import { FRAME, createFrameDecoder, encodeFrame, encodeResize, type Frame } from "../launch-protocol/io-protocol.ts";
+import type { InputAttachment } from "./containerizer.ts";
 
 interface Conn {
   socket: Socket<undefined>;
@@ -99,14 +100,6 @@ export async function attachOutput(path: string, signal?: AbortSignal): Promise<
       conn.socket.end();
     }
   })();
-}
-
-export interface InputAttachment {
-  stdin(data: Uint8Array): void;
-  /** No more input (a task without a terminal sees EOF). */
-  eof(): void;
-  resize(rows: number, columns: number): void;
-  close(): void;
 }
 
 export async function attachInput(path: string): Promise<InputAttachment> {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { ContainerInfoSchema, isolator as api } from "@mesos/proto";
 import { buildLaunchInfo, type BuildRequest } from "./launch-builder.ts";
-import type { LaunchInfo } from "./launch-info.ts";
+import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 
 const base = (over: Partial<BuildRequest> = {}, merged: Parameters<typeof create<typeof api.ContainerLaunchInfoSchema>>[1] = {}): BuildRequest => ({
   containerId: "c1",

@@ -12,7 +12,7 @@ import { RLIMITS } from "@mesos/linux";
 import { isFieldSet } from "@bufbuild/protobuf";
 import { type ContainerInfo, RLimitInfo_RLimit_Type, RLimitInfo_RLimitSchema, isolator as api } from "@mesos/proto";
 import type { ContainerLaunchInfo } from "@mesos/plugin-api";
-import type { LaunchCommand, LaunchInfo, LaunchMount, LaunchRlimit } from "./launch-info.ts";
+import type { LaunchCommand, LaunchInfo, LaunchMount, LaunchRlimit } from "../launch-protocol/launch-info.ts";
 
 export interface BuildRequest {
   containerId: string;

@@ -12,7 +12,8 @@
 import { readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { spawnInPidNamespace } from "@mesos/linux";
-import type { LaunchInfo } from "./launch-info.ts";
+import { launchHelperArgs } from "../launch-protocol/handshake.ts";
+import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 
 export type InitProcess = Subprocess<"pipe", "pipe", number>;
 
@@ -26,7 +27,7 @@ export interface Launcher {
 
 export function createLauncher(kind: "linux" | "posix", helperCommand: readonly string[]): Launcher {
   const spawn = (path: string, stderr: number) => () =>
-    Bun.spawn([...helperCommand, "__launch", `--launch_info=${path}`], {
+    Bun.spawn([...helperCommand, ...launchHelperArgs(path)], {
       stdio: ["pipe", "pipe", stderr],
       detached: true,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
@@ -53,7 +54,7 @@ export function createLauncher(kind: "linux" | "posix", helperCommand: readonly 
   };
 }
 
-export function childrenOf(pid: number): number[] {
+function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
   } catch {

@@ -1,10 +1,12 @@
+import { systemClock, type TimerHandle } from "@mesos/core";
+
 /** The first line a process writes on a pipe, or undefined if it takes longer than `timeoutMs`. */
 export async function readFirstLine(stream: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string | undefined> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+  let timer: TimerHandle | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = systemClock.setTimeout(() => resolve(undefined), timeoutMs)));
   try {
     for (;;) {
       const chunk = await Promise.race([reader.read(), deadline]);
@@ -15,7 +17,7 @@ export async function readFirstLine(stream: ReadableStream<Uint8Array>, timeoutM
       if (nl !== -1) return text.slice(0, nl);
     }
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
     reader.releaseLock();
   }
 }

@@ -1,18 +1,25 @@
 /**
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
- * service over the same handler), and health, flags, version, state and metrics.
- * Agent endpoints also answer under `/slave(1)/...`, as in Mesos.
+ * service over the same handler), and health, flags, version, state, containers and metrics.
+ * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
+ * answer under `/slave(1)/...`, as in Mesos.
  */
+import type { ConnectRouter } from "@connectrpc/connect";
 import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
 import { mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
 import { agentService } from "../api/agent-service.ts";
 import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
-import { agentStateJson } from "./state-json.ts";
+import { join } from "node:path";
+import { mountFilesApi } from "../files/files-api.ts";
+import { createSandboxPaths } from "../files/sandbox-paths.ts";
+import { summarize } from "../projection/summaries.ts";
+import { agentStateJson } from "../projection/v0.ts";
+import { containersJson } from "./containers-json.ts";
 import { agentApi } from "./v1-api.ts";
 
-export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono {
+export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router: ConnectRouter) => void } {
   const app = new Hono();
   // One handler for both transports: POST /api/v1 and the mesos.v1.agent.Agent Connect service.
   const handler = createAgentCallHandler(ctx);
@@ -22,9 +29,13 @@ export function createAgentApp(ctx: AgentContext, endpoint: () => string): Hono 
   app.get("/health", (c) => c.body(null, 200));
   app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, endpoint())));
+  for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
+  for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
   // Minimal until the agent has a metrics registry: the isolators' gauges under Mesos's names.
-  app.get("/metrics/snapshot", async (c) => c.json(await ctx.containerizer.metrics()));
-  mountConnect(app, agentService(handler));
-  return app;
+  app.get("/metrics/snapshot", async (c) => c.json((await ctx.containerizer.metrics?.()) ?? {}));
+  const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
+  mountFilesApi(app, sandboxes);
+  const routes = agentService(handler);
+  mountConnect(app, routes);
+  return { app, routes };
 }

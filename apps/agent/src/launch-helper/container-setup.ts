@@ -21,7 +21,7 @@ import {
   sethostname,
   unshare,
 } from "@mesos/linux";
-import type { LaunchInfo, LaunchMount } from "../containerizer/launch-info.ts";
+import type { LaunchInfo, LaunchMount } from "../launch-protocol/launch-info.ts";
 import { step } from "./steps.ts";
 
 export function setUpContainer(info: LaunchInfo): void {

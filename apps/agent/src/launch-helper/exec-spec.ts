@@ -3,7 +3,7 @@
  * looked up the way execvp would. Shared by the helper (which writes the spec) and the stage.
  */
 import { accessSync, constants, statSync } from "node:fs";
-import type { LaunchRlimit, LaunchUser } from "../containerizer/launch-info.ts";
+import type { LaunchRlimit, LaunchUser } from "../launch-protocol/launch-info.ts";
 
 export interface ExecSpec {
   program: string;

@@ -15,12 +15,13 @@
  *
  * Failures at any step are recorded as a launch error naming the step; nothing is left running.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { reapAll } from "@mesos/linux";
-import type { LaunchInfo } from "../containerizer/launch-info.ts";
-import { readLaunchInfo, runtimePaths } from "../containerizer/runtime-files.ts";
-import { launchFailure, terminationFromExit, terminationFromWaitStatus, type Termination } from "../containerizer/termination.ts";
+import { parseGoLine, type StartReport, startReportLine } from "../launch-protocol/handshake.ts";
+import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
+import { readLaunchInfo, runtimePaths, writeTermination } from "../launch-protocol/runtime-files.ts";
+import { launchFailure, type Termination, terminationFromExit, terminationFromWaitStatus } from "../launch-protocol/termination.ts";
 import { setUpContainer } from "./container-setup.ts";
 import { startTask, type TaskProcess } from "./start-task.ts";
 import { step } from "./steps.ts";
@@ -29,7 +30,7 @@ import { fileIo, startSwitchboard, type TaskIo } from "./switchboard.ts";
 const FORWARDED = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
 /** How to run this binary again (compiled: the binary; from source: bun and the entry script). */
-export function selfCommand(): string[] {
+function selfCommand(): string[] {
   return Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
 }
 
@@ -42,11 +43,8 @@ export async function runInit(launchInfoPath: string): Promise<number> {
   let termination: Termination;
   try {
     // The agent starts us first and writes the launch description while we boot.
-    const go = await readGo();
-    if (go !== "go")
-      throw new Error(
-        go === "" ? "the agent went away before the container was isolated" : `the agent aborted the launch: ${go.replace(/^abort /, "")}`,
-      );
+    const go = parseGoLine(await readGoLine());
+    if (!go.go) throw new Error(go.why);
     info = step("reading the launch description", () => readLaunchInfo(launchInfoPath));
     const launch = info;
     step("building the container", () => setUpContainer(launch));
@@ -65,25 +63,25 @@ export async function runInit(launchInfoPath: string): Promise<number> {
     }
   } catch (e) {
     termination = launchFailure((e as Error).message);
-    report({ error: termination.launchError });
+    report({ error: termination.launchError! });
   }
   if (info) killTheRest(info, task?.pid);
   // Recorded before the switchboard tells its clients: a WAIT right after must see it.
-  writeTermination(runtimeFd, termination);
+  recordTermination(runtimeFd, termination);
   await io?.finish(termination);
   closeSync(runtimeFd);
   return 0;
 }
 
 /** One JSON line to the agent; it may be gone (containers outlive the agent), which is fine. */
-function report(message: { pid?: number; error?: string }): void {
+function report(message: StartReport): void {
   try {
-    writeSync(1, `${JSON.stringify(message)}\n`);
+    writeSync(1, startReportLine(message));
     closeSync(1);
   } catch {}
 }
 
-async function readGo(): Promise<string> {
+async function readGoLine(): Promise<string> {
   let text = "";
   for await (const chunk of Bun.stdin.stream()) {
     text += new TextDecoder().decode(chunk);
@@ -178,11 +176,9 @@ function ourChildren(): number[] {
   }
 }
 
-function writeTermination(runtimeFd: number, t: Termination): void {
-  const dir = `/proc/self/fd/${runtimeFd}`;
+function recordTermination(runtimeFd: number, t: Termination): void {
   try {
-    writeFileSync(`${dir}/termination.json.tmp`, JSON.stringify(t));
-    renameSync(`${dir}/termination.json.tmp`, `${dir}/termination.json`);
+    writeTermination(`/proc/self/fd/${runtimeFd}`, t);
   } catch (e) {
     console.error(`mesos __launch: cannot record the task's end: ${(e as Error).message}`);
   }

@@ -7,14 +7,14 @@
  * into it right before it execs.
  */
 import type { Subprocess } from "bun";
-import type { LaunchCommand, LaunchInfo } from "../containerizer/launch-info.ts";
+import type { LaunchCommand, LaunchInfo } from "../launch-protocol/launch-info.ts";
 import { ERROR_FD, encodeSpec, resolveProgram, type ExecSpec } from "./exec-spec.ts";
 import { step, stepAsync } from "./steps.ts";
 import type { TaskIo } from "./switchboard.ts";
 
 export type TaskProcess = Subprocess<"pipe" | "ignore" | number, "pipe" | "ignore" | number, "pipe" | "ignore" | number>;
 
-export function needsExecStage(info: LaunchInfo, io: TaskIo): boolean {
+function needsExecStage(info: LaunchInfo, io: TaskIo): boolean {
   const user = info.command?.user;
   const extraGroups = user ? user.groups.some((g) => g !== user.gid) : false;
   // A rootfs too: Bun.spawn does not find programs after this thread's pivot_root (ENOENT while

@@ -2,7 +2,7 @@
  * Named steps, so a container that cannot be built fails with a message saying where:
  * `Failed to launch container: mounting tmpfs on /data: mount(tmpfs on /data, tmpfs) failed: ...`.
  */
-export class StepError extends Error {
+class StepError extends Error {
   constructor(
     readonly step: string,
     cause: unknown,

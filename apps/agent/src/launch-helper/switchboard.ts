@@ -9,9 +9,9 @@ import { closeSync, existsSync, openSync, unlinkSync, writeSync } from "node:fs"
 import type { ReadStream } from "node:tty";
 import type { Socket, Subprocess } from "bun";
 import { openPty, setWindowSize, type Pty } from "@mesos/linux";
-import type { LaunchInfo } from "../containerizer/launch-info.ts";
-import type { Termination } from "../containerizer/termination.ts";
-import { FRAME, createFrameDecoder, decodeResize, encodeFrame, type FrameKind } from "./io-protocol.ts";
+import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
+import type { Termination } from "../launch-protocol/termination.ts";
+import { FRAME, createFrameDecoder, decodeResize, encodeFrame, type FrameKind } from "../launch-protocol/io-protocol.ts";
 
 type Stdio = "ignore" | "pipe" | number;
 

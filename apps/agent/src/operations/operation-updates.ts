@@ -20,7 +20,7 @@ const TERMINAL = new Set([
   OperationState.OPERATION_DROPPED,
 ]);
 
-export function isTerminalOperationState(state: OperationState): boolean {
+function isTerminalOperationState(state: OperationState): boolean {
   return TERMINAL.has(state);
 }
 

@@ -5,10 +5,8 @@
  */
 import { mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import { isMountDisk, persistentVolumePath, type Resources } from "@mesos/core";
+import { isMountDisk, persistentVolumePath as volumePath, type Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
-
-export const volumePath = persistentVolumePath;
 
 /** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery). */
 export function ensureVolumeDirs(workDir: string, total: Resources): void {

@@ -10,7 +10,7 @@ import { invalid, isDynamicallyReserved, isPersistentVolume, isRevocable, parseR
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
 
-export interface HostCapacity {
+interface HostCapacity {
   cpus: number;
   memBytes: number;
   diskBytes: number;

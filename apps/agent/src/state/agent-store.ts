@@ -194,9 +194,6 @@ export function createAgentStore(path: string) {
     saveContainer(c: CheckpointedContainer): void {
       db.insert(schema.containers).values(c).onConflictDoUpdate({ target: schema.containers.id, set: c }).run();
     },
-    setHelperPid(id: string, helperPid: number): void {
-      db.update(schema.containers).set({ helperPid }).where(eq(schema.containers.id, id)).run();
-    },
     removeContainer(id: string): void {
       db.delete(schema.containers).where(eq(schema.containers.id, id)).run();
     },

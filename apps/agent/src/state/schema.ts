@@ -38,8 +38,6 @@ export const containers = sqliteTable("containers", {
   executorId: text("executor_id").notNull(),
   sandbox: text("sandbox").notNull(),
   runtimeDir: text("runtime_dir").notNull(),
-  /** The launch helper's pid (0 until spawned). */
-  helperPid: integer("helper_pid").notNull(),
   launchedAt: integer("launched_at").notNull(),
   /** mesos.isolator.v1.ContainerConfig: what the isolators prepared it with (they get it back on recovery). */
   config: blob("config", { mode: "buffer" }),

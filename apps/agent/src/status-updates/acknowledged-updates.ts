@@ -7,7 +7,7 @@
  */
 import type { Clock, Logger, TimerHandle } from "@mesos/core";
 
-export interface UpdateKind<U> {
+interface UpdateKind<U> {
   /** The stream an update belongs to. */
   streamOf(u: U): string;
   /** The identity acknowledgements refer to. */
@@ -24,7 +24,7 @@ export interface UpdateStore<U> {
   loadAll(): U[];
 }
 
-export interface AcknowledgedUpdatesOptions<U> {
+interface AcknowledgedUpdatesOptions<U> {
   kind: UpdateKind<U>;
   store: UpdateStore<U>;
   clock: Clock;
@@ -138,5 +138,3 @@ export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions
     },
   };
 }
-
-export type AcknowledgedUpdates<U> = ReturnType<typeof createAcknowledgedUpdates<U>>;

@@ -17,7 +17,7 @@ export type StatusUpdateStore = UpdateStore<PendingUpdate>;
 export const uuidOf = (status: TaskStatus) => uuidFromBytes(status.uuid);
 const streamKey = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${taskId}`;
 
-export interface StatusUpdateManagerOptions {
+interface StatusUpdateManagerOptions {
   store: StatusUpdateStore;
   clock: Clock;
   log: Logger;

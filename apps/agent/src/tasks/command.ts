@@ -6,7 +6,7 @@
  */
 import type { CommandInfo } from "@mesos/proto";
 
-export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export function commandToExec(command: CommandInfo): { program: string; argv: string[] } {
   if (!command.value) throw new Error("The task's CommandInfo has no 'value' to run");

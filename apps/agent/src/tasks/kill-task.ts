@@ -5,6 +5,7 @@
  */
 import { FrameworkInfo_Capability_Type, type KillPolicy, TaskState } from "@mesos/proto";
 import { isTerminalState } from "@mesos/core";
+import { rootKey } from "@mesos/plugin-api";
 import { type AgentContext, type LiveTask, taskKey } from "../context.ts";
 import { reportStatus } from "./task-status.ts";
 
@@ -20,9 +21,9 @@ export function killTask(ctx: AgentContext, frameworkId: string, taskId: string,
 
 /** The tasks that share `task`'s executor container (including itself). */
 export function groupOf(ctx: AgentContext, task: LiveTask): LiveTask[] {
-  const root = task.containerId.split(".")[0];
+  const root = rootKey(task.containerId);
   return [...ctx.tasks.values()].filter(
-    (t) => t.frameworkId === task.frameworkId && t.executorId === task.executorId && t.containerId.split(".")[0] === root,
+    (t) => t.frameworkId === task.frameworkId && t.executorId === task.executorId && rootKey(t.containerId) === root,
   );
 }
 

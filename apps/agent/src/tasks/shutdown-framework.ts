@@ -24,7 +24,7 @@ export function shutdownFramework(ctx: AgentContext, frameworkId: string): void 
   forgetFrameworkIfIdle(ctx, frameworkId);
 }
 
-export function frameworkTasks(ctx: AgentContext, frameworkId: string) {
+function frameworkTasks(ctx: AgentContext, frameworkId: string) {
   return [...ctx.tasks.values()].filter((t) => t.frameworkId === frameworkId);
 }
 

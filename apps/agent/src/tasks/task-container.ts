@@ -1,22 +1,22 @@
 /**
- * What command tasks and task groups share: the command a task's container runs (with Mesos's
- * environment and switch_user), the command executor's resource allowance, and how a container's
- * end becomes the task's terminal state.
+ * The task runner's pieces: the command a task's container runs (with its environment and
+ * switch_user), the command executor's resource allowance, and how a container's end becomes the
+ * task's terminal state.
  */
 import { create } from "@bufbuild/protobuf";
 import { type CommandInfo, type FrameworkInfo, type Resource, ResourceSchema, TaskState } from "@mesos/proto";
 import type { AgentContext, LiveTask } from "../context.ts";
 import type { ContainerTermination, LaunchRequest } from "../containerizer/containerizer.ts";
-import type { LaunchUser } from "../containerizer/launch-info.ts";
-import { describeTermination } from "../containerizer/termination.ts";
+import type { LaunchUser } from "../launch-protocol/launch-info.ts";
+import { describeTermination } from "../launch-protocol/termination.ts";
 import { commandEnvironment, commandToExec } from "./command.ts";
 import { type StatusFields, TaskStatus_Reason, TaskStatus_Source } from "./task-status.ts";
 import { currentUserName } from "@mesos/core";
 import { lookupUser } from "./users.ts";
 
 /** Mesos gives the command executor 0.1 cpus and 32 MB on top of the task (the agent overcommits them). */
-export const EXECUTOR_CPUS = 0.1;
-export const EXECUTOR_MEM_MB = 32;
+const EXECUTOR_CPUS = 0.1;
+const EXECUTOR_MEM_MB = 32;
 
 export function withExecutorAllowance(resources: readonly Resource[]): Resource[] {
   return [
@@ -27,7 +27,7 @@ export function withExecutorAllowance(resources: readonly Resource[]): Resource[
 }
 
 /** The user a task runs as, or undefined for the agent's own user. Throws if it cannot be used. */
-export function taskUser(ctx: AgentContext, framework: FrameworkInfo, command: CommandInfo): LaunchUser | undefined {
+function taskUser(ctx: AgentContext, framework: FrameworkInfo, command: CommandInfo): LaunchUser | undefined {
   if (!ctx.flags.switch_user) return undefined;
   const name = command.user || framework.user;
   if (!name || name === currentUserName()) return undefined;

@@ -3,7 +3,7 @@
  * gid and supplementary groups, as getpwnam/getgrouplist would give them.
  */
 import { readColonFile } from "@mesos/core";
-import type { LaunchUser } from "../containerizer/launch-info.ts";
+import type { LaunchUser } from "../launch-protocol/launch-info.ts";
 
 export function lookupUser(name: string, files = { passwd: "/etc/passwd", group: "/etc/group" }): LaunchUser | undefined {
   const entry = readColonFile(files.passwd).find((f) => f[0] === name);

@@ -10,7 +10,7 @@ export function agentLinkService(ctx: MasterContext) {
   return (router: ConnectRouter) =>
     router.service(internal.AgentLink, {
       async *attach(req: internal.AttachRequest, hc: HandlerContext) {
-        const { agent, connectionId, messages } = attachAgent(ctx, req);
+        const { agent, connectionId, messages } = await attachAgent(ctx, req);
         const close = () => onAgentLinkClosed(ctx, agent.id, connectionId);
         hc.signal.addEventListener("abort", close, { once: true });
         try {

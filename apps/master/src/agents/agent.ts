@@ -1,9 +1,11 @@
 /**
  * An agent as the master tracks it: what it is (AgentInfo, endpoint, capabilities), what it has
- * (total resources), the link the master talks to it over, and the tasks on it.
+ * (total resources), the link the master talks to it over, and its health. Owned by the
+ * AgentRegistry (agent-registry.ts); its tasks are in the TaskLedger, its offers in
+ * the OfferBook, its operations in the OperationBook.
  */
-import { type Channel, Resources, type TimerHandle } from "@mesos/core";
-import { type AgentInfo, AgentInfo_Capability_Type, type Operation, type Task, type internal } from "@mesos/proto";
+import type { Channel, Resources, TimerHandle } from "@mesos/core";
+import type { AgentInfo, AgentInfo_Capability_Type, internal } from "@mesos/proto";
 
 export interface AgentLinkState {
   connectionId: string;
@@ -23,11 +25,6 @@ export class Agent {
   missedPings = 0;
   awaitingPong = false;
   pingTimer?: TimerHandle;
-  /** Tasks on the agent by framework id, then task id. */
-  readonly tasks = new Map<string, Map<string, Task>>();
-  readonly offers = new Set<string>();
-  /** Offer operations applied to the agent and not yet forgotten, by operation uuid. */
-  readonly operations = new Map<string, Operation>();
 
   constructor(
     readonly id: string,
@@ -54,34 +51,6 @@ export class Agent {
     return this.link?.messages.push(message) ?? false;
   }
 
-  addTask(task: Task): void {
-    const fw = task.frameworkId!.value;
-    let byFramework = this.tasks.get(fw);
-    if (!byFramework) this.tasks.set(fw, (byFramework = new Map()));
-    byFramework.set(task.taskId!.value, task);
-  }
-
-  removeTask(frameworkId: string, taskId: string): void {
-    const byFramework = this.tasks.get(frameworkId);
-    byFramework?.delete(taskId);
-    if (byFramework?.size === 0) this.tasks.delete(frameworkId);
-  }
-
-  allTasks(): Task[] {
-    return [...this.tasks.values()].flatMap((m) => [...m.values()]);
-  }
-
-  /** Resources used by non-terminal tasks, per framework (what the allocator must count as allocated). */
-  usedByFramework(isTerminal: (t: Task) => boolean): Map<string, Resources> {
-    const out = new Map<string, Resources>();
-    for (const [fw, tasks] of this.tasks) {
-      let used = Resources.EMPTY;
-      for (const t of tasks.values()) if (!isTerminal(t)) used = used.plus(t.resources);
-      if (!used.isEmpty()) out.set(fw, used);
-    }
-    return out;
-  }
-
   /** The agent's HTTP address as `host:port`, for offers and /state's `pid`. */
   get address(): { hostname: string; ip: string; port: number } {
     const url = new URL(this.endpoint);
@@ -93,5 +62,3 @@ export class Agent {
     return `slave(1)@${a.ip}:${a.port}`;
   }
 }
-
-export const multiRoleCapable = (a: Agent) => a.hasCapability(AgentInfo_Capability_Type.MULTI_ROLE);

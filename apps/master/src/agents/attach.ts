@@ -7,10 +7,7 @@ import { clone, create } from "@bufbuild/protobuf";
 import { Channel, invalid, newUuid, permissionDenied, Resources, upgradeResource, validateResources } from "@mesos/core";
 import { AgentIDSchema, AgentInfoSchema, internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { rescindAgentOffers } from "../offers/offer-actions.ts";
-import { emitAgentAdded } from "../operator/operator-events.ts";
-import { Agent } from "./agent.ts";
-import { addAgentToAllocator } from "./allocator-view.ts";
+import type { Agent } from "./agent.ts";
 import { startPinging } from "./health.ts";
 import { reconcileAgentReport } from "./reconcile-agent.ts";
 
@@ -20,7 +17,7 @@ export interface AttachResult {
   messages: Channel<internal.MasterMessage>;
 }
 
-export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): AttachResult {
+export async function attachAgent(ctx: MasterContext, req: internal.AttachRequest): Promise<AttachResult> {
   const reported = req.agentInfo;
   if (!reported) throw invalid("Missing 'agent_info'");
   if (!reported.hostname) throw invalid("Missing 'agent_info.hostname'");
@@ -38,16 +35,14 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
   if (checkpointError) throw invalid(`Invalid checkpointed resources: ${checkpointError}`);
 
   const claimedId = reported.id?.value;
-  const previous = claimedId ? ctx.registeredAgents.get(claimedId) : undefined;
+  const previous = claimedId ? ctx.agents.entry(claimedId) : undefined;
   if (previous?.state === "gone") throw permissionDenied(`Agent ${claimedId} has been marked gone and cannot re-register`);
 
-  const now = ctx.clock.now();
   const id = claimedId ?? ctx.newAgentId();
   const info = clone(AgentInfoSchema, reported);
   info.id = create(AgentIDSchema, { value: id });
   info.resources = resources;
-  ctx.registry.setAgent(id, info, "admitted", now);
-  ctx.registeredAgents.set(id, { info, state: "admitted", changedAt: now });
+  await ctx.agents.admit(id, info);
 
   const init = {
     info,
@@ -55,28 +50,14 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     version: req.version ?? "",
     capabilities: req.capabilities.map((c) => c.type),
     total: Resources.of(checkpointed.length > 0 ? checkpointed : resources),
-    now,
   };
-  let agent = ctx.agents.get(id);
-  const added = agent === undefined;
-  const believedTasks = agent?.allTasks() ?? [];
-  if (agent) {
-    rescindAgentOffers(ctx, id);
-    ctx.allocator.removeAgent(id);
-    agent.link?.messages.close();
-    Object.assign(agent, { info: init.info, endpoint: init.endpoint, version: init.version, capabilities: init.capabilities, total: init.total });
-    agent.reregisteredAt = now;
-  } else {
-    agent = new Agent(id, init);
-    if (claimedId) agent.reregisteredAt = now;
-    ctx.agents.set(id, agent);
-  }
-
+  const believedTasks = ctx.tasks.resetAgent(id);
+  if (ctx.agents.has(id)) ctx.offers.rescindAgent(id);
   const messages = new Channel<internal.MasterMessage>();
   const connectionId = newUuid();
-  agent.link = { connectionId, messages };
+  const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
   reconcileAgentReport(ctx, agent, req, believedTasks, previous?.state === "unreachable");
-  addAgentToAllocator(ctx, agent);
+  ctx.agents.start(agent, added);
   messages.push(
     create(internal.MasterMessageSchema, {
       message: {
@@ -86,7 +67,6 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
     }),
   );
   startPinging(ctx, agent);
-  if (added) emitAgentAdded(ctx, agent);
   ctx.log.info(`${claimedId ? "Re-registered" : "Registered"} agent ${id} at ${req.endpoint} with ${agent.total}`);
   ctx.metrics.increment(claimedId ? "master/slave_reregistrations" : "master/slave_registrations");
   ctx.triggerAllocation();
@@ -97,9 +77,7 @@ export function attachAgent(ctx: MasterContext, req: internal.AttachRequest): At
 export function onAgentLinkClosed(ctx: MasterContext, agentId: string, connectionId: string): void {
   const agent = ctx.agents.get(agentId);
   if (!agent || agent.link?.connectionId !== connectionId) return;
-  agent.link.messages.close();
-  agent.link = undefined;
-  ctx.allocator.deactivateAgent(agentId);
-  rescindAgentOffers(ctx, agentId);
+  ctx.agents.disconnect(agent);
+  ctx.offers.rescindAgent(agentId);
   ctx.log.warn(`Agent ${agentId} disconnected`);
 }

@@ -4,6 +4,7 @@
  * marked unreachable.
  */
 import { create } from "@bufbuild/protobuf";
+import { errorMessage } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { Agent } from "./agent.ts";
@@ -17,7 +18,9 @@ export function startPinging(ctx: MasterContext, agent: Agent): void {
     if (ctx.agents.get(agent.id) !== agent) return;
     if (agent.awaitingPong) agent.missedPings++;
     if (agent.missedPings >= ctx.flags.max_agent_ping_timeouts) {
-      markAgentUnreachable(ctx, agent, `health check timed out after ${agent.missedPings} missed pings`);
+      markAgentUnreachable(ctx, agent, `health check timed out after ${agent.missedPings} missed pings`).catch((e) =>
+        ctx.log.error(`Failed to mark agent ${agent.id} unreachable: ${errorMessage(e)}`),
+      );
       return;
     }
     agent.send(create(internal.MasterMessageSchema, { message: { case: "ping", value: {} } }));

@@ -5,15 +5,13 @@
  *   are not partition-aware were already reported lost, so those frameworks are shut down there.
  * - Tasks the master believed were on the agent but the agent does not report are lost.
  */
-import { clone, create } from "@bufbuild/protobuf";
-import { isTerminalState, uuidFromBytes } from "@mesos/core";
-import { internal, OperationState, type Task, TaskSchema, TaskState } from "@mesos/proto";
-import { masterOperationStatus, operationStatusEvent } from "../operations/operation-feedback.ts";
+import { create } from "@bufbuild/protobuf";
+import { isTerminalState } from "@mesos/core";
+import { internal, OperationState, type Task, TaskState } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { allocatorFramework } from "../frameworks/allocator-view.ts";
 import { Framework } from "../frameworks/framework.ts";
-import { emitFrameworkAdded } from "../operator/operator-events.ts";
-import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
+import { masterOperationStatus, operationStatusEvent } from "../operations/operation-feedback.ts";
+import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
 export function reconcileAgentReport(
@@ -28,19 +26,14 @@ export function reconcileAgentReport(
   for (const info of req.frameworks) {
     const id = info.id?.value;
     if (!id || ctx.frameworks.has(id)) continue;
-    if (ctx.completedFrameworks.some((f) => f.id === id)) {
+    if (ctx.frameworks.isCompleted(id)) {
       shutDown.add(id);
       continue;
     }
-    const framework = new Framework(id, info, now);
-    framework.recovered = true;
-    ctx.frameworks.set(id, framework);
-    ctx.allocator.addFramework(allocatorFramework(framework), new Map(), false);
-    emitFrameworkAdded(ctx, framework);
+    ctx.frameworks.recover(new Framework(id, info, now));
     ctx.log.info(`Recovered framework ${id} (${info.name}) from agent ${agent.id}`);
   }
 
-  agent.tasks.clear();
   const reported = new Set<string>();
   for (const t of req.tasks) {
     const frameworkId = t.frameworkId!.value;
@@ -50,14 +43,8 @@ export function reconcileAgentReport(
       shutDown.add(frameworkId);
       continue;
     }
-    const taskId = t.taskId!.value;
-    reported.add(`${frameworkId}/${taskId}`);
-    const task = framework.tasks.get(taskId) ?? framework.unreachableTasks.get(taskId) ?? clone(TaskSchema, t);
-    task.state = t.state;
-    task.agentId = t.agentId;
-    framework.unreachableTasks.delete(taskId);
-    framework.tasks.set(taskId, task);
-    agent.addTask(task);
+    reported.add(`${frameworkId}/${t.taskId!.value}`);
+    ctx.tasks.adopt(t);
   }
 
   for (const task of believedTasks) {
@@ -72,10 +59,10 @@ export function reconcileAgentReport(
         reason: TaskStatus_Reason.RECONCILIATION,
         message: "Task is unknown to the agent after it re-registered",
       });
-      applyTaskStatus(ctx, task, status);
+      ctx.tasks.transition(task, status);
       framework?.send(updateEvent(status));
     }
-    completeTask(ctx, framework, task);
+    ctx.tasks.complete(task);
   }
 
   reconcileOperations(ctx, agent, req);
@@ -91,26 +78,14 @@ export function reconcileAgentReport(
  * frameworks; ones the master believed pending but the agent does not know were dropped.
  */
 function reconcileOperations(ctx: MasterContext, agent: Agent, req: internal.AttachRequest): void {
-  const believed = [...agent.operations.values()];
-  agent.operations.clear();
-  for (const op of req.operations) {
-    const uuid = uuidFromBytes(op.uuid!.value);
-    agent.operations.set(uuid, op);
-    const framework = op.frameworkId ? ctx.frameworks.get(op.frameworkId.value) : undefined;
-    if (framework && op.info?.id) framework.operations.set(op.info.id.value, { agentId: agent.id, uuid });
-  }
-  for (const op of believed) {
-    const uuid = uuidFromBytes(op.uuid!.value);
-    if (agent.operations.has(uuid)) continue;
+  for (const op of ctx.operations.replaceOnAgent(agent.id, req.operations)) {
     const framework = op.frameworkId ? ctx.frameworks.get(op.frameworkId.value) : undefined;
     const id = op.info?.id?.value;
-    if (framework && id) {
-      framework.operations.delete(id);
-      framework.send(
-        operationStatusEvent(
-          masterOperationStatus(id, OperationState.OPERATION_DROPPED, agent.id, "The agent does not know the operation after it re-registered"),
-        ),
-      );
-    }
+    if (!framework || !id) continue;
+    framework.send(
+      operationStatusEvent(
+        masterOperationStatus(id, OperationState.OPERATION_DROPPED, agent.id, "The agent does not know the operation after it re-registered"),
+      ),
+    );
   }
 }

@@ -7,38 +7,31 @@
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
 import { internal, OperationState, TaskState, TimeInfoSchema } from "@mesos/proto";
-import { reportOperationsLost } from "../operations/operation-feedback.ts";
 import type { MasterContext } from "../context.ts";
-import { rescindAgentOffers } from "../offers/offer-actions.ts";
-import { emitAgentRemoved, emitTaskUpdated } from "../operator/operator-events.ts";
-import { applyTaskStatus, completeTask, masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
+import { reportOperationsLost } from "../operations/operation-feedback.ts";
+import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
-export function markAgentUnreachable(ctx: MasterContext, agent: Agent, reason: string): void {
-  removeAgent(ctx, agent, "unreachable", reason);
+export function markAgentUnreachable(ctx: MasterContext, agent: Agent, reason: string): Promise<void> {
+  return removeAgent(ctx, agent, "unreachable", reason);
 }
 
-export function markAgentGone(ctx: MasterContext, agent: Agent, reason: string): void {
-  removeAgent(ctx, agent, "gone", reason);
+export function markAgentGone(ctx: MasterContext, agent: Agent, reason: string): Promise<void> {
+  return removeAgent(ctx, agent, "gone", reason);
 }
 
-function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "gone", reason: string): void {
-  const now = ctx.clock.now();
+async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "gone", reason: string): Promise<void> {
   ctx.log.warn(`Marking agent ${agent.id} (${agent.info.hostname}) ${state}: ${reason}`);
-  ctx.registry.setAgent(agent.id, agent.info, state, now);
-  ctx.registeredAgents.set(agent.id, { info: agent.info, state, changedAt: now });
+  agent.pingTimer?.cancel();
+  await ctx.agents.mark(agent.id, agent.info, state);
+  const now = ctx.clock.now();
   ctx.metrics.increment(state === "unreachable" ? "master/slave_unreachable_completed" : "master/slaves_gone");
 
-  agent.pingTimer?.cancel();
-  rescindAgentOffers(ctx, agent.id);
+  ctx.offers.rescindAgent(agent.id);
   reportOperationsLost(ctx, agent, state === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
-  if (state === "gone") {
-    agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
-  }
-  agent.link?.messages.close();
-  agent.link = undefined;
+  if (state === "gone") agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
 
-  for (const task of agent.allTasks()) {
+  for (const task of ctx.tasks.onAgent(agent.id)) {
     const framework = ctx.frameworks.get(task.frameworkId!.value);
     const partitionAware = framework?.partitionAware ?? false;
     const wasTerminal = isTerminalState(task.state);
@@ -61,21 +54,15 @@ function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "g
     if (!wasTerminal) framework?.send(updateEvent(status));
     if (newState === TaskState.TASK_UNREACHABLE && !wasTerminal && framework) {
       // Kept so the task can come back if the agent does; the agent's removal frees its resources.
-      task.state = newState;
-      task.statuses.push(status);
-      emitTaskUpdated(ctx, task, status);
-      framework.tasks.delete(task.taskId!.value);
-      framework.unreachableTasks.set(task.taskId!.value, task);
-      agent.removeTask(framework.id, task.taskId!.value);
+      ctx.tasks.markUnreachable(task, status);
     } else {
-      if (!wasTerminal) applyTaskStatus(ctx, task, status);
-      completeTask(ctx, framework, task);
+      if (!wasTerminal) ctx.tasks.transition(task, status);
+      ctx.tasks.complete(task);
     }
   }
   // Only now: the tasks' resources above went back to the agent's pool first.
-  ctx.allocator.removeAgent(agent.id);
-  ctx.agents.delete(agent.id);
-  emitAgentRemoved(ctx, agent.id);
+  ctx.operations.forgetAgent(agent.id);
+  ctx.agents.remove(agent);
   ctx.triggerAllocation();
 }
 

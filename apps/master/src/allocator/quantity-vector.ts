@@ -54,19 +54,6 @@ export function growVector(v: QVec, capacity: number, fill = 0): QVec {
   return out;
 }
 
-export function addInto(target: QVec, delta: QVec, n: number): void {
-  for (let i = 0; i < n; i++) target[i] += delta[i]!;
-}
-
-export function subInto(target: QVec, delta: QVec, n: number): void {
-  for (let i = 0; i < n; i++) target[i] -= delta[i]!;
-}
-
-export function isZero(v: QVec, n: number): boolean {
-  for (let i = 0; i < n; i++) if (v[i] !== 0) return false;
-  return true;
-}
-
 /** Quantities (`name -> amount`) as a fixed-point vector; names are interned. */
 export function vectorOf(q: Quantities, names: NameTable, fill = 0): QVec {
   for (const name of q.keys()) names.id(name);
@@ -74,14 +61,4 @@ export function vectorOf(q: Quantities, names: NameTable, fill = 0): QVec {
   if (fill !== 0) v.fill(fill);
   for (const [name, amount] of q) v[names.id(name)] = toFixed(amount);
   return v;
-}
-
-/** Back to `name -> amount` (zeros and infinities left out). */
-export function quantitiesOf(v: QVec, names: NameTable): Map<string, number> {
-  const out = new Map<string, number>();
-  for (let i = 0; i < names.size; i++) {
-    const x = v[i]!;
-    if (x !== 0 && Number.isFinite(x)) out.set(names.names[i]!, x / 1000);
-  }
-  return out;
 }

@@ -41,7 +41,7 @@ function reservationsKey(r: Resource): string {
 }
 
 /** The identity of a resource, ignoring its value and AllocationInfo. */
-export function kindKey(r: Resource): string {
+function kindKey(r: Resource): string {
   let key = `${r.name}|${r.type}`;
   if (r.reservations.length > 0) key += reservationsKey(r);
   if (r.disk) key += `|d:${toJsonString(Resource_DiskInfoSchema, r.disk)}`;

@@ -15,7 +15,7 @@ export { seededRandom };
 
 export const FULL_AGENT_CAPS: AgentCapabilities = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
 
-export const NO_FRAMEWORK_CAPS: FrameworkCapabilities = {
+const NO_FRAMEWORK_CAPS: FrameworkCapabilities = {
   multiRole: true,
   gpuResources: false,
   sharedResources: false,

@@ -10,8 +10,8 @@ import { type Value_Ranges, Value_RangesSchema, type Value_Set, Value_SetSchema 
 
 export type NonScalar = Value_Ranges | Value_Set;
 
-export const EMPTY_RANGES: Value_Ranges = create(Value_RangesSchema, {});
-export const EMPTY_SET: Value_Set = create(Value_SetSchema, {});
+const EMPTY_RANGES: Value_Ranges = create(Value_RangesSchema, {});
+const EMPTY_SET: Value_Set = create(Value_SetSchema, {});
 
 function isRanges(v: NonScalar): v is Value_Ranges {
   return v.$typeName === "mesos.v1.Value.Ranges";
@@ -58,7 +58,7 @@ export function isEmptyValue(v: NonScalar): boolean {
   return isRanges(v) ? v.range.length === 0 : v.item.length === 0;
 }
 
-export function emptyLike(v: NonScalar): NonScalar {
+function emptyLike(v: NonScalar): NonScalar {
   return isRanges(v) ? EMPTY_RANGES : EMPTY_SET;
 }
 

@@ -1,11 +1,12 @@
 /**
- * A framework as the master tracks it: its FrameworkInfo, its subscription (the event stream), its
- * tasks and offers. A framework is "connected" while its event stream is open and "active" while it
- * should get offers.
+ * A framework as the master tracks it: its FrameworkInfo and its subscription (the event stream).
+ * A framework is "connected" while its event stream is open and "active" while it should get
+ * offers. Owned by the FrameworkBook (framework-book.ts); its tasks are in the TaskLedger, its
+ * offers in the OfferBook, its operations in the OperationBook.
  */
 import { create } from "@bufbuild/protobuf";
 import type { Channel, TimerHandle } from "@mesos/core";
-import { FrameworkInfo_Capability_Type, type FrameworkInfo, type Task, scheduler } from "@mesos/proto";
+import { FrameworkInfo_Capability_Type, type FrameworkInfo, scheduler } from "@mesos/proto";
 
 export interface Subscription {
   streamId: string;
@@ -23,14 +24,8 @@ export class Framework {
   failoverTimer?: TimerHandle;
   /** Known only from agents' re-registration after a master failover; not yet re-subscribed. */
   recovered = false;
-  readonly tasks = new Map<string, Task>();
-  /** Tasks of a partition-aware framework on unreachable agents. */
-  readonly unreachableTasks = new Map<string, Task>();
-  readonly completedTasks: Task[] = [];
-  readonly offers = new Set<string>();
+  /** Written by the FrameworkBook only (it tells the allocator too). */
   readonly suppressedRoles = new Set<string>();
-  /** Operations with feedback, by the framework's operation id (the latest one wins on reuse). */
-  readonly operations = new Map<string, { agentId: string; uuid: string }>();
 
   constructor(
     readonly id: string,
@@ -47,8 +42,7 @@ export class Framework {
 
   /** The roles the framework is subscribed to (FrameworkInfo.roles for MULTI_ROLE, else `role`). */
   get roles(): string[] {
-    if (this.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE)) return [...this.info.roles];
-    return [this.info.role || "*"];
+    return rolesOf(this.info);
   }
 
   hasCapability(type: FrameworkInfo_Capability_Type): boolean {
@@ -77,10 +71,10 @@ export class Framework {
   sendError(message: string): void {
     this.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.ERROR, error: { message } }));
   }
+}
 
-  /** Keeps the last `max` completed tasks, as Mesos does (--max_completed_tasks_per_framework). */
-  addCompletedTask(task: Task, max: number): void {
-    this.completedTasks.push(task);
-    if (this.completedTasks.length > max) this.completedTasks.splice(0, this.completedTasks.length - max);
-  }
+/** The roles a FrameworkInfo subscribes to (`roles` for MULTI_ROLE, else `role`). */
+export function rolesOf(info: FrameworkInfo): string[] {
+  if (info.capabilities.some((c) => c.type === FrameworkInfo_Capability_Type.MULTI_ROLE)) return [...info.roles];
+  return [info.role || "*"];
 }

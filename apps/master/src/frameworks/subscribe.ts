@@ -8,15 +8,12 @@ import { clone, create } from "@bufbuild/protobuf";
 import { Channel, failedPrecondition, invalid, newUuid } from "@mesos/core";
 import { FrameworkIDSchema, FrameworkInfoSchema, scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { rescindFrameworkOffers } from "../offers/offer-actions.ts";
-import { emitFrameworkAdded, emitFrameworkUpdated } from "../operator/operator-events.ts";
-import { allocatorFramework } from "./allocator-view.ts";
 import { Framework, type Subscription } from "./framework.ts";
 import { removeFramework } from "./remove-framework.ts";
 import { validateCall } from "../scheduler/validate-call.ts";
 import { validateFrameworkInfo } from "./validate-framework-info.ts";
 
-export const HEARTBEAT_INTERVAL_SECONDS = 15;
+const HEARTBEAT_INTERVAL_SECONDS = 15;
 
 export interface SubscribeResult {
   streamId: string;
@@ -36,7 +33,7 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
   if (call.frameworkId && call.frameworkId.value !== claimedId) {
     throw invalid("'framework_id' differs from 'subscribe.framework_info.id'");
   }
-  if (claimedId && ctx.completedFrameworks.some((f) => f.id === claimedId)) {
+  if (claimedId && ctx.frameworks.isCompleted(claimedId)) {
     throw failedPrecondition(`Framework ${claimedId} has been removed`);
   }
 
@@ -46,7 +43,6 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
   const id = claimedId ?? ctx.newFrameworkId();
   const infoWithId = clone(FrameworkInfoSchema, info);
   infoWithId.id = create(FrameworkIDSchema, { value: id });
-  const suppressed = sub.suppressedRoles;
 
   if (framework) {
     framework.closeSubscription("Framework failed over");
@@ -55,22 +51,20 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
     framework.failoverTimer?.cancel();
     framework.failoverTimer = undefined;
     framework.recovered = false;
-    framework.suppressedRoles.clear();
-    for (const role of suppressed) framework.suppressedRoles.add(role);
-    ctx.allocator.updateFramework(allocatorFramework(framework));
+    ctx.frameworks.update(framework, sub.suppressedRoles);
     ctx.log.info(`Framework ${id} (${info.name}) re-subscribed`);
   } else {
     framework = new Framework(id, infoWithId, now);
-    indexOperations(ctx, framework);
-    for (const role of suppressed) framework.suppressedRoles.add(role);
-    ctx.frameworks.set(id, framework);
-    ctx.allocator.addFramework(allocatorFramework(framework), new Map(), false);
+    ctx.frameworks.add(framework, sub.suppressedRoles);
+    ctx.operations.adoptFramework(
+      id,
+      [...ctx.agents.values()].map((a) => a.id),
+    );
     ctx.log.info(`Framework ${id} (${info.name}) subscribed${claimedId ? " (after master failover)" : ""}`);
   }
 
   const subscription: Subscription = { streamId: newUuid(), events: new Channel<scheduler.Event>() };
   framework.subscription = subscription;
-  framework.active = true;
   framework.send(
     create(scheduler.EventSchema, {
       type: scheduler.Event_Type.SUBSCRIBED,
@@ -78,8 +72,7 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
     }),
   );
   scheduleHeartbeat(ctx, subscription);
-  ctx.allocator.activateFramework(id);
-  (added ? emitFrameworkAdded : emitFrameworkUpdated)(ctx, framework);
+  ctx.frameworks.activate(framework, added);
   ctx.triggerAllocation();
   return { streamId: subscription.streamId, events: subscription.events, framework };
 }
@@ -100,10 +93,8 @@ export function onSubscriptionClosed(ctx: MasterContext, frameworkId: string, st
   const framework = ctx.frameworks.get(frameworkId);
   if (!framework || framework.subscription?.streamId !== streamId) return;
   framework.closeSubscription();
-  framework.active = false;
-  framework.unregisteredAt = ctx.clock.now();
-  ctx.allocator.deactivateFramework(frameworkId);
-  rescindFrameworkOffers(ctx, frameworkId);
+  ctx.frameworks.deactivate(framework);
+  ctx.offers.rescindFramework(frameworkId);
   const timeoutMs = framework.info.failoverTimeout * 1000;
   ctx.log.info(`Framework ${frameworkId} disconnected; tearing it down in ${framework.info.failoverTimeout} s unless it re-subscribes`);
   framework.failoverTimer = ctx.clock.setTimeout(() => {
@@ -111,16 +102,4 @@ export function onSubscriptionClosed(ctx: MasterContext, frameworkId: string, st
       removeFramework(ctx, framework, "failover timeout elapsed");
     }
   }, timeoutMs);
-}
-
-/**
- * A framework the master did not know (new, or back after a master failover) picks up the
- * operations agents reported for it, so its acknowledgements and reconciliation find them.
- */
-function indexOperations(ctx: MasterContext, framework: Framework): void {
-  for (const agent of ctx.agents.values()) {
-    for (const [uuid, op] of agent.operations) {
-      if (op.frameworkId?.value === framework.id && op.info?.id) framework.operations.set(op.info.id.value, { agentId: agent.id, uuid });
-    }
-  }
 }

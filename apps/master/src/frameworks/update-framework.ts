@@ -8,10 +8,7 @@ import { clone, create } from "@bufbuild/protobuf";
 import { invalid } from "@mesos/core";
 import { FrameworkInfoSchema, internal, type scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { removeOffer } from "../offers/offer-actions.ts";
-import { emitFrameworkUpdated } from "../operator/operator-events.ts";
-import { allocatorFramework } from "./allocator-view.ts";
-import type { Framework } from "./framework.ts";
+import { type Framework, rolesOf } from "./framework.ts";
 import { validateFrameworkInfo } from "./validate-framework-info.ts";
 
 const IMMUTABLE = ["user", "principal", "checkpoint"] as const;
@@ -26,27 +23,20 @@ export function updateFramework(ctx: MasterContext, framework: Framework, call: 
     if (info[field] !== framework.info[field]) throw invalid(`Updating 'FrameworkInfo.${field}' is not supported`);
   }
   const before = new Set(framework.roles);
-  framework.info = clone(FrameworkInfoSchema, info);
-  const after = new Set(framework.roles);
+  const after = new Set(rolesOf(info));
   for (const role of call.suppressedRoles) {
     if (!after.has(role)) throw invalid(`Suppressed role '${role}' is not one of the framework's roles`);
   }
-  framework.suppressedRoles.clear();
-  for (const role of call.suppressedRoles) framework.suppressedRoles.add(role);
-  for (const role of [...framework.suppressedRoles]) if (!after.has(role)) framework.suppressedRoles.delete(role);
-
-  ctx.allocator.updateFramework(allocatorFramework(framework));
-  for (const id of [...framework.offers]) {
-    const offer = ctx.offers.get(id);
-    if (offer && before.has(offer.role) && !after.has(offer.role)) removeOffer(ctx, id, { rescind: true, recover: true });
-  }
-  const agentIds = new Set([...framework.tasks.values()].map((t) => t.agentId!.value));
+  framework.info = clone(FrameworkInfoSchema, info);
+  ctx.frameworks.update(framework, call.suppressedRoles);
+  ctx.offers.rescindFramework(framework.id, (offer) => before.has(offer.role) && !after.has(offer.role));
+  const agentIds = new Set([...ctx.tasks.active(framework.id).values()].map((t) => t.agentId!.value));
   for (const agentId of agentIds) {
     ctx.agents
       .get(agentId)
       ?.send(create(internal.MasterMessageSchema, { message: { case: "updateFramework", value: { frameworkInfo: framework.info } } }));
   }
-  emitFrameworkUpdated(ctx, framework);
+  ctx.frameworks.changed(framework);
   ctx.log.info(`Framework ${framework.id} updated: roles ${[...after].join(",")}`);
   ctx.triggerAllocation();
 }

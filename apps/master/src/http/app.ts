@@ -4,12 +4,13 @@
  * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
  * `/version` are process-wide there, so they have no alias).
  */
-import { mountConnect } from "@mesos/rpc";
-import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
+import { type ConnectApi, mountConnect } from "@mesos/rpc";
+import { versionJson } from "@mesos/core";
 import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
 import { operatorService } from "../operator/operator-service.ts";
+import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { redirectToLeader } from "./leader-redirect.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
@@ -23,13 +24,18 @@ function intParam(c: Context, name: string): number | undefined {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
-export function createMasterApp(ctx: MasterContext): Hono {
+export function createMasterApp(ctx: MasterContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
-  mountConnect(app, (router) => {
-    schedulerService(ctx)(router);
-    operatorService(ctx)(router);
-    agentLinkService(ctx)(router);
-  });
+  const connect: ConnectApi = {
+    routes(router) {
+      schedulerService(ctx)(router);
+      operatorService(ctx)(router);
+      agentLinkService(ctx)(router);
+    },
+    interceptors: [],
+  };
+  mountConnect(app, connect);
+  const view = () => new MasterProjection(ctx);
   const both = (path: string) => [path, `/master${path}`];
 
   const scheduler = schedulerApi(ctx);
@@ -39,18 +45,18 @@ export function createMasterApp(ctx: MasterContext): Hono {
   for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));
 
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
-  app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT, build_date: process.env.MESOS_BUILD_TIME ?? "" }));
+  app.get("/version", (c) => c.json(versionJson()));
   app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(stateJson(ctx)));
-  for (const path of both("/state-summary")) app.get(path, (c) => c.json(stateSummaryJson(ctx)));
-  for (const path of both("/slaves")) app.get(path, (c) => c.json(slavesJson(ctx, c.req.query("slave_id"))));
-  for (const path of both("/frameworks")) app.get(path, (c) => c.json(frameworksJson(ctx, c.req.query("framework_id"))));
-  for (const path of both("/roles")) app.get(path, (c) => c.json(rolesJson(ctx)));
+  for (const path of both("/state")) app.get(path, (c) => c.json(stateJson(view())));
+  for (const path of both("/state-summary")) app.get(path, (c) => c.json(stateSummaryJson(view())));
+  for (const path of both("/slaves")) app.get(path, (c) => c.json(slavesJson(view(), c.req.query("slave_id"))));
+  for (const path of both("/frameworks")) app.get(path, (c) => c.json(frameworksJson(view(), c.req.query("framework_id"))));
+  for (const path of both("/roles")) app.get(path, (c) => c.json(rolesJson(view())));
   for (const path of both("/tasks")) {
     app.get(path, (c) =>
       c.json(
-        tasksJson(ctx, {
+        tasksJson(view(), {
           limit: intParam(c, "limit"),
           offset: intParam(c, "offset"),
           order: c.req.query("order") === "asc" ? "asc" : "des",
@@ -60,5 +66,5 @@ export function createMasterApp(ctx: MasterContext): Hono {
       ),
     );
   }
-  return app;
+  return { app, connect };
 }

@@ -1,10 +1,11 @@
 /**
- * The v0 JSON shapes tools still read (`/state`, `/slaves`, `/frameworks`, `/tasks`), built from
- * the same views as the v1 operator API. Resources appear twice, as in Mesos: summarised
- * (`{"cpus": 1, "ports": "[31000-31000]"}`) and in full (`*_full`, Resource objects).
+ * The v0 JSON encoder of the master's read model (read-model/master-projection.ts): the shapes
+ * tools still read for `/state` and the agents, frameworks and tasks of the listings
+ * (v0-listings.ts). Resources appear twice, as in Mesos: summarised (`{"cpus": 1, "ports":
+ * "[31000-31000]"}`) and in full (`*_full`, Resource objects).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { isTerminalState, MESOS_VERSION, Resources, summarizeResources, toMesosJson } from "@mesos/core";
+import { summarizeResources, toMesosJson, versionJson } from "@mesos/core";
 import {
   type Attribute,
   FrameworkInfo_Capability_Type,
@@ -20,9 +21,7 @@ import {
   LabelsSchema,
   DiscoveryInfoSchema,
 } from "@mesos/proto";
-import type { Agent } from "../agents/agent.ts";
-import type { MasterContext } from "../context.ts";
-import type { Framework } from "../frameworks/framework.ts";
+import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 
 type Json = Record<string, JsonValue>;
 
@@ -59,16 +58,12 @@ export function taskJson(task: Task): Json {
   return out;
 }
 
-export function agentJson(ctx: MasterContext, agent: Agent): Json {
+export function agentJson({ agent, used, offered }: AgentSummary): Json {
   const reserved: Record<string, Resource[]> = {};
   for (const r of agent.total.reserved()) {
     const role = r.reservations[r.reservations.length - 1]!.role;
     (reserved[role] ??= []).push(r);
   }
-  let used = Resources.EMPTY;
-  for (const t of agent.allTasks()) if (!isTerminalState(t.state)) used = used.plus(t.resources);
-  let offered = Resources.EMPTY;
-  for (const id of agent.offers) offered = offered.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
   const sec = (ms?: number) => (ms === undefined ? undefined : ms / 1000);
   const out: Json = {
     id: agent.id,
@@ -94,18 +89,8 @@ export function agentJson(ctx: MasterContext, agent: Agent): Json {
   return out;
 }
 
-/** What a framework's live tasks use and what it is offered. */
-export function frameworkResources(ctx: MasterContext, f: Framework): { used: Resources; offered: Resources } {
-  let used = Resources.EMPTY;
-  for (const t of f.tasks.values()) if (!isTerminalState(t.state)) used = used.plus(t.resources);
-  let offered = Resources.EMPTY;
-  for (const id of f.offers) offered = offered.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
-  return { used, offered };
-}
-
-export function frameworkJson(ctx: MasterContext, f: Framework): Json {
-  const { used, offered } = frameworkResources(ctx, f);
-  const offers = [...f.offers].map((id) => ctx.offers.get(id)!).filter(Boolean);
+export function frameworkJson(summary: FrameworkSummary): Json {
+  const { framework: f, used, offered, offers } = summary;
   const multiRole = f.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
   const out: Json = {
     id: f.id,
@@ -125,9 +110,9 @@ export function frameworkJson(ctx: MasterContext, f: Framework): Json {
     used_resources: summarizeResources(used),
     offered_resources: summarizeResources(offered),
     resources: summarizeResources(used.plus(offered)),
-    tasks: [...f.tasks.values()].map(taskJson),
-    unreachable_tasks: [...f.unreachableTasks.values()].map(taskJson),
-    completed_tasks: f.completedTasks.map(taskJson),
+    tasks: summary.active.map(taskJson),
+    unreachable_tasks: summary.unreachable.map(taskJson),
+    completed_tasks: summary.completed.map(taskJson),
     offers: offers.map((o) => ({
       id: o.offer.id!.value,
       framework_id: f.id,
@@ -143,29 +128,27 @@ export function frameworkJson(ctx: MasterContext, f: Framework): Json {
   return out;
 }
 
-export function stateJson(ctx: MasterContext): Json {
-  const agents = [...ctx.agents.values()];
-  const unreachable = [...ctx.registeredAgents.values()].filter((a) => a.state === "unreachable").length;
+export function stateJson(p: MasterProjection): Json {
+  const { ctx } = p;
+  const agents = p.agents();
   const pid = `master@${ctx.info.hostname || "127.0.0.1"}:${ctx.info.port}`;
   return {
-    version: MESOS_VERSION,
-    build_date: process.env.MESOS_BUILD_TIME ?? "",
-    build_user: "mesos-ts",
+    ...versionJson(),
     start_time: ctx.startTime / 1000,
     elected_time: ctx.startTime / 1000,
     id: ctx.info.id,
     pid,
     hostname: ctx.info.hostname,
-    activated_slaves: agents.filter((a) => a.connected).length,
-    deactivated_slaves: agents.filter((a) => !a.connected).length,
-    unreachable_slaves: unreachable,
+    activated_slaves: agents.filter((a) => a.agent.connected).length,
+    deactivated_slaves: agents.filter((a) => !a.agent.connected).length,
+    unreachable_slaves: p.unreachableAgentCount(),
     leader: pid,
     leader_info: toMesosJson(MasterInfoSchema, ctx.info),
     flags: ctx.effectiveFlags,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
-    slaves: agents.map((a) => agentJson(ctx, a)),
-    frameworks: [...ctx.frameworks.values()].filter((f) => !f.recovered).map((f) => frameworkJson(ctx, f)),
-    completed_frameworks: ctx.completedFrameworks.map((f) => frameworkJson(ctx, f)),
+    slaves: agents.map(agentJson),
+    frameworks: p.frameworks().map(frameworkJson),
+    completed_frameworks: p.completedFrameworks().map(frameworkJson),
     orphan_tasks: [],
     unregistered_frameworks: [],
   };

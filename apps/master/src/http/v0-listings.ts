@@ -1,56 +1,35 @@
 /**
  * The v0 read-only listings tools still poll, in Mesos's JSON shapes: `/slaves`, `/frameworks`,
  * `/tasks` (with limit, offset, order, framework_id, task_id), `/roles` and `/state-summary`.
- * Agents, frameworks and tasks are written by v0-json.ts, roles come from the GET_ROLES view.
+ * Encoders of the read model, like v0-json.ts (which writes agents, frameworks and tasks).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
 import { summarizeResources, toMesosJson } from "@mesos/core";
-import { AgentInfoSchema, FrameworkInfo_Capability_Type, type Task, TaskState } from "@mesos/proto";
-import type { MasterContext } from "../context.ts";
-import type { Framework } from "../frameworks/framework.ts";
-import { getRoles } from "../operator/views.ts";
-import { agentJson, frameworkJson, frameworkResources, taskJson } from "./v0-json.ts";
+import { AgentInfoSchema, FrameworkInfo_Capability_Type, type Task } from "@mesos/proto";
+import { allTasksOf, countByState, type MasterProjection } from "../read-model/master-projection.ts";
+import { agentJson, frameworkJson, taskJson } from "./v0-json.ts";
 
 type Json = Record<string, JsonValue>;
 
-/** The task states /state-summary counts, per agent and per framework. */
-const SUMMARY_STATES = [
-  TaskState.TASK_STAGING,
-  TaskState.TASK_STARTING,
-  TaskState.TASK_RUNNING,
-  TaskState.TASK_KILLING,
-  TaskState.TASK_FINISHED,
-  TaskState.TASK_KILLED,
-  TaskState.TASK_FAILED,
-  TaskState.TASK_LOST,
-  TaskState.TASK_ERROR,
-  TaskState.TASK_UNREACHABLE,
-];
-
-const allTasks = (f: Framework): Task[] => [...f.tasks.values(), ...f.unreachableTasks.values(), ...f.completedTasks];
-const liveFrameworks = (ctx: MasterContext) => [...ctx.frameworks.values()].filter((f) => !f.recovered);
-
-function stateCounts(tasks: Iterable<Task>): Json {
-  const counts: Json = Object.fromEntries(SUMMARY_STATES.map((s) => [TaskState[s], 0]));
-  for (const t of tasks) if (TaskState[t.state] in counts) (counts[TaskState[t.state]] as number)++;
-  return counts;
-}
-
-export function slavesJson(ctx: MasterContext, agentId?: string): Json {
-  const agents = [...ctx.agents.values()].filter((a) => agentId === undefined || a.id === agentId);
-  const recovered = [...ctx.registeredAgents]
-    .filter(([id, a]) => a.state === "admitted" && !ctx.agents.has(id) && (agentId === undefined || id === agentId))
-    .map(([, a]) => toMesosJson(AgentInfoSchema, a.info));
-  return { slaves: agents.map((a) => agentJson(ctx, a)), recovered_slaves: recovered };
-}
-
-export function frameworksJson(ctx: MasterContext, frameworkId?: string): Json {
-  const pick = (f: Framework) => frameworkId === undefined || f.id === frameworkId;
+export function slavesJson(p: MasterProjection, agentId?: string): Json {
+  const pick = (id: string) => agentId === undefined || id === agentId;
   return {
-    frameworks: liveFrameworks(ctx)
-      .filter(pick)
-      .map((f) => frameworkJson(ctx, f)),
-    completed_frameworks: ctx.completedFrameworks.filter(pick).map((f) => frameworkJson(ctx, f)),
+    slaves: p
+      .agents()
+      .filter((a) => pick(a.agent.id))
+      .map(agentJson),
+    recovered_slaves: p
+      .recoveredAgents()
+      .filter((info) => pick(info.id!.value))
+      .map((info) => toMesosJson(AgentInfoSchema, info)),
+  };
+}
+
+export function frameworksJson(p: MasterProjection, frameworkId?: string): Json {
+  const pick = (f: { framework: { id: string } }) => frameworkId === undefined || f.framework.id === frameworkId;
+  return {
+    frameworks: p.frameworks().filter(pick).map(frameworkJson),
+    completed_frameworks: p.completedFrameworks().filter(pick).map(frameworkJson),
     unregistered_frameworks: [],
   };
 }
@@ -74,52 +53,52 @@ function ascending(a: Task, b: Task): number {
   return ta - tb;
 }
 
-export function tasksJson(ctx: MasterContext, query: TaskQuery = {}): Json {
-  const frameworks = [...ctx.frameworks.values(), ...ctx.completedFrameworks].filter(
-    (f) => query.frameworkId === undefined || f.id === query.frameworkId,
-  );
-  const tasks = frameworks.flatMap(allTasks).filter((t) => query.taskId === undefined || t.taskId!.value === query.taskId);
+export function tasksJson(p: MasterProjection, query: TaskQuery = {}): Json {
+  const frameworks = p.allFrameworks().filter((f) => query.frameworkId === undefined || f.framework.id === query.frameworkId);
+  const tasks = frameworks.flatMap(allTasksOf).filter((t) => query.taskId === undefined || t.taskId!.value === query.taskId);
   tasks.sort(query.order === "asc" ? ascending : (a, b) => ascending(b, a));
   const offset = query.offset ?? 0;
   return { tasks: tasks.slice(offset, offset + (query.limit ?? 100)).map(taskJson) };
 }
 
-export function rolesJson(ctx: MasterContext): Json {
+export function rolesJson(p: MasterProjection): Json {
   return {
-    roles: getRoles(ctx).roles.map((r) => ({
+    roles: p.roles().map((r) => ({
       name: r.name,
       weight: r.weight,
-      frameworks: r.frameworks.map((f) => f.value),
+      frameworks: r.frameworks.map((f) => f.id),
       resources: summarizeResources(r.resources),
     })),
   };
 }
 
-export function stateSummaryJson(ctx: MasterContext): Json {
-  const frameworks = liveFrameworks(ctx);
-  const tasks = frameworks.flatMap(allTasks);
+export function stateSummaryJson(p: MasterProjection): Json {
+  const { ctx } = p;
+  const frameworks = p.frameworks();
+  const tasks = frameworks.flatMap(allTasksOf);
   return {
     hostname: ctx.info.hostname,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
-    slaves: [...ctx.agents.values()].map((a) => {
-      const on = tasks.filter((t) => t.agentId?.value === a.id);
-      return { ...agentJson(ctx, a), ...stateCounts(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] };
+    slaves: p.agents().map((a) => {
+      const on = tasks.filter((t) => t.agentId?.value === a.agent.id);
+      return { ...agentJson(a), ...countByState(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] };
     }),
-    frameworks: frameworks.map((f) => {
-      const { used, offered } = frameworkResources(ctx, f);
+    frameworks: frameworks.map((summary) => {
+      const f = summary.framework;
+      const all = allTasksOf(summary);
       return {
         id: f.id,
         name: f.info.name,
-        used_resources: summarizeResources(used),
-        offered_resources: summarizeResources(offered),
+        used_resources: summarizeResources(summary.used),
+        offered_resources: summarizeResources(summary.offered),
         capabilities: f.info.capabilities.map((c) => FrameworkInfo_Capability_Type[c.type]!),
         hostname: f.info.hostname,
         webui_url: f.info.webuiUrl,
         active: f.active,
         connected: f.connected,
         recovered: f.recovered,
-        ...stateCounts(allTasks(f)),
-        slave_ids: [...new Set(allTasks(f).map((t) => t.agentId!.value))],
+        ...countByState(all),
+        slave_ids: [...new Set(all.map((t) => t.agentId!.value))],
       };
     }),
   };

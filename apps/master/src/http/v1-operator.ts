@@ -50,7 +50,7 @@ export function operatorApi(ctx: MasterContext): (req: Request) => Promise<Respo
     if (call.type === T.SUBSCRIBE) return subscribe(ctx, req, accept.value);
 
     try {
-      const response = handleOperatorCall(ctx, call);
+      const response = await handleOperatorCall(ctx, call);
       if (isFieldSet(response, master.ResponseSchema.field.type!)) return messageResponse(master.ResponseSchema, response, accept.value.format);
       return emptyResponse(ANSWERED_OK.has(call.type) ? 200 : 202);
     } catch (e) {

@@ -8,7 +8,6 @@ import { downgradeResource } from "@mesos/core";
 import { FrameworkInfo_Capability_Type, type Offer, OfferSchema, scheduler } from "@mesos/proto";
 import type { Allocation } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
-import { removeOffer } from "./offer-actions.ts";
 
 export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[]): void {
   const byFramework = new Map<string, Offer[]>();
@@ -16,7 +15,7 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
     const framework = ctx.frameworks.get(allocation.frameworkId);
     const agent = ctx.agents.get(allocation.agentId);
     if (!framework?.connected || !agent?.connected) {
-      ctx.allocator.recoverResources(allocation.frameworkId, allocation.agentId, allocation.resources, 0);
+      ctx.offers.giveBack(allocation.frameworkId, allocation.agentId, allocation.resources, 0);
       continue;
     }
     const id = ctx.newOfferId();
@@ -33,18 +32,7 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       attributes: agent.info.attributes,
       allocationInfo: { role: allocation.role },
     });
-    const record = { offer, frameworkId: framework.id, agentId: agent.id, role: allocation.role, resources: allocation.resources };
-    ctx.offers.add(record);
-    framework.offers.add(id);
-    agent.offers.add(id);
-    if (ctx.flags.offer_timeout !== undefined) {
-      Object.assign(record, {
-        timeout: ctx.clock.setTimeout(() => {
-          ctx.metrics.increment("master/offers_timed_out");
-          removeOffer(ctx, id, { rescind: true, recover: true });
-        }, ctx.flags.offer_timeout),
-      });
-    }
+    ctx.offers.add({ offer, frameworkId: framework.id, agentId: agent.id, role: allocation.role, resources: allocation.resources });
     let list = byFramework.get(framework.id);
     if (!list) byFramework.set(framework.id, (list = []));
     list.push(offer);

@@ -31,9 +31,7 @@ export function applyOperation(
 ): AppliedOperation {
   const conversion = operationConversion(info);
   const after = applyConversion(available, conversion);
-  agent.total = applyConversion(agent.total, { consumed: conversion.consumed.unallocate(), converted: conversion.converted.unallocate() });
-  if (framework) ctx.allocator.updateAllocation(framework.id, agent.id, conversion.consumed, conversion.converted);
-  else ctx.allocator.updateAgent(agent.id, agent.total);
+  ctx.agents.convert(agent, framework?.id, conversion);
 
   const uuid = newUuidBytes();
   const operationUuid = uuidFromBytes(uuid);
@@ -44,8 +42,7 @@ export function applyOperation(
     latestStatus: { operationId: info.id, state: OperationState.OPERATION_PENDING, agentId: { value: agent.id } },
     uuid: { value: uuid },
   });
-  agent.operations.set(operationUuid, operation);
-  if (framework && info.id) framework.operations.set(info.id.value, { agentId: agent.id, uuid: operationUuid });
+  ctx.operations.track(agent.id, operation);
   agent.send(
     create(internal.MasterMessageSchema, {
       message: { case: "applyOperation", value: { frameworkId: operation.frameworkId, info, operationUuid: uuid } },

@@ -50,26 +50,18 @@ function acknowledgeToAgent(agent: Agent, operationUuid: Uint8Array, statusUuid:
   );
 }
 
-export function forgetOperation(ctx: MasterContext, agent: Agent, operation: Operation): void {
-  agent.operations.delete(uuidFromBytes(operation.uuid!.value));
-  const id = operation.info?.id?.value;
-  const framework = operation.frameworkId ? ctx.frameworks.get(operation.frameworkId.value) : undefined;
-  if (id && framework?.operations.get(id)?.uuid === uuidFromBytes(operation.uuid!.value)) framework.operations.delete(id);
-}
-
 export function handleOperationStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.OperationStatusUpdate): void {
   const uuid = uuidFromBytes(update.operationUuid);
-  const operation = agent.operations.get(uuid);
+  const operation = ctx.operations.get(agent.id, uuid);
   const status = update.status!;
   if (!operation) {
     ctx.log.warn(`Operation status update for unknown operation ${uuid} on agent ${agent.id}; acknowledging it`);
     acknowledgeToAgent(agent, update.operationUuid, status.uuid!.value);
     return;
   }
-  operation.latestStatus = update.latestStatus ?? status;
-  operation.statuses.push(status);
+  ctx.operations.update(operation, status, update.latestStatus);
   const frameworkId = operation.frameworkId?.value;
-  if (frameworkId && operation.info?.id && !ctx.completedFrameworks.some((f) => f.id === frameworkId)) {
+  if (frameworkId && operation.info?.id && !ctx.frameworks.isCompleted(frameworkId)) {
     // The framework acknowledges. If it has not (re-)subscribed yet (after a master failover),
     // nothing is sent and the agent's retry brings the update again later.
     ctx.frameworks.get(frameworkId)?.send(operationStatusEvent(status));
@@ -78,7 +70,7 @@ export function handleOperationStatusUpdate(ctx: MasterContext, agent: Agent, up
   // An operator's operation, one without an id, or one of a removed framework: nobody else will
   // acknowledge it.
   acknowledgeToAgent(agent, update.operationUuid, status.uuid!.value);
-  if (isTerminalOperationState(status.state)) forgetOperation(ctx, agent, operation);
+  if (isTerminalOperationState(status.state)) ctx.operations.forget(agent.id, operation);
 }
 
 export function acknowledgeOperationStatus(ctx: MasterContext, framework: Framework, ack: scheduler.Call_AcknowledgeOperationStatus): void {
@@ -88,15 +80,14 @@ export function acknowledgeOperationStatus(ctx: MasterContext, framework: Framew
   };
   const agent = ctx.agents.get(ack.agentId!.value);
   if (!agent?.connected) return ignore(`agent ${ack.agentId!.value} is not connected`);
-  const entry = framework.operations.get(ack.operationId!.value);
-  const operation = entry && entry.agentId === agent.id ? agent.operations.get(entry.uuid) : undefined;
+  const operation = ctx.operations.find(framework.id, ack.operationId!.value, agent.id);
   if (!operation) return ignore("unknown operation");
   const statusUuid = uuidFromBytes(ack.uuid);
   const status = operation.statuses.find((s) => s.uuid && uuidFromBytes(s.uuid.value) === statusUuid);
   if (!status) return ignore(`unknown status uuid ${statusUuid}`);
   acknowledgeToAgent(agent, operation.uuid!.value, ack.uuid);
   ctx.metrics.increment("master/valid_operation_status_update_acknowledgements");
-  if (isTerminalOperationState(status.state)) forgetOperation(ctx, agent, operation);
+  if (isTerminalOperationState(status.state)) ctx.operations.forget(agent.id, operation);
 }
 
 /**
@@ -104,7 +95,7 @@ export function acknowledgeOperationStatus(ctx: MasterContext, framework: Framew
  * connected framework (UNREACHABLE or GONE_BY_OPERATOR, no uuid, no retry).
  */
 export function reportOperationsLost(ctx: MasterContext, agent: Agent, state: OperationState): void {
-  for (const operation of agent.operations.values()) {
+  for (const operation of ctx.operations.onAgent(agent.id)) {
     const id = operation.info?.id?.value;
     const framework = operation.frameworkId ? ctx.frameworks.get(operation.frameworkId.value) : undefined;
     if (!id || !framework) continue;

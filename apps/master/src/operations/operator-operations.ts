@@ -10,7 +10,6 @@ import { master, type Offer_Operation, Offer_Operation_Type, Offer_OperationSche
 import type { Agent } from "../agents/agent.ts";
 import { markAgentGone } from "../agents/remove-agent.ts";
 import type { MasterContext } from "../context.ts";
-import { rescindAgentOffers } from "../offers/offer-actions.ts";
 import { applyOperation } from "./apply-operation.ts";
 import { validateOperation } from "./validate-operation.ts";
 
@@ -19,8 +18,8 @@ const T = master.Call_Type;
 /** What on the agent is neither used by a task nor offered. */
 function unallocated(ctx: MasterContext, agent: Agent): Resources {
   let used = Resources.EMPTY;
-  for (const t of agent.allTasks()) if (!isTerminalState(t.state)) used = used.plus(Resources.of(t.resources).unallocate());
-  for (const id of agent.offers) used = used.plus(ctx.offers.get(id)?.resources.unallocate() ?? Resources.EMPTY);
+  for (const t of ctx.tasks.onAgent(agent.id)) if (!isTerminalState(t.state)) used = used.plus(Resources.of(t.resources).unallocate());
+  for (const offer of ctx.offers.onAgent(agent.id)) used = used.plus(offer.resources.unallocate());
   return agent.total.minus(used);
 }
 
@@ -81,34 +80,32 @@ export function operatorOperation(ctx: MasterContext, call: master.Call): void {
   const agent = ctx.agents.get(agentId);
   if (!agent) throw notFound(`Agent ${agentId} is not registered`);
   if (!agent.connected) throw conflict(`Agent ${agentId} is disconnected`);
-  const error = validateOperation(op, { agent, agentTotal: agent.total });
+  const error = validateOperation(op, { agent, agentTotal: agent.total, agentTasks: ctx.tasks.onAgent(agent.id) });
   if (error) throw invalid(error);
   let available = unallocated(ctx, agent);
   try {
     applyOperation(ctx, agent, undefined, op, available);
   } catch {
-    rescindAgentOffers(ctx, agent.id);
+    ctx.offers.rescindAgent(agent.id);
     available = unallocated(ctx, agent);
     applyOperation(ctx, agent, undefined, op, available); // throws conflict: not enough unallocated resources
   }
   ctx.triggerAllocation();
 }
 
-export function markGone(ctx: MasterContext, call: master.Call): void {
+export async function markGone(ctx: MasterContext, call: master.Call): Promise<void> {
   const agentId = call.markAgentGone?.agentId?.value;
   if (!agentId) throw invalid("Expecting 'mark_agent_gone.agent_id' to be present");
   const agent = ctx.agents.get(agentId);
   if (agent) return markAgentGone(ctx, agent, "marked gone by the operator");
-  const known = ctx.registeredAgents.get(agentId);
+  const known = ctx.agents.entry(agentId);
   if (!known) throw notFound(`Agent ${agentId} is not known`);
   if (known.state === "gone") throw conflict(`Agent ${agentId} is already marked gone`);
-  const now = ctx.clock.now();
-  ctx.registry.setAgent(agentId, known.info, "gone", now);
-  ctx.registeredAgents.set(agentId, { ...known, state: "gone", changedAt: now });
+  await ctx.agents.mark(agentId, known.info, "gone");
 }
 
 export function getOperations(ctx: MasterContext): master.Response_GetOperations {
   return create(master.Response_GetOperationsSchema, {
-    operations: [...ctx.agents.values()].flatMap((a) => [...a.operations.values()]),
+    operations: [...ctx.agents.values()].flatMap((a) => ctx.operations.onAgent(a.id)),
   });
 }

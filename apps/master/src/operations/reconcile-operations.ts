@@ -10,8 +10,8 @@ import { latestWithoutUuid, masterOperationStatus, operationStatusEvent } from "
 
 export function reconcileOperations(ctx: MasterContext, framework: Framework, call: scheduler.Call_ReconcileOperations): void {
   if (call.operations.length === 0) {
-    for (const { agentId, uuid } of framework.operations.values()) {
-      const operation = ctx.agents.get(agentId)?.operations.get(uuid);
+    for (const { agentId, uuid } of ctx.operations.ofFramework(framework.id).values()) {
+      const operation = ctx.operations.get(agentId, uuid);
       if (operation) framework.send(operationStatusEvent(latestWithoutUuid(operation)));
     }
     return;
@@ -19,14 +19,13 @@ export function reconcileOperations(ctx: MasterContext, framework: Framework, ca
   for (const entry of call.operations) {
     const id = entry.operationId!.value;
     const agentId = entry.agentId?.value;
-    const known = framework.operations.get(id);
-    const operation = known && (!agentId || known.agentId === agentId) ? ctx.agents.get(known.agentId)?.operations.get(known.uuid) : undefined;
+    const operation = ctx.operations.find(framework.id, id, agentId);
     const reply = (state: OperationState) => framework.send(operationStatusEvent(masterOperationStatus(id, state, agentId)));
     if (operation) {
       framework.send(operationStatusEvent(latestWithoutUuid(operation)));
       continue;
     }
-    const registry = agentId ? ctx.registeredAgents.get(agentId) : undefined;
+    const registry = agentId ? ctx.agents.entry(agentId) : undefined;
     if (!agentId || !registry) reply(OperationState.OPERATION_UNKNOWN);
     else if (ctx.agents.has(agentId)) reply(OperationState.OPERATION_UNKNOWN);
     else if (registry.state === "admitted") reply(OperationState.OPERATION_RECOVERING);

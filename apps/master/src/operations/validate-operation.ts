@@ -18,6 +18,7 @@ import {
   type Offer_Operation,
   Offer_Operation_Type,
   type Resource,
+  type Task,
   Volume_Mode,
 } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
@@ -28,6 +29,8 @@ export interface OperationContext {
   agent: Agent;
   /** Persistent volumes already on the agent (for CREATE's unique ids). */
   agentTotal: Resources;
+  /** The tasks on the agent (a volume in use cannot be destroyed). */
+  agentTasks: readonly Task[];
 }
 
 export function validateOperation(op: Offer_Operation, ctx: OperationContext): string | undefined {
@@ -127,7 +130,7 @@ function validateDestroy(volumes: readonly Resource[], ctx: OperationContext): s
   for (const v of volumes) {
     const id = v.disk?.persistence?.id;
     if (!id) return `Resource '${v.name}' is not a persistent volume`;
-    for (const task of ctx.agent.allTasks()) {
+    for (const task of ctx.agentTasks) {
       if (task.resources.some((r) => r.disk?.persistence?.id === id)) {
         return `Persistent volume '${id}' is in use by task ${task.taskId!.value}`;
       }

@@ -1,92 +1,76 @@
 /**
- * The master's v1 operator calls (`POST /api/v1` and the Operator Connect service): one handler,
- * shared by both transports.
+ * The master's v1 operator calls (`POST /api/v1` and the Operator Connect service): one table,
+ * shared by both transports. A call that answers returns a Response with its type set; a call that
+ * only acts returns ACCEPTED (an empty Response; HTTP 202, or 200 where Mesos answers 200). Adding
+ * a call is one entry here.
  */
-import { create } from "@bufbuild/protobuf";
-import { invalid, MESOS_VERSION, unimplemented, VERSION_TEXT } from "@mesos/core";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { invalid, unimplemented, versionInfo } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 import { getQuota, removeQuota, setQuota, updateQuota } from "../quota/quota-calls.ts";
 import { getWeights, updateWeights } from "../quota/weights.ts";
+import { MasterProjection } from "../read-model/master-projection.ts";
+import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 
 const T = master.Call_Type;
 const R = master.Response_Type;
 /** Calls that change something answer with no payload (the HTTP API's 202 Accepted). */
 const ACCEPTED = create(master.ResponseSchema);
 
+type Answer = master.Response | Promise<master.Response>;
+type Handler = (ctx: MasterContext, call: master.Call) => Answer;
+
 function required<T>(payload: T | undefined, field: string): T {
   if (payload === undefined) throw invalid(`Expecting '${field}' to be present`);
   return payload;
 }
 
-export function handleOperatorCall(ctx: MasterContext, call: master.Call): master.Response {
-  switch (call.type) {
-    case T.GET_HEALTH:
-      return create(master.ResponseSchema, { type: R.GET_HEALTH, getHealth: { healthy: true } });
-    case T.GET_VERSION:
-      return create(master.ResponseSchema, {
-        type: R.GET_VERSION,
-        getVersion: { versionInfo: { version: MESOS_VERSION, buildUser: VERSION_TEXT, buildDate: process.env.MESOS_BUILD_TIME ?? "" } },
-      });
-    case T.GET_FLAGS:
-      return create(master.ResponseSchema, {
-        type: R.GET_FLAGS,
-        getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) },
-      });
-    case T.GET_METRICS:
-      return create(master.ResponseSchema, {
-        type: R.GET_METRICS,
-        getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) },
-      });
-    case T.GET_STATE:
-      return create(master.ResponseSchema, { type: R.GET_STATE, getState: getState(ctx) });
-    case T.GET_AGENTS:
-      return create(master.ResponseSchema, { type: R.GET_AGENTS, getAgents: getAgents(ctx) });
-    case T.GET_FRAMEWORKS:
-      return create(master.ResponseSchema, { type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(ctx) });
-    case T.GET_TASKS:
-      return create(master.ResponseSchema, { type: R.GET_TASKS, getTasks: getTasks(ctx) });
-    case T.GET_ROLES:
-      return create(master.ResponseSchema, { type: R.GET_ROLES, getRoles: getRoles(ctx) });
-    case T.GET_MASTER:
-      return create(master.ResponseSchema, {
-        type: R.GET_MASTER,
-        getMaster: { masterInfo: ctx.info, startTime: ctx.startTime / 1000, electedTime: ctx.startTime / 1000 },
-      });
-    case T.GET_QUOTA:
-      return create(master.ResponseSchema, { type: R.GET_QUOTA, getQuota: { status: getQuota(ctx) } });
-    case T.SET_QUOTA:
-      setQuota(ctx, required(call.setQuota, "set_quota"));
-      return ACCEPTED;
-    case T.REMOVE_QUOTA:
-      removeQuota(ctx, required(call.removeQuota, "remove_quota"));
-      return ACCEPTED;
-    case T.UPDATE_QUOTA:
-      updateQuota(ctx, required(call.updateQuota, "update_quota"));
-      return ACCEPTED;
-    case T.GET_WEIGHTS:
-      return create(master.ResponseSchema, { type: R.GET_WEIGHTS, getWeights: getWeights(ctx) });
-    case T.UPDATE_WEIGHTS:
-      updateWeights(ctx, required(call.updateWeights, "update_weights"));
-      return ACCEPTED;
-    case T.GET_OPERATIONS:
-      return create(master.ResponseSchema, { type: R.GET_OPERATIONS, getOperations: getOperations(ctx) });
-    case T.RESERVE_RESOURCES:
-    case T.UNRESERVE_RESOURCES:
-    case T.CREATE_VOLUMES:
-    case T.DESTROY_VOLUMES:
-    case T.GROW_VOLUME:
-    case T.SHRINK_VOLUME:
-      operatorOperation(ctx, call);
-      return ACCEPTED;
-    case T.MARK_AGENT_GONE:
-      markGone(ctx, call);
-      return ACCEPTED;
-    case T.UNKNOWN:
-      throw invalid("Expecting 'type' to be present");
-    default:
-      throw unimplemented(`Operator call ${T[call.type] ?? call.type} is not supported yet`);
-  }
+const answer = (init: MessageInitShape<typeof master.ResponseSchema>) => create(master.ResponseSchema, init);
+/** A call that acts; its answer comes once the change is done (and committed, where the registry holds it). */
+const acting =
+  (act: (ctx: MasterContext, call: master.Call) => void | Promise<void>): Handler =>
+  async (ctx, call) => {
+    await act(ctx, call);
+    return ACCEPTED;
+  };
+const operation = acting(operatorOperation);
+
+const CALLS: Partial<Record<master.Call_Type, Handler>> = {
+  [T.GET_HEALTH]: () => answer({ type: R.GET_HEALTH, getHealth: { healthy: true } }),
+  [T.GET_VERSION]: () => answer({ type: R.GET_VERSION, getVersion: { versionInfo: versionInfo() } }),
+  [T.GET_FLAGS]: (ctx) =>
+    answer({ type: R.GET_FLAGS, getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) } }),
+  [T.GET_METRICS]: (ctx) =>
+    answer({ type: R.GET_METRICS, getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) } }),
+  [T.GET_STATE]: (ctx) => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) }),
+  [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
+  [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),
+  [T.GET_TASKS]: (ctx) => answer({ type: R.GET_TASKS, getTasks: getTasks(new MasterProjection(ctx)) }),
+  [T.GET_ROLES]: (ctx) => answer({ type: R.GET_ROLES, getRoles: getRoles(new MasterProjection(ctx)) }),
+  [T.GET_MASTER]: (ctx) =>
+    answer({ type: R.GET_MASTER, getMaster: { masterInfo: ctx.info, startTime: ctx.startTime / 1000, electedTime: ctx.startTime / 1000 } }),
+  [T.GET_QUOTA]: (ctx) => answer({ type: R.GET_QUOTA, getQuota: { status: getQuota(ctx) } }),
+  [T.SET_QUOTA]: acting((ctx, call) => setQuota(ctx, required(call.setQuota, "set_quota"))),
+  [T.REMOVE_QUOTA]: acting((ctx, call) => removeQuota(ctx, required(call.removeQuota, "remove_quota"))),
+  [T.UPDATE_QUOTA]: acting((ctx, call) => updateQuota(ctx, required(call.updateQuota, "update_quota"))),
+  [T.GET_WEIGHTS]: (ctx) => answer({ type: R.GET_WEIGHTS, getWeights: getWeights(ctx) }),
+  [T.UPDATE_WEIGHTS]: acting((ctx, call) => updateWeights(ctx, required(call.updateWeights, "update_weights"))),
+  [T.GET_OPERATIONS]: (ctx) => answer({ type: R.GET_OPERATIONS, getOperations: getOperations(ctx) }),
+  [T.RESERVE_RESOURCES]: operation,
+  [T.UNRESERVE_RESOURCES]: operation,
+  [T.CREATE_VOLUMES]: operation,
+  [T.DESTROY_VOLUMES]: operation,
+  [T.GROW_VOLUME]: operation,
+  [T.SHRINK_VOLUME]: operation,
+  [T.MARK_AGENT_GONE]: acting(markGone),
+};
+
+/** Answers one operator call (its `type` is present: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */
+export function handleOperatorCall(ctx: MasterContext, call: master.Call): Answer {
+  const handler = CALLS[call.type];
+  if (handler) return handler(ctx, call);
+  if (call.type === T.UNKNOWN) throw unimplemented("Received an UNKNOWN call");
+  throw unimplemented(`Operator call ${T[call.type] ?? call.type} is not supported yet`);
 }

@@ -8,14 +8,15 @@ import { clone, create } from "@bufbuild/protobuf";
 import type { TimerHandle } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
+import { MasterProjection } from "../read-model/master-projection.ts";
 import { getState } from "./views.ts";
 
-export const OPERATOR_HEARTBEAT_INTERVAL_SECONDS = 15;
+const OPERATOR_HEARTBEAT_INTERVAL_SECONDS = 15;
 
 export async function* streamOperatorEvents(ctx: MasterContext, signal: AbortSignal): AsyncGenerator<master.Event> {
   const subscribed = create(master.EventSchema, {
     type: master.Event_Type.SUBSCRIBED,
-    subscribed: { getState: getState(ctx), heartbeatIntervalSeconds: OPERATOR_HEARTBEAT_INTERVAL_SECONDS },
+    subscribed: { getState: getState(new MasterProjection(ctx)), heartbeatIntervalSeconds: OPERATOR_HEARTBEAT_INTERVAL_SECONDS },
   });
   // A copy: the snapshot must not follow the live objects it was built from.
   const events = ctx.operatorEvents.subscribe(clone(master.EventSchema, subscribed));

@@ -1,30 +1,16 @@
 /**
- * The master's state as v1 operator API messages (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS,
- * GET_STATE, GET_ROLES). The v0 JSON endpoints are built from these too, so both always agree.
+ * The v1 encoder of the master's read model (read-model/master-projection.ts): the state as
+ * operator API messages (GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_STATE, GET_ROLES, and the
+ * agents and frameworks of operator events).
  */
 import { create } from "@bufbuild/protobuf";
-import { isTerminalState, Resources } from "@mesos/core";
 import { master, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
-import type { Agent } from "../agents/agent.ts";
-import type { MasterContext } from "../context.ts";
-import type { Framework } from "../frameworks/framework.ts";
+import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 
-export const timeInfo = (ms: number | undefined): TimeInfo | undefined =>
+const timeInfo = (ms: number | undefined): TimeInfo | undefined =>
   ms === undefined ? undefined : create(TimeInfoSchema, { nanoseconds: BigInt(Math.round(ms)) * 1_000_000n });
 
-function offeredOn(ctx: MasterContext, agent: Agent): Resources {
-  let out = Resources.EMPTY;
-  for (const id of agent.offers) out = out.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
-  return out;
-}
-
-function allocatedOn(agent: Agent): Resources {
-  let out = Resources.EMPTY;
-  for (const task of agent.allTasks()) if (!isTerminalState(task.state)) out = out.plus(task.resources);
-  return out;
-}
-
-export function agentView(ctx: MasterContext, agent: Agent): master.Response_GetAgents_Agent {
+export function agentView({ agent, used, offered }: AgentSummary): master.Response_GetAgents_Agent {
   return create(master.Response_GetAgents_AgentSchema, {
     agentInfo: agent.info,
     active: agent.connected,
@@ -33,26 +19,17 @@ export function agentView(ctx: MasterContext, agent: Agent): master.Response_Get
     registeredTime: timeInfo(agent.registeredAt),
     reregisteredTime: timeInfo(agent.reregisteredAt),
     totalResources: agent.total.toArray(),
-    allocatedResources: allocatedOn(agent).toArray(),
-    offeredResources: offeredOn(ctx, agent).toArray(),
+    allocatedResources: used.toArray(),
+    offeredResources: offered.toArray(),
     capabilities: agent.capabilities.map((type) => ({ type })),
   });
 }
 
-export function getAgents(ctx: MasterContext): master.Response_GetAgents {
-  const recovered = [...ctx.registeredAgents].filter(([id, a]) => a.state === "admitted" && !ctx.agents.has(id)).map(([, a]) => a.info);
-  return create(master.Response_GetAgentsSchema, {
-    agents: [...ctx.agents.values()].map((a) => agentView(ctx, a)),
-    recoveredAgents: recovered,
-  });
+export function getAgents(p: MasterProjection): master.Response_GetAgents {
+  return create(master.Response_GetAgentsSchema, { agents: p.agents().map(agentView), recoveredAgents: p.recoveredAgents() });
 }
 
-export function frameworkView(ctx: MasterContext, f: Framework): master.Response_GetFrameworks_Framework {
-  let allocated = Resources.EMPTY;
-  for (const t of f.tasks.values()) if (!isTerminalState(t.state)) allocated = allocated.plus(t.resources);
-  let offered = Resources.EMPTY;
-  const offers = [...f.offers].map((id) => ctx.offers.get(id)!).filter(Boolean);
-  for (const o of offers) offered = offered.plus(o.resources);
+export function frameworkView({ framework: f, used, offers, offered }: FrameworkSummary): master.Response_GetFrameworks_Framework {
   return create(master.Response_GetFrameworks_FrameworkSchema, {
     frameworkInfo: f.info,
     active: f.active,
@@ -62,62 +39,44 @@ export function frameworkView(ctx: MasterContext, f: Framework): master.Response
     reregisteredTime: timeInfo(f.reregisteredAt),
     unregisteredTime: timeInfo(f.unregisteredAt),
     offers: offers.map((o) => o.offer),
-    allocatedResources: allocated.toArray(),
+    allocatedResources: used.toArray(),
     offeredResources: offered.toArray(),
   });
 }
 
-export function getFrameworks(ctx: MasterContext): master.Response_GetFrameworks {
-  const live = [...ctx.frameworks.values()];
+export function getFrameworks(p: MasterProjection): master.Response_GetFrameworks {
   return create(master.Response_GetFrameworksSchema, {
-    frameworks: live.filter((f) => !f.recovered).map((f) => frameworkView(ctx, f)),
-    completedFrameworks: ctx.completedFrameworks.map((f) => frameworkView(ctx, f)),
-    recoveredFrameworks: live.filter((f) => f.recovered).map((f) => f.info),
+    frameworks: p.frameworks().map(frameworkView),
+    completedFrameworks: p.completedFrameworks().map(frameworkView),
+    recoveredFrameworks: p.recoveredFrameworks().map((f) => f.info),
   });
 }
 
-export function getTasks(ctx: MasterContext): master.Response_GetTasks {
-  const all = [...ctx.frameworks.values(), ...ctx.completedFrameworks];
+export function getTasks(p: MasterProjection): master.Response_GetTasks {
+  const all = p.allFrameworks();
   return create(master.Response_GetTasksSchema, {
-    tasks: all.flatMap((f) => [...f.tasks.values()]),
-    unreachableTasks: all.flatMap((f) => [...f.unreachableTasks.values()]),
-    completedTasks: all.flatMap((f) => f.completedTasks),
+    tasks: all.flatMap((f) => f.active),
+    unreachableTasks: all.flatMap((f) => f.unreachable),
+    completedTasks: all.flatMap((f) => f.completed),
   });
 }
 
-export function getState(ctx: MasterContext): master.Response_GetState {
+export function getState(p: MasterProjection): master.Response_GetState {
   return create(master.Response_GetStateSchema, {
-    getTasks: getTasks(ctx),
+    getTasks: getTasks(p),
     getExecutors: {},
-    getFrameworks: getFrameworks(ctx),
-    getAgents: getAgents(ctx),
+    getFrameworks: getFrameworks(p),
+    getAgents: getAgents(p),
   });
 }
 
-/**
- * The roles worth listing, as Mesos's GET_ROLES and /roles do: roles frameworks are subscribed to
- * and roles with a weight or quota. A role's resources are what its frameworks use and are offered
- * under it.
- */
-export function getRoles(ctx: MasterContext): master.Response_GetRoles {
-  const weights = ctx.registry.weights();
-  const members = new Map<string, Framework[]>();
-  for (const f of ctx.frameworks.values()) for (const role of f.roles) members.set(role, [...(members.get(role) ?? []), f]);
-  const names = new Set([...members.keys(), ...weights.keys(), ...ctx.registry.quotas().map((q) => q.role)]);
+export function getRoles(p: MasterProjection): master.Response_GetRoles {
   return create(master.Response_GetRolesSchema, {
-    roles: [...names].sort().map((name) => {
-      const frameworks = members.get(name) ?? [];
-      let resources = Resources.EMPTY;
-      for (const f of frameworks) {
-        for (const t of f.tasks.values()) if (!isTerminalState(t.state)) resources = resources.plus(t.resources);
-        for (const id of f.offers) resources = resources.plus(ctx.offers.get(id)?.resources ?? Resources.EMPTY);
-      }
-      return {
-        name,
-        weight: weights.get(name) ?? 1,
-        frameworks: frameworks.map((f) => ({ value: f.id })),
-        resources: resources.filter((r) => r.allocationInfo?.role === name).toArray(),
-      };
-    }),
+    roles: p.roles().map((r) => ({
+      name: r.name,
+      weight: r.weight,
+      frameworks: r.frameworks.map((f) => ({ value: f.id })),
+      resources: r.resources.toArray(),
+    })),
   });
 }

@@ -11,7 +11,7 @@ import { rescindForQuota } from "./rescind-for-quota.ts";
 import { guaranteeFromResources, quotaConfig, quotaFromConfig, quotaInfo, type RoleQuota, validateQuotaRole } from "./quota-config.ts";
 
 export function getQuota(ctx: MasterContext): quota.QuotaStatus {
-  const all = [...ctx.quotas.values()];
+  const all = [...ctx.roles.quotas().values()];
   return create(quota.QuotaStatusSchema, { infos: all.map(quotaInfo), configs: all.map(quotaConfig) });
 }
 
@@ -30,8 +30,8 @@ function capacityShortfall(ctx: MasterContext, candidate: Map<string, RoleQuota>
   return short.map(([n, v]) => `${n} (${v} needed, ${have.get(n) ?? 0} available)`).join(", ");
 }
 
-function apply(ctx: MasterContext, changed: RoleQuota[], removed: string[], force: boolean): void {
-  const candidate = new Map(ctx.quotas);
+async function apply(ctx: MasterContext, changed: RoleQuota[], removed: string[], force: boolean): Promise<void> {
+  const candidate = new Map(ctx.roles.quotas());
   for (const role of removed) candidate.delete(role);
   for (const q of changed) candidate.set(q.role, q);
   const short = capacityShortfall(ctx, candidate);
@@ -40,20 +40,8 @@ function apply(ctx: MasterContext, changed: RoleQuota[], removed: string[], forc
       `Not enough available cluster capacity to reasonably satisfy quota request; the force flag can be used to override this check. Overcommitted: ${short}`,
     );
   }
-  for (const role of removed) {
-    ctx.registry.removeQuota(role);
-    ctx.quotas.delete(role);
-    ctx.allocator.updateQuota(role, undefined);
-  }
+  await ctx.roles.changeQuota(changed, removed);
   for (const q of changed) {
-    ctx.registry.setQuota({
-      role: q.role,
-      guarantees: Object.fromEntries(q.guarantees),
-      limits: Object.fromEntries(q.limits),
-      principal: q.principal,
-    });
-    ctx.quotas.set(q.role, q);
-    ctx.allocator.updateQuota(q.role, { guarantees: q.guarantees, limits: q.limits });
     rescindForQuota(ctx, q);
     ctx.log.info(
       `Quota for role '${q.role}': guarantees ${formatQuantities(q.guarantees) || "none"}, limits ${formatQuantities(q.limits) || "none"}`,
@@ -61,36 +49,36 @@ function apply(ctx: MasterContext, changed: RoleQuota[], removed: string[], forc
   }
 }
 
-export function setQuota(ctx: MasterContext, call: master.Call_SetQuota): void {
+export function setQuota(ctx: MasterContext, call: master.Call_SetQuota): Promise<void> {
   const request = call.quotaRequest;
   if (!request) throw invalid("Expecting 'set_quota.quota_request' to be present");
   const role = request.role ?? "";
   validateQuotaRole(role);
-  if (ctx.quotas.has(role)) throw invalid(`Quota cannot be set for role '${role}' which already has quota`);
+  if (ctx.roles.quotas().has(role)) throw invalid(`Quota cannot be set for role '${role}' which already has quota`);
   const guarantees = guaranteeFromResources(role, request.guarantee);
   if (guarantees.size === 0) throw invalid(`Quota for role '${role}' is empty`);
-  apply(ctx, [{ role, guarantees, limits: new Map(guarantees) }], [], request.force === true);
+  return apply(ctx, [{ role, guarantees, limits: new Map(guarantees) }], [], request.force === true);
 }
 
-export function removeQuota(ctx: MasterContext, call: master.Call_RemoveQuota): void {
+export function removeQuota(ctx: MasterContext, call: master.Call_RemoveQuota): Promise<void> {
   const role = call.role;
   validateQuotaRole(role);
-  if (!ctx.quotas.has(role)) throw invalid(`Quota cannot be removed for role '${role}' which has no quota`);
-  apply(ctx, [], [role], true);
+  if (!ctx.roles.quotas().has(role)) throw invalid(`Quota cannot be removed for role '${role}' which has no quota`);
+  return apply(ctx, [], [role], true);
 }
 
 /** Sets several roles at once (all or nothing). A config with no guarantees and no limits removes quota. */
-export function updateQuota(ctx: MasterContext, call: master.Call_UpdateQuota): void {
+export function updateQuota(ctx: MasterContext, call: master.Call_UpdateQuota): Promise<void> {
   const configs = call.quotaConfigs.map(quotaFromConfig);
   const roles = configs.map((c) => c.role);
   const dup = roles.find((r, i) => roles.indexOf(r) !== i);
   if (dup) throw invalid(`UPDATE_QUOTA names role '${dup}' twice`);
   const removed = configs.filter((c) => c.guarantees.size === 0 && c.limits.size === 0).map((c) => c.role);
   const changed = configs.filter((c) => !removed.includes(c.role));
-  apply(
+  return apply(
     ctx,
     changed,
-    removed.filter((r) => ctx.quotas.has(r)),
+    removed.filter((r) => ctx.roles.quotas().has(r)),
     call.force === true,
   );
 }

@@ -3,7 +3,7 @@
  * (Mesos 1.8) gives guarantee = limit; UPDATE_QUOTA (as in Mesos 1.9) sets both.
  */
 import { create } from "@bufbuild/protobuf";
-import { invalid, topLevelRole, validateRole } from "@mesos/core";
+import { invalid, topLevelRole, validateInputScalarValue, validateRole } from "@mesos/core";
 import { quota, type Resource, Value_Type } from "@mesos/proto";
 
 export interface RoleQuota {
@@ -22,7 +22,8 @@ export function validateQuotaRole(role: string): void {
 }
 
 function checkAmount(role: string, name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) throw invalid(`Quota for role '${role}' has an invalid amount ${value} of '${name}'`);
+  const error = validateInputScalarValue(value);
+  if (error) throw invalid(`Quota for role '${role}' has an invalid amount ${value} of '${name}': ${error}`);
 }
 
 /** SET_QUOTA's guarantee: plain (unreserved, non-revocable) scalar resources, each name once. */

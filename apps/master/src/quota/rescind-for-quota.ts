@@ -5,7 +5,6 @@
  */
 import { Resources } from "@mesos/core";
 import type { MasterContext } from "../context.ts";
-import { removeOffer } from "../offers/offer-actions.ts";
 import type { RoleQuota } from "./quota-config.ts";
 
 export function rescindForQuota(ctx: MasterContext, q: RoleQuota): void {
@@ -18,10 +17,13 @@ export function rescindForQuota(ctx: MasterContext, q: RoleQuota): void {
   };
   for (const agent of ctx.agents.values()) {
     if (enough()) break;
-    const ids = [...agent.offers].filter((id) => ctx.offers.get(id)?.role !== q.role);
+    const ids = ctx.offers
+      .onAgent(agent.id)
+      .filter((o) => o.role !== q.role)
+      .map((o) => o.offer.id!.value);
     if (ids.length === 0) continue;
     for (const id of ids) {
-      const record = removeOffer(ctx, id, { rescind: true, recover: true });
+      const record = ctx.offers.remove(id, { rescind: true, recover: true });
       if (record) freed = freed.plus(record.resources.unallocate());
     }
     agents++;

@@ -6,11 +6,11 @@ import type { MasterContext } from "../context.ts";
 
 export function getWeights(ctx: MasterContext): master.Response_GetWeights {
   return create(master.Response_GetWeightsSchema, {
-    weightInfos: [...ctx.registry.weights()].map(([role, weight]) => ({ role, weight })),
+    weightInfos: [...ctx.roles.weights()].map(([role, weight]) => ({ role, weight })),
   });
 }
 
-export function updateWeights(ctx: MasterContext, call: master.Call_UpdateWeights): void {
+export async function updateWeights(ctx: MasterContext, call: master.Call_UpdateWeights): Promise<void> {
   const updates = new Map<string, number>();
   for (const { role, weight } of call.weightInfos) {
     const name = role ?? "";
@@ -21,7 +21,6 @@ export function updateWeights(ctx: MasterContext, call: master.Call_UpdateWeight
     if (updates.has(name)) throw invalid(`UPDATE_WEIGHTS names role '${name}' twice`);
     updates.set(name, weight);
   }
-  ctx.registry.updateWeights(updates);
-  ctx.allocator.updateWeights(ctx.registry.weights());
+  await ctx.roles.updateWeights(updates);
   ctx.log.info(`Updated weights: ${[...updates].map(([r, w]) => `${r}=${w}`).join(", ")}`);
 }

@@ -11,7 +11,6 @@ import { operationError } from "../operations/operation-feedback.ts";
 import { validateOperation } from "../operations/validate-operation.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
-import { removeOffer } from "../offers/offer-actions.ts";
 import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
 import { launchGroup } from "./launch-group.ts";
@@ -42,7 +41,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
   if (offerError) {
     ctx.log.warn(`ACCEPT from framework ${framework.id} with invalid offers: ${offerError}`);
     for (const id of offerIds) {
-      if (ctx.offers.get(id)?.frameworkId === framework.id) removeOffer(ctx, id, { recover: true });
+      if (ctx.offers.get(id)?.frameworkId === framework.id) ctx.offers.remove(id, { recover: true });
     }
     for (const task of launchedTasks(call)) {
       dropTask(ctx, framework, task, TaskStatus_Reason.INVALID_OFFERS, `Task launched with invalid offers: ${offerError}`);
@@ -57,7 +56,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
   let available = Resources.EMPTY;
   let agentId = "";
   for (const id of offerIds) {
-    const record = removeOffer(ctx, id)!;
+    const record = ctx.offers.remove(id)!;
     available = available.plus(record.resources);
     agentId = record.agentId;
   }
@@ -72,7 +71,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
             continue;
           }
           const resources = operationResources(framework, task.resources);
-          const error = validateTask(task, resources, framework, agentId, available);
+          const error = validateTask(task, resources, agentId, available, (id) => ctx.tasks.known(framework.id, id) !== undefined);
           if (error) {
             taskError(ctx, framework, task, error, agentId);
             continue;
@@ -102,7 +101,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
   }
 
   if (!available.isEmpty()) {
-    ctx.allocator.recoverResources(framework.id, agentId, available, refuseSeconds(call.filters));
+    ctx.offers.giveBack(framework.id, agentId, available, refuseSeconds(call.filters));
   }
   ctx.triggerAllocation();
 }
@@ -115,7 +114,7 @@ function applyOfferOperation(ctx: MasterContext, framework: Framework, agentId: 
     return available;
   }
   const info = normalizeOperation(framework, op);
-  const error = validateOperation(info, { framework, agent, agentTotal: agent.total });
+  const error = validateOperation(info, { framework, agent, agentTotal: agent.total, agentTasks: ctx.tasks.onAgent(agent.id) });
   if (error) {
     operationError(ctx, framework, info, agentId, error);
     return available;

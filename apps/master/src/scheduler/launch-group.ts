@@ -64,7 +64,7 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
       if (t.executor) return `Task '${t.taskId?.value}' of a task group must not have an executor`;
       if (ids.has(t.taskId?.value ?? "")) return `Task group has duplicate task ID: ${t.taskId?.value}`;
       ids.add(t.taskId?.value ?? "");
-      const taskError = validateTask(t, taskResources[i]!, framework, agentId, left);
+      const taskError = validateTask(t, taskResources[i]!, agentId, left, (id) => ctx.tasks.known(framework.id, id) !== undefined);
       if (taskError) return `Task '${t.taskId?.value}' of the group is invalid: ${taskError}`;
       left = left.minus(consumedBy(taskResources[i]!));
     }

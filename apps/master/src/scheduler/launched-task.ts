@@ -8,7 +8,6 @@ import type { Resources } from "@mesos/core";
 import { type ExecutorID, type TaskInfo, TaskInfoSchema, TaskSchema, TaskState } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
-import { emitTaskAdded } from "../operator/operator-events.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 
 /** Records a task being launched (STAGING) on its agent; returns the TaskInfo to send there. */
@@ -34,11 +33,7 @@ export function addLaunchedTask(
     healthCheck: info.healthCheck,
     user: info.command?.user || framework.info.user,
   });
-  framework.tasks.set(info.taskId!.value, task);
-  const agent = ctx.agents.get(agentId)!;
-  agent.addTask(task);
-  emitTaskAdded(ctx, task);
-  ctx.metrics.increment("master/tasks_launched");
+  ctx.tasks.launch(task);
   ctx.log.info(`Launching task ${info.taskId!.value} of framework ${framework.id} on agent ${agentId} with ${resources}`);
   return create(TaskInfoSchema, { ...info, resources: resources.toArray() });
 }

@@ -4,9 +4,7 @@ import { isTerminalState, uuidFromBytes, validateRole } from "@mesos/core";
 import { internal, type scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
-import { removeOffer } from "../offers/offer-actions.ts";
 import { reconcileTasks } from "../tasks/reconcile.ts";
-import { completeTask } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
 
 export function decline(ctx: MasterContext, framework: Framework, call: scheduler.Call_Decline): void {
@@ -16,14 +14,14 @@ export function decline(ctx: MasterContext, framework: Framework, call: schedule
       ctx.log.warn(`Ignoring decline of offer ${id} by framework ${framework.id}: the offer is no longer valid`);
       continue;
     }
-    removeOffer(ctx, id, { recover: true, refuseSeconds: refuse });
+    ctx.offers.remove(id, { recover: true, refuseSeconds: refuse });
   }
   ctx.triggerAllocation();
 }
 
 export function kill(ctx: MasterContext, framework: Framework, call: scheduler.Call_Kill): void {
   const taskId = call.taskId!.value;
-  const task = framework.tasks.get(taskId);
+  const task = ctx.tasks.active(framework.id).get(taskId);
   if (!task) {
     ctx.log.warn(`Cannot kill unknown task ${taskId} of framework ${framework.id}; reconciling it`);
     reconcileTasks(ctx, framework, [{ taskId, agentId: call.agentId?.value }]);
@@ -54,9 +52,9 @@ export function acknowledge(ctx: MasterContext, framework: Framework, call: sche
     ctx.log.warn(`Ignoring acknowledgement ${uuid} for task ${taskId}: agent ${agentId} is not connected`);
     return;
   }
-  const task = framework.tasks.get(taskId);
+  const task = ctx.tasks.active(framework.id).get(taskId);
   if (task && task.statusUpdateUuid.length === 16 && uuidFromBytes(task.statusUpdateUuid) === uuid && isTerminalState(task.statusUpdateState)) {
-    completeTask(ctx, framework, task);
+    ctx.tasks.complete(task);
   }
   agent.send(
     create(internal.MasterMessageSchema, {
@@ -84,14 +82,12 @@ function rolesOf(ctx: MasterContext, framework: Framework, roles: readonly strin
 export function revive(ctx: MasterContext, framework: Framework, call: scheduler.Call_Revive | undefined): void {
   const roles = rolesOf(ctx, framework, call?.roles ?? [], "REVIVE");
   if (!roles) return;
-  for (const role of roles) framework.suppressedRoles.delete(role);
-  ctx.allocator.reviveOffers(framework.id, roles);
+  ctx.frameworks.revive(framework, roles);
   ctx.triggerAllocation();
 }
 
 export function suppress(ctx: MasterContext, framework: Framework, call: scheduler.Call_Suppress | undefined): void {
   const roles = rolesOf(ctx, framework, call?.roles ?? [], "SUPPRESS");
   if (!roles) return;
-  for (const role of roles) framework.suppressedRoles.add(role);
-  ctx.allocator.suppressOffers(framework.id, roles);
+  ctx.frameworks.suppress(framework, roles);
 }

@@ -4,7 +4,6 @@
  */
 import { type Resources, validateResources } from "@mesos/core";
 import type { TaskInfo } from "@mesos/proto";
-import type { Framework } from "../frameworks/framework.ts";
 
 /** Mesos's rules for ids (task, executor, framework-chosen ids in general). */
 export function validateId(kind: string, id: string): string | undefined {
@@ -16,12 +15,19 @@ export function validateId(kind: string, id: string): string | undefined {
   return undefined;
 }
 
-export function validateTask(task: TaskInfo, resources: Resources, framework: Framework, agentId: string, available: Resources): string | undefined {
+export function validateTask(
+  task: TaskInfo,
+  resources: Resources,
+  agentId: string,
+  available: Resources,
+  /** Whether the framework already has an active or unreachable task with this id. */
+  known: (taskId: string) => boolean,
+): string | undefined {
   const taskId = task.taskId?.value;
   if (taskId === undefined) return "Task is missing 'task_id'";
   const idError = validateId("Task", taskId);
   if (idError) return idError;
-  if (framework.tasks.has(taskId) || framework.unreachableTasks.has(taskId)) return `Task has duplicate ID: ${taskId}`;
+  if (known(taskId)) return `Task has duplicate ID: ${taskId}`;
   if (task.agentId?.value !== agentId) {
     return `Task uses agent ID '${task.agentId?.value ?? ""}' which does not match the offers' agent '${agentId}'`;
   }

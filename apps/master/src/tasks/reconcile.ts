@@ -19,7 +19,7 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
     framework.send(updateEvent(masterStatus(ctx, { taskId, agentId, state, reason: TaskStatus_Reason.RECONCILIATION, message })));
 
   if (tasks.length === 0) {
-    for (const task of [...framework.tasks.values(), ...framework.unreachableTasks.values()]) {
+    for (const task of [...ctx.tasks.active(framework.id).values(), ...ctx.tasks.unreachable(framework.id).values()]) {
       send(task.taskId!.value, task.agentId?.value, task.state, "Reconciliation: Latest task state");
     }
     return;
@@ -27,7 +27,7 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
 
   const pa = framework.partitionAware;
   for (const { taskId, agentId } of tasks) {
-    const known = framework.tasks.get(taskId) ?? framework.unreachableTasks.get(taskId);
+    const known = ctx.tasks.known(framework.id, taskId);
     if (known) {
       send(taskId, known.agentId?.value, known.state, "Reconciliation: Latest task state");
       continue;
@@ -37,7 +37,7 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
       send(taskId, undefined, pa ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST, "Reconciliation: Task is unknown");
       continue;
     }
-    const registered = ctx.registeredAgents.get(agentId);
+    const registered = ctx.agents.entry(agentId);
     if (ctx.agents.has(agentId)) {
       send(taskId, agentId, pa ? TaskState.TASK_GONE : TaskState.TASK_LOST, "Reconciliation: Task is unknown to the agent");
     } else if (registered?.state === "admitted") {
@@ -53,7 +53,5 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
 
 /** Agents admitted before a master restart that have not re-registered yet. */
 function recoveringAgents(ctx: MasterContext): number {
-  let n = 0;
-  for (const [id, a] of ctx.registeredAgents) if (a.state === "admitted" && !ctx.agents.has(id)) n++;
-  return n;
+  return ctx.agents.recovered().length;
 }

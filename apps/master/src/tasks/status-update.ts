@@ -6,7 +6,7 @@ import { isFieldSet } from "@bufbuild/protobuf";
 import { internal } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
-import { applyTaskStatus, updateEvent } from "./task-status.ts";
+import { updateEvent } from "./task-status.ts";
 
 export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.StatusUpdate): void {
   ctx.metrics.increment("master/messages_status_update");
@@ -19,9 +19,9 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
     ctx.log.warn(`Ignoring status update for task ${taskId} of unknown framework ${frameworkId}`);
     return;
   }
-  const task = framework.tasks.get(taskId) ?? agent.tasks.get(frameworkId)?.get(taskId);
+  const task = ctx.tasks.active(frameworkId).get(taskId) ?? ctx.tasks.onAgentById(agent.id, frameworkId, taskId);
   const latest = isFieldSet(update, internal.StatusUpdateSchema.field.latestState!) ? update.latestState : undefined;
-  if (task) applyTaskStatus(ctx, task, status, latest);
+  if (task) ctx.tasks.transition(task, status, latest);
   else ctx.log.warn(`Status update for unknown task ${taskId} of framework ${frameworkId}; relaying it anyway`);
   ctx.metrics.increment("master/valid_status_updates");
   if (!framework.send(updateEvent(status))) {

@@ -18,7 +18,7 @@ export {
 } from "./resource.ts";
 export { validateRole, isStrictSubroleOf, ancestorRoles, topLevelRole } from "./roles.ts";
 export { coalesce, addRanges, subtractRanges, rangesContain, countRanges, parseRanges, formatRanges, type Interval } from "./ranges.ts";
-export { roundScalar, toFixed, fromFixed, addScalars, subtractScalars, SCALAR_PRECISION } from "./scalar.ts";
+export { roundScalar, toFixed, fromFixed, addScalars, subtractScalars, SCALAR_PRECISION, validateInputScalarValue } from "./scalar.ts";
 export { operationConversion, applyConversion, stripVolume, type Conversion } from "./operations.ts";
 export { parseQuantities, parseMinAllocatable, quantitiesContain, formatQuantities, type Quantities } from "./quantities.ts";
 export { persistentVolumePath, isMountDisk } from "./volume-paths.ts";

@@ -8,6 +8,7 @@ import { type Resource, Resource_ReservationInfo_Type, ResourceSchema, Value_Typ
 import { invalid } from "../errors.ts";
 import { parseRanges } from "./ranges.ts";
 import { Resources } from "./resources.ts";
+import { validateInputScalarValue } from "./scalar.ts";
 import { parseSet } from "./sets.ts";
 import { validateResource, validateResources } from "./validate.ts";
 import { upgradeResource } from "./reservation-format.ts";
@@ -66,6 +67,8 @@ function makeResource(name: string, valueText: string, role: string, token: stri
       if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(valueText)) {
         throw new Error(`'${valueText}' is not a number, a range list or a set`);
       }
+      const scalarError = validateInputScalarValue(Number(valueText));
+      if (scalarError) throw new Error(`Invalid scalar value '${valueText}': ${scalarError}`);
       r = create(ResourceSchema, { name, type: Value_Type.SCALAR, scalar: { value: Number(valueText) }, reservations });
     }
   } catch (e) {

@@ -4,7 +4,7 @@
  * (MESOS-9516), so `ports:1` means "at least one port".
  */
 import { invalid } from "../errors.ts";
-import { scalarLessOrEqual } from "./scalar.ts";
+import { scalarLessOrEqual, validateInputScalarValue } from "./scalar.ts";
 
 export type Quantities = ReadonlyMap<string, number>;
 
@@ -19,10 +19,12 @@ export function parseQuantities(text: string): Map<string, number> {
     const name = parts[0]!.trim();
     const amountText = parts[1]!.trim();
     if (name === "") throw invalid(`Bad resource quantity '${token}': empty name`);
-    if (!/^(\d+\.?\d*|\.\d+)$/.test(amountText)) {
+    if (!/^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(amountText)) {
       throw invalid(`Bad resource quantity '${token}': '${amountText}' is not a non-negative number`);
     }
     const amount = Number(amountText);
+    const scalarError = validateInputScalarValue(amount);
+    if (scalarError) throw invalid(`Bad resource quantity '${token}': Invalid scalar value '${amountText}': ${scalarError}`);
     if (amount === 0) continue;
     out.set(name, (out.get(name) ?? 0) + amount);
   }

@@ -29,6 +29,14 @@ export function scalarLessOrEqual(a: number, b: number): boolean {
   return toFixed(a) <= toFixed(b);
 }
 
-export function scalarsEqual(a: number, b: number): boolean {
-  return toFixed(a) === toFixed(b);
+/**
+ * Mesos's check of a scalar typed by a person (resource text, quota): no infinities, NaN,
+ * subnormals (e.g. 5e-324, which fixed point would turn into 0) or negatives. An error message, or undefined.
+ */
+export function validateInputScalarValue(value: number): string | undefined {
+  if (Number.isNaN(value)) return "NaN not supported";
+  if (!Number.isFinite(value)) return "Infinite values not supported";
+  if (value !== 0 && Math.abs(value) < 2.2250738585072014e-308) return "Subnormal values not supported";
+  if (value < 0) return "Negative values not supported";
+  return undefined;
 }

@@ -17,6 +17,7 @@ import {
   toBinary,
 } from "@bufbuild/protobuf";
 import { invalid, toMesosJson } from "@mesos/core";
+import { checkJsonDepth } from "../request-limits.ts";
 import type { MessageFormat } from "./media-types.ts";
 
 // google.protobuf.FeatureSet.FieldPresence.LEGACY_REQUIRED: how protobuf-es marks proto2 `required`.
@@ -110,6 +111,7 @@ export function decodeMessage<Desc extends DescMessage>(schema: Desc, bytes: Uin
   }
   let json: JsonValue;
   try {
+    checkJsonDepth(bytes);
     json = JSON.parse(decoder.decode(bytes)) as JsonValue;
   } catch (e) {
     throw invalid(`Failed to parse body into JSON: ${(e as Error).message}`, e);

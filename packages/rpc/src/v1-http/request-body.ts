@@ -4,17 +4,19 @@
  * while the request is still being sent (ATTACH_CONTAINER_INPUT).
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import { invalid } from "@mesos/core";
+import { invalid, isMesosError } from "@mesos/core";
+import { MAX_REQUEST_BODY_BYTES, readBoundedBody } from "../request-limits.ts";
 import { decodeMessage } from "./message-codec.ts";
 import type { MessageFormat } from "./media-types.ts";
 import { readRecords } from "./recordio.ts";
 
-/** The body as one message; throws MesosError("invalid") with Mesos's parse messages. */
+/** The body as one message; throws MesosError("invalid") with Mesos's parse messages, or "too_large" (413). */
 export async function readMessage<Desc extends DescMessage>(req: Request, schema: Desc, format: MessageFormat): Promise<MessageShape<Desc>> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await req.arrayBuffer());
+    bytes = await readBoundedBody(req);
   } catch (e) {
+    if (isMesosError(e)) throw e;
     throw invalid(`Failed to read the request body: ${(e as Error).message}`, e);
   }
   return decodeMessage(schema, bytes, format);
@@ -33,7 +35,8 @@ export async function readMessageStream<Desc extends DescMessage>(
   format: MessageFormat,
 ): Promise<MessageStream<MessageShape<Desc>>> {
   const body: AsyncIterable<Uint8Array> = req.body ?? (async function* () {})();
-  const records = readRecords(body)[Symbol.asyncIterator]();
+  // A stream of input may run for hours; each record is bounded, not the whole.
+  const records = readRecords(body, MAX_REQUEST_BODY_BYTES)[Symbol.asyncIterator]();
   const head = await records.next();
   if (head.done) throw invalid("Received EOF while reading request body");
   const first = decodeMessage(schema, head.value, format);

@@ -18,6 +18,7 @@ export const HTTP_STATUS_OF: Record<ErrorKind, number> = {
   conflict: 409,
   internal: 500,
   unimplemented: 501,
+  too_large: 413,
   unavailable: 503,
 };
 

@@ -62,26 +62,3 @@ function spellingOf(kind: ActionKind): string {
 
 export const ALLOW = makeAction("allow");
 export const KILL_PROCESS = makeAction("kill_process");
-
-/** A short human description of a return value, for reports and test failures. */
-export function describeReturn(value: number): string {
-  const data = value & SECCOMP_RET_DATA;
-  switch ((value >>> 0) & 0xffff0000) {
-    case SECCOMP_RET_KILL_PROCESS:
-      return "KILL_PROCESS";
-    case SECCOMP_RET_KILL_THREAD:
-      return "KILL_THREAD";
-    case SECCOMP_RET_TRAP:
-      return `TRAP(${data})`;
-    case SECCOMP_RET_ERRNO:
-      return `ERRNO(${data})`;
-    case SECCOMP_RET_TRACE:
-      return `TRACE(${data})`;
-    case SECCOMP_RET_LOG:
-      return "LOG";
-    case SECCOMP_RET_ALLOW:
-      return "ALLOW";
-    default:
-      return `0x${(value >>> 0).toString(16)}`;
-  }
-}

@@ -15,7 +15,7 @@ import type { Subprocess } from "bun";
 import { type Logger, errorMessage, invalid, parseDuration, unavailable } from "@mesos/core";
 import { connectIsolator, socketPath, type RemoteIsolator } from "@mesos/plugin-api";
 
-export interface PluginSpec {
+interface PluginSpec {
   name: string;
   endpoint: string;
   command?: string[];
@@ -70,7 +70,7 @@ function checkSpec(v: unknown, where: string): PluginSpec {
   };
 }
 
-export interface StartedPlugins {
+interface StartedPlugins {
   isolators: Map<string, RemoteIsolator>;
   /** Stops the plugin processes this agent started. */
   stop(): void;

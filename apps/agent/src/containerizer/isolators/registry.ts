@@ -8,11 +8,9 @@ import type { Isolator } from "@mesos/plugin-api";
 import { createDiskXfsIsolator } from "@mesos/plugin-disk-xfs";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import type { AgentFlags } from "../../flags.ts";
-import { createCgroupsHost, type CgroupsHost } from "./cgroups/cgroups-host.ts";
-import { createCpuIsolator } from "./cgroups/cpu-isolator.ts";
-import { createMemIsolator } from "./cgroups/mem-isolator.ts";
+import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
+import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
-import { createPosixCpuIsolator, createPosixMemIsolator } from "./posix-isolators.ts";
 import { lookupUser } from "../../tasks/users.ts";
 
 export interface IsolatorDeps {
@@ -28,7 +26,7 @@ export interface IsolatorDeps {
 
 export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolator>;
 
-export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
+const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
   "disk/xfs": (d) =>
@@ -52,12 +50,12 @@ export const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "posix/mem": () => createPosixMemIsolator(),
 };
 
-export interface CreatedIsolators {
+interface CreatedIsolators {
   isolators: Isolator[];
   stop(): void;
 }
 
-export function isolationNames(flag: string): string[] {
+function isolationNames(flag: string): string[] {
   return flag
     .split(",")
     .map((s) => s.trim())

@@ -1,0 +1,214 @@
+/**
+ * The agent assembled in memory: checkpoint store, containerizer, status and operation update
+ * managers, recovery from the checkpoints, and the app that serves its API (a hono app with the
+ * Connect services mounted, and the Connect routes alone for an in-memory transport). Nothing here
+ * listens or dials: `startAgent` adds the listener and the link to the master.
+ *
+ * Tests and embedders inject what they want to replace: a `:memory:` store, a manual clock, a
+ * containerizer of their own (anything implementing `Containerizer`), a master link that records
+ * what the agent sends.
+ */
+import { join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { create } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
+import { createIsolatorChain } from "@mesos/plugin-api";
+import { AgentInfoSchema, internal } from "@mesos/proto";
+import type { Hono } from "hono";
+import type { Containerizer } from "./containerizer/containerizer.ts";
+import { createIsolators, type IsolatorFactory } from "./containerizer/isolators/registry.ts";
+import { createMesosContainerizer } from "./containerizer/mesos-containerizer.ts";
+import type { AgentContext } from "./context.ts";
+import type { AgentFlags } from "./flags.ts";
+import { createAgentApp } from "./http/app.ts";
+import { handleMasterMessage } from "./master-messages.ts";
+import { createOperationUpdateManager } from "./operations/operation-updates.ts";
+import { recoverAgent } from "./recover.ts";
+import { attachRequest } from "./projection/report.ts";
+import { agentResources, probeHost } from "./resources/detect.ts";
+import { type AgentStore, createAgentStore } from "./state/agent-store.ts";
+import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";
+import { killTask } from "./tasks/kill-task.ts";
+import { forgetTask } from "./tasks/shutdown-framework.ts";
+
+/** What the agent needs of its link to the master: a way to send (false while not attached). */
+export interface MasterSender {
+  send(message: internal.AgentMessage["message"]): boolean;
+}
+
+export interface AgentDeps {
+  flags: AgentFlags;
+  effectiveFlags?: Record<string, string>;
+  clock?: Clock;
+  log?: Logger;
+  /** Where the agent is reached (default: http://ADVERTISE_IP:ADVERTISE_PORT, else --ip and --port). */
+  endpoint?: string;
+  /** The checkpoints (default: WORK_DIR/meta/agent.db). The agent closes it when it stops. */
+  store?: AgentStore;
+  /** What runs the containers (default: the Mesos containerizer, from the flags). */
+  containerizer?: Containerizer;
+  /** The link to the master (default: none, every send fails until `startAgent` attaches one). */
+  masterLink?: MasterSender;
+  /** How to run this binary again for `mesos __launch` (the Mesos containerizer needs it). */
+  launchHelperCommand?: string[];
+  /** More built-in isolators `--isolation` may name (embedders, tests). */
+  isolators?: Record<string, IsolatorFactory>;
+}
+
+export interface Agent {
+  ctx: AgentContext;
+  /** The agent's HTTP surface: `/api/v1`, `/state`, ... and the Connect services. */
+  app: Hono;
+  /** The Connect services alone (e.g. for `createRouterTransport`). */
+  routes(router: ConnectRouter): void;
+  /** For the master link: what the agent holds right now, sent with every attach. */
+  attachRequest(): internal.AttachRequest;
+  /** For the master link: registered (or re-registered) as `registered.agentId`. */
+  registered(registered: internal.Registered): void;
+  /** For the master link: a message from the master. */
+  receive(message: internal.MasterMessage): void;
+  /** Stops the agent's timers and closes the store; containers keep running (the next agent recovers them). */
+  stop(): void;
+}
+
+export async function createAgent(deps: AgentDeps): Promise<Agent> {
+  const { flags } = deps;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? createLogger({ name: "agent", level: "info" });
+  const workDir = resolve(flags.work_dir);
+  const runtimeDir = resolve(flags.runtime_dir ?? join(workDir, "runtime"));
+  mkdirSync(workDir, { recursive: true });
+  mkdirSync(runtimeDir, { recursive: true });
+  const endpoint = deps.endpoint ?? `http://${flags.advertise_ip ?? flags.ip}:${flags.advertise_port ?? flags.port}`;
+  const address = new URL(endpoint);
+  const resources = agentResources(flags.resources, probeHost(workDir), flags.default_role);
+  const store = deps.store ?? createAgentStore(join(workDir, "meta", "agent.db"));
+  let containers: { containerizer: Containerizer; stop(): void };
+  try {
+    containers = deps.containerizer
+      ? { containerizer: deps.containerizer, stop() {} }
+      : await createDefaultContainerizer(deps, { clock, log, store, workDir, runtimeDir });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const link = deps.masterLink ?? { send: () => false };
+
+  let ctx!: AgentContext;
+  const statusUpdates = createStatusUpdateManager({
+    store: store.statusUpdates,
+    clock,
+    log,
+    forward: (u) => {
+      const latest = ctx.tasks.get(`${u.frameworkId}/${u.taskId}`)?.state;
+      const value = create(internal.StatusUpdateSchema, { frameworkId: { value: u.frameworkId }, status: u.status, latestState: latest });
+      return link.send({ case: "statusUpdate", value });
+    },
+    onTerminalAcknowledged: (frameworkId, taskId) => forgetTask(ctx, frameworkId, taskId),
+  });
+  const operationUpdates = createOperationUpdateManager({
+    store: store.operationUpdates,
+    clock,
+    log,
+    forward: (u) => {
+      const latestStatus = ctx.operations.get(u.operationUuid)?.latestStatus;
+      const value = create(internal.OperationStatusUpdateSchema, {
+        frameworkId: u.frameworkId === undefined ? undefined : { value: u.frameworkId },
+        operationUuid: uuidToBytes(u.operationUuid),
+        status: u.status,
+        latestStatus,
+      });
+      return link.send({ case: "operationStatusUpdate", value });
+    },
+    onTerminalAcknowledged: (uuid) => {
+      ctx.operations.delete(uuid);
+      store.removeOperation(uuid);
+    },
+  });
+  ctx = {
+    flags,
+    effectiveFlags: deps.effectiveFlags ?? {},
+    clock,
+    log,
+    store,
+    containerizer: containers.containerizer,
+    statusUpdates,
+    operationUpdates,
+    total: resources,
+    operations: new Map(),
+    info: create(AgentInfoSchema, {
+      hostname: flags.hostname ?? address.hostname,
+      port: Number(address.port),
+      resources: resources.toArray(),
+      attributes: parseAttributes(flags.attributes),
+    }),
+    endpoint,
+    workDir,
+    runtimeDir,
+    frameworks: new Map(),
+    tasks: new Map(),
+    shuttingDown: new Set(),
+    sendToMaster: (message) => link.send(message),
+    killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
+  };
+  await recoverAgent(ctx);
+  const { app, routes } = createAgentApp(ctx);
+
+  return {
+    ctx,
+    app,
+    routes,
+    attachRequest: () => attachRequest(ctx),
+    registered(r) {
+      const id = r.agentId!.value;
+      if (ctx.info.id?.value !== id) {
+        ctx.info.id = r.agentId;
+        store.setMeta("agent_id", id);
+      }
+      log.info(`Registered with master ${r.masterInfo?.id} as agent ${id}`);
+      statusUpdates.resendAll();
+      operationUpdates.resendAll();
+    },
+    receive: (message) => handleMasterMessage(ctx, message),
+    stop() {
+      ctx.containerizer.stop();
+      containers.stop();
+      statusUpdates.stop();
+      operationUpdates.stop();
+      for (const t of ctx.tasks.values()) t.killTimer?.cancel();
+      store.close();
+    },
+  };
+}
+
+/** The Mesos containerizer with the isolators `--isolation` names; stopping it stops the plugin processes the agent started. */
+async function createDefaultContainerizer(
+  deps: AgentDeps,
+  env: { clock: Clock; log: Logger; store: AgentStore; workDir: string; runtimeDir: string },
+): Promise<{ containerizer: Containerizer; stop(): void }> {
+  const { flags } = deps;
+  const { clock, log } = env;
+  if (!deps.launchHelperCommand) throw new Error("The Mesos containerizer needs 'launchHelperCommand' (how to run `mesos __launch`)");
+  const launcher = flags.launcher ?? (process.getuid?.() === 0 ? "linux" : "posix");
+  if (launcher === "linux" && process.getuid?.() !== 0)
+    throw new Error("Flag '--launcher=linux' needs the agent to run as root; use --launcher=posix");
+  // An unknown isolator, a plugin that is not there or speaks no version we know: stop here.
+  const isolation = await createIsolators({ flags, log, clock, workDir: env.workDir, extra: deps.isolators });
+  const chain = createIsolatorChain(isolation.isolators, {
+    onError: (isolator, step, e) => log.warn(`Isolator '${isolator}' failed to ${step}: ${(e as Error).message}`),
+    now: () => clock.now() / 1000,
+  });
+  const containerizer = createMesosContainerizer({
+    store: env.store,
+    clock,
+    log,
+    launchHelperCommand: deps.launchHelperCommand,
+    launcher,
+    isolators: chain,
+    runtimeDir: env.runtimeDir,
+    sandboxDirectory: flags.sandbox_directory,
+    launchTimeoutMs: flags.launch_timeout,
+  });
+  return { containerizer, stop: isolation.stop };
+}

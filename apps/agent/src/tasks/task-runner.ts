@@ -1,0 +1,161 @@
+/**
+ * The one path every task the agent runs takes: a command task (in a container of its own, with
+ * Mesos's command executor's semantics; the task is its own executor) and a task of a task group
+ * (in a container nested in its executor's, with the default executor's semantics) alike:
+ *
+ *   STAGING -> STARTING -> container launched -> RUNNING (or, asked to, KILLING) ->
+ *   FINISHED (exit 0) | FAILED (anything else, a limitation, a failed launch) | KILLED
+ *
+ * A failed task kills the other tasks of its executor; once none of them runs, the executor's
+ * container goes. Everything is checkpointed before it happens, so recovery can pick up at any
+ * step (it resumes at `followTask`).
+ */
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { dirname } from "node:path";
+import { errorMessage, formatDuration, isTerminalState } from "@mesos/core";
+import { isNestedKey, ownValue, parseContainerId, rootKey } from "@mesos/plugin-api";
+import { type FrameworkInfo, TaskState } from "@mesos/proto";
+import { agentAddress, agentPid, type AgentContext, type LiveTask } from "../context.ts";
+import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
+import { groupOf, requestKill, startKill } from "./kill-task.ts";
+import { executorSandbox } from "./sandbox.ts";
+import { taskCommand, terminalStatus, withExecutorAllowance } from "./task-container.ts";
+import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "./task-status.ts";
+
+/** Launches the task's container (its executor's container, for a task of a group, already runs) and follows it to its end. */
+export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, task: LiveTask): Promise<void> {
+  const info = task.info;
+  const taskId = info.taskId!.value;
+  const nested = isNestedKey(task.containerId);
+  if (task.killRequested) {
+    reportStatus(ctx, task, TaskState.TASK_KILLED, {
+      message: "Task killed before it was launched",
+      reason: TaskStatus_Reason.TASK_KILLED_DURING_LAUNCH,
+    });
+    void finishExecutorIfIdle(ctx, task);
+    return;
+  }
+  let command;
+  try {
+    if (info.executor) {
+      throw new Error(
+        nested
+          ? "a task of a task group cannot have an executor of its own"
+          : "custom executors are not supported; launch a command task or a task group",
+      );
+    }
+    if (!info.command) throw new Error("the task has no CommandInfo");
+    command = taskCommand(ctx, framework, info.command, executorEnvironment(ctx, framework, task));
+  } catch (e) {
+    failLaunch(ctx, task, `Failed to launch task: ${errorMessage(e)}`);
+    return;
+  }
+  if (task.state === TaskState.TASK_STAGING) reportStatus(ctx, task, TaskState.TASK_STARTING);
+  try {
+    mkdirSync(task.sandbox, { recursive: true });
+    linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
+    await ctx.containerizer.launch({
+      containerId: parseContainerId(task.containerId),
+      frameworkId: task.frameworkId,
+      executorId: task.executorId ?? taskId,
+      taskIds: [taskId],
+      sandbox: task.sandbox,
+      // A command task's container is its executor's too: it carries the executor's allowance.
+      resources: nested ? info.resources : withExecutorAllowance(info.resources),
+      commandInfo: info.command,
+      containerInfo: info.container,
+      user: command.user?.name,
+      command,
+    });
+  } catch (e) {
+    failLaunch(ctx, task, `Failed to launch container: ${errorMessage(e)}`);
+    return;
+  }
+  if (!nested) linkLatest(task.sandbox);
+  if (task.killRequested) startKill(ctx, task, info.killPolicy);
+  else reportStatus(ctx, task, TaskState.TASK_RUNNING);
+  ctx.log.info(`Task ${taskId} of framework ${task.frameworkId} is running in container ${task.containerId}`);
+  followTask(ctx, task);
+}
+
+function failLaunch(ctx: AgentContext, task: LiveTask, message: string): void {
+  reportStatus(ctx, task, TaskState.TASK_FAILED, { message, reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, source: TaskStatus_Source.AGENT });
+  killRestOfExecutor(ctx, task);
+  followTask(ctx, task);
+}
+
+/** The container's end becomes the task's terminal update; then the container is forgotten. */
+export function followTask(ctx: AgentContext, task: LiveTask): void {
+  ctx.containerizer.wait(task.containerId).then(
+    (ended) => {
+      task.killTimer?.cancel();
+      const { state, fields } = terminalStatus(task, ended);
+      reportStatus(ctx, task, state, fields);
+      if (state === TaskState.TASK_FAILED) killRestOfExecutor(ctx, task);
+      try {
+        ctx.containerizer.remove(task.containerId);
+      } catch {}
+      void finishExecutorIfIdle(ctx, task);
+    },
+    (e) => {
+      task.killTimer?.cancel();
+      reportStatus(ctx, task, TaskState.TASK_FAILED, {
+        message: `Failed to launch container: ${errorMessage(e)}`,
+        reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED,
+        source: TaskStatus_Source.AGENT,
+      });
+      void finishExecutorIfIdle(ctx, task);
+    },
+  );
+}
+
+/** The default executor's policy: one task failing takes the others down (a command task has no others). */
+function killRestOfExecutor(ctx: AgentContext, failed: LiveTask): void {
+  for (const t of groupOf(ctx, failed)) if (t !== failed) requestKill(ctx, t);
+}
+
+/** Once every task of the executor has ended, its container is destroyed and forgotten (a command task's went with it). */
+export async function finishExecutorIfIdle(ctx: AgentContext, task: LiveTask): Promise<void> {
+  if (!groupOf(ctx, task).every((t) => isTerminalState(t.state))) return;
+  const executorContainer = rootKey(task.containerId);
+  if (ctx.containerizer.state(executorContainer) === undefined) return;
+  await ctx.containerizer.destroy(executorContainer).catch(() => undefined);
+  try {
+    ctx.containerizer.remove(executorContainer);
+  } catch {}
+}
+
+/** `runs/latest` points at the newest run, as in Mesos. */
+export function linkLatest(sandbox: string): void {
+  const latest = `${dirname(sandbox)}/latest`;
+  try {
+    rmSync(latest, { force: true });
+    symlinkSync(sandbox, latest);
+  } catch {}
+}
+
+/**
+ * Mesos's executor environment (slave.cpp's executorEnvironment), the same for every task:
+ * MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID, MESOS_DIRECTORY (the executor's sandbox on the host),
+ * MESOS_SLAVE_ID, MESOS_SLAVE_PID, MESOS_AGENT_ENDPOINT, MESOS_CHECKPOINT and
+ * MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD; the containerizer's MESOS_SANDBOX (the task's sandbox; in
+ * a root filesystem, where it is mounted); and ours: MESOS_AGENT_ID, MESOS_TASK_ID and
+ * MESOS_CONTAINER_ID (the container's own value).
+ */
+function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, task: LiveTask): Record<string, string> {
+  const agentId = ctx.info.id!.value;
+  return {
+    MESOS_FRAMEWORK_ID: task.frameworkId,
+    MESOS_EXECUTOR_ID: task.executorId ?? task.info.taskId!.value,
+    MESOS_DIRECTORY: executorSandbox(task),
+    MESOS_SANDBOX: task.sandbox,
+    MESOS_SLAVE_ID: agentId,
+    MESOS_AGENT_ID: agentId,
+    MESOS_SLAVE_PID: agentPid(ctx),
+    MESOS_AGENT_ENDPOINT: agentAddress(ctx),
+    MESOS_CHECKPOINT: framework.checkpoint ? "1" : "0",
+    MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: formatDuration(ctx.flags.executor_shutdown_grace_period),
+    MESOS_TASK_ID: task.info.taskId!.value,
+    MESOS_CONTAINER_ID: ownValue(task.containerId),
+  };
+}

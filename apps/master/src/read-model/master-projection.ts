@@ -1,0 +1,170 @@
+/**
+ * The master's read model: the summaries every state view needs (what an agent's and a framework's
+ * running tasks use and what they are offered, their tasks, tasks counted by state, roles), computed
+ * at most once per projection. A projection is taken per request (or per event) and read by the
+ * encoders: operator/views.ts (v1, operator API protobuf) and http/v0-json.ts, http/v0-listings.ts
+ * (v0 JSON). Nothing here changes the master.
+ */
+import { isTerminalState, Resources } from "@mesos/core";
+import { type AgentInfo, type Task, TaskState } from "@mesos/proto";
+import type { Agent } from "../agents/agent.ts";
+import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
+import type { OfferRecord } from "../offers/offer-book.ts";
+
+export interface AgentSummary {
+  agent: Agent;
+  /** Active tasks on the agent. */
+  tasks: Task[];
+  /** What its non-terminal tasks use. */
+  used: Resources;
+  offered: Resources;
+}
+
+export interface FrameworkSummary {
+  framework: Framework;
+  active: Task[];
+  unreachable: Task[];
+  completed: readonly Task[];
+  /** What its non-terminal active tasks use. */
+  used: Resources;
+  offers: OfferRecord[];
+  offered: Resources;
+}
+
+export interface RoleSummary {
+  name: string;
+  weight: number;
+  frameworks: Framework[];
+  /** What the role's frameworks use and are offered under this role. */
+  resources: Resources;
+}
+
+/** The task states /state-summary counts, per agent and per framework. */
+const COUNTED_STATES = [
+  TaskState.TASK_STAGING,
+  TaskState.TASK_STARTING,
+  TaskState.TASK_RUNNING,
+  TaskState.TASK_KILLING,
+  TaskState.TASK_FINISHED,
+  TaskState.TASK_KILLED,
+  TaskState.TASK_FAILED,
+  TaskState.TASK_LOST,
+  TaskState.TASK_ERROR,
+  TaskState.TASK_UNREACHABLE,
+] as const;
+
+export type TaskCounts = Record<string, number>;
+
+/** How many of `tasks` are in each of COUNTED_STATES, by state name. */
+export function countByState(tasks: Iterable<Task>): TaskCounts {
+  const counts: TaskCounts = Object.fromEntries(COUNTED_STATES.map((s) => [TaskState[s], 0]));
+  for (const t of tasks) {
+    const name = TaskState[t.state]!;
+    if (name in counts) counts[name]!++;
+  }
+  return counts;
+}
+
+function liveUse(tasks: Iterable<Task>): Resources {
+  let used = Resources.EMPTY;
+  for (const t of tasks) if (!isTerminalState(t.state)) used = used.plus(t.resources);
+  return used;
+}
+
+function offeredBy(offers: readonly OfferRecord[]): Resources {
+  let out = Resources.EMPTY;
+  for (const o of offers) out = out.plus(o.resources);
+  return out;
+}
+
+export class MasterProjection {
+  private readonly agentSummaries = new Map<string, AgentSummary>();
+  private readonly frameworkSummaries = new Map<Framework, FrameworkSummary>();
+
+  constructor(readonly ctx: MasterContext) {}
+
+  agent(agent: Agent): AgentSummary {
+    let summary = this.agentSummaries.get(agent.id);
+    if (!summary) {
+      const tasks = this.ctx.tasks.onAgent(agent.id);
+      summary = { agent, tasks, used: liveUse(tasks), offered: offeredBy(this.ctx.offers.onAgent(agent.id)) };
+      this.agentSummaries.set(agent.id, summary);
+    }
+    return summary;
+  }
+
+  framework(framework: Framework): FrameworkSummary {
+    let summary = this.frameworkSummaries.get(framework);
+    if (!summary) {
+      const active = [...this.ctx.tasks.active(framework.id).values()];
+      const offers = this.ctx.offers.ofFramework(framework.id);
+      summary = {
+        framework,
+        active,
+        unreachable: [...this.ctx.tasks.unreachable(framework.id).values()],
+        completed: this.ctx.tasks.completed(framework.id),
+        used: liveUse(active),
+        offers,
+        offered: offeredBy(offers),
+      };
+      this.frameworkSummaries.set(framework, summary);
+    }
+    return summary;
+  }
+
+  /** Registered agents. */
+  agents(): AgentSummary[] {
+    return [...this.ctx.agents.values()].map((a) => this.agent(a));
+  }
+
+  /** Agents from the registry that have not re-registered since the master started. */
+  recoveredAgents(): AgentInfo[] {
+    return this.ctx.agents.recovered();
+  }
+
+  unreachableAgentCount(): number {
+    return [...this.ctx.agents.entries()].filter(([, a]) => a.state === "unreachable").length;
+  }
+
+  /** Subscribed (or disconnected) frameworks; not the ones only recovered from agents. */
+  frameworks(): FrameworkSummary[] {
+    return [...this.ctx.frameworks.values()].filter((f) => !f.recovered).map((f) => this.framework(f));
+  }
+
+  recoveredFrameworks(): Framework[] {
+    return [...this.ctx.frameworks.values()].filter((f) => f.recovered);
+  }
+
+  completedFrameworks(): FrameworkSummary[] {
+    return this.ctx.frameworks.completed().map((f) => this.framework(f));
+  }
+
+  /** Every framework the master holds tasks of: live (recovered too), then completed. */
+  allFrameworks(): FrameworkSummary[] {
+    return [...this.ctx.frameworks.values(), ...this.ctx.frameworks.completed()].map((f) => this.framework(f));
+  }
+
+  /**
+   * The roles worth listing, as Mesos's GET_ROLES and /roles do: roles frameworks are subscribed to
+   * and roles with a weight or quota, sorted by name.
+   */
+  roles(): RoleSummary[] {
+    const weights = this.ctx.roles.weights();
+    const members = new Map<string, Framework[]>();
+    for (const f of this.ctx.frameworks.values()) for (const role of f.roles) members.set(role, [...(members.get(role) ?? []), f]);
+    const names = new Set([...members.keys(), ...weights.keys(), ...this.ctx.roles.quotas().keys()]);
+    return [...names].sort().map((name) => {
+      const frameworks = members.get(name) ?? [];
+      let resources = Resources.EMPTY;
+      for (const f of frameworks) {
+        const summary = this.framework(f);
+        resources = resources.plus(summary.used).plus(summary.offered);
+      }
+      return { name, weight: weights.get(name) ?? 1, frameworks, resources: resources.filter((r) => r.allocationInfo?.role === name) };
+    });
+  }
+}
+
+/** Every task of a framework summary: active, unreachable and completed. */
+export const allTasksOf = (f: FrameworkSummary): Task[] => [...f.active, ...f.unreachable, ...f.completed];

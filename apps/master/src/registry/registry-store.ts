@@ -1,0 +1,42 @@
+/**
+ * The registry as the master's owners see it, whatever database holds it: what must survive a
+ * master restart (admitted agents and which are unreachable or gone, quota, weights), read once at
+ * start-up and written as it changes. Writes resolve once committed, so a caller that awaits one
+ * before answering never acknowledges what a crash could lose. Only the owners write it
+ * (agents/agent-registry.ts, quota/role-settings.ts). sqlite-registry.ts is the embedded store; a
+ * PostgreSQL store (several masters, one registry) implements the same interface.
+ */
+import type { AgentInfo } from "@mesos/proto";
+
+export type AgentRegistryState = "admitted" | "unreachable" | "gone";
+
+export interface RegisteredAgent {
+  info: AgentInfo;
+  state: AgentRegistryState;
+  /** When it entered `state` (ms since epoch). */
+  changedAt: number;
+}
+
+export interface StoredQuota {
+  role: string;
+  guarantees: Record<string, number>;
+  limits: Record<string, number>;
+  principal?: string;
+}
+
+export interface RegistrySnapshot {
+  agents: Map<string, RegisteredAgent>;
+  quotas: StoredQuota[];
+  /** Weights other than the default 1, by role. */
+  weights: Map<string, number>;
+}
+
+export interface RegistryStore {
+  load(): Promise<RegistrySnapshot>;
+  setAgent(id: string, agent: RegisteredAgent): Promise<void>;
+  setQuota(quota: StoredQuota): Promise<void>;
+  removeQuota(role: string): Promise<void>;
+  /** Replaces the weights of the given roles in one transaction (weight 1 is stored as absence). */
+  updateWeights(weights: ReadonlyMap<string, number>): Promise<void>;
+  close(): void;
+}

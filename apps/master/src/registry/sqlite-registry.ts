@@ -1,0 +1,77 @@
+/**
+ * The registry in SQLite (a file in the work dir, or ":memory:" for --registry=in_memory and
+ * tests), through drizzle. bun:sqlite commits synchronously, so every write has committed by the
+ * time its promise exists.
+ */
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { openSqlite, type SqliteDb } from "@mesos/db";
+import { AgentInfoSchema } from "@mesos/proto";
+import { eq } from "drizzle-orm";
+import { registryMigrations } from "./migrations.ts";
+import type { AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
+import * as schema from "./schema.ts";
+
+export function openSqliteRegistry(path: string): RegistryStore {
+  const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: registryMigrations });
+  const committed = (write: () => unknown): Promise<void> => {
+    try {
+      write();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+
+  return {
+    async load() {
+      const agents = new Map(
+        db
+          .select()
+          .from(schema.agents)
+          .all()
+          .map((row) => [row.id, { info: fromBinary(AgentInfoSchema, row.info), state: row.state as AgentRegistryState, changedAt: row.changedAt }]),
+      );
+      const quotas: StoredQuota[] = db
+        .select()
+        .from(schema.quotas)
+        .all()
+        .map((q) => ({ role: q.role, guarantees: JSON.parse(q.guarantees), limits: JSON.parse(q.limits), principal: q.principal ?? undefined }));
+      const weights = new Map(
+        db
+          .select()
+          .from(schema.weights)
+          .all()
+          .map((w) => [w.role, w.weight]),
+      );
+      return { agents, quotas, weights };
+    },
+
+    setAgent: (id, agent) =>
+      committed(() => {
+        const row = { id, info: Buffer.from(toBinary(AgentInfoSchema, agent.info)), state: agent.state, changedAt: agent.changedAt };
+        db.insert(schema.agents).values(row).onConflictDoUpdate({ target: schema.agents.id, set: row }).run();
+      }),
+
+    setQuota: (q) =>
+      committed(() => {
+        const row = { role: q.role, guarantees: JSON.stringify(q.guarantees), limits: JSON.stringify(q.limits), principal: q.principal ?? null };
+        db.insert(schema.quotas).values(row).onConflictDoUpdate({ target: schema.quotas.role, set: row }).run();
+      }),
+
+    removeQuota: (role) => committed(() => db.delete(schema.quotas).where(eq(schema.quotas.role, role)).run()),
+
+    updateWeights: (weights) =>
+      committed(() =>
+        db.transaction((tx) => {
+          for (const [role, weight] of weights) {
+            tx.delete(schema.weights).where(eq(schema.weights.role, role)).run();
+            if (weight !== 1) tx.insert(schema.weights).values({ role, weight }).run();
+          }
+        }),
+      ),
+
+    close() {
+      db.$client.close();
+    },
+  };
+}

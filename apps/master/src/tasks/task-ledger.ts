@@ -1,0 +1,238 @@
+/**
+ * The TaskLedger: where the master keeps tasks, and the only code that moves them. A task is
+ * active (launched, on its agent), unreachable (a partition-aware framework's task on an
+ * unreachable agent; off the agent, may come back) or completed (the framework's last
+ * --max_completed_tasks_per_framework). Every move tells operator API subscribers (TASK_ADDED,
+ * TASK_UPDATED) and gives the resources of a task that stops running back to the allocator.
+ */
+import { type Clock, isTerminalState, type Metrics, Resources } from "@mesos/core";
+import { clone, create } from "@bufbuild/protobuf";
+import { master, type Task, TaskSchema, TaskState, type TaskStatus, TaskStatusSchema } from "@mesos/proto";
+import type { Allocator } from "../allocator/allocator.ts";
+import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
+
+const MAX_STATUSES_PER_TASK = 64;
+const NONE: ReadonlyMap<string, Task> = new Map();
+
+export interface TaskLedgerDeps {
+  clock: Clock;
+  metrics: Metrics;
+  maxCompletedPerFramework: number;
+  allocator: Pick<Allocator, "recoverResources">;
+  events: OperatorEventBus;
+  /** Asks for an allocation cycle soon (resources came back). */
+  triggerAllocation(): void;
+}
+
+interface FrameworkTasks {
+  readonly active: Map<string, Task>;
+  readonly unreachable: Map<string, Task>;
+  readonly completed: Task[];
+  /** The framework was removed: its tasks are all completed and nothing new is added. */
+  removed: boolean;
+}
+
+const frameworkOf = (task: Task) => task.frameworkId!.value;
+const agentOf = (task: Task) => task.agentId!.value;
+const idOf = (task: Task) => task.taskId!.value;
+
+export class TaskLedger {
+  private readonly frameworks = new Map<string, FrameworkTasks>();
+  /** Active tasks by agent, then framework, then task id. */
+  private readonly agents = new Map<string, Map<string, Map<string, Task>>>();
+
+  constructor(private readonly deps: TaskLedgerDeps) {}
+
+  // --- reading ---
+
+  /** A framework's active tasks by id. */
+  active(frameworkId: string): ReadonlyMap<string, Task> {
+    return this.frameworks.get(frameworkId)?.active ?? NONE;
+  }
+
+  unreachable(frameworkId: string): ReadonlyMap<string, Task> {
+    return this.frameworks.get(frameworkId)?.unreachable ?? NONE;
+  }
+
+  completed(frameworkId: string): readonly Task[] {
+    return this.frameworks.get(frameworkId)?.completed ?? [];
+  }
+
+  /** An active or unreachable task: one the framework may still hear about. */
+  known(frameworkId: string, taskId: string): Task | undefined {
+    const tasks = this.frameworks.get(frameworkId);
+    return tasks?.active.get(taskId) ?? tasks?.unreachable.get(taskId);
+  }
+
+  /** The active tasks on an agent. */
+  onAgent(agentId: string): Task[] {
+    return [...(this.agents.get(agentId)?.values() ?? [])].flatMap((tasks) => [...tasks.values()]);
+  }
+
+  /** An active task, found through its agent (a status update names both). */
+  onAgentById(agentId: string, frameworkId: string, taskId: string): Task | undefined {
+    return this.agents.get(agentId)?.get(frameworkId)?.get(taskId);
+  }
+
+  /** What non-terminal tasks on an agent hold, per framework (what the allocator counts as allocated). */
+  usedOn(agentId: string): Map<string, Resources> {
+    const out = new Map<string, Resources>();
+    for (const [frameworkId, tasks] of this.agents.get(agentId) ?? []) {
+      let used = Resources.EMPTY;
+      for (const t of tasks.values()) if (!isTerminalState(t.state)) used = used.plus(t.resources);
+      if (!used.isEmpty()) out.set(frameworkId, used);
+    }
+    return out;
+  }
+
+  // --- moving tasks ---
+
+  /** A task was launched (STAGING) on its agent. */
+  launch(task: Task): void {
+    this.entry(frameworkOf(task)).active.set(idOf(task), task);
+    this.placeOnAgent(task);
+    this.deps.events.publish(() => create(master.EventSchema, { type: master.Event_Type.TASK_ADDED, taskAdded: { task: clone(TaskSchema, task) } }));
+    this.deps.metrics.increment("master/tasks_launched");
+  }
+
+  /**
+   * Records a new status of a task. `latestState` is the newest state the agent knows (it may be
+   * ahead of the update being forwarded). The resources of a task that just became terminal go
+   * back to the allocator at once; the task stays until `complete` (the framework acknowledged).
+   */
+  transition(task: Task, status: TaskStatus, latestState?: TaskState): void {
+    const wasTerminal = isTerminalState(task.state);
+    const previousState = task.state;
+    task.state = latestState ?? status.state;
+    task.statusUpdateState = status.state;
+    task.statusUpdateUuid = status.uuid;
+    this.record(task, status, task.state !== previousState);
+    if (!wasTerminal && isTerminalState(task.state)) {
+      this.deps.allocator.recoverResources(frameworkOf(task), agentOf(task), Resources.of(task.resources), 0);
+      this.deps.triggerAllocation();
+    }
+  }
+
+  /** Forgets a task: it moves to its framework's completed tasks (a task ended by decree releases what it held). */
+  complete(task: Task): void {
+    const frameworkId = frameworkOf(task);
+    if (!isTerminalState(task.state)) {
+      this.deps.allocator.recoverResources(frameworkId, agentOf(task), Resources.of(task.resources), 0);
+    }
+    this.takeOffAgent(task);
+    const tasks = this.frameworks.get(frameworkId);
+    if (!tasks || tasks.removed) return;
+    tasks.active.delete(idOf(task));
+    tasks.unreachable.delete(idOf(task));
+    this.addCompleted(tasks, task);
+  }
+
+  /**
+   * A partition-aware framework's task on an agent that became unreachable: TASK_UNREACHABLE, kept
+   * so it can come back with the agent. Its resources leave with the agent.
+   */
+  markUnreachable(task: Task, status: TaskStatus): void {
+    task.state = TaskState.TASK_UNREACHABLE;
+    this.record(task, status, true);
+    const tasks = this.entry(frameworkOf(task));
+    tasks.active.delete(idOf(task));
+    tasks.unreachable.set(idOf(task), task);
+    this.takeOffAgent(task);
+  }
+
+  /**
+   * A framework is removed: its running tasks are killed by decree (`status` builds their
+   * TASK_KILLED) and every task moves to its completed list; the allocator takes the framework's
+   * resources back as a whole. Returns the agents the tasks were on.
+   */
+  removeFramework(frameworkId: string, status: (task: Task) => TaskStatus): Set<string> {
+    const agents = new Set<string>();
+    const tasks = this.frameworks.get(frameworkId);
+    if (!tasks) return agents;
+    for (const task of [...tasks.active.values(), ...tasks.unreachable.values()]) {
+      agents.add(agentOf(task));
+      this.takeOffAgent(task);
+      if (!isTerminalState(task.state)) {
+        task.state = TaskState.TASK_KILLED;
+        this.record(task, status(task), true);
+      }
+      this.addCompleted(tasks, task);
+    }
+    tasks.active.clear();
+    tasks.unreachable.clear();
+    tasks.removed = true;
+    return agents;
+  }
+
+  /** A completed framework is dropped from memory (--max_completed_frameworks): its tasks go too. */
+  forgetFramework(frameworkId: string): void {
+    this.frameworks.delete(frameworkId);
+  }
+
+  /**
+   * An agent re-registers: the master's list of its tasks is replaced by what it reports (see
+   * `adopt`). Returns the tasks the master believed were there.
+   */
+  resetAgent(agentId: string): Task[] {
+    const believed = this.onAgent(agentId);
+    this.agents.delete(agentId);
+    return believed;
+  }
+
+  /** A task a re-registering agent reports: the master's copy (active or unreachable) or a new one, active again. */
+  adopt(reported: Task): Task {
+    const tasks = this.entry(frameworkOf(reported));
+    const id = idOf(reported);
+    const task = tasks.active.get(id) ?? tasks.unreachable.get(id) ?? clone(TaskSchema, reported);
+    task.state = reported.state;
+    task.agentId = reported.agentId;
+    tasks.unreachable.delete(id);
+    tasks.active.set(id, task);
+    this.placeOnAgent(task);
+    return task;
+  }
+
+  // --- internals ---
+
+  private entry(frameworkId: string): FrameworkTasks {
+    let tasks = this.frameworks.get(frameworkId);
+    if (!tasks) this.frameworks.set(frameworkId, (tasks = { active: new Map(), unreachable: new Map(), completed: [], removed: false }));
+    return tasks;
+  }
+
+  /** Appends a status (keeping the last 64) and tells subscribers if the state changed. */
+  private record(task: Task, status: TaskStatus, changed: boolean): void {
+    task.statuses.push(status);
+    if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.splice(0, task.statuses.length - MAX_STATUSES_PER_TASK);
+    if (!changed) return;
+    this.deps.events.publish(() =>
+      create(master.EventSchema, {
+        type: master.Event_Type.TASK_UPDATED,
+        taskUpdated: { frameworkId: task.frameworkId, status: clone(TaskStatusSchema, status), state: task.state },
+      }),
+    );
+  }
+
+  private addCompleted(tasks: FrameworkTasks, task: Task): void {
+    tasks.completed.push(task);
+    const excess = tasks.completed.length - this.deps.maxCompletedPerFramework;
+    if (excess > 0) tasks.completed.splice(0, excess);
+  }
+
+  private placeOnAgent(task: Task): void {
+    let byFramework = this.agents.get(agentOf(task));
+    if (!byFramework) this.agents.set(agentOf(task), (byFramework = new Map()));
+    let tasks = byFramework.get(frameworkOf(task));
+    if (!tasks) byFramework.set(frameworkOf(task), (tasks = new Map()));
+    tasks.set(idOf(task), task);
+  }
+
+  private takeOffAgent(task: Task): void {
+    const byFramework = this.agents.get(agentOf(task));
+    const tasks = byFramework?.get(frameworkOf(task));
+    if (!byFramework || !tasks) return;
+    tasks.delete(idOf(task));
+    if (tasks.size === 0) byFramework.delete(frameworkOf(task));
+    if (byFramework.size === 0) this.agents.delete(agentOf(task));
+  }
+}

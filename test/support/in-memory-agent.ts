@@ -1,0 +1,92 @@
+/**
+ * An agent built in memory (`createAgent`): no listener, no master. Its checkpoints are in a
+ * `:memory:` store; what it sends the master is recorded in
+ * `sent`, and `fromMaster` hands it what a master would send. Tests talk to its API with
+ * `agent.app.request()` or Connect's `createRouterTransport(agent.routes)`.
+ */
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { type Agent, agentFlagSpecs, type Containerizer, createAgent, createAgentStore, type IsolatorFactory } from "@mesos/agent";
+import { type Clock, parseFlags } from "@mesos/core";
+import { internal } from "@mesos/proto";
+import { LAUNCH_HELPER_COMMAND, tempDir, testLogger } from "./cluster.ts";
+import { trackRuntimeDir } from "./leftovers.ts";
+
+export interface InMemoryAgentOptions {
+  flags?: string[];
+  workDir?: string;
+  clock?: Clock;
+  containerizer?: Containerizer;
+  isolators?: Record<string, IsolatorFactory>;
+  /** How to run `mesos __launch` (default: from source). */
+  launchHelperCommand?: string[];
+  /** Acknowledge every status update as a framework would (the agent sends a task's next one only then). */
+  acknowledge?: boolean;
+}
+
+export interface InMemoryAgent extends Agent {
+  /** Everything the agent sent the master, in order. */
+  sent: internal.AgentMessage["message"][];
+  /** Delivers a message as the master would (`registered` also registers the agent). */
+  fromMaster(message: MessageInitShape<typeof internal.MasterMessageSchema>["message"]): void;
+}
+
+export const TEST_AGENT_ID = "in-memory-S0";
+
+export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): Promise<InMemoryAgent> {
+  const argv = [
+    "--master=127.0.0.1:5050",
+    `--work_dir=${options.workDir ?? tempDir("agent")}`,
+    "--port=5051",
+    "--ip=127.0.0.1",
+    "--resources=cpus:4;mem:4096;disk:10000;ports:[31000-32000]",
+    ...(options.flags ?? []),
+  ];
+  const { values, effective } = parseFlags(agentFlagSpecs, argv, {});
+  const sent: internal.AgentMessage["message"][] = [];
+  const acknowledge = (m: internal.AgentMessage["message"]) => {
+    if (m.case !== "statusUpdate") return;
+    const { taskId, uuid } = m.value.status!;
+    queueMicrotask(() =>
+      agent.receive(
+        create(internal.MasterMessageSchema, {
+          message: { case: "acknowledgeStatusUpdate", value: { frameworkId: m.value.frameworkId, taskId, uuid } },
+        }),
+      ),
+    );
+  };
+  const agent: Agent = await createAgent({
+    flags: values,
+    effectiveFlags: effective,
+    clock: options.clock,
+    log: testLogger("agent"),
+    store: createAgentStore(":memory:"),
+    containerizer: options.containerizer,
+    masterLink: {
+      send(message) {
+        sent.push(message);
+        if (options.acknowledge) acknowledge(message);
+        return true;
+      },
+    },
+    launchHelperCommand: options.launchHelperCommand ?? LAUNCH_HELPER_COMMAND,
+    isolators: options.isolators,
+  });
+  trackRuntimeDir(agent.ctx.runtimeDir);
+  return {
+    ...agent,
+    sent,
+    fromMaster(message) {
+      const m = create(internal.MasterMessageSchema, { message });
+      if (m.message.case === "registered") agent.registered(m.message.value);
+      else agent.receive(m);
+    },
+  };
+}
+
+/** Registers the agent as `TEST_AGENT_ID` (tasks need an agent id). */
+export function register(agent: InMemoryAgent): void {
+  agent.fromMaster({
+    case: "registered",
+    value: { agentId: { value: TEST_AGENT_ID }, masterInfo: { id: "m", ip: 0, port: 5050 }, connectionId: "c" },
+  });
+}
