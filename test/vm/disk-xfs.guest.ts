@@ -3,9 +3,11 @@
  * mounts the filesystems and starts it; test/vm/disk-xfs.test.ts drives it from the host): a
  * compiled `mesos master` and `mesos agent --isolation=disk/xfs` with their work dirs on an XFS
  * image mounted -o prjquota, tasks writing with dd, and the kernel's project ids and quotas read
- * back through @mesos/linux. Each test has a project range of its own: they share one filesystem.
+ * back through @mesos/linux. Under software emulation every process start is dear, so one master
+ * serves every agent, and tests of one agent's flags share it (in order, within a describe). Each
+ * agent has a project range of its own: they share one filesystem.
  */
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
@@ -13,7 +15,7 @@ import { blockDeviceOf, getProjectId, getProjectQuota } from "@mesos/linux";
 import { parseFlags, silentLogger, systemClock } from "@mesos/core";
 import { connectIsolator } from "@mesos/plugin-api";
 import { isolatorContract } from "@mesos/plugin-api/contract";
-import { createDiskXfsIsolator, diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
+import { checkDiskXfsHost, createDiskXfsIsolator, diskXfsFlagSpecs, systemXfsHost } from "@mesos/plugin-disk-xfs";
 import {
   type Offer,
   type Offer_OperationSchema,
@@ -35,22 +37,22 @@ const NOT_XFS = process.env.NOT_XFS_DIR;
 if (!PRJQUOTA || !NOQUOTA || !NOT_XFS) throw new Error("disk-xfs.guest.ts runs inside the VM, started by test/vm/disk-xfs-guest.sh");
 
 const MB = 1024 * 1024;
-const WAIT = 60_000;
-const frameworks: TestFramework[] = [];
-afterEach(async () => {
-  for (const fw of frameworks.splice(0)) fw.close();
-  await stopAllDaemons();
-});
+const WAIT = 90_000;
+
+let masterAddress: string;
+beforeAll(async () => {
+  const master = startDaemon(["master", `--work_dir=${tempDir("master")}`, "--port=0", "--ip=127.0.0.1"]);
+  masterAddress = (await master.waitFor(/listening on http:\/\/([\d.]+:\d+)/, WAIT))[1]!;
+}, WAIT);
 afterAll(stopAllDaemons);
 
 interface Cluster {
-  master: Daemon;
-  address: string;
   agent: Daemon;
   agentArgs: string[];
   agentUrl: string;
   workDir: string;
   fw: TestFramework;
+  stop(): Promise<void>;
 }
 
 async function startAgent(args: string[]): Promise<{ agent: Daemon; url: string }> {
@@ -60,13 +62,12 @@ async function startAgent(args: string[]): Promise<{ agent: Daemon; url: string 
   return { agent, url: url! };
 }
 
+/** An agent with disk/xfs and these flags, and a framework of its own (it sees only this agent: the others are gone). */
 async function cluster(agentFlags: string[], framework: Parameters<typeof startTestFramework>[1] = {}): Promise<Cluster> {
-  const master = startDaemon(["master", `--work_dir=${tempDir("master")}`, "--port=0", "--ip=127.0.0.1"]);
-  const [, address] = await master.waitFor(/listening on http:\/\/([\d.]+:\d+)/, WAIT);
   const workDir = tempDir("agent");
   const agentArgs = [
     "agent",
-    `--master=${address}`,
+    `--master=${masterAddress}`,
     `--work_dir=${workDir}`,
     "--port=0",
     "--ip=127.0.0.1",
@@ -76,9 +77,19 @@ async function cluster(agentFlags: string[], framework: Parameters<typeof startT
     ...agentFlags,
   ];
   const { agent, url } = await startAgent(agentArgs);
-  const fw = await startTestFramework(`http://${address}`, { checkpoint: true, ...framework });
-  frameworks.push(fw);
-  return { master, address: address!, agent, agentArgs, agentUrl: url, workDir, fw };
+  const fw = await startTestFramework(`http://${masterAddress}`, { checkpoint: true, ...framework });
+  const c: Cluster = {
+    agent,
+    agentArgs,
+    agentUrl: url,
+    workDir,
+    fw,
+    async stop() {
+      fw.close();
+      await c.agent.kill("SIGKILL");
+    },
+  };
+  return c;
 }
 
 const metrics = async (c: { agentUrl: string }) => (await (await fetch(`${c.agentUrl}/metrics/snapshot`)).json()) as Record<string, number>;
@@ -99,78 +110,81 @@ async function containerStats(c: Cluster): Promise<Record<string, unknown>[]> {
 }
 
 const quotaOf = (path: string, projectId: number) => getProjectQuota(blockDeviceOf(path), projectId);
+const statesOf = (c: Cluster, taskId: string) => c.fw.statuses.filter((s) => s.taskId?.value === taskId).map((s) => TaskState[s.state]);
 
-test("passive (--enforce_container_disk_quota): a dd past the quota fails and the task keeps running", async () => {
-  const c = await cluster(["--enforce_container_disk_quota", "--xfs_project_range=[5000-5009]"]);
-  // dd's verdict goes outside the sandbox: a full sandbox takes no new file, not even an error message.
-  const report = tempDir("report").replace(PRJQUOTA, NOT_XFS);
-  mkdirSync(report, { recursive: true });
-  const offer = await c.fw.launch(
-    "writer",
-    `dd if=/dev/zero of=big bs=1M count=20 conv=fsync 2>${report}/dd.err; echo $? > ${report}/dd.rc; sleep 1000`,
-    {
-      disk: 10,
-    },
-  );
-  await c.fw.waitForStatus("writer", TaskState.TASK_RUNNING, WAIT);
-  const sandbox = sandboxOf(c, offer, "writer");
-  await eventually(() => readFileSync(join(report, "dd.rc"), "utf8").trim() !== "", WAIT, "dd to finish");
-  expect(readFileSync(join(report, "dd.rc"), "utf8").trim()).toBe("1");
-  expect(readFileSync(join(report, "dd.err"), "utf8")).toMatch(/No space left on device|Disk quota exceeded/);
-  expect(statSync(join(sandbox, "big")).size).toBeLessThanOrEqual(10 * MB);
-  // The kernel holds the quota on the sandbox's project: soft = hard = 10 MB.
-  expect(getProjectId(sandbox)).toBe(5000);
-  expect(quotaOf(sandbox, 5000)).toMatchObject({ softLimit: 10 * MB, hardLimit: 10 * MB });
-  // Nothing kills it: still running a while later, with its usage reported.
-  await Bun.sleep(3000);
-  expect(c.fw.statuses.filter((s) => s.taskId?.value === "writer").map((s) => TaskState[s.state])).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
-  const [stats] = await containerStats(c);
-  expect(Number(stats!.disk_limit_bytes)).toBe(10 * MB);
-  expect(Number(stats!.disk_used_bytes)).toBeGreaterThan(9 * MB);
-  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 10, "containerizer/mesos/disk/project_ids_free": 9 });
+describe("passive (--enforce_container_disk_quota), 2 ids", () => {
+  let c: Cluster;
+  beforeAll(async () => {
+    c = await cluster(["--enforce_container_disk_quota", "--xfs_project_range=[5000-5001]"]);
+  }, WAIT * 2);
+  afterAll(() => c?.stop());
+
+  test("a dd past the quota fails and the task keeps running", async () => {
+    // dd's verdict goes outside the sandbox: a full sandbox takes no new file, not even an error message.
+    const report = tempDir("report").replace(PRJQUOTA, NOT_XFS);
+    mkdirSync(report, { recursive: true });
+    const command = `dd if=/dev/zero of=big bs=1M count=20 conv=fsync 2>${report}/dd.err; echo $? > ${report}/dd.rc; sleep 1000`;
+    const offer = await c.fw.launch("writer", command, { disk: 10, refuseSeconds: 0 });
+    await c.fw.waitForStatus("writer", TaskState.TASK_RUNNING, WAIT);
+    const sandbox = sandboxOf(c, offer, "writer");
+    await eventually(() => existsSync(join(report, "dd.rc")) && readFileSync(join(report, "dd.rc"), "utf8").trim() !== "", WAIT, "dd to finish");
+    expect(readFileSync(join(report, "dd.rc"), "utf8").trim()).toBe("1");
+    expect(readFileSync(join(report, "dd.err"), "utf8")).toMatch(/No space left on device|Disk quota exceeded/);
+    expect(statSync(join(sandbox, "big")).size).toBeLessThanOrEqual(10 * MB);
+    // The kernel holds the quota on the sandbox's project: soft = hard = 10 MB.
+    expect(getProjectId(sandbox)).toBe(5000);
+    expect(quotaOf(sandbox, 5000)).toMatchObject({ softLimit: 10 * MB, hardLimit: 10 * MB });
+    // Nothing kills it: still running a while later, with its usage reported.
+    await Bun.sleep(3000);
+    expect(statesOf(c, "writer")).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+    const [stats] = await containerStats(c);
+    expect(Number(stats!.disk_limit_bytes)).toBe(10 * MB);
+    expect(Number(stats!.disk_used_bytes)).toBeGreaterThan(9 * MB);
+    expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 1 });
+  });
+
+  test("with 2 ids and 3 tasks, the third fails with the range message", async () => {
+    await c.fw.launch("second", "sleep 1000", { disk: 1, refuseSeconds: 0 });
+    await c.fw.waitForStatus("second", TaskState.TASK_RUNNING, WAIT);
+    await c.fw.launch("third", "sleep 1000", { disk: 1, refuseSeconds: 0 });
+    const failed = await c.fw.waitForStatus("third", TaskState.TASK_FAILED, WAIT);
+    expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LAUNCH_FAILED);
+    expect(failed.message).toContain("Failed to assign project ID, range exhausted: every ID of --xfs_project_range [5000-5001] is in use");
+    expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 0 });
+    expect(statesOf(c, "writer")).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+  });
 });
 
-test("active (--xfs_kill_containers): crossing the soft limit kills the task with the disk reason", async () => {
-  const c = await cluster([
-    "--enforce_container_disk_quota",
-    "--xfs_kill_containers",
-    "--container_disk_watch_interval=1secs",
-    "--xfs_project_range=[5100-5109]",
-  ]);
-  const offer = await c.fw.launch("hog", "dd if=/dev/zero of=big bs=1M count=15 conv=fsync; sleep 1000", { disk: 10 });
-  await c.fw.waitForStatus("hog", TaskState.TASK_RUNNING, WAIT);
-  expect(quotaOf(sandboxOf(c, offer, "hog"), 5100)).toMatchObject({ softLimit: 10 * MB, hardLimit: 20 * MB });
-  const failed = await c.fw.waitForStatus("hog", TaskState.TASK_FAILED, WAIT);
-  expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LIMITATION_DISK);
-  expect(failed.message).toMatch(/^Disk usage \(\d+(KB|MB)\) exceeded quota \(10MB\)$/);
-  expect(failed.limitation?.resources[0]).toMatchObject({ name: "disk" });
-  expect(failed.limitation!.resources[0]!.scalar!.value).toBeGreaterThanOrEqual(15);
-});
+describe("active (--xfs_kill_containers), --disk_watch_interval=2secs", () => {
+  let c: Cluster;
+  let sandbox: string;
+  beforeAll(async () => {
+    const flags = ["--enforce_container_disk_quota", "--xfs_kill_containers", "--container_disk_watch_interval=1secs", "--disk_watch_interval=2secs"];
+    c = await cluster([...flags, "--xfs_project_range=[5100-5101]"]);
+  }, WAIT * 2);
+  afterAll(() => c?.stop());
 
-test("a 2-id range and 3 tasks: the third fails with the range message", async () => {
-  const c = await cluster(["--xfs_project_range=[5200-5201]"]);
-  for (const id of ["t1", "t2", "t3"]) await c.fw.launch(id, "sleep 1000", { disk: 1 });
-  await c.fw.waitForStatus("t1", TaskState.TASK_RUNNING, WAIT);
-  await c.fw.waitForStatus("t2", TaskState.TASK_RUNNING, WAIT);
-  const failed = await c.fw.waitForStatus("t3", TaskState.TASK_FAILED, WAIT);
-  expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LAUNCH_FAILED);
-  expect(failed.message).toContain("Failed to assign project ID, range exhausted: every ID of --xfs_project_range [5200-5201] is in use");
-  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 0 });
-});
+  test("crossing the soft limit kills the task with the disk reason", async () => {
+    const offer = await c.fw.launch("hog", "dd if=/dev/zero of=big bs=1M count=15 conv=fsync; sleep 1000", { disk: 10, refuseSeconds: 0 });
+    await c.fw.waitForStatus("hog", TaskState.TASK_RUNNING, WAIT);
+    sandbox = sandboxOf(c, offer, "hog");
+    expect(quotaOf(sandbox, 5100)).toMatchObject({ softLimit: 10 * MB, hardLimit: 20 * MB });
+    const failed = await c.fw.waitForStatus("hog", TaskState.TASK_FAILED, WAIT);
+    expect(failed.reason).toBe(TaskStatus_Reason.CONTAINER_LIMITATION_DISK);
+    expect(failed.message).toMatch(/^Disk usage \(\d+(KB|MB)\) exceeded quota \(10MB\)$/);
+    expect(failed.limitation?.resources[0]).toMatchObject({ name: "disk" });
+    expect(failed.limitation!.resources[0]!.scalar!.value).toBeGreaterThanOrEqual(15);
+  });
 
-test("reclamation: a finished task's id stays while its sandbox exists, and comes back within --disk_watch_interval once it is gone", async () => {
-  const c = await cluster(["--xfs_project_range=[5400-5401]", "--disk_watch_interval=2secs"]);
-  const offer = await c.fw.launch("once", "dd if=/dev/zero of=f bs=1M count=1 conv=fsync", { disk: 5 });
-  await c.fw.waitForStatus("once", TaskState.TASK_FINISHED, WAIT);
-  const sandbox = sandboxOf(c, offer, "once");
-  expect(getProjectId(sandbox)).toBe(5400);
-  expect(quotaOf(sandbox, 5400)?.used).toBeGreaterThanOrEqual(MB);
-  await Bun.sleep(5000); // two intervals and more: the sandbox is still there
-  expect((await metrics(c))["containerizer/mesos/disk/project_ids_free"]).toBe(1);
-  rmSync(join(sandbox, "../.."), { recursive: true }); // the executor's directory, as sandbox garbage collection removes it
-  await eventually(async () => (await metrics(c))["containerizer/mesos/disk/project_ids_free"] === 2, WAIT, "the id to be reclaimed");
-  expect(quotaOf(c.workDir, 5400)).toBeUndefined(); // nothing left on record
-  await c.agent.waitFor(/Reclaimed project ID 5400 from/, WAIT);
+  test("reclamation: the ended task's id stays while its sandbox exists, and comes back within --disk_watch_interval once it is gone", async () => {
+    expect(quotaOf(sandbox, 5100)?.used).toBeGreaterThanOrEqual(15 * MB);
+    await Bun.sleep(5000); // two intervals and more: the sandbox is still there
+    expect((await metrics(c))["containerizer/mesos/disk/project_ids_free"]).toBe(1);
+    rmSync(join(sandbox, "../.."), { recursive: true }); // the executor's directory, as sandbox garbage collection removes it
+    await eventually(async () => (await metrics(c))["containerizer/mesos/disk/project_ids_free"] === 2, WAIT, "the id to be reclaimed");
+    expect(quotaOf(c.workDir, 5100)).toBeUndefined(); // nothing left on record
+    await c.agent.waitFor(/Reclaimed project ID 5100 from/, WAIT);
+  });
 });
 
 type ResourceInit = MessageInitShape<typeof ResourceSchema>;
@@ -220,11 +234,15 @@ async function launchWithVolume(fw: TestFramework, taskId: string, size: number,
   await fw.sub.accept([offer!.id!.value], [{ type: 1, launch: { taskInfos: [task] } }], 0);
 }
 
+let cleanup: (() => Promise<void>) | undefined;
+afterAll(() => cleanup?.());
+
 test("a persistent volume keeps its id and limit across an agent restart; GROW_VOLUME raises the limit for the next task; DESTROY gives the id back", async () => {
   const c = await cluster(["--enforce_container_disk_quota", "--xfs_project_range=[5300-5309]", "--disk_watch_interval=2secs"], {
     role: "db",
     capabilities: [{ type: 7 }],
   });
+  cleanup = c.stop;
   const volumeDir = join(c.workDir, "volumes/roles/db/data");
   await operate(c.fw, {
     type: 2,
@@ -276,21 +294,18 @@ test("a persistent volume keeps its id and limit across an agent restart; GROW_V
   expect(quotaOf(c.workDir, projectId)).toBeUndefined();
 });
 
-test("start-up checks: a work dir not on XFS, and one on XFS without prjquota, stop the agent with what to do", async () => {
-  const run = async (workDir: string) => {
-    const agent = startDaemon(["agent", "--master=127.0.0.1:1", `--work_dir=${workDir}`, "--isolation=disk/xfs"]);
-    const code = await agent.proc.exited;
-    return { code, output: agent.output() };
-  };
-  const plain = await run(join(NOT_XFS, "work"));
-  expect(plain.code).toBe(1);
-  expect(plain.output).toContain(
-    `Cannot use isolator 'disk/xfs': '${NOT_XFS}/work' is not an XFS filesystem: the agent's work directory (--work_dir) is on tmpfs`,
+test("start-up checks on real mounts: a directory not on XFS, and one on XFS without prjquota, are refused with what to do", () => {
+  // The same checks stop the compiled agent (test/e2e/disk-xfs-host.test.ts runs that on the host).
+  const check = (workDir: string) => () => checkDiskXfsHost(systemXfsHost, { workDir, defaultRole: "*" });
+  expect(check(NOT_XFS)).toThrow(
+    `'${NOT_XFS}' is not an XFS filesystem: the agent's work directory (--work_dir) is on tmpfs (mounted at ${NOT_XFS})`,
   );
-  const noQuota = await run(join(NOQUOTA, "work"));
-  expect(noQuota.code).toBe(1);
-  expect(noQuota.output).toContain(`Cannot use isolator 'disk/xfs': XFS project quotas are not enabled on '${NOQUOTA}/work'`);
-  expect(noQuota.output).toContain("without prjquota. Mount it with -o prjquota");
+  expect(check(NOQUOTA)).toThrow(
+    new RegExp(
+      `^XFS project quotas are not enabled on '${NOQUOTA}': the agent's work directory \\(--work_dir\\) is on /dev/loop\\d+ mounted at ${NOQUOTA} without prjquota\\. Mount it with -o prjquota`,
+    ),
+  );
+  expect(check(PRJQUOTA)()).toEqual([]);
 });
 
 test("out of process: `mesos isolator serve disk/xfs` sets real project ids and quotas over mesos.isolator.v1", async () => {

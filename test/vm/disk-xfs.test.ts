@@ -21,8 +21,18 @@ const harness = findVmHarness();
 const skip = "missing" in harness ? harness.missing : undefined;
 if (skip) console.warn(`SKIPPING the disk/xfs VM tests: ${skip}`);
 
-/** The guest file's top-level tests, by the names bun reports them under. */
-const names = [...readFileSync(GUEST_TESTS, "utf8").matchAll(/^test\("((?:[^"\\]|\\.)*)"/gm)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+/** The guest file's tests (top level, or one describe deep), by the names bun reports them under. */
+function guestTestNames(text: string): string[] {
+  const names: string[] = [];
+  let suite = "";
+  for (const m of text.matchAll(/^(describe|test| {2}test)\("((?:[^"\\]|\\.)*)"/gm)) {
+    const name = JSON.parse(`"${m[2]}"`) as string;
+    if (m[1] === "describe") suite = name;
+    else names.push(m[1] === "test" ? name : `${suite} > ${name}`);
+  }
+  return names;
+}
+const names = guestTestNames(readFileSync(GUEST_TESTS, "utf8"));
 
 let run: VmRun | undefined;
 let results = new Map<string, GuestCase>();

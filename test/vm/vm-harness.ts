@@ -63,13 +63,15 @@ const decode = (s: string) =>
     .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
     .replace(/&amp;/g, "&");
 
-/** The test cases of a bun JUnit report, by name. */
+/** The test cases of a bun JUnit report, by name (`describe > test` for tests in a describe). */
 export function guestResults(junitPath: string): Map<string, GuestCase> {
   const cases = new Map<string, GuestCase>();
   if (!existsSync(junitPath)) return cases;
   const xml = readFileSync(junitPath, "utf8");
   for (const m of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
-    const name = decode(/\bname="([^"]*)"/.exec(m[1]!)?.[1] ?? "");
+    const suite = decode(/\bclassname="([^"]*)"/.exec(m[1]!)?.[1] ?? "");
+    const test = decode(/\bname="([^"]*)"/.exec(m[1]!)?.[1] ?? "");
+    const name = suite ? `${suite} > ${test}` : test;
     const body = m[3] ?? "";
     const failed = /<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>|<(failure|error)\b([^>]*)\/>/.exec(body);
     cases.set(name, {

@@ -10,19 +10,18 @@
  * active (soft limit + 10 MB hard; a container over its soft limit is killed with
  * REASON_CONTAINER_LIMITATION_DISK, checked every --container_disk_watch_interval).
  *
- * Ids are not freed at cleanup: the directory is scheduled, and every --disk_watch_interval the
- * ids of scheduled directories that are gone are reclaimed and their quota records cleared (a
- * sandbox may hold symlinks that keep the id, as Mesos explains). Recovery: see recover.ts.
+ * Ids are not freed at cleanup but when the directory is gone (reclamation.ts, every
+ * --disk_watch_interval). Recovery finds the ids on disk: recover.ts.
  */
-import { lstatSync } from "node:fs";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { type Clock, conflict, isMountDisk, isPersistentVolume, type Logger, persistentVolumePath } from "@mesos/core";
 import { containerIdString, type Isolator, type LimitationInit, type StatisticsInit } from "@mesos/plugin-api";
-import { type ContainerID, type DiskStatisticsSchema, type Resource, ResourceSchema, TaskStatus_Reason, Value_Type } from "@mesos/proto";
-import { type ContainerInfo, newContainerInfo, type PathInfo } from "./container-info.ts";
+import { type ContainerID, type Resource, ResourceSchema, TaskStatus_Reason, Value_Type } from "@mesos/proto";
+import { type ContainerInfo, containerUsage, newContainerInfo, type PathInfo } from "./container-info.ts";
 import type { DiskXfsFlags } from "./flags.ts";
 import { createProjectIds, parseProjectRange, type ProjectIds } from "./project-ids.ts";
 import { exceedsSoftLimit, limitationMessage, MB, megabytes, type QuotaPolicy, quotaLimits, quotaPolicy, sandboxQuota } from "./quota-policy.ts";
+import { createReclamation } from "./reclamation.ts";
 import { recoverProjects } from "./recover.ts";
 import { checkDiskXfsHost, checkXfsPath, pathDiskRoots } from "./startup-checks.ts";
 import { systemXfsHost, type XfsHost } from "./xfs-host.ts";
@@ -60,23 +59,13 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
   log.info(`Allocating ${ids.total} XFS project IDs from the range ${ids.range} (${policy} quota policy)`);
 
   const infos = new Map<string, ContainerInfo>();
-  /** Directories whose id comes back once they are gone: id -> where. */
-  const scheduled = new Map<number, { directory: string; device: string }>();
+  const reclamation = createReclamation({ host, ids, log });
 
   const exhausted = (what: string) =>
     conflict(
       `Failed to assign project ID${what}, range exhausted: every ID of --xfs_project_range ${ids.range} is in use ` +
         "(an ID is reclaimed after the sandbox or volume holding it is removed, at the next --disk_watch_interval)",
     );
-  const deviceOf = (path: string, info?: PathInfo) => (info?.device ? info.device : host.device(path));
-
-  function schedule(projectId: number, directory: string, device?: string): void {
-    try {
-      scheduled.set(projectId, { directory, device: device ?? host.device(directory) });
-    } catch (e) {
-      log.error(`Unable to schedule project ${projectId} for reclamation: ${(e as Error).message}`);
-    }
-  }
 
   function applyQuota(path: string, p: PathInfo): { soft: number; hard: number } | undefined {
     const limits = quotaLimits(policy, p.quota);
@@ -103,11 +92,11 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
   function volumeProject(directory: string, volume: Resource): number {
     const volumeId = volume.disk!.persistence!.id;
     let projectId = host.getProjectId(directory);
-    if (projectId !== undefined && !scheduled.has(projectId)) {
+    if (projectId !== undefined && !reclamation.has(projectId)) {
       // Not one we assigned or recovered (e.g. set by hand): keep it, and account for it.
       log.warn(`Volume '${volumeId}' at '${directory}' has project ${projectId}, which this isolator did not assign; keeping it`);
       ids.take(projectId);
-      schedule(projectId, directory);
+      reclamation.schedule(projectId, directory);
     }
     if (projectId === undefined) {
       checkXfsPath(host, directory, `persistent volume '${volumeId}'`);
@@ -119,7 +108,7 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
         ids.release(projectId);
         throw e;
       }
-      schedule(projectId, directory);
+      reclamation.schedule(projectId, directory);
     }
     return projectId;
   }
@@ -145,7 +134,7 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
         continue;
       }
       const p: PathInfo = { quota: size, projectId: volumeProject(directory, volume), disk: volume.disk };
-      p.device = scheduled.get(p.projectId)?.device;
+      p.device = reclamation.device(p.projectId);
       const limits = applyQuota(directory, p);
       info.paths.set(directory, p);
       log.info(
@@ -166,7 +155,8 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
         if (p.projectId === 0 || info.limitation) continue;
         let quota: ReturnType<XfsHost["getQuota"]>;
         try {
-          quota = host.getQuota(deviceOf(directory, p), p.projectId);
+          p.device ??= host.device(directory);
+          quota = host.getQuota(p.device, p.projectId);
         } catch (e) {
           log.warn(`Failed to check disk usage for container '${key}' in '${directory}': ${(e as Error).message}`);
           continue;
@@ -189,26 +179,12 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
     }
   }
 
-  function reclaim(): void {
-    for (const [projectId, { directory, device }] of [...scheduled]) {
-      if (exists(directory)) continue;
-      try {
-        host.clearQuota(device, projectId);
-      } catch (e) {
-        log.error(`Failed to clear quota for '${directory}': ${(e as Error).message}`);
-      }
-      ids.release(projectId);
-      scheduled.delete(projectId);
-      log.info(`Reclaimed project ID ${projectId} from '${directory}'`);
-    }
-  }
-
   async function cleanup(containerId: ContainerID): Promise<void> {
     const key = containerIdString(containerId);
     const info = infos.get(key);
     if (!info) return;
     for (const [directory, p] of info.paths) {
-      if (p.projectId !== 0 && !scheduled.has(p.projectId)) schedule(p.projectId, directory, p.device);
+      if (p.projectId !== 0 && !reclamation.has(p.projectId)) reclamation.schedule(p.projectId, directory, p.device);
     }
     for (const w of info.waiters) w(undefined);
     infos.delete(key);
@@ -228,7 +204,7 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
     options.signal?.addEventListener("abort", () => timer.cancel(), { once: true });
   };
   if (policy === "active") every(flags.container_disk_watch_interval, checkLimits);
-  every(flags.disk_watch_interval, reclaim);
+  every(flags.disk_watch_interval, reclamation.reclaim);
 
   return {
     name: DISK_XFS_ISOLATOR,
@@ -237,11 +213,11 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
     policy,
     projectIds: ids,
     checkLimits,
-    reclaim,
+    reclaim: reclamation.reclaim,
 
     async recover(states, orphans) {
       const volumeRoots = [workDir, ...pathDiskRoots(options.resources, options.defaultRole ?? "*", workDir)];
-      await recoverProjects({ workDir, volumeRoots, log, host, ids, infos, schedule, update, cleanup }, states, orphans);
+      await recoverProjects({ workDir, volumeRoots, log, host, ids, infos, schedule: reclamation.schedule, update, cleanup }, states, orphans);
     },
 
     async prepare(config) {
@@ -285,37 +261,4 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
       };
     },
   };
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Mesos's statistics: disk_used/limit_bytes for the sandbox, one DiskStatistics per volume. */
-function containerUsage(host: XfsHost, info: ContainerInfo): StatisticsInit {
-  const stats: StatisticsInit & { diskStatistics: NonNullable<StatisticsInit["diskStatistics"]> } = { diskStatistics: [] };
-  for (const [directory, p] of info.paths) {
-    const volume: MessageInitShape<typeof DiskStatisticsSchema> | undefined = p.disk
-      ? { persistence: p.disk.persistence, source: p.disk.source, limitBytes: BigInt(p.quota) }
-      : undefined;
-    if (volume) stats.diskStatistics.push(volume);
-    if (p.projectId === 0) {
-      if (volume) volume.usedBytes = BigInt(host.filesystemUsed(directory));
-      continue;
-    }
-    const quota = host.getQuota(p.device ?? host.device(directory), p.projectId);
-    // In accounting mode the kernel has no limit: report what the quota ought to be.
-    if (volume) {
-      if (quota) volume.usedBytes = BigInt(quota.used);
-    } else {
-      if (quota) stats.diskUsedBytes = BigInt(quota.used);
-      stats.diskLimitBytes = BigInt(p.quota);
-    }
-  }
-  return stats;
 }
