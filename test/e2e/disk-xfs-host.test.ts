@@ -17,6 +17,15 @@ test.skipIf(isXfs(work))("mesos agent --isolation=disk/xfs stops at start-up whe
   expect(r.stderr).toContain("Put it on an XFS filesystem mounted with project quotas (mount -o prjquota)");
 });
 
+test.skipIf(isXfs(work))("mesos isolator serve disk/xfs (the isolator as a plugin process) refuses to start the same way", async () => {
+  const r = await runMesos(["isolator", "serve", "disk/xfs", `--socket=${work}/xfs.sock`, `--work_dir=${work}`]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`Cannot use isolator 'disk/xfs': '${work}' is not an XFS filesystem`);
+  const unknown = await runMesos(["isolator", "serve", "disk/du"]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain("Cannot serve isolator 'disk/du'");
+});
+
 test("a bad --xfs_project_range stops the agent, naming the flag", async () => {
   const r = await runMesos(["agent", "--master=127.0.0.1:1", `--work_dir=${work}`, "--isolation=disk/xfs", "--xfs_project_range=[0-9]"]);
   expect(r.code).toBe(1);

@@ -28,7 +28,7 @@ export XFS_PRJQUOTA_DIR=$W/pq XFS_NOQUOTA_DIR=$W/noquota NOT_XFS_DIR=$W/plain
 # Every temp dir of the tests (work dirs, sandboxes) is on the prjquota filesystem.
 export MESOS_TEST_TMP=$W/pq/tmp
 BUN=$(pwd)/node_modules/.bin/bun
-"$BUN" test --timeout=120000 --reporter=junit --reporter-outfile="$OUT/junit.xml" ./test/vm/disk-xfs.guest.ts "$@" 2>&1 | tee "$OUT/bun-test.log"
+"$BUN" test --timeout=900000 --reporter=junit --reporter-outfile="$OUT/junit.xml" ./test/vm/disk-xfs.guest.ts "$@" 2>&1 | tee "$OUT/bun-test.log"
 rc=${PIPESTATUS[0]}
 umount "$W/pq" "$W/noquota" 2>/dev/null
 exit "$rc"

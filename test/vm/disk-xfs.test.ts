@@ -14,8 +14,8 @@ import { findVmHarness, type GuestCase, guestResults, runInVm, type VmRun } from
 
 const GUEST_TESTS = join(import.meta.dir, "disk-xfs.guest.ts");
 const GUEST_SCRIPT = join(import.meta.dir, "disk-xfs-guest.sh");
-/** Software emulation on a shared machine: generous. */
-const VM_TIMEOUT_MS = 900_000;
+/** Software emulation on a machine that may be busy: generous (it takes a few minutes on an idle one). */
+const VM_TIMEOUT_MS = 1_800_000;
 
 const harness = findVmHarness();
 const skip = "missing" in harness ? harness.missing : undefined;
