@@ -5,7 +5,8 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
-import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { createClient } from "@connectrpc/connect";
+import { createInMemoryTransport } from "@mesos/rpc";
 import { agent as agentApi, type internal, TaskState } from "@mesos/proto";
 import { eventually } from "../support/cluster.ts";
 import { createInMemoryAgent, type InMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
@@ -133,7 +134,7 @@ test("the agent's API in memory: GET_TASKS through app.request() and through Con
   const body = (await res.json()) as { get_tasks: { launched_tasks: { task_id: { value: string }; state: string }[] } };
   expect(body.get_tasks.launched_tasks.map((t) => [t.task_id.value, t.state])).toEqual([["listed", "TASK_RUNNING"]]);
 
-  const client = createClient(agentApi.Agent, createRouterTransport(agent.routes));
+  const client = createClient(agentApi.Agent, createInMemoryTransport(agent.connect));
   const reply = await client.call(create(agentApi.CallSchema, { type: agentApi.Call_Type.GET_TASKS }));
   expect(reply.getTasks!.launchedTasks.map((t) => t.taskId!.value)).toEqual(["listed"]);
 });

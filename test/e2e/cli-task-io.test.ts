@@ -4,7 +4,7 @@
  * or with piped stdin.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { tempDir } from "../support/cluster.ts";
+import { eventually, tempDir } from "../support/cluster.ts";
 import { type Daemon, ensureBinary, runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 import { startTerminal, stopTerminals, type TestTerminal, tmuxAvailable } from "../support/tmux.ts";
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const local = startDaemon(["local", `--work_dir=${tempDir("cli-local")}`, "--port=0", "--resources=cpus:4;mem:2048;disk:1024"]);
   master = (await local.waitFor(/master http:\/\/([\d.]+:\d+)/))[1]!;
   await Promise.all([
-    startTask("plain", "sleep 1000"),
+    startTask("plain", "sleep 1000", ['--env={"FOO":"from-task"}']),
     startTask("tty-echo", 'while read line; do echo "echo:$line"; done', ["--tty"]),
     startTask("tty-ticker", "i=0; while :; do i=$((i+1)); echo tick$i; sleep 0.3; done", ["--tty"]),
     startTask("tty-winch", "trap 'echo size:$(stty size)' WINCH; while :; do sleep 0.1; done", ["--tty"]),
@@ -60,9 +60,26 @@ describe("task exec (no terminal)", () => {
     expect([cat.code, cat.stdout]).toEqual([0, "hello\n"]);
   });
 
-  test("the command runs in the task's sandbox with its environment", async () => {
-    const r = await mesos(["task", "exec", "plain", "--", "sh", "-c", 'test "$PWD" = "$MESOS_SANDBOX" && echo ok']);
-    expect([r.code, r.stdout]).toEqual([0, "ok\n"]);
+  test("the command runs in the task's sandbox with its environment, plus HOME and PATH", async () => {
+    const r = await mesos([
+      "task",
+      "exec",
+      "plain",
+      "--",
+      "sh",
+      "-c",
+      'test "$PWD" = "$MESOS_SANDBOX" && echo "$FOO|$MESOS_TASK_ID|${HOME:+home}|$PATH"',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^from-task\|plain\|home\|\S*\/bin/);
+  });
+
+  test("without -t the command's stdin, stdout and stderr are pipes: bash is not interactive", async () => {
+    const script = '[ -p /dev/stdin ] && [ -p /dev/stdout ] && [ -p /dev/stderr ] && echo pipes; case "$-" in *i*) echo interactive;; esac';
+    const r = await mesos(["task", "exec", "plain", "--", "bash", "-c", script]);
+    expect([r.code, r.stdout]).toEqual([0, "pipes\n"]);
+    const piped = await mesos(["task", "exec", "-i", "plain", "bash"], script);
+    expect([piped.code, piped.stdout]).toEqual([0, "pipes\n"]);
   });
 
   test("a missing task exits 2; -t without a terminal exits 64", async () => {
@@ -155,6 +172,23 @@ describe.skipIf(!tmuxAvailable())("in a real terminal (tmux)", () => {
     await t.waitFor(/Error: Unable to attach to a task launched without a TTY\./);
     expect(await t.exitCode()).toBe(1);
     restored(await t.sttyAfter());
+  });
+
+  test("exec without -i: Ctrl-C ends the CLI (130) and the agent destroys the command's container", async () => {
+    const t = terminal(["task", "exec", "plain", "--", "sh", "-c", "echo started; exec sleep 1234"]);
+    await t.waitFor(/started/);
+    t.send(["C-c"]);
+    expect(await t.exitCode()).toBe(130);
+    restored(await t.sttyAfter());
+    // The agent destroys the dropped session soon after; nothing of it is left in the task.
+    await eventually(
+      async () => {
+        const left = await mesos(["task", "exec", "plain", "--", "sh", "-c", "ps -eo args | grep -c '^sleep 1234$' || true"]);
+        return left.stdout.trim() === "0";
+      },
+      20_000,
+      "the session's sleep to be gone",
+    );
   });
 
   test("exec -t gives the command a terminal of this size", async () => {

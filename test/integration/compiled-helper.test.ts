@@ -9,7 +9,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { agent as api, ContainerIDSchema } from "@mesos/proto";
-import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { createClient } from "@connectrpc/connect";
+import { createInMemoryTransport } from "@mesos/rpc";
 import { REPO_ROOT, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { createInMemoryAgent } from "../support/in-memory-agent.ts";
@@ -79,7 +80,7 @@ test.skipIf(!isRoot)(
       },
     });
     cleanup(() => agent.stop());
-    const client = createClient(api.Agent, createRouterTransport(agent.routes));
+    const client = createClient(api.Agent, createInMemoryTransport(agent.connect));
     const containerId = create(ContainerIDSchema, { value: "compiled" });
     await client.call(
       create(api.CallSchema, {

@@ -3,6 +3,7 @@
  * helpers to wait for the next offer or a given task state.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { Transport } from "@connectrpc/connect";
 import { subscribe, type Subscription } from "@mesos/client";
 import {
   type ContainerInfoSchema,
@@ -55,12 +56,13 @@ export interface TestFrameworkOptions {
   autoAcknowledgeOperations?: boolean;
 }
 
+/** `master`: its URL, or a transport (a master built in memory). */
 export async function startTestFramework(
-  masterUrl: string,
+  master: string | Transport,
   info: TestFrameworkInfo = {},
   options: TestFrameworkOptions = {},
 ): Promise<TestFramework> {
-  const sub = await subscribe(masterUrl, { user: "root", name: "test-framework", ...info });
+  const sub = await subscribe(master, { user: "root", name: "test-framework", ...info });
   const events: scheduler.Event[] = [];
   const offers: Offer[] = [];
   const statuses: TaskStatus[] = [];

@@ -70,9 +70,19 @@ export function readEvents(response: Response, codec: HttpCodec, abort: AbortCon
   };
 }
 
+/** How requests reach the server: `fetch`, or a master built in memory (`master.request`). */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
 /** POSTs one encoded message. */
-export function post(url: string, codec: HttpCodec, body: JsonObject, headers: Record<string, string> = {}, signal?: AbortSignal) {
-  return fetch(url, {
+export function post(
+  url: string,
+  codec: HttpCodec,
+  body: JsonObject,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+  send: Fetch = fetch,
+) {
+  return send(url, {
     method: "POST",
     headers: { "Content-Type": codec.mediaType, Accept: codec.mediaType, ...headers },
     body: codec.encode(body),
@@ -81,9 +91,15 @@ export function post(url: string, codec: HttpCodec, body: JsonObject, headers: R
 }
 
 /** Opens an event stream (scheduler or operator SUBSCRIBE); throws with the body if not 200. */
-export async function subscribeHttp(url: string, codec: HttpCodec, call: JsonObject, headers: Record<string, string> = {}): Promise<EventReader> {
+export async function subscribeHttp(
+  url: string,
+  codec: HttpCodec,
+  call: JsonObject,
+  headers: Record<string, string> = {},
+  send: Fetch = fetch,
+): Promise<EventReader> {
   const abort = new AbortController();
-  const response = await post(url, codec, call, headers, abort.signal);
+  const response = await post(url, codec, call, headers, abort.signal, send);
   if (response.status !== 200) throw new Error(`SUBSCRIBE answered ${response.status}: ${await response.text()}`);
   return readEvents(response, codec, abort);
 }

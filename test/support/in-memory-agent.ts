@@ -2,7 +2,7 @@
  * An agent built in memory (`createAgent`): no listener, no master. Its checkpoints are in a
  * `:memory:` store; what it sends the master is recorded in
  * `sent`, and `fromMaster` hands it what a master would send. Tests talk to its API with
- * `agent.app.request()` or Connect's `createRouterTransport(agent.routes)`.
+ * `agent.app.request()` or Connect's router transport (`createInMemoryTransport(agent.connect)`).
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { type Agent, agentFlagSpecs, type Containerizer, createAgent, createAgentStore, type IsolatorFactory } from "@mesos/agent";

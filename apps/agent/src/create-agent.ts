@@ -1,7 +1,7 @@
 /**
  * The agent assembled in memory: checkpoint store, containerizer, status and operation update
  * managers, recovery from the checkpoints, and the app that serves its API (a hono app with the
- * Connect services mounted, and the Connect routes alone for an in-memory transport). Nothing here
+ * Connect services mounted, and those services with their guard stage for an in-memory transport). Nothing here
  * listens or dials: `startAgent` adds the listener and the link to the master.
  *
  * Tests and embedders inject what they want to replace: a `:memory:` store, a manual clock, a
@@ -11,7 +11,7 @@
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { ConnectApi } from "@mesos/rpc";
 import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
 import { createIsolatorChain } from "@mesos/plugin-api";
 import { AgentInfoSchema, internal } from "@mesos/proto";
@@ -60,8 +60,8 @@ export interface Agent {
   ctx: AgentContext;
   /** The agent's HTTP surface: `/api/v1`, `/state`, ... and the Connect services. */
   app: Hono;
-  /** The Connect services alone (e.g. for `createRouterTransport`). */
-  routes(router: ConnectRouter): void;
+  /** The Connect services with their guard stage (for an in-memory transport: createInMemoryTransport). */
+  connect: ConnectApi;
   /** For the master link: what the agent holds right now, sent with every attach. */
   attachRequest(): internal.AttachRequest;
   /** For the master link: registered (or re-registered) as `registered.agentId`. */
@@ -153,12 +153,12 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
   };
   await recoverAgent(ctx);
-  const { app, routes } = createAgentApp(ctx);
+  const { app, connect } = createAgentApp(ctx);
 
   return {
     ctx,
     app,
-    routes,
+    connect,
     attachRequest: () => attachRequest(ctx),
     registered(r) {
       const id = r.agentId!.value;

@@ -1,4 +1,5 @@
 export { startAgent, type AgentOptions, type RunningAgent } from "./start-agent.ts";
+export { createMasterLink, type MasterLink } from "./master-link.ts";
 export { createAgent, type Agent, type AgentDeps, type MasterSender } from "./create-agent.ts";
 export type {
   CheckpointedContainerInfo,
@@ -13,4 +14,5 @@ export type {
 export { createAgentStore, type AgentStore } from "./state/agent-store.ts";
 export { agentFlagSpecs, validateAgentFlags, type AgentFlags } from "./flags.ts";
 export type { IsolatorFactory, IsolatorDeps } from "./containerizer/isolators/registry.ts";
-export { ACCEPTED, agentApi, type AgentCallHandler, type AgentCallReply } from "./http/v1-api.ts";
+export { ACCEPTED, type AgentCallHandler, type AgentCallReply } from "./api/agent-call-handler.ts";
+export { agentApi } from "./http/v1-agent.ts";

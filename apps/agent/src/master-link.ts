@@ -4,13 +4,15 @@
  * it drops. Messages from the master go to `onMessage`; `send` reports back while attached.
  */
 import { create } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
+import { createClient, type Transport } from "@connectrpc/connect";
 import { type Clock, createBackoff, errorMessage, type Logger } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
 
 interface MasterLinkOptions {
   master: string;
+  /** How to reach the master (default: Connect over HTTP to `master`; in tests, an in-memory transport). */
+  transport?: Transport;
   clock: Clock;
   log: Logger;
   backoffFactorMs: number;
@@ -24,7 +26,7 @@ interface MasterLinkOptions {
 }
 
 export function createMasterLink(options: MasterLinkOptions) {
-  const client = createClient(internal.AgentLink, createTransport({ baseUrl: toBaseUrl(options.master) }));
+  const client = createClient(internal.AgentLink, options.transport ?? createTransport({ baseUrl: toBaseUrl(options.master) }));
   const backoff = createBackoff({ initialMs: options.backoffFactorMs, maxMs: 60_000, jitter: true });
   let connection: { agentId: string; connectionId: string } | undefined;
   let abort: AbortController | undefined;

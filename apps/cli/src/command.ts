@@ -5,7 +5,7 @@
  */
 import { FlagError, type FlagSpecs, type FlagValues, flag, parseFlags } from "@mesos/core";
 
-export const commonFlags = {
+const commonFlags = {
   master: flag.string("The master, as HOST:PORT or a URL (default: $MESOS_MASTER, then the CLI config file, then 127.0.0.1:5050)"),
 };
 
@@ -31,7 +31,7 @@ export function defineCommand<S extends FlagSpecs>(c: Command<S>): Command<S> {
   return c;
 }
 
-export interface ParsedArgs<S extends FlagSpecs> {
+interface ParsedArgs<S extends FlagSpecs> {
   flags: FlagValues<S>;
   args: string[];
   /** Everything after `--`. */

@@ -20,7 +20,7 @@ import {
   TaskInfoSchema,
 } from "@mesos/proto";
 
-export const DEFAULT_EXECUTOR_ID = "default-executor";
+const DEFAULT_EXECUTOR_ID = "default-executor";
 const DEFAULT_EXECUTOR_RESOURCES = "cpus:0.1;mem:32;disk:32";
 
 export interface LaunchFlags {
@@ -38,7 +38,7 @@ export interface LaunchFlags {
 }
 
 /** What to launch, decided before subscribing so that bad flags fail at once. */
-export interface LaunchPlan {
+interface LaunchPlan {
   /** The task ids whose ends `mesos execute` waits for. */
   taskIds: string[];
   /** Everything the launch needs from one offer (the default executor's share included). */

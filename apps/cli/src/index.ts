@@ -16,9 +16,6 @@ import { taskExecCommand } from "./task-exec.ts";
 import { taskKillCommand } from "./task-kill.ts";
 import { taskLogCommand } from "./task-log.ts";
 
-export { resolveMasterAddress } from "./master-address.ts";
-export { exitCodeOf } from "./exit-codes.ts";
-
 const operator = (masterFlag?: string) => createHttpOperatorClient(resolveMasterAddress({ flag: masterFlag }));
 
 const groups: Record<string, { summary: string; commands: AnyCommand[] }> = {

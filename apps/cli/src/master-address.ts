@@ -17,7 +17,7 @@ export interface MasterSources {
   home?: string;
 }
 
-export function configPath(env: Record<string, string | undefined>, home: string): { path: string; explicit: boolean } {
+function configPath(env: Record<string, string | undefined>, home: string): { path: string; explicit: boolean } {
   const named = env.MESOS_CLI_CONFIG;
   return named ? { path: named, explicit: true } : { path: join(home, ".mesos", "config.toml"), explicit: false };
 }
@@ -55,7 +55,7 @@ export function masterFromConfig(text: string, path: string): string | undefined
 }
 
 /** `host:port` or an http(s) URL; an IP address needs a port (as Mesos's CLI insists). */
-export function checkAddress(address: string, source: string): string {
+function checkAddress(address: string, source: string): string {
   const trimmed = address.trim();
   let url: URL;
   try {

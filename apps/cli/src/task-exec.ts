@@ -3,7 +3,8 @@
  * a running task's (LAUNCH_NESTED_CONTAINER_SESSION: it shares the task's namespaces, sandbox and
  * environment). `-i` streams stdin (its end reaches the command as EOF), `-t` gives the command a
  * terminal (this one goes raw with `-i`); without `-t` stdout and stderr stay apart. The exit code
- * is the command's, or 128 + the signal that killed it.
+ * is the command's, or 128 + the signal that killed it; 130 after Ctrl-C without a raw terminal
+ * (the agent then destroys the command's container).
  */
 import { randomUUID } from "node:crypto";
 import { createAgentClient, type OperatorClient } from "@mesos/client";
@@ -38,7 +39,7 @@ export function taskExecCommand(operator: (masterFlag?: string) => OperatorClien
       const location = await locateTask(ops, await findTask(ops, taskRef, { running: true }));
       const agent = createAgentClient(location.agentAddress);
       const containerId = { parent: location.containerId, value: randomUUID() };
-      await runSession({
+      const end = await runSession({
         agent,
         containerId,
         openOutput: async (signal) => {
@@ -58,6 +59,8 @@ export function taskExecCommand(operator: (masterFlag?: string) => OperatorClien
         tty: flags.tty,
         detachKeys: false,
       });
+      // Ctrl-C (no raw terminal): the CLI ends, and the agent destroys the session it dropped.
+      if (end === "interrupted") return 130;
       return exitCodeOfWaitStatus(await agent.waitContainer(containerId));
     },
   });

@@ -14,7 +14,7 @@ import { exitCodeOfWaitStatus } from "./wait-status.ts";
 
 const SIGNALS = constants.signals as Record<string, number>;
 
-export function parseSignal(raw: string): number {
+function parseSignal(raw: string): number {
   if (/^\d+$/.test(raw)) {
     const n = Number(raw);
     if (n >= 1 && n <= 64) return n;

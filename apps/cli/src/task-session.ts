@@ -18,7 +18,7 @@ import { type LocalTerminal, type WindowSize, writeAll } from "./terminal.ts";
 
 type ProcessIOInit = MessageInitShape<typeof agent.ProcessIOSchema>;
 
-export const HEARTBEAT_INTERVAL_MS = 30_000;
+const HEARTBEAT_INTERVAL_MS = 30_000;
 const STDIN_CHUNK = 1024;
 
 export interface SessionOptions {
@@ -35,7 +35,7 @@ export interface SessionOptions {
   detachKeys: boolean;
 }
 
-export type SessionEnd = "ended" | "detached" | "interrupted";
+type SessionEnd = "ended" | "detached" | "interrupted";
 
 const data = (bytes: Uint8Array): ProcessIOInit => ({
   type: agent.ProcessIO_Type.DATA,

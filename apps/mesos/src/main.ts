@@ -42,6 +42,10 @@ const verbs: Record<string, Verb> = {
     summary: "check a seccomp profile: `mesos seccomp check PROFILE.json`",
     run: async (argv) => (await import("./verbs/seccomp.ts")).runSeccomp(argv),
   },
+  "csi-hostpath": {
+    summary: "serve the reference CSI plugin (hostpath volumes, CSI v0 or v1) on a unix socket",
+    run: async (argv) => (await import("@mesos/plugin-csi-hostpath")).runCsiHostpath(argv),
+  },
   isolator: {
     summary: "serve an isolator as a plugin: `mesos isolator serve disk/xfs --socket=PATH ...`",
     run: async (argv) => (await import("./verbs/isolator.ts")).runIsolator(argv),
@@ -55,7 +59,7 @@ const verbs: Record<string, Verb> = {
 
 async function usage(): Promise<string> {
   const lines = [`mesos ${await versionText()}`, "", "Usage: mesos <verb> [options]", ""];
-  for (const [name, verb] of Object.entries(verbs)) if (!verb.hidden) lines.push(`  ${name.padEnd(10)} ${verb.summary}`);
+  for (const [name, verb] of Object.entries(verbs)) if (!verb.hidden) lines.push(`  ${name.padEnd(12)} ${verb.summary}`);
   lines.push("", "Run `mesos <verb> --help` for a verb's options.");
   return lines.join("\n");
 }

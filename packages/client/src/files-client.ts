@@ -8,7 +8,7 @@ import type { V1Endpoint } from "./v1-http.ts";
 import { errorOfResponse } from "./v1-http.ts";
 
 /** One entry of `/files/browse`, in Mesos's JSON shape. */
-export interface FileInfo {
+interface FileInfo {
   path: string;
   nlink: number;
   size: number;
@@ -18,7 +18,7 @@ export interface FileInfo {
   gid: string;
 }
 
-export interface FileChunk {
+interface FileChunk {
   /** Where `data` starts (the file's size for `offset=-1`). */
   offset: number;
   data: string;

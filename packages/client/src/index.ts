@@ -1,5 +1,5 @@
 export { subscribe, needsAcknowledgement, STREAM_ID_HEADER, type Subscription, type SubscribeOptions } from "./scheduler-client.ts";
 export { createOperatorClient, createHttpOperatorClient, type OperatorClient } from "./operator-client.ts";
 export { createAgentClient, type AgentClient } from "./agent-client.ts";
-export type { AgentFiles, FileChunk, FileInfo } from "./files-client.ts";
-export { errorKindOfStatus, statusOf } from "./v1-http.ts";
+export type { AgentFiles } from "./files-client.ts";
+export { statusOf } from "./v1-http.ts";

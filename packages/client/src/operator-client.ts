@@ -4,7 +4,7 @@
  * follows a non-leading master's 307 to the leader and works against Apache Mesos too).
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
+import { createClient, type Transport } from "@connectrpc/connect";
 import { internal } from "@mesos/core";
 import { master } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
@@ -30,9 +30,10 @@ function operatorMethods(call: OperatorCall, baseUrl: () => string) {
 
 export type OperatorClient = ReturnType<typeof operatorMethods>;
 
-/** Over the Connect service. */
-export function createOperatorClient(address: string): OperatorClient {
-  const client = createClient(master.Operator, createTransport({ baseUrl: toBaseUrl(address) }));
+/** Over the Connect service: `address` is the master's (`host:port` or a URL), or a transport (in-memory in tests). */
+export function createOperatorClient(address: string | Transport): OperatorClient {
+  const inMemory = typeof address !== "string";
+  const client = createClient(master.Operator, inMemory ? address : createTransport({ baseUrl: toBaseUrl(address) }));
   return operatorMethods(
     async (c) => {
       try {
@@ -41,7 +42,7 @@ export function createOperatorClient(address: string): OperatorClient {
         throw fromConnectError(e);
       }
     },
-    () => toBaseUrl(address),
+    () => (inMemory ? "in-memory://master" : toBaseUrl(address)),
   );
 }
 

@@ -3,7 +3,7 @@
  * on behalf of the subscribed framework with its stream id. Errors are MesosErrors.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
+import { createClient, type Transport } from "@connectrpc/connect";
 import { invalid } from "@mesos/core";
 import { type FrameworkInfo, type FrameworkInfoSchema, type Offer_OperationSchema, scheduler, type TaskStatus } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
@@ -31,12 +31,13 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
 }
 
+/** `master`: its address (`host:port` or a URL), or a transport (an in-memory one in tests). */
 export async function subscribe(
-  master: string,
+  master: string | Transport,
   frameworkInfo: MessageInitShape<typeof FrameworkInfoSchema> | FrameworkInfo,
   options: SubscribeOptions = {},
 ): Promise<Subscription> {
-  const client = createClient(scheduler.Scheduler, createTransport({ baseUrl: toBaseUrl(master) }));
+  const client = createClient(scheduler.Scheduler, typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master) }) : master);
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   let streamId = "";

@@ -24,7 +24,7 @@ import {
 const MAX_REDIRECTS = 5;
 
 /** HTTP statuses back to error kinds (the inverse of what the servers map). */
-export function errorKindOfStatus(status: number): ErrorKind {
+function errorKindOfStatus(status: number): ErrorKind {
   if (status === 400 || status === 406 || status === 415 || status === 422) return "invalid";
   if (status === 401) return "unauthenticated";
   if (status === 403) return "permission_denied";
@@ -36,7 +36,7 @@ export function errorKindOfStatus(status: number): ErrorKind {
 }
 
 /** A MesosError from a non-2xx answer, which keeps the status (some answers mean more than their kind). */
-export class HttpStatusError extends MesosError {
+class HttpStatusError extends MesosError {
   constructor(
     readonly status: number,
     message: string,

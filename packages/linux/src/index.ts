@@ -1,7 +1,7 @@
 /**
  * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
- * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, waitpid,
- * eventfd, filesystems (statfs, the mount table) and XFS project ids and quotas.
+ * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, pipes,
+ * waitpid, eventfd, filesystems (statfs, the mount table) and XFS project ids and quotas.
  */
 export {
   installSeccompFilter,
@@ -79,6 +79,7 @@ export { type Pty, getWindowSize, openPty, setControllingTerminal, setWindowSize
 export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";
 export { setCloseOnExec } from "./fds.ts";
+export { createPipe, type Pipe } from "./pipes.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
 export {
   type FilesystemStats,

@@ -48,6 +48,7 @@ const SYMBOLS = {
   // processes and events
   waitpid: { args: [i32, P, i32], returns: i32 },
   eventfd: { args: [u32, i32], returns: i32 },
+  pipe2: { args: [P, i32], returns: i32 },
   close: { args: [i32], returns: i32 },
   kill: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i64], returns: i32 },

@@ -1,14 +1,14 @@
 /**
  * The agent's v1 API calls as plain functions (an AgentCallHandler): a call in, a Response (or
  * ACCEPTED, HTTP 202) or a stream of ProcessIO out. Both transports wrap the same handler: the
- * Mesos v1 HTTP API (`POST /api/v1`, http/v1-api.ts) and the `mesos.v1.agent.Agent` Connect
+ * Mesos v1 HTTP API (`POST /api/v1`, http/v1-agent.ts) and the `mesos.v1.agent.Agent` Connect
  * service (agent-service.ts). Errors are MesosErrors (not_found 404, invalid 400, conflict 409,
  * internal 500, unimplemented 501).
  */
 import { invalid, unimplemented } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import type { AgentCallHandler, AgentCallReply } from "../http/v1-api.ts";
+import type { AgentCallHandler, AgentCallReply } from "./agent-call-handler.ts";
 import { attachContainerInput, attachContainerOutput, launchNestedContainerSession } from "./attach.ts";
 import { getContainersCall, killContainerCall, launchContainerCall, removeContainerCall, waitContainerCall } from "./container-calls.ts";
 import { handleInfoCall } from "./info-calls.ts";

@@ -9,7 +9,7 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { agent } from "@mesos/proto";
-import { ACCEPTED, type AgentCallHandler, type AgentCallReply } from "../http/v1-api.ts";
+import { ACCEPTED, type AgentCallHandler, type AgentCallReply } from "./agent-call-handler.ts";
 
 const toResponse = (r: AgentCallReply) => (r === ACCEPTED ? create(agent.ResponseSchema, {}) : r);
 

@@ -14,7 +14,7 @@ import { containerIdString } from "@mesos/plugin-api";
 import { type ContainerID, agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
 import type { ContainerIo } from "../containerizer/containerizer.ts";
-import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
+import { ACCEPTED, type AgentCallReply } from "./agent-call-handler.ts";
 import { launchApiContainer } from "./container-calls.ts";
 import { processIoStream } from "./process-io.ts";
 

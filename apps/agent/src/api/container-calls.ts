@@ -11,8 +11,9 @@ import { containerIdString, containerIdValueError, isNestedKey } from "@mesos/pl
 import { type CommandInfo, type ContainerID, type ContainerInfo, type Resource, Volume_Source_Type, agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
 import { signalDescription, SIGNAL_NUMBERS } from "../launch-protocol/termination.ts";
-import { commandEnvironment, commandToExec } from "../tasks/command.ts";
-import { ACCEPTED, type AgentCallReply } from "../http/v1-api.ts";
+import { commandEnvironment, commandInfoEnvironment, commandToExec, DEFAULT_PATH } from "../tasks/command.ts";
+import { homeDirectory } from "../tasks/users.ts";
+import { ACCEPTED, type AgentCallReply } from "./agent-call-handler.ts";
 
 interface ContainerLaunch {
   containerId: ContainerID;
@@ -53,7 +54,12 @@ export async function launchApiContainer(ctx: AgentContext, req: ContainerLaunch
   if (req.command) {
     try {
       const { program, argv } = commandToExec(req.command);
-      command = { program, argv, env: commandEnvironment(req.command, { MESOS_SANDBOX: sandbox }) };
+      // A DEBUG container inherits its parent's environment (Mesos): only its own CommandInfo
+      // variables go over it, and PATH, HOME and MESOS_SANDBOX fill in what the parent lacks.
+      const defaults = { PATH: DEFAULT_PATH, HOME: homeDirectory(process.getuid?.() ?? 0) ?? sandbox, MESOS_SANDBOX: sandbox };
+      command = req.debug
+        ? { program, argv, env: commandInfoEnvironment(req.command), defaultEnv: defaults }
+        : { program, argv, env: commandEnvironment(req.command, { MESOS_SANDBOX: sandbox }), defaultEnv: defaults };
     } catch (e) {
       throw invalid(errorMessage(e));
     }

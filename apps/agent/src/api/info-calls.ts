@@ -4,7 +4,7 @@
  * agent-calls.ts routes between them.
  */
 import { create } from "@bufbuild/protobuf";
-import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
+import { versionInfo } from "@mesos/core";
 import { agent } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
 import { summarize } from "../projection/summaries.ts";
@@ -26,7 +26,7 @@ export function handleInfoCall(ctx: AgentContext, call: agent.Call): agent.Respo
     case T.GET_VERSION:
       return create(agent.ResponseSchema, {
         type: R.GET_VERSION,
-        getVersion: { versionInfo: { version: MESOS_VERSION, buildUser: VERSION_TEXT, buildDate: process.env.MESOS_BUILD_TIME ?? "" } },
+        getVersion: { versionInfo: versionInfo() },
       });
     case T.GET_AGENT:
       return create(agent.ResponseSchema, { type: R.GET_AGENT, getAgent: { agentInfo: ctx.info } });

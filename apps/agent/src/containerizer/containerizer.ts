@@ -39,8 +39,15 @@ export interface LaunchRequest {
   containerInfo?: ContainerInfo;
   user?: string;
   /** What to run; absent: a container that only holds namespaces (a task group's executor). */
-  command?: Omit<LaunchCommand, "workingDirectory"> & { workingDirectory?: string };
+  command?: RequestedCommand;
 }
+
+/** The command as the agent asks for it: the working directory may be left to the containerizer. */
+export type RequestedCommand = Omit<LaunchCommand, "workingDirectory"> & {
+  workingDirectory?: string;
+  /** Variables beneath all others, a DEBUG container's inherited environment included (HOME, PATH). */
+  defaultEnv?: Record<string, string>;
+};
 
 export interface ContainerTermination {
   termination: Termination;

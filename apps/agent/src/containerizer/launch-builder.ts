@@ -13,6 +13,7 @@ import { isFieldSet } from "@bufbuild/protobuf";
 import { type ContainerInfo, RLimitInfo_RLimit_Type, RLimitInfo_RLimitSchema, isolator as api } from "@mesos/proto";
 import type { ContainerLaunchInfo } from "@mesos/plugin-api";
 import type { LaunchCommand, LaunchInfo, LaunchMount, LaunchRlimit } from "../launch-protocol/launch-info.ts";
+import type { RequestedCommand } from "./containerizer.ts";
 
 export interface BuildRequest {
   containerId: string;
@@ -24,7 +25,7 @@ export interface BuildRequest {
   sandboxDirectory: string;
   debug: boolean;
   containerInfo?: ContainerInfo;
-  command?: Omit<LaunchCommand, "workingDirectory"> & { workingDirectory?: string };
+  command?: RequestedCommand;
   merged: ContainerLaunchInfo;
   /** Nested containers: the parent's init and launch description. */
   parent?: { initPid: number; info: LaunchInfo };
@@ -70,9 +71,10 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   let command: LaunchCommand | undefined;
   if (r.command) {
     const parentCommand = r.debug ? r.parent?.info.command : undefined;
+    const { defaultEnv, ...requested } = r.command;
     command = {
-      ...r.command,
-      env: { ...parentCommand?.env, ...env, ...r.command.env, ...(rootfs ? { MESOS_SANDBOX: r.sandboxDirectory } : {}) },
+      ...requested,
+      env: { ...defaultEnv, ...parentCommand?.env, ...env, ...r.command.env, ...(rootfs ? { MESOS_SANDBOX: r.sandboxDirectory } : {}) },
       workingDirectory: parentCommand && !r.command.workingDirectory ? parentCommand.workingDirectory : workingDirectory,
     };
   }

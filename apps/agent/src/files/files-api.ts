@@ -12,7 +12,7 @@ import type { Hono } from "hono";
 import type { SandboxPaths } from "./sandbox-paths.ts";
 
 /** Mesos reads at most `os::pagesize() * 16` bytes per request. */
-export const MAX_READ = 4096 * 16;
+const MAX_READ = 4096 * 16;
 
 const text = (status: number, body: string) => new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
@@ -106,7 +106,7 @@ function fileInfo(path: string, s: Stats, names: ReturnType<typeof createNameCac
   };
 }
 
-export function modeString(s: Stats): string {
+function modeString(s: Stats): string {
   const type = s.isFile()
     ? "-"
     : s.isDirectory()

@@ -4,10 +4,10 @@
  * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
  * answer under `/slave(1)/...`, as in Mesos.
  */
-import type { ConnectRouter } from "@connectrpc/connect";
-import { MESOS_VERSION, VERSION_TEXT } from "@mesos/core";
-import { mountConnect } from "@mesos/rpc";
+import { versionJson } from "@mesos/core";
+import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
 import { Hono } from "hono";
+import { agentGuard } from "../api/agent-guard.ts";
 import { agentService } from "../api/agent-service.ts";
 import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
@@ -17,17 +17,17 @@ import { createSandboxPaths } from "../files/sandbox-paths.ts";
 import { summarize } from "../projection/summaries.ts";
 import { agentStateJson } from "../projection/v0.ts";
 import { containersJson } from "./containers-json.ts";
-import { agentApi } from "./v1-api.ts";
+import { agentApi } from "./v1-agent.ts";
 
-export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router: ConnectRouter) => void } {
+export function createAgentApp(ctx: AgentContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
-  // One handler for both transports: POST /api/v1 and the mesos.v1.agent.Agent Connect service.
+  // One handler and one guard stage for both transports: POST /api/v1 and the mesos.v1.agent.Agent Connect service.
   const handler = createAgentCallHandler(ctx);
-  const api = agentApi(handler);
+  const api = agentApi(handler, agentGuard);
   const both = (path: string) => [path, `/slave(1)${path}`];
   for (const path of both("/api/v1")) app.all(path, (c) => api(c.req.raw));
   app.get("/health", (c) => c.body(null, 200));
-  app.get("/version", (c) => c.json({ version: MESOS_VERSION, build_user: VERSION_TEXT }));
+  app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
@@ -35,7 +35,7 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; routes: (router:
   app.get("/metrics/snapshot", async (c) => c.json((await ctx.containerizer.metrics?.()) ?? {}));
   const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
   mountFilesApi(app, sandboxes);
-  const routes = agentService(handler);
-  mountConnect(app, routes);
-  return { app, routes };
+  const connect: ConnectApi = { routes: agentService(handler), interceptors: [guardInterceptor([agentGuard])] };
+  mountConnect(app, connect);
+  return { app, connect };
 }

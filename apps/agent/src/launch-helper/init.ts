@@ -56,7 +56,7 @@ export async function runInit(launchInfoPath: string): Promise<number> {
       termination = await holdNamespaces();
     } else {
       task = await startTask(launch, launch.command, io, selfCommand());
-      io.started(task);
+      io.started();
       forwardSignals(task.pid);
       report({ pid: task.pid });
       termination = await supervise(task);

@@ -4,11 +4,15 @@
  * helper holds the other end: the task's output is appended to the sandbox files and streamed to
  * every attached output client, and one input client at a time writes the task's stdin (or its
  * terminal) and resizes the terminal. Clients attach on `io.sock`, see io-protocol.ts.
+ *
+ * Without a terminal the task's stdin, stdout and stderr are pipes, as Mesos's switchboard gives
+ * them: Bun.spawn's "pipe" would be a socket pair, which programs can tell apart (bash reads
+ * ~/.bashrc as if interactive when its stdin is a socket).
  */
 import { closeSync, existsSync, openSync, unlinkSync, writeSync } from "node:fs";
 import type { ReadStream } from "node:tty";
-import type { Socket, Subprocess } from "bun";
-import { openPty, setWindowSize, type Pty } from "@mesos/linux";
+import type { Socket } from "bun";
+import { createPipe, openPty, type Pipe, setWindowSize, type Pty } from "@mesos/linux";
 import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 import type { Termination } from "../launch-protocol/termination.ts";
 import { FRAME, createFrameDecoder, decodeResize, encodeFrame, type FrameKind } from "../launch-protocol/io-protocol.ts";
@@ -18,8 +22,8 @@ type Stdio = "ignore" | "pipe" | number;
 export interface TaskIo {
   stdio: [Stdio, Stdio, Stdio];
   tty: boolean;
-  /** The task runs: start moving its output. */
-  started(proc: Subprocess<"pipe" | "ignore" | number, "pipe" | "ignore" | number, "pipe" | "ignore" | number> | undefined): void;
+  /** The task runs (or failed to start): let go of its ends and start moving its output. */
+  started(): void;
   /** The task ended and nothing else runs in the container: drain, tell clients, close. */
   finish(t: Termination): Promise<void>;
 }
@@ -55,6 +59,7 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
   const outFile = openSync(info.stdoutPath, "a");
   const errFile = openSync(info.stderrPath, "a");
   const pty: Pty | undefined = options.tty ? openPty(options.tty) : undefined;
+  const pipes: { in: Pipe; out: Pipe; err: Pipe } | undefined = pty ? undefined : { in: createPipe(), out: createPipe(), err: createPipe() };
   const outputs = new Set<Socket<Client>>();
   let input: Socket<Client> | undefined;
   let stdin: { write(b: Uint8Array): void; end(): void } | undefined;
@@ -63,6 +68,7 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
   let heldBytes = 0;
   const pumps: Promise<void>[] = [];
   let terminal: ReadStream | undefined;
+  let closeStdin = () => {};
 
   const flush = (s: Socket<Client>) => {
     while (s.data.queue.length > 0) {
@@ -173,9 +179,9 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
   };
 
   return {
-    stdio: pty ? [pty.slave, pty.slave, pty.slave] : ["pipe", "pipe", "pipe"],
+    stdio: pty ? [pty.slave, pty.slave, pty.slave] : [pipes!.in.read, pipes!.out.write, pipes!.err.write],
     tty: pty !== undefined,
-    started(proc) {
+    started() {
       if (pty) {
         closeSync(pty.slave);
         // Bun.file().stream() preads, which a terminal refuses (ESPIPE); a tty.ReadStream reads.
@@ -185,18 +191,28 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
         pumps.push(pump(terminal, outFile, FRAME.STDOUT));
         return;
       }
-      if (!proc) return;
-      const sink = proc.stdin as unknown as { write(b: Uint8Array): void; flush(): void; end(): void };
+      const p = pipes!;
+      for (const fd of [p.in.read, p.out.write, p.err.write]) closeSync(fd);
+      const sink = Bun.file(p.in.write).writer();
+      let stdinOpen = true;
       stdin = {
         write: (b) => {
           sink.write(b);
           sink.flush();
         },
-        end: () => sink.end(),
+        // The sink does not close a descriptor it was given: EOF needs the close.
+        end: () => {
+          if (!stdinOpen) return;
+          stdinOpen = false;
+          void Promise.resolve(sink.end())
+            .catch(() => {})
+            .then(() => closeSync(p.in.write));
+        },
       };
+      closeStdin = () => stdin?.end();
       for (const d of earlyInput.splice(0)) toStdin(d);
-      pumps.push(pump(proc.stdout as ReadableStream<Uint8Array>, outFile, FRAME.STDOUT));
-      pumps.push(pump(proc.stderr as ReadableStream<Uint8Array>, errFile, FRAME.STDERR));
+      pumps.push(pump(Bun.file(p.out.read).stream(), outFile, FRAME.STDOUT).finally(() => closeSync(p.out.read)));
+      pumps.push(pump(Bun.file(p.err.read).stream(), errFile, FRAME.STDERR).finally(() => closeSync(p.err.read)));
     },
     async finish(t) {
       await Promise.race([Promise.all(pumps), Bun.sleep(2000)]);
@@ -205,6 +221,7 @@ export function startSwitchboard(info: LaunchInfo, socketPath: string): TaskIo {
       if (held) await Promise.race([waitFor(() => outputs.size > 0), Bun.sleep(FIRST_ATTACH_WAIT_MS)]);
       if (terminal) terminal.destroy();
       else if (pty) closeSync(pty.master);
+      closeStdin();
       held = undefined;
       broadcast(FRAME.EXIT, new TextEncoder().encode(JSON.stringify(t)));
       for (const s of outputs) {

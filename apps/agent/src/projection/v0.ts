@@ -1,6 +1,6 @@
 /** The read model as the agent's v0 `/state` JSON (the parts tools read: frameworks, executors, tasks, sandboxes). */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { MESOS_VERSION, summarizeResources, toMesosJson } from "@mesos/core";
+import { summarizeResources, toMesosJson, versionJson } from "@mesos/core";
 import { ResourceSchema, TaskState } from "@mesos/proto";
 import { type AgentContext, agentPid } from "../context.ts";
 import type { AgentSummary } from "./summaries.ts";
@@ -8,7 +8,7 @@ import type { AgentSummary } from "./summaries.ts";
 export function agentStateJson(ctx: AgentContext, s: AgentSummary): Record<string, JsonValue> {
   const slaveId = ctx.info.id?.value ?? "";
   return {
-    version: MESOS_VERSION,
+    ...versionJson(),
     id: slaveId,
     pid: agentPid(ctx),
     hostname: ctx.info.hostname,

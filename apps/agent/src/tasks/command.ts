@@ -6,7 +6,7 @@
  */
 import type { CommandInfo } from "@mesos/proto";
 
-const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export function commandToExec(command: CommandInfo): { program: string; argv: string[] } {
   if (!command.value) throw new Error("The task's CommandInfo has no 'value' to run");
@@ -15,9 +15,12 @@ export function commandToExec(command: CommandInfo): { program: string; argv: st
 }
 
 export function commandEnvironment(command: CommandInfo, base: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { PATH: DEFAULT_PATH, ...base };
-  for (const v of command.environment?.variables ?? []) {
-    env[v.name] = v.value;
-  }
+  return { PATH: DEFAULT_PATH, ...base, ...commandInfoEnvironment(command) };
+}
+
+/** Just the variables the CommandInfo names. */
+export function commandInfoEnvironment(command: CommandInfo): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of command.environment?.variables ?? []) env[v.name] = v.value;
   return env;
 }

@@ -15,3 +15,8 @@ export function lookupUser(name: string, files = { passwd: "/etc/passwd", group:
     .map((f) => Number(f[2]));
   return { name, uid, gid, groups: [gid, ...groups] };
 }
+
+/** The home directory /etc/passwd gives `uid`, if it has an entry. */
+export function homeDirectory(uid: number, passwd = "/etc/passwd"): string | undefined {
+  return readColonFile(passwd).find((f) => Number(f[2]) === uid)?.[5] || undefined;
+}

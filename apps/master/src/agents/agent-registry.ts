@@ -19,7 +19,7 @@ export interface AgentRegistryDeps {
   recovered: Map<string, RegisteredAgent>;
   clock: Clock;
   allocator: Allocator;
-  events: OperatorEventBus;
+  events: Pick<OperatorEventBus, "publish">;
   /** What non-terminal tasks on an agent hold, per framework (from the TaskLedger). */
   usedOn(agentId: string): Map<string, Resources>;
   /** The agent as the operator API shows it (for AGENT_ADDED). */

@@ -15,7 +15,7 @@ export interface FrameworkBookDeps {
   clock: Clock;
   maxCompleted: number;
   allocator: Allocator;
-  events: OperatorEventBus;
+  events: Pick<OperatorEventBus, "publish">;
   /** The framework as the operator API shows it (for events). */
   describe(framework: Framework): master.Response_GetFrameworks_Framework;
   /** A completed framework is dropped from memory: its tasks go too. */

@@ -10,7 +10,6 @@ import { FrameworkIDSchema, FrameworkInfoSchema, scheduler } from "@mesos/proto"
 import type { MasterContext } from "../context.ts";
 import { Framework, type Subscription } from "./framework.ts";
 import { removeFramework } from "./remove-framework.ts";
-import { validateCall } from "../scheduler/validate-call.ts";
 import { validateFrameworkInfo } from "./validate-framework-info.ts";
 
 const HEARTBEAT_INTERVAL_SECONDS = 15;
@@ -21,8 +20,8 @@ export interface SubscribeResult {
   framework: Framework;
 }
 
+/** SUBSCRIBE, once the scheduler's guard stage has passed the call. */
 export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeResult {
-  validateCall(call);
   if (call.type !== scheduler.Call_Type.SUBSCRIBE) throw invalid("Expecting a SUBSCRIBE call");
   const sub = call.subscribe;
   if (!sub?.frameworkInfo) throw invalid("Expecting 'subscribe' to be present");

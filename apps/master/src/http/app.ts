@@ -4,15 +4,16 @@
  * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
  * `/version` are process-wide there, so they have no alias).
  */
-import { type ConnectApi, mountConnect } from "@mesos/rpc";
+import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
 import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
+import { masterGuards } from "../guards.ts";
+import { redirectToLeader } from "../leadership.ts";
 import { operatorService } from "../operator/operator-service.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
-import { redirectToLeader } from "./leader-redirect.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
 import { operatorApi } from "./v1-operator.ts";
@@ -26,20 +27,22 @@ function intParam(c: Context, name: string): number | undefined {
 
 export function createMasterApp(ctx: MasterContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
+  // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.
+  const guards = masterGuards(ctx);
   const connect: ConnectApi = {
     routes(router) {
       schedulerService(ctx)(router);
       operatorService(ctx)(router);
       agentLinkService(ctx)(router);
     },
-    interceptors: [],
+    interceptors: [guardInterceptor([guards.scheduler, guards.operator, guards.agentLink])],
   };
   mountConnect(app, connect);
   const view = () => new MasterProjection(ctx);
   const both = (path: string) => [path, `/master${path}`];
 
-  const scheduler = schedulerApi(ctx);
-  const operator = operatorApi(ctx);
+  const scheduler = schedulerApi(ctx, guards);
+  const operator = operatorApi(ctx, guards);
   for (const path of both("/api/v1/scheduler")) app.all(path, (c) => scheduler(c.req.raw));
   for (const path of both("/api/v1")) app.all(path, (c) => operator(c.req.raw));
   for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));

@@ -67,10 +67,9 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.MARK_AGENT_GONE]: acting(markGone),
 };
 
-/** Answers one operator call (its `type` is present: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */
+/** Answers one operator call (its type is present and known: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */
 export function handleOperatorCall(ctx: MasterContext, call: master.Call): Answer {
   const handler = CALLS[call.type];
   if (handler) return handler(ctx, call);
-  if (call.type === T.UNKNOWN) throw unimplemented("Received an UNKNOWN call");
   throw unimplemented(`Operator call ${T[call.type] ?? call.type} is not supported yet`);
 }

@@ -1,7 +1,7 @@
 /**
  * The scheduler API's front door for every call but SUBSCRIBE, shared by the Connect service and
- * the v1 HTTP adapter. Checks follow Mesos's order: the call is well formed, the framework exists,
- * it is subscribed, and the stream id is the one of its current subscription.
+ * the v1 HTTP adapter. Checks follow Mesos's order: the call is well formed (the guard stage, before
+ * this), the framework exists, it is subscribed, and the stream id is the one of its subscription.
  */
 import { invalid, notFound, permissionDenied } from "@mesos/core";
 import { scheduler } from "@mesos/proto";
@@ -13,12 +13,10 @@ import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts"
 import { reconcileOperations } from "../operations/reconcile-operations.ts";
 import { accept } from "./accept.ts";
 import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
-import { validateCall } from "./validate-call.ts";
 
 const T = scheduler.Call_Type;
 
 export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, streamId: string | undefined): void {
-  validateCall(call);
   if (call.type === T.SUBSCRIBE) throw invalid("SUBSCRIBE must be sent on the subscription endpoint");
   const frameworkId = call.frameworkId!.value;
   const framework = ctx.frameworks.get(frameworkId);
@@ -30,8 +28,6 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
     );
   }
-  ctx.metrics.increment(`master/messages_${scheduler.Call_Type[call.type].toLowerCase()}`);
-
   switch (call.type) {
     case T.TEARDOWN:
       removeFramework(ctx, framework, "the framework asked to be torn down (TEARDOWN)");

@@ -1,10 +1,9 @@
 /**
- * Call-level validation, as Mesos's validation::scheduler::call does before any handler runs:
- * `type` present, the payload for that type present, `framework_id` on every non-SUBSCRIBE call,
- * well-formed uuids in acknowledgements.
+ * Call-level validation, as Mesos's validation::scheduler::call does before any handler runs (the
+ * scheduler's guard stage runs it, after checking that `type` is present): the payload for that
+ * type present, `framework_id` on every non-SUBSCRIBE call, well-formed uuids in acknowledgements.
  */
-import { isFieldSet } from "@bufbuild/protobuf";
-import { invalid, unimplemented } from "@mesos/core";
+import { invalid } from "@mesos/core";
 import { scheduler } from "@mesos/proto";
 
 const T = scheduler.Call_Type;
@@ -34,12 +33,8 @@ const SNAKE: Partial<Record<keyof scheduler.Call, string>> = {
   updateFramework: "update_framework",
 };
 
-/** Throws MesosError("invalid") for a malformed call, ("unimplemented") for UNKNOWN. */
+/** Throws MesosError("invalid") for a malformed call (its type is present and known: the guard stage checked). */
 export function validateCall(call: scheduler.Call): void {
-  if (!isFieldSet(call, scheduler.CallSchema.field.type!)) throw invalid("Expecting 'type' to be present");
-  if (call.type === T.UNKNOWN || scheduler.Call_Type[call.type] === undefined) {
-    throw unimplemented(`Received an unsupported call type ${call.type}`);
-  }
   const payload = PAYLOAD[call.type];
   if (payload && call[payload] === undefined) {
     throw invalid(`Expecting '${SNAKE[payload] ?? payload}' to be present`);

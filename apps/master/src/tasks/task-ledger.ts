@@ -19,7 +19,7 @@ export interface TaskLedgerDeps {
   metrics: Metrics;
   maxCompletedPerFramework: number;
   allocator: Pick<Allocator, "recoverResources">;
-  events: OperatorEventBus;
+  events: Pick<OperatorEventBus, "publish">;
   /** Asks for an allocation cycle soon (resources came back). */
   triggerAllocation(): void;
 }

@@ -26,3 +26,4 @@ export {
   textResponse,
 } from "./responses.ts";
 export { streamResponse, type StreamResponseOptions } from "./stream-response.ts";
+export { v1Endpoint, type V1EndpointOptions, type V1Request } from "./v1-endpoint.ts";

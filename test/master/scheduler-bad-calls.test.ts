@@ -1,6 +1,8 @@
 /**
  * Malformed and invalid scheduler calls get a precise error code and message, and the master keeps
  * serving. Calls go through a raw Connect client so nothing on the client side "fixes" them.
+ * Master, agent and framework in memory (Connect's router transport, `app.request()` for the
+ * hand-encoded requests).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { create, type JsonValue, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
@@ -8,29 +10,24 @@ import { errorFromJson } from "@connectrpc/connect/protocol-connect";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { FrameworkIDSchema, scheduler, TaskState, TaskStatus_Reason } from "@mesos/proto";
-import { createTransport } from "@mesos/rpc";
 import { createOperatorClient } from "@mesos/client";
-import type { RunningAgent } from "@mesos/agent";
-import type { RunningMaster } from "@mesos/master";
-import { startTestAgent, startTestMaster } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { attachInMemoryAgent, createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
 
-let master: RunningMaster;
-let agent: RunningAgent;
+let master: InMemoryMaster;
 let fw: TestFramework;
 let raw: ReturnType<typeof createClient<typeof scheduler.Scheduler>>;
+const stops: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  master = await startTestMaster();
-  agent = await startTestAgent(master);
-  await agent.registered;
-  fw = await startTestFramework(master.url);
-  raw = createClient(scheduler.Scheduler, createTransport({ baseUrl: master.url }));
+  master = await createInMemoryMaster((fn) => stops.push(fn));
+  await (await attachInMemoryAgent(master, (fn) => stops.push(fn))).registered;
+  fw = await startTestFramework(master.transport);
+  raw = createClient(scheduler.Scheduler, master.transport);
 });
-afterAll(async () => {
+afterAll(() => {
   fw.close();
-  await agent.stop();
-  await master.stop();
+  for (const stop of stops.reverse()) stop();
 });
 
 async function errorOf(promise: Promise<unknown>): Promise<ConnectError> {
@@ -49,7 +46,7 @@ const frameworkIdBytes = () => toBinary(FrameworkIDSchema, create(FrameworkIDSch
 
 /** POSTs already-encoded Call bytes to the unary method, as any Connect client would. */
 async function rawUnary(body: Uint8Array, streamId: string): Promise<void> {
-  const res = await fetch(`${master.url}/mesos.v1.scheduler.Scheduler/Call`, {
+  const res = await master.request("/mesos.v1.scheduler.Scheduler/Call", {
     method: "POST",
     headers: { "content-type": "application/proto", "connect-protocol-version": "1", "Mesos-Stream-Id": streamId },
     body,
@@ -65,7 +62,7 @@ async function rawSubscribeWithoutUser(): Promise<void> {
   const envelope = new Uint8Array(5 + callBytes.length);
   new DataView(envelope.buffer).setUint32(1, callBytes.length);
   envelope.set(callBytes, 5);
-  const res = await fetch(`${master.url}/mesos.v1.scheduler.Scheduler/Subscribe`, {
+  const res = await master.request("/mesos.v1.scheduler.Scheduler/Subscribe", {
     method: "POST",
     headers: { "content-type": "application/connect+proto", "connect-protocol-version": "1" },
     body: envelope,
@@ -283,8 +280,8 @@ describe("invalid launches", () => {
 });
 
 test("a second SUBSCRIBE of the same framework closes the first stream with an error", async () => {
-  const first = await startTestFramework(master.url, { failoverTimeout: 60 });
-  const second = await startTestFramework(master.url, { id: { value: first.sub.frameworkId }, failoverTimeout: 60 });
+  const first = await startTestFramework(master.transport, { failoverTimeout: 60 });
+  const second = await startTestFramework(master.transport, { id: { value: first.sub.frameworkId }, failoverTimeout: 60 });
   expect(second.sub.frameworkId).toBe(first.sub.frameworkId);
   const errorEvent = await new Promise<scheduler.Event | undefined>((resolve) => {
     const check = () => {
@@ -301,5 +298,5 @@ test("a second SUBSCRIBE of the same framework closes the first stream with an e
 });
 
 test("after all that, the master still serves", async () => {
-  expect((await createOperatorClient(master.url).getHealth()).healthy).toBe(true);
+  expect((await createOperatorClient(master.transport).getHealth()).healthy).toBe(true);
 });

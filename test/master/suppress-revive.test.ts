@@ -1,19 +1,20 @@
-/** SUPPRESS and REVIVE through the master, with Mesos's rule that a bad role drops the whole call. */
+/**
+ * SUPPRESS and REVIVE through the master, with Mesos's rule that a bad role drops the whole call.
+ * Master, agent and framework in memory.
+ */
 import { expect, test } from "bun:test";
 import { scheduler } from "@mesos/proto";
-import { startTestAgent, startTestMaster } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
+import { attachInMemoryAgent, createInMemoryMaster } from "../support/in-memory-master.ts";
 
 const cleanup = useCleanups();
 
 test("SUPPRESS naming an unsubscribed role is accepted and changes nothing; a valid SUPPRESS stops offers; REVIVE resumes them", async () => {
-  const master = await startTestMaster({ flags: ["--allocation_interval=50ms"] });
-  cleanup(() => master.stop());
-  const agent = await startTestAgent(master, { flags: ["--resources=cpus:2;mem:1024"] });
-  cleanup(() => agent.stop());
+  const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=50ms"] });
+  const agent = await attachInMemoryAgent(master, cleanup, { flags: ["--resources=cpus:2;mem:1024"] });
   await agent.registered;
-  const fw = await startTestFramework(master.url, { role: "web" });
+  const fw = await startTestFramework(master.transport, { role: "web" });
   cleanup(() => fw.close());
 
   await fw.sub.call({ type: scheduler.Call_Type.SUPPRESS, suppress: { roles: ["web", "not-mine"] } });

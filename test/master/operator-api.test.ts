@@ -1,21 +1,25 @@
-/** The operator API (Connect) and the plain endpoints agree with what runs. */
+/**
+ * The operator API (Connect) and the plain endpoints agree with what runs. Master, agent (a
+ * simulated containerizer) and framework in memory.
+ */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createOperatorClient } from "@mesos/client";
-import type { RunningAgent } from "@mesos/agent";
-import type { RunningMaster } from "@mesos/master";
 import { TaskState } from "@mesos/proto";
-import { startTestAgent, startTestMaster } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
+import { attachInMemoryAgent, createInMemoryMaster, type InMemoryMaster, type LinkedAgent } from "../support/in-memory-master.ts";
 
-let master: RunningMaster;
-let agent: RunningAgent;
+let master: InMemoryMaster;
+let agent: LinkedAgent;
 let fw: TestFramework;
+const stops: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  master = await startTestMaster({ flags: ["--cluster=test-cluster"] });
-  agent = await startTestAgent(master, { flags: ["--attributes=rack:r1;level:3", "--resources=cpus:2;mem:1024;disk:500;ports:[31000-31009]"] });
+  master = await createInMemoryMaster((fn) => stops.push(fn), { flags: ["--cluster=test-cluster"] });
+  agent = await attachInMemoryAgent(master, (fn) => stops.push(fn), {
+    flags: ["--attributes=rack:r1;level:3", "--resources=cpus:2;mem:1024;disk:500;ports:[31000-31009]"],
+  });
   await agent.registered;
-  fw = await startTestFramework(master.url, { role: "web" });
+  fw = await startTestFramework(master.transport, { role: "web" });
   const [offer] = await fw.nextOffers();
   await fw.sub.accept(
     [offer!.id!.value],
@@ -41,14 +45,13 @@ beforeAll(async () => {
   );
   await fw.waitForStatus("op", TaskState.TASK_RUNNING);
 });
-afterAll(async () => {
+afterAll(() => {
   fw.close();
-  await agent.stop();
-  await master.stop();
+  for (const stop of stops.reverse()) stop();
 });
 
 test("GET_HEALTH, GET_VERSION, GET_FLAGS", async () => {
-  const op = createOperatorClient(master.url);
+  const op = createOperatorClient(master.transport);
   expect((await op.getHealth()).healthy).toBe(true);
   expect((await op.getVersion()).versionInfo!.version).toBe("1.8.0");
   const flags = await op.getFlags();
@@ -56,7 +59,7 @@ test("GET_HEALTH, GET_VERSION, GET_FLAGS", async () => {
 });
 
 test("GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_STATE describe the cluster", async () => {
-  const op = createOperatorClient(master.url);
+  const op = createOperatorClient(master.transport);
   const { agents } = await op.getAgents();
   expect(agents).toHaveLength(1);
   expect(agents[0]!.active).toBe(true);
@@ -72,7 +75,7 @@ test("GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_STATE describe the cluster", as
 });
 
 test("/state has Mesos's v0 shape", async () => {
-  const state = (await (await fetch(`${master.url}/state`)).json()) as Record<string, any>;
+  const state = (await (await master.request("/state")).json()) as Record<string, any>;
   expect(state.version).toBe("1.8.0");
   expect(state.cluster).toBe("test-cluster");
   expect(state.activated_slaves).toBe(1);
@@ -84,11 +87,11 @@ test("/state has Mesos's v0 shape", async () => {
   expect(framework.role).toBe("web");
   expect(framework.tasks[0]).toMatchObject({ id: "op", state: "TASK_RUNNING", slave_id: slave.id, role: "web" });
   expect(framework.tasks[0].statuses.map((s: { state: string }) => s.state)).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
-  expect((await fetch(`${master.url}/health`)).status).toBe(200);
+  expect((await master.request("/health")).status).toBe(200);
 });
 
 test("the agent's /state lists the task's sandbox", async () => {
-  const state = (await (await fetch(`${agent.url}/state`)).json()) as Record<string, any>;
+  const state = (await (await agent.agent.app.request("/state")).json()) as Record<string, any>;
   const executor = state.frameworks[0].executors[0];
   expect(executor.id).toBe("op");
   expect(executor.directory).toContain(`/frameworks/${fw.sub.frameworkId}/executors/op/runs/`);

@@ -1,27 +1,29 @@
 /**
  * Quota, weights and UPDATE_FRAMEWORK through the operator and scheduler APIs: validation, the
  * capacity check, persistence across a master restart. (How the allocator honours them is tested
- * beside the allocator.)
+ * beside the allocator; quota after a failover with agents coming back is in
+ * test/integration/quota-recovery.test.ts.) Master, agent and framework in memory.
  */
 import { expect, test } from "bun:test";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
+import { openSqliteRegistry, type RegistryStore } from "@mesos/master";
 import { type master, scheduler } from "@mesos/proto";
-import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
+import { join } from "node:path";
+import { eventually, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
+import { attachInMemoryAgent, createInMemoryMaster } from "../support/in-memory-master.ts";
 
 const cleanup = useCleanups();
 
 const scalar = (name: string, value: number) => ({ name, type: 0, scalar: { value } });
 
-async function cluster(workDir = tempDir("master")) {
-  const m = await startTestMaster({ flags: [`--work_dir=${workDir}`] });
-  cleanup(() => m.stop());
-  const agent = await startTestAgent(m, { flags: ["--resources=cpus:15;mem:4096;disk:1000"] });
-  cleanup(() => agent.stop());
+async function cluster(registry?: RegistryStore) {
+  const m = await createInMemoryMaster(cleanup, { registry });
+  const agent = await attachInMemoryAgent(m, cleanup, { flags: ["--resources=cpus:15;mem:4096;disk:1000"] });
   await agent.registered;
-  return { master: m, agent, op: createOperatorClient(m.url), workDir };
+  return { master: m, agent, op: createOperatorClient(m.transport) };
 }
 
 test("SET_QUOTA, GET_QUOTA, REMOVE_QUOTA; the capacity check answers conflict unless forced", async () => {
@@ -66,7 +68,9 @@ test.each<[string, MessageInitShape<typeof master.CallSchema>, string]>([
 });
 
 test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a master restart", async () => {
-  const first = await cluster();
+  const path = join(tempDir("master"), "registry.db");
+  const registry = openSqliteRegistry(path);
+  const first = await cluster(registry);
   await first.op.call({
     type: 36,
     updateQuota: { quotaConfigs: [{ role: "batch", guarantees: { cpus: { value: 2 } }, limits: { cpus: { value: 8 }, mem: { value: 2048 } } }] },
@@ -81,12 +85,14 @@ test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a maste
     },
   });
   // (stopping twice is harmless: the registered cleanups run again after the test)
-  await first.agent.stop();
-  await first.master.stop();
+  first.agent.link.stop();
+  first.master.stop();
+  registry.close();
 
-  const again = await startTestMaster({ flags: [`--work_dir=${first.workDir}`] });
-  cleanup(() => again.stop());
-  const op = createOperatorClient(again.url);
+  const reopened = openSqliteRegistry(path);
+  cleanup(() => reopened.close());
+  const again = await createInMemoryMaster(cleanup, { registry: reopened });
+  const op = createOperatorClient(again.transport);
   const config = (await op.call({ type: 28 })).getQuota!.status!.configs[0]!;
   expect([config.role, config.guarantees.cpus!.value, config.limits.cpus!.value, config.limits.mem!.value]).toEqual(["batch", 2, 8, 2048]);
   const weights = (await op.call({ type: 15 })).getWeights!.weightInfos.map((w) => [w.role, w.weight]);
@@ -95,7 +101,7 @@ test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a maste
 
 test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it left are rescinded", async () => {
   const { master: m } = await cluster();
-  const fw = await startTestFramework(m.url, { role: "a", failoverTimeout: 60 });
+  const fw = await startTestFramework(m.transport, { role: "a", failoverTimeout: 60 });
   cleanup(() => fw.close());
   const [offer] = await fw.nextOffers();
   expect(offer!.allocationInfo!.role).toBe("a");
@@ -108,7 +114,7 @@ test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it 
   );
   const [next] = await fw.nextOffers();
   expect(next!.allocationInfo!.role).toBe("b");
-  const frameworks = await createOperatorClient(m.url).getFrameworks();
+  const frameworks = await createOperatorClient(m.transport).getFrameworks();
   expect(frameworks.frameworks[0]!.frameworkInfo!.name).toBe("renamed");
 
   await expect(
@@ -117,32 +123,4 @@ test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it 
   await expect(
     fw.sub.call({ type: scheduler.Call_Type.UPDATE_FRAMEWORK, updateFramework: { frameworkInfo: { ...info, id: { value: "other" } } } }),
   ).rejects.toThrow("must be");
-});
-
-test("after a master failover with quota, offers wait until 80% of the known agents are back", async () => {
-  const workDir = tempDir("master");
-  const port = freePort();
-  const flags = [`--work_dir=${workDir}`, `--port=${port}`];
-  let m = await startTestMaster({ flags });
-  const dirs = [tempDir("agent"), tempDir("agent")];
-  const agents = await Promise.all(dirs.map((d) => startTestAgent(m, { workDir: d, flags: ["--resources=cpus:2;mem:1024"] })));
-  await Promise.all(agents.map((a) => a.registered));
-  await createOperatorClient(m.url).call({ type: 29, setQuota: { quotaRequest: { role: "q", guarantee: [scalar("cpus", 1)] } } });
-  for (const a of agents) await a.stop();
-  await m.stop();
-
-  m = await startTestMaster({ flags });
-  cleanup(() => m.stop());
-  const one = await startTestAgent(m, { workDir: dirs[0], flags: ["--resources=cpus:2;mem:1024"] });
-  cleanup(() => one.stop());
-  await one.registered;
-  const fw = await startTestFramework(m.url, { role: "other" });
-  cleanup(() => fw.close());
-  m.allocateNow();
-  await Bun.sleep(300);
-  expect(fw.offers).toHaveLength(0);
-  const two = await startTestAgent(m, { workDir: dirs[1], flags: ["--resources=cpus:2;mem:1024"] });
-  cleanup(() => two.stop());
-  await two.registered;
-  expect((await fw.nextOffers()).length).toBeGreaterThan(0);
 });

@@ -1,19 +1,27 @@
 /**
  * Every error status of `POST /api/v1/scheduler` in the spec's list (mesos-1.8.md §2), with its
  * plain-text message, plus the transport details frameworks rely on: chunked request bodies,
- * explicit JSON nulls, heartbeats, one stream per framework, disconnection on client close.
+ * explicit JSON nulls, heartbeats, one stream per framework, disconnection on client close. The
+ * master is built in memory; requests reach its app with `app.request()`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { create, type JsonObject, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { ManualClock } from "@mesos/core";
-import type { RunningMaster } from "@mesos/master";
 import { MasterInfoSchema, scheduler } from "@mesos/proto";
-import { eventually, startTestMaster } from "../support/cluster.ts";
+import { eventually } from "../support/cluster.ts";
 import { type EventReader, jsonCodec, subscribeHttp } from "../support/http-api.ts";
+import { createInMemoryMaster, type InMemoryMaster, type InMemoryMasterOptions } from "../support/in-memory-master.ts";
 
-let master: RunningMaster;
-let url: string;
+let master: InMemoryMaster;
+const url = "/api/v1/scheduler";
+const stops: (() => unknown)[] = [];
+/** A master of its own for one test, stopped at its end. */
+async function anotherMaster(options: InMemoryMasterOptions): Promise<{ m: InMemoryMaster; stop(): void }> {
+  const own: (() => unknown)[] = [];
+  const m = await createInMemoryMaster((fn) => own.push(fn), options);
+  return { m, stop: () => own.forEach((fn) => fn()) };
+}
 /** A framework subscribed over HTTP, for the calls that need one. */
 let stream: EventReader;
 let frameworkId: string;
@@ -22,19 +30,18 @@ let streamId: string;
 const subscribeCall = (info: JsonObject = {}) => ({ type: "SUBSCRIBE", subscribe: { framework_info: { user: "root", name: "errors", ...info } } });
 
 beforeAll(async () => {
-  master = await startTestMaster();
-  url = `${master.url}/api/v1/scheduler`;
-  stream = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }));
+  master = await createInMemoryMaster((fn) => stops.push(fn));
+  stream = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }), {}, master.request);
   streamId = stream.response.headers.get("Mesos-Stream-Id")!;
   frameworkId = (((await stream.next("SUBSCRIBED")).subscribed as JsonObject).framework_id as JsonObject).value as string;
 });
-afterAll(async () => {
+afterAll(() => {
   stream.close();
-  await master.stop();
+  for (const stop of stops) stop();
 });
 
 const raw = (init: { method?: string; headers?: Record<string, string>; body?: RequestInit["body"] }) =>
-  fetch(url, { method: init.method ?? "POST", headers: init.headers, body: init.body });
+  master.request(url, { method: init.method ?? "POST", headers: init.headers, body: init.body });
 const json = (body: unknown, headers: Record<string, string> = {}) =>
   raw({ headers: { "Content-Type": "application/json", ...headers }, body: new TextEncoder().encode(JSON.stringify(body)) });
 const mine = (body: JsonObject, headers: Record<string, string> = { "Mesos-Stream-Id": streamId }) =>
@@ -51,27 +58,27 @@ async function expectStatus(res: Response | Promise<Response>, status: number, t
 describe("not the leader", () => {
   test("307 to the same path on the leading master", async () => {
     const other = create(MasterInfoSchema, { id: "other", ip: 0, port: 5050, hostname: "leader.example" });
-    const follower = await startTestMaster({ leader: () => other });
+    const { m: follower, stop } = await anotherMaster({ leader: () => other });
     try {
       for (const path of ["/api/v1/scheduler", "/master/api/v1/scheduler", "/api/v1"]) {
-        const res = await fetch(`${follower.url}${path}`, { method: "POST", redirect: "manual", body: "{}" });
+        const res = await follower.request(path, { method: "POST", redirect: "manual", body: "{}" });
         expect(res.status).toBe(307);
         expect(res.headers.get("Location")).toBe(`//leader.example:5050${path}`);
       }
-      const redirect = await fetch(`${follower.url}/master/redirect`, { redirect: "manual" });
+      const redirect = await follower.request("/master/redirect", { redirect: "manual" });
       expect([redirect.status, redirect.headers.get("Location")]).toEqual([307, "//leader.example:5050"]);
     } finally {
-      await follower.stop();
+      stop();
     }
   });
 
   test("503 when no leader is known", async () => {
-    const orphan = await startTestMaster({ leader: () => undefined });
+    const { m: orphan, stop } = await anotherMaster({ leader: () => undefined });
     try {
-      await expectStatus(fetch(`${orphan.url}/api/v1/scheduler`, { method: "POST" }), 503, "No leader elected");
-      await expectStatus(fetch(`${orphan.url}/api/v1`, { method: "POST" }), 503, "No leader elected");
+      await expectStatus(orphan.request("/api/v1/scheduler", { method: "POST" }), 503, "No leader elected");
+      await expectStatus(orphan.request("/api/v1", { method: "POST" }), 503, "No leader elected");
     } finally {
-      await orphan.stop();
+      stop();
     }
   });
 });
@@ -173,7 +180,7 @@ describe("framework and stream checks", () => {
   });
 
   test("403 once the framework's stream is closed by the client", async () => {
-    const gone = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }));
+    const gone = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }), {}, master.request);
     const id = (((await gone.next("SUBSCRIBED")).subscribed as JsonObject).framework_id as JsonObject).value as string;
     const goneStreamId = gone.response.headers.get("Mesos-Stream-Id")!;
     gone.close();
@@ -186,12 +193,15 @@ describe("framework and stream checks", () => {
   });
 
   test("a second SUBSCRIBE of the framework closes the first stream and issues a new stream id", async () => {
-    const first = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }));
+    const first = await subscribeHttp(url, jsonCodec, subscribeCall({ failover_timeout: 3600 }), {}, master.request);
     const id = (((await first.next("SUBSCRIBED")).subscribed as JsonObject).framework_id as JsonObject).value as string;
-    const second = await subscribeHttp(url, jsonCodec, {
-      ...subscribeCall({ id: { value: id }, failover_timeout: 3600 }),
-      framework_id: { value: id },
-    });
+    const second = await subscribeHttp(
+      url,
+      jsonCodec,
+      { ...subscribeCall({ id: { value: id }, failover_timeout: 3600 }), framework_id: { value: id } },
+      {},
+      master.request,
+    );
     await second.next("SUBSCRIBED");
     expect(((await first.next("ERROR")).error as JsonObject).message).toBe("Framework failed over");
     expect(await first.ended).toBeUndefined();
@@ -218,11 +228,17 @@ describe("what frameworks send", () => {
   });
 
   test("explicit JSON nulls", async () => {
-    const s = await subscribeHttp(url, jsonCodec, {
-      type: "SUBSCRIBE",
-      framework_id: null,
-      subscribe: { framework_info: { user: "root", name: "nulls", role: null, labels: null, capabilities: [null] } },
-    });
+    const s = await subscribeHttp(
+      url,
+      jsonCodec,
+      {
+        type: "SUBSCRIBE",
+        framework_id: null,
+        subscribe: { framework_info: { user: "root", name: "nulls", role: null, labels: null, capabilities: [null] } },
+      },
+      {},
+      master.request,
+    );
     expect((await s.next("SUBSCRIBED")).type).toBe("SUBSCRIBED");
     s.close();
   });
@@ -247,9 +263,9 @@ describe("what frameworks send", () => {
 
 test("HEARTBEAT every 15 s after SUBSCRIBED", async () => {
   const clock = new ManualClock();
-  const m = await startTestMaster({ clock });
+  const { m, stop } = await anotherMaster({ clock });
   try {
-    const s = await subscribeHttp(`${m.url}/api/v1/scheduler`, jsonCodec, subscribeCall());
+    const s = await subscribeHttp(url, jsonCodec, subscribeCall(), {}, m.request);
     await s.next("SUBSCRIBED");
     clock.advance(15_000);
     await s.next("HEARTBEAT");
@@ -258,6 +274,6 @@ test("HEARTBEAT every 15 s after SUBSCRIBED", async () => {
     expect(s.events.map((e) => e.type)).toEqual(["SUBSCRIBED", "HEARTBEAT", "HEARTBEAT"]);
     s.close();
   } finally {
-    await m.stop();
+    stop();
   }
 });
