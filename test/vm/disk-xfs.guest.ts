@@ -186,7 +186,9 @@ describe("active (--xfs_kill_containers), --disk_watch_interval=2secs", () => {
   });
 
   test("reclamation: the ended task's id stays while its sandbox exists, and comes back within --disk_watch_interval once it is gone", async () => {
-    expect(quotaOf(sandbox, 5100)?.used).toBeGreaterThan(10 * MB);
+    // Still accounted to the task's project (a little less than at the kill: XFS gives back its
+    // speculative preallocation once the file is closed).
+    expect(quotaOf(sandbox, 5100)?.used).toBeGreaterThan(5 * MB);
     await Bun.sleep(5000); // two intervals and more: the sandbox is still there
     expect((await metrics(c))["containerizer/mesos/disk/project_ids_free"]).toBe(1);
     rmSync(join(sandbox, "../.."), { recursive: true }); // the executor's directory, as sandbox garbage collection removes it
