@@ -103,3 +103,4 @@ export {
   projectQuotaStatus,
   setProjectQuota,
 } from "./xfs-quota.ts";
+export { S_IFBLK, S_IFCHR, S_IFIFO, getXattr, makedev, mknod, setXattr } from "./special-files.ts";

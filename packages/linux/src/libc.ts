@@ -56,6 +56,10 @@ const SYMBOLS = {
   // filesystems and quotas (disk/xfs)
   statfs: { args: [P, P], returns: i32 },
   quotactl: { args: [i32, P, i32, P], returns: i32 },
+  // special files and extended attributes (image layers)
+  mknod: { args: [P, u32, u64], returns: i32 },
+  lsetxattr: { args: [P, P, P, u64, i32], returns: i32 },
+  lgetxattr: { args: [P, P, P, u64], returns: i64 },
 } as const;
 
 let lib: ReturnType<typeof open> | undefined;

@@ -128,7 +128,7 @@ export class FrameworkBook {
 }
 
 /** How a framework looks to the allocator. */
-export function allocatorFramework(f: Framework): AllocatorFramework {
+function allocatorFramework(f: Framework): AllocatorFramework {
   const minAllocatable = new Map<string, Map<string, number>[]>();
   for (const [role, filters] of Object.entries(f.info.offerFilters)) {
     const alternatives = filters.minAllocatableResources?.quantities;
