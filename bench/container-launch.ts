@@ -7,7 +7,7 @@
  * isolated the container and its task runs (the launch helper reported the task's pid). Total: all
  * N launched, ended and removed. Passes run one launch at a time and then several at once.
  * Anchors (the issue): Mesos 1.7 agent 1000 containers in 30.7 s; crun about 17 ms a container.
- * Target: 1000 containers <= 20 s, p50 launch <= 25 ms.
+ * Target (issue 20): 1000 containers <= 20 s, p50 launch <= 15 ms. The run also prints the helper's start-up beside bare Bun's.
  *
  * The launch helper is the compiled binary (dist/mesos when it exists, else a helper-only binary
  * compiled from source into a temp dir like scripts/build.ts compiles: bytecode), as in production.
@@ -15,8 +15,8 @@
  *
  *   npx bun bench/container-launch.ts [--count=1000] [--concurrency=1,2,4] [--helper=PATH]
  */
-import { mkdtempSync, readlinkSync, rmSync, rmdirSync, existsSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readlinkSync, readFileSync, rmSync, rmdirSync, existsSync, writeFileSync, readdirSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
@@ -79,9 +79,17 @@ async function one(): Promise<number> {
   return launched;
 }
 
+/** CPU seconds of this process (the agent) and of its reaped children (launch helpers and their tasks). */
+function cpuSeconds(): number {
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  // utime, stime, cutime, cstime (fields 14-17 of stat, counted after the command name) in clock ticks.
+  return [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) / 100;
+}
+
 async function pass(concurrency: number): Promise<void> {
   const latencies: number[] = [];
   let next = 0;
+  const cpuBefore = cpuSeconds();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -96,12 +104,36 @@ async function pass(concurrency: number): Promise<void> {
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
   console.log(
     `${count} containers, ${concurrency} at a time: total ${total.toFixed(2)} s (${(count / total).toFixed(1)}/s); ` +
-      `launch p50 ${p(0.5)} ms, p90 ${p(0.9)} ms, p99 ${p(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+      `launch p50 ${p(0.5)} ms, p90 ${p(0.9)} ms, p99 ${p(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; ` +
+      `CPU ${(((cpuSeconds() - cpuBefore) * 1000) / count).toFixed(1)} ms a container (agent, helper and task); load average ${loadavg()[0]!.toFixed(1)}`,
   );
+}
+
+/** Wall and CPU time (p50 of `runs`) from spawning `cmd` to its exit. */
+async function startup(cmd: string[], runs = 50): Promise<{ wall: number; cpu: number }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const p = Bun.spawn(cmd, { stdio: ["ignore", "ignore", "ignore"] });
+    await p.exited;
+    wall.push(performance.now() - t);
+    const u = p.resourceUsage()!;
+    cpu.push(Number(u.cpuTime.user + u.cpuTime.system) / 1000);
+  }
+  const p50 = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { wall: p50(wall), cpu: p50(cpu) };
 }
 
 try {
   console.log(`container-launch: helper ${helper}; isolation cgroups/cpu,cgroups/mem; launcher linux; ${navigator.hardwareConcurrency} cpus`);
+  // The helper's own start-up (it loads its code, finds no --launch_info and exits) beside bare Bun's.
+  const bare = await startup([process.execPath, "-e", "1"]);
+  const helperStart = await startup([helper, "__launch"]);
+  console.log(
+    `start-up, p50 of 50 (wall / cpu): bare bun -e 1 ${bare.wall.toFixed(1)} / ${bare.cpu.toFixed(1)} ms; ` +
+      `mesos __launch ${helperStart.wall.toFixed(1)} / ${helperStart.cpu.toFixed(1)} ms`,
+  );
   await one(); // warm-up (page cache, JIT)
   const fds = () => readdirSync("/proc/self/fd").length;
   const before = fds();
@@ -134,14 +166,14 @@ process.exit(0);
 function findOrBuildHelper(): string {
   const dist = join(root, "dist/mesos");
   if (existsSync(dist)) return dist;
-  // Only the helper, compiled the way scripts/build.ts compiles dist/mesos (bytecode, CommonJS).
+  // Only the helper, compiled the way scripts/build.ts compiles dist/mesos (bytecode, ESM chunks).
   const entry = join(scratch, "helper-entry.ts");
   writeFileSync(
     entry,
-    `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") require(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).runLaunchHelper(argv.slice(1)).then((c) => (process.exitCode = c));\n`,
+    `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") import(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).then((m) => m.runLaunchHelper(argv.slice(1))).then((c) => (process.exitCode = c));\n`,
   );
   const out = join(scratch, "mesos-helper");
-  const r = Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--format=cjs", entry, "--outfile", out], {
+  const r = Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--format=esm", "--splitting", entry, "--outfile", out], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (r.exitCode !== 0) throw new Error("could not compile the launch helper");

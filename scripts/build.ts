@@ -19,11 +19,12 @@ const build = {
 const result = await Bun.build({
   entrypoints: [resolve(root, "apps/mesos/src/main.ts")],
   compile: { outfile: resolve(root, "dist/mesos") },
-  // Precompiled bytecode: the binary starts without parsing megabytes of JS, which matters most for
-  // `mesos __launch`, run once per container (about 12 ms instead of 20-50 ms). Bytecode needs a
-  // CommonJS bundle (and an entry without top-level await).
+  // Precompiled bytecode, and one chunk per lazily imported verb: a verb evaluates only the code it
+  // imports, not the whole program's module table. What matters most is `mesos __launch`, run once
+  // per container: about 9.5 ms of CPU to start instead of 15 (bare Bun: 5.5).
   bytecode: true,
-  format: "cjs",
+  format: "esm",
+  splitting: true,
   minify: { syntax: true, whitespace: true, identifiers: false },
   sourcemap: "linked",
   define: Object.fromEntries(Object.entries(build).map(([name, value]) => [name, JSON.stringify(value)])),

@@ -6,6 +6,7 @@ import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { silentLogger } from "@mesos/core";
 import { seccompSupported } from "@mesos/linux";
+import { connectIsolator, serveIsolator } from "@mesos/plugin-api";
 import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import { createCgroupsHost, createCpuIsolator, createMemIsolator, findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
@@ -28,6 +29,15 @@ isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ hos
 isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
 isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
 isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
+
+// A built-in isolator is a plugin like any other: served over mesos.isolator.v1 on a unix socket
+// and reached through the remote adapter, it passes the same contract.
+isolatorContract("posix/cpu (served over Connect)", async () => {
+  const socket = join(tempDir("posix-plugin"), "posix-cpu.sock");
+  const served = serveIsolator(createPosixCpuIsolator(), { socket });
+  const isolator = await connectIsolator({ name: "posix/cpu", endpoint: `unix://${socket}` });
+  return { isolator, teardown: () => served.stop() };
+});
 
 function seccompSkip(): string | undefined {
   if (process.getuid?.() !== 0) return "it needs root";

@@ -103,3 +103,21 @@ test("good calls pass unchanged, however the body is split", async () => {
   expect(res.status).toBe(200);
   expect(streamed).toBe(3);
 });
+
+test("a call with a required field unset is invalid_argument, as Mesos refuses it, in JSON and protobuf", async () => {
+  const json = await send(
+    "/mesos.v1.scheduler.Scheduler/Call",
+    "application/json",
+    '{"type":"ACKNOWLEDGE","frameworkId":{"value":"f"},"acknowledge":{"agentId":{"value":"a"},"taskId":{"value":"t"}}}',
+  );
+  expect(json.status).toBe(400);
+  expect(await json.json()).toEqual({ code: "invalid_argument", message: "Missing required fields: acknowledge.uuid" });
+  // Found by the decoders' fuzzer: RECONCILE_OPERATIONS whose OperationIDs lack their value (the
+  // master answered 500 when it tried to encode them).
+  const bytes = Uint8Array.from([16, 16, 146, 1, 8, 10, 2, 10, 0, 10, 2, 18, 0]);
+  const proto = await send("/mesos.v1.scheduler.Scheduler/Call", "application/proto", bytes);
+  expect(proto.status).toBe(400);
+  expect(((await proto.json()) as { message: string }).message).toStartWith(
+    "Missing required fields: reconcile_operations.operations[0].operation_id.value",
+  );
+});

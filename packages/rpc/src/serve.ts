@@ -4,11 +4,20 @@
  * Connect errors with the mapped code. Request bodies are checked before Connect parses them
  * (connect-request-guard.ts).
  */
-import { type ConnectRouter, createConnectRouter, createRouterTransport, type Interceptor, type Transport } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createConnectRouter,
+  createRouterTransport,
+  type Interceptor,
+  type Transport,
+} from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { createGuardedFetchHandler } from "./connect-request-guard.ts";
 import { toConnectError } from "./errors.ts";
 import { MAX_REQUEST_BODY_BYTES } from "./request-limits.ts";
+import { missingRequiredFields } from "./v1-http/message-codec.ts";
 
 /** An app's Connect services: how to register them, and the interceptors they run behind (the guard stage). */
 export interface ConnectApi {
@@ -34,10 +43,26 @@ const errorInterceptor: Interceptor = (next) => async (req) => {
   }
 };
 
+/**
+ * Mesos refuses a message with a required field unset (protobuf's IsInitialized); protobuf-es reads
+ * one happily, and a handler could trip over the hole. The v1 HTTP adapter checks while decoding;
+ * Connect requests are checked here, after the API's own interceptors (leadership comes first).
+ */
+const requiredFieldsInterceptor: Interceptor = (next) => async (req) => {
+  if (!req.stream) {
+    const missing = missingRequiredFields(req.method.input, req.message);
+    if (missing.length > 0) throw new ConnectError(`Missing required fields: ${missing.join(", ")}`, Code.InvalidArgument);
+  }
+  return next(req);
+};
+
 const normalize = (api: ConnectApi | ConnectApi["routes"]): ConnectApi => (typeof api === "function" ? { routes: api, interceptors: [] } : api);
 
-/** The router options every server uses: the error mapping outermost, then the API's own interceptors. */
-const routerOptions = (api: ConnectApi) => ({ interceptors: [errorInterceptor, ...api.interceptors], readMaxBytes: MAX_REQUEST_BODY_BYTES });
+/** The router options every server uses: the error mapping outermost, then the API's own interceptors, then the required fields. */
+const routerOptions = (api: ConnectApi) => ({
+  interceptors: [errorInterceptor, ...api.interceptors, requiredFieldsInterceptor],
+  readMaxBytes: MAX_REQUEST_BODY_BYTES,
+});
 
 export function mountConnect(app: Hono, services: ConnectApi | ConnectApi["routes"]): void {
   const api = normalize(services);

@@ -81,11 +81,9 @@ export class Container {
   readonly children = new Set<Container>();
   /** Resolves once, when the container has ended (never, once the containerizer stops). */
   readonly exited: Promise<ContainerTermination>;
-  /** The launch description: written at launch, read back at recovery. */
-  info?: LaunchInfo;
-  /** The init's pid, from the fork (or the runtime directory's `pid` after a restart). */
-  initPid?: number;
   #state: ContainerState = "preparing";
+  #info?: LaunchInfo;
+  #initPid?: number;
   #init?: InitProcess;
   #destroyRequested = false;
   /** The init is gone (or never was): the container is on its way to terminated. */
@@ -111,13 +109,23 @@ export class Container {
     return this.#state;
   }
 
+  /** The launch description: written at launch, read back at recovery. */
+  get info(): LaunchInfo | undefined {
+    return this.#info;
+  }
+
+  /** The init's pid: from the fork (kept in the runtime directory's `pid`), or read back from there after a restart. */
+  get initPid(): number | undefined {
+    return this.#initPid;
+  }
+
   #moveTo(next: ContainerState): boolean {
     if (!NEXT[this.#state].includes(next)) return false;
     this.#state = next;
     return true;
   }
 
-  /** Resolves once the task runs; rejects (naming the step that failed) if it does not. The container ends either way. */
+  /** Resolves once the task runs; rejects, naming the step that failed, if it does not (the container then ends). */
   async launch(req: LaunchRequest): Promise<void> {
     const { store, clock, log, isolators: chain, launcher } = this.deps;
     const paths = runtimePaths(this.runtimeDir);
@@ -148,7 +156,7 @@ export class Container {
         closeSync(stderr);
       }
       this.#init = init;
-      this.initPid = init.pid;
+      this.#initPid = init.pid;
       writeInitPid(this.runtimeDir, init.pid);
       init.exited.then(() => this.#onInitExit(init.signalCode ?? init.exitCode));
       const abort = (e: unknown) => {
@@ -165,8 +173,10 @@ export class Container {
       };
 
       try {
+        // (An image provisioner belongs just before this: it sets `config.rootfs`, which the
+        // isolators see and buildLaunchInfo hands the helper to pivot into.)
         const merged = await chain.prepare(this.config);
-        this.info = buildLaunchInfo({
+        const info = buildLaunchInfo({
           containerId: this.key,
           runtimeDir: this.runtimeDir,
           launcher: launcher.kind,
@@ -177,9 +187,11 @@ export class Container {
           containerInfo: req.containerInfo,
           command: req.command,
           merged,
+          provisionedRootfs: this.config.rootfs,
           parent: this.parent ? { initPid: this.parent.initPid!, info: this.parent.info! } : undefined,
         });
-        writeLaunchInfo(this.info);
+        this.#info = info;
+        writeLaunchInfo(info);
         stillWanted("prepared");
         this.#moveTo("isolating");
         await chain.isolate(this.id, init.pid);
@@ -217,10 +229,10 @@ export class Container {
    * running again; the isolators get its state back (with the config it was prepared with).
    */
   recover(): api.ContainerState | undefined {
-    this.info = readLaunchInfoIn(this.runtimeDir);
+    this.#info = readLaunchInfoIn(this.runtimeDir);
     const pid = readInitPid(this.runtimeDir);
     if (pid === undefined || !isAlive(pid)) return undefined;
-    this.initPid = pid;
+    this.#initPid = pid;
     this.#moveTo("running");
     return create(api.ContainerStateSchema, { containerId: this.id, pid, config: this.config });
   }

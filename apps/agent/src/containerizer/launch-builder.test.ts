@@ -46,6 +46,17 @@ describe("buildLaunchInfo", () => {
     expect(info.command!.env.MESOS_SANDBOX).toBe("/mnt/mesos/sandbox");
   });
 
+  test("a provisioned image's rootfs (ContainerConfig.rootfs) is the container's; an isolator may not name another", () => {
+    const info = buildLaunchInfo(base({ provisionedRootfs: "/images/p" }));
+    expect(info.rootfs).toBe("/images/p");
+    expect(info.mounts).toEqual([{ type: "bind", source: "/sb", target: "/images/p/mnt/mesos/sandbox" }]);
+    expect(buildLaunchInfo(base({ provisionedRootfs: "/images/p" }, { rootfs: "/images/p" })).rootfs).toBe("/images/p");
+    expect(() => buildLaunchInfo(base({ provisionedRootfs: "/images/p" }, { rootfs: "/images/other" }))).toThrow(
+      "An isolator asked for the root filesystem /images/other, but the container's image is provisioned at /images/p",
+    );
+    expect(() => buildLaunchInfo(base({ provisionedRootfs: "/images/p", launcher: "posix" }))).toThrow("which need --launcher=linux");
+  });
+
   test("DEBUG containers inherit the parent's environment and working directory, join its namespaces, get a switchboard", () => {
     const parent = buildLaunchInfo(base({ command: { program: "sleep", argv: ["sleep"], env: { P: "1", A: "parent" }, workingDirectory: "/psb" } }));
     const info = buildLaunchInfo(base({ debug: true, parent: { initPid: 42, info: parent as LaunchInfo } }));

@@ -27,6 +27,8 @@ export interface BuildRequest {
   containerInfo?: ContainerInfo;
   command?: RequestedCommand;
   merged: ContainerLaunchInfo;
+  /** The provisioned root filesystem (ContainerConfig.rootfs), if the container has an image. */
+  provisionedRootfs?: string;
   /** Nested containers: the parent's init and launch description. */
   parent?: { initPid: number; info: LaunchInfo };
 }
@@ -42,16 +44,20 @@ const NAMESPACES: Partial<Record<api.Namespace, NamespaceKind>> = {
 
 export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   const m = r.merged;
+  if (m.rootfs && r.provisionedRootfs && m.rootfs !== r.provisionedRootfs) {
+    throw invalid(`An isolator asked for the root filesystem ${m.rootfs}, but the container's image is provisioned at ${r.provisionedRootfs}`);
+  }
+  const rootfs = m.rootfs || r.provisionedRootfs || undefined;
   if (r.launcher === "posix") {
     const needs = [
       m.mounts.length > 0 && "mounts",
-      m.rootfs && "a root filesystem",
+      rootfs && "a root filesystem",
       m.hostname && "a hostname",
       m.cloneNamespaces.length > 0 && "namespaces",
     ].filter(Boolean);
     if (needs.length > 0) throw failedPrecondition(`The isolators asked for ${needs.join(", ")}, which need --launcher=linux`);
   }
-  if (r.parent && m.rootfs) throw invalid("A nested container cannot have a root filesystem of its own: it shares its parent's mount namespace");
+  if (r.parent && rootfs) throw invalid("A nested container cannot have a root filesystem of its own: it shares its parent's mount namespace");
 
   const mounts: LaunchMount[] = m.mounts.map((x) => ({
     type: x.type === api.Mount_Type.BIND ? "bind" : x.type === api.Mount_Type.TMPFS ? "tmpfs" : "proc",
@@ -60,7 +66,6 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
     readOnly: x.readOnly || undefined,
     options: x.options || undefined,
   }));
-  const rootfs = m.rootfs || undefined;
   let workingDirectory = m.workingDirectory || r.command?.workingDirectory || r.sandbox;
   const env: Record<string, string> = {};
   for (const v of m.environment?.variables ?? []) env[v.name] = v.value;

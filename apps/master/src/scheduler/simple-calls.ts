@@ -46,16 +46,15 @@ export function acknowledge(ctx: MasterContext, framework: Framework, call: sche
   const agentId = call.agentId!.value;
   const taskId = call.taskId!.value;
   const uuid = uuidFromBytes(call.uuid);
+  // Remembered even when the agent cannot be told now: when it resends the update, the master answers.
+  const task = ctx.tasks.acknowledge(framework.id, taskId, call.uuid);
   const agent = ctx.agents.get(agentId);
   if (!agent?.connected) {
     ctx.metrics.increment("master/invalid_status_update_acknowledgements");
     ctx.log.warn(`Ignoring acknowledgement ${uuid} for task ${taskId}: agent ${agentId} is not connected`);
     return;
   }
-  const task = ctx.tasks.active(framework.id).get(taskId);
-  if (task && task.statusUpdateUuid.length === 16 && uuidFromBytes(task.statusUpdateUuid) === uuid && isTerminalState(task.statusUpdateState)) {
-    ctx.tasks.complete(task);
-  }
+  if (task && isTerminalState(task.statusUpdateState)) ctx.tasks.complete(task);
   agent.send(
     create(internal.MasterMessageSchema, {
       message: { case: "acknowledgeStatusUpdate", value: { frameworkId: { value: framework.id }, taskId: call.taskId, uuid: call.uuid } },

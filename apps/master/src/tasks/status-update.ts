@@ -1,8 +1,11 @@
 /**
  * Status updates from agents: recorded on the master's copy of the task and relayed to the
- * framework with the agent's uuid, so the framework's acknowledgement can travel back.
+ * framework with the agent's uuid, so the framework's acknowledgement can travel back. An update
+ * the framework has already acknowledged (resent by an agent that lost the acknowledgement) is
+ * acknowledged by the master and not relayed again.
  */
-import { isFieldSet } from "@bufbuild/protobuf";
+import { create, isFieldSet } from "@bufbuild/protobuf";
+import { uuidFromBytes } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
@@ -17,6 +20,20 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
   if (!framework) {
     ctx.metrics.increment("master/invalid_status_updates");
     ctx.log.warn(`Ignoring status update for task ${taskId} of unknown framework ${frameworkId}`);
+    return;
+  }
+  if (ctx.tasks.wasAcknowledged(frameworkId, taskId, status.uuid)) {
+    // The agent lost the acknowledgement (it died before checkpointing it): Mesos would show the
+    // framework the update again; the master acknowledges it on the framework's behalf instead.
+    ctx.metrics.increment("master/resent_status_updates_acknowledged");
+    ctx.log.info(
+      `Status update ${uuidFromBytes(status.uuid)} for task ${taskId} was already acknowledged by framework ${frameworkId}; acknowledging it to agent ${agent.id}`,
+    );
+    agent.send(
+      create(internal.MasterMessageSchema, {
+        message: { case: "acknowledgeStatusUpdate", value: { frameworkId: update.frameworkId, taskId: status.taskId, uuid: status.uuid } },
+      }),
+    );
     return;
   }
   const task = ctx.tasks.active(frameworkId).get(taskId) ?? ctx.tasks.onAgentById(agent.id, frameworkId, taskId);

@@ -35,11 +35,18 @@ interface FrameworkTasks {
 const frameworkOf = (task: Task) => task.frameworkId!.value;
 const agentOf = (task: Task) => task.agentId!.value;
 const idOf = (task: Task) => task.taskId!.value;
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 export class TaskLedger {
   private readonly frameworks = new Map<string, FrameworkTasks>();
   /** Active tasks by agent, then framework, then task id. */
   private readonly agents = new Map<string, Map<string, Map<string, Task>>>();
+  /**
+   * Per framework, per task: the uuid (hex) of the last update the framework acknowledged. An agent
+   * that dies before it checkpoints the acknowledgement resends that update; the master answers it
+   * itself instead of showing it to the framework again. Kept while the task is known (completed too).
+   */
+  private readonly acknowledged = new Map<string, Map<string, string>>();
 
   constructor(private readonly deps: TaskLedgerDeps) {}
 
@@ -72,6 +79,12 @@ export class TaskLedger {
   /** An active task, found through its agent (a status update names both). */
   onAgentById(agentId: string, frameworkId: string, taskId: string): Task | undefined {
     return this.agents.get(agentId)?.get(frameworkId)?.get(taskId);
+  }
+
+  /** Whether the framework acknowledged this update of the task (a resent one). */
+  wasAcknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): boolean {
+    const acked = this.acknowledged.get(frameworkId)?.get(taskId);
+    return acked !== undefined && acked === hex(uuid);
   }
 
   /** What non-terminal tasks on an agent hold, per framework (what the allocator counts as allocated). */
@@ -111,6 +124,19 @@ export class TaskLedger {
       this.deps.allocator.recoverResources(frameworkOf(task), agentOf(task), Resources.of(task.resources), 0);
       this.deps.triggerAllocation();
     }
+  }
+
+  /**
+   * The framework acknowledged an update: remembered if it is the task's latest forwarded update
+   * (then that task is returned); acknowledgements of anything else are not.
+   */
+  acknowledge(frameworkId: string, taskId: string, uuid: Uint8Array): Task | undefined {
+    const task = this.known(frameworkId, taskId);
+    if (!task || uuid.length === 0 || hex(task.statusUpdateUuid) !== hex(uuid)) return undefined;
+    let tasks = this.acknowledged.get(frameworkId);
+    if (!tasks) this.acknowledged.set(frameworkId, (tasks = new Map()));
+    tasks.set(taskId, hex(uuid));
+    return task;
   }
 
   /** Forgets a task: it moves to its framework's completed tasks (a task ended by decree releases what it held). */
@@ -167,6 +193,7 @@ export class TaskLedger {
   /** A completed framework is dropped from memory (--max_completed_frameworks): its tasks go too. */
   forgetFramework(frameworkId: string): void {
     this.frameworks.delete(frameworkId);
+    this.acknowledged.delete(frameworkId);
   }
 
   /**
@@ -216,7 +243,8 @@ export class TaskLedger {
   private addCompleted(tasks: FrameworkTasks, task: Task): void {
     tasks.completed.push(task);
     const excess = tasks.completed.length - this.deps.maxCompletedPerFramework;
-    if (excess > 0) tasks.completed.splice(0, excess);
+    if (excess <= 0) return;
+    for (const dropped of tasks.completed.splice(0, excess)) this.acknowledged.get(frameworkOf(dropped))?.delete(idOf(dropped));
   }
 
   private placeOnAgent(task: Task): void {
