@@ -15,17 +15,17 @@
  *
  *   npx bun bench/container-launch.ts [--count=1000] [--concurrency=1,2,4] [--helper=PATH]
  */
-import { mkdtempSync, readlinkSync, readFileSync, rmSync, rmdirSync, existsSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readlinkSync, readFileSync, rmSync, rmdirSync, existsSync, readdirSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { parseFlags, silentLogger } from "@mesos/core";
 import { agentFlagSpecs, startAgent } from "@mesos/agent";
 import { agent as api } from "@mesos/proto";
+import { findOrBuildHelper } from "./support/launch-helper.ts";
 
-const root = resolve(import.meta.dir, "..");
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const count = Number(arg("count", "1000"));
 const concurrencies = arg("concurrency", "1,2,4").split(",").map(Number);
@@ -36,7 +36,7 @@ if (process.getuid?.() !== 0) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "bench-launch-"));
-const helper = arg("helper", "") || findOrBuildHelper();
+const helper = arg("helper", "") || findOrBuildHelper(scratch);
 const cgroupsRoot = `mesos-bench-${process.pid}`;
 
 const flags = parseFlags(
@@ -162,20 +162,3 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(0);
-
-function findOrBuildHelper(): string {
-  const dist = join(root, "dist/mesos");
-  if (existsSync(dist)) return dist;
-  // Only the helper, compiled the way scripts/build.ts compiles dist/mesos (bytecode, ESM chunks).
-  const entry = join(scratch, "helper-entry.ts");
-  writeFileSync(
-    entry,
-    `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") import(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).then((m) => m.runLaunchHelper(argv.slice(1))).then((c) => (process.exitCode = c));\n`,
-  );
-  const out = join(scratch, "mesos-helper");
-  const r = Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--format=esm", "--splitting", entry, "--outfile", out], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (r.exitCode !== 0) throw new Error("could not compile the launch helper");
-  return out;
-}

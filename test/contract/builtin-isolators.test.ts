@@ -11,6 +11,8 @@ import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
 import { createCgroupsHost, createCpuIsolator, createMemIsolator, findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
+import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
+import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
 import { tempDir, testCgroupsRoot } from "../support/cluster.ts";
 
 function cgroupsSkip(controller: string): string | undefined {
@@ -29,6 +31,8 @@ isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ hos
 isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
 isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
 isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
+isolatorContract("filesystem/linux", async () => ({ isolator: createFilesystemLinuxIsolator() }));
+isolatorContract("docker/runtime", async () => ({ isolator: createDockerRuntimeIsolator() }));
 
 // A built-in isolator is a plugin like any other: served over mesos.isolator.v1 on a unix socket
 // and reached through the remote adapter, it passes the same contract.

@@ -34,6 +34,26 @@ test.each([
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--port=65536"], "Failed to load flag 'port'"],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--http_heartbeat_interval=0secs"], "'--http_heartbeat_interval' must be greater than zero"],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launch_timeout=0ms"], "'--launch_timeout' must be greater than zero"],
+  // Container images: a malformed --docker_config or --image_gc_config, an unknown provider, Mesos's start-up checks.
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--docker_config={nope"], "Failed to load flag 'docker_config': Failed to parse the JSON"],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--docker_config=/no/such/file"], "'/no/such/file' is neither JSON nor an existing file"],
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", '--docker_config={"auths": {"r.io": {"auth": "bm9jb2xvbg=="}}}'],
+    "'auth' is not base64 of USER:PASSWORD",
+  ],
+  [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--image_providers=appc"], "unsupported image provider 'appc' (supported: docker)"],
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", '--image_gc_config={"image_disk_headroom": 2}'],
+    "Failed to load flag 'image_gc_config': 'image_disk_headroom' must be a number between 0.0 and 1.0",
+  ],
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--image_providers=docker"],
+    "The 'filesystem/linux' isolator must be enabled for container image support",
+  ],
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--image_providers=docker", "--isolation=filesystem/linux", "--launcher=posix"],
+    "The 'linux' launcher must be used for container image support",
+  ],
   // `mesos local` stops (the master too) when its agent cannot start.
   [["local", "--work_dir=WORK", "--port=0", "--resources=cpus:-1"], "Bad value for resource 'cpus:-1'"],
   [["local", "--work_dir=WORK", "--port=0", "--resources=ports:[5-1]"], "Bad value for resource 'ports:[5-1]'"],

@@ -179,7 +179,9 @@ describe("attaching to a task", () => {
 
   rootTest("a TTY task: output streams, input reaches it, resizes work, a second input is a conflict", async () => {
     const { fw, api } = await cluster();
-    const id = await runningTask(fw, "tty", 'stty size; while read line; do echo "got:$line"; stty size; done', { rows: 24, columns: 80 });
+    // Output written before an attach is not replayed (only DEBUG containers hold it back), so the
+    // task answers input only: its size after the first line is the launch's, 24x80.
+    const id = await runningTask(fw, "tty", 'while read line; do echo "got:$line"; stty size; done', { rows: 24, columns: 80 });
     const output: agent.ProcessIO[] = [];
     const reading = (async () => {
       for await (const r of api.callOutputStream(
@@ -201,6 +203,8 @@ describe("attaching to a task", () => {
     const io = (processIo: Parameters<typeof create<typeof agent.ProcessIOSchema>>[1]) =>
       call({ type: agent.Call_Type.ATTACH_CONTAINER_INPUT, attachContainerInput: { type: 2, processIo } });
 
+    // The output stream is attached once its first record (a heartbeat) arrives.
+    await eventually(() => output.length > 0, 10_000, "the output stream");
     // A slow first input holds the attachment while a second one tries.
     const first = input([
       io({ type: 2, control: { type: 2, heartbeat: {} } }),

@@ -6,6 +6,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import { subscribe, type Subscription } from "@mesos/client";
 import {
+  type CommandInfoSchema,
   type ContainerInfoSchema,
   type FrameworkInfoSchema,
   type Offer,
@@ -43,6 +44,8 @@ export interface LaunchOptions {
   disk?: number;
   user?: string;
   container?: MessageInitShape<typeof ContainerInfoSchema>;
+  /** The whole CommandInfo (e.g. `shell: false` without a value, for an image's Entrypoint); `command` is then ignored. */
+  commandInfo?: MessageInitShape<typeof CommandInfoSchema>;
   refuseSeconds?: number;
 }
 
@@ -131,7 +134,7 @@ export async function startTestFramework(
         name: taskId,
         taskId: { value: taskId },
         agentId: offer!.agentId,
-        command: { value: command, user: options.user },
+        command: options.commandInfo ?? { value: command, user: options.user },
         container: options.container,
         resources,
       };

@@ -17,7 +17,8 @@ import { createIsolatorChain } from "@mesos/plugin-api";
 import { AgentInfoSchema, internal } from "@mesos/proto";
 import type { Hono } from "hono";
 import type { Containerizer } from "./containerizer/containerizer.ts";
-import { createIsolators, type IsolatorFactory } from "./containerizer/isolators/registry.ts";
+import { createImageSupport } from "./containerizer/image-support.ts";
+import { createIsolators, type IsolatorFactory, isolationNames } from "./containerizer/isolators/registry.ts";
 import { createMesosContainerizer } from "./containerizer/mesos-containerizer.ts";
 import type { AgentContext } from "./context.ts";
 import type { AgentFlags } from "./flags.ts";
@@ -193,8 +194,16 @@ async function createDefaultContainerizer(
   const launcher = flags.launcher ?? (process.getuid?.() === 0 ? "linux" : "posix");
   if (launcher === "linux" && process.getuid?.() !== 0)
     throw new Error("Flag '--launcher=linux' needs the agent to run as root; use --launcher=posix");
+  // Images need the filesystem/linux isolator and the linux launcher (checked here, as Mesos does).
+  const images = createImageSupport(flags, { clock, log, workDir: env.workDir, launcher, isolation: isolationNames(flags.isolation) });
   // An unknown isolator, a plugin that is not there or speaks no version we know: stop here.
-  const isolation = await createIsolators({ flags, log, clock, workDir: env.workDir, extra: deps.isolators });
+  let isolation: Awaited<ReturnType<typeof createIsolators>>;
+  try {
+    isolation = await createIsolators({ flags, log, clock, workDir: env.workDir, extra: deps.isolators });
+  } catch (e) {
+    images?.stop();
+    throw e;
+  }
   const chain = createIsolatorChain(isolation.isolators, {
     onError: (isolator, step, e) => log.warn(`Isolator '${isolator}' failed to ${step}: ${(e as Error).message}`),
     now: () => clock.now() / 1000,
@@ -209,6 +218,13 @@ async function createDefaultContainerizer(
     runtimeDir: env.runtimeDir,
     sandboxDirectory: flags.sandbox_directory,
     launchTimeoutMs: flags.launch_timeout,
+    provisioner: images?.provisioner,
   });
-  return { containerizer, stop: isolation.stop };
+  return {
+    containerizer,
+    stop() {
+      images?.stop();
+      isolation.stop();
+    },
+  };
 }

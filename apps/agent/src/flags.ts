@@ -1,6 +1,9 @@
 /** The agent's flags, with Mesos's names and defaults. */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { flag, type FlagValues } from "@mesos/core";
 import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
+import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 
 export const agentFlagSpecs = {
   master: flag.string("The master to register with, as HOST:PORT", { required: true }),
@@ -15,7 +18,7 @@ export const agentFlagSpecs = {
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
   isolation: flag.string(
-    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, disk/xfs, linux/seccomp, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
+    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, disk/xfs, docker/runtime, filesystem/linux, linux/seccomp, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
     { default: "posix/cpu,posix/mem" },
   ),
   launcher: flag.oneOf(["linux", "posix"] as const)(
@@ -40,6 +43,28 @@ export const agentFlagSpecs = {
     "The seccomp profile (relative to --seccomp_config_dir) for containers whose ContainerInfo names none; unset: such containers run unconfined",
   ),
   ...diskXfsFlagSpecs,
+  image_providers: flag.custom(parseImageProviders)(
+    "Comma-separated image providers the Mesos containerizer supports: docker (needs --launcher=linux and the filesystem/linux isolator)",
+  ),
+  image_provisioner_backend: flag.oneOf(["overlay", "copy"] as const)(
+    "How a container's root filesystem is built from its image's layers: overlay (overlayfs, shared layers) or copy. Default: overlay when the kernel has it",
+  ),
+  docker_registry: flag.string(
+    "Where images without a registry in their name are pulled from: a registry URL, or a local directory of `docker save` archives and OCI layouts (/path/NAME.tar)",
+    { default: "https://registry-1.docker.io" },
+  ),
+  docker_store_dir: flag.string("Directory the Docker provisioner stores images and layers in", {
+    default: join(tmpdir(), "mesos", "store", "docker"),
+  }),
+  docker_config: flag.custom(
+    loadDockerConfigFlag,
+    () => "(set)",
+  )("Registry credentials: a Docker config (~/.docker/config.json with 'auths'), as JSON or a path to it. An image's own docker.config secret wins"),
+  image_gc_config: flag.custom(
+    parseImageGcConfig,
+    () => "(set)",
+  )('Automatic image GC, as JSON or a path: {"image_disk_headroom": 0.1, "image_disk_watch_interval": {"nanoseconds": N}, "excluded_images": [...]}'),
+  fetcher_stall_timeout: flag.duration("How long an image download may receive nothing before it is aborted", { default: 60_000 }),
   sandbox_directory: flag.string("Where a container with its own root filesystem sees its sandbox", { default: "/mnt/mesos/sandbox" }),
   http_heartbeat_interval: flag.duration("Interval of heartbeats on the agent's streaming responses", { default: 30_000 }),
   launch_timeout: flag.duration("How long a container may take to start before the launch fails", { default: 30_000 }),
@@ -68,8 +93,20 @@ export function validateAgentFlags(flags: AgentFlags): string | undefined {
     return `Flag '--master' must be HOST:PORT, got '${flags.master}'`;
   }
   // Zero would make a heartbeat loop spin, or fail every launch and plugin call at once.
-  for (const name of ["http_heartbeat_interval", "launch_timeout", "isolator_plugin_timeout"] as const) {
+  for (const name of ["http_heartbeat_interval", "launch_timeout", "isolator_plugin_timeout", "fetcher_stall_timeout"] as const) {
     if (flags[name] <= 0) return `Flag '--${name}' must be greater than zero`;
   }
   return undefined;
+}
+
+/** `--image_providers=docker` (Mesos also knows APPC, which is not supported here). */
+function parseImageProviders(raw: string): "docker"[] {
+  const names = raw
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const n of names) {
+    if (n !== "docker") throw new Error(`unsupported image provider '${n}' (supported: docker)`);
+  }
+  return [...new Set(names)] as "docker"[];
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
-import { ContainerInfo_Type, ExecutorInfo_Type, OfferSchema, Offer_Operation_Type } from "@mesos/proto";
+import { ContainerInfo_Type, ExecutorInfo_Type, Image_Type, OfferSchema, Offer_Operation_Type } from "@mesos/proto";
 import { type LaunchFlags, planLaunch } from "./execute-launch.ts";
 
 const base: LaunchFlags = { shell: true, arguments: [], tty: false, resources: "cpus:0.1;mem:32", role: "*" };
@@ -20,6 +20,18 @@ test("--shell=false: the command is the executable and argv[0], the rest follow"
   const task = planLaunch({ ...base, name: "t", command: "/bin/echo", shell: false, arguments: ["a", "b"] }).operation(offer, "F").launch!
     .taskInfos![0]!;
   expect(task.command).toMatchObject({ value: "/bin/echo", shell: false, arguments: ["/bin/echo", "a", "b"] });
+});
+
+test("--docker_image: with --command, a shell command in the image; without, its Entrypoint and Cmd (args after '--' replace Cmd)", () => {
+  const image = { type: ContainerInfo_Type.MESOS, mesos: { image: { type: Image_Type.DOCKER, docker: { name: "busybox:1.36" } } } };
+  const withCommand = planLaunch({ ...base, name: "t", command: "ls /", docker_image: "busybox:1.36" }).operation(offer, "F").launch!.taskInfos![0]!;
+  expect(withCommand.command).toMatchObject({ value: "ls /", shell: true });
+  expect(withCommand.container).toMatchObject(image);
+  const entry = planLaunch({ ...base, name: "t", docker_image: "busybox:1.36", arguments: ["x"] }).operation(offer, "F").launch!.taskInfos![0]!;
+  expect(entry.command).toMatchObject({ shell: false, arguments: ["x"] });
+  expect(entry.command?.value).toBe("");
+  expect(entry.container).toMatchObject(image);
+  expect(() => planLaunch({ ...base, task: "{}", docker_image: "busybox" })).toThrow("--docker_image can only be set without --task");
 });
 
 test("--task_group runs under the default executor and waits for every task", () => {

@@ -1,8 +1,10 @@
 /**
  * What `mesos execute` launches, from its flags: one task (`--command` as a shell command, or with
  * `--shell=false` an executable with the arguments after `--`; or a whole `--task` TaskInfo) or a
- * task group for the default executor (`--task_group`), with `--env`, `--tty` and the container
- * they need. `--task`, `--task_group` and `--env` take JSON or a file (`file:///path`, `/path`).
+ * task group for the default executor (`--task_group`), with `--env`, `--tty`, `--docker_image` and
+ * the container they need. With `--docker_image` and no `--command`, the task runs the image's
+ * Entrypoint and Cmd (`shell: false` without a value; the arguments after `--` replace Cmd).
+ * `--task`, `--task_group` and `--env` take JSON or a file (`file:///path`, `/path`).
  */
 import { readFileSync } from "node:fs";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
@@ -12,6 +14,7 @@ import {
   ContainerInfo_Type,
   ContainerInfoSchema,
   ExecutorInfo_Type,
+  Image_Type,
   type Offer,
   type Offer_OperationSchema,
   Offer_Operation_Type,
@@ -31,6 +34,7 @@ export interface LaunchFlags {
   arguments: string[];
   env?: string;
   tty: boolean;
+  docker_image?: string;
   task?: string;
   task_group?: string;
   resources: string;
@@ -49,12 +53,16 @@ interface LaunchPlan {
 export function planLaunch(f: LaunchFlags): LaunchPlan {
   if (f.task && f.task_group) throw invalid("Either --task or --task_group can be set, not both");
   if (f.task || f.task_group) {
-    if (f.name || f.command || f.env) throw invalid("--name, --command and --env can only be set without --task and --task_group");
+    if (f.name || f.command || f.env || f.docker_image) {
+      throw invalid("--name, --command, --env and --docker_image can only be set without --task and --task_group");
+    }
   } else {
     if (!f.name) throw invalid("Missing required option --name");
-    if (!f.command) throw invalid("Missing required option --command");
+    if (!f.command && !f.docker_image) throw invalid("Missing required option --command");
   }
-  if (f.shell && f.arguments.length > 0) throw invalid("Arguments after '--' need --shell=false");
+  // An image without --command runs its Entrypoint and Cmd: there is no shell command then.
+  const imageDefault = f.docker_image !== undefined && !f.command;
+  if (f.shell && !imageDefault && f.arguments.length > 0) throw invalid("Arguments after '--' need --shell=false");
 
   if (f.task_group) {
     const group = readJson(f.task_group, "--task_group", (j) => fromMesosJson(TaskGroupInfoSchema, j));
@@ -91,21 +99,28 @@ export function planLaunch(f: LaunchFlags): LaunchPlan {
 
 function commandTask(f: LaunchFlags): TaskInfo {
   const env = f.env ? readJson(f.env, "--env", envVariables) : [];
+  const environment = { variables: env };
   return create(TaskInfoSchema, {
     name: f.name,
     taskId: { value: f.name },
-    command: f.shell
-      ? { value: f.command, shell: true, environment: { variables: env } }
-      : { value: f.command, shell: false, arguments: [f.command!, ...f.arguments], environment: { variables: env } },
+    command: !f.command
+      ? { shell: false, arguments: f.arguments, environment }
+      : f.shell
+        ? { value: f.command, shell: true, environment }
+        : { value: f.command, shell: false, arguments: [f.command, ...f.arguments], environment },
     container: containerFor(f),
     resources: parseResources(f.resources, { defaultRole: "*" }).toArray(),
   });
 }
 
-/** The task's container; the image flags belong here too when they come. */
+/** The task's container: a terminal (--tty) and an image (--docker_image), as Mesos's mesos-execute builds it. */
 function containerFor(f: LaunchFlags): ContainerInfo | undefined {
-  if (!f.tty) return undefined;
-  return create(ContainerInfoSchema, { type: ContainerInfo_Type.MESOS, ttyInfo: {} });
+  if (!f.tty && !f.docker_image) return undefined;
+  return create(ContainerInfoSchema, {
+    type: ContainerInfo_Type.MESOS,
+    ttyInfo: f.tty ? {} : undefined,
+    mesos: f.docker_image ? { image: { type: Image_Type.DOCKER, docker: { name: f.docker_image } } } : undefined,
+  });
 }
 
 function withAgent(task: TaskInfo | MessageInitShape<typeof TaskInfoSchema>, offer: Offer, role: string): TaskInfo {

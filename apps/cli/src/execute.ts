@@ -23,7 +23,10 @@ import { resolveMasterAddress } from "./master-address.ts";
 const specs = {
   master: flag.string("The master, as HOST:PORT (default: $MESOS_MASTER, then the CLI config file, then 127.0.0.1:5050)"),
   name: flag.string("Name (and id) of the task"),
-  command: flag.string("The command: a shell command, or with --shell=false an executable (its arguments after '--')"),
+  command: flag.string(
+    "The command: a shell command, or with --shell=false an executable (its arguments after '--'). With --docker_image and no --command: the image's Entrypoint and Cmd",
+  ),
+  docker_image: flag.string("A Docker image to run the task in (Mesos containerizer), e.g. busybox or registry:5000/team/app:1"),
   shell: flag.bool("Run --command through /bin/sh -c", { default: true }),
   env: flag.string('Environment variables for the command, as JSON ({"NAME": "value"}) or a file (file:///path or /path)'),
   tty: flag.bool("Give the task a terminal (then `mesos task attach` works)", { default: false }),
@@ -40,7 +43,10 @@ const specs = {
 
 export async function runExecute(argv: string[]): Promise<number> {
   if (argv.includes("--help")) {
-    console.log(`${formatUsage("execute", specs)}\n\nWith --shell=false: mesos execute --name=N --shell=false --command=/bin/echo -- hello world`);
+    console.log(
+      `${formatUsage("execute", specs)}\n\nWith --shell=false: mesos execute --name=N --shell=false --command=/bin/echo -- hello world\n` +
+        "In an image, its Entrypoint and Cmd: mesos execute --name=N --docker_image=busybox -- extra args",
+    );
     return 0;
   }
   const dashdash = argv.indexOf("--");

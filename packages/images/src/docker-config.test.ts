@@ -31,7 +31,7 @@ describe("docker config", () => {
     writeFileSync(path, JSON.stringify({ auths: { "r.io": { auth: b64("f:g") } } }));
     expect(credentialsFor("r.io", loadDockerConfigFlag(path))?.username).toBe("f");
     expect(credentialsFor("r.io", loadDockerConfigFlag(` {"auths": {"r.io": {"auth": "${b64("j:k")}"}}}`))?.username).toBe("j");
-    expect(() => loadDockerConfigFlag("{not json")).toThrow(/Failed to parse --docker_config/);
+    expect(() => loadDockerConfigFlag("{not json")).toThrow(/Failed to parse the JSON/);
     expect(() => loadDockerConfigFlag("/no/such/file")).toThrow(/neither JSON nor an existing file/);
     expect(() => parseDockerConfig(JSON.stringify({ auths: { "r.io": { auth: b64("nocolon") } } }))).toThrow(/USER:PASSWORD/);
     expect(() => parseDockerConfig(JSON.stringify({ auths: [] }))).toThrow(/'auths' must be an object/);

@@ -56,20 +56,20 @@ function credentialsOf(entry: Record<string, unknown>, what: string): Credential
 }
 
 /**
- * The `--docker_config` flag: JSON text, or a path to a file holding it. Throws a message fit for
- * a start-up error when it is neither.
+ * The `--docker_config` flag: JSON text, or a path to a file holding it. The error (for a start-up
+ * message naming the flag) says which it looked like and what is wrong with it.
  */
 export function loadDockerConfigFlag(value: string): DockerAuths {
   const trimmed = value.trim();
-  if (trimmed.startsWith("{")) return parseDockerConfig(trimmed, "--docker_config");
-  if (!existsSync(trimmed)) throw invalid(`Failed to load --docker_config: '${trimmed}' is neither JSON nor an existing file`);
+  if (trimmed.startsWith("{")) return parseDockerConfig(trimmed, "the JSON");
+  if (!existsSync(trimmed)) throw invalid(`'${trimmed}' is neither JSON nor an existing file`);
   let text: string;
   try {
     text = readFileSync(trimmed, "utf8");
   } catch (e) {
-    throw invalid(`Failed to read --docker_config file '${trimmed}': ${(e as Error).message}`);
+    throw invalid(`Failed to read '${trimmed}': ${(e as Error).message}`);
   }
-  return parseDockerConfig(text, `--docker_config file '${trimmed}'`);
+  return parseDockerConfig(text, `the file '${trimmed}'`);
 }
 
 /** host[:port] of a config key: `https://index.docker.io/v1/` -> `index.docker.io`. */

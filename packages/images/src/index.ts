@@ -8,7 +8,7 @@ export { type ImageConfig, type RuntimeDefaults, parseImageConfig } from "./imag
 export { type Credentials, type DockerAuths, credentialsFor, loadDockerConfigFlag, parseDockerConfig } from "./docker-config.ts";
 export { type Platform, formatPlatform, hostPlatform, parsePlatform } from "./platform.ts";
 export { type FetchedManifest, type RegistryClient, createRegistryClient } from "./registry-client.ts";
-export { type PullEvent, PullProgress, formatBytes } from "./progress.ts";
+export { type PullEvent, PullProgress, formatBytes, pullReporter } from "./progress.ts";
 export type { ImageSource, ResolvedImage } from "./sources/image-source.ts";
 export { createRegistrySource } from "./sources/registry-source.ts";
 export { createLocalSource } from "./sources/local-source.ts";

@@ -59,3 +59,27 @@ export function formatBytes(n: number): string {
   if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
   return `${(n / 1e9).toFixed(2)} GB`;
 }
+
+/**
+ * Turns a pull's events into lines for a log or a status message: one when the pull starts, one
+ * per finished layer and for byte progress at most every `intervalMs`, one at the end (none for
+ * an image already stored).
+ */
+export function pullReporter(o: { image: string; now: () => number; intervalMs: number; emit: (line: string) => void }): (e: PullEvent) => void {
+  const progress = new PullProgress();
+  let last = Number.NEGATIVE_INFINITY;
+  return (e) => {
+    progress.apply(e);
+    const now = o.now();
+    if (e.type === "pulled") {
+      // A stored image needs no word: nothing was pulled.
+      if (!e.cached)
+        o.emit(`Pulled image '${o.image}': ${e.layers} layers, ${formatBytes(e.downloadedBytes)} downloaded in ${(e.ms / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (e.type === "layer-started") return;
+    if (e.type === "layer-progress" && now - last < o.intervalMs) return;
+    last = now;
+    o.emit(`Pulling image '${o.image}': ${progress.summary()}`);
+  };
+}

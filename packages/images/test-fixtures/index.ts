@@ -1,4 +1,4 @@
-/** Helpers for tests of image code (here and in test/): a tar writer and an image builder. */
+/** Helpers for tests and benchmarks of image code: a tar writer, an image builder, a real registry. */
 export { type TarInput, writeTar } from "./tar-writer.ts";
 export {
   type Blob,
@@ -17,3 +17,13 @@ export {
   testImage,
   writeOciLayout,
 } from "./image-builder.ts";
+export {
+  pushBlob,
+  pushImage,
+  pushManifest,
+  REGISTRY_BINARY,
+  type RegistryOptions,
+  type RegistryProcess,
+  startRegistry,
+  type TestRegistry,
+} from "./test-registry.ts";

@@ -37,6 +37,8 @@ describe("mergeLaunchInfos", () => {
       [{ seccompFilter: new Uint8Array(8) }, { seccompFilter: new Uint8Array(16).fill(1) }, /both set a seccomp filter/],
       [{ workingDirectory: "/w" }, { workingDirectory: "/v" }, /both set the working directory/],
       [{ hostname: "a" }, { hostname: "b" }, /both set the hostname/],
+      [{ command: { value: "/a" } }, { command: { value: "/a" } }, /both set the command/],
+      [{ user: "app" }, { user: "1000" }, /both set the user/],
     ];
     for (const [a, b, message] of cases) {
       expect(() => mergeLaunchInfos([part("a/one", a), part("b/two", b)])).toThrow(message);

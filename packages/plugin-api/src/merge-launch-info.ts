@@ -1,7 +1,7 @@
 /**
  * Merging the isolators' launch descriptions into the one the launch helper applies. Nothing is
  * silently overridden: two isolators setting the same single-valued field (rootfs, working
- * directory, hostname, seccomp filter), the same environment variable to different values, the
+ * directory, hostname, seccomp filter, command, user), the same environment variable to different values, the
  * same mount target or the same rlimit differently is an error naming both isolators.
  */
 import { create } from "@bufbuild/protobuf";
@@ -63,6 +63,8 @@ export function mergeLaunchInfos(parts: readonly LaunchInfoPart[]): ContainerLau
       merged.workingDirectory = info.workingDirectory;
     }
     if (info.hostname && claim("hostname", "the hostname", isolator, info.hostname)) merged.hostname = info.hostname;
+    if (info.command && claim("command", "the command", isolator, info.command, () => false)) merged.command = info.command;
+    if (info.user && claim("user", "the user", isolator, info.user)) merged.user = info.user;
     if (info.seccompFilter.length > 0 && claim("seccomp", "a seccomp filter", isolator, info.seccompFilter, sameBytes)) {
       merged.seccompFilter = info.seccompFilter;
     }

@@ -10,13 +10,16 @@
  *
  * A container outlives the agent: the init is detached and records how the task ended in the
  * runtime directory, and a restarted agent recovers it (`recover`, then `resume`). Nested
- * containers join their parent's namespaces and are destroyed before it.
+ * containers join their parent's namespaces and are destroyed before it. A container with an image
+ * has its root filesystem provisioned before anything else (Mesos: provision, then prepare); the
+ * provisioner removes it once the container has ended.
  */
 import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { type Clock, errorMessage, type Logger } from "@mesos/core";
+import { type Provisioner, pullReporter } from "@mesos/images";
 import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
-import { type ContainerID, type ContainerStatus, isolator as api, type ResourceStatistics } from "@mesos/proto";
+import { type ContainerID, type ContainerStatus, type Image, Image_Type, isolator as api, type ResourceStatistics, Secret_Type } from "@mesos/proto";
 import { abortLine, GO_LINE, parseStartReport } from "../launch-protocol/handshake.ts";
 import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 import {
@@ -30,7 +33,14 @@ import {
 } from "../launch-protocol/runtime-files.ts";
 import { launchFailure, type Termination } from "../launch-protocol/termination.ts";
 import type { AgentStore } from "../state/agent-store.ts";
-import type { ContainerConfig, ContainerIo, ContainerState, ContainerTermination, LaunchRequest } from "./containerizer.ts";
+import {
+  type ContainerConfig,
+  type ContainerIo,
+  type ContainerState,
+  type ContainerTermination,
+  ImageProvisioningError,
+  type LaunchRequest,
+} from "./containerizer.ts";
 import { attachInput, attachOutput } from "./io-client.ts";
 import { buildLaunchInfo } from "./launch-builder.ts";
 import type { InitProcess, Launcher } from "./launcher.ts";
@@ -49,6 +59,8 @@ export interface ContainerDeps {
   launchTimeoutMs: number;
   /** Aborted when the containerizer stops: containers are let go, for the next agent to recover. */
   stopping: AbortSignal;
+  /** Root filesystems from images (`--image_providers`); absent: containers with an image fail. */
+  provisioner?: Provisioner;
 }
 
 /** The moves the life cycle allows (`running` straight from `preparing`: recovered after a restart). */
@@ -136,6 +148,8 @@ export class Container {
       // The task's user owns its sandbox, as in Mesos (DEBUG containers share their parent's).
       const user = req.command?.user;
       if (user && !req.debug) chownSync(req.sandbox, user.uid, user.gid);
+      const image = req.containerInfo?.mesos?.image;
+      if (image) await this.#provision(image, req);
       store.saveContainer({
         id: this.key,
         frameworkId: req.frameworkId ?? "",
@@ -173,8 +187,6 @@ export class Container {
       };
 
       try {
-        // (An image provisioner belongs just before this: it sets `config.rootfs`, which the
-        // isolators see and buildLaunchInfo hands the helper to pivot into.)
         const merged = await chain.prepare(this.config);
         const info = buildLaunchInfo({
           containerId: this.key,
@@ -192,6 +204,9 @@ export class Container {
         });
         this.#info = info;
         writeLaunchInfo(info);
+        // The image's user owns the sandbox, as the task's would (Mesos chowns it to the task's user).
+        const runAs = info.command?.user;
+        if (runAs && runAs !== user && !req.debug) chownSync(req.sandbox, runAs.uid, runAs.gid);
         stillWanted("prepared");
         this.#moveTo("isolating");
         await chain.isolate(this.id, init.pid);
@@ -222,6 +237,67 @@ export class Container {
       }
       throw e;
     }
+  }
+
+  /** Pulls the image and builds the container's rootfs; the isolators see it in the config (rootfs, docker). */
+  async #provision(image: Image, req: LaunchRequest): Promise<void> {
+    const { provisioner, clock, log } = this.deps;
+    const name = image.docker?.name ?? "";
+    if (image.type !== Image_Type.DOCKER || !name) {
+      throw new ImageProvisioningError(`Unsupported container image: only DOCKER images with a name are supported (got ${Image_Type[image.type]})`);
+    }
+    if (!provisioner) {
+      throw new ImageProvisioningError(
+        `Failed to pull image '${name}': container images are not enabled on this agent (start it with --image_providers=docker and --isolation including filesystem/linux)`,
+      );
+    }
+    if (this.parent) {
+      throw new ImageProvisioningError(
+        `Cannot run container ${this.key} in image '${name}': nested containers (tasks of a task group) cannot have an image of their own yet`,
+      );
+    }
+    let dockerConfig: string | undefined;
+    const secret = image.docker?.config;
+    if (secret) {
+      if (secret.type !== Secret_Type.VALUE || !secret.value) {
+        throw new ImageProvisioningError(`Failed to pull image '${name}': only docker config secrets of type VALUE are supported`);
+      }
+      dockerConfig = new TextDecoder().decode(secret.value.data);
+    }
+    const report = pullReporter({
+      image: name,
+      now: () => clock.now(),
+      intervalMs: 1000,
+      emit: (line) => log.info(`${line} (container ${this.key})`),
+    });
+    let provisioned;
+    try {
+      provisioned = await provisioner.provision(this.key, name, {
+        dockerConfig,
+        cached: image.cached,
+        onEvent: (e) => {
+          report(e);
+          req.onImageEvent?.(e);
+        },
+      });
+    } catch (e) {
+      const message = errorMessage(e);
+      throw new ImageProvisioningError(
+        message.startsWith("Failed to pull image") ? message : `Failed to provision the root filesystem of image '${name}': ${message}`,
+        e,
+      );
+    }
+    if (this.#destroyRequested) throw new Error("the container was destroyed while its image was being pulled");
+    const c = provisioned.config.config;
+    this.config.rootfs = provisioned.rootfs;
+    this.config.docker = create(api.DockerImageConfigSchema, {
+      name: provisioned.image.name,
+      entrypoint: c.Entrypoint ?? [],
+      cmd: c.Cmd ?? [],
+      env: c.Env ?? [],
+      workingDir: c.WorkingDir,
+      user: c.User,
+    });
   }
 
   /**
@@ -336,6 +412,11 @@ export class Container {
       await chain.cleanup(this.id);
     } catch (e) {
       log.warn(errorMessage(e));
+    }
+    try {
+      await this.deps.provisioner?.destroy(this.key);
+    } catch (e) {
+      log.warn(`Failed to destroy the root filesystem of container ${this.key}: ${errorMessage(e)}`);
     }
     this.#moveTo("terminated");
     if (!stopping.aborted) this.#resolve({ termination, limitation: this.#limitation, destroyed: this.#destroyRequested });

@@ -16,6 +16,8 @@
  *   finds them again (those `keep` names) and destroys the rest.
  */
 import type { ContainerID, ContainerStatus, ResourceStatistics, Resource, CommandInfo, ContainerInfo, isolator as api } from "@mesos/proto";
+import { isMesosError, MesosError } from "@mesos/core";
+import type { PullEvent } from "@mesos/images";
 import type { Limitation } from "@mesos/plugin-api";
 import type { Frame } from "../launch-protocol/io-protocol.ts";
 import type { LaunchCommand } from "../launch-protocol/launch-info.ts";
@@ -40,6 +42,16 @@ export interface LaunchRequest {
   user?: string;
   /** What to run; absent: a container that only holds namespaces (a task group's executor). */
   command?: RequestedCommand;
+  /** The progress of pulling the container's image (ContainerInfo.mesos.image), if it has one. */
+  onImageEvent?: (event: PullEvent) => void;
+}
+
+/** The container's image could not be pulled or its root filesystem built; the message names the image and the cause. */
+export class ImageProvisioningError extends MesosError {
+  constructor(message: string, cause?: unknown) {
+    super(isMesosError(cause) ? cause.kind : "failed_precondition", message, { cause });
+    this.name = "ImageProvisioningError";
+  }
 }
 
 /** The command as the agent asks for it: the working directory may be left to the containerizer. */

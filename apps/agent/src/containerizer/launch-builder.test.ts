@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { ContainerInfoSchema, isolator as api } from "@mesos/proto";
 import { buildLaunchInfo, type BuildRequest } from "./launch-builder.ts";
@@ -90,5 +92,25 @@ describe("buildLaunchInfo", () => {
     expect(() => buildLaunchInfo(base({ launcher: "posix" }, { mounts: [{ type: 2, target: "/t" }], hostname: "h" }))).toThrow(
       "The isolators asked for mounts, a hostname, which need --launcher=linux",
     );
+  });
+
+  test("an isolator's command replaces an empty one; its user applies when the agent names none, looked up in the rootfs", () => {
+    const rootfs = mkdtempSync(join(process.env.MESOS_TEST_TMP ?? "/tmp", "rootfs-"));
+    mkdirSync(join(rootfs, "etc"));
+    writeFileSync(join(rootfs, "etc/passwd"), "app:x:1234:2345::/:/bin/sh\n");
+    const empty = { program: "", argv: [], env: {} };
+    const info = buildLaunchInfo(
+      base({ command: empty }, { rootfs, command: { shell: false, value: "/bin/echo", arguments: ["echo", "hi"] }, user: "app" }),
+    );
+    expect(info.command).toMatchObject({ program: "/bin/echo", argv: ["echo", "hi"], user: { name: "app", uid: 1234, gid: 2345, groups: [2345] } });
+    expect(info.command!.env.MESOS_SANDBOX).toBe("/mnt/mesos/sandbox");
+    const shell = buildLaunchInfo(base({ command: empty }, { rootfs, command: { shell: true, value: "echo $A" } }));
+    expect(shell.command).toMatchObject({ program: "/bin/sh", argv: ["sh", "-c", "echo $A"] });
+    // The agent's own user choice (switch_user) stays.
+    const agentUser = { name: "nobody", uid: 65534, gid: 65534, groups: [65534] };
+    expect(
+      buildLaunchInfo(base({ command: { ...empty, program: "/x", argv: ["x"], user: agentUser } }, { rootfs, user: "app" })).command!.user,
+    ).toEqual(agentUser);
+    expect(() => buildLaunchInfo(base({ command: empty }))).toThrow(/has no 'value' to run/);
   });
 });

@@ -3,10 +3,13 @@
  * ContainerLaunchInfo) to the LaunchInfo the helper applies. The task's own environment wins over
  * isolators' variables; a container with a root filesystem gets its sandbox bind-mounted at
  * `--sandbox_directory` and works there; DEBUG containers inherit their parent's environment and
- * working directory, and get an I/O switchboard (so does any container that asks for a TTY).
+ * working directory, and get an I/O switchboard (so does any container that asks for a TTY). An
+ * isolator may decide the command (docker/runtime: an image's Entrypoint and Cmd for a task without
+ * a command value) and the user when the agent names none (an image's User, looked up in its rootfs).
  */
 import { join } from "node:path";
 import { failedPrecondition, invalid } from "@mesos/core";
+import { resolveImageUser } from "@mesos/images";
 import type { NamespaceKind } from "@mesos/linux";
 import { RLIMITS } from "@mesos/linux";
 import { isFieldSet } from "@bufbuild/protobuf";
@@ -77,6 +80,14 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   if (r.command) {
     const parentCommand = r.debug ? r.parent?.info.command : undefined;
     const { defaultEnv, ...requested } = r.command;
+    if (m.command) Object.assign(requested, commandOf(m.command));
+    if (!requested.program) {
+      throw invalid("The task's CommandInfo has no 'value' to run (with an image, the 'docker/runtime' isolator runs its Entrypoint and Cmd)");
+    }
+    if (m.user && !requested.user && rootfs) {
+      const { uid, gid } = resolveImageUser(rootfs, m.user);
+      requested.user = { name: m.user, uid, gid, groups: [gid] };
+    }
     command = {
       ...requested,
       env: { ...defaultEnv, ...parentCommand?.env, ...env, ...r.command.env, ...(rootfs ? { MESOS_SANDBOX: r.sandboxDirectory } : {}) },
@@ -110,4 +121,11 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
         ? { tty: tty ? { rows: size?.rows ?? 24, columns: size?.columns ?? 80 } : undefined, bufferUntilAttached: r.debug || undefined }
         : undefined,
   };
+}
+
+/** An isolator's CommandInfo as the helper runs it: `/bin/sh -c VALUE`, or VALUE with its whole argv. */
+function commandOf(c: NonNullable<ContainerLaunchInfo["command"]>): { program: string; argv: string[] } {
+  if (!c.value) throw invalid("An isolator's command has no 'value'");
+  if (c.shell) return { program: "/bin/sh", argv: ["sh", "-c", c.value] };
+  return { program: c.value, argv: c.arguments.length > 0 ? [...c.arguments] : [c.value] };
 }

@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { type Clock, conflict, errorMessage, failedPrecondition, type Logger, notFound } from "@mesos/core";
+import type { Provisioner } from "@mesos/images";
 import { containerIdString, type IsolatorChain, parentKey, parseContainerId } from "@mesos/plugin-api";
 import { isolator as api } from "@mesos/proto";
 import { readInitPid, readLaunchInfoIn } from "../launch-protocol/runtime-files.ts";
@@ -30,6 +31,8 @@ interface MesosContainerizerOptions {
   sandboxDirectory: string;
   /** How long the helper may take to start the task before the launch is failed. */
   launchTimeoutMs: number;
+  /** Root filesystems from images (`--image_providers`). */
+  provisioner?: Provisioner;
 }
 
 export function createMesosContainerizer(options: MesosContainerizerOptions): Containerizer {
@@ -130,6 +133,8 @@ export function createMesosContainerizer(options: MesosContainerizerOptions): Co
         removeTree(join(containersDir, key));
         log.info(`Destroyed orphan container ${key}`);
       }
+      // Rootfses of recovered containers stay (still mounted); the rest (orphans, launches cut short) go.
+      await options.provisioner?.recover(kept.map((k) => k.key));
       for (const c of recovered) c.resume();
     },
   };

@@ -3,10 +3,13 @@
  * uid and gid; Bun sets the supplementary groups to the gid alone). Anything more (a terminal as
  * the controlling tty, other supplementary groups, rlimits, a seccomp filter) goes through the
  * exec stage: a second helper process that sets it up on itself and execs the task, reporting a
- * failure with the step's name on an error pipe. So does a root filesystem: the exec stage pivots
- * into it right before it execs.
+ * failure with the step's name on an error pipe. A root filesystem alone does not need it: the
+ * init pivots (pivot_root moves the whole mount namespace, the init included, as the exec stage's
+ * pivot would) and spawns the task there; its /dev (populated before) has the /dev/null Bun.spawn
+ * opens for ignored stdio. With the exec stage, that stage pivots right before it execs.
  */
 import type { Subprocess } from "bun";
+import { pivotInto } from "@mesos/linux";
 import type { LaunchCommand, LaunchInfo } from "../launch-protocol/launch-info.ts";
 import { ERROR_FD, encodeSpec, resolveProgram, type ExecSpec } from "./exec-spec.ts";
 import { step, stepAsync } from "./steps.ts";
@@ -17,13 +20,12 @@ export type TaskProcess = Subprocess<"pipe" | "ignore" | number, "pipe" | "ignor
 function needsExecStage(info: LaunchInfo, io: TaskIo): boolean {
   const user = info.command?.user;
   const extraGroups = user ? user.groups.some((g) => g !== user.gid) : false;
-  // A rootfs too: Bun.spawn does not find programs after this thread's pivot_root (ENOENT while
-  // execve finds them), so the exec stage pivots and execs.
-  return io.tty || extraGroups || info.rlimits.length > 0 || Boolean(info.seccompFilter) || Boolean(info.rootfs);
+  return io.tty || extraGroups || info.rlimits.length > 0 || Boolean(info.seccompFilter);
 }
 
 export async function startTask(info: LaunchInfo, command: LaunchCommand, io: TaskIo, self: string[]): Promise<TaskProcess> {
   if (!needsExecStage(info, io)) {
+    if (info.rootfs) step(`pivoting into the root filesystem ${info.rootfs}`, () => pivotInto(info.rootfs!));
     const program = step(`finding the program '${command.program}'`, () => resolveProgram(command.program, command.env.PATH));
     return step(
       `executing '${program}'`,

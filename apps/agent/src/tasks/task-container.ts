@@ -9,7 +9,7 @@ import type { AgentContext, LiveTask } from "../context.ts";
 import type { ContainerTermination, LaunchRequest } from "../containerizer/containerizer.ts";
 import type { LaunchUser } from "../launch-protocol/launch-info.ts";
 import { describeTermination } from "../launch-protocol/termination.ts";
-import { commandEnvironment, commandToExec } from "./command.ts";
+import { commandInfoEnvironment, commandToExec, DEFAULT_PATH } from "./command.ts";
 import { type StatusFields, TaskStatus_Reason, TaskStatus_Source } from "./task-status.ts";
 import { currentUserName } from "@mesos/core";
 import { lookupUser } from "./users.ts";
@@ -37,14 +37,26 @@ function taskUser(ctx: AgentContext, framework: FrameworkInfo, command: CommandI
   return user;
 }
 
+/**
+ * The command a task's container runs. With an image, a command without a value (`shell: false`)
+ * is left for the docker/runtime isolator to take from the image. PATH is a default beneath every
+ * other variable, so an image's own PATH wins over it.
+ */
 export function taskCommand(
   ctx: AgentContext,
   framework: FrameworkInfo,
   command: CommandInfo,
   env: Record<string, string>,
+  hasImage = false,
 ): NonNullable<LaunchRequest["command"]> {
-  const { program, argv } = commandToExec(command);
-  return { program, argv, env: commandEnvironment(command, env), user: taskUser(ctx, framework, command) };
+  const { program, argv } = hasImage && !command.shell && !command.value ? { program: "", argv: [] } : commandToExec(command);
+  return {
+    program,
+    argv,
+    env: { ...env, ...commandInfoEnvironment(command) },
+    defaultEnv: { PATH: DEFAULT_PATH },
+    user: taskUser(ctx, framework, command),
+  };
 }
 
 /** The terminal state and status fields for a task whose container ended. */

@@ -13,9 +13,11 @@
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { errorMessage, formatDuration, isTerminalState } from "@mesos/core";
+import { type PullEvent, pullReporter } from "@mesos/images";
 import { isNestedKey, ownValue, parseContainerId, rootKey } from "@mesos/plugin-api";
 import { type FrameworkInfo, TaskState } from "@mesos/proto";
 import { agentAddress, agentPid, type AgentContext, type LiveTask } from "../context.ts";
+import { ImageProvisioningError } from "../containerizer/containerizer.ts";
 import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
 import { groupOf, requestKill, startKill } from "./kill-task.ts";
 import { executorSandbox } from "./sandbox.ts";
@@ -35,6 +37,7 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
     void finishExecutorIfIdle(ctx, task);
     return;
   }
+  const image = info.container?.mesos?.image?.docker?.name;
   let command;
   try {
     if (info.executor) {
@@ -45,12 +48,12 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
       );
     }
     if (!info.command) throw new Error("the task has no CommandInfo");
-    command = taskCommand(ctx, framework, info.command, executorEnvironment(ctx, framework, task));
+    command = taskCommand(ctx, framework, info.command, executorEnvironment(ctx, framework, task), image !== undefined);
   } catch (e) {
     failLaunch(ctx, task, `Failed to launch task: ${errorMessage(e)}`);
     return;
   }
-  if (task.state === TaskState.TASK_STAGING) reportStatus(ctx, task, TaskState.TASK_STARTING);
+  if (task.state === TaskState.TASK_STAGING) reportStatus(ctx, task, TaskState.TASK_STARTING, image ? { message: `Pulling image '${image}'` } : {});
   try {
     mkdirSync(task.sandbox, { recursive: true });
     linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
@@ -66,9 +69,11 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
       containerInfo: info.container,
       user: command.user?.name,
       command,
+      onImageEvent: image ? pullStatusUpdates(ctx, task, image) : undefined,
     });
   } catch (e) {
-    failLaunch(ctx, task, `Failed to launch container: ${errorMessage(e)}`);
+    // A failed pull names the image and the cause itself: `Failed to pull image 'x': ...`.
+    failLaunch(ctx, task, e instanceof ImageProvisioningError ? e.message : `Failed to launch container: ${errorMessage(e)}`);
     return;
   }
   if (!nested) linkLatest(task.sandbox);
@@ -76,6 +81,18 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
   else reportStatus(ctx, task, TaskState.TASK_RUNNING);
   ctx.log.info(`Task ${taskId} of framework ${task.frameworkId} is running in container ${task.containerId}`);
   followTask(ctx, task);
+}
+
+/** The pull's progress as more TASK_STARTING updates (at most every 2 s, and once per finished layer). */
+function pullStatusUpdates(ctx: AgentContext, task: LiveTask, image: string): (e: PullEvent) => void {
+  return pullReporter({
+    image,
+    now: () => ctx.clock.now(),
+    intervalMs: 2000,
+    emit: (message) => {
+      if (task.state === TaskState.TASK_STARTING && !task.killRequested) reportStatus(ctx, task, TaskState.TASK_STARTING, { message });
+    },
+  });
 }
 
 function failLaunch(ctx: AgentContext, task: LiveTask, message: string): void {

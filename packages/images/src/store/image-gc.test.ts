@@ -20,7 +20,7 @@ describe("--image_gc_config", () => {
   test("bad values are named", () => {
     expect(() => parseImageGcConfig('{"image_disk_headroom": 2, "image_disk_watch_interval": {"nanoseconds": 1}}')).toThrow(/between 0.0 and 1.0/);
     expect(() => parseImageGcConfig('{"image_disk_headroom": 0.1}')).toThrow(/image_disk_watch_interval/);
-    expect(() => parseImageGcConfig("{bad")).toThrow(/Failed to parse --image_gc_config/);
+    expect(() => parseImageGcConfig("{bad")).toThrow(/not valid JSON/);
     expect(() => parseImageGcConfig("/no/file")).toThrow(/neither JSON nor an existing file/);
     expect(() =>
       parseImageGcConfig('{"image_disk_headroom": 0.1, "image_disk_watch_interval": {"nanoseconds": 5}, "excluded_images": [{"type": "APPC"}]}'),

@@ -16,36 +16,36 @@ export interface ImageGcConfig {
   excludedImages: string[];
 }
 
-/** Parses the flag's value: JSON, or a path to a file holding it. */
+/** Parses the flag's value: JSON, or a path to a file holding it; errors say what is wrong (the flag loader names the flag). */
 export function parseImageGcConfig(value: string): ImageGcConfig {
   const trimmed = value.trim();
   let text = trimmed;
   if (!trimmed.startsWith("{")) {
-    if (!existsSync(trimmed)) throw invalid(`Failed to load --image_gc_config: '${trimmed}' is neither JSON nor an existing file`);
+    if (!existsSync(trimmed)) throw invalid(`'${trimmed}' is neither JSON nor an existing file`);
     text = readFileSync(trimmed, "utf8");
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw invalid(`Failed to parse --image_gc_config: ${(e as Error).message}`);
+    throw invalid(`not valid JSON: ${(e as Error).message}`);
   }
-  if (!isObject(json)) throw invalid("Failed to parse --image_gc_config: not a JSON object");
+  if (!isObject(json)) throw invalid("not a JSON object");
   const headroom = json.image_disk_headroom;
   if (typeof headroom !== "number" || headroom < 0 || headroom > 1) {
-    throw invalid("Invalid --image_gc_config: 'image_disk_headroom' must be a number between 0.0 and 1.0");
+    throw invalid("'image_disk_headroom' must be a number between 0.0 and 1.0");
   }
   const interval = json.image_disk_watch_interval;
   const ns = isObject(interval) ? Number(interval.nanoseconds) : Number.NaN;
   if (!Number.isFinite(ns) || ns <= 0) {
-    throw invalid("Invalid --image_gc_config: 'image_disk_watch_interval' must be {\"nanoseconds\": N} with N > 0");
+    throw invalid("'image_disk_watch_interval' must be {\"nanoseconds\": N} with N > 0");
   }
   const excluded = json.excluded_images ?? [];
-  if (!Array.isArray(excluded)) throw invalid("Invalid --image_gc_config: 'excluded_images' must be a list of images");
+  if (!Array.isArray(excluded)) throw invalid("'excluded_images' must be a list of images");
   const excludedImages = excluded.map((image, i) => {
     const name = isObject(image) && isObject(image.docker) ? image.docker.name : undefined;
     if (typeof name !== "string" || (isObject(image) && image.type !== undefined && image.type !== "DOCKER")) {
-      throw invalid(`Invalid --image_gc_config: excluded_images[${i}] must be {"type": "DOCKER", "docker": {"name": ...}}`);
+      throw invalid(`excluded_images[${i}] must be {"type": "DOCKER", "docker": {"name": ...}}`);
     }
     return name;
   });

@@ -10,6 +10,8 @@ import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-se
 import type { AgentFlags } from "../../flags.ts";
 import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
+import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
+import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
 import { lookupUser } from "../../tasks/users.ts";
 
@@ -39,6 +41,8 @@ const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
       log: d.log,
       signal: d.signal,
     }),
+  "docker/runtime": () => createDockerRuntimeIsolator(),
+  "filesystem/linux": () => createFilesystemLinuxIsolator(),
   "linux/seccomp": (d) =>
     createSeccompIsolator({
       configDir: d.flags.seccomp_config_dir,
@@ -55,7 +59,7 @@ interface CreatedIsolators {
   stop(): void;
 }
 
-function isolationNames(flag: string): string[] {
+export function isolationNames(flag: string): string[] {
   return flag
     .split(",")
     .map((s) => s.trim())

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesos/isolator/v1/isolator.proto.
  */
 export const file_mesos_isolator_v1_isolator: GenFile = /*@__PURE__*/
-  fileDesc("CiBtZXNvcy9pc29sYXRvci92MS9pc29sYXRvci5wcm90bxIRbWVzb3MuaXNvbGF0b3IudjEiFgoUR2V0UGx1Z2luSW5mb1JlcXVlc3QiUwoVR2V0UGx1Z2luSW5mb1Jlc3BvbnNlEgwKBG5hbWUYASACKAkSFAoMYXBpX3ZlcnNpb25zGAIgAygJEhYKDnZlbmRvcl92ZXJzaW9uGAMgASgJIrUDCg9Db250YWluZXJDb25maWcSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQSQwoPY29udGFpbmVyX2NsYXNzGAIgASgOMiEubWVzb3MuaXNvbGF0b3IudjEuQ29udGFpbmVyQ2xhc3M6B0RFRkFVTFQSKwoMZnJhbWV3b3JrX2lkGAMgASgLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYBCABKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEEiIKCHRhc2tfaWRzGAUgAygLMhAubWVzb3MudjEuVGFza0lEEiUKCXJlc291cmNlcxgGIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKDGNvbW1hbmRfaW5mbxgHIAEoCzIVLm1lc29zLnYxLkNvbW1hbmRJbmZvEi8KDmNvbnRhaW5lcl9pbmZvGAggASgLMhcubWVzb3MudjEuQ29udGFpbmVySW5mbxIMCgR1c2VyGAkgASgJEhEKCWRpcmVjdG9yeRgKIAIoCRIOCgZyb290ZnMYCyABKAkinwEKBU1vdW50EisKBHR5cGUYASACKA4yHS5tZXNvcy5pc29sYXRvci52MS5Nb3VudC5UeXBlEg4KBnNvdXJjZRgCIAEoCRIOCgZ0YXJnZXQYAyACKAkSEQoJcmVhZF9vbmx5GAQgASgIEg8KB29wdGlvbnMYBSABKAkiJQoEVHlwZRIICgRCSU5EEAESCQoFVE1QRlMQAhIICgRQUk9DEAMinwIKE0NvbnRhaW5lckxhdW5jaEluZm8SKgoLZW52aXJvbm1lbnQYASABKAsyFS5tZXNvcy52MS5FbnZpcm9ubWVudBIOCgZyb290ZnMYAiABKAkSGQoRd29ya2luZ19kaXJlY3RvcnkYAyABKAkSKAoGbW91bnRzGAQgAygLMhgubWVzb3MuaXNvbGF0b3IudjEuTW91bnQSFgoOc2VjY29tcF9maWx0ZXIYBSABKAwSNgoQY2xvbmVfbmFtZXNwYWNlcxgGIAMoDjIcLm1lc29zLmlzb2xhdG9yLnYxLk5hbWVzcGFjZRIlCgdybGltaXRzGAcgASgLMhQubWVzb3MudjEuUkxpbWl0SW5mbxIQCghob3N0bmFtZRgIIAEoCSJ6ChNDb250YWluZXJMaW1pdGF0aW9uEiUKCXJlc291cmNlcxgBIAMoCzISLm1lc29zLnYxLlJlc291cmNlEg8KB21lc3NhZ2UYAiABKAkSKwoGcmVhc29uGAMgASgOMhsubWVzb3MudjEuVGFza1N0YXR1cy5SZWFzb24ifgoOQ29udGFpbmVyU3RhdGUSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQSCwoDcGlkGAIgAigFEjIKBmNvbmZpZxgDIAIoCzIiLm1lc29zLmlzb2xhdG9yLnYxLkNvbnRhaW5lckNvbmZpZyJrCg5SZWNvdmVyUmVxdWVzdBIxCgZzdGF0ZXMYASADKAsyIS5tZXNvcy5pc29sYXRvci52MS5Db250YWluZXJTdGF0ZRImCgdvcnBoYW5zGAIgAygLMhUubWVzb3MudjEuQ29udGFpbmVySUQiEQoPUmVjb3ZlclJlc3BvbnNlIkQKDlByZXBhcmVSZXF1ZXN0EjIKBmNvbmZpZxgBIAIoCzIiLm1lc29zLmlzb2xhdG9yLnYxLkNvbnRhaW5lckNvbmZpZyJOCg9QcmVwYXJlUmVzcG9uc2USOwoLbGF1bmNoX2luZm8YASABKAsyJi5tZXNvcy5pc29sYXRvci52MS5Db250YWluZXJMYXVuY2hJbmZvIkoKDklzb2xhdGVSZXF1ZXN0EisKDGNvbnRhaW5lcl9pZBgBIAIoCzIVLm1lc29zLnYxLkNvbnRhaW5lcklEEgsKA3BpZBgCIAIoBSIRCg9Jc29sYXRlUmVzcG9uc2UiOwoMV2F0Y2hSZXF1ZXN0EisKDGNvbnRhaW5lcl9pZBgBIAIoCzIVLm1lc29zLnYxLkNvbnRhaW5lcklEIp4BCgpXYXRjaEV2ZW50EjwKCWhlYXJ0YmVhdBgBIAEoCzInLm1lc29zLmlzb2xhdG9yLnYxLldhdGNoRXZlbnQuSGVhcnRiZWF0SAASPAoKbGltaXRhdGlvbhgCIAEoCzImLm1lc29zLmlzb2xhdG9yLnYxLkNvbnRhaW5lckxpbWl0YXRpb25IABoLCglIZWFydGJlYXRCBwoFZXZlbnQiPQoOVW53YXRjaFJlcXVlc3QSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQiEQoPVW53YXRjaFJlc3BvbnNlImMKDVVwZGF0ZVJlcXVlc3QSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQSJQoJcmVzb3VyY2VzGAIgAygLMhIubWVzb3MudjEuUmVzb3VyY2UiEAoOVXBkYXRlUmVzcG9uc2UiOwoMVXNhZ2VSZXF1ZXN0EisKDGNvbnRhaW5lcl9pZBgBIAIoCzIVLm1lc29zLnYxLkNvbnRhaW5lcklEIkEKDVVzYWdlUmVzcG9uc2USMAoKc3RhdGlzdGljcxgBIAEoCzIcLm1lc29zLnYxLlJlc291cmNlU3RhdGlzdGljcyI8Cg1TdGF0dXNSZXF1ZXN0EisKDGNvbnRhaW5lcl9pZBgBIAIoCzIVLm1lc29zLnYxLkNvbnRhaW5lcklEIjsKDlN0YXR1c1Jlc3BvbnNlEikKBnN0YXR1cxgBIAEoCzIZLm1lc29zLnYxLkNvbnRhaW5lclN0YXR1cyI9Cg5DbGVhbnVwUmVxdWVzdBIrCgxjb250YWluZXJfaWQYASACKAsyFS5tZXNvcy52MS5Db250YWluZXJJRCIRCg9DbGVhbnVwUmVzcG9uc2UiEAoOTWV0cmljc1JlcXVlc3QigwEKD01ldHJpY3NSZXNwb25zZRJACgdtZXRyaWNzGAEgAygLMi8ubWVzb3MuaXNvbGF0b3IudjEuTWV0cmljc1Jlc3BvbnNlLk1ldHJpY3NFbnRyeRouCgxNZXRyaWNzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASooCg5Db250YWluZXJDbGFzcxILCgdERUZBVUxUEAESCQoFREVCVUcQAipmCglOYW1lc3BhY2USDgoKTlNfVU5LTk9XThAAEgoKBk5TX01OVBABEgoKBk5TX1BJRBACEgoKBk5TX1VUUxADEgoKBk5TX0lQQxAEEgoKBk5TX05FVBAFEg0KCU5TX0NHUk9VUBAGMm4KCElkZW50aXR5EmIKDUdldFBsdWdpbkluZm8SJy5tZXNvcy5pc29sYXRvci52MS5HZXRQbHVnaW5JbmZvUmVxdWVzdBooLm1lc29zLmlzb2xhdG9yLnYxLkdldFBsdWdpbkluZm9SZXNwb25zZTKrBgoISXNvbGF0b3ISUAoHUmVjb3ZlchIhLm1lc29zLmlzb2xhdG9yLnYxLlJlY292ZXJSZXF1ZXN0GiIubWVzb3MuaXNvbGF0b3IudjEuUmVjb3ZlclJlc3BvbnNlElAKB1ByZXBhcmUSIS5tZXNvcy5pc29sYXRvci52MS5QcmVwYXJlUmVxdWVzdBoiLm1lc29zLmlzb2xhdG9yLnYxLlByZXBhcmVSZXNwb25zZRJQCgdJc29sYXRlEiEubWVzb3MuaXNvbGF0b3IudjEuSXNvbGF0ZVJlcXVlc3QaIi5tZXNvcy5pc29sYXRvci52MS5Jc29sYXRlUmVzcG9uc2USSQoFV2F0Y2gSHy5tZXNvcy5pc29sYXRvci52MS5XYXRjaFJlcXVlc3QaHS5tZXNvcy5pc29sYXRvci52MS5XYXRjaEV2ZW50MAESUAoHVW53YXRjaBIhLm1lc29zLmlzb2xhdG9yLnYxLlVud2F0Y2hSZXF1ZXN0GiIubWVzb3MuaXNvbGF0b3IudjEuVW53YXRjaFJlc3BvbnNlEk0KBlVwZGF0ZRIgLm1lc29zLmlzb2xhdG9yLnYxLlVwZGF0ZVJlcXVlc3QaIS5tZXNvcy5pc29sYXRvci52MS5VcGRhdGVSZXNwb25zZRJKCgVVc2FnZRIfLm1lc29zLmlzb2xhdG9yLnYxLlVzYWdlUmVxdWVzdBogLm1lc29zLmlzb2xhdG9yLnYxLlVzYWdlUmVzcG9uc2USTQoGU3RhdHVzEiAubWVzb3MuaXNvbGF0b3IudjEuU3RhdHVzUmVxdWVzdBohLm1lc29zLmlzb2xhdG9yLnYxLlN0YXR1c1Jlc3BvbnNlElAKB0NsZWFudXASIS5tZXNvcy5pc29sYXRvci52MS5DbGVhbnVwUmVxdWVzdBoiLm1lc29zLmlzb2xhdG9yLnYxLkNsZWFudXBSZXNwb25zZRJQCgdNZXRyaWNzEiEubWVzb3MuaXNvbGF0b3IudjEuTWV0cmljc1JlcXVlc3QaIi5tZXNvcy5pc29sYXRvci52MS5NZXRyaWNzUmVzcG9uc2U", [file_mesos_v1_mesos]);
+  fileDesc("CiBtZXNvcy9pc29sYXRvci92MS9pc29sYXRvci5wcm90bxIRbWVzb3MuaXNvbGF0b3IudjEiFgoUR2V0UGx1Z2luSW5mb1JlcXVlc3QiUwoVR2V0UGx1Z2luSW5mb1Jlc3BvbnNlEgwKBG5hbWUYASACKAkSFAoMYXBpX3ZlcnNpb25zGAIgAygJEhYKDnZlbmRvcl92ZXJzaW9uGAMgASgJIusDCg9Db250YWluZXJDb25maWcSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQSQwoPY29udGFpbmVyX2NsYXNzGAIgASgOMiEubWVzb3MuaXNvbGF0b3IudjEuQ29udGFpbmVyQ2xhc3M6B0RFRkFVTFQSKwoMZnJhbWV3b3JrX2lkGAMgASgLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYBCABKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEEiIKCHRhc2tfaWRzGAUgAygLMhAubWVzb3MudjEuVGFza0lEEiUKCXJlc291cmNlcxgGIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKDGNvbW1hbmRfaW5mbxgHIAEoCzIVLm1lc29zLnYxLkNvbW1hbmRJbmZvEi8KDmNvbnRhaW5lcl9pbmZvGAggASgLMhcubWVzb3MudjEuQ29udGFpbmVySW5mbxIMCgR1c2VyGAkgASgJEhEKCWRpcmVjdG9yeRgKIAIoCRIOCgZyb290ZnMYCyABKAkSNAoGZG9ja2VyGAwgASgLMiQubWVzb3MuaXNvbGF0b3IudjEuRG9ja2VySW1hZ2VDb25maWcicgoRRG9ja2VySW1hZ2VDb25maWcSDAoEbmFtZRgBIAEoCRISCgplbnRyeXBvaW50GAIgAygJEgsKA2NtZBgDIAMoCRILCgNlbnYYBCADKAkSEwoLd29ya2luZ19kaXIYBSABKAkSDAoEdXNlchgGIAEoCSKfAQoFTW91bnQSKwoEdHlwZRgBIAIoDjIdLm1lc29zLmlzb2xhdG9yLnYxLk1vdW50LlR5cGUSDgoGc291cmNlGAIgASgJEg4KBnRhcmdldBgDIAIoCRIRCglyZWFkX29ubHkYBCABKAgSDwoHb3B0aW9ucxgFIAEoCSIlCgRUeXBlEggKBEJJTkQQARIJCgVUTVBGUxACEggKBFBST0MQAyLVAgoTQ29udGFpbmVyTGF1bmNoSW5mbxIqCgtlbnZpcm9ubWVudBgBIAEoCzIVLm1lc29zLnYxLkVudmlyb25tZW50Eg4KBnJvb3RmcxgCIAEoCRIZChF3b3JraW5nX2RpcmVjdG9yeRgDIAEoCRIoCgZtb3VudHMYBCADKAsyGC5tZXNvcy5pc29sYXRvci52MS5Nb3VudBIWCg5zZWNjb21wX2ZpbHRlchgFIAEoDBI2ChBjbG9uZV9uYW1lc3BhY2VzGAYgAygOMhwubWVzb3MuaXNvbGF0b3IudjEuTmFtZXNwYWNlEiUKB3JsaW1pdHMYByABKAsyFC5tZXNvcy52MS5STGltaXRJbmZvEhAKCGhvc3RuYW1lGAggASgJEiYKB2NvbW1hbmQYCSABKAsyFS5tZXNvcy52MS5Db21tYW5kSW5mbxIMCgR1c2VyGAogASgJInoKE0NvbnRhaW5lckxpbWl0YXRpb24SJQoJcmVzb3VyY2VzGAEgAygLMhIubWVzb3MudjEuUmVzb3VyY2USDwoHbWVzc2FnZRgCIAEoCRIrCgZyZWFzb24YAyABKA4yGy5tZXNvcy52MS5UYXNrU3RhdHVzLlJlYXNvbiJ+Cg5Db250YWluZXJTdGF0ZRIrCgxjb250YWluZXJfaWQYASACKAsyFS5tZXNvcy52MS5Db250YWluZXJJRBILCgNwaWQYAiACKAUSMgoGY29uZmlnGAMgAigLMiIubWVzb3MuaXNvbGF0b3IudjEuQ29udGFpbmVyQ29uZmlnImsKDlJlY292ZXJSZXF1ZXN0EjEKBnN0YXRlcxgBIAMoCzIhLm1lc29zLmlzb2xhdG9yLnYxLkNvbnRhaW5lclN0YXRlEiYKB29ycGhhbnMYAiADKAsyFS5tZXNvcy52MS5Db250YWluZXJJRCIRCg9SZWNvdmVyUmVzcG9uc2UiRAoOUHJlcGFyZVJlcXVlc3QSMgoGY29uZmlnGAEgAigLMiIubWVzb3MuaXNvbGF0b3IudjEuQ29udGFpbmVyQ29uZmlnIk4KD1ByZXBhcmVSZXNwb25zZRI7CgtsYXVuY2hfaW5mbxgBIAEoCzImLm1lc29zLmlzb2xhdG9yLnYxLkNvbnRhaW5lckxhdW5jaEluZm8iSgoOSXNvbGF0ZVJlcXVlc3QSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQSCwoDcGlkGAIgAigFIhEKD0lzb2xhdGVSZXNwb25zZSI7CgxXYXRjaFJlcXVlc3QSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQingEKCldhdGNoRXZlbnQSPAoJaGVhcnRiZWF0GAEgASgLMicubWVzb3MuaXNvbGF0b3IudjEuV2F0Y2hFdmVudC5IZWFydGJlYXRIABI8CgpsaW1pdGF0aW9uGAIgASgLMiYubWVzb3MuaXNvbGF0b3IudjEuQ29udGFpbmVyTGltaXRhdGlvbkgAGgsKCUhlYXJ0YmVhdEIHCgVldmVudCI9Cg5VbndhdGNoUmVxdWVzdBIrCgxjb250YWluZXJfaWQYASACKAsyFS5tZXNvcy52MS5Db250YWluZXJJRCIRCg9VbndhdGNoUmVzcG9uc2UiYwoNVXBkYXRlUmVxdWVzdBIrCgxjb250YWluZXJfaWQYASACKAsyFS5tZXNvcy52MS5Db250YWluZXJJRBIlCglyZXNvdXJjZXMYAiADKAsyEi5tZXNvcy52MS5SZXNvdXJjZSIQCg5VcGRhdGVSZXNwb25zZSI7CgxVc2FnZVJlcXVlc3QSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQiQQoNVXNhZ2VSZXNwb25zZRIwCgpzdGF0aXN0aWNzGAEgASgLMhwubWVzb3MudjEuUmVzb3VyY2VTdGF0aXN0aWNzIjwKDVN0YXR1c1JlcXVlc3QSKwoMY29udGFpbmVyX2lkGAEgAigLMhUubWVzb3MudjEuQ29udGFpbmVySUQiOwoOU3RhdHVzUmVzcG9uc2USKQoGc3RhdHVzGAEgASgLMhkubWVzb3MudjEuQ29udGFpbmVyU3RhdHVzIj0KDkNsZWFudXBSZXF1ZXN0EisKDGNvbnRhaW5lcl9pZBgBIAIoCzIVLm1lc29zLnYxLkNvbnRhaW5lcklEIhEKD0NsZWFudXBSZXNwb25zZSIQCg5NZXRyaWNzUmVxdWVzdCKDAQoPTWV0cmljc1Jlc3BvbnNlEkAKB21ldHJpY3MYASADKAsyLy5tZXNvcy5pc29sYXRvci52MS5NZXRyaWNzUmVzcG9uc2UuTWV0cmljc0VudHJ5Gi4KDE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBKigKDkNvbnRhaW5lckNsYXNzEgsKB0RFRkFVTFQQARIJCgVERUJVRxACKmYKCU5hbWVzcGFjZRIOCgpOU19VTktOT1dOEAASCgoGTlNfTU5UEAESCgoGTlNfUElEEAISCgoGTlNfVVRTEAMSCgoGTlNfSVBDEAQSCgoGTlNfTkVUEAUSDQoJTlNfQ0dST1VQEAYybgoISWRlbnRpdHkSYgoNR2V0UGx1Z2luSW5mbxInLm1lc29zLmlzb2xhdG9yLnYxLkdldFBsdWdpbkluZm9SZXF1ZXN0GigubWVzb3MuaXNvbGF0b3IudjEuR2V0UGx1Z2luSW5mb1Jlc3BvbnNlMqsGCghJc29sYXRvchJQCgdSZWNvdmVyEiEubWVzb3MuaXNvbGF0b3IudjEuUmVjb3ZlclJlcXVlc3QaIi5tZXNvcy5pc29sYXRvci52MS5SZWNvdmVyUmVzcG9uc2USUAoHUHJlcGFyZRIhLm1lc29zLmlzb2xhdG9yLnYxLlByZXBhcmVSZXF1ZXN0GiIubWVzb3MuaXNvbGF0b3IudjEuUHJlcGFyZVJlc3BvbnNlElAKB0lzb2xhdGUSIS5tZXNvcy5pc29sYXRvci52MS5Jc29sYXRlUmVxdWVzdBoiLm1lc29zLmlzb2xhdG9yLnYxLklzb2xhdGVSZXNwb25zZRJJCgVXYXRjaBIfLm1lc29zLmlzb2xhdG9yLnYxLldhdGNoUmVxdWVzdBodLm1lc29zLmlzb2xhdG9yLnYxLldhdGNoRXZlbnQwARJQCgdVbndhdGNoEiEubWVzb3MuaXNvbGF0b3IudjEuVW53YXRjaFJlcXVlc3QaIi5tZXNvcy5pc29sYXRvci52MS5VbndhdGNoUmVzcG9uc2USTQoGVXBkYXRlEiAubWVzb3MuaXNvbGF0b3IudjEuVXBkYXRlUmVxdWVzdBohLm1lc29zLmlzb2xhdG9yLnYxLlVwZGF0ZVJlc3BvbnNlEkoKBVVzYWdlEh8ubWVzb3MuaXNvbGF0b3IudjEuVXNhZ2VSZXF1ZXN0GiAubWVzb3MuaXNvbGF0b3IudjEuVXNhZ2VSZXNwb25zZRJNCgZTdGF0dXMSIC5tZXNvcy5pc29sYXRvci52MS5TdGF0dXNSZXF1ZXN0GiEubWVzb3MuaXNvbGF0b3IudjEuU3RhdHVzUmVzcG9uc2USUAoHQ2xlYW51cBIhLm1lc29zLmlzb2xhdG9yLnYxLkNsZWFudXBSZXF1ZXN0GiIubWVzb3MuaXNvbGF0b3IudjEuQ2xlYW51cFJlc3BvbnNlElAKB01ldHJpY3MSIS5tZXNvcy5pc29sYXRvci52MS5NZXRyaWNzUmVxdWVzdBoiLm1lc29zLmlzb2xhdG9yLnYxLk1ldHJpY3NSZXNwb25zZQ", [file_mesos_v1_mesos]);
 
 /**
  * @generated from message mesos.isolator.v1.GetPluginInfoRequest
@@ -126,6 +126,14 @@ export type ContainerConfig = Message<"mesos.isolator.v1.ContainerConfig"> & {
    * @generated from field: optional string rootfs = 11;
    */
   rootfs: string;
+
+  /**
+   * The image's runtime configuration, if the container has a Docker image (Mesos:
+   * ContainerConfig.docker.manifest); the docker/runtime isolator applies it.
+   *
+   * @generated from field: optional mesos.isolator.v1.DockerImageConfig docker = 12;
+   */
+  docker?: DockerImageConfig | undefined;
 };
 
 /**
@@ -134,6 +142,56 @@ export type ContainerConfig = Message<"mesos.isolator.v1.ContainerConfig"> & {
  */
 export const ContainerConfigSchema: GenMessage<ContainerConfig> = /*@__PURE__*/
   messageDesc(file_mesos_isolator_v1_isolator, 2);
+
+/**
+ * The runtime defaults of a Docker or OCI image's config.
+ *
+ * @generated from message mesos.isolator.v1.DockerImageConfig
+ */
+export type DockerImageConfig = Message<"mesos.isolator.v1.DockerImageConfig"> & {
+  /**
+   * The image's canonical name, e.g. docker.io/library/busybox:latest.
+   *
+   * @generated from field: optional string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: repeated string entrypoint = 2;
+   */
+  entrypoint: string[];
+
+  /**
+   * @generated from field: repeated string cmd = 3;
+   */
+  cmd: string[];
+
+  /**
+   * NAME=VALUE entries.
+   *
+   * @generated from field: repeated string env = 4;
+   */
+  env: string[];
+
+  /**
+   * @generated from field: optional string working_dir = 5;
+   */
+  workingDir: string;
+
+  /**
+   * `user`, `uid`, `user:group` or `uid:gid`.
+   *
+   * @generated from field: optional string user = 6;
+   */
+  user: string;
+};
+
+/**
+ * Describes the message mesos.isolator.v1.DockerImageConfig.
+ * Use `create(DockerImageConfigSchema)` to create a new message.
+ */
+export const DockerImageConfigSchema: GenMessage<DockerImageConfig> = /*@__PURE__*/
+  messageDesc(file_mesos_isolator_v1_isolator, 3);
 
 /**
  * A mount the launch helper performs in the container's mount namespace, in order, before it
@@ -177,7 +235,7 @@ export type Mount = Message<"mesos.isolator.v1.Mount"> & {
  * Use `create(MountSchema)` to create a new message.
  */
 export const MountSchema: GenMessage<Mount> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 3);
+  messageDesc(file_mesos_isolator_v1_isolator, 4);
 
 /**
  * @generated from enum mesos.isolator.v1.Mount.Type
@@ -203,7 +261,7 @@ export enum Mount_Type {
  * Describes the enum mesos.isolator.v1.Mount.Type.
  */
 export const Mount_TypeSchema: GenEnum<Mount_Type> = /*@__PURE__*/
-  enumDesc(file_mesos_isolator_v1_isolator, 3, 0);
+  enumDesc(file_mesos_isolator_v1_isolator, 4, 0);
 
 /**
  * An isolator's part of the launch. Every field is optional; the merge refuses two isolators
@@ -257,6 +315,23 @@ export type ContainerLaunchInfo = Message<"mesos.isolator.v1.ContainerLaunchInfo
    * @generated from field: optional string hostname = 8;
    */
   hostname: string;
+
+  /**
+   * The command to run instead of the agent's (docker/runtime: a task without a command value runs
+   * the image's Entrypoint and Cmd). `shell` runs `value` with /bin/sh -c; otherwise `value` is the
+   * program and `arguments` its whole argv.
+   *
+   * @generated from field: optional mesos.v1.CommandInfo command = 9;
+   */
+  command?: CommandInfo | undefined;
+
+  /**
+   * The user to run the command as when the agent's command names none (docker/runtime: the
+   * image's User), as `user`, `uid`, `user:group` or `uid:gid`, looked up in the container's rootfs.
+   *
+   * @generated from field: optional string user = 10;
+   */
+  user: string;
 };
 
 /**
@@ -264,7 +339,7 @@ export type ContainerLaunchInfo = Message<"mesos.isolator.v1.ContainerLaunchInfo
  * Use `create(ContainerLaunchInfoSchema)` to create a new message.
  */
 export const ContainerLaunchInfoSchema: GenMessage<ContainerLaunchInfo> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 4);
+  messageDesc(file_mesos_isolator_v1_isolator, 5);
 
 /**
  * @generated from message mesos.isolator.v1.ContainerLimitation
@@ -293,7 +368,7 @@ export type ContainerLimitation = Message<"mesos.isolator.v1.ContainerLimitation
  * Use `create(ContainerLimitationSchema)` to create a new message.
  */
 export const ContainerLimitationSchema: GenMessage<ContainerLimitation> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 5);
+  messageDesc(file_mesos_isolator_v1_isolator, 6);
 
 /**
  * @generated from message mesos.isolator.v1.ContainerState
@@ -322,7 +397,7 @@ export type ContainerState = Message<"mesos.isolator.v1.ContainerState"> & {
  * Use `create(ContainerStateSchema)` to create a new message.
  */
 export const ContainerStateSchema: GenMessage<ContainerState> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 6);
+  messageDesc(file_mesos_isolator_v1_isolator, 7);
 
 /**
  * @generated from message mesos.isolator.v1.RecoverRequest
@@ -344,7 +419,7 @@ export type RecoverRequest = Message<"mesos.isolator.v1.RecoverRequest"> & {
  * Use `create(RecoverRequestSchema)` to create a new message.
  */
 export const RecoverRequestSchema: GenMessage<RecoverRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 7);
+  messageDesc(file_mesos_isolator_v1_isolator, 8);
 
 /**
  * @generated from message mesos.isolator.v1.RecoverResponse
@@ -357,7 +432,7 @@ export type RecoverResponse = Message<"mesos.isolator.v1.RecoverResponse"> & {
  * Use `create(RecoverResponseSchema)` to create a new message.
  */
 export const RecoverResponseSchema: GenMessage<RecoverResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 8);
+  messageDesc(file_mesos_isolator_v1_isolator, 9);
 
 /**
  * @generated from message mesos.isolator.v1.PrepareRequest
@@ -374,7 +449,7 @@ export type PrepareRequest = Message<"mesos.isolator.v1.PrepareRequest"> & {
  * Use `create(PrepareRequestSchema)` to create a new message.
  */
 export const PrepareRequestSchema: GenMessage<PrepareRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 9);
+  messageDesc(file_mesos_isolator_v1_isolator, 10);
 
 /**
  * @generated from message mesos.isolator.v1.PrepareResponse
@@ -391,7 +466,7 @@ export type PrepareResponse = Message<"mesos.isolator.v1.PrepareResponse"> & {
  * Use `create(PrepareResponseSchema)` to create a new message.
  */
 export const PrepareResponseSchema: GenMessage<PrepareResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 10);
+  messageDesc(file_mesos_isolator_v1_isolator, 11);
 
 /**
  * @generated from message mesos.isolator.v1.IsolateRequest
@@ -413,7 +488,7 @@ export type IsolateRequest = Message<"mesos.isolator.v1.IsolateRequest"> & {
  * Use `create(IsolateRequestSchema)` to create a new message.
  */
 export const IsolateRequestSchema: GenMessage<IsolateRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 11);
+  messageDesc(file_mesos_isolator_v1_isolator, 12);
 
 /**
  * @generated from message mesos.isolator.v1.IsolateResponse
@@ -426,7 +501,7 @@ export type IsolateResponse = Message<"mesos.isolator.v1.IsolateResponse"> & {
  * Use `create(IsolateResponseSchema)` to create a new message.
  */
 export const IsolateResponseSchema: GenMessage<IsolateResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 12);
+  messageDesc(file_mesos_isolator_v1_isolator, 13);
 
 /**
  * @generated from message mesos.isolator.v1.WatchRequest
@@ -443,7 +518,7 @@ export type WatchRequest = Message<"mesos.isolator.v1.WatchRequest"> & {
  * Use `create(WatchRequestSchema)` to create a new message.
  */
 export const WatchRequestSchema: GenMessage<WatchRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 13);
+  messageDesc(file_mesos_isolator_v1_isolator, 14);
 
 /**
  * @generated from message mesos.isolator.v1.WatchEvent
@@ -472,7 +547,7 @@ export type WatchEvent = Message<"mesos.isolator.v1.WatchEvent"> & {
  * Use `create(WatchEventSchema)` to create a new message.
  */
 export const WatchEventSchema: GenMessage<WatchEvent> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 14);
+  messageDesc(file_mesos_isolator_v1_isolator, 15);
 
 /**
  * @generated from message mesos.isolator.v1.WatchEvent.Heartbeat
@@ -485,7 +560,7 @@ export type WatchEvent_Heartbeat = Message<"mesos.isolator.v1.WatchEvent.Heartbe
  * Use `create(WatchEvent_HeartbeatSchema)` to create a new message.
  */
 export const WatchEvent_HeartbeatSchema: GenMessage<WatchEvent_Heartbeat> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 14, 0);
+  messageDesc(file_mesos_isolator_v1_isolator, 15, 0);
 
 /**
  * @generated from message mesos.isolator.v1.UnwatchRequest
@@ -502,7 +577,7 @@ export type UnwatchRequest = Message<"mesos.isolator.v1.UnwatchRequest"> & {
  * Use `create(UnwatchRequestSchema)` to create a new message.
  */
 export const UnwatchRequestSchema: GenMessage<UnwatchRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 15);
+  messageDesc(file_mesos_isolator_v1_isolator, 16);
 
 /**
  * @generated from message mesos.isolator.v1.UnwatchResponse
@@ -515,7 +590,7 @@ export type UnwatchResponse = Message<"mesos.isolator.v1.UnwatchResponse"> & {
  * Use `create(UnwatchResponseSchema)` to create a new message.
  */
 export const UnwatchResponseSchema: GenMessage<UnwatchResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 16);
+  messageDesc(file_mesos_isolator_v1_isolator, 17);
 
 /**
  * @generated from message mesos.isolator.v1.UpdateRequest
@@ -537,7 +612,7 @@ export type UpdateRequest = Message<"mesos.isolator.v1.UpdateRequest"> & {
  * Use `create(UpdateRequestSchema)` to create a new message.
  */
 export const UpdateRequestSchema: GenMessage<UpdateRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 17);
+  messageDesc(file_mesos_isolator_v1_isolator, 18);
 
 /**
  * @generated from message mesos.isolator.v1.UpdateResponse
@@ -550,7 +625,7 @@ export type UpdateResponse = Message<"mesos.isolator.v1.UpdateResponse"> & {
  * Use `create(UpdateResponseSchema)` to create a new message.
  */
 export const UpdateResponseSchema: GenMessage<UpdateResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 18);
+  messageDesc(file_mesos_isolator_v1_isolator, 19);
 
 /**
  * @generated from message mesos.isolator.v1.UsageRequest
@@ -567,7 +642,7 @@ export type UsageRequest = Message<"mesos.isolator.v1.UsageRequest"> & {
  * Use `create(UsageRequestSchema)` to create a new message.
  */
 export const UsageRequestSchema: GenMessage<UsageRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 19);
+  messageDesc(file_mesos_isolator_v1_isolator, 20);
 
 /**
  * @generated from message mesos.isolator.v1.UsageResponse
@@ -584,7 +659,7 @@ export type UsageResponse = Message<"mesos.isolator.v1.UsageResponse"> & {
  * Use `create(UsageResponseSchema)` to create a new message.
  */
 export const UsageResponseSchema: GenMessage<UsageResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 20);
+  messageDesc(file_mesos_isolator_v1_isolator, 21);
 
 /**
  * @generated from message mesos.isolator.v1.StatusRequest
@@ -601,7 +676,7 @@ export type StatusRequest = Message<"mesos.isolator.v1.StatusRequest"> & {
  * Use `create(StatusRequestSchema)` to create a new message.
  */
 export const StatusRequestSchema: GenMessage<StatusRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 21);
+  messageDesc(file_mesos_isolator_v1_isolator, 22);
 
 /**
  * @generated from message mesos.isolator.v1.StatusResponse
@@ -618,7 +693,7 @@ export type StatusResponse = Message<"mesos.isolator.v1.StatusResponse"> & {
  * Use `create(StatusResponseSchema)` to create a new message.
  */
 export const StatusResponseSchema: GenMessage<StatusResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 22);
+  messageDesc(file_mesos_isolator_v1_isolator, 23);
 
 /**
  * @generated from message mesos.isolator.v1.CleanupRequest
@@ -635,7 +710,7 @@ export type CleanupRequest = Message<"mesos.isolator.v1.CleanupRequest"> & {
  * Use `create(CleanupRequestSchema)` to create a new message.
  */
 export const CleanupRequestSchema: GenMessage<CleanupRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 23);
+  messageDesc(file_mesos_isolator_v1_isolator, 24);
 
 /**
  * @generated from message mesos.isolator.v1.CleanupResponse
@@ -648,7 +723,7 @@ export type CleanupResponse = Message<"mesos.isolator.v1.CleanupResponse"> & {
  * Use `create(CleanupResponseSchema)` to create a new message.
  */
 export const CleanupResponseSchema: GenMessage<CleanupResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 24);
+  messageDesc(file_mesos_isolator_v1_isolator, 25);
 
 /**
  * @generated from message mesos.isolator.v1.MetricsRequest
@@ -661,7 +736,7 @@ export type MetricsRequest = Message<"mesos.isolator.v1.MetricsRequest"> & {
  * Use `create(MetricsRequestSchema)` to create a new message.
  */
 export const MetricsRequestSchema: GenMessage<MetricsRequest> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 25);
+  messageDesc(file_mesos_isolator_v1_isolator, 26);
 
 /**
  * @generated from message mesos.isolator.v1.MetricsResponse
@@ -678,7 +753,7 @@ export type MetricsResponse = Message<"mesos.isolator.v1.MetricsResponse"> & {
  * Use `create(MetricsResponseSchema)` to create a new message.
  */
 export const MetricsResponseSchema: GenMessage<MetricsResponse> = /*@__PURE__*/
-  messageDesc(file_mesos_isolator_v1_isolator, 26);
+  messageDesc(file_mesos_isolator_v1_isolator, 27);
 
 /**
  * @generated from enum mesos.isolator.v1.ContainerClass
