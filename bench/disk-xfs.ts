@@ -71,7 +71,6 @@ const timeIt = (runs: number, fn: () => unknown) =>
   );
 
 async function sweeps(): Promise<void> {
-  const stop = new AbortController();
   const flags = parseFlags(
     diskXfsFlagSpecs,
     [
@@ -84,7 +83,7 @@ async function sweeps(): Promise<void> {
   ).values;
   const workDir = join(mnt, "sweep");
   mkdirSync(workDir);
-  const iso = createDiskXfsIsolator({ flags, workDir, clock: systemClock, log: silentLogger, signal: stop.signal });
+  const iso = createDiskXfsIsolator({ flags, workDir, clock: systemClock, log: silentLogger });
   const ids = Array.from({ length: idCount }, (_, i) => create(ContainerIDSchema, { value: `c${i}` }));
   const usageSweep = async () => {
     const t = performance.now();
@@ -100,7 +99,7 @@ async function sweeps(): Promise<void> {
     );
   }
   const full = { check: timeIt(21, () => iso.checkLimits()), usage: median([await usageSweep(), await usageSweep(), await usageSweep()]) };
-  stop.abort();
+  iso.close();
   const per = (ms: number) => ((ms * 1000) / idCount).toFixed(1);
   console.log(`1. one sweep over ${idCount} project ids vs 0 ids (median; ${navigator.hardwareConcurrency} vCPUs, software emulation):`);
   console.log(

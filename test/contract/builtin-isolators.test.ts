@@ -4,11 +4,12 @@
  */
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { silentLogger } from "@mesos/core";
+import { ManualClock, parseFlags, silentLogger } from "@mesos/core";
 import { seccompSupported } from "@mesos/linux";
 import { connectIsolator, serveIsolator } from "@mesos/plugin-api";
 import { isolatorContract } from "@mesos/plugin-api/contract";
 import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
+import { type NetworkPortsIsolator, networkPortsAgentFlagSpecs, networkPortsFlagSpecs, networkPortsPlugin } from "@mesos/plugin-network-ports";
 import { createCgroupsHost, createCpuIsolator, createMemIsolator, findCgroupMounts, resolveController } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
@@ -68,3 +69,14 @@ isolatorContract(
   },
   { skip: seccompSkip() },
 );
+
+// In the agent's process, as the agent builds it (linux launcher, enforcing, every port watched).
+isolatorContract("network/ports", async () => {
+  const { values } = parseFlags({ ...networkPortsFlagSpecs, ...networkPortsAgentFlagSpecs }, ["--enforce_container_ports"], {});
+  const isolator = await networkPortsPlugin.create(values, {
+    log: silentLogger,
+    clock: new ManualClock(),
+    agent: { launcher: "linux", isolation: ["network/ports"] },
+  });
+  return { isolator, teardown: () => (isolator as NetworkPortsIsolator).close() };
+});

@@ -127,6 +127,14 @@ describe.skipIf(!isRoot)("tasks in Docker images (root: linux launcher and overl
     await fw.waitForStatus("after", TaskState.TASK_FINISHED, 30_000);
   });
 
+  test("/flags does not show the credentials of an inline --docker_config", async () => {
+    const auths = JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from("user:s3cret").toString("base64") } } });
+    const { agent } = await startTestCluster(cleanup, { agent: { flags: [...imageFlags(), `--docker_config=${auths}`] } });
+    const flags = (await (await fetch(`${agent.url}/flags`)).json()) as { flags: Record<string, string> };
+    expect(flags.flags.docker_config).toBe("(JSON not shown: it holds credentials)");
+    expect(flags.flags.image_providers).toBe("docker");
+  });
+
   test("an agent without --image_providers fails image tasks with a hint", async () => {
     const { fw } = await startTestCluster(cleanup);
     await fw.launch("noimages", "true", { container: docker("busybox") });

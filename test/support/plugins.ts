@@ -1,5 +1,4 @@
 /** Isolator plugins as separate processes for tests. */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { REPO_ROOT, eventually } from "./cluster.ts";
@@ -12,11 +11,18 @@ export function examplePluginCommand(socket: string, extra: string[] = []): stri
 
 const started: Subprocess[] = [];
 
-/** Starts the example plugin and waits for its socket. */
+/**
+ * Starts the example plugin and waits until it serves: it says so once it listens (the socket file
+ * appears a moment earlier, when connecting to it is still refused).
+ */
 export async function startExamplePlugin(socket: string, extra: string[] = []): Promise<Subprocess> {
-  const proc = Bun.spawn(examplePluginCommand(socket, extra), { stdio: ["ignore", "ignore", "inherit"] });
+  const proc = Bun.spawn(examplePluginCommand(socket, extra), { stdio: ["ignore", "pipe", "inherit"] });
   started.push(proc);
-  await eventually(() => existsSync(socket), 10_000, `the example plugin's socket ${socket}`);
+  let said = "";
+  void (async () => {
+    for await (const chunk of proc.stdout) said += new TextDecoder().decode(chunk);
+  })();
+  await eventually(() => said.includes("serving on"), 10_000, `the example plugin to serve on ${socket}`);
   return proc;
 }
 

@@ -16,7 +16,15 @@ import { parseFlags, silentLogger, systemClock } from "@mesos/core";
 import type { RunningMaster } from "@mesos/master";
 import { connectIsolator, serveIsolator } from "@mesos/plugin-api";
 import { isolatorContract } from "@mesos/plugin-api/contract";
-import { checkDiskXfsHost, createDiskXfsIsolator, diskXfsFlagSpecs, systemXfsHost } from "@mesos/plugin-disk-xfs";
+import {
+  checkDiskXfsHost,
+  createDiskXfsIsolator,
+  type DiskXfsIsolator,
+  diskXfsAgentFlagSpecs,
+  diskXfsFlagSpecs,
+  diskXfsPlugin,
+  systemXfsHost,
+} from "@mesos/plugin-disk-xfs";
 import {
   type Offer,
   type Offer_OperationSchema,
@@ -320,10 +328,10 @@ test("start-up checks on real mounts: a directory not on XFS, and one on XFS wit
 });
 
 test("out of process: served as an isolator plugin, it sets real project ids and quotas over mesos.isolator.v1", async () => {
-  // `mesos isolator serve disk/xfs` is this, in a process of its own (its start-up is tested on the host).
-  const stop = new AbortController();
-  const flags = parseFlags(diskXfsFlagSpecs, ["--enforce_container_disk_quota", "--xfs_project_range=[5500-5501]"], {}).values;
-  const isolator = createDiskXfsIsolator({ flags, workDir: tempDir("plugin-agent"), clock: systemClock, log: silentLogger, signal: stop.signal });
+  // What `mesos isolator serve disk/xfs` does, in a process of its own (its start-up is tested on the host).
+  const argv = [`--work_dir=${tempDir("plugin-agent")}`, "--enforce_container_disk_quota", "--xfs_project_range=[5500-5501]"];
+  const flags = parseFlags({ ...diskXfsAgentFlagSpecs, ...diskXfsFlagSpecs }, argv, {}).values;
+  const isolator = (await diskXfsPlugin.create(flags, { log: silentLogger, clock: systemClock })) as DiskXfsIsolator;
   const socket = join(tempDir("plugin"), "disk-xfs.sock");
   const served = serveIsolator(isolator, { socket });
   try {
@@ -339,7 +347,7 @@ test("out of process: served as an isolator plugin, it sets real project ids and
     await remote.cleanup!(containerId);
   } finally {
     await served.stop();
-    stop.abort();
+    isolator.close();
   }
 });
 
@@ -347,14 +355,13 @@ test("out of process: served as an isolator plugin, it sets real project ids and
 isolatorContract(
   "disk/xfs on real XFS",
   async () => {
-    const stop = new AbortController();
     const flags = parseFlags(
       diskXfsFlagSpecs,
       ["--enforce_container_disk_quota", "--xfs_kill_containers", "--xfs_project_range=[5600-5699]"],
       {},
     ).values;
-    const isolator = createDiskXfsIsolator({ flags, workDir: tempDir("contract-agent"), clock: systemClock, log: silentLogger, signal: stop.signal });
-    return { isolator, teardown: () => stop.abort() };
+    const isolator = createDiskXfsIsolator({ flags, workDir: tempDir("contract-agent"), clock: systemClock, log: silentLogger });
+    return { isolator, teardown: () => isolator.close() };
   },
   { resources: { cpus: 0.5, mem: 64 } },
 );

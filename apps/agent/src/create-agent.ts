@@ -199,7 +199,7 @@ async function createDefaultContainerizer(
   // An unknown isolator, a plugin that is not there or speaks no version we know: stop here.
   let isolation: Awaited<ReturnType<typeof createIsolators>>;
   try {
-    isolation = await createIsolators({ flags, log, clock, workDir: env.workDir, extra: deps.isolators });
+    isolation = await createIsolators({ flags, log, clock, launcher, workDir: env.workDir, extra: deps.isolators });
   } catch (e) {
     images?.stop();
     throw e;

@@ -1,9 +1,11 @@
-/** The agent's flags, with Mesos's names and defaults. */
+/** The agent's flags, with Mesos's names and defaults; built-in plugin isolators bring their own. */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, type FlagValues } from "@mesos/core";
 import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
+import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
+import { seccompFlagSpecs } from "@mesos/plugin-linux-seccomp/isolator";
 
 export const agentFlagSpecs = {
   master: flag.string("The master to register with, as HOST:PORT", { required: true }),
@@ -18,7 +20,7 @@ export const agentFlagSpecs = {
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
   isolation: flag.string(
-    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, disk/xfs, docker/runtime, filesystem/linux, linux/seccomp, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
+    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, disk/xfs, docker/runtime, filesystem/linux, linux/seccomp, network/ports, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
     { default: "posix/cpu,posix/mem" },
   ),
   launcher: flag.oneOf(["linux", "posix"] as const)(
@@ -36,12 +38,8 @@ export const agentFlagSpecs = {
   ),
   cgroups_enable_cfs: flag.bool("Cap containers' CPU time with the CFS quota (a hard limit from cpus)", { default: false }),
   cgroups_limit_swap: flag.bool("Limit memory plus swap, not only memory", { default: false }),
-  seccomp_config_dir: flag.string(
-    "Directory of seccomp profiles (Docker's JSON format); required by the linux/seccomp isolator. Containers name profiles relative to it",
-  ),
-  seccomp_profile_name: flag.string(
-    "The seccomp profile (relative to --seccomp_config_dir) for containers whose ContainerInfo names none; unset: such containers run unconfined",
-  ),
+  ...seccompFlagSpecs,
+  ...networkPortsFlagSpecs,
   ...diskXfsFlagSpecs,
   image_providers: flag.custom(parseImageProviders)(
     "Comma-separated image providers the Mesos containerizer supports: docker (needs --launcher=linux and the filesystem/linux isolator)",
@@ -56,14 +54,12 @@ export const agentFlagSpecs = {
   docker_store_dir: flag.string("Directory the Docker provisioner stores images and layers in", {
     default: join(tmpdir(), "mesos", "store", "docker"),
   }),
-  docker_config: flag.custom(
-    loadDockerConfigFlag,
-    () => "(set)",
-  )("Registry credentials: a Docker config (~/.docker/config.json with 'auths'), as JSON or a path to it. An image's own docker.config secret wins"),
-  image_gc_config: flag.custom(
-    parseImageGcConfig,
-    () => "(set)",
-  )('Automatic image GC, as JSON or a path: {"image_disk_headroom": 0.1, "image_disk_watch_interval": {"nanoseconds": N}, "excluded_images": [...]}'),
+  docker_config: flag.custom(loadDockerConfigFlag, undefined, (raw) => (raw.trim().startsWith("{") ? "(JSON not shown: it holds credentials)" : raw))(
+    "Registry credentials: a Docker config (~/.docker/config.json with 'auths'), as JSON or a path to it. An image's own docker.config secret wins",
+  ),
+  image_gc_config: flag.custom(parseImageGcConfig)(
+    'Automatic image GC, as JSON or a path: {"image_disk_headroom": 0.1, "image_disk_watch_interval": {"nanoseconds": N}, "excluded_images": [...]}',
+  ),
   fetcher_stall_timeout: flag.duration("How long an image download may receive nothing before it is aborted", { default: 60_000 }),
   sandbox_directory: flag.string("Where a container with its own root filesystem sees its sandbox", { default: "/mnt/mesos/sandbox" }),
   http_heartbeat_interval: flag.duration("Interval of heartbeats on the agent's streaming responses", { default: 30_000 }),

@@ -13,6 +13,6 @@ export type {
 } from "./containerizer/containerizer.ts";
 export { createAgentStore, type AgentStore } from "./state/agent-store.ts";
 export { agentFlagSpecs, validateAgentFlags, type AgentFlags } from "./flags.ts";
-export type { IsolatorFactory, IsolatorDeps } from "./containerizer/isolators/registry.ts";
+export { BUILTIN_ISOLATOR_PLUGINS, type IsolatorFactory, type IsolatorDeps } from "./containerizer/isolators/registry.ts";
 export { ACCEPTED, type AgentCallHandler, type AgentCallReply } from "./api/agent-call-handler.ts";
 export { agentApi } from "./http/v1-agent.ts";

@@ -38,6 +38,10 @@ const verbs: Record<string, Verb> = {
     summary: "list the frameworks: `mesos framework list`",
     run: async (argv) => (await import("@mesos/cli")).runCli(["framework", ...argv]),
   },
+  isolator: {
+    summary: "run a built-in isolator out of process: `mesos isolator serve NAME --socket=PATH`",
+    run: async (argv) => (await import("./verbs/isolator.ts")).runIsolator(argv),
+  },
   seccomp: {
     summary: "check a seccomp profile: `mesos seccomp check PROFILE.json`",
     run: async (argv) => (await import("./verbs/seccomp.ts")).runSeccomp(argv),
@@ -45,10 +49,6 @@ const verbs: Record<string, Verb> = {
   "csi-hostpath": {
     summary: "serve the reference CSI plugin (hostpath volumes, CSI v0 or v1) on a unix socket",
     run: async (argv) => (await import("@mesos/plugin-csi-hostpath")).runCsiHostpath(argv),
-  },
-  isolator: {
-    summary: "serve an isolator as a plugin: `mesos isolator serve disk/xfs --socket=PATH ...`",
-    run: async (argv) => (await import("./verbs/isolator.ts")).runIsolator(argv),
   },
   __launch: {
     summary: "container launch helper (internal)",

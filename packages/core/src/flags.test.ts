@@ -81,3 +81,16 @@ describe("flag kinds with ranges", () => {
     expect(() => parseFlags(kinds, [arg], {})).toThrow(message);
   });
 });
+
+test("a redacted flag's effective value hides what it holds", () => {
+  const specs = {
+    creds: flag.custom(
+      (s) => s.length,
+      undefined,
+      () => "(hidden)",
+    )("credentials"),
+  };
+  const parsed = parseFlags(specs, ["--creds=user:secret"], {});
+  expect(parsed.values.creds).toBe(11);
+  expect(parsed.effective.creds).toBe("(hidden)");
+});

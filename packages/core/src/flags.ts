@@ -19,6 +19,8 @@ export interface FlagDef<T, Optional extends boolean> {
   readonly parse: (raw: string) => T;
   readonly format: (value: T) => string;
   readonly isBoolean: boolean;
+  /** What the effective flags (GET_FLAGS, /flags) show instead of the given value, for values holding secrets. */
+  readonly redact?: (raw: string) => string;
   readonly default?: T;
   readonly required?: boolean;
   /** Phantom marker: whether the parsed value may be undefined. */
@@ -37,6 +39,7 @@ interface KindOptions<T> {
   parse: (raw: string) => T;
   format?: (value: T) => string;
   isBoolean?: boolean;
+  redact?: (raw: string) => string;
 }
 
 /** Makes a builder for one kind of flag: `(help)` is optional, `(help, {default})` or `(help, {required})` is not. */
@@ -49,6 +52,7 @@ function kind<T>(k: KindOptions<T>) {
       parse: k.parse,
       format: k.format ?? ((v: T) => String(v)),
       isBoolean: k.isBoolean ?? false,
+      redact: k.redact,
       default: options?.default,
       required: options?.required,
     };
@@ -111,9 +115,9 @@ export const flag = {
   duration: kind<number>({ parse: parseDuration, format: formatDuration }),
   /** Bytes. */
   bytes: kind<number>({ parse: parseBytes, format: formatBytes }),
-  /** A flag with its own parser (resources, ranges, lists...). */
-  custom<T>(parse: (raw: string) => T, format?: (value: T) => string) {
-    return kind<T>({ parse, format });
+  /** A flag with its own parser (resources, ranges, lists...); `redact` hides secrets it may hold from the effective flags. */
+  custom<T>(parse: (raw: string) => T, format?: (value: T) => string, redact?: (raw: string) => string) {
+    return kind<T>({ parse, format, redact });
   },
   oneOf<const V extends string>(values: readonly V[]) {
     return kind<V>({
@@ -202,7 +206,7 @@ export function parseFlags<S extends FlagSpecs>(
       if (e instanceof FlagError) throw e;
       throw new FlagError(`Failed to load flag '${name}': ${(e as Error).message}`);
     }
-    effective[name] = given;
+    effective[name] = spec.redact ? spec.redact(given) : given;
   }
   return { values: values as FlagValues<S>, effective, positional };
 }

@@ -21,3 +21,9 @@ export function currentUserName(passwd = "/etc/passwd"): string {
   const uid = process.getuid?.() ?? 0;
   return readColonFile(passwd).find((f) => Number(f[2]) === uid)?.[0] ?? String(uid);
 }
+
+/** The uid of user `name`, or undefined if /etc/passwd has no such user. */
+export function userId(name: string, passwd = "/etc/passwd"): number | undefined {
+  const entry = readColonFile(passwd).find((f) => f[0] === name);
+  return entry ? Number(entry[2]) : undefined;
+}

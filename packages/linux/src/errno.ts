@@ -31,7 +31,10 @@ const NAMES: Record<number, string> = {
   36: "ENAMETOOLONG",
   38: "ENOSYS",
   40: "ELOOP",
+  93: "EPROTONOSUPPORT",
   95: "EOPNOTSUPP",
+  97: "EAFNOSUPPORT",
+  105: "ENOBUFS",
   122: "EDQUOT",
 };
 

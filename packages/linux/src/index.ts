@@ -1,7 +1,8 @@
 /**
  * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
  * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, pipes,
- * waitpid, eventfd, filesystems (statfs, the mount table) and XFS project ids and quotas.
+ * waitpid, eventfd, which processes listen on which IP sockets (sock_diag, /proc/net), filesystems
+ * (statfs, the mount table) and XFS project ids and quotas.
  */
 export {
   installSeccompFilter,
@@ -104,3 +105,18 @@ export {
   setProjectQuota,
 } from "./xfs-quota.ts";
 export { S_IFBLK, S_IFCHR, S_IFIFO, getXattr, makedev, mknod, setXattr } from "./special-files.ts";
+export {
+  ALL_SOCKET_KINDS,
+  type InetSocket,
+  type SocketFamily,
+  type SocketKind,
+  type SocketProtocol,
+  formatEndpoint,
+  formatIPv4,
+  formatIPv6,
+  socketKindName,
+} from "./inet-sockets.ts";
+export { openSockDiag, type SockDiagSocket } from "./sock-diag.ts";
+export { parseProcNet, procNetSockets } from "./proc-net-sockets.ts";
+export { createSocketLister, type SocketLister, type SocketListerOptions, type SocketSource } from "./listening-sockets.ts";
+export { listPids, socketInodesOf } from "./process-sockets.ts";

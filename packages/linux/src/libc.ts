@@ -60,6 +60,11 @@ const SYMBOLS = {
   mknod: { args: [P, u32, u64], returns: i32 },
   lsetxattr: { args: [P, P, P, u64, i32], returns: i32 },
   lgetxattr: { args: [P, P, P, u64], returns: i64 },
+  // sockets (sock_diag netlink)
+  socket: { args: [i32, i32, i32], returns: i32 },
+  setsockopt: { args: [i32, i32, i32, P, u32], returns: i32 },
+  send: { args: [i32, P, u64, i32], returns: i64 },
+  recv: { args: [i32, P, u64, i32], returns: i64 },
 } as const;
 
 let lib: ReturnType<typeof open> | undefined;

@@ -34,3 +34,4 @@ export {
 export { ISOLATOR_API_VERSIONS, compareApiVersions, pickApiVersion, type IsolatorApiVersion } from "./versions.ts";
 export { connectIsolator, socketPath, type RemoteIsolator, type RemoteIsolatorOptions } from "./remote-isolator.ts";
 export { isolatorRoutes, serveIsolator, type ServeIsolatorOptions, type ServedIsolator } from "./serve-isolator.ts";
+export { defineIsolatorPlugin, type IsolatorPlugin, type IsolatorPluginDeps } from "./isolator-plugin.ts";

@@ -26,9 +26,9 @@ const volume = (id: string, mb: number, source?: SourceInit): ResourceInit => ({
   disk: { persistence: { id }, volume: { containerPath: id, mode: 1 }, source },
 });
 
-const stops: AbortController[] = [];
+const made: DiskXfsIsolator[] = [];
 afterEach(() => {
-  for (const s of stops.splice(0)) s.abort();
+  for (const iso of made.splice(0)) iso.close();
 });
 
 interface Setup {
@@ -45,16 +45,14 @@ function setup(flags: string[] = [], reuse?: Pick<Setup, "host" | "clock" | "wor
   const workDir = reuse?.workDir ?? mkdtempSync(join(process.env.MESOS_TEST_TMP ?? tmpdir(), "xfs-unit-"));
   const host = reuse?.host ?? createMemoryXfsHost();
   const clock = reuse?.clock ?? new ManualClock();
-  const stop = new AbortController();
-  stops.push(stop);
   const iso = createDiskXfsIsolator({
     flags: parseFlags(diskXfsFlagSpecs, flags, {}).values,
     workDir,
     clock,
     log: silentLogger,
     host,
-    signal: stop.signal,
   });
+  made.push(iso);
   const sandbox = (c: string) => join(workDir, "slaves/S0/frameworks/F/executors", c, "runs", c);
   const id = (c: string) => create(ContainerIDSchema, { value: c });
   const config = (c: string, resources: ResourceInit[]) => {
@@ -204,7 +202,7 @@ describe("disk/xfs on an in-memory XFS host", () => {
     await first.iso.prepare!(running);
     await first.iso.prepare!(first.config("gone", [disk(10)]));
     mkdirSync(first.sandbox("never-isolated"), { recursive: true });
-    stops.splice(0).forEach((s) => s.abort()); // the agent stops
+    first.iso.close(); // the agent stops
 
     const again = setup(["--enforce_container_disk_quota", "--xfs_project_range=[7000-7009]", "--disk_watch_interval=5secs"], first);
     await again.iso.recover!([create(api.ContainerStateSchema, { containerId: again.id("running"), pid: 1, config: running })], []);

@@ -14,7 +14,7 @@
  * --disk_watch_interval). Recovery finds the ids on disk: recover.ts.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, conflict, isMountDisk, isPersistentVolume, type Logger, persistentVolumePath } from "@mesos/core";
+import { type Clock, conflict, type TimerHandle, isMountDisk, isPersistentVolume, type Logger, persistentVolumePath } from "@mesos/core";
 import { containerIdString, type Isolator, type LimitationInit, type StatisticsInit } from "@mesos/plugin-api";
 import { type ContainerID, type Resource, ResourceSchema, TaskStatus_Reason, Value_Type } from "@mesos/proto";
 import { type ContainerInfo, containerUsage, newContainerInfo, type PathInfo } from "./container-info.ts";
@@ -37,8 +37,6 @@ export interface DiskXfsIsolatorOptions {
   clock: Clock;
   log: Logger;
   host?: XfsHost;
-  /** Aborted when the agent stops: ends the watch and reclaim loops. */
-  signal?: AbortSignal;
 }
 
 export interface DiskXfsIsolator extends Isolator {
@@ -48,6 +46,8 @@ export interface DiskXfsIsolator extends Isolator {
   checkLimits(): void;
   /** One pass of reclamation (the loop runs it every --disk_watch_interval). */
   reclaim(): void;
+  /** Ends the check and reclamation loops (the agent, or the plugin's server, stops). */
+  close(): void;
 }
 
 export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsIsolator {
@@ -190,18 +190,20 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
     infos.delete(key);
   }
 
+  const timers: TimerHandle[] = [];
+  let closed = false;
   const every = (ms: number, run: () => void) => {
+    const slot = timers.length;
     const tick = () => {
-      if (options.signal?.aborted) return;
+      if (closed) return;
       try {
         run();
       } catch (e) {
         log.error(`disk/xfs: ${(e as Error).message}`);
       }
-      timer = clock.setTimeout(tick, ms);
+      timers[slot] = clock.setTimeout(tick, ms);
     };
-    let timer = clock.setTimeout(tick, ms);
-    options.signal?.addEventListener("abort", () => timer.cancel(), { once: true });
+    timers.push(clock.setTimeout(tick, ms));
   };
   if (policy === "active") every(flags.container_disk_watch_interval, checkLimits);
   every(flags.disk_watch_interval, reclamation.reclaim);
@@ -214,6 +216,10 @@ export function createDiskXfsIsolator(options: DiskXfsIsolatorOptions): DiskXfsI
     projectIds: ids,
     checkLimits,
     reclaim: reclamation.reclaim,
+    close() {
+      closed = true;
+      for (const t of timers) t.cancel();
+    },
 
     async recover(states, orphans) {
       const volumeRoots = [workDir, ...pathDiskRoots(options.resources, options.defaultRole ?? "*", workDir)];

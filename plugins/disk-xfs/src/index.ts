@@ -1,7 +1,8 @@
 /**
- * disk/xfs: XFS project quotas for sandboxes and persistent volumes (Mesos 1.8's isolator). The
- * agent builds it in process from its flags; `main.ts` serves it as an isolator plugin.
+ * disk/xfs: XFS project quotas for sandboxes and persistent volumes (Mesos 1.8's isolator).
+ * `diskXfsPlugin` is what the agent registers and `mesos isolator serve disk/xfs` serves.
  */
+export { diskXfsAgentFlagSpecs, diskXfsPlugin } from "./plugin.ts";
 export { createDiskXfsIsolator, DISK_XFS_ISOLATOR, type DiskXfsIsolator, type DiskXfsIsolatorOptions } from "./disk-xfs-isolator.ts";
 export { diskXfsFlagSpecs, type DiskXfsFlags } from "./flags.ts";
 export { createProjectIds, parseProjectRange, type ProjectIds } from "./project-ids.ts";

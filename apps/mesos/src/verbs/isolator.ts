@@ -1,59 +1,67 @@
 /**
- * `mesos isolator serve disk/xfs --socket=PATH --work_dir=DIR [flags]`: a built-in isolator as an
- * isolator plugin in a process of its own, speaking `mesos.isolator.v1` on a unix socket, for an
- * agent started with `--isolator_plugins=disk/xfs=unix://PATH` (or a plugin file with this command).
+ * `mesos isolator serve NAME --socket=PATH [flags]`: runs a built-in isolator out of process,
+ * serving `mesos.isolator.v1` on a unix socket until SIGINT/SIGTERM. It takes the isolator's own
+ * flags (the ones `mesos agent` has for it) and the agent flags it reads; an agent uses it with
+ * `--isolation=NAME --isolator_plugins=NAME=unix://PATH`. `mesos isolator list` names them.
  */
-import { VERSION_TEXT, flag, systemClock } from "@mesos/core";
-import { serveIsolator } from "@mesos/plugin-api";
-import { createDiskXfsIsolator, diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
+import { errorMessage, flag, systemClock, VERSION_TEXT } from "@mesos/core";
+import type { IsolatorPlugin } from "@mesos/plugin-api";
 import { daemonLogger, loadFlags, untilSignalled } from "./load-flags.ts";
 
-const USAGE = "Usage: mesos isolator serve disk/xfs --socket=PATH --work_dir=DIR [--help for the flags]";
-const SERVABLE = ["disk/xfs"];
+const USAGE = `Usage: mesos isolator serve NAME --socket=PATH [flags]   (mesos isolator serve NAME --help for its flags)
+       mesos isolator list`;
 
-const diskXfsServeFlags = {
-  socket: flag.string("The unix socket to serve the isolator on", { required: true }),
-  work_dir: flag.string("The agent's --work_dir (sandboxes and persistent volumes are found there)", { required: true }),
-  resources: flag.string("The agent's --resources (the start-up checks look at its PATH disks)"),
-  default_role: flag.string("The agent's --default_role", { default: "*" }),
+const serveFlagSpecs = {
+  socket: flag.string("The unix socket to serve mesos.isolator.v1 on (replaced if it exists)", { required: true }),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", { default: "info" }),
-  ...diskXfsFlagSpecs,
 };
 
 export async function runIsolator(argv: string[]): Promise<number> {
-  const [sub, name, ...rest] = argv;
-  if (sub === "--help" || sub === "-h" || sub === "help" || sub === undefined) {
-    console.log(`${USAGE}\nIsolators that can be served: ${SERVABLE.join(", ")}`);
-    return sub === undefined ? 1 : 0;
+  const [sub, ...rest] = argv;
+  if (sub === "--help" || sub === "-h" || sub === "help") {
+    console.log(USAGE);
+    return 0;
   }
-  if (sub !== "serve" || !name || !SERVABLE.includes(name)) {
-    console.error(`${sub !== "serve" ? `Unknown 'mesos isolator' command '${sub}'` : `Cannot serve isolator '${name ?? ""}'`}.\n${USAGE}`);
+  if (sub !== "serve" && sub !== "list") {
+    console.error(sub === undefined ? USAGE : `Unknown 'mesos isolator' command '${sub}'.\n${USAGE}`);
     return 1;
   }
-  const flags = loadFlags("isolator serve disk/xfs", diskXfsServeFlags, rest);
-  if ("exitCode" in flags) return flags.exitCode;
-  const f = flags.values;
-  const log = daemonLogger("disk/xfs", f.logging_level);
-  const stopping = new AbortController();
-  let isolator: ReturnType<typeof createDiskXfsIsolator>;
+  const { BUILTIN_ISOLATOR_PLUGINS: plugins } = await import("@mesos/agent");
+  const names = plugins.map((p) => p.name).join(", ");
+  if (sub === "list") {
+    for (const p of plugins) console.log(`${p.name.padEnd(16)} ${p.summary}`);
+    return 0;
+  }
+  const [name, ...flags] = rest;
+  const plugin = plugins.find((p) => p.name === name);
+  if (!plugin) {
+    console.error(
+      `${name === undefined || name.startsWith("-") ? "Missing the isolator's name" : `Unknown isolator '${name}'`}: it is one of ${names}.\n${USAGE}`,
+    );
+    return 1;
+  }
+  return serve(plugin, flags);
+}
+
+async function serve(plugin: IsolatorPlugin, argv: string[]): Promise<number> {
+  const specs = { ...serveFlagSpecs, ...plugin.agentFlags, ...plugin.flags };
+  const loaded = loadFlags(`isolator serve ${plugin.name}`, specs, argv);
+  if ("exitCode" in loaded) return loaded.exitCode;
+  const values = loaded.values;
+  const log = daemonLogger(`isolator ${plugin.name}`, values.logging_level);
+  const { serveIsolator } = await import("@mesos/plugin-api");
+  let isolator: Awaited<ReturnType<IsolatorPlugin["create"]>>;
   try {
-    isolator = createDiskXfsIsolator({
-      flags: f,
-      workDir: f.work_dir,
-      resources: f.resources,
-      defaultRole: f.default_role,
-      clock: systemClock,
-      log,
-      signal: stopping.signal,
-    });
+    isolator = await plugin.create(values, { log, clock: systemClock });
   } catch (e) {
-    log.error(`Cannot use isolator 'disk/xfs': ${(e as Error).message}`);
+    log.error(`Cannot use isolator '${plugin.name}': ${errorMessage(e)}`);
     return 1;
   }
-  const served = serveIsolator(isolator, { socket: f.socket, vendorVersion: VERSION_TEXT });
-  log.info(`Isolator plugin disk/xfs serving on unix://${f.socket}`);
-  await untilSignalled();
-  stopping.abort();
+  const served = serveIsolator(isolator, { socket: values.socket, vendorVersion: VERSION_TEXT });
+  log.info(`Serving isolator '${plugin.name}' (mesos.isolator.v1) on unix://${values.socket}`);
+  const signal = await untilSignalled();
+  (isolator as { close?(): void }).close?.();
   await served.stop();
+  log.info(`Received ${signal}; stopped`);
   return 0;
 }

@@ -9,3 +9,4 @@ export { type SeccompHost, boundingSetFromStatus, parseKernelRelease, systemSecc
 export { type SeccompChoice, seccompChoice } from "./seccomp-choice.ts";
 export { profilePath } from "./profile-paths.ts";
 export { type FilterCache, compileProfileText, createFilterCache, targetKey } from "./filter-cache.ts";
+export { seccompFlagSpecs, seccompPlugin } from "./plugin.ts";

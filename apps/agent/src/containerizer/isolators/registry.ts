@@ -1,57 +1,49 @@
 /**
  * From `--isolation=a,b,c` to the isolators, in that order: built-in ones by name, plugins by the
- * name `--isolator_plugins` gives them. An unknown name stops the agent, listing what exists.
+ * name `--isolator_plugins` gives them (a plugin named like a built-in one takes its place: that is
+ * how a built-in plugin isolator runs out of process). An unknown name stops the agent, listing
+ * what exists.
  */
 import { join } from "node:path";
 import { type Clock, type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
-import type { Isolator } from "@mesos/plugin-api";
-import { createDiskXfsIsolator } from "@mesos/plugin-disk-xfs";
-import { createSeccompIsolator, systemSeccompHost } from "@mesos/plugin-linux-seccomp/isolator";
+import type { Isolator, IsolatorPlugin } from "@mesos/plugin-api";
+import { diskXfsPlugin } from "@mesos/plugin-disk-xfs";
+import { seccompPlugin } from "@mesos/plugin-linux-seccomp/isolator";
+import { networkPortsPlugin } from "@mesos/plugin-network-ports";
 import type { AgentFlags } from "../../flags.ts";
 import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
 import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
-import { lookupUser } from "../../tasks/users.ts";
 
 export interface IsolatorDeps {
   flags: AgentFlags;
   log: Logger;
   clock: Clock;
-  workDir: string;
-  /** Aborted when the agent stops: isolators with loops of their own end them. */
-  signal: AbortSignal;
+  launcher: "linux" | "posix";
   /** The host's cgroups, detected on first use. */
   cgroups(): CgroupsHost;
 }
 
 export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolator>;
 
+/** Built-in isolators that run here or, served by `mesos isolator serve NAME`, out of process. */
+export const BUILTIN_ISOLATOR_PLUGINS: readonly IsolatorPlugin[] = [seccompPlugin, networkPortsPlugin, diskXfsPlugin];
+
 const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
-  "disk/xfs": (d) =>
-    createDiskXfsIsolator({
-      flags: d.flags,
-      workDir: d.workDir,
-      resources: d.flags.resources,
-      defaultRole: d.flags.default_role,
-      clock: d.clock,
-      log: d.log,
-      signal: d.signal,
-    }),
   "docker/runtime": () => createDockerRuntimeIsolator(),
   "filesystem/linux": () => createFilesystemLinuxIsolator(),
-  "linux/seccomp": (d) =>
-    createSeccompIsolator({
-      configDir: d.flags.seccomp_config_dir,
-      defaultProfile: d.flags.seccomp_profile_name,
-      log: d.log,
-      host: systemSeccompHost((user) => lookupUser(user)?.uid),
-    }),
   "posix/cpu": () => createPosixCpuIsolator(),
   "posix/mem": () => createPosixMemIsolator(),
+  ...Object.fromEntries(
+    BUILTIN_ISOLATOR_PLUGINS.map((p): [string, IsolatorFactory] => [
+      p.name,
+      (d) => p.create(d.flags, { log: d.log, clock: d.clock, agent: { launcher: d.launcher, isolation: isolationNames(d.flags.isolation) } }),
+    ]),
+  ),
 };
 
 interface CreatedIsolators {
@@ -70,6 +62,7 @@ export async function createIsolators(options: {
   flags: AgentFlags;
   log: Logger;
   clock: Clock;
+  launcher: "linux" | "posix";
   workDir: string;
   /** More built-ins (embedders, tests). */
   extra?: Record<string, IsolatorFactory>;
@@ -86,17 +79,13 @@ export async function createIsolators(options: {
       );
     }
   }
-  if (!names.includes("linux/seccomp") && (options.flags.seccomp_config_dir || options.flags.seccomp_profile_name)) {
-    options.log.warn("Flags '--seccomp_config_dir' and '--seccomp_profile_name' have no effect: 'linux/seccomp' is not in --isolation");
-  }
+  warnUnusedPluginFlags(options.flags, names, options.log);
   let host: CgroupsHost | undefined;
-  const stopping = new AbortController();
   const deps: IsolatorDeps = {
     flags: options.flags,
     log: options.log,
     clock: options.clock,
-    workDir: options.workDir,
-    signal: stopping.signal,
+    launcher: options.launcher,
     cgroups: () =>
       (host ??= createCgroupsHost({
         hierarchy: options.flags.cgroups_hierarchy,
@@ -126,15 +115,32 @@ export async function createIsolators(options: {
       }
     }
   } catch (e) {
-    stopping.abort();
+    closeAll(isolators);
     plugins.stop();
     throw e;
   }
   return {
     isolators,
     stop: () => {
-      stopping.abort();
+      closeAll(isolators);
       plugins.stop();
     },
   };
+}
+
+/** Built-in isolators with loops of their own (disk/xfs, network/ports) end them with `close`. */
+function closeAll(isolators: readonly Isolator[]): void {
+  for (const i of isolators) (i as { close?(): void }).close?.();
+}
+
+function warnUnusedPluginFlags(flags: AgentFlags, names: readonly string[], log: Logger): void {
+  for (const plugin of BUILTIN_ISOLATOR_PLUGINS) {
+    if (names.includes(plugin.name)) continue;
+    const given = Object.entries(plugin.flags)
+      .filter(([name, spec]) => (flags as Record<string, unknown>)[name] !== spec.default)
+      .map(([name]) => `'--${name}'`);
+    if (given.length === 0) continue;
+    const [noun, verb] = given.length === 1 ? ["Flag", "has"] : ["Flags", "have"];
+    log.warn(`${noun} ${given.join(", ")} ${verb} no effect: '${plugin.name}' is not in --isolation`);
+  }
 }
