@@ -3,10 +3,10 @@
  * or from dist/mesos), neutral volume capabilities, and the cleanup of what the node side leaves on
  * the host (bind mounts and loop devices under a test's temp dir) when a test fails half-way.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { MNT_DETACH, umount2 } from "@mesos/linux";
+import { listMountPoints, MNT_DETACH, umount2 } from "@mesos/linux";
 import { startHostpathPlugin, type HostpathOptions } from "@mesos/plugin-csi-hostpath";
 import { VolumeCapability_AccessMode_Mode, VolumeCapabilitySchema } from "@mesos/proto/csi";
 import { REPO_ROOT } from "./cluster.ts";
@@ -45,9 +45,7 @@ export async function startHostpath(options: Omit<HostpathOptions, "endpoint"> &
 /** Unmounts everything mounted under `dir` and detaches loop devices backed by files under it. */
 export function cleanUpHost(dir: string): void {
   if (!NO_MOUNTS) {
-    const points = readFileSync("/proc/self/mountinfo", "utf8")
-      .split("\n")
-      .map((line) => line.split(" ")[4] ?? "")
+    const points = listMountPoints()
       .filter((p) => p.startsWith(`${dir}/`))
       .sort((a, b) => b.length - a.length);
     for (const point of points) {

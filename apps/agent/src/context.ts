@@ -3,6 +3,7 @@ import type { Clock, Logger, TimerHandle } from "@mesos/core";
 import type { AgentInfo, FrameworkInfo, KillPolicy, Operation, TaskInfo, TaskState } from "@mesos/proto";
 import type { Resources } from "@mesos/core";
 import type { OperationUpdateManager } from "./operations/operation-updates.ts";
+import type { ResourceProviderManager } from "./resource-provider/resource-provider-manager.ts";
 import type { Containerizer } from "./containerizer/containerizer.ts";
 import type { AgentFlags } from "./flags.ts";
 import type { AgentStore } from "./state/agent-store.ts";
@@ -39,6 +40,8 @@ export interface AgentContext {
   /** Operations applied here and not yet forgotten, by operation uuid. */
   readonly operations: Map<string, Operation>;
   readonly operationUpdates: OperationUpdateManager;
+  /** The local (storage) resource providers. */
+  readonly resourceProviders: ResourceProviderManager;
   /** Where the agent is reached (`http://ip:port`, as advertised). */
   readonly endpoint: string;
   readonly workDir: string;

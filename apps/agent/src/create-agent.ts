@@ -14,6 +14,7 @@ import { create } from "@bufbuild/protobuf";
 import type { ConnectApi } from "@mesos/rpc";
 import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
 import { createIsolatorChain } from "@mesos/plugin-api";
+import { createUriDiskProfileAdaptor, type DiskProfileAdaptor } from "@mesos/plugin-csi";
 import { AgentInfoSchema, internal } from "@mesos/proto";
 import type { Hono } from "hono";
 import type { Containerizer } from "./containerizer/containerizer.ts";
@@ -26,6 +27,8 @@ import { createAgentApp } from "./http/app.ts";
 import { handleMasterMessage } from "./master-messages.ts";
 import { createOperationUpdateManager } from "./operations/operation-updates.ts";
 import { recoverAgent } from "./recover.ts";
+import { diskProfileAdaptorConfig } from "./resource-provider/disk-profile-flag.ts";
+import { createResourceProviderManager } from "./resource-provider/resource-provider-manager.ts";
 import { attachRequest } from "./projection/report.ts";
 import { agentResources, probeHost } from "./resources/detect.ts";
 import { type AgentStore, createAgentStore } from "./state/agent-store.ts";
@@ -69,8 +72,8 @@ export interface Agent {
   registered(registered: internal.Registered): void;
   /** For the master link: a message from the master. */
   receive(message: internal.MasterMessage): void;
-  /** Stops the agent's timers and closes the store; containers keep running (the next agent recovers them). */
-  stop(): void;
+  /** Stops the agent's timers and resource providers and closes the store; containers keep running (the next agent recovers them). */
+  stop(): Promise<void>;
 }
 
 export async function createAgent(deps: AgentDeps): Promise<Agent> {
@@ -152,8 +155,14 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     shuttingDown: new Set(),
     sendToMaster: (message) => link.send(message),
     killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
+    resourceProviders: createResourceProviderManager(() => ctx, {
+      configDir: flags.resource_provider_config_dir,
+      profileAdaptor: profileAdaptor(flags, clock, log),
+      endpointTimeoutMs: flags.csi_plugin_endpoint_timeout,
+    }),
   };
   await recoverAgent(ctx);
+  ctx.resourceProviders.start();
   const { app, connect } = createAgentApp(ctx);
 
   return {
@@ -172,7 +181,8 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       operationUpdates.resendAll();
     },
     receive: (message) => handleMasterMessage(ctx, message),
-    stop() {
+    async stop() {
+      await ctx.resourceProviders.stop();
       ctx.containerizer.stop();
       containers.stop();
       statusUpdates.stop();
@@ -181,6 +191,12 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       store.close();
     },
   };
+}
+
+/** The disk profile adaptor `--disk_profile_adaptor` names, if any (a bad value stops the agent at start-up). */
+function profileAdaptor(flags: AgentFlags, clock: Clock, log: Logger): DiskProfileAdaptor | undefined {
+  const config = diskProfileAdaptorConfig(flags.disk_profile_adaptor, flags.modules);
+  return config && createUriDiskProfileAdaptor({ ...config, clock, log: log.child("disk-profile-adaptor") });
 }
 
 /** The Mesos containerizer with the isolators `--isolation` names; stopping it stops the plugin processes the agent started. */

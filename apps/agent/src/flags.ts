@@ -6,6 +6,7 @@ import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
 import { seccompFlagSpecs } from "@mesos/plugin-linux-seccomp/isolator";
+import { diskProfileAdaptorConfig } from "./resource-provider/disk-profile-flag.ts";
 
 export const agentFlagSpecs = {
   master: flag.string("The master to register with, as HOST:PORT", { required: true }),
@@ -77,6 +78,14 @@ export const agentFlagSpecs = {
     "Mesos's systemd support (executor life-time extension). Accepted so that scripts written for Mesos start the agent unchanged; a no-op here (run the agent's unit with KillMode=process so that stopping it leaves the tasks running)",
     { default: true },
   ),
+  resource_provider_config_dir: flag.string(
+    "Directory of local resource provider configs: one ResourceProviderInfo JSON per file (type org.apache.mesos.rp.local.storage)",
+  ),
+  disk_profile_adaptor: flag.string(
+    "Disk profile adaptor of storage resource providers: org_apache_mesos_UriDiskProfileAdaptor (parameters in --modules) or uri=URI[,poll_interval=D][,max_random_wait=D]",
+  ),
+  modules: flag.string("Mesos module configuration (JSON); only the built-in org_apache_mesos_UriDiskProfileAdaptor can be configured"),
+  csi_plugin_endpoint_timeout: flag.duration("How long a CSI plugin container may take to create its endpoint socket", { default: 60_000 }),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", {
     default: "info",
   }),
@@ -89,8 +98,19 @@ export function validateAgentFlags(flags: AgentFlags): string | undefined {
     return `Flag '--master' must be HOST:PORT, got '${flags.master}'`;
   }
   // Zero would make a heartbeat loop spin, or fail every launch and plugin call at once.
-  for (const name of ["http_heartbeat_interval", "launch_timeout", "isolator_plugin_timeout", "fetcher_stall_timeout"] as const) {
+  for (const name of [
+    "http_heartbeat_interval",
+    "launch_timeout",
+    "isolator_plugin_timeout",
+    "fetcher_stall_timeout",
+    "csi_plugin_endpoint_timeout",
+  ] as const) {
     if (flags[name] <= 0) return `Flag '--${name}' must be greater than zero`;
+  }
+  try {
+    diskProfileAdaptorConfig(flags.disk_profile_adaptor, flags.modules);
+  } catch (e) {
+    return (e as Error).message;
   }
   return undefined;
 }

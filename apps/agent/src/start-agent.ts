@@ -66,7 +66,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     async stop() {
       link.stop();
       await http.server.stop(true);
-      agent.stop();
+      await agent.stop();
     },
   };
 }

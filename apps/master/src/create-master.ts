@@ -5,7 +5,7 @@
  * it, a ManualClock drives it. startMaster (master.ts) adds the listener and the loops.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createIdSequence, createLogger, type Logger, Metrics, newUuid, systemClock, VERSION_TEXT } from "@mesos/core";
+import { type Clock, createIdSequence, createLogger, type Logger, Metrics, newUuid, Resources, systemClock, VERSION_TEXT } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
@@ -19,6 +19,7 @@ import { createMasterApp } from "./http/app.ts";
 import { createAllocationLoop, pausedForRecovery } from "./offers/allocation-loop.ts";
 import { makeOffers } from "./offers/make-offers.ts";
 import { OfferBook } from "./offers/offer-book.ts";
+import { diskOperationSource } from "./operations/apply-operation.ts";
 import { OperationBook } from "./operations/operation-book.ts";
 import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { agentView, frameworkView } from "./operator/views.ts";
@@ -99,6 +100,12 @@ function masterInfo(flags: MasterFlags, port: number): MasterInfo {
   });
 }
 
+/** What tasks use on an agent plus what pending CREATE_DISK/DESTROY_DISK operations hold, per framework. */
+function withPendingOperations(used: Map<string, Resources>, pending: Map<string, Resources>): Map<string, Resources> {
+  for (const [frameworkId, resources] of pending) used.set(frameworkId, (used.get(frameworkId) ?? Resources.EMPTY).plus(resources));
+  return used;
+}
+
 export async function createMaster(deps: MasterDeps): Promise<Master> {
   const { flags, registry } = deps;
   const clock = deps.clock ?? systemClock;
@@ -137,7 +144,11 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     clock,
     allocator,
     events,
-    usedOn: (id) => tasks.usedOn(id),
+    usedOn: (id) =>
+      withPendingOperations(
+        tasks.usedOn(id),
+        operations.pendingUseOn(id, (op) => diskOperationSource(op.info!)),
+      ),
     describe: (a) => agentView(project().agent(a)),
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });

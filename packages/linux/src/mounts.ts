@@ -3,7 +3,7 @@
  * filesystem in its own mount namespace: make the tree a slave of the host's (so nothing leaks
  * back), mount a fresh /proc, bind and tmpfs mounts, then pivot into the root filesystem.
  */
-import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "./errno.ts";
 import { cString, libc, syscallNumber } from "./libc.ts";
@@ -95,4 +95,19 @@ export function chdir(path: string): void {
 export function sethostname(name: string): void {
   const n = cString(name);
   if (libc().sethostname(n.ptr, n.buf.length - 1) !== 0) fail(`sethostname(${name})`);
+}
+
+/** This process's mount points, in /proc/self/mountinfo's order (parents first), octal escapes decoded. */
+export function listMountPoints(): string[] {
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
+}
+
+/** Makes `path` a shared mount (bound onto itself first if it is not a mount point), so mounts below it propagate to peers. */
+export function makeSharedMount(path: string): void {
+  if (!listMountPoints().includes(path)) mount({ source: path, target: path, flags: MS_BIND });
+  mount({ target: path, flags: MS_SHARED });
 }

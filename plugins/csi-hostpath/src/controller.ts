@@ -155,8 +155,6 @@ export function createController(options: ControllerOptions) {
   };
 }
 
-export type Controller = ReturnType<typeof createController>;
-
 /** A MOUNT volume is a directory; a BLOCK volume a sparse file of its capacity. */
 export function makeData(path: string, kind: VolumeRecord["kind"], capacity: number): void {
   if (kind === "mount") {

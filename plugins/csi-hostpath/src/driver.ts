@@ -3,6 +3,7 @@
  * volume store, makes the pre-existing volumes of `--volumes`, and runs every call one at a time
  * (calls are short; one queue keeps the metadata files and mounts consistent without locks per volume).
  */
+import type { Logger } from "@mesos/core";
 import { createController, makeData } from "./controller.ts";
 import { createNode } from "./node.ts";
 import { openVolumeStore, volumeIdFor } from "./volume-store.ts";
@@ -18,6 +19,10 @@ export interface DriverOptions {
   vendorVersion: string;
   controllerPublish: boolean;
   stageUnstage: boolean;
+  /** Every call that changes something is logged here. */
+  log: Logger;
+  /** Testing: CreateVolume answers only after this long (a slow storage backend). */
+  createDelayMs?: number;
 }
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
@@ -53,6 +58,25 @@ export function createDriver(options: DriverOptions) {
     store.save(record);
   }
   const queue = { tail: Promise.resolve() as Promise<unknown> };
+  const controller = serialized(createController({ store, nodeId: options.nodeId, createParameters: options.createParameters }), queue);
+  const node = serialized(
+    createNode({ store, nodeId: options.nodeId, stageUnstage: options.stageUnstage, controllerPublish: options.controllerPublish }),
+    queue,
+  );
+  const { log } = options;
+  const logged =
+    <A extends unknown[], R>(what: (...args: A) => string, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const line = what(...args); // before the call: it may change what the line says
+      try {
+        const result = await call(...args);
+        log.info(line);
+        return result;
+      } catch (e) {
+        log.warn(`${line} failed: ${(e as Error).message}`);
+        throw e;
+      }
+    };
   return {
     name: options.pluginName,
     vendorVersion: options.vendorVersion,
@@ -61,11 +85,23 @@ export function createDriver(options: DriverOptions) {
     nodeId: options.nodeId,
     /** Where a volume's data lives: given to the CO as the volume context's `path`. */
     dataPath: store.dataPath,
-    controller: serialized(createController({ store, nodeId: options.nodeId, createParameters: options.createParameters }), queue),
-    node: serialized(
-      createNode({ store, nodeId: options.nodeId, stageUnstage: options.stageUnstage, controllerPublish: options.controllerPublish }),
-      queue,
-    ),
+    controller: {
+      ...controller,
+      async createVolume(req: Parameters<typeof controller.createVolume>[0]) {
+        if (options.createDelayMs) await Bun.sleep(options.createDelayMs);
+        const existing = store.byName(req.name) ? ", existing" : "";
+        return logged((r: typeof req) => `CreateVolume '${r.name}' (${r.requiredBytes} bytes${existing})`, controller.createVolume)(req);
+      },
+      deleteVolume: logged((id: string) => `DeleteVolume '${id}'`, controller.deleteVolume),
+    },
+    node: {
+      ...node,
+      publish: logged((req: Parameters<typeof node.publish>[0]) => `NodePublishVolume '${req.volumeId}' at '${req.targetPath}'`, node.publish),
+      unpublish: logged(
+        (req: Parameters<typeof node.unpublish>[0]) => `NodeUnpublishVolume '${req.volumeId}' from '${req.targetPath}'`,
+        node.unpublish,
+      ),
+    },
   };
 }
 

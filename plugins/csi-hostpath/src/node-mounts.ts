@@ -3,21 +3,11 @@
  * directory, or a BLOCK volume's loop device node, onto the path the CO asks for) and loop devices
  * (`losetup`) for BLOCK volumes. Needs root (CAP_SYS_ADMIN); the errors say so.
  */
-import { existsSync, lstatSync, readFileSync, rmdirSync, unlinkSync } from "node:fs";
-import { bindMount, LinuxCallError, MNT_DETACH, umount2 } from "@mesos/linux";
-
-/** Mount points as the kernel lists them in /proc/self/mountinfo (field 5, octal escapes decoded). */
-function mountPoints(): Set<string> {
-  const points = new Set<string>();
-  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
-    const field = line.split(" ")[4];
-    if (field) points.add(field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
-  }
-  return points;
-}
+import { existsSync, lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import { bindMount, LinuxCallError, listMountPoints, MNT_DETACH, umount2 } from "@mesos/linux";
 
 export function isMountPoint(path: string): boolean {
-  return mountPoints().has(path);
+  return listMountPoints().includes(path);
 }
 
 /** Binds `source` onto `target` (created as a directory or an empty file to match), once. */
@@ -54,7 +44,7 @@ async function losetup(args: string[]): Promise<string> {
 }
 
 /** The loop device backing `file`, if one is attached. */
-export async function loopDeviceOf(file: string): Promise<string | undefined> {
+async function loopDeviceOf(file: string): Promise<string | undefined> {
   const out = await losetup(["--associated", file]);
   return out ? out.slice(0, out.indexOf(":")) : undefined;
 }

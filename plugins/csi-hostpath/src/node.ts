@@ -122,5 +122,3 @@ export function createNode(options: NodeOptions) {
     },
   };
 }
-
-export type Node = ReturnType<typeof createNode>;

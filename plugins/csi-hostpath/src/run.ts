@@ -4,13 +4,24 @@
  * come from the environment with the `CSI_` prefix, so the `CSI_ENDPOINT` an agent sets is enough.
  */
 import { hostname } from "node:os";
-import { FlagError, flag, formatUsage, parseBytes, parseFlags, PROJECT_VERSION } from "@mesos/core";
+import {
+  createLogger,
+  FlagError,
+  flag,
+  formatUsage,
+  type Logger,
+  parseBytes,
+  parseFlags,
+  parseLogLevel,
+  PROJECT_VERSION,
+  silentLogger,
+} from "@mesos/core";
 import { createDriver } from "./driver.ts";
 import { type GrpcServer, serveGrpc } from "./server.ts";
 import { v0Routes } from "./v0-service.ts";
 import { v1Routes } from "./v1-service.ts";
 
-export const CSI_API_VERSIONS = ["v0", "v1"] as const;
+const CSI_API_VERSIONS = ["v0", "v1"] as const;
 
 function parsePairs(raw: string, separator: string, what: string): [string, string][] {
   return raw
@@ -23,7 +34,7 @@ function parsePairs(raw: string, separator: string, what: string): [string, stri
     });
 }
 
-export const HOSTPATH_FLAGS = {
+const HOSTPATH_FLAGS = {
   api_version: flag.oneOf(CSI_API_VERSIONS)("The CSI version to serve: v0 (the spec's v0.2/v0.3) or v1 (v1.1).", { default: "v1" }),
   endpoint: flag.string("The unix socket to serve gRPC on: unix:///path or a path (also CSI_ENDPOINT).", { required: true }),
   work_dir: flag.string("Where the volumes (directories and image files) and their metadata live.", { required: true }),
@@ -40,6 +51,8 @@ export const HOSTPATH_FLAGS = {
     default: false,
   }),
   stage_unstage: flag.bool("Have STAGE_UNSTAGE_VOLUME: NodeStageVolume before NodePublishVolume.", { default: true }),
+  create_delay: flag.duration("Testing: answer CreateVolume only after this long, as a slow storage backend would.", { default: 0 }),
+  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown (on stderr).", { default: "info" }),
 };
 
 export type HostpathOptions = {
@@ -53,6 +66,8 @@ export type HostpathOptions = {
   pluginName?: string;
   controllerPublish?: boolean;
   stageUnstage?: boolean;
+  createDelayMs?: number;
+  log?: Logger;
 };
 
 /** Starts the plugin in this process (tests and the `mesos csi-hostpath` verb). */
@@ -67,6 +82,8 @@ export async function startHostpathPlugin(options: HostpathOptions): Promise<Grp
     vendorVersion: PROJECT_VERSION,
     controllerPublish: options.controllerPublish ?? false,
     stageUnstage: options.stageUnstage ?? true,
+    createDelayMs: options.createDelayMs,
+    log: options.log ?? silentLogger,
   });
   return serveGrpc(options.endpoint, options.apiVersion === "v0" ? v0Routes(driver) : v1Routes(driver));
 }
@@ -95,6 +112,8 @@ export async function runCsiHostpath(argv: string[]): Promise<number> {
     pluginName: values.plugin_name,
     controllerPublish: values.controller_publish,
     stageUnstage: values.stage_unstage,
+    createDelayMs: values.create_delay,
+    log: createLogger({ name: "csi-hostpath", level: parseLogLevel(values.logging_level) }),
   });
   console.log(`CSI hostpath plugin serving CSI ${values.api_version} on unix://${server.socket}`);
   await new Promise<void>((resolve) => {

@@ -16,7 +16,7 @@ export interface GrpcServer {
 }
 
 /** `unix:///run/x.sock` or a plain path -> the socket path. */
-export function socketPathOf(endpoint: string): string {
+function socketPathOf(endpoint: string): string {
   if (endpoint.startsWith("unix://")) return endpoint.slice("unix://".length);
   if (endpoint.includes("://")) throw new Error(`Unsupported endpoint '${endpoint}': only unix:// sockets are served`);
   return endpoint;

@@ -14,7 +14,7 @@ import { MesosError, type ErrorKind } from "@mesos/core";
 export const DEFAULT_RPC_TIMEOUT_MS = 60_000;
 
 /** `CANCELLED`, `DEADLINE_EXCEEDED`...: the status names gRPC and Mesos print. */
-export function grpcCodeName(code: Code): string {
+function grpcCodeName(code: Code): string {
   return (Code[code] ?? String(code)).replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
 }
 

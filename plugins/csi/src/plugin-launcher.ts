@@ -31,7 +31,7 @@ export interface PluginContainerLauncher {
 }
 
 /** The argv a CommandInfo stands for: `sh -c value` for a shell command, else `value arguments[1..]`. */
-export function commandArgv(command: CommandInfo | undefined): string[] {
+function commandArgv(command: CommandInfo | undefined): string[] {
   if (!command?.value) throw new Error("The plugin container has no command");
   if (command.shell ?? true) return ["/bin/sh", "-c", command.value];
   return [command.value, ...command.arguments.slice(1)];
@@ -53,7 +53,8 @@ export function createProcessLauncher(options: { sandboxRoot: string }): PluginC
       const env: Record<string, string> = { ...(process.env as Record<string, string>) };
       for (const v of spec.command?.environment?.variables ?? []) env[v.name] = v.value ?? "";
       Object.assign(env, spec.env);
-      const proc = Bun.spawn(commandArgv(spec.command), { cwd: sandbox, env, stdio: ["ignore", "pipe", "pipe"] });
+      // Its own process group: killing the container kills what the shell started too.
+      const proc = Bun.spawn(commandArgv(spec.command), { cwd: sandbox, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
       const copy = (stream: ReadableStream<Uint8Array>, file: string) => {
         const out = createWriteStream(join(sandbox, file), { flags: "a" });
         void stream.pipeTo(new WritableStream({ write: (chunk) => void out.write(chunk), close: () => void out.end() })).catch(() => out.end());
@@ -71,6 +72,9 @@ export function createProcessLauncher(options: { sandboxRoot: string }): PluginC
     async kill(containerId) {
       const proc = procs.get(containerId);
       if (!proc) return;
+      try {
+        process.kill(-proc.pid, "SIGKILL");
+      } catch {}
       proc.kill("SIGKILL");
       await proc.exited;
     },

@@ -10,8 +10,8 @@ import type { CsiClient, CsiService } from "./client.ts";
 import { CsiCallError } from "./connection.ts";
 import type { CsiMetrics } from "./metrics.ts";
 
-export const DEFAULT_CSI_RETRY_BACKOFF_FACTOR_MS = 10_000;
-export const DEFAULT_CSI_RETRY_INTERVAL_MAX_MS = 600_000;
+const DEFAULT_CSI_RETRY_BACKOFF_FACTOR_MS = 10_000;
+const DEFAULT_CSI_RETRY_INTERVAL_MAX_MS = 600_000;
 
 const RETRYABLE = new Set([Code.DeadlineExceeded, Code.Unavailable]);
 

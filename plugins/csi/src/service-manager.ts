@@ -19,7 +19,7 @@ import * as paths from "./paths.ts";
 import type { PluginContainerLauncher } from "./plugin-launcher.ts";
 
 /** Mesos's CSI_ENDPOINT_CREATION_TIMEOUT. */
-export const DEFAULT_ENDPOINT_TIMEOUT_MS = 60_000;
+const DEFAULT_ENDPOINT_TIMEOUT_MS = 60_000;
 const POLL_MS = 10;
 
 export interface ServiceManagerOptions {
@@ -55,7 +55,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-export function pluginContainerId(plugin: CSIPluginInfo, prefix: string, container: CSIPluginContainerInfo): string {
+function pluginContainerId(plugin: CSIPluginInfo, prefix: string, container: CSIPluginContainerInfo): string {
   const services = container.services.map((s) => CSIPluginContainerInfo_Service[s]);
   return `${prefix}${[plugin.type.replaceAll(".", "-"), plugin.name].join("-")}--${services.join("-")}`;
 }
@@ -83,6 +83,8 @@ export function createServiceManager(options: ServiceManagerOptions) {
   const current = new Map<string, ReturnType<typeof deferred<Connected>>>();
   const supervised = new Set<string>();
   const fixed = new Map<string, Promise<Connected>>();
+  /** Launches under way: stopping waits for them (and then kills what they started). */
+  const launches = new Set<Promise<void>>();
 
   async function waitEndpoint(endpoint: string, exited?: Promise<string>): Promise<void> {
     const socket = endpointPath(endpoint);
@@ -154,8 +156,9 @@ export function createServiceManager(options: ServiceManagerOptions) {
         mkdirSync(paths.containerDir(root, containerId), { recursive: true });
         writeFileSync(paths.containerInfoPath(root, containerId), toJsonString(CSIPluginContainerInfoSchema, config));
         const endpoint = `unix://${paths.endpointSocketPath(root, containerId)}`;
+        if (stopped) return;
         log.info(`Launching plugin container '${containerId}' of ${what} with CSI_ENDPOINT=${endpoint}`);
-        await launcher.launch({
+        const launching = launcher.launch({
           containerId,
           command: config.command,
           resources: config.resources,
@@ -166,6 +169,13 @@ export function createServiceManager(options: ServiceManagerOptions) {
             { path: paths.mountRootDir(root), shared: true },
           ],
         });
+        launches.add(launching);
+        await launching.finally(() => launches.delete(launching));
+        if (stopped) {
+          // Stopped while launching: this container was never handed out.
+          await launcher.kill(containerId);
+          return;
+        }
         const exited = launcher.wait(containerId);
         connected = await connect(endpoint, exited);
         log.info(`Connected to endpoint '${endpoint}' of plugin container '${containerId}' (CSI ${connected.client.apiVersion})`);
@@ -247,6 +257,7 @@ export function createServiceManager(options: ServiceManagerOptions) {
     /** Stops supervising; with `kill`, the plugin containers are killed too (the provider is removed). */
     async stop(opts: { kill?: boolean } = {}): Promise<void> {
       stopped = true;
+      await Promise.allSettled([...launches]);
       for (const f of fixed.values())
         void f.then(
           (c) => c.connection.close(),

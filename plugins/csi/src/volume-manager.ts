@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { clone, create, equals } from "@bufbuild/protobuf";
+import { listMountPoints } from "@mesos/linux";
 import { type Clock, conflict, errorMessage, failedPrecondition, internal, type Logger, notFound } from "@mesos/core";
 import { type VolumeCapability, VolumeCapabilitySchema, type VolumeState, VolumeState_State as S, VolumeStateSchema } from "@mesos/proto/csi";
 import { type ControllerCapabilities, type CsiClient, type CsiService, type NodeCapabilities, sameMap, type VolumeInfo } from "./client.ts";
@@ -37,19 +38,13 @@ export interface VolumeManagerOptions {
 const NO_CONTROLLER: ControllerCapabilities = { createDeleteVolume: false, publishUnpublishVolume: false, listVolumes: false, getCapacity: false };
 const STAGED_STATES = new Set([S.VOL_READY, S.PUBLISHED, S.NODE_UNSTAGE, S.NODE_PUBLISH, S.NODE_UNPUBLISH]);
 
-export function readBootId(): string {
+function readBootId(): string {
   return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 }
 
 /** True if anything is mounted at or below `path`. */
 function hasMountsUnder(path: string): boolean {
-  const prefix = `${path}/`;
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .some((line) => {
-      const point = line.split(" ")[4];
-      return point === path || point?.startsWith(prefix);
-    });
+  return listMountPoints().some((point) => point === path || point.startsWith(`${path}/`));
 }
 
 export function createVolumeManager(options: VolumeManagerOptions) {
@@ -81,10 +76,11 @@ export function createVolumeManager(options: VolumeManagerOptions) {
   });
 
   /** Runs `step` after whatever is queued on the volume. */
-  function sequence<T>(id: string, verb: string, step: () => Promise<T>): Promise<T> {
+  function sequence<T>(id: string, verb: "attach" | "detach" | "publish" | "unpublish" | "delete", step: () => Promise<T>): Promise<T> {
     const v = volumes.get(id);
     if (!v) return Promise.reject(notFound(`Cannot ${verb} unknown volume '${id}'`));
-    log.info(`${verb[0]!.toUpperCase()}${verb.slice(1)}ing volume '${id}' in ${stateName(v.state.state)} state`);
+    const doing = verb === "delete" ? "Deleting" : `${verb[0]!.toUpperCase()}${verb.slice(1)}ing`;
+    log.info(`${doing} volume '${id}' in ${stateName(v.state.state)} state`);
     const result = v.queue.then(step);
     v.queue = result.catch(() => undefined);
     return result;

@@ -12,6 +12,7 @@ import type { AgentCallHandler, AgentCallReply } from "./agent-call-handler.ts";
 import { attachContainerInput, attachContainerOutput, launchNestedContainerSession } from "./attach.ts";
 import { getContainersCall, killContainerCall, launchContainerCall, removeContainerCall, waitContainerCall } from "./container-calls.ts";
 import { handleInfoCall } from "./info-calls.ts";
+import { handleResourceProviderCall } from "./resource-provider-calls.ts";
 
 const T = agent.Call_Type;
 
@@ -25,7 +26,7 @@ export function createAgentCallHandler(ctx: AgentContext): AgentCallHandler {
 
 /** Unary calls (everything that neither streams its request nor its response). */
 async function handleAgentCall(ctx: AgentContext, call: agent.Call): Promise<AgentCallReply> {
-  const info = handleInfoCall(ctx, call);
+  const info = handleInfoCall(ctx, call) ?? (await handleResourceProviderCall(ctx, call));
   if (info) return info;
   switch (call.type) {
     case T.GET_CONTAINERS:

@@ -13,7 +13,14 @@ import { resolveImageUser } from "@mesos/images";
 import type { NamespaceKind } from "@mesos/linux";
 import { RLIMITS } from "@mesos/linux";
 import { isFieldSet } from "@bufbuild/protobuf";
-import { type ContainerInfo, RLimitInfo_RLimit_Type, RLimitInfo_RLimitSchema, isolator as api } from "@mesos/proto";
+import {
+  type ContainerInfo,
+  isolator as api,
+  MountPropagation_Mode,
+  RLimitInfo_RLimit_Type,
+  RLimitInfo_RLimitSchema,
+  Volume_Source_Type,
+} from "@mesos/proto";
 import type { ContainerLaunchInfo } from "@mesos/plugin-api";
 import type { LaunchCommand, LaunchInfo, LaunchMount, LaunchRlimit } from "../launch-protocol/launch-info.ts";
 import type { RequestedCommand } from "./containerizer.ts";
@@ -44,6 +51,22 @@ const NAMESPACES: Partial<Record<api.Namespace, NamespaceKind>> = {
   [api.Namespace.NS_NET]: "net",
   [api.Namespace.NS_CGROUP]: "cgroup",
 };
+
+/**
+ * HOST_PATH volumes with BIDIRECTIONAL mount propagation, seen at the same path in the container
+ * (it shares the host's filesystem): their mounts stay shared with the host.
+ */
+function bidirectionalVolumes(info: ContainerInfo | undefined): string[] {
+  return (info?.volumes ?? [])
+    .filter(
+      (v) => v.source?.type === Volume_Source_Type.HOST_PATH && v.source.hostPath?.mountPropagation?.mode === MountPropagation_Mode.BIDIRECTIONAL,
+    )
+    .map((v) => {
+      const path = v.source!.hostPath!.path;
+      if (v.containerPath !== path) throw invalid(`A BIDIRECTIONAL volume must be at its host path '${path}', not '${v.containerPath}'`);
+      return path;
+    });
+}
 
 export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   const m = r.merged;
@@ -96,6 +119,10 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   }
   const tty = r.containerInfo?.ttyInfo;
   const size = tty?.windowSize;
+  const sharedMounts = bidirectionalVolumes(r.containerInfo);
+  if (sharedMounts.length > 0 && (r.launcher !== "linux" || rootfs || r.parent)) {
+    throw invalid("BIDIRECTIONAL mount propagation needs --launcher=linux and a container without a root filesystem of its own");
+  }
   return {
     containerId: r.containerId,
     runtimeDirectory: r.runtimeDir,
@@ -103,6 +130,7 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
     unshare: m.cloneNamespaces.map((n) => NAMESPACES[n]).filter((k): k is NamespaceKind => k !== undefined && k !== "pid"),
     join: r.parent ? { pid: r.parent.initPid, namespaces: ["ipc", "uts", "net", "mnt"] } : undefined,
     mounts,
+    sharedMounts: sharedMounts.length > 0 ? sharedMounts : undefined,
     rootfs,
     hostname: m.hostname || r.containerInfo?.hostname || undefined,
     seccompFilter: m.seccompFilter.length > 0 ? Buffer.from(m.seccompFilter).toString("base64") : undefined,

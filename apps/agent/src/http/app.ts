@@ -30,9 +30,12 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
+  // Minimal until the agent has a metrics registry: Mesos's metrics of the agent's resource providers
+  // (resource_providers/<type>.<name>/...) and the isolators' gauges (containerizer/mesos/...).
+  for (const path of both("/metrics/snapshot")) {
+    app.get(path, async (c) => c.json({ ...ctx.resourceProviders.metrics(), ...((await ctx.containerizer.metrics?.()) ?? {}) }));
+  }
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
-  // Minimal until the agent has a metrics registry: the isolators' gauges under Mesos's names.
-  app.get("/metrics/snapshot", async (c) => c.json((await ctx.containerizer.metrics?.()) ?? {}));
   const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
   mountFilesApi(app, sandboxes);
   const connect: ConnectApi = { routes: agentService(handler), interceptors: [guardInterceptor([agentGuard])] };

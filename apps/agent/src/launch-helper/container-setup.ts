@@ -1,7 +1,7 @@
 /**
  * The container's namespaces and filesystem, built by its init (the launch helper) on its own JS
  * thread before it starts the task: a new mount namespace (or the parent container's, for nested
- * containers) made a slave of the host's, a fresh /proc for the container's PID namespace, the
+ * containers) made a slave of the host's (but for BIDIRECTIONAL volumes), a fresh /proc for the container's PID namespace, the
  * isolators' mounts in order, the hostname. The pivot into a rootfs happens last, in the exec stage
  * (start-task.ts).
  */
@@ -11,9 +11,11 @@ import {
   MS_NODEV,
   MS_NOEXEC,
   MS_NOSUID,
+  MS_SLAVE,
   bindMount,
   enterNamespaces,
   ensureMountPoint,
+  listMountPoints,
   makeRslave,
   mount,
   namespaceFlags,
@@ -40,7 +42,12 @@ export function setUpContainer(info: LaunchInfo): void {
   } else {
     const kinds = ["mnt" as const, ...info.unshare.filter((k) => k !== "mnt" && k !== "pid")];
     step(`creating namespaces (${kinds.join(", ")})`, () => unshare(namespaceFlags(kinds)));
-    step("making the mount namespace a slave of the host's", () => makeRslave("/"));
+    if (info.sharedMounts?.length) {
+      const shared = new Set(info.sharedMounts);
+      step(`making every mount but ${info.sharedMounts.join(", ")} a slave of the host's`, () => makeSlavesExcept(shared));
+    } else {
+      step("making the mount namespace a slave of the host's", () => makeRslave("/"));
+    }
     const proc = join(info.rootfs ?? "/", "proc");
     step(`mounting /proc for the container's PID namespace on ${proc}`, () => {
       mkdirSync(proc, { recursive: true });
@@ -53,6 +60,11 @@ export function setUpContainer(info: LaunchInfo): void {
     if (!info.unshare.includes("uts")) throw new Error(`setting the hostname '${info.hostname}' needs a UTS namespace of the container's own`);
     step(`setting the hostname to '${info.hostname}'`, () => sethostname(info.hostname!));
   }
+}
+
+/** Mesos's way to keep some mounts shared: every other mount point (deepest first) becomes a slave. */
+function makeSlavesExcept(shared: ReadonlySet<string>): void {
+  for (const point of listMountPoints().reverse()) if (!shared.has(point)) mount({ target: point, flags: MS_SLAVE });
 }
 
 function applyMount(m: LaunchMount): void {

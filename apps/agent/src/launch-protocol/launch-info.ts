@@ -60,6 +60,12 @@ export interface LaunchInfo {
   /** Nested containers: join these namespaces of the parent's init instead. */
   join?: { pid: number; namespaces: NamespaceKind[] };
   mounts: LaunchMount[];
+  /**
+   * Host mount points that stay peers of the host's (Mesos's BIDIRECTIONAL mount propagation): what
+   * the container mounts under them appears on the host and the other way round; every other mount
+   * is made a slave of the host's. For CSI plugin containers, which mount volumes for the agent.
+   */
+  sharedMounts?: string[];
   /** Pivot into this root filesystem before exec. */
   rootfs?: string;
   hostname?: string;

@@ -1,6 +1,7 @@
 /**
  * Applying an offer operation the master sent (RESERVE, UNRESERVE, CREATE, DESTROY, GROW_VOLUME,
- * SHRINK_VOLUME on the agent's own resources). The new total, the operation and its status update
+ * SHRINK_VOLUME on the agent's own resources; operations on a resource provider's resources go to
+ * the provider). The new total, the operation and its status update
  * are checkpointed in one transaction before anything touches the disk; then volume directories
  * are created or removed, and the status (FINISHED, or FAILED with the reason) goes to the master
  * and is retried until acknowledged.
@@ -25,6 +26,11 @@ export function applyOperation(ctx: AgentContext, msg: internal.ApplyOperation):
   const operationUuid = uuidFromBytes(msg.operationUuid);
   if (ctx.operations.has(operationUuid)) {
     ctx.log.info(`Operation ${operationUuid} was already applied; its status update is being retried`);
+    return;
+  }
+  // Operations on a resource provider's resources are the provider's to apply.
+  if (msg.resourceProviderId) {
+    ctx.resourceProviders.applyOperation(msg);
     return;
   }
   const info = msg.info!;

@@ -9,7 +9,14 @@ import { AgentInfo_Capability_Type as Cap, internal, TaskSchema } from "@mesos/p
 import type { AgentContext } from "../context.ts";
 import { summarize } from "./summaries.ts";
 
-const AGENT_CAPABILITIES = [Cap.MULTI_ROLE, Cap.HIERARCHICAL_ROLE, Cap.RESERVATION_REFINEMENT, Cap.RESIZE_VOLUME, Cap.AGENT_OPERATION_FEEDBACK];
+const AGENT_CAPABILITIES = [
+  Cap.MULTI_ROLE,
+  Cap.HIERARCHICAL_ROLE,
+  Cap.RESERVATION_REFINEMENT,
+  Cap.RESOURCE_PROVIDER,
+  Cap.RESIZE_VOLUME,
+  Cap.AGENT_OPERATION_FEEDBACK,
+];
 
 export function attachRequest(ctx: AgentContext): internal.AttachRequest {
   const s = summarize(ctx);
@@ -36,5 +43,6 @@ export function attachRequest(ctx: AgentContext): internal.AttachRequest {
     tasks,
     checkpointedResources: ctx.total.toArray(),
     operations: [...ctx.operations.values()],
+    resourceProviders: ctx.resourceProviders.report(),
   });
 }

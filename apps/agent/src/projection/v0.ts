@@ -1,7 +1,8 @@
 /** The read model as the agent's v0 `/state` JSON (the parts tools read: frameworks, executors, tasks, sandboxes). */
 import type { JsonValue } from "@bufbuild/protobuf";
 import { summarizeResources, toMesosJson, versionJson } from "@mesos/core";
-import { ResourceSchema, TaskState } from "@mesos/proto";
+import { agent, ResourceSchema, TaskState } from "@mesos/proto";
+import { getResourceProviders } from "../api/resource-provider-calls.ts";
 import { type AgentContext, agentPid } from "../context.ts";
 import type { AgentSummary } from "./summaries.ts";
 
@@ -40,5 +41,8 @@ export function agentStateJson(ctx: AgentContext, s: AgentSummary): Record<strin
       completed_executors: [],
     })),
     completed_frameworks: [],
+    resource_providers: getResourceProviders(ctx).resourceProviders.map((p) =>
+      toMesosJson(agent.Response_GetResourceProviders_ResourceProviderSchema, p),
+    ),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { openSqlite, type SqliteDb } from "@mesos/db";
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { uuidFromBytes } from "@mesos/core";
 import {
   type FrameworkInfo,
@@ -19,6 +19,8 @@ import {
   type TaskState,
   TaskStatusSchema,
 } from "@mesos/proto";
+import type { VolumeStateStore } from "@mesos/plugin-csi";
+import { type ResourceProviderState, ResourceProviderStateSchema, VolumeStateSchema } from "@mesos/proto/csi";
 import type { UpdateStore } from "../status-updates/acknowledged-updates.ts";
 import { type OperationUpdate, statusUuidOf } from "../operations/operation-updates.ts";
 import { and, asc, eq } from "drizzle-orm";
@@ -36,6 +38,13 @@ export interface CheckpointedTask {
 }
 
 export type CheckpointedContainer = typeof schema.containers.$inferSelect;
+
+export interface StoredResourceProvider {
+  type: string;
+  name: string;
+  id: string;
+  state: ResourceProviderState;
+}
 
 const bytes = (b: Uint8Array) => Buffer.from(b);
 
@@ -55,6 +64,22 @@ function appendOperationUpdateIn(db: Db, u: OperationUpdate): void {
       status: bytes(toBinary(OperationStatusSchema, u.status)),
     })
     .run();
+}
+
+/** Encoded resources by object: a provider's state is re-encoded after every operation, its resources mostly the same. */
+const encodedResources = new WeakMap<Resource, Uint8Array>();
+
+/** ResourceProviderState's bytes (field 2 is its resources), reusing each resource's encoding. */
+function encodeProviderState(state: ResourceProviderState): Buffer {
+  const w = new BinaryWriter();
+  for (const r of state.resources) {
+    let b = encodedResources.get(r);
+    if (!b) encodedResources.set(r, (b = toBinary(ResourceSchema, r)));
+    w.tag(2, WireType.LengthDelimited).bytes(b);
+  }
+  const rest = toBinary(ResourceProviderStateSchema, { ...state, resources: [] });
+  const head = w.finish();
+  return Buffer.concat([head, rest]);
 }
 
 /** A list of Resource messages as one blob: each length-delimited, as a repeated field would be. */
@@ -237,6 +262,63 @@ export function createAgentStore(path: string) {
         .map((r) => fromBinary(OperationSchema, r.operation));
     },
     operationUpdates,
+
+    resourceProviders(): StoredResourceProvider[] {
+      return db
+        .select()
+        .from(schema.resourceProviders)
+        .all()
+        .map((r) => ({ type: r.type, name: r.name, id: r.id, state: fromBinary(ResourceProviderStateSchema, r.state) }));
+    },
+    /**
+     * A resource provider's state (if given), with an operation and its status update in the same
+     * transaction: a crash leaves the provider's resources and its operations in step.
+     */
+    saveResourceProvider(
+      p: Omit<StoredResourceProvider, "state"> & { state?: ResourceProviderState },
+      operation?: Operation,
+      update?: OperationUpdate,
+    ): void {
+      db.transaction((tx) => {
+        if (p.state) {
+          const row = { type: p.type, name: p.name, id: p.id, state: encodeProviderState(p.state) };
+          tx.insert(schema.resourceProviders)
+            .values(row)
+            .onConflictDoUpdate({ target: [schema.resourceProviders.type, schema.resourceProviders.name], set: row })
+            .run();
+        }
+        if (operation) saveOperationIn(tx, operation);
+        if (update) appendOperationUpdateIn(tx, update);
+      });
+    },
+    removeResourceProvider(type: string, name: string): void {
+      db.delete(schema.resourceProviders)
+        .where(and(eq(schema.resourceProviders.type, type), eq(schema.resourceProviders.name, name)))
+        .run();
+    },
+
+    /** The CSI volume states of one plugin (what its volume manager checkpoints). */
+    csiVolumes(pluginType: string, pluginName: string): VolumeStateStore {
+      const of = and(eq(schema.csiVolumes.pluginType, pluginType), eq(schema.csiVolumes.pluginName, pluginName));
+      return {
+        async load() {
+          const rows = db.select().from(schema.csiVolumes).where(of).all();
+          return new Map(rows.map((r) => [r.volumeId, fromBinary(VolumeStateSchema, r.state)]));
+        },
+        async save(volumeId, state) {
+          const row = { pluginType, pluginName, volumeId, state: bytes(toBinary(VolumeStateSchema, state)) };
+          db.insert(schema.csiVolumes)
+            .values(row)
+            .onConflictDoUpdate({ target: [schema.csiVolumes.pluginType, schema.csiVolumes.pluginName, schema.csiVolumes.volumeId], set: row })
+            .run();
+        },
+        async remove(volumeId) {
+          db.delete(schema.csiVolumes)
+            .where(and(of, eq(schema.csiVolumes.volumeId, volumeId)))
+            .run();
+        },
+      };
+    },
 
     close(): void {
       db.$client.close();

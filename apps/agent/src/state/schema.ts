@@ -74,3 +74,29 @@ export const operationUpdates = sqliteTable("operation_updates", {
   /** mesos.v1.OperationStatus */
   status: blob("status", { mode: "buffer" }).notNull(),
 });
+
+/** Local resource providers, by type and name: the id they were given and what they checkpointed. */
+export const resourceProviders = sqliteTable(
+  "resource_providers",
+  {
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    id: text("id").notNull(),
+    /** mesos.resource_provider.ResourceProviderState (resources and storage pool profiles). */
+    state: blob("state", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.type, t.name] })],
+);
+
+/** CSI volume states of the storage resource providers' plugins. */
+export const csiVolumes = sqliteTable(
+  "csi_volumes",
+  {
+    pluginType: text("plugin_type").notNull(),
+    pluginName: text("plugin_name").notNull(),
+    volumeId: text("volume_id").notNull(),
+    /** mesos.csi.state.VolumeState */
+    state: blob("state", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pluginType, t.pluginName, t.volumeId] })],
+);

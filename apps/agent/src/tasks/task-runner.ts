@@ -56,6 +56,7 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
   if (task.state === TaskState.TASK_STAGING) reportStatus(ctx, task, TaskState.TASK_STARTING, image ? { message: `Pulling image '${image}'` } : {});
   try {
     mkdirSync(task.sandbox, { recursive: true });
+    await ctx.resourceProviders.publish(info.resources);
     linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
     await ctx.containerizer.launch({
       containerId: parseContainerId(task.containerId),
@@ -96,6 +97,7 @@ function pullStatusUpdates(ctx: AgentContext, task: LiveTask, image: string): (e
 }
 
 function failLaunch(ctx: AgentContext, task: LiveTask, message: string): void {
+  ctx.resourceProviders.release(task.info.resources);
   reportStatus(ctx, task, TaskState.TASK_FAILED, { message, reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, source: TaskStatus_Source.AGENT });
   killRestOfExecutor(ctx, task);
   followTask(ctx, task);
@@ -108,6 +110,7 @@ export function followTask(ctx: AgentContext, task: LiveTask): void {
       task.killTimer?.cancel();
       const { state, fields } = terminalStatus(task, ended);
       reportStatus(ctx, task, state, fields);
+      ctx.resourceProviders.release(task.info.resources);
       if (state === TaskState.TASK_FAILED) killRestOfExecutor(ctx, task);
       try {
         ctx.containerizer.remove(task.containerId);

@@ -1,10 +1,11 @@
-/** What agents send the master (AgentLink.Send): pongs and status updates. */
+/** What agents send the master (AgentLink.Send): pongs, status updates and resource provider state. */
 import { failedPrecondition, notFound, unimplemented } from "@mesos/core";
 import type { internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { handleStatusUpdate } from "../tasks/status-update.ts";
 import { onPong } from "./health.ts";
 import { handleOperationStatusUpdate } from "../operations/operation-feedback.ts";
+import { updateAgentState } from "./resource-providers.ts";
 
 export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessage): void {
   const agentId = msg.agentId?.value ?? "";
@@ -23,6 +24,9 @@ export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessag
       return;
     case "operationStatusUpdate":
       handleOperationStatusUpdate(ctx, agent, msg.message.value);
+      return;
+    case "updateState":
+      updateAgentState(ctx, agent, msg.message.value);
       return;
     default:
       throw unimplemented(`Unsupported agent message '${msg.message.case ?? "none"}'`);

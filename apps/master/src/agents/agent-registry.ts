@@ -11,7 +11,7 @@ import { type AgentInfo, AgentInfo_Capability_Type as Cap, master } from "@mesos
 import type { Allocator, AllocatorAgent } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
 import type { AgentRegistryState, RegisteredAgent, RegistryStore } from "../registry/registry-store.ts";
-import { Agent, type AgentLinkState } from "./agent.ts";
+import { Agent, type AgentInit, type AgentLinkState, type AgentResourceProvider } from "./agent.ts";
 
 export interface AgentRegistryDeps {
   store: RegistryStore;
@@ -24,15 +24,6 @@ export interface AgentRegistryDeps {
   usedOn(agentId: string): Map<string, Resources>;
   /** The agent as the operator API shows it (for AGENT_ADDED). */
   describe(agent: Agent): master.Response_GetAgents_Agent;
-}
-
-/** What an attaching agent says of itself. */
-export interface AgentInit {
-  info: AgentInfo;
-  endpoint: string;
-  version: string;
-  capabilities: Cap[];
-  total: Resources;
 }
 
 export class AgentRegistry {
@@ -156,6 +147,16 @@ export class AgentRegistry {
     this.deps.events.publish(() =>
       create(master.EventSchema, { type: master.Event_Type.AGENT_REMOVED, agentRemoved: { agentId: { value: agent.id } } }),
     );
+  }
+
+  /**
+   * The agent reported new resource providers' state: their resources replace the old ones in the
+   * total (the agent's own resources stay); the allocator gets the new total.
+   */
+  updateResourceProviders(agent: Agent, providers: Map<string, AgentResourceProvider>, resources: Resources): void {
+    agent.resourceProviders = providers;
+    agent.total = agent.total.filter((r) => !r.providerId).plus(resources);
+    this.deps.allocator.updateAgent(agent.id, agent.total);
   }
 
   /**

@@ -5,11 +5,28 @@
  * the OfferBook, its operations in the OperationBook.
  */
 import type { Channel, Resources, TimerHandle } from "@mesos/core";
-import type { AgentInfo, AgentInfo_Capability_Type, internal } from "@mesos/proto";
+import type { AgentInfo, AgentInfo_Capability_Type, internal, ResourceProviderInfo } from "@mesos/proto";
 
 export interface AgentLinkState {
   connectionId: string;
   messages: Channel<internal.MasterMessage>;
+}
+
+/** A local resource provider of the agent; its resources are in the agent's total, with its provider id. */
+export interface AgentResourceProvider {
+  info: ResourceProviderInfo;
+  /** What the provider's resources are now; an operation sent with an older one is dropped there. */
+  resourceVersion: Uint8Array;
+}
+
+/** What an attaching agent says of itself. */
+export interface AgentInit {
+  info: AgentInfo;
+  endpoint: string;
+  version: string;
+  capabilities: AgentInfo_Capability_Type[];
+  total: Resources;
+  resourceProviders: Map<string, AgentResourceProvider>;
 }
 
 export class Agent {
@@ -17,7 +34,10 @@ export class Agent {
   endpoint: string;
   version: string;
   capabilities: AgentInfo_Capability_Type[];
+  /** Everything the agent has, its resource providers' resources included. */
   total: Resources;
+  /** By resource provider id. */
+  resourceProviders: Map<string, AgentResourceProvider>;
   link?: AgentLinkState;
   registeredAt: number;
   reregisteredAt?: number;
@@ -28,13 +48,14 @@ export class Agent {
 
   constructor(
     readonly id: string,
-    init: { info: AgentInfo; endpoint: string; version: string; capabilities: AgentInfo_Capability_Type[]; total: Resources; now: number },
+    init: AgentInit & { now: number },
   ) {
     this.info = init.info;
     this.endpoint = init.endpoint;
     this.version = init.version;
     this.capabilities = init.capabilities;
     this.total = init.total;
+    this.resourceProviders = init.resourceProviders;
     this.registeredAt = init.now;
   }
 
@@ -55,6 +76,11 @@ export class Agent {
   get address(): { hostname: string; ip: string; port: number } {
     const url = new URL(this.endpoint);
     return { hostname: this.info.hostname || url.hostname, ip: url.hostname, port: Number(url.port) || 5051 };
+  }
+
+  /** The resources of one of its resource providers. */
+  providerResources(providerId: string): Resources {
+    return this.total.filter((r) => r.providerId?.value === providerId);
   }
 
   get pid(): string {

@@ -10,6 +10,7 @@ import type { MasterContext } from "../context.ts";
 import type { Agent } from "./agent.ts";
 import { startPinging } from "./health.ts";
 import { reconcileAgentReport } from "./reconcile-agent.ts";
+import { readResourceProviders } from "./resource-providers.ts";
 
 export interface AttachResult {
   agent: Agent;
@@ -34,6 +35,8 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
   const checkpointError = validateResources(checkpointed);
   if (checkpointError) throw invalid(`Invalid checkpointed resources: ${checkpointError}`);
 
+  const providers = readResourceProviders(req.resourceProviders);
+
   const claimedId = reported.id?.value;
   const previous = claimedId ? ctx.agents.entry(claimedId) : undefined;
   if (previous?.state === "gone") throw permissionDenied(`Agent ${claimedId} has been marked gone and cannot re-register`);
@@ -49,7 +52,8 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
     endpoint: req.endpoint,
     version: req.version ?? "",
     capabilities: req.capabilities.map((c) => c.type),
-    total: Resources.of(checkpointed.length > 0 ? checkpointed : resources),
+    total: Resources.of(checkpointed.length > 0 ? checkpointed : resources).plus(providers.resources),
+    resourceProviders: providers.providers,
   };
   const believedTasks = ctx.tasks.resetAgent(id);
   if (ctx.agents.has(id)) ctx.offers.rescindAgent(id);

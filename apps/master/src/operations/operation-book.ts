@@ -4,8 +4,8 @@
  * operation ids names now (the latest one wins when a framework reuses an id). The only code that
  * adds, updates or forgets operations.
  */
-import { uuidFromBytes } from "@mesos/core";
-import type { Operation, OperationStatus } from "@mesos/proto";
+import { Resources, uuidFromBytes } from "@mesos/core";
+import { type Operation, OperationState, type OperationStatus } from "@mesos/proto";
 
 /** Where a framework's operation lives: its agent and its uuid there. */
 export interface OperationRef {
@@ -28,6 +28,22 @@ export class OperationBook {
 
   onAgent(agentId: string): Operation[] {
     return [...(this.operationsByAgent.get(agentId)?.values() ?? [])];
+  }
+
+  /**
+   * What pending operations hold on the agent, per framework: CREATE_DISK and DESTROY_DISK keep
+   * their resources allocated until they end (a re-registering agent's allocation counts them).
+   */
+  pendingUseOn(agentId: string, consumedBy: (operation: Operation) => Resources): Map<string, Resources> {
+    const use = new Map<string, Resources>();
+    for (const operation of this.onAgent(agentId)) {
+      const frameworkId = operation.frameworkId?.value;
+      const state = operation.latestStatus?.state ?? OperationState.OPERATION_PENDING;
+      if (!frameworkId || state !== OperationState.OPERATION_PENDING) continue;
+      const consumed = consumedBy(operation);
+      if (!consumed.isEmpty()) use.set(frameworkId, (use.get(frameworkId) ?? Resources.EMPTY).plus(consumed));
+    }
+    return use;
   }
 
   /** A framework's operations by its operation id. */

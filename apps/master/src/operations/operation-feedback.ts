@@ -11,6 +11,7 @@ import { internal, type Offer_Operation, type Operation, OperationState, type Op
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
+import { isSpeculative, settleOperation } from "./apply-operation.ts";
 
 const TERMINAL = new Set([
   OperationState.OPERATION_FINISHED,
@@ -59,7 +60,11 @@ export function handleOperationStatusUpdate(ctx: MasterContext, agent: Agent, up
     acknowledgeToAgent(agent, update.operationUuid, status.uuid!.value);
     return;
   }
+  const wasTerminal = isTerminalOperationState(operation.latestStatus?.state ?? OperationState.OPERATION_PENDING);
   ctx.operations.update(operation, status, update.latestStatus);
+  if (!wasTerminal && isTerminalOperationState(operation.latestStatus!.state) && !isSpeculative(operation.info!)) {
+    settleOperation(ctx, agent, operation);
+  }
   const frameworkId = operation.frameworkId?.value;
   if (frameworkId && operation.info?.id && !ctx.frameworks.isCompleted(frameworkId)) {
     // The framework acknowledges. If it has not (re-)subscribed yet (after a master failover),

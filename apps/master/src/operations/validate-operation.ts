@@ -1,9 +1,11 @@
 /**
- * Validation of RESERVE, UNRESERVE, CREATE, DESTROY, GROW_VOLUME and SHRINK_VOLUME (Mesos's
+ * Validation of RESERVE, UNRESERVE, CREATE, DESTROY, GROW_VOLUME, SHRINK_VOLUME, CREATE_DISK and DESTROY_DISK (Mesos's
  * validation::operation), for frameworks (with their roles, principal and capabilities) and for
  * operators (no framework). Returns the reason an operation is invalid, or undefined.
  */
+import { isFieldSet } from "@bufbuild/protobuf";
 import {
+  formatResource,
   isDynamicallyReserved,
   isPersistentVolume,
   isRevocable,
@@ -16,8 +18,10 @@ import {
   AgentInfo_Capability_Type,
   FrameworkInfo_Capability_Type,
   type Offer_Operation,
+  Offer_Operation_CreateDiskSchema,
   Offer_Operation_Type,
   type Resource,
+  Resource_DiskInfo_Source_Type,
   type Task,
   Volume_Mode,
 } from "@mesos/proto";
@@ -46,6 +50,10 @@ export function validateOperation(op: Offer_Operation, ctx: OperationContext): s
     case Offer_Operation_Type.GROW_VOLUME:
     case Offer_Operation_Type.SHRINK_VOLUME:
       return validateResize(op, ctx);
+    case Offer_Operation_Type.CREATE_DISK:
+      return validateCreateDisk(op, ctx);
+    case Offer_Operation_Type.DESTROY_DISK:
+      return validateDestroyDisk(op, ctx);
     default:
       return `Unsupported operation ${Offer_Operation_Type[op.type] ?? op.type}`;
   }
@@ -139,10 +147,61 @@ function validateDestroy(volumes: readonly Resource[], ctx: OperationContext): s
   return undefined;
 }
 
+const DISK = Resource_DiskInfo_Source_Type;
+
+/** Common to CREATE_DISK and DESTROY_DISK: a valid disk of a resource provider of an agent that has them. */
+function validateProviderDisk(source: Resource | undefined, ctx: OperationContext): string | undefined {
+  if (!source) return "'source' is missing";
+  const error = validateResources([source]);
+  if (error) return `Invalid resource: ${error}`;
+  if (!source.providerId) return "'source' is not managed by a resource provider";
+  if (!ctx.agent.hasCapability(AgentInfo_Capability_Type.RESOURCE_PROVIDER)) {
+    return `Agent ${ctx.agent.id} has no resource providers (no RESOURCE_PROVIDER capability)`;
+  }
+  if (!ctx.agent.resourceProviders.has(source.providerId.value))
+    return `Resource provider ${source.providerId.value} is not on agent ${ctx.agent.id}`;
+  return undefined;
+}
+
+function validateCreateDisk(op: Offer_Operation, ctx: OperationContext): string | undefined {
+  const createDisk = op.createDisk;
+  const source = createDisk?.source;
+  const error = validateProviderDisk(source, ctx);
+  if (error) return error;
+  if (source!.disk?.source?.type !== DISK.RAW) return "'source' is not a RAW disk resource";
+  if (createDisk!.targetType !== DISK.MOUNT && createDisk!.targetType !== DISK.BLOCK) return "'target_type' is neither MOUNT or BLOCK";
+  const hasProfile = !!source!.disk.source.profile;
+  const hasTarget = isFieldSet(createDisk!, Offer_Operation_CreateDiskSchema.field.targetProfile);
+  if (hasProfile === hasTarget) {
+    return hasTarget ? "'target_profile' must not be set when 'source' has a profile" : "'target_profile' must be set when 'source' has no profile";
+  }
+  return undefined;
+}
+
+function validateDestroyDisk(op: Offer_Operation, ctx: OperationContext): string | undefined {
+  const source = op.destroyDisk?.source;
+  const error = validateProviderDisk(source, ctx);
+  if (error) return error;
+  const type = source!.disk?.source?.type;
+  if (type !== DISK.MOUNT && type !== DISK.BLOCK && type !== DISK.RAW) return "'source' is neither a MOUNT, BLOCK or RAW disk resource";
+  if (!source!.disk!.source!.id) return "'source' is not backed by a CSI volume";
+  const volumeId = source!.disk!.source!.id;
+  for (const task of ctx.agentTasks) {
+    if (task.resources.some((r) => r.providerId?.value === source!.providerId!.value && r.disk?.source?.id === volumeId)) {
+      return `Disk '${volumeId}' is in use by task ${task.taskId!.value}`;
+    }
+  }
+  if (isPersistentVolume(source!)) {
+    return `A disk resource containing a persistent volume ${formatResource(source!)} cannot be destroyed directly. Please destroy the persistent volume first then destroy the disk resource`;
+  }
+  return undefined;
+}
+
 function validateResize(op: Offer_Operation, ctx: OperationContext): string | undefined {
   const grow = op.type === Offer_Operation_Type.GROW_VOLUME;
   const volume = grow ? op.growVolume?.volume : op.shrinkVolume?.volume;
   if (!volume || !isPersistentVolume(volume)) return `${grow ? "GROW" : "SHRINK"}_VOLUME needs a persistent volume`;
+  if (volume.providerId) return `${grow ? "GROW" : "SHRINK"}_VOLUME is not supported on resource provider resources`;
   if (volume.shared) return "Shared persistent volumes cannot be resized";
   if (!ctx.agent.hasCapability(AgentInfo_Capability_Type.RESIZE_VOLUME))
     return `Agent ${ctx.agent.id} cannot resize volumes (no RESIZE_VOLUME capability)`;

@@ -22,6 +22,10 @@ export function agentView({ agent, used, offered }: AgentSummary): master.Respon
     allocatedResources: used.toArray(),
     offeredResources: offered.toArray(),
     capabilities: agent.capabilities.map((type) => ({ type })),
+    resourceProviders: [...agent.resourceProviders].map(([id, p]) => ({
+      resourceProviderInfo: p.info,
+      totalResources: agent.providerResources(id).toArray(),
+    })),
   });
 }
 

@@ -93,6 +93,8 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
       case Offer_Operation_Type.DESTROY:
       case Offer_Operation_Type.GROW_VOLUME:
       case Offer_Operation_Type.SHRINK_VOLUME:
+      case Offer_Operation_Type.CREATE_DISK:
+      case Offer_Operation_Type.DESTROY_DISK:
         available = applyOfferOperation(ctx, framework, agentId, operation, available);
         break;
       default:

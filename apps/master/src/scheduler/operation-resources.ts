@@ -41,5 +41,7 @@ export function normalizeOperation(framework: Framework, op: Offer_Operation): O
     out.growVolume.addition = one(out.growVolume.addition);
   }
   if (out.shrinkVolume) out.shrinkVolume.volume = one(out.shrinkVolume.volume);
+  if (out.createDisk) out.createDisk.source = one(out.createDisk.source);
+  if (out.destroyDisk) out.destroyDisk.source = one(out.destroyDisk.source);
   return out;
 }

@@ -42,7 +42,7 @@ function capabilityError(manifest: DiskProfileMapping_CSIManifest): string | und
   return undefined;
 }
 
-export function validateDiskProfileMapping(mapping: DiskProfileMapping): string | undefined {
+function validateDiskProfileMapping(mapping: DiskProfileMapping): string | undefined {
   for (const [profile, manifest] of Object.entries(mapping.profileMatrix)) {
     const selector = selectorError(manifest);
     if (selector) return `Profile '${profile}' has no valid selector: ${selector}`;

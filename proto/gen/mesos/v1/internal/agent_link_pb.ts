@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { AgentID, AgentInfo, AgentInfo_Capability, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo, Offer_Operation, Operation, OperationStatus, Resource, Task, TaskGroupInfo, TaskID, TaskInfo, TaskState, TaskStatus } from "../mesos_pb";
+import type { AgentID, AgentInfo, AgentInfo_Capability, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo, Offer_Operation, Operation, OperationStatus, Resource, ResourceProviderID, ResourceProviderInfo, Task, TaskGroupInfo, TaskID, TaskInfo, TaskState, TaskStatus } from "../mesos_pb";
 import { file_mesos_v1_mesos } from "../mesos_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesos/v1/internal/agent_link.proto.
  */
 export const file_mesos_v1_internal_agent_link: GenFile = /*@__PURE__*/
-  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCK6AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIpIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8ifgoOQXBwbHlPcGVyYXRpb24SKwoMZnJhbWV3b3JrX2lkGAEgASgLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSJwoEaW5mbxgCIAIoCzIZLm1lc29zLnYxLk9mZmVyLk9wZXJhdGlvbhIWCg5vcGVyYXRpb25fdXVpZBgDIAIoDCJJChpBY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1cxIWCg5vcGVyYXRpb25fdXVpZBgBIAIoDBITCgtzdGF0dXNfdXVpZBgCIAIoDCIuChNSZWNvbmNpbGVPcGVyYXRpb25zEhcKD29wZXJhdGlvbl91dWlkcxgBIAMoDCIGCgRQaW5nIhsKCFNodXRkb3duEg8KB21lc3NhZ2UYASACKAkivQUKDU1hc3Rlck1lc3NhZ2USMwoKcmVnaXN0ZXJlZBgBIAEoCzIdLm1lc29zLnYxLmludGVybmFsLlJlZ2lzdGVyZWRIABInCgRwaW5nGAIgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUGluZ0gAEi4KCHJ1bl90YXNrGAMgASgLMhoubWVzb3MudjEuaW50ZXJuYWwuUnVuVGFza0gAEjAKCWtpbGxfdGFzaxgEIAEoCzIbLm1lc29zLnYxLmludGVybmFsLktpbGxUYXNrSAASTwoZYWNrbm93bGVkZ2Vfc3RhdHVzX3VwZGF0ZRgFIAEoCzIqLm1lc29zLnYxLmludGVybmFsLkFja25vd2xlZGdlU3RhdHVzVXBkYXRlSAASQgoSc2h1dGRvd25fZnJhbWV3b3JrGAYgASgLMiQubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25GcmFtZXdvcmtIABI+ChB1cGRhdGVfZnJhbWV3b3JrGAcgASgLMiIubWVzb3MudjEuaW50ZXJuYWwuVXBkYXRlRnJhbWV3b3JrSAASPAoPYXBwbHlfb3BlcmF0aW9uGAggASgLMiEubWVzb3MudjEuaW50ZXJuYWwuQXBwbHlPcGVyYXRpb25IABJVChxhY2tub3dsZWRnZV9vcGVyYXRpb25fc3RhdHVzGAkgASgLMi0ubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VPcGVyYXRpb25TdGF0dXNIABJGChRyZWNvbmNpbGVfb3BlcmF0aW9ucxgKIAEoCzImLm1lc29zLnYxLmludGVybmFsLlJlY29uY2lsZU9wZXJhdGlvbnNIABIvCghzaHV0ZG93bhgLIAEoCzIbLm1lc29zLnYxLmludGVybmFsLlNodXRkb3duSABCCQoHbWVzc2FnZSKMAQoMU3RhdHVzVXBkYXRlEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEiQKBnN0YXR1cxgCIAIoCzIULm1lc29zLnYxLlRhc2tTdGF0dXMSKQoMbGF0ZXN0X3N0YXRlGAMgASgOMhMubWVzb3MudjEuVGFza1N0YXRlIrkBChVPcGVyYXRpb25TdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgASgLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSFgoOb3BlcmF0aW9uX3V1aWQYAiACKAwSKQoGc3RhdHVzGAMgAigLMhkubWVzb3MudjEuT3BlcmF0aW9uU3RhdHVzEjAKDWxhdGVzdF9zdGF0dXMYBCABKAsyGS5tZXNvcy52MS5PcGVyYXRpb25TdGF0dXMiBgoEUG9uZyKFAgoMQWdlbnRNZXNzYWdlEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIVCg1jb25uZWN0aW9uX2lkGAIgAigJEicKBHBvbmcYAyABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5Qb25nSAASOAoNc3RhdHVzX3VwZGF0ZRgEIAEoCzIfLm1lc29zLnYxLmludGVybmFsLlN0YXR1c1VwZGF0ZUgAEksKF29wZXJhdGlvbl9zdGF0dXNfdXBkYXRlGAUgASgLMigubWVzb3MudjEuaW50ZXJuYWwuT3BlcmF0aW9uU3RhdHVzVXBkYXRlSABCCQoHbWVzc2FnZSILCglTZW5kUmVwbHkyogEKCUFnZW50TGluaxJOCgZBdHRhY2gSIC5tZXNvcy52MS5pbnRlcm5hbC5BdHRhY2hSZXF1ZXN0GiAubWVzb3MudjEuaW50ZXJuYWwuTWFzdGVyTWVzc2FnZTABEkUKBFNlbmQSHy5tZXNvcy52MS5pbnRlcm5hbC5BZ2VudE1lc3NhZ2UaHC5tZXNvcy52MS5pbnRlcm5hbC5TZW5kUmVwbHk", [file_mesos_v1_mesos]);
+  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIpIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8i2QEKDkFwcGx5T3BlcmF0aW9uEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEicKBGluZm8YAiACKAsyGS5tZXNvcy52MS5PZmZlci5PcGVyYXRpb24SFgoOb3BlcmF0aW9uX3V1aWQYAyACKAwSOgoUcmVzb3VyY2VfcHJvdmlkZXJfaWQYBCABKAsyHC5tZXNvcy52MS5SZXNvdXJjZVByb3ZpZGVySUQSHQoVcmVzb3VyY2VfdmVyc2lvbl91dWlkGAUgASgMIkkKGkFja25vd2xlZGdlT3BlcmF0aW9uU3RhdHVzEhYKDm9wZXJhdGlvbl91dWlkGAEgAigMEhMKC3N0YXR1c191dWlkGAIgAigMIi4KE1JlY29uY2lsZU9wZXJhdGlvbnMSFwoPb3BlcmF0aW9uX3V1aWRzGAEgAygMIgYKBFBpbmciGwoIU2h1dGRvd24SDwoHbWVzc2FnZRgBIAIoCSK9BQoNTWFzdGVyTWVzc2FnZRIzCgpyZWdpc3RlcmVkGAEgASgLMh0ubWVzb3MudjEuaW50ZXJuYWwuUmVnaXN0ZXJlZEgAEicKBHBpbmcYAiABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5QaW5nSAASLgoIcnVuX3Rhc2sYAyABKAsyGi5tZXNvcy52MS5pbnRlcm5hbC5SdW5UYXNrSAASMAoJa2lsbF90YXNrGAQgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuS2lsbFRhc2tIABJPChlhY2tub3dsZWRnZV9zdGF0dXNfdXBkYXRlGAUgASgLMioubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGVIABJCChJzaHV0ZG93bl9mcmFtZXdvcmsYBiABKAsyJC5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkZyYW1ld29ya0gAEj4KEHVwZGF0ZV9mcmFtZXdvcmsYByABKAsyIi5tZXNvcy52MS5pbnRlcm5hbC5VcGRhdGVGcmFtZXdvcmtIABI8Cg9hcHBseV9vcGVyYXRpb24YCCABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5BcHBseU9wZXJhdGlvbkgAElUKHGFja25vd2xlZGdlX29wZXJhdGlvbl9zdGF0dXMYCSABKAsyLS5tZXNvcy52MS5pbnRlcm5hbC5BY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1c0gAEkYKFHJlY29uY2lsZV9vcGVyYXRpb25zGAogASgLMiYubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlT3BlcmF0aW9uc0gAEi8KCHNodXRkb3duGAsgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25IAEIJCgdtZXNzYWdlIowBCgxTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSJAoGc3RhdHVzGAIgAigLMhQubWVzb3MudjEuVGFza1N0YXR1cxIpCgxsYXRlc3Rfc3RhdGUYAyABKA4yEy5tZXNvcy52MS5UYXNrU3RhdGUiuQEKFU9wZXJhdGlvblN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASABKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIWCg5vcGVyYXRpb25fdXVpZBgCIAIoDBIpCgZzdGF0dXMYAyACKAsyGS5tZXNvcy52MS5PcGVyYXRpb25TdGF0dXMSMAoNbGF0ZXN0X3N0YXR1cxgEIAEoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cyIGCgRQb25nIk4KC1VwZGF0ZVN0YXRlEj8KEnJlc291cmNlX3Byb3ZpZGVycxgBIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIivQIKDEFnZW50TWVzc2FnZRIjCghhZ2VudF9pZBgBIAIoCzIRLm1lc29zLnYxLkFnZW50SUQSFQoNY29ubmVjdGlvbl9pZBgCIAIoCRInCgRwb25nGAMgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUG9uZ0gAEjgKDXN0YXR1c191cGRhdGUYBCABKAsyHy5tZXNvcy52MS5pbnRlcm5hbC5TdGF0dXNVcGRhdGVIABJLChdvcGVyYXRpb25fc3RhdHVzX3VwZGF0ZRgFIAEoCzIoLm1lc29zLnYxLmludGVybmFsLk9wZXJhdGlvblN0YXR1c1VwZGF0ZUgAEjYKDHVwZGF0ZV9zdGF0ZRgGIAEoCzIeLm1lc29zLnYxLmludGVybmFsLlVwZGF0ZVN0YXRlSABCCQoHbWVzc2FnZSILCglTZW5kUmVwbHkyogEKCUFnZW50TGluaxJOCgZBdHRhY2gSIC5tZXNvcy52MS5pbnRlcm5hbC5BdHRhY2hSZXF1ZXN0GiAubWVzb3MudjEuaW50ZXJuYWwuTWFzdGVyTWVzc2FnZTABEkUKBFNlbmQSHy5tZXNvcy52MS5pbnRlcm5hbC5BZ2VudE1lc3NhZ2UaHC5tZXNvcy52MS5pbnRlcm5hbC5TZW5kUmVwbHk", [file_mesos_v1_mesos]);
 
 /**
  * Register (agent_info.id unset) or re-register (id set), with what the agent holds.
@@ -63,6 +63,13 @@ export type AttachRequest = Message<"mesos.v1.internal.AttachRequest"> & {
    * @generated from field: repeated mesos.v1.Operation operations = 8;
    */
   operations: Operation[];
+
+  /**
+   * The agent's local resource providers (their resources are not in checkpointed_resources).
+   *
+   * @generated from field: repeated mesos.v1.internal.ResourceProvider resource_providers = 9;
+   */
+  resourceProviders: ResourceProvider[];
 };
 
 /**
@@ -71,6 +78,48 @@ export type AttachRequest = Message<"mesos.v1.internal.AttachRequest"> & {
  */
 export const AttachRequestSchema: GenMessage<AttachRequest> = /*@__PURE__*/
   messageDesc(file_mesos_v1_internal_agent_link, 0);
+
+/**
+ * A resource provider on the agent (a storage local resource provider), as the master tracks it.
+ *
+ * @generated from message mesos.v1.internal.ResourceProvider
+ */
+export type ResourceProvider = Message<"mesos.v1.internal.ResourceProvider"> & {
+  /**
+   * @generated from field: required mesos.v1.ResourceProviderInfo info = 1;
+   */
+  info?: ResourceProviderInfo | undefined;
+
+  /**
+   * Everything the provider has, each with `provider_id` set.
+   *
+   * @generated from field: repeated mesos.v1.Resource total_resources = 2;
+   */
+  totalResources: Resource[];
+
+  /**
+   * Changes whenever the provider's resources change other than by an operation the master sent:
+   * an operation carrying an older version is dropped by the provider.
+   *
+   * @generated from field: required bytes resource_version_uuid = 3;
+   */
+  resourceVersionUuid: Uint8Array;
+
+  /**
+   * Its operations not yet forgotten: one that ended while the master was not listening is
+   * terminal here, and its result is already in total_resources.
+   *
+   * @generated from field: repeated mesos.v1.Operation operations = 4;
+   */
+  operations: Operation[];
+};
+
+/**
+ * Describes the message mesos.v1.internal.ResourceProvider.
+ * Use `create(ResourceProviderSchema)` to create a new message.
+ */
+export const ResourceProviderSchema: GenMessage<ResourceProvider> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 1);
 
 /**
  * @generated from message mesos.v1.internal.Registered
@@ -104,7 +153,7 @@ export type Registered = Message<"mesos.v1.internal.Registered"> & {
  * Use `create(RegisteredSchema)` to create a new message.
  */
 export const RegisteredSchema: GenMessage<Registered> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 1);
+  messageDesc(file_mesos_v1_internal_agent_link, 2);
 
 /**
  * @generated from message mesos.v1.internal.RunTask
@@ -136,7 +185,7 @@ export type RunTask = Message<"mesos.v1.internal.RunTask"> & {
  * Use `create(RunTaskSchema)` to create a new message.
  */
 export const RunTaskSchema: GenMessage<RunTask> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 2);
+  messageDesc(file_mesos_v1_internal_agent_link, 3);
 
 /**
  * @generated from message mesos.v1.internal.KillTask
@@ -163,7 +212,7 @@ export type KillTask = Message<"mesos.v1.internal.KillTask"> & {
  * Use `create(KillTaskSchema)` to create a new message.
  */
 export const KillTaskSchema: GenMessage<KillTask> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 3);
+  messageDesc(file_mesos_v1_internal_agent_link, 4);
 
 /**
  * @generated from message mesos.v1.internal.AcknowledgeStatusUpdate
@@ -190,7 +239,7 @@ export type AcknowledgeStatusUpdate = Message<"mesos.v1.internal.AcknowledgeStat
  * Use `create(AcknowledgeStatusUpdateSchema)` to create a new message.
  */
 export const AcknowledgeStatusUpdateSchema: GenMessage<AcknowledgeStatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 4);
+  messageDesc(file_mesos_v1_internal_agent_link, 5);
 
 /**
  * @generated from message mesos.v1.internal.ShutdownFramework
@@ -207,7 +256,7 @@ export type ShutdownFramework = Message<"mesos.v1.internal.ShutdownFramework"> &
  * Use `create(ShutdownFrameworkSchema)` to create a new message.
  */
 export const ShutdownFrameworkSchema: GenMessage<ShutdownFramework> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 5);
+  messageDesc(file_mesos_v1_internal_agent_link, 6);
 
 /**
  * @generated from message mesos.v1.internal.UpdateFramework
@@ -224,7 +273,7 @@ export type UpdateFramework = Message<"mesos.v1.internal.UpdateFramework"> & {
  * Use `create(UpdateFrameworkSchema)` to create a new message.
  */
 export const UpdateFrameworkSchema: GenMessage<UpdateFramework> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 6);
+  messageDesc(file_mesos_v1_internal_agent_link, 7);
 
 /**
  * @generated from message mesos.v1.internal.ApplyOperation
@@ -244,6 +293,19 @@ export type ApplyOperation = Message<"mesos.v1.internal.ApplyOperation"> & {
    * @generated from field: required bytes operation_uuid = 3;
    */
   operationUuid: Uint8Array;
+
+  /**
+   * For an operation on a resource provider's resources: the provider and the resource version the
+   * master saw.
+   *
+   * @generated from field: optional mesos.v1.ResourceProviderID resource_provider_id = 4;
+   */
+  resourceProviderId?: ResourceProviderID | undefined;
+
+  /**
+   * @generated from field: optional bytes resource_version_uuid = 5;
+   */
+  resourceVersionUuid: Uint8Array;
 };
 
 /**
@@ -251,7 +313,7 @@ export type ApplyOperation = Message<"mesos.v1.internal.ApplyOperation"> & {
  * Use `create(ApplyOperationSchema)` to create a new message.
  */
 export const ApplyOperationSchema: GenMessage<ApplyOperation> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 7);
+  messageDesc(file_mesos_v1_internal_agent_link, 8);
 
 /**
  * @generated from message mesos.v1.internal.AcknowledgeOperationStatus
@@ -273,7 +335,7 @@ export type AcknowledgeOperationStatus = Message<"mesos.v1.internal.AcknowledgeO
  * Use `create(AcknowledgeOperationStatusSchema)` to create a new message.
  */
 export const AcknowledgeOperationStatusSchema: GenMessage<AcknowledgeOperationStatus> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 8);
+  messageDesc(file_mesos_v1_internal_agent_link, 9);
 
 /**
  * @generated from message mesos.v1.internal.ReconcileOperations
@@ -290,7 +352,7 @@ export type ReconcileOperations = Message<"mesos.v1.internal.ReconcileOperations
  * Use `create(ReconcileOperationsSchema)` to create a new message.
  */
 export const ReconcileOperationsSchema: GenMessage<ReconcileOperations> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 9);
+  messageDesc(file_mesos_v1_internal_agent_link, 10);
 
 /**
  * @generated from message mesos.v1.internal.Ping
@@ -303,7 +365,7 @@ export type Ping = Message<"mesos.v1.internal.Ping"> & {
  * Use `create(PingSchema)` to create a new message.
  */
 export const PingSchema: GenMessage<Ping> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 10);
+  messageDesc(file_mesos_v1_internal_agent_link, 11);
 
 /**
  * The agent must stop: it was marked gone, or its registration was refused.
@@ -322,7 +384,7 @@ export type Shutdown = Message<"mesos.v1.internal.Shutdown"> & {
  * Use `create(ShutdownSchema)` to create a new message.
  */
 export const ShutdownSchema: GenMessage<Shutdown> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 11);
+  messageDesc(file_mesos_v1_internal_agent_link, 12);
 
 /**
  * @generated from message mesos.v1.internal.MasterMessage
@@ -405,7 +467,7 @@ export type MasterMessage = Message<"mesos.v1.internal.MasterMessage"> & {
  * Use `create(MasterMessageSchema)` to create a new message.
  */
 export const MasterMessageSchema: GenMessage<MasterMessage> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 12);
+  messageDesc(file_mesos_v1_internal_agent_link, 13);
 
 /**
  * @generated from message mesos.v1.internal.StatusUpdate
@@ -437,7 +499,7 @@ export type StatusUpdate = Message<"mesos.v1.internal.StatusUpdate"> & {
  * Use `create(StatusUpdateSchema)` to create a new message.
  */
 export const StatusUpdateSchema: GenMessage<StatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 13);
+  messageDesc(file_mesos_v1_internal_agent_link, 14);
 
 /**
  * @generated from message mesos.v1.internal.OperationStatusUpdate
@@ -471,7 +533,7 @@ export type OperationStatusUpdate = Message<"mesos.v1.internal.OperationStatusUp
  * Use `create(OperationStatusUpdateSchema)` to create a new message.
  */
 export const OperationStatusUpdateSchema: GenMessage<OperationStatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 14);
+  messageDesc(file_mesos_v1_internal_agent_link, 15);
 
 /**
  * @generated from message mesos.v1.internal.Pong
@@ -484,7 +546,27 @@ export type Pong = Message<"mesos.v1.internal.Pong"> & {
  * Use `create(PongSchema)` to create a new message.
  */
 export const PongSchema: GenMessage<Pong> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 15);
+  messageDesc(file_mesos_v1_internal_agent_link, 16);
+
+/**
+ * The agent's resource providers changed (one added, removed, or its resources changed): the full
+ * list replaces what the master had; resources of providers not listed are gone.
+ *
+ * @generated from message mesos.v1.internal.UpdateState
+ */
+export type UpdateState = Message<"mesos.v1.internal.UpdateState"> & {
+  /**
+   * @generated from field: repeated mesos.v1.internal.ResourceProvider resource_providers = 1;
+   */
+  resourceProviders: ResourceProvider[];
+};
+
+/**
+ * Describes the message mesos.v1.internal.UpdateState.
+ * Use `create(UpdateStateSchema)` to create a new message.
+ */
+export const UpdateStateSchema: GenMessage<UpdateState> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 17);
 
 /**
  * @generated from message mesos.v1.internal.AgentMessage
@@ -521,6 +603,12 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
      */
     value: OperationStatusUpdate;
     case: "operationStatusUpdate";
+  } | {
+    /**
+     * @generated from field: mesos.v1.internal.UpdateState update_state = 6;
+     */
+    value: UpdateState;
+    case: "updateState";
   } | { case: undefined; value?: undefined };
 };
 
@@ -529,7 +617,7 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
  * Use `create(AgentMessageSchema)` to create a new message.
  */
 export const AgentMessageSchema: GenMessage<AgentMessage> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 16);
+  messageDesc(file_mesos_v1_internal_agent_link, 18);
 
 /**
  * @generated from message mesos.v1.internal.SendReply
@@ -542,7 +630,7 @@ export type SendReply = Message<"mesos.v1.internal.SendReply"> & {
  * Use `create(SendReplySchema)` to create a new message.
  */
 export const SendReplySchema: GenMessage<SendReply> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 17);
+  messageDesc(file_mesos_v1_internal_agent_link, 19);
 
 /**
  * The master <-> agent protocol. The agent dials the master (so it works through NAT): Attach
