@@ -139,7 +139,8 @@ async function launch(fw: TestFramework, tasks: TaskSpec[], executorId?: string)
     command: command(t.listen),
     resources: resources(t.ports),
   }));
-  const executor = { type: 1, executorId: { value: executorId }, resources: resources() };
+  const disk = { name: "disk", type: Value_Type.SCALAR, scalar: { value: 10 } };
+  const executor = { type: 1, executorId: { value: executorId }, resources: [...resources(), disk] };
   const operation = executorId ? { type: 6, launchGroup: { executor, taskGroup: { tasks: taskInfos } } } : { type: 1, launch: { taskInfos } };
   await fw.sub.accept([offer!.id!.value], [operation], 0);
   return offer!.agentId!.value;

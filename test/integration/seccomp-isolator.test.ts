@@ -321,6 +321,7 @@ describe("linux/seccomp: nested and DEBUG containers", () => {
               resources: [
                 { name: "cpus", type: 0, scalar: { value: 0.1 } },
                 { name: "mem", type: 0, scalar: { value: 32 } },
+                { name: "disk", type: 0, scalar: { value: 10 } },
               ],
             },
             taskGroup: {

@@ -23,6 +23,7 @@ function cluster() {
   return startTestCluster(cleanup);
 }
 
+const disk = (mb: number) => ({ name: "disk", type: 0, scalar: { value: mb } });
 const cpusMem = (cpus: number, mem: number) => [
   { name: "cpus", type: 0, scalar: { value: cpus } },
   { name: "mem", type: 0, scalar: { value: mem } },
@@ -36,7 +37,7 @@ async function launchGroup(fw: TestFramework, executorId: string, tasks: { id: s
       {
         type: 6, // LAUNCH_GROUP
         launchGroup: {
-          executor: { type: executorType, executorId: { value: executorId }, resources: cpusMem(0.1, 32) },
+          executor: { type: executorType, executorId: { value: executorId }, resources: [...cpusMem(0.1, 32), disk(10)] },
           taskGroup: {
             tasks: tasks.map((t) => ({
               name: t.id,
@@ -133,7 +134,7 @@ describe("task groups", () => {
     );
     for (const id of ["x", "y"]) {
       const error = await fw.waitForStatus(id, TaskState.TASK_ERROR);
-      expect(error.reason).toBe(TaskStatus_Reason.TASK_INVALID);
+      expect(error.reason).toBe(TaskStatus_Reason.TASK_GROUP_INVALID);
       expect(error.message).toBe("'ExecutorInfo.type' must be 'DEFAULT' for a task group");
     }
   });

@@ -38,6 +38,12 @@ describe("the operator API on one master", () => {
     expect(decoded).toMatchObject({ type: "GET_VERSION", get_version: { version_info: { version: "1.8.0" } } });
   });
 
+  test("GET_MASTER reports the Mesos version alone in MasterInfo, as tools parse it", async () => {
+    const res = await post(api(), jsonCodec, { type: "GET_MASTER" }, {}, undefined, m.request);
+    const info = (((await res.json()) as JsonObject).get_master as JsonObject).master_info as JsonObject;
+    expect(info.version).toBe("1.8.0");
+  });
+
   test("GET_STATE, GET_ROLES and GET_METRICS answer", async () => {
     for (const type of ["GET_STATE", "GET_ROLES", "GET_METRICS", "GET_AGENTS", "GET_FRAMEWORKS", "GET_TASKS", "GET_MASTER", "GET_FLAGS"]) {
       const res = await post(api(), jsonCodec, { type }, {}, undefined, m.request);

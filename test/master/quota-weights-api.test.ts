@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { openSqliteRegistry, type RegistryStore } from "@mesos/master";
-import { type master, scheduler } from "@mesos/proto";
+import { FrameworkInfo_Capability_Type, type master, scheduler } from "@mesos/proto";
 import { join } from "node:path";
 import { eventually, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
@@ -101,11 +101,12 @@ test("UPDATE_QUOTA sets guarantees and limits; weights and quota survive a maste
 
 test("UPDATE_FRAMEWORK changes a live framework's roles; offers for the role it left are rescinded", async () => {
   const { master: m } = await cluster();
-  const fw = await startTestFramework(m.transport, { role: "a", failoverTimeout: 60 });
+  const capabilities = [{ type: FrameworkInfo_Capability_Type.MULTI_ROLE }];
+  const fw = await startTestFramework(m.transport, { roles: ["a"], capabilities, failoverTimeout: 60 });
   cleanup(() => fw.close());
   const [offer] = await fw.nextOffers();
   expect(offer!.allocationInfo!.role).toBe("a");
-  const info = { user: "root", name: "renamed", id: { value: fw.sub.frameworkId }, role: "b", failoverTimeout: 60 };
+  const info = { user: "root", name: "renamed", id: { value: fw.sub.frameworkId }, roles: ["b"], capabilities, failoverTimeout: 60 };
   await fw.sub.call({ type: scheduler.Call_Type.UPDATE_FRAMEWORK, updateFramework: { frameworkInfo: info } });
   await eventually(
     () => fw.events.some((e) => e.type === scheduler.Event_Type.RESCIND && e.rescind!.offerId!.value === offer!.id!.value),

@@ -170,6 +170,7 @@ describe("invalid subscriptions", () => {
     const it = raw.subscribe(c)[Symbol.asyncIterator]();
     return it.next().finally(() => it.return?.());
   };
+  // Malformed calls (Mesos refuses to parse or validate the call: 400).
   test.each<[string, MessageInitShape<typeof scheduler.CallSchema>, string]>([
     ["no FrameworkInfo.user", "hand-encoded" as never, "Missing required field 'FrameworkInfo.user'"],
     [
@@ -177,6 +178,14 @@ describe("invalid subscriptions", () => {
       { type: 1, frameworkId: { value: "a" }, subscribe: { frameworkInfo: { user: "u", name: "n", id: { value: "b" } } } },
       "'framework_id' differs",
     ],
+  ])("%s: InvalidArgument", async (_, c, message) => {
+    const e = await errorOf(c === ("hand-encoded" as never) ? rawSubscribeWithoutUser() : sub(c));
+    expect(e.code).toBe(Code.InvalidArgument);
+    expect(e.rawMessage).toContain(message);
+  });
+
+  // Subscriptions the master refuses: the stream carries one ERROR event and ends, as in Mesos.
+  test.each<[string, MessageInitShape<typeof scheduler.CallSchema>, string]>([
     [
       "role with MULTI_ROLE",
       { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", role: "r", capabilities: [{ type: 6 }] } } },
@@ -196,7 +205,7 @@ describe("invalid subscriptions", () => {
           },
         },
       },
-      "negative value for 'cpus'",
+      "Invalid resource quantity for 'cpus': Negative values not supported",
     ],
     [
       "empty offer filter quantities",
@@ -206,13 +215,18 @@ describe("invalid subscriptions", () => {
           frameworkInfo: { user: "u", name: "n", role: "r", offerFilters: { r: { minAllocatableResources: { quantities: [{ quantities: {} }] } } } },
         },
       },
-      "must not be empty",
+      "Resource quantities must contain at least one quantity",
     ],
-    ["negative failover timeout", { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", failoverTimeout: -1 } } }, "failover_timeout"],
-  ])("%s", async (_, c, message) => {
-    const e = await errorOf(c === ("hand-encoded" as never) ? rawSubscribeWithoutUser() : sub(c));
-    expect(e.code).toBe(Code.InvalidArgument);
-    expect(e.rawMessage).toContain(message);
+    [
+      "a failover timeout beyond Mesos's Duration",
+      { type: 1, subscribe: { frameworkInfo: { user: "u", name: "n", failoverTimeout: 1e300 } } },
+      "failover_timeout",
+    ],
+  ])("%s: an ERROR event, then the end", async (_, c, message) => {
+    const events: scheduler.Event[] = [];
+    for await (const e of raw.subscribe(c)) events.push(e);
+    expect(events.map((e) => scheduler.Event_Type[e.type])).toEqual(["ERROR"]);
+    expect(events[0]!.error!.message).toContain(message);
   });
 });
 

@@ -44,6 +44,9 @@ export interface MasterContext {
   newFrameworkId(): string;
   newAgentId(): string;
   newOfferId(): string;
-  /** Asks for an allocation cycle soon; several requests merge into one cycle. */
-  triggerAllocation(): void;
+  /**
+   * Asks for an allocation cycle soon; several requests merge into one cycle. With `agentId`, only
+   * that agent changed (resources came back to it, it registered): the cycle may visit only it.
+   */
+  triggerAllocation(agentId?: string): void;
 }

@@ -5,7 +5,7 @@
  * it, a ManualClock drives it. startMaster (master.ts) adds the listener and the loops.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Clock, createIdSequence, createLogger, type Logger, Metrics, newUuid, Resources, systemClock, VERSION_TEXT } from "@mesos/core";
+import { type Clock, createIdSequence, createLogger, type Logger, Metrics, MESOS_VERSION, newUuid, Resources, systemClock } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 import type { ConnectApi } from "@mesos/rpc";
 import type { Hono } from "hono";
@@ -95,7 +95,8 @@ function masterInfo(flags: MasterFlags, port: number): MasterInfo {
     port: advertisedPort,
     pid: `master@${advertisedIp}:${advertisedPort}`,
     hostname,
-    version: VERSION_TEXT,
+    // Mesos reports MESOS_VERSION here; tools parse it as a semantic version.
+    version: MESOS_VERSION,
     address: { hostname, ip: advertisedIp, port: advertisedPort },
   });
 }
@@ -118,7 +119,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const events = new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log });
   // The owners reach each other (and the read model) only through these late-bound callbacks.
   let ctx!: MasterContext;
-  const triggerAllocation = () => loop.trigger();
+  const triggerAllocation = (agentId?: string) => loop.trigger(agentId);
   const project = () => new MasterProjection(ctx);
 
   const tasks = new TaskLedger({
@@ -227,6 +228,9 @@ function registerGauges(ctx: MasterContext): void {
   m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected));
   m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected));
   m.gauge("master/outstanding_offers", () => ctx.offers.size);
+  // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
+  m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
+  m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);
 }
 
 /**

@@ -19,14 +19,42 @@ export interface OpenSqliteOptions<TSchema extends Record<string, unknown>> {
   migrations: EmbeddedMigrations;
 }
 
-export function openSqlite<TSchema extends Record<string, unknown>>(options: OpenSqliteOptions<TSchema>): SqliteDb<TSchema> {
-  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-  const client = new Database(options.path, { create: true, strict: true });
+/**
+ * In-memory databases start as a copy of one migrated the first time (per migrations, per process):
+ * thousands of them (hollow agents, tests) then cost a copy each, not a migration each.
+ */
+const memoryImages = new WeakMap<EmbeddedMigrations, Uint8Array>();
+
+function configure(client: Database): void {
   client.exec("PRAGMA journal_mode = WAL");
   client.exec("PRAGMA synchronous = NORMAL");
   client.exec("PRAGMA foreign_keys = ON");
   client.exec("PRAGMA busy_timeout = 5000");
+}
+
+function migrated<TSchema extends Record<string, unknown>>(client: Database, options: OpenSqliteOptions<TSchema>): SqliteDb<TSchema> {
   const db = drizzle(client, { schema: options.schema });
   withMigrationsFolder(options.migrations, (folder) => migrate(db, { migrationsFolder: folder }));
   return db as SqliteDb<TSchema>;
+}
+
+export function openSqlite<TSchema extends Record<string, unknown>>(options: OpenSqliteOptions<TSchema>): SqliteDb<TSchema> {
+  if (options.path === ":memory:") {
+    let image = memoryImages.get(options.migrations);
+    if (!image) {
+      const template = new Database(":memory:", { strict: true });
+      configure(template);
+      migrated(template, options);
+      image = template.serialize();
+      template.close();
+      memoryImages.set(options.migrations, image);
+    }
+    const client = Database.deserialize(image, { strict: true });
+    configure(client);
+    return drizzle(client, { schema: options.schema }) as SqliteDb<TSchema>;
+  }
+  mkdirSync(dirname(options.path), { recursive: true });
+  const client = new Database(options.path, { create: true, strict: true });
+  configure(client);
+  return migrated(client, options);
 }

@@ -52,20 +52,6 @@ function checkMessage(schema: DescMessage, bytes: Uint8Array, binary: boolean): 
   }
 }
 
-/** The body of a one-message (unary Connect) request, read whole and checked. */
-async function* guardWhole(body: AsyncIterable<Uint8Array>, schema: DescMessage, binary: boolean, limit: number) {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    parts.push(chunk);
-  }
-  const bytes = concatBytes(parts, size);
-  checkMessage(schema, bytes, binary);
-  yield bytes;
-}
-
 /** An enveloped body, passed on one checked envelope at a time (client streams keep streaming). */
 async function* guardEnvelopes(body: AsyncIterable<Uint8Array>, schema: DescMessage, binary: boolean, limit: number) {
   let parts: Uint8Array[] = [];
@@ -99,12 +85,9 @@ async function* guardEnvelopes(body: AsyncIterable<Uint8Array>, schema: DescMess
 export function createGuardedFetchHandler(handler: UniversalHandler, limit = MAX_REQUEST_BODY_BYTES): (req: Request) => Promise<Response> {
   const schema = handler.method.input;
   return async (req) => {
-    const uReq: UniversalServerRequest = universalServerRequestFromFetch(req, {});
     const kind = KINDS[(req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase()];
-    if (kind && req.body) {
-      const body = uReq.body as AsyncIterable<Uint8Array>;
-      uReq.body = kind.enveloped ? guardEnvelopes(body, schema, kind.binary, limit) : guardWhole(body, schema, kind.binary, limit);
-    }
+    const uReq: UniversalServerRequest = universalServerRequestFromFetch(req, {});
+    if (kind?.enveloped && req.body) uReq.body = guardEnvelopes(uReq.body as AsyncIterable<Uint8Array>, schema, kind.binary, limit);
     return universalServerResponseToFetch(await handler(uReq));
   };
 }

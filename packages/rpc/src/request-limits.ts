@@ -16,8 +16,10 @@ export function bodyTooLarge(limit = MAX_REQUEST_BODY_BYTES) {
 
 /** The whole body, refused (MesosError "too_large") as soon as it passes the limit. */
 export async function readBoundedBody(req: Request, limit = MAX_REQUEST_BODY_BYTES): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > limit) throw bodyTooLarge(limit);
+  const length = req.headers.get("content-length");
+  if (Number(length) > limit) throw bodyTooLarge(limit);
+  // With a declared length the runtime reads the body itself (no stream reader per request).
+  if (length !== null) return new Uint8Array(await req.arrayBuffer());
   if (!req.body) return new Uint8Array(0);
   const parts: Uint8Array[] = [];
   let size = 0;

@@ -1,20 +1,25 @@
 /**
  * Serving Connect services from a hono app, so Connect and plain HTTP endpoints share one port,
  * and reaching the same services in memory (tests). Errors thrown by handlers (MesosError) become
- * Connect errors with the mapped code. Request bodies are checked before Connect parses them
- * (connect-request-guard.ts).
+ * Connect errors with the mapped code. Unary Connect calls take a fast path (connect-unary.ts);
+ * other request bodies are checked before Connect parses them (connect-request-guard.ts).
  */
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
   type ConnectRouter,
   createConnectRouter,
   createRouterTransport,
+  createServiceImplSpec,
   type Interceptor,
+  type MethodImplSpec,
+  type ServiceImpl,
   type Transport,
 } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { createGuardedFetchHandler } from "./connect-request-guard.ts";
+import { createUnaryFetchHandler } from "./connect-unary.ts";
 import { toConnectError } from "./errors.ts";
 import { MAX_REQUEST_BODY_BYTES } from "./request-limits.ts";
 import { missingRequiredFields } from "./v1-http/message-codec.ts";
@@ -66,11 +71,27 @@ const routerOptions = (api: ConnectApi) => ({
 
 export function mountConnect(app: Hono, services: ConnectApi | ConnectApi["routes"]): void {
   const api = normalize(services);
-  const router = createConnectRouter(routerOptions(api));
-  api.routes(router);
+  const options = routerOptions(api);
+  const router = createConnectRouter(options);
+  // The implementations, for the unary fast path (connect-unary.ts).
+  const unary = new Map<DescMethod, Extract<MethodImplSpec, { kind: "unary" }>>();
+  api.routes(
+    new Proxy(router, {
+      get(target, prop, receiver) {
+        if (prop !== "service") return Reflect.get(target, prop, receiver);
+        return (service: DescService, impl: ServiceImpl<DescService>, opts?: Parameters<ConnectRouter["service"]>[2]) => {
+          for (const spec of Object.values(createServiceImplSpec(service, impl).methods)) if (spec.kind === "unary") unary.set(spec.method, spec);
+          target.service(service, impl, opts);
+          return receiver;
+        };
+      },
+    }),
+  );
   for (const handler of router.handlers) {
-    const fetchHandler = createGuardedFetchHandler(handler);
-    app.on(handler.allowedMethods as string[], handler.requestPath, (c) => fetchHandler(c.req.raw));
+    const guarded = createGuardedFetchHandler(handler);
+    const spec = unary.get(handler.method);
+    const fast = spec ? createUnaryFetchHandler(spec, options.interceptors) : undefined;
+    app.on(handler.allowedMethods as string[], handler.requestPath, (c) => fast?.(c.req.raw) ?? guarded(c.req.raw));
   }
 }
 

@@ -2,7 +2,7 @@
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
  * service over the same handler), and health, flags, version, state, containers and metrics.
  * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
- * answer under `/slave(1)/...`, as in Mesos.
+ * answer under `/slave(1)/...`, as in Mesos (`/version` and `/files` are process-wide there).
  */
 import { versionJson } from "@mesos/core";
 import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
@@ -26,7 +26,7 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   const api = agentApi(handler, agentGuard);
   const both = (path: string) => [path, `/slave(1)${path}`];
   for (const path of both("/api/v1")) app.all(path, (c) => api(c.req.raw));
-  app.get("/health", (c) => c.body(null, 200));
+  for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));

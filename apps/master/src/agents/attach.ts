@@ -73,7 +73,7 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
   startPinging(ctx, agent);
   ctx.log.info(`${claimedId ? "Re-registered" : "Registered"} agent ${id} at ${req.endpoint} with ${agent.total}`);
   ctx.metrics.increment(claimedId ? "master/slave_reregistrations" : "master/slave_registrations");
-  ctx.triggerAllocation();
+  ctx.triggerAllocation(id);
   return { agent, connectionId, messages };
 }
 

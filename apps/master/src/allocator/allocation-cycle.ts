@@ -27,7 +27,8 @@ export class AllocationCycle {
 
   constructor(private readonly s: AllocatorState) {}
 
-  run(): void {
+  /** A cycle over every active agent, or over `only` (agents changed since the last cycle). */
+  run(only?: readonly AgentState[]): void {
     const s = this.s;
     s.cycle++;
     s.out = [];
@@ -35,7 +36,7 @@ export class AllocationCycle {
     this.now = s.options.clock.now();
     if (this.now - s.lastSweep >= SWEEP_INTERVAL_MS) this.sweep();
 
-    const agents = s.activeAgents.slice();
+    const agents = only ? only.slice() : s.activeAgents.slice();
     for (let i = agents.length - 1; i > 0; i--) {
       const j = Math.floor(s.random() * (i + 1));
       const t = agents[i]!;

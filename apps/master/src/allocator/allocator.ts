@@ -114,8 +114,11 @@ export interface Allocator {
   /** The complete weights map (role path -> weight); roles not in it weigh 1. */
   updateWeights(weights: ReadonlyMap<string, number>): void;
 
-  /** Runs one allocation cycle and returns the offers to make. */
-  allocate(): Allocation[];
+  /**
+   * Runs one allocation cycle and returns the offers to make: over every agent, or only over
+   * `agents` (Mesos's allocate(slaveId): after an event that changed only those agents).
+   */
+  allocate(agents?: Iterable<string>): Allocation[];
 
   /** Numbers for /metrics/snapshot (optional so simple test allocators need not have it). */
   stats?(): AllocatorStats;

@@ -240,8 +240,13 @@ class HierarchicalAllocator implements Allocator {
     s.quotaSorter.invalidate();
   }
 
-  allocate(): Allocation[] {
-    this.cycle.run();
+  allocate(agents?: Iterable<string>): Allocation[] {
+    if (agents === undefined) {
+      this.cycle.run();
+    } else {
+      const only = [...new Set(agents)].map((id) => this.s.agents.get(id)).filter((a): a is AgentState => a !== undefined && a.activeIndex >= 0);
+      this.cycle.run(only);
+    }
     return this.s.out;
   }
 

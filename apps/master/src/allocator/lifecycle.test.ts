@@ -138,3 +138,20 @@ describe("updateAllocation (offer operations)", () => {
     );
   });
 });
+
+describe("cycles over some agents (Mesos's allocate(slaveIds))", () => {
+  test("only the named active agents are offered; unknown and inactive ones are skipped", () => {
+    const { allocator } = harness();
+    allocator.addFramework(framework("f"), none, true);
+    for (const id of ["x", "y", "z"]) allocator.addAgent(agent(id, "cpus:1;mem:64"), none);
+    allocator.deactivateAgent("z");
+    const out = allocator.allocate(["y", "z", "gone", "y"]);
+    expect(out.map((a) => a.agentId)).toEqual(["y"]);
+    expect(
+      allocator
+        .allocate()
+        .map((a) => a.agentId)
+        .sort(),
+    ).toEqual(["x"]);
+  });
+});

@@ -1,23 +1,26 @@
 /**
  * SUBSCRIBE: a new framework gets an id; a known one (same id) fails over to the new connection,
- * closing the old stream. The reply is an event stream that starts with SUBSCRIBED and carries a
- * HEARTBEAT every 15 s. When the stream closes the framework is disconnected and, after its
- * failover_timeout, torn down.
+ * closing the old stream. The reply is an event stream that starts with SUBSCRIBED and a HEARTBEAT
+ * and carries a HEARTBEAT every 15 s. When the stream closes the framework is disconnected and,
+ * after its failover_timeout, torn down. As in Mesos, a malformed call is refused (400), while a
+ * subscription the master refuses (invalid roles, a removed framework, ...) gets its stream with
+ * one ERROR event, then the stream closes.
  */
 import { clone, create } from "@bufbuild/protobuf";
-import { Channel, failedPrecondition, invalid, newUuid } from "@mesos/core";
+import { Channel, invalid, newUuid } from "@mesos/core";
 import { FrameworkIDSchema, FrameworkInfoSchema, scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
-import { Framework, type Subscription } from "./framework.ts";
+import { Framework, rolesOf, type Subscription } from "./framework.ts";
 import { removeFramework } from "./remove-framework.ts";
-import { validateFrameworkInfo } from "./validate-framework-info.ts";
+import { requiredFrameworkFields, validateFailoverTimeout, validateFrameworkInfo } from "./validate-framework-info.ts";
 
 const HEARTBEAT_INTERVAL_SECONDS = 15;
 
 export interface SubscribeResult {
   streamId: string;
   events: Channel<scheduler.Event>;
-  framework: Framework;
+  /** Undefined when the master refused the subscription (the stream holds the ERROR event). */
+  framework?: Framework;
 }
 
 /** SUBSCRIBE, once the scheduler's guard stage has passed the call. */
@@ -26,14 +29,19 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
   const sub = call.subscribe;
   if (!sub?.frameworkInfo) throw invalid("Expecting 'subscribe' to be present");
   const info = sub.frameworkInfo;
-  const error = validateFrameworkInfo(info);
-  if (error) throw invalid(error);
-  const claimedId = info.id?.value;
-  if (call.frameworkId && call.frameworkId.value !== claimedId) {
+  const missing = requiredFrameworkFields(info);
+  if (missing) throw invalid(missing);
+  if ((call.frameworkId?.value ?? "") !== (info.id?.value ?? "")) {
     throw invalid("'framework_id' differs from 'subscribe.framework_info.id'");
   }
-  if (claimedId && ctx.frameworks.isCompleted(claimedId)) {
-    throw failedPrecondition(`Framework ${claimedId} has been removed`);
+  const claimedId = info.id?.value || undefined;
+  const refusal = refusalOf(ctx, sub, claimedId);
+  if (refusal) {
+    ctx.log.info(`Refusing subscription of framework '${info.name}': ${refusal}`);
+    const events = new Channel<scheduler.Event>();
+    events.push(create(scheduler.EventSchema, { type: scheduler.Event_Type.ERROR, error: { message: refusal } }));
+    events.close();
+    return { streamId: newUuid(), events };
   }
 
   const now = ctx.clock.now();
@@ -70,16 +78,31 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
       subscribed: { frameworkId: { value: id }, heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS, masterInfo: ctx.info },
     }),
   );
+  framework.send(heartbeat());
   scheduleHeartbeat(ctx, subscription);
   ctx.frameworks.activate(framework, added);
   ctx.triggerAllocation();
   return { streamId: subscription.streamId, events: subscription.events, framework };
 }
 
+/** Master::subscribe's checks after validation::framework, in its order. */
+function refusalOf(ctx: MasterContext, sub: scheduler.Call_Subscribe, claimedId: string | undefined): string | undefined {
+  const info = sub.frameworkInfo!;
+  const error = validateFrameworkInfo(info);
+  if (error) return error;
+  const roles = new Set(rolesOf(info));
+  const outside = sub.suppressedRoles.find((role) => !roles.has(role));
+  if (outside !== undefined) return `Suppressed role '${outside}' is not contained in the list of roles`;
+  if (claimedId && ctx.frameworks.isCompleted(claimedId)) return "Framework has been removed";
+  return validateFailoverTimeout(info);
+}
+
+const heartbeat = () => create(scheduler.EventSchema, { type: scheduler.Event_Type.HEARTBEAT });
+
 function scheduleHeartbeat(ctx: MasterContext, subscription: Subscription): void {
   subscription.heartbeat = ctx.clock.setTimeout(() => {
     if (subscription.events.closed) return;
-    subscription.events.push(create(scheduler.EventSchema, { type: scheduler.Event_Type.HEARTBEAT }));
+    subscription.events.push(heartbeat());
     scheduleHeartbeat(ctx, subscription);
   }, HEARTBEAT_INTERVAL_SECONDS * 1000);
 }

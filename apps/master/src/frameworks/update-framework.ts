@@ -9,14 +9,14 @@ import { invalid } from "@mesos/core";
 import { FrameworkInfoSchema, internal, type scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { type Framework, rolesOf } from "./framework.ts";
-import { validateFrameworkInfo } from "./validate-framework-info.ts";
+import { requiredFrameworkFields, validateFailoverTimeout, validateFrameworkInfo } from "./validate-framework-info.ts";
 
 const IMMUTABLE = ["user", "principal", "checkpoint"] as const;
 
 export function updateFramework(ctx: MasterContext, framework: Framework, call: scheduler.Call_UpdateFramework): void {
   const info = call.frameworkInfo;
   if (!info) throw invalid("Expecting 'update_framework.framework_info' to be present");
-  const error = validateFrameworkInfo(info);
+  const error = requiredFrameworkFields(info) ?? validateFrameworkInfo(info) ?? validateFailoverTimeout(info);
   if (error) throw invalid(error);
   if (info.id?.value !== framework.id) throw invalid(`'update_framework.framework_info.id' must be ${framework.id}`);
   for (const field of IMMUTABLE) {

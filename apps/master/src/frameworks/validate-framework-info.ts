@@ -1,51 +1,66 @@
 /**
- * FrameworkInfo validation at SUBSCRIBE (and UPDATE_FRAMEWORK), following Mesos's
- * validation::framework: required fields, roles vs. MULTI_ROLE, and offer_filters (MESOS-9523).
+ * FrameworkInfo validation in Mesos's order and words. `requiredFrameworkFields` is what protobuf
+ * parsing rejects in Mesos (a 400 for the call); `validateFrameworkInfo` is validation::framework
+ * (roles vs. MULTI_ROLE, duplicate and invalid roles, the framework id, offer filters), whose error
+ * a SUBSCRIBE gets as an ERROR event on its stream.
  */
 import { isFieldSet } from "@bufbuild/protobuf";
-import { validateRole } from "@mesos/core";
+import { validateInputScalarValue, validateRole } from "@mesos/core";
 import { type FrameworkInfo, FrameworkInfo_Capability_Type, FrameworkInfoSchema } from "@mesos/proto";
+import { validateId } from "../scheduler/validate-task.ts";
 
-const MAX_FAILOVER_SECONDS = 9_223_372_036; // Mesos's Duration::max() in seconds
+/** Mesos's largest Duration, in seconds (int64 nanoseconds). */
+const MAX_FAILOVER_SECONDS = 9_223_372_036;
 
-export function validateFrameworkInfo(info: FrameworkInfo): string | undefined {
+export function requiredFrameworkFields(info: FrameworkInfo): string | undefined {
   if (!isFieldSet(info, FrameworkInfoSchema.field.user!)) return "Missing required field 'FrameworkInfo.user'";
   if (!isFieldSet(info, FrameworkInfoSchema.field.name!)) return "Missing required field 'FrameworkInfo.name'";
+  return undefined;
+}
 
-  const multiRole = info.capabilities.some((c) => c.type === FrameworkInfo_Capability_Type.MULTI_ROLE);
-  const hasRole = isFieldSet(info, FrameworkInfoSchema.field.role!);
-  let roles: string[];
-  if (multiRole) {
-    if (hasRole) return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
-    roles = info.roles;
-    const dup = roles.find((r, i) => roles.indexOf(r) !== i);
-    if (dup !== undefined) return `'FrameworkInfo.roles' contains duplicate role '${dup}'`;
-  } else {
-    if (info.roles.length > 0) return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
-    roles = [info.role || "*"];
-  }
-  for (const role of roles) {
-    const error = validateRole(role);
-    if (error) return `Invalid role: ${error}`;
-  }
+export function validateFrameworkInfo(info: FrameworkInfo): string | undefined {
+  return validateRoles(info) ?? validateFrameworkId(info) ?? validateOfferFilters(info);
+}
 
+/** Master::subscribe's own check after validation (Duration::create of the timeout). */
+export function validateFailoverTimeout(info: FrameworkInfo): string | undefined {
   const f = info.failoverTimeout;
-  if (!Number.isFinite(f) || f < 0 || f > MAX_FAILOVER_SECONDS) {
-    return `Invalid 'FrameworkInfo.failover_timeout' ${f}: expected a non-negative number of seconds`;
-  }
+  if (Number.isFinite(f) && Math.abs(f) <= MAX_FAILOVER_SECONDS) return undefined;
+  return `The framework failover_timeout (${f}) is invalid`;
+}
 
-  for (const [role, filters] of Object.entries(info.offerFilters)) {
-    if (!roles.includes(role)) return `'FrameworkInfo.offer_filters' names role '${role}' the framework is not subscribed to`;
-    for (const [i, q] of (filters.minAllocatableResources?.quantities ?? []).entries()) {
-      const where = `'FrameworkInfo.offer_filters[${role}].min_allocatable_resources.quantities[${i}]'`;
+function validateRoles(info: FrameworkInfo): string | undefined {
+  const multiRole = info.capabilities.some((c) => c.type === FrameworkInfo_Capability_Type.MULTI_ROLE);
+  if (multiRole) {
+    if (isFieldSet(info, FrameworkInfoSchema.field.role!)) {
+      return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
+    }
+    const duplicates = new Set(info.roles.filter((r, i) => info.roles.indexOf(r) !== i));
+    if (duplicates.size > 0) return `'FrameworkInfo.roles' contains duplicate items: { ${[...duplicates].join(", ")} }`;
+    for (const role of info.roles) {
+      const error = validateRole(role);
+      if (error) return `'FrameworkInfo.roles' contains invalid role: ${error}`;
+    }
+    return undefined;
+  }
+  if (info.roles.length > 0) return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
+  const error = validateRole(info.role);
+  return error ? `'FrameworkInfo.role' is not a valid role: ${error}` : undefined;
+}
+
+function validateFrameworkId(info: FrameworkInfo): string | undefined {
+  const id = info.id?.value ?? "";
+  return id === "" ? undefined : validateId("Framework", id);
+}
+
+function validateOfferFilters(info: FrameworkInfo): string | undefined {
+  for (const filters of Object.values(info.offerFilters)) {
+    for (const q of filters.minAllocatableResources?.quantities ?? []) {
       const entries = Object.entries(q.quantities);
-      if (entries.length === 0) return `${where} must not be empty`;
+      if (entries.length === 0) return "Resource quantities must contain at least one quantity";
       for (const [name, scalar] of entries) {
-        const v = scalar.value;
-        if (Number.isNaN(v)) return `${where} has NaN for '${name}'`;
-        if (!Number.isFinite(v)) return `${where} has an infinite value for '${name}'`;
-        if (v < 0) return `${where} has a negative value for '${name}'`;
-        if (v !== 0 && Math.abs(v) < 2.2250738585072014e-308) return `${where} has a subnormal value for '${name}'`;
+        const error = validateInputScalarValue(scalar.value);
+        if (error) return `Invalid resource quantity for '${name}': ${error}`;
       }
     }
   }

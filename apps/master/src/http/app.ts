@@ -12,6 +12,7 @@ import type { MasterContext } from "../context.ts";
 import { masterGuards } from "../guards.ts";
 import { redirectToLeader } from "../leadership.ts";
 import { operatorService } from "../operator/operator-service.ts";
+import { batchedRead } from "../read-model/batched-reads.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
@@ -51,23 +52,30 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   app.get("/version", (c) => c.json(versionJson()));
   app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
-  for (const path of both("/state")) app.get(path, (c) => c.json(stateJson(view())));
-  for (const path of both("/state-summary")) app.get(path, (c) => c.json(stateSummaryJson(view())));
-  for (const path of both("/slaves")) app.get(path, (c) => c.json(slavesJson(view(), c.req.query("slave_id"))));
-  for (const path of both("/frameworks")) app.get(path, (c) => c.json(frameworksJson(view(), c.req.query("framework_id"))));
-  for (const path of both("/roles")) app.get(path, (c) => c.json(rolesJson(view())));
-  for (const path of both("/tasks")) {
-    app.get(path, (c) =>
-      c.json(
-        tasksJson(view(), {
-          limit: intParam(c, "limit"),
-          offset: intParam(c, "offset"),
-          order: c.req.query("order") === "asc" ? "asc" : "des",
-          frameworkId: c.req.query("framework_id"),
-          taskId: c.req.query("task_id"),
-        }),
-      ),
-    );
+  // The state views: concurrent readers of the same one share a computation (batched-reads.ts).
+  const reads: Record<string, (c: Context) => unknown> = {
+    "/state": () => stateJson(view()),
+    "/state-summary": () => stateSummaryJson(view()),
+    "/slaves": (c) => slavesJson(view(), c.req.query("slave_id")),
+    "/frameworks": (c) => frameworksJson(view(), c.req.query("framework_id")),
+    "/roles": () => rolesJson(view()),
+    "/tasks": (c) =>
+      tasksJson(view(), {
+        limit: intParam(c, "limit"),
+        offset: intParam(c, "offset"),
+        order: c.req.query("order") === "asc" ? "asc" : "des",
+        frameworkId: c.req.query("framework_id"),
+        taskId: c.req.query("task_id"),
+      }),
+  };
+  for (const [endpoint, read] of Object.entries(reads)) {
+    for (const path of both(endpoint)) {
+      app.get(path, async (c) => {
+        const query = new URL(c.req.url).search;
+        const text = await batchedRead(ctx, endpoint + query, () => JSON.stringify(read(c)));
+        return c.body(text, 200, { "Content-Type": "application/json" });
+      });
+    }
   }
   return { app, connect };
 }

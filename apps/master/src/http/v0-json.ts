@@ -116,6 +116,7 @@ export function frameworkJson(summary: FrameworkSummary): Json {
     offers: offers.map((o) => ({
       id: o.offer.id!.value,
       framework_id: f.id,
+      allocation_info: { role: o.role },
       slave_id: o.agentId,
       resources: summarizeResources(o.resources),
     })),

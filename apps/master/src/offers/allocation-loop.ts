@@ -1,8 +1,10 @@
 /**
- * When allocation cycles run: every --allocation_interval once started, and soon after events that
- * free or add resources (a framework subscribes, an agent registers, resources come back). Requests
- * made while a cycle is already pending merge into it. Before `start` (a master built in memory for
- * a test) only `runNow` allocates.
+ * When allocation cycles run: every --allocation_interval once started (over every agent), and
+ * soon after events that free or add resources (a framework subscribes, an agent registers,
+ * resources come back). Requests made while a cycle is already pending merge into it; a cycle
+ * triggered only by changes on some agents visits only those (on a large cluster with tasks ending
+ * all the time, a cycle over every agent per event would be most of the master's work). Before
+ * `start` (a master built in memory for a test) only `runNow` allocates.
  */
 import type { Clock, Metrics, TimerHandle } from "@mesos/core";
 import type { Allocation } from "../allocator/allocator.ts";
@@ -14,7 +16,8 @@ export interface AllocationLoopDeps {
   clock: Clock;
   metrics: Metrics;
   intervalMs: number;
-  allocate(): Allocation[];
+  /** Every agent, or only `agents`. */
+  allocate(agents?: Iterable<string>): Allocation[];
   /** Turns a cycle's allocations into offers. */
   offer(allocations: readonly Allocation[]): void;
   /** Whether allocation waits (see pausedForRecovery). */
@@ -43,13 +46,17 @@ export function createAllocationLoop(deps: AllocationLoopDeps) {
   let pending: TimerHandle | undefined;
   let periodic: TimerHandle | undefined;
   let running = false;
+  /** The agents changed since the last cycle; undefined when the next one must visit them all. */
+  let candidates: Set<string> | undefined = new Set();
 
-  function runCycle(): void {
+  function runCycle(full = true): void {
     pending?.cancel();
     pending = undefined;
     if (deps.paused()) return;
+    const only = full ? undefined : candidates;
+    candidates = new Set();
     const started = performance.now();
-    deps.offer(deps.allocate());
+    deps.offer(deps.allocate(only));
     deps.metrics.increment("allocator/mesos/allocation_runs");
     deps.metrics.increment("allocator/mesos/allocation_run_ms", performance.now() - started);
   }
@@ -57,7 +64,7 @@ export function createAllocationLoop(deps: AllocationLoopDeps) {
   function schedulePeriodic(): void {
     periodic = deps.clock.setTimeout(() => {
       if (!running) return;
-      runCycle();
+      runCycle(true);
       schedulePeriodic();
     }, deps.intervalMs);
   }
@@ -73,11 +80,17 @@ export function createAllocationLoop(deps: AllocationLoopDeps) {
       periodic?.cancel();
       pending?.cancel();
     },
-    trigger(): void {
-      if (!running || pending) return;
-      pending = deps.clock.setTimeout(runCycle, 0);
+    /**
+     * A cycle soon: over `agentId` only when that agent is all that changed (its resources came
+     * back, it registered), as Mesos's allocate(slaveId); over every agent otherwise.
+     */
+    trigger(agentId?: string): void {
+      if (!running) return;
+      if (agentId === undefined) candidates = undefined;
+      else candidates?.add(agentId);
+      pending ??= deps.clock.setTimeout(() => runCycle(candidates === undefined), 0);
     },
-    /** Runs a cycle now (tests drive cycles this way with a manual clock). */
-    runNow: runCycle,
+    /** Runs a full cycle now (tests drive cycles this way with a manual clock). */
+    runNow: () => runCycle(true),
   };
 }

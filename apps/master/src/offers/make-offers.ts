@@ -1,13 +1,15 @@
 /**
  * Turning allocations into offers: one Offer per (framework, role, agent), all of a framework's
- * offers of a cycle in one OFFERS event. Frameworks without RESERVATION_REFINEMENT get resources
- * in the pre-refinement format.
+ * offers of a cycle in one OFFERS event. The OfferBook keeps each offer as the master sees it; the
+ * framework gets Mesos's view of it: without RESERVATION_REFINEMENT, resources in the pre-refinement
+ * format; without MULTI_ROLE, no AllocationInfo on the offer or its resources (MESOS-8237).
  */
-import { create } from "@bufbuild/protobuf";
+import { clone, create } from "@bufbuild/protobuf";
 import { downgradeResource } from "@mesos/core";
 import { FrameworkInfo_Capability_Type, type Offer, OfferSchema, scheduler } from "@mesos/proto";
 import type { Allocation } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
 
 export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[]): void {
   const byFramework = new Map<string, Offer[]>();
@@ -19,7 +21,6 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       continue;
     }
     const id = ctx.newOfferId();
-    const refinement = framework.hasCapability(FrameworkInfo_Capability_Type.RESERVATION_REFINEMENT);
     const address = agent.address;
     const offer = create(OfferSchema, {
       id: { value: id },
@@ -28,17 +29,30 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       hostname: agent.info.hostname,
       url: { scheme: "http", address: { hostname: address.hostname, ip: address.ip, port: address.port }, path: "/slave(1)" },
       domain: agent.info.domain,
-      resources: refinement ? allocation.resources.toArray() : allocation.resources.toArray().map(downgradeResource),
+      resources: allocation.resources.toArray(),
       attributes: agent.info.attributes,
       allocationInfo: { role: allocation.role },
     });
     ctx.offers.add({ offer, frameworkId: framework.id, agentId: agent.id, role: allocation.role, resources: allocation.resources });
     let list = byFramework.get(framework.id);
     if (!list) byFramework.set(framework.id, (list = []));
-    list.push(offer);
+    list.push(offerForFramework(framework, offer));
   }
   for (const [frameworkId, offers] of byFramework) {
     ctx.frameworks.get(frameworkId)!.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.OFFERS, offers: { offers } }));
     ctx.metrics.increment("master/outstanding_offers_sent", offers.length);
   }
+}
+
+function offerForFramework(framework: Framework, offer: Offer): Offer {
+  const multiRole = framework.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
+  const refinement = framework.hasCapability(FrameworkInfo_Capability_Type.RESERVATION_REFINEMENT);
+  if (multiRole && refinement) return offer;
+  const out = clone(OfferSchema, offer);
+  if (!multiRole) {
+    out.allocationInfo = undefined;
+    for (const r of out.resources) r.allocationInfo = undefined;
+  }
+  if (!refinement) out.resources = out.resources.map(downgradeResource);
+  return out;
 }

@@ -90,7 +90,7 @@ export function operatorOperation(ctx: MasterContext, call: master.Call): void {
     available = unallocated(ctx, agent);
     applyOperation(ctx, agent, undefined, op, available); // throws conflict: not enough unallocated resources
   }
-  ctx.triggerAllocation();
+  ctx.triggerAllocation(agent.id);
 }
 
 export async function markGone(ctx: MasterContext, call: master.Call): Promise<void> {

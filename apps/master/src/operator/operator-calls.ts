@@ -11,6 +11,7 @@ import type { MasterContext } from "../context.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 import { getQuota, removeQuota, setQuota, updateQuota } from "../quota/quota-calls.ts";
 import { getWeights, updateWeights } from "../quota/weights.ts";
+import { batchedRead } from "../read-model/batched-reads.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { getAgents, getFrameworks, getRoles, getState, getTasks } from "./views.ts";
 
@@ -44,7 +45,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
     answer({ type: R.GET_FLAGS, getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) } }),
   [T.GET_METRICS]: (ctx) =>
     answer({ type: R.GET_METRICS, getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) } }),
-  [T.GET_STATE]: (ctx) => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) }),
+  [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),
   [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
   [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),
   [T.GET_TASKS]: (ctx) => answer({ type: R.GET_TASKS, getTasks: getTasks(new MasterProjection(ctx)) }),

@@ -15,22 +15,40 @@ import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
 import { launchGroup } from "./launch-group.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
-import { normalizeOperation, operationResources } from "./operation-resources.ts";
+import { injectAllocationInfo } from "./operation-resources.ts";
 import { consumedBy, validateTask } from "./validate-task.ts";
 
-/** Mesos's offer validation: each offer exists, is this framework's, all on one agent, no repeats. */
+/**
+ * Mesos's offer validation (validation::offer::validate), its checks in its order and its words:
+ * no repeats, each offer exists, is this framework's, all of one role and of one agent.
+ */
 function validateOffers(ctx: MasterContext, framework: Framework, offerIds: string[]): string | undefined {
   if (offerIds.length === 0) return "No offers specified";
-  let agentId: string | undefined;
   const seen = new Set<string>();
   for (const id of offerIds) {
-    if (seen.has(id)) return `Duplicate offer ${id} in accept`;
+    if (seen.has(id)) return `Duplicate offer ${id} in offer list`;
     seen.add(id);
+  }
+  const records = [];
+  for (const id of offerIds) {
     const record = ctx.offers.get(id);
     if (!record) return `Offer ${id} is no longer valid`;
-    if (record.frameworkId !== framework.id) return `Offer ${id} has invalid framework ${record.frameworkId}`;
-    if (agentId !== undefined && record.agentId !== agentId) return "Aggregated offers must belong to one single agent";
-    agentId = record.agentId;
+    records.push(record);
+  }
+  for (const r of records) {
+    if (r.frameworkId !== framework.id) {
+      return `Offer ${r.offer.id!.value} has invalid framework ${r.frameworkId} while framework ${framework.id} is expected`;
+    }
+  }
+  for (const r of records) {
+    if (r.role !== records[0]!.role) {
+      return `Aggregated offers must be allocated to the same role. Offer ${r.offer.id!.value} uses role '${r.role} but another is using role '${records[0]!.role}`;
+    }
+  }
+  for (const r of records) {
+    if (r.agentId !== records[0]!.agentId) {
+      return `Aggregated offers must belong to one single agent. Offer ${r.offer.id!.value} uses agent ${r.agentId} and agent ${records[0]!.agentId}`;
+    }
   }
   return undefined;
 }
@@ -55,14 +73,17 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
 
   let available = Resources.EMPTY;
   let agentId = "";
+  let role = "";
   for (const id of offerIds) {
     const record = ctx.offers.remove(id)!;
     available = available.plus(record.resources);
     agentId = record.agentId;
+    role = record.role;
   }
   const agent = ctx.agents.get(agentId);
 
-  for (const operation of call.operations) {
+  for (const given of call.operations) {
+    const operation = injectAllocationInfo(given, role);
     switch (operation.type) {
       case Offer_Operation_Type.LAUNCH:
         for (const task of operation.launch?.taskInfos ?? []) {
@@ -70,7 +91,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
             taskError(ctx, framework, task, "An operation ID is not allowed on LAUNCH operations", agentId);
             continue;
           }
-          const resources = operationResources(framework, task.resources);
+          const resources = Resources.of(task.resources);
           const error = validateTask(task, resources, agentId, available, (id) => ctx.tasks.known(framework.id, id) !== undefined);
           if (error) {
             taskError(ctx, framework, task, error, agentId);
@@ -105,7 +126,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
   if (!available.isEmpty()) {
     ctx.offers.giveBack(framework.id, agentId, available, refuseSeconds(call.filters));
   }
-  ctx.triggerAllocation();
+  ctx.triggerAllocation(agentId);
 }
 
 /** One non-launch operation: validated, then applied to what is left of the offers. */
@@ -115,16 +136,15 @@ function applyOfferOperation(ctx: MasterContext, framework: Framework, agentId: 
     operationError(ctx, framework, op, agentId, `Agent ${agentId} is disconnected`);
     return available;
   }
-  const info = normalizeOperation(framework, op);
-  const error = validateOperation(info, { framework, agent, agentTotal: agent.total, agentTasks: ctx.tasks.onAgent(agent.id) });
+  const error = validateOperation(op, { framework, agent, agentTotal: agent.total, agentTasks: ctx.tasks.onAgent(agent.id) });
   if (error) {
-    operationError(ctx, framework, info, agentId, error);
+    operationError(ctx, framework, op, agentId, error);
     return available;
   }
   try {
-    return applyOperation(ctx, agent, framework, info, available).available;
+    return applyOperation(ctx, agent, framework, op, available).available;
   } catch (e) {
-    operationError(ctx, framework, info, agentId, `Invalid ${Offer_Operation_Type[info.type]} operation: ${errorMessage(e)}`);
+    operationError(ctx, framework, op, agentId, `Invalid ${Offer_Operation_Type[op.type]} operation: ${errorMessage(e)}`);
     return available;
   }
 }

@@ -1,28 +1,28 @@
 /**
- * LAUNCH_GROUP: a task group for the default executor. Mesos's rules: the executor is of type
- * DEFAULT with an id, the group has tasks and none has an executor of its own, and the executor's
- * and the tasks' resources fit in what is left of the offers. If anything is invalid, every task
- * of the group gets TASK_ERROR (the group is launched whole or not at all). The agent gets one
- * RunTask with the group and its executor.
+ * LAUNCH_GROUP: a task group for the default executor. Mesos's rules (validation::task::group):
+ * the executor is of type DEFAULT with an id and at least 0.01 cpus, 32 MB of memory and some
+ * disk, the group has tasks and none has an executor of its own, and the executor's and the tasks'
+ * resources fit in what is left of the offers. If anything is invalid, every task of the group
+ * gets TASK_ERROR with REASON_TASK_GROUP_INVALID from the master (the group is launched whole or
+ * not at all). The agent gets one RunTask with the group and its executor.
  */
 import { create } from "@bufbuild/protobuf";
 import { ExecutorInfo_Type, ExecutorInfoSchema, FrameworkIDSchema, internal, type Offer_Operation } from "@mesos/proto";
-import type { Resources } from "@mesos/core";
+import { formatBytes, Resources } from "@mesos/core";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
-import { operationResources } from "./operation-resources.ts";
 import { consumedBy, fitsIn, validateId, validateTask } from "./validate-task.ts";
 
 export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_Operation, agentId: string, available: Resources): Resources {
   const executor = op.launchGroup?.executor;
   const tasks = op.launchGroup?.taskGroup?.tasks ?? [];
-  const executorResources = operationResources(framework, executor?.resources ?? []);
-  const taskResources = tasks.map((t) => operationResources(framework, t.resources));
+  const executorResources = Resources.of(executor?.resources ?? []);
+  const taskResources = tasks.map((t) => Resources.of(t.resources));
   const error = groupError();
   if (error) {
-    for (const t of tasks) taskError(ctx, framework, t, error, agentId);
+    for (const t of tasks) taskError(ctx, framework, t, error, agentId, TaskStatus_Reason.TASK_GROUP_INVALID);
     return available;
   }
   if (!ctx.agents.get(agentId)?.connected) {
@@ -55,6 +55,8 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
     if (executor.type !== ExecutorInfo_Type.DEFAULT) return "'ExecutorInfo.type' must be 'DEFAULT' for a task group";
     const idError = validateId("Executor", executor.executorId?.value ?? "");
     if (idError) return idError;
+    const resourceError = executorMinimums(executor.executorId!.value, executorResources);
+    if (resourceError) return resourceError;
     if (tasks.length === 0) return "Task group is empty";
     const ids = new Set<string>();
     let left = available;
@@ -70,4 +72,23 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
     }
     return undefined;
   }
+}
+
+const MIN_CPUS = 0.01;
+const MIN_MEM_MB = 32;
+
+/** Mesos's minimum executor resources for a task group, in its words. */
+function executorMinimums(executorId: string, resources: Resources): string | undefined {
+  const has = (name: string) => resources.names().includes(name);
+  const cpus = resources.scalar("cpus");
+  if (!has("cpus") || cpus < MIN_CPUS) {
+    return `Executor '${executorId}' uses less CPUs (${has("cpus") ? cpus : "None"}) than the minimum required (${MIN_CPUS})`;
+  }
+  const mem = resources.scalar("mem");
+  if (!has("mem") || mem < MIN_MEM_MB) {
+    const shown = has("mem") ? formatBytes(Math.round(mem * 1024 * 1024)) : "None";
+    return `Executor '${executorId}' uses less memory (${shown}) than the minimum required (${MIN_MEM_MB}MB)`;
+  }
+  if (!has("disk")) return `Executor '${executorId}' uses no disk`;
+  return undefined;
 }

@@ -38,7 +38,14 @@ export function addLaunchedTask(
   return create(TaskInfoSchema, { ...info, resources: resources.toArray() });
 }
 
-export function taskError(ctx: MasterContext, framework: Framework, task: TaskInfo, message: string, agentId: string): void {
+export function taskError(
+  ctx: MasterContext,
+  framework: Framework,
+  task: TaskInfo,
+  message: string,
+  agentId: string,
+  reason: TaskStatus_Reason = TaskStatus_Reason.TASK_INVALID,
+): void {
   ctx.metrics.increment("master/invalid_operations");
   ctx.log.warn(`Task ${task.taskId?.value} of framework ${framework.id} is invalid: ${message}`);
   framework.send(
@@ -47,7 +54,7 @@ export function taskError(ctx: MasterContext, framework: Framework, task: TaskIn
         taskId: task.taskId?.value ?? "",
         agentId,
         state: TaskState.TASK_ERROR,
-        reason: TaskStatus_Reason.TASK_INVALID,
+        reason,
         message,
       }),
     ),

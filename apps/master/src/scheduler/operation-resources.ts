@@ -1,37 +1,39 @@
 /**
- * Resources a framework names in an operation, brought into the offers' shape: our reservation
- * format, and AllocationInfo added for frameworks that are not MULTI_ROLE (they have one role, so
- * Mesos fills it in for them).
+ * Mesos's `injectAllocationInfo` (Master::accept): every resource an operation names that lacks an
+ * AllocationInfo gets the offers' one, so frameworks may leave it out (pre-MULTI_ROLE schedulers
+ * never see it; many MULTI_ROLE ones do not bother). This covers LAUNCH and LAUNCH_GROUP tasks and
+ * their executors too. Resources are also brought into our (refinement) reservation format.
  */
 import { clone, create } from "@bufbuild/protobuf";
-import { Resources, upgradeResource } from "@mesos/core";
+import { upgradeResource } from "@mesos/core";
 import {
-  FrameworkInfo_Capability_Type,
+  type ExecutorInfo,
   type Offer_Operation,
   Offer_OperationSchema,
   type Resource,
+  type Resource_AllocationInfo,
   Resource_AllocationInfoSchema,
   ResourceSchema,
+  type TaskInfo,
 } from "@mesos/proto";
-import type { Framework } from "../frameworks/framework.ts";
 
-export function operationResources(framework: Framework, resources: readonly Resource[]): Resources {
-  const multiRole = framework.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
-  const role = framework.roles[0]!;
-  return Resources.of(
-    resources.map((r) => {
-      const out = clone(ResourceSchema, upgradeResource(r));
-      if (!multiRole && !out.allocationInfo) out.allocationInfo = create(Resource_AllocationInfoSchema, { role });
-      return out;
-    }),
-  );
-}
-
-/** An offer operation with every resource list brought into the offers' shape (see above). */
-export function normalizeOperation(framework: Framework, op: Offer_Operation): Offer_Operation {
+export function injectAllocationInfo(op: Offer_Operation, role: string): Offer_Operation {
+  const info = create(Resource_AllocationInfoSchema, { role });
   const out = clone(Offer_OperationSchema, op);
-  const fix = (list: Resource[]) => operationResources(framework, list).toArray();
-  const one = (r: Resource | undefined) => (r ? fix([r])[0] : undefined);
+  const fix = (list: Resource[]) => list.map((r) => withAllocation(r, info));
+  const one = (r: Resource | undefined) => (r ? withAllocation(r, info) : undefined);
+  const executor = (e: ExecutorInfo | undefined) => {
+    if (e) e.resources = fix(e.resources);
+  };
+  const task = (t: TaskInfo) => {
+    t.resources = fix(t.resources);
+    executor(t.executor);
+  };
+  if (out.launch) out.launch.taskInfos.forEach(task);
+  if (out.launchGroup) {
+    executor(out.launchGroup.executor);
+    out.launchGroup.taskGroup?.tasks.forEach(task);
+  }
   if (out.reserve) out.reserve.resources = fix(out.reserve.resources);
   if (out.unreserve) out.unreserve.resources = fix(out.unreserve.resources);
   if (out.create) out.create.volumes = fix(out.create.volumes);
@@ -43,5 +45,11 @@ export function normalizeOperation(framework: Framework, op: Offer_Operation): O
   if (out.shrinkVolume) out.shrinkVolume.volume = one(out.shrinkVolume.volume);
   if (out.createDisk) out.createDisk.source = one(out.createDisk.source);
   if (out.destroyDisk) out.destroyDisk.source = one(out.destroyDisk.source);
+  return out;
+}
+
+function withAllocation(r: Resource, info: Resource_AllocationInfo): Resource {
+  const out = clone(ResourceSchema, upgradeResource(r));
+  if (!out.allocationInfo) out.allocationInfo = info;
   return out;
 }

@@ -12,6 +12,10 @@ export const STREAM_ID_HEADER = "Mesos-Stream-Id";
 export async function* streamSubscription(ctx: MasterContext, call: scheduler.Call, signal: AbortSignal, onStreamId: (id: string) => void) {
   const { streamId, events, framework } = subscribe(ctx, call);
   onStreamId(streamId);
+  if (!framework) {
+    yield* events;
+    return;
+  }
   const close = () => onSubscriptionClosed(ctx, framework.id, streamId);
   signal.addEventListener("abort", close, { once: true });
   try {

@@ -10,13 +10,14 @@ import { refuseSeconds } from "./filters.ts";
 export function decline(ctx: MasterContext, framework: Framework, call: scheduler.Call_Decline): void {
   const refuse = refuseSeconds(call.filters);
   for (const { value: id } of call.offerIds) {
-    if (ctx.offers.get(id)?.frameworkId !== framework.id) {
+    const offer = ctx.offers.get(id);
+    if (offer?.frameworkId !== framework.id) {
       ctx.log.warn(`Ignoring decline of offer ${id} by framework ${framework.id}: the offer is no longer valid`);
       continue;
     }
     ctx.offers.remove(id, { recover: true, refuseSeconds: refuse });
+    ctx.triggerAllocation(offer.agentId);
   }
-  ctx.triggerAllocation();
 }
 
 export function kill(ctx: MasterContext, framework: Framework, call: scheduler.Call_Kill): void {

@@ -21,7 +21,7 @@ export interface TaskLedgerDeps {
   allocator: Pick<Allocator, "recoverResources">;
   events: Pick<OperatorEventBus, "publish">;
   /** Asks for an allocation cycle soon (resources came back). */
-  triggerAllocation(): void;
+  triggerAllocation(agentId?: string): void;
 }
 
 interface FrameworkTasks {
@@ -122,7 +122,7 @@ export class TaskLedger {
     this.record(task, status, task.state !== previousState);
     if (!wasTerminal && isTerminalState(task.state)) {
       this.deps.allocator.recoverResources(frameworkOf(task), agentOf(task), Resources.of(task.resources), 0);
-      this.deps.triggerAllocation();
+      this.deps.triggerAllocation(agentOf(task));
     }
   }
 

@@ -4,19 +4,19 @@
  */
 const INVALID_CHARACTERS = /[\t\n\v\f\r \x7f]/;
 
-/** Returns an error message, or undefined if the role is valid. */
+/** Returns an error message (Mesos's words), or undefined if the role is valid. */
 export function validateRole(role: string): string | undefined {
   if (role === "*") return undefined;
-  if (role === "") return "Empty role name is invalid";
   if (role.startsWith("/")) return `Role '${role}' cannot start with a slash`;
   if (role.endsWith("/")) return `Role '${role}' cannot end with a slash`;
+  if (role.includes("//")) return `Role '${role}' cannot contain two adjacent slashes`;
+  if (role === "") return "Role names cannot be the empty string";
   for (const component of role.split("/")) {
-    if (component === "") return `Role '${role}' cannot contain two adjacent slashes`;
-    if (component === ".") return `Role '${role}' cannot have '.' as a path component`;
-    if (component === "..") return `Role '${role}' cannot have '..' as a path component`;
-    if (component === "*") return `Role '${role}' cannot have '*' as a path component`;
-    if (component.startsWith("-")) return `Role '${role}' has a path component starting with '-'`;
-    if (INVALID_CHARACTERS.test(component)) return `Role '${role}' cannot contain whitespace or control characters`;
+    if (component === ".") return `Role '${role}' cannot include '.' as a component`;
+    if (component === "..") return `Role '${role}' cannot include '..' as a component`;
+    if (component === "*") return `Role '${role}' cannot include '*' as a component`;
+    if (component.startsWith("-")) return `Role component '${component}' is invalid because it starts with a dash`;
+    if (INVALID_CHARACTERS.test(component)) return `Role component '${component}' is invalid because it contains backspace or whitespace`;
   }
   return undefined;
 }

@@ -60,9 +60,39 @@ export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonVa
   return out;
 }
 
+const requiredWithin = new WeakMap<DescMessage, boolean>();
+
+/** Whether a message type has a required field, itself or in any message it can contain (memoized). */
+function hasRequired(schema: DescMessage): boolean {
+  const known = requiredWithin.get(schema);
+  if (known !== undefined) return known;
+  // Message types may contain themselves: settle the whole reachable set at once (a fixpoint).
+  const reachable = new Set<DescMessage>();
+  const stack = [schema];
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    if (reachable.has(m)) continue;
+    reachable.add(m);
+    for (const f of m.fields) if (messageOf(f)) stack.push(messageOf(f)!);
+  }
+  const result = new Map([...reachable].map((m) => [m, m.fields.some((f) => f.presence === LEGACY_REQUIRED)]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const m of reachable) {
+      if (result.get(m) || !m.fields.some((f) => messageOf(f) && result.get(messageOf(f)!))) continue;
+      result.set(m, true);
+      changed = true;
+    }
+  }
+  for (const [m, value] of result) requiredWithin.set(m, value);
+  return result.get(schema)!;
+}
+
 /** Paths of required fields left unset, e.g. `subscribe.framework_info.user`. */
 export function missingRequiredFields(schema: DescMessage, message: Message, prefix = ""): string[] {
   const missing: string[] = [];
+  // Most of a Call's sub-messages have no required field anywhere: not walked.
+  if (!hasRequired(schema)) return missing;
   const msg = message as unknown as Record<string, unknown>;
   for (const field of schema.fields) {
     const path = `${prefix}${field.name}`;

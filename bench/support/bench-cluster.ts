@@ -1,0 +1,106 @@
+/**
+ * What the master benchmarks share: a master as its own process (the compiled binary, as a user
+ * runs it), hollow agents in another (bench/hollow-cluster.ts), and readings of a process's CPU
+ * time and memory from /proc.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+
+export interface Daemon {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** Resolves with the first match of `pattern` in the output (rejects when the process exits first). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<number>;
+}
+
+export function spawnDaemon(cmd: string[], name: string, env: Record<string, string> = {}): Daemon {
+  const proc = Bun.spawn(cmd, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  let text = "";
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      // Keep the tail only: a master at scale logs a lot.
+      if (text.length > 1 << 20) text = text.slice(-(1 << 19));
+    }
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  return {
+    proc,
+    output: () => text,
+    async waitFor(pattern, timeoutMs = 600_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const m = text.match(pattern);
+        if (m) return m;
+        if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}) before printing ${pattern}:\n${text.slice(-4000)}`);
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${pattern} from ${name}`);
+        await Bun.sleep(50);
+      }
+    },
+    async kill(signal = "SIGTERM") {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return proc.exited;
+    },
+  };
+}
+
+/** The compiled binary (built by `npm run build`). */
+export function mesosBinary(): string {
+  const bin = join(ROOT, "dist/mesos");
+  if (!existsSync(bin)) throw new Error("dist/mesos is missing: run `npm run build` first");
+  return bin;
+}
+
+/** A master process on `port`; resolves once it listens. */
+export async function startMasterProcess(port: number, flags: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
+  const master = spawnDaemon([mesosBinary(), "master", "--ip=127.0.0.1", `--port=${port}`, "--logging_level=warning", ...flags], "the master", env);
+  await waitForHealth(`http://127.0.0.1:${port}`, master);
+  return master;
+}
+
+export async function waitForHealth(url: string, daemon: Daemon, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (daemon.proc.exitCode !== null) throw new Error(`exited (${daemon.proc.exitCode}):\n${daemon.output().slice(-4000)}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {}
+    await Bun.sleep(50);
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+/** `count` hollow agents in their own process, registered with the master. */
+export async function startHollowProcess(master: string, count: number, extra: string[] = []): Promise<Daemon> {
+  const hollow = spawnDaemon(
+    [process.execPath, join(ROOT, "bench/hollow-cluster.ts"), `--master=${master}`, `--agents=${count}`, ...extra],
+    "the hollow agents",
+  );
+  await hollow.waitFor(/all \d+ registered/);
+  return hollow;
+}
+
+/** A process's CPU seconds (user + system) and resident memory, from /proc. */
+export function processUsage(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
+  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, rssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024 };
+}
+
+export function percentile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export function freePort(): number {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}

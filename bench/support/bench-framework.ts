@@ -1,0 +1,156 @@
+/**
+ * A framework for the master benchmarks: it launches as many small tasks as its offers hold (while
+ * `launching`, up to `maxTasks`), acknowledges every update, and records for each task when its
+ * ACCEPT was sent and when TASK_RUNNING arrived. When the master goes away it subscribes again
+ * with its id and asks to reconcile every task it has running.
+ */
+import { subscribe, type Subscription } from "@mesos/client";
+import { isTerminalState } from "@mesos/core";
+import { Offer_Operation_Type, type Offer, scheduler, TaskState, TaskStatus_Reason, Value_Type } from "@mesos/proto";
+
+export interface BenchFrameworkOptions {
+  name: string;
+  /** The tasks' command (hollow agents run `sleep N` for N seconds). */
+  command: string;
+  cpus?: number;
+  mem?: number;
+  /** At most this many tasks per offer. */
+  perOffer?: number;
+  /** Stop launching after this many tasks. */
+  maxTasks?: number;
+  /** At most this many tasks launched and not yet RUNNING (or ended). */
+  maxInFlight?: number;
+  failoverTimeout?: number;
+}
+
+export interface BenchFramework {
+  frameworkId: string;
+  launching: boolean;
+  /** Task id -> when its ACCEPT went out (performance.now()). */
+  accepted: Map<string, number>;
+  /** ACCEPT -> TASK_RUNNING, in ms, with the time RUNNING arrived. */
+  running: { at: number; latency: number }[];
+  /** Tasks running now, with their agents. */
+  live: Map<string, string>;
+  /** Tasks that ended other than FINISHED (their state names). */
+  failures: Map<string, number>;
+  finished: number;
+  /** When this framework last subscribed again after losing the master (performance.now()). */
+  resubscribedAt?: number;
+  /** Tasks the master confirmed RUNNING in reconciliation since the last re-subscription. */
+  reconciled: Set<string>;
+  close(): void;
+}
+
+const scalar = (offer: Offer, name: string) => offer.resources.filter((r) => r.name === name).reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
+
+export async function startBenchFramework(master: string, o: BenchFrameworkOptions): Promise<BenchFramework> {
+  const cpus = o.cpus ?? 0.1;
+  const mem = o.mem ?? 32;
+  const info = { user: "root", name: o.name, failoverTimeout: o.failoverTimeout ?? 0 };
+  let sub: Subscription = await subscribe(master, info);
+  let closed = false;
+  let next = 0;
+  const fw: BenchFramework = {
+    frameworkId: sub.frameworkId,
+    launching: true,
+    accepted: new Map(),
+    running: [],
+    live: new Map(),
+    failures: new Map(),
+    finished: 0,
+    reconciled: new Set(),
+    close() {
+      closed = true;
+      sub.close();
+    },
+  };
+
+  let pending = 0;
+  /** Launches on what the offers hold, within the limits; the other offers go back in one DECLINE. */
+  const onOffers = (offers: Offer[]) => {
+    const unused: string[] = [];
+    for (const offer of offers) if (!launch(offer)) unused.push(offer.id!.value);
+    const done = !fw.launching || fw.accepted.size >= (o.maxTasks ?? Number.POSITIVE_INFINITY);
+    if (unused.length > 0) void sub.decline(unused, done ? 3600 : 1).catch(() => {});
+  };
+  const launch = (offer: Offer): boolean => {
+    const room = Math.min((o.maxTasks ?? Number.POSITIVE_INFINITY) - fw.accepted.size, (o.maxInFlight ?? Number.POSITIVE_INFINITY) - pending);
+    if (!fw.launching || room <= 0) return false;
+    const fit = Math.min(o.perOffer ?? 1000, room, Math.floor(scalar(offer, "cpus") / cpus + 1e-9), Math.floor(scalar(offer, "mem") / mem));
+    if (fit <= 0) return false;
+    pending += fit;
+    const now = performance.now();
+    const tasks = Array.from({ length: fit }, () => {
+      const id = `${o.name}-${next++}`;
+      fw.accepted.set(id, now);
+      return {
+        name: id,
+        taskId: { value: id },
+        agentId: offer.agentId,
+        command: { value: o.command },
+        resources: [
+          { name: "cpus", type: Value_Type.SCALAR, scalar: { value: cpus } },
+          { name: "mem", type: Value_Type.SCALAR, scalar: { value: mem } },
+        ],
+      };
+    });
+    void sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0).catch(() => {});
+    return true;
+  };
+
+  async function consume(current: Subscription): Promise<void> {
+    try {
+      for await (const event of current.events) {
+        if (event.type === scheduler.Event_Type.OFFERS) {
+          onOffers(event.offers!.offers);
+          continue;
+        }
+        if (event.type !== scheduler.Event_Type.UPDATE) continue;
+        const status = event.update!.status!;
+        const id = status.taskId!.value;
+        if (status.reason === TaskStatus_Reason.RECONCILIATION) {
+          if (status.state === TaskState.TASK_RUNNING) fw.reconciled.add(id);
+        } else if (status.state === TaskState.TASK_RUNNING) {
+          const at = performance.now();
+          const sent = fw.accepted.get(id);
+          if (sent !== undefined && !fw.live.has(id)) {
+            fw.running.push({ at, latency: at - sent });
+            pending--;
+          }
+          fw.live.set(id, status.agentId!.value);
+        } else if (status.state === TaskState.TASK_FINISHED) {
+          fw.finished++;
+          fw.live.delete(id);
+        } else if (isTerminalState(status.state)) {
+          if (!fw.live.has(id)) pending--;
+          const name = TaskState[status.state];
+          fw.failures.set(name, (fw.failures.get(name) ?? 0) + 1);
+          fw.live.delete(id);
+        }
+        if (status.uuid.length > 0) void current.acknowledge(status).catch(() => {});
+      }
+    } catch {}
+  }
+
+  /** Subscribes again with the framework's id until a master takes it, then reconciles its running tasks. */
+  async function keepSubscribed(): Promise<void> {
+    while (!closed) {
+      await consume(sub);
+      while (!closed) {
+        try {
+          sub = await subscribe(master, { ...info, id: { value: fw.frameworkId } });
+          break;
+        } catch {
+          await Bun.sleep(100);
+        }
+      }
+      if (closed) return;
+      fw.resubscribedAt = performance.now();
+      fw.reconciled.clear();
+      void sub.reconcile([...fw.live].map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
+    }
+  }
+  void keepSubscribed();
+  return fw;
+}

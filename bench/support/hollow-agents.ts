@@ -1,0 +1,136 @@
+/**
+ * Many hollow agents in one process: each is the real agent (`createAgent`: registration and
+ * re-registration through its own master link, the status update manager with its checkpoints,
+ * kills, operations), with its own agent id, flags and store, and the hollow containerizer in
+ * place of the Mesos one. State is in memory (`:memory:` stores) or on disk (a work dir each).
+ * They listen on no port: the master reaches them over their links, as it does real agents.
+ */
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
+import { type Clock, type Logger, parseFlags, silentLogger, systemClock } from "@mesos/core";
+import { createTransport, toBaseUrl } from "@mesos/rpc";
+import { createHollowContainerizer } from "./hollow-containerizer.ts";
+
+export interface HollowAgentsOptions {
+  /** The master, HOST:PORT. */
+  master: string;
+  count: number;
+  /** Each agent's --resources. */
+  resources: string;
+  state: "memory" | "disk";
+  /** Where the agents' work dirs (sandboxes; checkpoints with state=disk) go. */
+  workDir: string;
+  /** How long a task whose command is not `sleep N` runs (default: until killed). */
+  defaultDurationMs?: number;
+  /** Mesos's random registration delay, doubled per retry: spreads a crowd of agents out. */
+  registrationBackoffMs?: number;
+  /** Agent i advertises hostname `${prefix}-${i}`. */
+  prefix?: string;
+  attributes?: (i: number) => string | undefined;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface HollowAgent {
+  index: number;
+  agent: Agent;
+  link: MasterLink;
+  /** The agent id once registered. */
+  id?: string;
+  registrations: number;
+}
+
+export interface HollowAgents {
+  agents: HollowAgent[];
+  /** How many are attached to a master right now. */
+  connected(): number;
+  /** Total (re-)registrations so far. */
+  registrations(): number;
+  stop(): void;
+}
+
+export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowAgents> {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? silentLogger;
+  const prefix = o.prefix ?? "hollow";
+  // One Connect transport for every link: the links are independent streams over shared fetch.
+  const transport = createTransport({ baseUrl: toBaseUrl(o.master) });
+  const agents: HollowAgent[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const workDir = join(o.workDir, `agent-${i}`);
+    mkdirSync(workDir, { recursive: true });
+    const hostname = `${prefix}-${i}`;
+    const attributes = o.attributes?.(i);
+    const { values, effective } = parseFlags(
+      agentFlagSpecs,
+      [
+        `--master=${o.master}`,
+        `--work_dir=${workDir}`,
+        `--hostname=${hostname}`,
+        `--resources=${o.resources}`,
+        `--registration_backoff_factor=${o.registrationBackoffMs ?? 1000}ms`,
+        ...(attributes ? [`--attributes=${attributes}`] : []),
+      ],
+      {},
+    );
+    let link: MasterLink | undefined;
+    const agent = await createAgent({
+      flags: values,
+      effectiveFlags: effective,
+      clock,
+      log,
+      endpoint: `http://${hostname}:5051`,
+      store: createAgentStore(o.state === "memory" ? ":memory:" : join(workDir, "meta", "agent.db")),
+      containerizer: createHollowContainerizer({ clock, defaultDurationMs: o.defaultDurationMs }),
+      masterLink: { send: (message) => link?.send(message) ?? false },
+    });
+    const hollow: HollowAgent = { index: i, agent, link: undefined as unknown as MasterLink, registrations: 0 };
+    link = createMasterLink({
+      master: o.master,
+      transport,
+      clock,
+      log,
+      backoffFactorMs: values.registration_backoff_factor,
+      attachRequest: agent.attachRequest,
+      onRegistered: (r) => {
+        hollow.id = r.agentId!.value;
+        hollow.registrations++;
+        agent.registered(r);
+      },
+      onMessage: agent.receive,
+      onDisconnected: () => {},
+      onRefused: (reason) => log.warn(`Hollow agent ${hostname} refused: ${reason}`),
+    });
+    hollow.link = link;
+    link.start();
+    agents.push(hollow);
+  }
+  return {
+    agents,
+    connected: () => agents.filter((a) => a.link.connected).length,
+    registrations: () => agents.reduce((n, a) => n + a.registrations, 0),
+    stop() {
+      for (const a of agents) {
+        a.link.stop();
+        a.agent.stop();
+      }
+    },
+  };
+}
+
+/**
+ * Bun lets a process have 512 fetches in flight; each hollow agent keeps one open (its link). A
+ * bench calls this first: it runs itself again with the limit raised and returns false in the
+ * parent (which should just wait for the child's exit code).
+ */
+export async function ensureManyFetches(): Promise<boolean> {
+  if (process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return true;
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    stdio: ["inherit", "inherit", "inherit"],
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  process.exitCode = await child.exited;
+  return false;
+}
