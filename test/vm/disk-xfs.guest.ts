@@ -8,10 +8,22 @@
  * Each agent has a project range of its own: they share one filesystem.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { blockDeviceOf, getProjectId, getProjectQuota } from "@mesos/linux";
+import { blockDeviceOf, getProjectId, getProjectQuota, setProjectIdRecursively } from "@mesos/linux";
 import { parseFlags, silentLogger, systemClock } from "@mesos/core";
 import type { RunningMaster } from "@mesos/master";
 import { connectIsolator, serveIsolator } from "@mesos/plugin-api";
@@ -36,7 +48,7 @@ import {
   TaskStatus_Reason,
   Value_Type,
 } from "@mesos/proto";
-import { type Daemon, startDaemon, stopAllDaemons } from "../support/binary.ts";
+import { type Daemon, runMesos, startDaemon, stopAllDaemons } from "../support/binary.ts";
 import { eventually, startTestMaster, tempDir } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 
@@ -48,6 +60,9 @@ if (!PRJQUOTA || !NOQUOTA || !NOT_XFS) throw new Error("disk-xfs.guest.ts runs i
 const MB = 1024 * 1024;
 /** Waits are long: the VM emulates its CPU, on a machine that may be busy. */
 const WAIT = 240_000;
+/** Marks a long test's steps in the guest's log (the host shows its tail when something fails). */
+const started = Date.now();
+const step = (what: string) => console.log(`[disk-xfs +${((Date.now() - started) / 1000).toFixed(1)}s] ${what}`);
 
 // The master runs in this process: only the agents (and their containers' launch helper) are the
 // compiled binary, each start of which costs seconds under emulation.
@@ -115,14 +130,17 @@ function sandboxOf(c: Cluster, offer: Offer, taskId: string): string {
   return realpathSync(join(c.workDir, "slaves", offer.agentId!.value, "frameworks", c.fw.sub.frameworkId, "executors", taskId, "runs", "latest"));
 }
 
-async function containerStats(c: Cluster): Promise<Record<string, unknown>[]> {
+/** An executor's ResourceStatistics, from GET_CONTAINERS (a command task's executor has the task's id). */
+async function statisticsOf(c: { agentUrl: string }, executorId: string): Promise<Record<string, unknown> | undefined> {
   const res = await fetch(`${c.agentUrl}/api/v1`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: '{"type":"GET_CONTAINERS"}',
   });
-  const body = (await res.json()) as { get_containers: { containers?: { resource_statistics?: Record<string, unknown> }[] } };
-  return (body.get_containers.containers ?? []).map((x) => x.resource_statistics ?? {});
+  const body = (await res.json()) as {
+    get_containers: { containers?: { executor_id?: { value: string }; resource_statistics?: Record<string, unknown> }[] };
+  };
+  return (body.get_containers.containers ?? []).find((x) => x.executor_id?.value === executorId)?.resource_statistics;
 }
 
 const quotaOf = (path: string, projectId: number) => getProjectQuota(blockDeviceOf(path), projectId);
@@ -153,7 +171,7 @@ describe("passive (--enforce_container_disk_quota), 2 ids", () => {
     // Nothing kills it: still running a while later, with its usage reported.
     await Bun.sleep(3000);
     expect(statesOf(c, "writer")).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
-    const [stats] = await containerStats(c);
+    const stats = await statisticsOf(c, "writer");
     expect(Number(stats!.disk_limit_bytes)).toBe(10 * MB);
     expect(Number(stats!.disk_used_bytes)).toBeGreaterThan(9 * MB);
     expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 1 });
@@ -256,20 +274,24 @@ async function launchWithVolume(fw: TestFramework, taskId: string, size: number,
 let cleanup: (() => Promise<void>) | undefined;
 afterAll(() => cleanup?.());
 
-test("a persistent volume keeps its id and limit across an agent restart; GROW_VOLUME raises the limit for the next task; DESTROY gives the id back", async () => {
+test("agent restart: a volume keeps its id and limit, a running task's quota still holds, an unknown sandbox is cleaned; GROW_VOLUME raises the volume's limit for the next task; DESTROY gives its id back", async () => {
   const c = await cluster(["--enforce_container_disk_quota", "--xfs_project_range=[5300-5309]", "--disk_watch_interval=2secs"], {
     role: "db",
     capabilities: [{ type: 7 }],
   });
   cleanup = c.stop;
+  const free = async () => (await metrics(c))["containerizer/mesos/disk/project_ids_free"];
   const volumeDir = join(c.workDir, "volumes/roles/db/data");
+  step("reserve");
   await operate(c.fw, {
     type: 2,
     id: { value: "reserve" },
     reserve: { resources: [reserved("disk", 100), reserved("cpus", 1), reserved("mem", 256)] },
   });
+  step("create the volume");
   await operate(c.fw, { type: 4, id: { value: "create" }, create: { volumes: [volume(8)] } });
 
+  step("launch first");
   // 8 MB: 4 fit, 4 + 8 do not.
   await launchWithVolume(
     c.fw,
@@ -281,39 +303,62 @@ test("a persistent volume keeps its id and limit across an agent restart; GROW_V
   const projectId = getProjectId(volumeDir)!;
   expect(projectId).toBeGreaterThanOrEqual(5300);
   expect(quotaOf(volumeDir, projectId)).toMatchObject({ softLimit: 8 * MB, hardLimit: 8 * MB });
-  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_free": 8 }); // the sandbox's and the volume's
+  expect(await free()).toBe(8); // the first task's sandbox and the volume
 
-  // The agent restarts: the volume's id is found again on disk and stays in use.
+  step("launch keeper");
+  // A task that keeps running across the restart, with a 4 MB sandbox quota.
+  const offer = await c.fw.launch("keeper", "dd if=/dev/zero of=f bs=1M count=2 conv=fsync; sleep 1000", { disk: 4, refuseSeconds: 0 });
+  await c.fw.waitForStatus("keeper", TaskState.TASK_RUNNING, WAIT);
+  const keeper = sandboxOf(c, offer, "keeper");
+  const keeperId = getProjectId(keeper)!;
+  expect(quotaOf(keeper, keeperId)).toMatchObject({ hardLimit: 4 * MB });
+  // A sandbox no container of the agent knows, with an id of the range (as a crash mid-launch could leave).
+  const ghost = join(dirname(dirname(dirname(keeper))), "ghost/runs/ghost-run");
+  mkdirSync(ghost, { recursive: true });
+  setProjectIdRecursively(ghost, 5309);
+
+  step("restart the agent");
+  // The agent restarts: ids are found again on disk and stay in use.
   expect(await c.agent.kill("SIGKILL")).not.toBe(0);
   const restarted = await startAgent(c.agentArgs);
   c.agent = restarted.agent;
   c.agentUrl = restarted.url;
   await c.agent.waitFor(/Recovered \d+ containers and 1 persistent volumes with XFS projects/, WAIT);
-  expect(await metrics(c)).toMatchObject({ "containerizer/mesos/disk/project_ids_free": 8 });
+  expect(await free()).toBe(6); // the first task's sandbox, the volume, keeper's and the ghost's
   expect(getProjectId(volumeDir)).toBe(projectId);
   expect(quotaOf(volumeDir, projectId)).toMatchObject({ hardLimit: 8 * MB });
+  step("check keeper");
+  // The running task: still running, its usage and limit reported again, its quota still enforced.
+  await eventually(async () => Number((await statisticsOf(c, "keeper"))?.disk_limit_bytes) === 4 * MB, WAIT, "keeper's statistics");
+  expect(statesOf(c, "keeper")).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+  expect(getProjectId(keeper)).toBe(keeperId);
+  expect(() => writeFileSync(join(keeper, "more"), Buffer.alloc(4 * MB))).toThrow(/ENOSPC|EDQUOT/);
+  step("remove the ghost sandbox");
+  // The unknown sandbox was cleaned up: its id comes back once it is removed.
+  rmSync(join(ghost, "../.."), { recursive: true });
+  await eventually(async () => (await free()) === 7, WAIT, "the ghost's id to be reclaimed");
+  await c.agent.waitFor(/Reclaimed project ID 5309 from/, WAIT);
 
+  step("grow");
   // Grown to 16 MB: the next task using it gets the new limit on the same project.
   await operate(c.fw, { type: 11, id: { value: "grow" }, growVolume: { volume: volume(8), addition: reserved("disk", 8) } }, withVolume(8));
+  step("launch second");
   await launchWithVolume(c.fw, "second", 16, "rm -f data/b && dd if=/dev/zero of=data/b bs=1M count=10 conv=fsync");
   await c.fw.waitForStatus("second", TaskState.TASK_FINISHED, WAIT);
   expect(getProjectId(volumeDir)).toBe(projectId);
   expect(quotaOf(volumeDir, projectId)).toMatchObject({ softLimit: 16 * MB, hardLimit: 16 * MB });
   expect(quotaOf(volumeDir, projectId)!.used).toBeGreaterThanOrEqual(14 * MB);
 
+  step("destroy");
   // Destroyed: its directory goes, and its id comes back at the next interval.
-  const before = (await metrics(c))["containerizer/mesos/disk/project_ids_free"]!;
+  const before = (await free())!;
   await operate(c.fw, { type: 5, id: { value: "destroy" }, destroy: { volumes: [volume(16)] } }, withVolume(16));
   expect(existsSync(volumeDir)).toBe(false);
-  await eventually(
-    async () => (await metrics(c))["containerizer/mesos/disk/project_ids_free"] === before + 1,
-    WAIT,
-    "the volume's id to be reclaimed",
-  );
+  await eventually(async () => (await free()) === before + 1, WAIT, "the volume's id to be reclaimed");
   expect(quotaOf(c.workDir, projectId)).toBeUndefined();
 });
 
-test("start-up checks on real mounts: a directory not on XFS, and one on XFS without prjquota, are refused with what to do", () => {
+test("start-up checks on real mounts: a directory not on XFS, and one on XFS without prjquota, are refused with what to do; the compiled agent stops with those words", async () => {
   // The same checks stop the compiled agent (test/e2e/disk-xfs-host.test.ts runs that on the host).
   const check = (workDir: string) => () => checkDiskXfsHost(systemXfsHost, { workDir, defaultRole: "*" });
   expect(check(NOT_XFS)).toThrow(
@@ -325,6 +370,36 @@ test("start-up checks on real mounts: a directory not on XFS, and one on XFS wit
     ),
   );
   expect(check(PRJQUOTA)()).toEqual([]);
+  const agentOn = (workDir: string) =>
+    runMesos(["agent", `--master=${masterAddress}`, `--work_dir=${workDir}`, "--isolation=disk/xfs", "--port=0", "--ip=127.0.0.1"], WAIT);
+  const [notXfs, noQuota] = await Promise.all([agentOn(NOT_XFS), agentOn(NOQUOTA)]);
+  expect([notXfs.code, noQuota.code]).toEqual([1, 1]);
+  expect(notXfs.stderr).toContain(`Cannot use isolator 'disk/xfs': '${NOT_XFS}' is not an XFS filesystem`);
+  expect(noQuota.stderr).toContain(`Cannot use isolator 'disk/xfs': XFS project quotas are not enabled on '${NOQUOTA}'`);
+});
+
+test("accounting (no --enforce_container_disk_quota): the kernel holds no limit, writes past the quota succeed, usage and quota are reported", async () => {
+  const flags = parseFlags(diskXfsFlagSpecs, ["--xfs_project_range=[5700-5701]"], {}).values;
+  const isolator = createDiskXfsIsolator({ flags, workDir: tempDir("accounting-agent"), clock: systemClock, log: silentLogger });
+  try {
+    const sandbox = tempDir("accounting-sandbox");
+    const containerId = create(ContainerIDSchema, { value: "accounted" });
+    const resources = [{ name: "disk", type: 0, scalar: { value: 2 } }];
+    await isolator.prepare!(create(api.ContainerConfigSchema, { containerId, directory: sandbox, resources }));
+    expect(getProjectId(sandbox)).toBe(5700);
+    const fd = openSync(join(sandbox, "five"), "w");
+    writeSync(fd, Buffer.alloc(5 * MB));
+    fsyncSync(fd);
+    closeSync(fd);
+    expect(quotaOf(sandbox, 5700)).toMatchObject({ softLimit: 0, hardLimit: 0 });
+    expect(quotaOf(sandbox, 5700)!.used).toBeGreaterThanOrEqual(5 * MB);
+    const usage = await isolator.usage!(containerId);
+    expect(usage?.diskLimitBytes).toBe(BigInt(2 * MB));
+    expect(Number(usage?.diskUsedBytes)).toBeGreaterThanOrEqual(5 * MB);
+    await isolator.cleanup!(containerId);
+  } finally {
+    isolator.close();
+  }
 });
 
 test("out of process: served as an isolator plugin, it sets real project ids and quotas over mesos.isolator.v1", async () => {

@@ -156,7 +156,7 @@ describe("disk/xfs on an in-memory XFS host", () => {
     expect(s.host.projectIds.get(s.sandbox("c"))).toBe(6000);
   });
 
-  test("a persistent volume gets its own id and a quota of its size; it keeps the id across tasks and grows with GROW_VOLUME", async () => {
+  test("a persistent volume gets its own id and a quota of its size; it keeps the id across tasks, grows with GROW_VOLUME and shrinks with SHRINK_VOLUME", async () => {
     const s = setup(["--enforce_container_disk_quota"]);
     const dir = join(s.workDir, "volumes/roles/db/v1");
     mkdirSync(dir, { recursive: true });
@@ -174,11 +174,17 @@ describe("disk/xfs on an in-memory XFS host", () => {
     expect(s.host.projectIds.get(dir)).toBe(5001);
     expect(s.host.quotas.get(5001)).toMatchObject({ softLimit: 128 * MB, hardLimit: 128 * MB });
     expect(await free(s.iso)).toBe(5001 - 3);
-    // Destroyed: reclaimed at the next interval (default 1mins).
     await s.iso.cleanup!(s.id("b"));
+    // And after SHRINK_VOLUME: same id, the smaller size.
+    await s.iso.prepare!(s.config("c", [volume("v1", 32)]));
+    expect(s.host.projectIds.get(dir)).toBe(5001);
+    expect(s.host.quotas.get(5001)).toMatchObject({ softLimit: 32 * MB, hardLimit: 32 * MB });
+    expect(await free(s.iso)).toBe(5001 - 4);
+    // Destroyed: reclaimed at the next interval (default 1mins).
+    await s.iso.cleanup!(s.id("c"));
     rmSync(dir, { recursive: true });
     s.clock.advance(60_000);
-    expect(await free(s.iso)).toBe(5001 - 2);
+    expect(await free(s.iso)).toBe(5001 - 3);
   });
 
   test("MOUNT disks get no project: usage is the filesystem's", async () => {
