@@ -105,7 +105,7 @@ describe("the operator API on one master", () => {
       ["501 for UNKNOWN", () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"UNKNOWN"}' }), 501, ""],
       [
         "501 for a call not implemented yet",
-        () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"GET_MAINTENANCE_STATUS"}' }),
+        () => raw({ headers: { "Content-Type": "application/json" }, body: '{"type":"GET_LOGGING_LEVEL"}' }),
         501,
         "not supported yet",
       ],

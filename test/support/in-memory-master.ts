@@ -74,7 +74,7 @@ export interface LinkedAgent {
 export async function attachInMemoryAgent(
   master: InMemoryMaster,
   cleanup: (fn: () => unknown) => void,
-  options: { flags?: string[]; clock?: Clock; endpoint?: string } = {},
+  options: { flags?: string[]; clock?: Clock; endpoint?: string; onRefused?: (reason: string) => void } = {},
 ): Promise<LinkedAgent> {
   const argv = [
     "--master=in-memory:5050",
@@ -112,7 +112,7 @@ export async function attachInMemoryAgent(
     },
     onMessage: agent.receive,
     onDisconnected: () => {},
-    onRefused: () => {},
+    onRefused: (reason) => options.onRefused?.(reason),
   });
   link.start();
   cleanup(() => {

@@ -29,6 +29,8 @@ export interface ProviderConfigOptions {
   pluginWorkDir: string;
   capacity?: string;
   name?: string;
+  /** The plugin's name (its type is the hostpath plugin's); one per provider. */
+  pluginName?: string;
   /** The plugin's command (default: the plugin from source with this Bun). */
   command?: (args: string[]) => string;
   extraArgs?: string[];
@@ -47,7 +49,7 @@ export function writeProviderConfig(dir: string, o: ProviderConfigOptions): stri
     storage: {
       plugin: {
         type: PLUGIN_TYPE,
-        name: "local",
+        name: o.pluginName ?? "local",
         containers: [
           {
             services: ["CONTROLLER_SERVICE", "NODE_SERVICE"],
@@ -66,13 +68,14 @@ export function writeProviderConfig(dir: string, o: ProviderConfigOptions): stri
   return file;
 }
 
-/** A profile mapping with MOUNT profiles of the hostpath plugin. */
-export function writeProfiles(file: string, names: string[]): void {
-  const profile = {
+/** A profile mapping for the hostpath plugin: MOUNT profiles, and BLOCK ones if named. */
+export function writeProfiles(file: string, names: string[], blockNames: string[] = []): void {
+  const profile = (access: "mount" | "block") => ({
     csi_plugin_type_selector: { plugin_type: PLUGIN_TYPE },
-    volume_capabilities: { mount: {}, access_mode: { mode: "SINGLE_NODE_WRITER" } },
-  };
-  writeFileSync(file, JSON.stringify({ profile_matrix: Object.fromEntries(names.map((n) => [n, profile])) }));
+    volume_capabilities: { [access]: {}, access_mode: { mode: "SINGLE_NODE_WRITER" } },
+  });
+  const matrix = [...names.map((n) => [n, profile("mount")]), ...blockNames.map((n) => [n, profile("block")])];
+  writeFileSync(file, JSON.stringify({ profile_matrix: Object.fromEntries(matrix) }));
 }
 
 const diskOf = (r: Resource) => (r.name === "disk" && r.providerId ? r.disk?.source : undefined);

@@ -1,7 +1,7 @@
 /**
  * The `mesos` CLI verbs that talk to a running cluster: `task list|attach|exec|log|kill`,
- * `agent list`, `framework list` and `execute`. They reach the cluster only through
- * @mesos/client: the master's v1 operator API (following a non-leading master's redirect) and the
+ * `agent list`, `framework list`, `maintenance schedule|status|down|up` and `execute`. They reach
+ * the cluster only through @mesos/client: the master's v1 operator API (following a non-leading master's redirect) and the
  * agents' v1 API and file API. Errors print one line, `Error: <message>.`, and exit with a code
  * by kind (see exit-codes.ts).
  */
@@ -10,6 +10,7 @@ import { type AnyCommand, commandHelp, groupHelp, parseCommandArgs, splitArgs } 
 import { runExecute } from "./execute.ts";
 import { errorLine, EXIT, exitCodeOf } from "./exit-codes.ts";
 import { agentListCommand, frameworkListCommand, taskListCommand } from "./lists.ts";
+import { maintenanceDownCommand, maintenanceScheduleCommand, maintenanceStatusCommand, maintenanceUpCommand } from "./maintenance.ts";
 import { resolveMasterAddress } from "./master-address.ts";
 import { taskAttachCommand } from "./task-attach.ts";
 import { taskExecCommand } from "./task-exec.ts";
@@ -31,6 +32,15 @@ const groups: Record<string, { summary: string; commands: AnyCommand[] }> = {
   },
   agent: { summary: "Inspect the agents of the cluster.", commands: [agentListCommand(operator)] },
   framework: { summary: "Inspect the frameworks of the cluster.", commands: [frameworkListCommand(operator)] },
+  maintenance: {
+    summary: "Schedule maintenance, follow it, and take machines down and up.",
+    commands: [
+      maintenanceScheduleCommand(operator),
+      maintenanceStatusCommand(operator),
+      maintenanceDownCommand(operator),
+      maintenanceUpCommand(operator),
+    ],
+  },
 };
 
 /** `argv` starts with the group (`task`, `agent`, `framework`) or `execute`. */

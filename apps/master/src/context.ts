@@ -9,6 +9,8 @@ import type { MasterInfo } from "@mesos/proto";
 import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { MasterFlags } from "./flags.ts";
 import type { FrameworkBook } from "./frameworks/framework-book.ts";
+import type { MaintenanceBook } from "./maintenance/maintenance-book.ts";
+import type { InverseOfferBook } from "./offers/inverse-offer-book.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
 import type { OperationBook } from "./operations/operation-book.ts";
 import type { OperatorEventBus } from "./operator/operator-event-bus.ts";
@@ -29,9 +31,13 @@ export interface MasterContext {
   readonly agents: AgentRegistry;
   readonly tasks: TaskLedger;
   readonly offers: OfferBook;
+  /** Outstanding inverse offers (maintenance). */
+  readonly inverseOffers: InverseOfferBook;
   readonly operations: OperationBook;
   /** Quota and weights. */
   readonly roles: RoleSettings;
+  /** The maintenance schedule and the machines DRAINING or DOWN. */
+  readonly maintenance: MaintenanceBook;
   /** Operator API subscribers (SUBSCRIBE); the owners publish to it. */
   readonly operatorEvents: OperatorEventBus;
 

@@ -38,6 +38,10 @@ const verbs: Record<string, Verb> = {
     summary: "list the frameworks: `mesos framework list`",
     run: async (argv) => (await import("@mesos/cli")).runCli(["framework", ...argv]),
   },
+  maintenance: {
+    summary: "maintenance: `mesos maintenance schedule|status|down|up`",
+    run: async (argv) => (await import("@mesos/cli")).runCli(["maintenance", ...argv]),
+  },
   isolator: {
     summary: "run a built-in isolator out of process: `mesos isolator serve NAME --socket=PATH`",
     run: async (argv) => (await import("./verbs/isolator.ts")).runIsolator(argv),

@@ -3,10 +3,10 @@
  * Connect service (tests) or over Mesos's v1 HTTP API (`POST /api/v1`, what the CLI uses: it
  * follows a non-leading master's 307 to the leader and works against Apache Mesos too).
  */
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Transport } from "@connectrpc/connect";
 import { internal } from "@mesos/core";
-import { master } from "@mesos/proto";
+import { type MachineIDSchema, type maintenance, master } from "@mesos/proto";
 import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
 import { createV1Endpoint, postCall } from "./v1-http.ts";
 
@@ -25,6 +25,17 @@ function operatorMethods(call: OperatorCall, baseUrl: () => string) {
     getAgents: async () => (await call({ type: T.GET_AGENTS })).getAgents!,
     getFrameworks: async () => (await call({ type: T.GET_FRAMEWORKS })).getFrameworks!,
     getTasks: async () => (await call({ type: T.GET_TASKS })).getTasks!,
+    getMaintenanceSchedule: async () => (await call({ type: T.GET_MAINTENANCE_SCHEDULE })).getMaintenanceSchedule!.schedule!,
+    getMaintenanceStatus: async () => (await call({ type: T.GET_MAINTENANCE_STATUS })).getMaintenanceStatus!.status!,
+    updateMaintenanceSchedule: async (schedule: MessageInitShape<typeof maintenance.ScheduleSchema>) => {
+      await call({ type: T.UPDATE_MAINTENANCE_SCHEDULE, updateMaintenanceSchedule: { schedule } });
+    },
+    startMaintenance: async (machines: MessageInitShape<typeof MachineIDSchema>[]) => {
+      await call({ type: T.START_MAINTENANCE, startMaintenance: { machines } });
+    },
+    stopMaintenance: async (machines: MessageInitShape<typeof MachineIDSchema>[]) => {
+      await call({ type: T.STOP_MAINTENANCE, stopMaintenance: { machines } });
+    },
   };
 }
 
@@ -52,7 +63,10 @@ export function createHttpOperatorClient(address: string): OperatorClient {
   const schemas = { call: master.CallSchema, response: master.ResponseSchema };
   return operatorMethods(async (c) => {
     const response = await postCall(endpoint, schemas, c, `The master at ${endpoint.baseUrl()}`);
-    if (!response) throw internal(`The master answered ${master.Call_Type[c.type ?? 0]} without a body`);
-    return response;
+    if (response) return response;
+    // Calls that only act answer 200 or 202 without a body; calls that read must have one.
+    const name = master.Call_Type[c.type ?? 0] ?? "";
+    if (name.startsWith("GET_")) throw internal(`The master answered ${name} without a body`);
+    return create(master.ResponseSchema);
   }, endpoint.baseUrl);
 }

@@ -5,8 +5,9 @@
  */
 import { clone, create } from "@bufbuild/protobuf";
 import { Channel, invalid, newUuid, permissionDenied, Resources, upgradeResource, validateResources } from "@mesos/core";
-import { AgentIDSchema, AgentInfoSchema, internal } from "@mesos/proto";
+import { AgentIDSchema, AgentInfoSchema, internal, MachineIDSchema, MachineInfo_Mode } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
+import { machineText } from "../maintenance/machine-id.ts";
 import type { Agent } from "./agent.ts";
 import { startPinging } from "./health.ts";
 import { reconcileAgentReport } from "./reconcile-agent.ts";
@@ -35,6 +36,12 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
   const checkpointError = validateResources(checkpointed);
   if (checkpointError) throw invalid(`Invalid checkpointed resources: ${checkpointError}`);
 
+  // Agents may not (re-)register while their machine is DOWN for maintenance.
+  const machine = create(MachineIDSchema, { hostname: reported.hostname, ip: new URL(req.endpoint).hostname });
+  if (ctx.maintenance.mode(machine) === MachineInfo_Mode.DOWN) {
+    throw permissionDenied(`Refusing registration of agent at ${req.endpoint}: the machine '${machineText(machine)}' that it is running on is DOWN`);
+  }
+
   const providers = readResourceProviders(req.resourceProviders);
 
   const claimedId = reported.id?.value;
@@ -56,7 +63,10 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
     resourceProviders: providers.providers,
   };
   const believedTasks = ctx.tasks.resetAgent(id);
-  if (ctx.agents.has(id)) ctx.offers.rescindAgent(id);
+  if (ctx.agents.has(id)) {
+    ctx.offers.rescindAgent(id);
+    ctx.inverseOffers.rescindAgent(id);
+  }
   const messages = new Channel<internal.MasterMessage>();
   const connectionId = newUuid();
   const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
@@ -83,5 +93,6 @@ export function onAgentLinkClosed(ctx: MasterContext, agentId: string, connectio
   if (!agent || agent.link?.connectionId !== connectionId) return;
   ctx.agents.disconnect(agent);
   ctx.offers.rescindAgent(agentId);
+  ctx.inverseOffers.rescindAgent(agentId);
   ctx.log.warn(`Agent ${agentId} disconnected`);
 }

@@ -1,16 +1,20 @@
 /**
  * Losing an agent. Unreachable (health checks failed): tasks of partition-aware frameworks become
  * TASK_UNREACHABLE and may come back, others TASK_LOST. Gone (operator): TASK_GONE_BY_OPERATOR
- * or TASK_LOST, and the agent may never come back. The registry is written first, so a master
- * restart agrees with what frameworks were told.
+ * or TASK_LOST, and the agent may never come back. Removed (its machine went DOWN for maintenance,
+ * Mesos's removeSlave): TASK_LOST with REASON_AGENT_REMOVED for every framework, the registry
+ * forgets the agent, frameworks hear FAILURE for it; it may register again once the machine is UP.
+ * The registry is written first, so a master restart agrees with what frameworks were told.
  */
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
-import { internal, OperationState, TaskState, TimeInfoSchema } from "@mesos/proto";
+import { internal, OperationState, scheduler, TaskState, TimeInfoSchema } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { reportOperationsLost } from "../operations/operation-feedback.ts";
 import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
+
+type Removal = "unreachable" | "gone" | "removed";
 
 export function markAgentUnreachable(ctx: MasterContext, agent: Agent, reason: string): Promise<void> {
   return removeAgent(ctx, agent, "unreachable", reason);
@@ -20,39 +24,53 @@ export function markAgentGone(ctx: MasterContext, agent: Agent, reason: string):
   return removeAgent(ctx, agent, "gone", reason);
 }
 
-async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable" | "gone", reason: string): Promise<void> {
-  ctx.log.warn(`Marking agent ${agent.id} (${agent.info.hostname}) ${state}: ${reason}`);
+/** The agent's machine went DOWN: the agent is told to shut down and removed (START_MAINTENANCE). */
+export function removeAgentForMaintenance(ctx: MasterContext, agent: Agent, reason: string): Promise<void> {
+  return removeAgent(ctx, agent, "removed", reason);
+}
+
+function newTaskState(removal: Removal, partitionAware: boolean): TaskState {
+  if (!partitionAware || removal === "removed") return TaskState.TASK_LOST;
+  return removal === "gone" ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_UNREACHABLE;
+}
+
+async function removeAgent(ctx: MasterContext, agent: Agent, removal: Removal, reason: string): Promise<void> {
+  ctx.log.warn(
+    `${removal === "removed" ? "Removing" : "Marking"} agent ${agent.id} (${agent.info.hostname})${removal === "removed" ? "" : ` ${removal}`}: ${reason}`,
+  );
   agent.pingTimer?.cancel();
-  await ctx.agents.mark(agent.id, agent.info, state);
+  if (removal === "removed") {
+    agent.send(createShutdown(reason));
+    await ctx.agents.forget(agent.id);
+  } else {
+    await ctx.agents.mark(agent.id, agent.info, removal);
+  }
   const now = ctx.clock.now();
-  ctx.metrics.increment(state === "unreachable" ? "master/slave_unreachable_completed" : "master/slaves_gone");
+  ctx.metrics.increment(
+    removal === "unreachable" ? "master/slave_unreachable_completed" : removal === "gone" ? "master/slaves_gone" : "master/slave_removals",
+  );
 
   ctx.offers.rescindAgent(agent.id);
-  reportOperationsLost(ctx, agent, state === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
-  if (state === "gone") agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
+  ctx.inverseOffers.rescindAgent(agent.id);
+  if (removal !== "removed") {
+    reportOperationsLost(ctx, agent, removal === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
+  }
+  if (removal === "gone") agent.send(createShutdown(`Agent ${agent.id} has been marked gone by the operator`));
 
   for (const task of ctx.tasks.onAgent(agent.id)) {
     const framework = ctx.frameworks.get(task.frameworkId!.value);
-    const partitionAware = framework?.partitionAware ?? false;
     const wasTerminal = isTerminalState(task.state);
-    const newState =
-      state === "gone"
-        ? partitionAware
-          ? TaskState.TASK_GONE_BY_OPERATOR
-          : TaskState.TASK_LOST
-        : partitionAware
-          ? TaskState.TASK_UNREACHABLE
-          : TaskState.TASK_LOST;
+    const state = newTaskState(removal, framework?.partitionAware ?? false);
     const status = masterStatus(ctx, {
       taskId: task.taskId!.value,
       agentId: agent.id,
-      state: newState,
-      reason: state === "gone" ? TaskStatus_Reason.AGENT_REMOVED_BY_OPERATOR : TaskStatus_Reason.AGENT_REMOVED,
-      message: `Agent ${agent.info.hostname} is ${state}: ${reason}`,
+      state,
+      reason: removal === "gone" ? TaskStatus_Reason.AGENT_REMOVED_BY_OPERATOR : TaskStatus_Reason.AGENT_REMOVED,
+      message: removal === "removed" ? `Agent ${agent.info.hostname} removed: ${reason}` : `Agent ${agent.info.hostname} is ${removal}: ${reason}`,
     });
-    if (newState === TaskState.TASK_UNREACHABLE) status.unreachableTime = create(TimeInfoSchema, { nanoseconds: BigInt(now) * 1_000_000n });
+    if (state === TaskState.TASK_UNREACHABLE) status.unreachableTime = create(TimeInfoSchema, { nanoseconds: BigInt(now) * 1_000_000n });
     if (!wasTerminal) framework?.send(updateEvent(status));
-    if (newState === TaskState.TASK_UNREACHABLE && !wasTerminal && framework) {
+    if (state === TaskState.TASK_UNREACHABLE && !wasTerminal && framework) {
       // Kept so the task can come back if the agent does; the agent's removal frees its resources.
       ctx.tasks.markUnreachable(task, status);
     } else {
@@ -63,6 +81,11 @@ async function removeAgent(ctx: MasterContext, agent: Agent, state: "unreachable
   // Only now: the tasks' resources above went back to the agent's pool first.
   ctx.operations.forgetAgent(agent.id);
   ctx.agents.remove(agent);
+  if (removal === "removed") {
+    // Mesos's sendSlaveLost: every connected framework hears the agent is lost.
+    const lost = create(scheduler.EventSchema, { type: scheduler.Event_Type.FAILURE, failure: { agentId: { value: agent.id } } });
+    for (const framework of ctx.frameworks.values()) if (framework.connected) framework.send(lost);
+  }
   ctx.triggerAllocation();
 }
 

@@ -17,6 +17,7 @@ import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
+import { mountMaintenanceEndpoints } from "./v0-maintenance.ts";
 import { operatorApi } from "./v1-operator.ts";
 import { schedulerApi } from "./v1-scheduler.ts";
 
@@ -48,6 +49,7 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   for (const path of both("/api/v1")) app.all(path, (c) => operator(c.req.raw));
   for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));
 
+  mountMaintenanceEndpoints(app, ctx, both);
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));

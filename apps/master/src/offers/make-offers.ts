@@ -10,6 +10,7 @@ import { FrameworkInfo_Capability_Type, type Offer, OfferSchema, scheduler } fro
 import type { Allocation } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
+import { agentMachine } from "../maintenance/machine-id.ts";
 
 export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[]): void {
   const byFramework = new Map<string, Offer[]>();
@@ -32,6 +33,8 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       resources: allocation.resources.toArray(),
       attributes: agent.info.attributes,
       allocationInfo: { role: allocation.role },
+      // The agent's machine is scheduled for maintenance: when it will be unavailable.
+      unavailability: ctx.maintenance.unavailability(agentMachine(agent)),
     });
     ctx.offers.add({ offer, frameworkId: framework.id, agentId: agent.id, role: allocation.role, resources: allocation.resources });
     let list = byFramework.get(framework.id);

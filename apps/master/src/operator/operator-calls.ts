@@ -8,6 +8,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { invalid, unimplemented, versionInfo } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
+import { maintenanceStatus, startMaintenance, stopMaintenance, updateMaintenanceSchedule } from "../maintenance/maintenance-calls.ts";
 import { getOperations, markGone, operatorOperation } from "../operations/operator-operations.ts";
 import { getQuota, removeQuota, setQuota, updateQuota } from "../quota/quota-calls.ts";
 import { getWeights, updateWeights } from "../quota/weights.ts";
@@ -66,6 +67,14 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.GROW_VOLUME]: operation,
   [T.SHRINK_VOLUME]: operation,
   [T.MARK_AGENT_GONE]: acting(markGone),
+  [T.GET_MAINTENANCE_SCHEDULE]: (ctx) =>
+    answer({ type: R.GET_MAINTENANCE_SCHEDULE, getMaintenanceSchedule: { schedule: ctx.maintenance.schedule() } }),
+  [T.GET_MAINTENANCE_STATUS]: (ctx) => answer({ type: R.GET_MAINTENANCE_STATUS, getMaintenanceStatus: { status: maintenanceStatus(ctx) } }),
+  [T.UPDATE_MAINTENANCE_SCHEDULE]: acting((ctx, call) =>
+    updateMaintenanceSchedule(ctx, required(call.updateMaintenanceSchedule, "update_maintenance_schedule").schedule!),
+  ),
+  [T.START_MAINTENANCE]: acting((ctx, call) => startMaintenance(ctx, required(call.startMaintenance, "start_maintenance").machines)),
+  [T.STOP_MAINTENANCE]: acting((ctx, call) => stopMaintenance(ctx, required(call.stopMaintenance, "stop_maintenance").machines)),
 };
 
 /** Answers one operator call (its type is present and known: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */

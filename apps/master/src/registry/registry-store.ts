@@ -1,12 +1,12 @@
 /**
  * The registry as the master's owners see it, whatever database holds it: what must survive a
- * master restart (admitted agents and which are unreachable or gone, quota, weights), read once at
+ * master restart (admitted agents and which are unreachable or gone, quota, weights, maintenance), read once at
  * start-up and written as it changes. Writes resolve once committed, so a caller that awaits one
  * before answering never acknowledges what a crash could lose. Only the owners write it
- * (agents/agent-registry.ts, quota/role-settings.ts). sqlite-registry.ts is the embedded store; a
+ * (agents/agent-registry.ts, quota/role-settings.ts, maintenance/maintenance-book.ts). sqlite-registry.ts is the embedded store; a
  * PostgreSQL store (several masters, one registry) implements the same interface.
  */
-import type { AgentInfo } from "@mesos/proto";
+import type { AgentInfo, MachineInfo, maintenance } from "@mesos/proto";
 
 export type AgentRegistryState = "admitted" | "unreachable" | "gone";
 
@@ -29,11 +29,22 @@ export interface RegistrySnapshot {
   quotas: StoredQuota[];
   /** Weights other than the default 1, by role. */
   weights: Map<string, number>;
+  maintenance: StoredMaintenance;
+}
+
+/** The maintenance schedule(s) and the machines in maintenance (DRAINING or DOWN), keyed by machine key. */
+export interface StoredMaintenance {
+  schedules: maintenance.Schedule[];
+  machines: Map<string, MachineInfo>;
 }
 
 export interface RegistryStore {
   load(): Promise<RegistrySnapshot>;
   setAgent(id: string, agent: RegisteredAgent): Promise<void>;
+  /** Forgets an agent (Mesos's RemoveSlave: a machine went DOWN); it may register again later. */
+  removeAgent(id: string): Promise<void>;
+  /** Replaces the whole maintenance state in one transaction. */
+  setMaintenance(state: StoredMaintenance): Promise<void>;
   setQuota(quota: StoredQuota): Promise<void>;
   removeQuota(role: string): Promise<void>;
   /** Replaces the weights of the given roles in one transaction (weight 1 is stored as absence). */

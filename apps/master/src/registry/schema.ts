@@ -1,6 +1,7 @@
 /**
  * The master's registry: what must survive a master restart. As in Mesos it holds the admitted
- * agents (and which are unreachable or gone), quota and weights; frameworks re-subscribe on their own.
+ * agents (and which are unreachable or gone), quota, weights and maintenance (the schedule and the
+ * machines' modes); frameworks re-subscribe on their own.
  * Messages are stored as protobuf bytes so the registry needs no migration when messages grow.
  */
 import { blob, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -31,4 +32,19 @@ export const quotas = sqliteTable("quotas", {
 export const meta = sqliteTable("meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
+});
+
+/** The maintenance schedule(s), in order (Mesos keeps a list and uses the first). */
+export const maintenanceSchedules = sqliteTable("maintenance_schedules", {
+  position: integer("position").primaryKey(),
+  /** mesos.v1.maintenance.Schedule, binary. */
+  schedule: blob("schedule", { mode: "buffer" }).notNull(),
+});
+
+/** Machines in maintenance (DRAINING or DOWN); a machine that is UP has no row. */
+export const machines = sqliteTable("machines", {
+  /** The machine's identity: lower-case hostname and ip (see maintenance/machine-id.ts). */
+  key: text("key").primaryKey(),
+  /** mesos.v1.MachineInfo, binary. */
+  info: blob("info", { mode: "buffer" }).notNull(),
 });

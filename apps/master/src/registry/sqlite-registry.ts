@@ -5,8 +5,8 @@
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { openSqlite, type SqliteDb } from "@mesos/db";
-import { AgentInfoSchema } from "@mesos/proto";
-import { eq } from "drizzle-orm";
+import { AgentInfoSchema, MachineInfoSchema, maintenance } from "@mesos/proto";
+import { asc, eq } from "drizzle-orm";
 import { registryMigrations } from "./migrations.ts";
 import type { AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
 import * as schema from "./schema.ts";
@@ -43,7 +43,20 @@ export function openSqliteRegistry(path: string): RegistryStore {
           .all()
           .map((w) => [w.role, w.weight]),
       );
-      return { agents, quotas, weights };
+      const schedules = db
+        .select()
+        .from(schema.maintenanceSchedules)
+        .orderBy(asc(schema.maintenanceSchedules.position))
+        .all()
+        .map((row) => fromBinary(maintenance.ScheduleSchema, row.schedule));
+      const machines = new Map(
+        db
+          .select()
+          .from(schema.machines)
+          .all()
+          .map((row) => [row.key, fromBinary(MachineInfoSchema, row.info)]),
+      );
+      return { agents, quotas, weights, maintenance: { schedules, machines } };
     },
 
     setAgent: (id, agent) =>
@@ -51,6 +64,27 @@ export function openSqliteRegistry(path: string): RegistryStore {
         const row = { id, info: Buffer.from(toBinary(AgentInfoSchema, agent.info)), state: agent.state, changedAt: agent.changedAt };
         db.insert(schema.agents).values(row).onConflictDoUpdate({ target: schema.agents.id, set: row }).run();
       }),
+
+    removeAgent: (id) => committed(() => db.delete(schema.agents).where(eq(schema.agents.id, id)).run()),
+
+    setMaintenance: (state) =>
+      committed(() =>
+        db.transaction((tx) => {
+          tx.delete(schema.maintenanceSchedules).run();
+          state.schedules.forEach((schedule, position) =>
+            tx
+              .insert(schema.maintenanceSchedules)
+              .values({ position, schedule: Buffer.from(toBinary(maintenance.ScheduleSchema, schedule)) })
+              .run(),
+          );
+          tx.delete(schema.machines).run();
+          for (const [key, info] of state.machines) {
+            tx.insert(schema.machines)
+              .values({ key, info: Buffer.from(toBinary(MachineInfoSchema, info)) })
+              .run();
+          }
+        }),
+      ),
 
     setQuota: (q) =>
       committed(() => {
