@@ -130,17 +130,10 @@ function sandboxOf(c: Cluster, offer: Offer, taskId: string): string {
   return realpathSync(join(c.workDir, "slaves", offer.agentId!.value, "frameworks", c.fw.sub.frameworkId, "executors", taskId, "runs", "latest"));
 }
 
-/** An executor's ResourceStatistics, from GET_CONTAINERS (a command task's executor has the task's id). */
+/** An executor's statistics in the agent's `/monitor/statistics` (a command task's executor has the task's id). */
 async function statisticsOf(c: { agentUrl: string }, executorId: string): Promise<Record<string, unknown> | undefined> {
-  const res = await fetch(`${c.agentUrl}/api/v1`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: '{"type":"GET_CONTAINERS"}',
-  });
-  const body = (await res.json()) as {
-    get_containers: { containers?: { executor_id?: { value: string }; resource_statistics?: Record<string, unknown> }[] };
-  };
-  return (body.get_containers.containers ?? []).find((x) => x.executor_id?.value === executorId)?.resource_statistics;
+  const list = (await (await fetch(`${c.agentUrl}/monitor/statistics`)).json()) as { executor_id: string; statistics: Record<string, unknown> }[];
+  return list.find((e) => e.executor_id === executorId)?.statistics;
 }
 
 const quotaOf = (path: string, projectId: number) => getProjectQuota(blockDeviceOf(path), projectId);
