@@ -8,9 +8,9 @@
  *     Under software emulation the absolute times are inflated; the ratio and the per-id cost are
  *     the figures.
  *  2. Active mode, from crossing the soft limit to the kill: a standalone container on an agent
- *     with --xfs_kill_containers writes 9 MB of its 10 MB, stamps the time outside its sandbox,
- *     writes 2 MB more, and the agent's WAIT_CONTAINER answers when it is destroyed. The figure is
- *     from the stamp (so it includes the crossing write) to the answer. Expect about half the watch
+ *     with --xfs_kill_containers stamps the time outside its sandbox, then allocates 11 MB of its
+ *     10 MB in one call, and the agent's WAIT_CONTAINER answers when it is destroyed. The figure is
+ *     from the stamp (so it includes the allocation) to the answer. Expect about half the watch
  *     interval plus the destroy.
  *
  *   ../shared/vm/run-in-vm.sh -c 'node_modules/.bin/bun bench/disk-xfs.ts [--ids=500] [--kills=5] [--interval=1secs]'
@@ -149,11 +149,10 @@ async function killLatency(): Promise<void> {
           type: api.Call_Type.LAUNCH_CONTAINER,
           launchContainer: {
             containerId,
-            // 9 MB under the 10 MB quota, the time stamped (outside the sandbox), then 2 MB more: the
-            // kill comes at most the second write after the stamp (the stamp cannot wait for a write the kill cuts short).
-            command: {
-              value: `dd if=/dev/zero of=big bs=1M count=9 conv=fsync 2>/dev/null; date +%s%N > ${stamp}; dd if=/dev/zero of=more bs=1M count=2 conv=fsync 2>/dev/null; exec sleep 1000`,
-            },
+            // The time stamped (outside the sandbox), then 11 MB allocated in one call: crossing the
+            // 10 MB soft limit right after the stamp, with no writes in flight (XFS's speculative
+            // preallocation during a slow write can cross it early, and a kill mid-write leaves no stamp).
+            command: { value: `date +%s%N > ${stamp}; fallocate -l 11M big; exec sleep 1000` },
             resources: [
               { name: "cpus", type: 0, scalar: { value: 0.1 } },
               { name: "mem", type: 0, scalar: { value: 32 } },
@@ -164,10 +163,10 @@ async function killLatency(): Promise<void> {
       );
       const wait = await client.call(create(api.CallSchema, { type: api.Call_Type.WAIT_CONTAINER, waitContainer: { containerId } }));
       const killedAt = Date.now();
-      const crossedAt = Number(BigInt(readFileSync(stamp, "utf8").trim()) / 1_000_000n);
-      const reason = wait.waitContainer?.reason;
+      const { reason, message, exitStatus } = wait.waitContainer ?? {};
       if (reason !== TaskStatus_Reason.CONTAINER_LIMITATION_DISK)
-        throw new Error(`container ${containerId.value} ended with reason ${reason}, not the disk limitation`);
+        throw new Error(`container ${containerId.value} ended (status ${exitStatus}, reason ${reason}, '${message}'), not for the disk limitation`);
+      const crossedAt = Number(BigInt(readFileSync(stamp, "utf8").trim()) / 1_000_000n);
       delays.push(killedAt - crossedAt);
       await client.call(create(api.CallSchema, { type: api.Call_Type.REMOVE_CONTAINER, removeContainer: { containerId } }));
     }
@@ -185,8 +184,9 @@ try {
   await sweeps();
   await killLatency();
 } finally {
-  spawnSync("umount", [mnt]);
-  spawnSync("umount", [scratch]);
+  // Lazily: a launch helper of the last container may still hold its copy of the binary.
+  spawnSync("umount", ["-l", mnt]);
+  spawnSync("umount", ["-l", scratch]);
   rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(0);
