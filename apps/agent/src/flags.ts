@@ -6,6 +6,7 @@ import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
 import { seccompFlagSpecs } from "@mesos/plugin-linux-seccomp/isolator";
+import { volumeFlagSpecs } from "@mesos/plugin-volume";
 import { diskProfileAdaptorConfig } from "./resource-provider/disk-profile-flag.ts";
 
 export const agentFlagSpecs = {
@@ -42,6 +43,7 @@ export const agentFlagSpecs = {
   ...seccompFlagSpecs,
   ...networkPortsFlagSpecs,
   ...diskXfsFlagSpecs,
+  ...volumeFlagSpecs,
   image_providers: flag.custom(parseImageProviders)(
     "Comma-separated image providers the Mesos containerizer supports: docker (needs --launcher=linux and the filesystem/linux isolator)",
   ),

@@ -7,6 +7,7 @@ import { ptr } from "bun:ffi";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { fail } from "./errno.ts";
 import { cString, libc } from "./libc.ts";
+import { findMountContaining, type MountEntry, readMountTable } from "./mount-table.ts";
 
 /** statfs(2) f_type of XFS ("XFSB"). */
 export const XFS_SUPER_MAGIC = 0x58465342;
@@ -45,58 +46,9 @@ export function filesystemUsedBytes(path: string): number {
   return (s.blocks - s.freeBlocks) * (s.fragmentSize || s.blockSize);
 }
 
-export interface MountEntry {
-  /** `major:minor` of the filesystem. */
-  device: string;
-  /** The path inside the filesystem that is mounted (`/` for a whole filesystem). */
-  root: string;
-  mountPoint: string;
-  /** Per-mount options (rw, noatime...). */
-  mountOptions: string[];
-  fsType: string;
-  /** What was mounted: a device path such as /dev/loop0, or a name (tmpfs, overlay). */
-  source: string;
-  /** The filesystem's own options (for XFS: prjquota, pqnoenforce...). */
-  superOptions: string[];
-}
-
-/** `\040` and friends: how mountinfo escapes spaces, tabs, newlines and backslashes in paths. */
-const unescapePath = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-
-export function parseMountInfo(text: string): MountEntry[] {
-  const entries: MountEntry[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const [head, tail] = line.split(" - ");
-    if (!head || !tail) continue;
-    const f = head.split(" ");
-    const [fsType, source, superOptions] = tail.split(" ");
-    entries.push({
-      device: f[2]!,
-      root: unescapePath(f[3]!),
-      mountPoint: unescapePath(f[4]!),
-      mountOptions: (f[5] ?? "").split(","),
-      fsType: fsType ?? "",
-      source: unescapePath(source ?? ""),
-      superOptions: (superOptions ?? "").split(","),
-    });
-  }
-  return entries;
-}
-
-export function readMountInfo(): MountEntry[] {
-  return parseMountInfo(readFileSync("/proc/self/mountinfo", "utf8"));
-}
-
 /** The mount a path is on: the deepest mount point above it (the last one mounted, if stacked). */
-export function mountOf(path: string, table: readonly MountEntry[] = readMountInfo()): MountEntry | undefined {
-  const real = realpathSync(path);
-  let best: MountEntry | undefined;
-  for (const m of table) {
-    const under = m.mountPoint === "/" || real === m.mountPoint || real.startsWith(`${m.mountPoint}/`);
-    if (under && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
-  }
-  return best;
+export function mountOf(path: string, table: readonly MountEntry[] = readMountTable()): MountEntry | undefined {
+  return findMountContaining(table, realpathSync(path));
 }
 
 /** `major:minor` of the filesystem a path is on, from its st_dev (glibc's encoding). */

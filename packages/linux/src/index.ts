@@ -68,6 +68,7 @@ export {
   sethostname,
   umount2,
 } from "./mounts.ts";
+export { findMountContaining, type MountEntry, parseMountInfo, readMountTable } from "./mount-table.ts";
 export {
   CAP_SYS_ADMIN,
   type Credentials,
@@ -87,15 +88,12 @@ export { createPipe, type Pipe } from "./pipes.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
 export {
   type FilesystemStats,
-  type MountEntry,
   XFS_SUPER_MAGIC,
   blockDeviceOf,
   deviceNumber,
   filesystemUsedBytes,
   isXfs,
   mountOf,
-  parseMountInfo,
-  readMountInfo,
   statfs,
 } from "./filesystems.ts";
 export { FS_XFLAG_PROJINHERIT, NO_PROJECT, getProjectId, setProjectIdRecursively } from "./xfs-project.ts";

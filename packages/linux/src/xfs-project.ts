@@ -7,7 +7,7 @@ import { ptr } from "bun:ffi";
 import { closeSync, constants, lstatSync, openSync, readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "./errno.ts";
-import { readMountInfo } from "./filesystems.ts";
+import { readMountTable } from "./mount-table.ts";
 import { libc } from "./libc.ts";
 
 // _IOR('X', 31, struct fsxattr) and _IOW('X', 32, struct fsxattr); struct fsxattr is 28 bytes.
@@ -71,7 +71,7 @@ function setOne(path: string, directory: boolean, projectId: number): void {
 export function setProjectIdRecursively(directory: string, projectId: number): void {
   const top = lstatSync(directory);
   if (!top.isDirectory()) throw new Error(`'${directory}' is not a directory`);
-  const mountPoints = new Set(readMountInfo().map((m) => m.mountPoint));
+  const mountPoints = new Set(readMountTable().map((m) => m.target));
   // Mount points are real paths: walk the real path too.
   const walk = (dir: string) => {
     setOne(dir, true, projectId);

@@ -18,7 +18,7 @@ if (onXfs) console.warn(`SKIPPING the non-XFS start-up check: the test directory
 test.skipIf(onXfs)("on this host's filesystem the isolator refuses to start, saying where the work dir is and what to do", () => {
   const mount = mountOf(dir)!;
   expect(() => checkDiskXfsHost(systemXfsHost, { workDir: dir, defaultRole: "*" })).toThrow(
-    `'${dir}' is not an XFS filesystem: the agent's work directory (--work_dir) is on ${mount.fsType} (mounted at ${mount.mountPoint}). ` +
+    `'${dir}' is not an XFS filesystem: the agent's work directory (--work_dir) is on ${mount.fstype} (mounted at ${mount.target}). ` +
       "Put it on an XFS filesystem mounted with project quotas (mount -o prjquota), or remove disk/xfs from --isolation",
   );
 });

@@ -62,8 +62,8 @@ export const systemXfsHost: XfsHost = {
     }
     return {
       xfs,
-      fsType: mount?.fsType ?? "unknown",
-      mountPoint: mount?.mountPoint ?? "?",
+      fsType: mount?.fstype ?? "unknown",
+      mountPoint: mount?.target ?? "?",
       source: mount?.source ?? "?",
       projectQuota: xfs && accounted,
       projectQuotaEnforced: xfs && enforced,

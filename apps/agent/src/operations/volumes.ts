@@ -1,25 +1,23 @@
 /**
- * Where persistent volumes live on the agent, as in Mesos (core's persistentVolumePath):
- * WORK_DIR/volumes/roles/<role>/<id>, under a PATH disk's root, at a MOUNT disk's root, or, on a
- * MOUNT disk of a storage resource provider, the CSI volume's published target
- * (WORK_DIR/<mount root>/<volume id>/target), which the provider publishes before a task starts.
+ * Persistent volumes' directories on the agent (where: @mesos/plugin-volume's persistentVolumePath).
  * A volume outlives tasks and agent restarts; only DESTROY removes it.
  */
 import { mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import { isMountDisk, persistentVolumePath as volumePath, type Resources } from "@mesos/core";
+import type { Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
+import { onMountDisk, persistentVolumePath as volumePath } from "@mesos/plugin-volume";
 
 /** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery); a
  * MOUNT disk's is its mount point (or the provider's target), not the agent's to make. */
 export function ensureVolumeDirs(workDir: string, total: Resources): void {
-  for (const v of total.persistentVolumes()) if (!isMountDisk(v)) mkdirSync(volumePath(workDir, v), { recursive: true });
+  for (const v of total.persistentVolumes()) if (!onMountDisk(v)) mkdirSync(volumePath(workDir, v), { recursive: true });
 }
 
 /** Removes a destroyed volume's data; a MOUNT disk keeps its root (the mount point), as in Mesos. */
 export function removeVolumeDir(workDir: string, volume: Resource): void {
   const path = volumePath(workDir, volume);
-  if (!isMountDisk(volume)) return rmSync(path, { recursive: true, force: true });
+  if (!onMountDisk(volume)) return rmSync(path, { recursive: true, force: true });
   // A CSI volume's target is the provider's (it unpublishes and deletes the volume itself).
   if (volume.disk?.source?.id) return;
   let entries: string[] = [];
@@ -31,7 +29,8 @@ export function removeVolumeDir(workDir: string, volume: Resource): void {
 
 /**
  * Makes a task's persistent volumes visible in its sandbox at their `container_path`, as Mesos's
- * filesystem/posix isolator does: a symlink to the volume's directory.
+ * filesystem/posix isolator does: a symlink to the volume's directory. With the linux launcher and
+ * filesystem/linux, that isolator bind-mounts them instead (a symlink does not resolve in a rootfs).
  */
 export function linkVolumesIntoSandbox(workDir: string, sandbox: string, resources: readonly Resource[]): void {
   for (const r of resources) {
@@ -41,7 +40,7 @@ export function linkVolumesIntoSandbox(workDir: string, sandbox: string, resourc
       throw new Error(`volume '${r.disk.persistence.id}' has container path '${containerPath}': it must be a relative path inside the sandbox`);
     }
     const target = volumePath(workDir, r);
-    if (!isMountDisk(r)) mkdirSync(target, { recursive: true });
+    if (!onMountDisk(r)) mkdirSync(target, { recursive: true });
     const link = join(sandbox, containerPath);
     mkdirSync(dirname(link), { recursive: true });
     rmSync(link, { force: true });
