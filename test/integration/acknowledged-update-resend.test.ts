@@ -3,6 +3,8 @@
  * checkpointed it: the restarted agent resends the update. Mesos shows it to the framework again
  * (at-least-once); our master remembers the acknowledged uuid, answers the agent itself and the
  * framework sees the update once. The agent's stream then moves on (a later TASK_KILLED arrives).
+ * A terminal update resent that way ends the task on the master too (the agent re-registered with
+ * it, and nothing else would take it off the agent).
  */
 import { afterAll, expect, test } from "bun:test";
 import { scheduler, TaskState } from "@mesos/proto";
@@ -74,4 +76,49 @@ test("a resent, already acknowledged status update is answered by the master, no
   expect(updates(TaskState.TASK_RUNNING)).toHaveLength(1);
   expect(updates(TaskState.TASK_KILLED)).toHaveLength(1);
   expect(metric("master/resent_status_updates_acknowledged")).toBe(1);
+}, 60_000);
+
+test("a resent, already acknowledged terminal update ends the task the re-registered agent reported", async () => {
+  const master = await startTestMaster();
+  cleanup(() => master.stop());
+  const args = [
+    `--master=${master.url.replace("http://", "")}`,
+    `--work_dir=${tempDir("resend-terminal")}`,
+    "--port=0",
+    "--launcher=posix",
+    "--resources=cpus:2;mem:1024;disk:1000",
+    "--registration_backoff_factor=10ms",
+  ];
+  let agent = startAgentProcess(args);
+  await agent.waitFor(/Registered with master/);
+  const fw = await startTestFramework(master.url, { checkpoint: true, failoverTimeout: 600 }, { autoAcknowledge: false });
+  cleanup(() => fw.close());
+  await fw.launch("done", "true", { refuseSeconds: 0 });
+  let acked = 0;
+  const finished = await eventually(
+    async () => {
+      for (const s of fw.statuses.slice(acked)) {
+        acked++;
+        if (s.state === TaskState.TASK_FINISHED) return s;
+        await fw.sub.acknowledge(s);
+      }
+      return undefined;
+    },
+    15_000,
+    "TASK_FINISHED",
+  );
+  const agentId = finished.agentId!.value;
+  agent.proc.kill("SIGSTOP");
+  const metric = (name: string) => master.ctx.metrics.get(name);
+  const before = metric("master/valid_status_update_acknowledgements");
+  await fw.sub.acknowledge(finished);
+  await eventually(() => metric("master/valid_status_update_acknowledgements") > before, 10_000, "the master to take the acknowledgement");
+  expect(master.ctx.tasks.onAgent(agentId)).toHaveLength(0);
+  await agent.kill("SIGKILL");
+
+  agent = startAgentProcess(args);
+  await agent.waitFor(/Registered with master|Re-registered with master/);
+  await eventually(() => metric("master/resent_status_updates_acknowledged") === 1, 15_000, "the agent to resend TASK_FINISHED");
+  expect(master.ctx.tasks.onAgent(agentId)).toHaveLength(0);
+  expect(fw.statuses.filter((s) => s.state === TaskState.TASK_FINISHED)).toHaveLength(1);
 }, 60_000);

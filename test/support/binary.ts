@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { REPO_ROOT } from "./cluster.ts";
 import { type Daemon, startProcess, stopAllProcesses } from "./processes.ts";
 
-export const MESOS_BINARY = join(REPO_ROOT, "dist/mesos");
+/** `MESOS_TEST_BINARY` overrides it (the VM tests run a copy on the guest's tmpfs, not over 9p). */
+export const MESOS_BINARY = process.env.MESOS_TEST_BINARY ?? join(REPO_ROOT, "dist/mesos");
 
 export function ensureBinary(): string {
   if (!existsSync(MESOS_BINARY)) {

@@ -40,6 +40,8 @@ export interface TestFramework {
 export interface LaunchOptions {
   cpus?: number;
   mem?: number;
+  /** MB of plain disk (none unless given). */
+  disk?: number;
   user?: string;
   container?: MessageInitShape<typeof ContainerInfoSchema>;
   /** The whole CommandInfo (e.g. `shell: false` without a value, for an image's Entrypoint); `command` is then ignored. */
@@ -126,6 +128,7 @@ export async function startTestFramework(
       const resources = [
         { name: "cpus", type: Value_Type.SCALAR, scalar: { value: options.cpus ?? 0.1 } },
         { name: "mem", type: Value_Type.SCALAR, scalar: { value: options.mem ?? 32 } },
+        ...(options.disk ? [{ name: "disk", type: Value_Type.SCALAR, scalar: { value: options.disk } }] : []),
       ];
       const task = {
         name: taskId,

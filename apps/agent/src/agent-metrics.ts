@@ -2,7 +2,8 @@
  * The agent's metrics under Mesos 1.8's names (src/slave/metrics.cpp and the containerizer's),
  * registered once in its registry: state read when the registry is read (tasks by state,
  * executors, frameworks, resources total/used/percent), counters incremented where things happen
- * (terminal task states, status updates, launch and destroy errors), and the resource providers' own.
+ * (terminal task states, status updates, launch and destroy errors), the resource providers' own and
+ * the isolators'.
  */
 import { isTerminalState, type Metrics } from "@mesos/core";
 import { TaskState } from "@mesos/proto";
@@ -57,4 +58,6 @@ export function registerAgentMetrics(ctx: AgentContext, m: Metrics): void {
   });
   // The resource providers' own (resource_providers/<type>.<name>/...).
   m.source(() => ctx.resourceProviders.metrics());
+  // The isolators' gauges (disk/xfs: containerizer/mesos/disk/project_ids_{total,free}).
+  m.source(async () => (await ctx.containerizer.metrics?.()) ?? {});
 }

@@ -2,6 +2,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, type FlagValues } from "@mesos/core";
+import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
 import { seccompFlagSpecs } from "@mesos/plugin-linux-seccomp/isolator";
@@ -21,7 +22,7 @@ export const agentFlagSpecs = {
   attributes: flag.string("Attributes of the agent, e.g. rack:2;zone:a"),
   default_role: flag.string("Role of resources given without one in --resources", { default: "*" }),
   isolation: flag.string(
-    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, docker/runtime, filesystem/linux, linux/seccomp, network/ports, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
+    "Isolators, comma-separated, run in this order: built-in (cgroups/cpu, cgroups/mem, disk/xfs, docker/runtime, filesystem/linux, linux/seccomp, network/ports, posix/cpu, posix/mem) or plugins named in --isolator_plugins",
     { default: "posix/cpu,posix/mem" },
   ),
   launcher: flag.oneOf(["linux", "posix"] as const)(
@@ -41,6 +42,7 @@ export const agentFlagSpecs = {
   cgroups_limit_swap: flag.bool("Limit memory plus swap, not only memory", { default: false }),
   ...seccompFlagSpecs,
   ...networkPortsFlagSpecs,
+  ...diskXfsFlagSpecs,
   ...volumeFlagSpecs,
   image_providers: flag.custom(parseImageProviders)(
     "Comma-separated image providers the Mesos containerizer supports: docker (needs --launcher=linux and the filesystem/linux isolator)",

@@ -23,7 +23,9 @@ const NAMES: Record<number, string> = {
   20: "ENOTDIR",
   21: "EISDIR",
   22: "EINVAL",
+  15: "ENOTBLK",
   24: "EMFILE",
+  25: "ENOTTY",
   26: "ETXTBSY",
   28: "ENOSPC",
   36: "ENAMETOOLONG",
@@ -33,6 +35,7 @@ const NAMES: Record<number, string> = {
   95: "EOPNOTSUPP",
   97: "EAFNOSUPPORT",
   105: "ENOBUFS",
+  122: "EDQUOT",
 };
 
 export type LinuxErrorKind = "permission_denied" | "not_found" | "invalid" | "unimplemented" | "internal";

@@ -1,7 +1,8 @@
 /**
  * Linux system interfaces for the agent and the container launch helper, through bun:ffi:
  * seccomp filters and execve, namespaces, mounts and pivot_root, credentials, ptys, pipes,
- * waitpid, eventfd, and which processes listen on which IP sockets (sock_diag, /proc/net).
+ * waitpid, eventfd, which processes listen on which IP sockets (sock_diag, /proc/net), filesystems
+ * (statfs, the mount table) and XFS project ids and quotas.
  */
 export {
   installSeccompFilter,
@@ -85,6 +86,25 @@ export { closeFd, eventfd } from "./eventfd.ts";
 export { setCloseOnExec } from "./fds.ts";
 export { createPipe, type Pipe } from "./pipes.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
+export {
+  type FilesystemStats,
+  XFS_SUPER_MAGIC,
+  blockDeviceOf,
+  deviceNumber,
+  filesystemUsedBytes,
+  isXfs,
+  mountOf,
+  statfs,
+} from "./filesystems.ts";
+export { FS_XFLAG_PROJINHERIT, NO_PROJECT, getProjectId, setProjectIdRecursively } from "./xfs-project.ts";
+export {
+  type ProjectQuota,
+  type ProjectQuotaStatus,
+  clearProjectQuota,
+  getProjectQuota,
+  projectQuotaStatus,
+  setProjectQuota,
+} from "./xfs-quota.ts";
 export { S_IFBLK, S_IFCHR, S_IFIFO, getXattr, makedev, mknod, setXattr } from "./special-files.ts";
 export {
   ALL_SOCKET_KINDS,

@@ -53,6 +53,9 @@ const SYMBOLS = {
   kill: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i64], returns: i32 },
   prlimit: { args: [i32, i32, P, P], returns: i32 },
+  // filesystems and quotas (disk/xfs)
+  statfs: { args: [P, P], returns: i32 },
+  quotactl: { args: [i32, P, i32, P], returns: i32 },
   // special files and extended attributes (image layers)
   mknod: { args: [P, u32, u64], returns: i32 },
   lsetxattr: { args: [P, P, P, u64, i32], returns: i32 },

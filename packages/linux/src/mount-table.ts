@@ -2,7 +2,8 @@
  * /proc/<pid>/mountinfo, parsed: what the volume isolators read to find the mount that holds a
  * host path (is it shared? BIDIRECTIONAL propagation needs that), what the launch helper reads to
  * keep such a mount shared while every other one becomes a slave, and what tests read to prove
- * that no container mount is left on the host.
+ * that no container mount is left on the host; and what disk/xfs reads to find a path's filesystem,
+ * its block device and whether it is mounted with project quotas.
  */
 import { readFileSync } from "node:fs";
 
@@ -13,7 +14,15 @@ export interface MountEntry {
   target: string;
   /** The path inside the mounted filesystem that is mounted here (a bind's source). */
   root: string;
+  /** `major:minor` of the filesystem. */
+  device: string;
+  /** Per-mount options (rw, noatime...). */
+  mountOptions: string[];
   fstype: string;
+  /** What was mounted: a device path such as /dev/loop0, or a name (tmpfs, overlay). */
+  source: string;
+  /** The filesystem's own options (for XFS: prjquota, pqnoenforce...). */
+  superOptions: string[];
   /** The peer group when the mount is shared (`shared:N`). */
   sharedPeerGroup?: number;
   /** The master's peer group when it is a slave (`master:N`). */
@@ -35,12 +44,17 @@ export function parseMountInfo(text: string): MountEntry[] {
       const f = optional.find((o) => o.startsWith(`${name}:`));
       return f === undefined ? undefined : Number(f.slice(name.length + 1));
     };
+    const [fstype = "", source = "", superOptions = ""] = right.split(" ");
     entries.push({
       id: Number(fields[0]),
       parent: Number(fields[1]),
+      device: fields[2] ?? "",
       root: unescapeOctal(fields[3] ?? ""),
       target: unescapeOctal(fields[4] ?? ""),
-      fstype: right.split(" ")[0] ?? "",
+      mountOptions: (fields[5] ?? "").split(","),
+      fstype,
+      source: unescapeOctal(source),
+      superOptions: superOptions.split(","),
       sharedPeerGroup: tag("shared"),
       masterPeerGroup: tag("master"),
     });

@@ -90,4 +90,21 @@ describe("the isolator chain", () => {
     );
     expect(await chain.usage(id)).toMatchObject({ timestamp: 1000, cpusLimit: 1.5, cpusUserTimeSecs: 2, memLimitBytes: 64n << 20n });
   });
+
+  test("metrics merges every isolator's gauges; a failing one is reported and skipped", async () => {
+    const errors: string[] = [];
+    const chain = createIsolatorChain(
+      [
+        {
+          name: "disk/xfs",
+          metrics: async () => ({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 1 }),
+        },
+        { name: "x/broken", metrics: async () => Promise.reject(new Error("boom")) },
+        { name: "x/none" },
+      ],
+      { onError: (i, step, e) => errors.push(`${i} ${step} ${(e as Error).message}`) },
+    );
+    expect(await chain.metrics()).toEqual({ "containerizer/mesos/disk/project_ids_total": 2, "containerizer/mesos/disk/project_ids_free": 1 });
+    expect(errors).toEqual(["x/broken metrics boom"]);
+  });
 });

@@ -164,6 +164,20 @@ export function createIsolatorChain(isolators: readonly Isolator[], options: Cha
       return status;
     },
 
+    /** Every isolator's gauges in one record (the first to name a metric wins); a failing one is reported and skipped. */
+    async metrics(): Promise<Record<string, number>> {
+      const all: Record<string, number> = {};
+      for (const i of isolators) {
+        if (!i.metrics) continue;
+        try {
+          for (const [name, value] of Object.entries(await i.metrics())) if (!(name in all)) all[name] = value;
+        } catch (e) {
+          report(i.name, "metrics", e);
+        }
+      }
+      return all;
+    },
+
     /** Reverse order; every isolator gets its turn even if one fails, then the first error is thrown. */
     async cleanup(containerId: ContainerID): Promise<void> {
       let first: MesosError | undefined;

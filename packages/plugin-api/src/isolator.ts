@@ -23,6 +23,9 @@
  * After an agent restart, `recover(states, orphans)` comes first: the containers still running
  * (with the config they were prepared with) and the ones the agent found but will destroy.
  *
+ * Apart from containers, `metrics()` gives the isolator's own gauges for the agent's
+ * `/metrics/snapshot`, under Mesos's names (e.g. `containerizer/mesos/disk/project_ids_free`).
+ *
  * Nested containers (task group members, DEBUG containers) only reach isolators that set
  * `supportsNesting`; they share their root container's namespaces and limits.
  */
@@ -54,6 +57,8 @@ export interface Isolator {
   usage?(containerId: ContainerID): Promise<StatisticsInit | undefined>;
   status?(containerId: ContainerID): Promise<StatusInit | undefined>;
   cleanup?(containerId: ContainerID): Promise<void>;
+  /** Not a life-cycle step: gauges by metric name, read whenever the agent's metrics are. */
+  metrics?(): Promise<Record<string, number>>;
 }
 
 /** The life-cycle steps, in the order the agent calls them. */

@@ -2,8 +2,11 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { existsSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
+import { mountConnect } from "@mesos/rpc";
+import { Hono } from "hono";
 import { ContainerIDSchema, isolator as api, ResourceSchema, TaskStatus_Reason } from "@mesos/proto";
 import type { Isolator } from "./isolator.ts";
 import { connectIsolator } from "./remote-isolator.ts";
@@ -89,4 +92,28 @@ test("a plugin's error reaches the agent with the plugin, the call and the messa
   await expect(remote.prepare!(create(api.ContainerConfigSchema, { containerId: id, directory: "/sb" }))).rejects.toThrow(
     /^Isolator plugin 't\/fails' at unix:\/\/.*p\.sock failed Prepare: no profile 'x'$/,
   );
+});
+
+test("metrics: a plugin's gauges reach the agent; one without the Metrics call (an older v1 plugin) has none", async () => {
+  const remote = await pair({ name: "t/gauges", metrics: async () => ({ "containerizer/mesos/disk/project_ids_free": 7 }) });
+  expect(await remote.metrics!()).toEqual({ "containerizer/mesos/disk/project_ids_free": 7 });
+
+  // An older plugin: Identity and Isolator as before, Metrics left out (Connect answers Unimplemented).
+  const socket = join(mkdtempSync(join(process.env.MESOS_TEST_TMP ?? tmpdir(), "remote-")), "old.sock");
+  if (existsSync(socket)) unlinkSync(socket);
+  const app = new Hono();
+  mountConnect(app, (router) => {
+    router.service(api.Identity, { getPluginInfo: () => ({ name: "t/old", apiVersions: ["v1"] }) });
+    router.service(api.Isolator, { cleanup: () => ({}) });
+  });
+  const server = Bun.serve({ unix: socket, fetch: app.fetch });
+  try {
+    const old = await connectIsolator({ name: "t/old", endpoint: `unix://${socket}` });
+    expect(old.apiVersion).toBe("v1");
+    expect(await old.metrics!()).toEqual({});
+    expect(await old.metrics!()).toEqual({});
+    await old.cleanup!(id);
+  } finally {
+    await server.stop(true);
+  }
 });

@@ -76,6 +76,8 @@ export async function connectIsolator(options: RemoteIsolatorOptions): Promise<R
     }
   };
   const id = (containerId: ContainerID) => ({ containerId });
+  // Metrics came after the first v1 plugins: one that does not serve it has none to give.
+  let servesMetrics = true;
 
   return {
     name: options.name,
@@ -128,6 +130,18 @@ export async function connectIsolator(options: RemoteIsolatorOptions): Promise<R
     },
     async cleanup(containerId) {
       await call("Cleanup", () => client.cleanup(id(containerId), { timeoutMs }));
+    },
+    async metrics() {
+      if (!servesMetrics) return {};
+      try {
+        return (await client.metrics({}, { timeoutMs })).metrics;
+      } catch (e) {
+        if (e instanceof ConnectError && e.code === Code.Unimplemented) {
+          servesMetrics = false;
+          return {};
+        }
+        throw describe(e, "Metrics");
+      }
     },
   };
 }

@@ -100,6 +100,9 @@ export function isolatorRoutes(isolator: Isolator, options: Omit<ServeIsolatorOp
         await isolator.cleanup?.(req.containerId!);
         return {};
       },
+      async metrics() {
+        return { metrics: (await isolator.metrics?.()) ?? {} };
+      },
     });
   };
 }

@@ -13,15 +13,10 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { invalid } from "@mesos/core";
+import { csiMountPath, csiMountTargetPath, invalid } from "@mesos/core";
 
 export const ENDPOINT_SOCKET_FILE = "endpoint.sock";
 const MAX_SOCKET_PATH = 107;
-
-/** A path segment for a volume id: percent-encoded, and never `.` or `..`. */
-export function encodeSegment(id: string): string {
-  return encodeURIComponent(id).replace(/^\.\.?$/, (dots) => dots.replace(/\./g, "%2E"));
-}
 
 export function pluginDir(rootDir: string, type: string, name: string): string {
   return join(rootDir, type, name);
@@ -43,17 +38,15 @@ export function mountRootDir(pluginRoot: string): string {
   return join(pluginRoot, "mounts");
 }
 
-export function mountPath(mountRoot: string, volumeId: string): string {
-  return join(mountRoot, encodeSegment(volumeId));
-}
+/** `<mount root>/<volume id, percent-encoded>` (core's, shared with the agent's persistent volume paths). */
+export const mountPath = csiMountPath;
 
 export function stagingPath(mountRoot: string, volumeId: string): string {
   return join(mountPath(mountRoot, volumeId), "staging");
 }
 
-export function targetPath(mountRoot: string, volumeId: string): string {
-  return join(mountPath(mountRoot, volumeId), "target");
-}
+/** Also where the agent finds a persistent volume on a CSI disk (core's persistentVolumePath). */
+export const targetPath = csiMountTargetPath;
 
 /** The volume id a mount path's last segment stands for. */
 export function parseMountSegment(segment: string): string {

@@ -109,6 +109,8 @@ export interface Containerizer {
   usage(key: string): Promise<ResourceStatistics>;
   /** undefined: the container has no switchboard. */
   io(key: string): ContainerIo | undefined;
+  /** The containerizer's own gauges under Mesos's names (the isolators', e.g. disk/xfs's project ids). */
+  metrics?(): Promise<Record<string, number>>;
   /** Lets go of every container without touching it (they run on; the next agent recovers them). */
   stop(): void;
 }

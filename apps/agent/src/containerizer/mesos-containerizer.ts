@@ -93,6 +93,7 @@ export function createMesosContainerizer(options: MesosContainerizerOptions): Co
     status: async (key) => known(key).status(),
     usage: async (key) => known(key).usage(),
     io: (key) => containers.get(key)?.io(),
+    metrics: () => chain.metrics(),
 
     stop() {
       stopping.abort();

@@ -2,19 +2,29 @@
  * Persistent volumes' directories on the agent (where: @mesos/plugin-volume's persistentVolumePath).
  * A volume outlives tasks and agent restarts; only DESTROY removes it.
  */
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import type { Resources } from "@mesos/core";
 import type { Resource } from "@mesos/proto";
 import { onMountDisk, persistentVolumePath as volumePath } from "@mesos/plugin-volume";
 
-/** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery). */
+/** Makes sure every persistent volume in `total` has its directory (idempotent; run at recovery); a
+ * MOUNT disk's is its mount point (or the provider's target), not the agent's to make. */
 export function ensureVolumeDirs(workDir: string, total: Resources): void {
   for (const v of total.persistentVolumes()) if (!onMountDisk(v)) mkdirSync(volumePath(workDir, v), { recursive: true });
 }
 
+/** Removes a destroyed volume's data; a MOUNT disk keeps its root (the mount point), as in Mesos. */
 export function removeVolumeDir(workDir: string, volume: Resource): void {
-  if (!onMountDisk(volume)) rmSync(volumePath(workDir, volume), { recursive: true, force: true });
+  const path = volumePath(workDir, volume);
+  if (!onMountDisk(volume)) return rmSync(path, { recursive: true, force: true });
+  // A CSI volume's target is the provider's (it unpublishes and deletes the volume itself).
+  if (volume.disk?.source?.id) return;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(path);
+  } catch {}
+  for (const entry of entries) rmSync(join(path, entry), { recursive: true, force: true });
 }
 
 /**

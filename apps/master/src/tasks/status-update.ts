@@ -5,7 +5,7 @@
  * acknowledged by the master and not relayed again.
  */
 import { create, isFieldSet } from "@bufbuild/protobuf";
-import { uuidFromBytes } from "@mesos/core";
+import { isTerminalState, uuidFromBytes } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
@@ -34,6 +34,10 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
         message: { case: "acknowledgeStatusUpdate", value: { frameworkId: update.frameworkId, taskId: status.taskId, uuid: status.uuid } },
       }),
     );
+    // A terminal one: the re-registering agent reported the task again (it had not checkpointed the
+    // acknowledgement); acknowledged, it is done, as after the framework's own acknowledgement.
+    const adopted = ctx.tasks.onAgentById(agent.id, frameworkId, taskId);
+    if (adopted && isTerminalState(status.state)) ctx.tasks.complete(adopted);
     return;
   }
   const task = ctx.tasks.active(frameworkId).get(taskId) ?? ctx.tasks.onAgentById(agent.id, frameworkId, taskId);

@@ -21,3 +21,4 @@ export { coalesce, addRanges, subtractRanges, rangesContain, countRanges, parseR
 export { roundScalar, toFixed, fromFixed, addScalars, subtractScalars, SCALAR_PRECISION, validateInputScalarValue } from "./scalar.ts";
 export { operationConversion, applyConversion, stripVolume, type Conversion } from "./operations.ts";
 export { parseQuantities, parseMinAllocatable, quantitiesContain, formatQuantities, type Quantities } from "./quantities.ts";
+export { csiMountPath, csiMountTargetPath, csiVolumeSegment, isMountDisk, persistentVolumePath } from "./volume-paths.ts";

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { type Clock, type Logger, errorMessage, invalid, MesosError } from "@mesos/core";
 import type { Isolator, IsolatorPlugin } from "@mesos/plugin-api";
+import { diskXfsPlugin } from "@mesos/plugin-disk-xfs";
 import { seccompPlugin } from "@mesos/plugin-linux-seccomp/isolator";
 import { networkPortsPlugin } from "@mesos/plugin-network-ports";
 import type { AgentFlags } from "../../flags.ts";
@@ -36,6 +37,7 @@ export const BUILTIN_ISOLATOR_PLUGINS: readonly IsolatorPlugin[] = [
   hostPathPlugin,
   sandboxPathPlugin,
   secretPlugin,
+  diskXfsPlugin,
 ];
 
 const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
@@ -121,10 +123,22 @@ export async function createIsolators(options: {
       }
     }
   } catch (e) {
+    closeAll(isolators);
     plugins.stop();
     throw e;
   }
-  return { isolators, stop: plugins.stop };
+  return {
+    isolators,
+    stop: () => {
+      closeAll(isolators);
+      plugins.stop();
+    },
+  };
+}
+
+/** Built-in isolators with loops of their own (disk/xfs, network/ports) end them with `close`. */
+function closeAll(isolators: readonly Isolator[]): void {
+  for (const i of isolators) (i as { close?(): void }).close?.();
 }
 
 function warnUnusedPluginFlags(flags: AgentFlags, names: readonly string[], log: Logger): void {
