@@ -1,15 +1,17 @@
 /**
  * Draining a machine end to end, in memory (real master handlers and owners, the real agent code
  * with a simulated containerizer, a framework on the Scheduler service): a schedule makes offers
- * of the machine's agent carry the unavailability; START_MAINTENANCE shuts the agent down and
+ * of the machine's agent carry the unavailability and the framework using it gets an inverse
+ * offer, whose answer GET_MAINTENANCE_STATUS shows; START_MAINTENANCE shuts the agent down and
  * removes it (its task TASK_LOST with REASON_AGENT_REMOVED, frameworks told FAILURE) and refuses it
  * while the machine is DOWN; STOP_MAINTENANCE lets it back. The schedule and the modes live in the
  * registry: a master restarted in DRAINING or DOWN carries on where it was.
  */
 import { expect, test } from "bun:test";
+import { createClient } from "@connectrpc/connect";
 import { createOperatorClient } from "@mesos/client";
 import { openSqliteRegistry } from "@mesos/master";
-import { master as masterApi, scheduler, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
+import { allocator, master as masterApi, scheduler, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
 import { useCleanups } from "../support/cleanups.ts";
 import { eventually } from "../support/cluster.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -58,7 +60,36 @@ test("a full drain: schedule, offers with unavailability, DOWN removes the agent
   expect(offer!.agentId!.value).toBe(agentId);
   expect(offer!.unavailability?.start?.nanoseconds).toBe(start);
   expect(offer!.unavailability?.duration?.nanoseconds).toBe(7_200_000_000_000n);
-  expect((await op.status()).drainingMachines.map((m) => m.id!.hostname)).toEqual(["machine1"]);
+
+  // The framework runs a task there: it is asked to give the agent back, and accepts.
+  const inverse = await eventually(() => fw.events.find((e) => e.type === scheduler.Event_Type.INVERSE_OFFERS), 10_000, "an inverse offer");
+  const [inverseOffer] = inverse.inverseOffers!.inverseOffers;
+  expect([inverseOffer!.agentId!.value, inverseOffer!.frameworkId!.value, inverseOffer!.unavailability?.start?.nanoseconds]).toEqual([
+    agentId,
+    fw.sub.frameworkId,
+    start,
+  ]);
+  expect(inverseOffer!.resources).toEqual([]);
+  const frameworks = await createOperatorClient(master.transport).getFrameworks();
+  expect(frameworks.frameworks[0]!.inverseOffers.map((o) => o.id!.value)).toEqual([inverseOffer!.id!.value]);
+  await fw.sub.call({ type: scheduler.Call_Type.ACCEPT_INVERSE_OFFERS, acceptInverseOffers: { inverseOfferIds: [inverseOffer!.id!] } });
+  const draining = (await op.status()).drainingMachines;
+  expect(draining.map((m) => [m.id!.hostname, m.statuses.map((s) => [s.frameworkId!.value, allocator.InverseOfferStatus_Status[s.status]])])).toEqual(
+    [["machine1", [[fw.sub.frameworkId, "ACCEPT"]]]],
+  );
+  expect(master.ctx.inverseOffers.size).toBe(0);
+
+  // Operators subscribed to the event stream hear of what follows.
+  const heard: masterApi.Event[] = [];
+  const abort = new AbortController();
+  cleanup(() => abort.abort());
+  void (async () => {
+    try {
+      for await (const e of createClient(masterApi.Operator, master.transport).subscribe({ type: T.SUBSCRIBE }, { signal: abort.signal }))
+        heard.push(e);
+    } catch {}
+  })();
+  await eventually(() => heard.length > 0, 5000, "SUBSCRIBED");
 
   // DOWN: the agent is told to shut down and removed; its task is lost.
   await op.down();
@@ -72,6 +103,9 @@ test("a full drain: schedule, offers with unavailability, DOWN removes the agent
   expect(master.ctx.agents.get(agentId)).toBeUndefined();
   expect((await master.registry.load()).agents.has(agentId)).toBe(false);
   await eventually(() => !first.link.connected, 5000, "the agent's link to close");
+  const E = masterApi.Event_Type;
+  await eventually(() => heard.some((e) => e.type === E.AGENT_REMOVED && e.agentRemoved?.agentId?.value === agentId), 5000, "AGENT_REMOVED");
+  expect(heard.find((e) => e.type === E.TASK_UPDATED)?.taskUpdated?.state).toBe(TaskState.TASK_LOST);
   const status = await op.status();
   expect([status.drainingMachines.length, status.downMachines.map((m) => m.hostname)]).toEqual([0, ["machine1"]]);
 
@@ -90,6 +124,7 @@ test("a full drain: schedule, offers with unavailability, DOWN removes the agent
   const backId = await back.registered;
   const backOffer = await eventually(() => fw.offers.find((o) => o.agentId!.value === backId), 10_000, "an offer of the agent back");
   expect(backOffer.unavailability).toBeUndefined();
+  await eventually(() => heard.some((e) => e.type === E.AGENT_ADDED && e.agentAdded?.agent?.agentInfo?.id?.value === backId), 5000, "AGENT_ADDED");
 });
 
 test("a machine not named exactly (hostname only) is no agent's: its offers carry no unavailability", async () => {
@@ -132,6 +167,8 @@ test("a master restarted with a machine DRAINING and one DOWN keeps both modes a
   cleanup(() => fw.close());
   const [offer] = await fw.nextOffers();
   expect(offer!.unavailability?.start?.nanoseconds).toBe(start);
+  // Answers to inverse offers are not kept across a restart (as in Mesos): the framework holding the offer is asked anew.
+  await eventually(() => fw.events.find((e) => e.type === scheduler.Event_Type.INVERSE_OFFERS), 10_000, "an inverse offer");
   await eventually(() => refusal, 5000, "the DOWN machine's agent to be refused");
   expect(master.ctx.agents.size).toBe(1);
 });

@@ -10,6 +10,7 @@ import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { MasterFlags } from "./flags.ts";
 import type { FrameworkBook } from "./frameworks/framework-book.ts";
 import type { MaintenanceBook } from "./maintenance/maintenance-book.ts";
+import type { InverseOfferBook } from "./offers/inverse-offer-book.ts";
 import type { OfferBook } from "./offers/offer-book.ts";
 import type { OperationBook } from "./operations/operation-book.ts";
 import type { OperatorEventBus } from "./operator/operator-event-bus.ts";
@@ -30,6 +31,8 @@ export interface MasterContext {
   readonly agents: AgentRegistry;
   readonly tasks: TaskLedger;
   readonly offers: OfferBook;
+  /** Outstanding inverse offers (maintenance). */
+  readonly inverseOffers: InverseOfferBook;
   readonly operations: OperationBook;
   /** Quota and weights. */
   readonly roles: RoleSettings;

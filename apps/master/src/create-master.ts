@@ -16,9 +16,12 @@ import type { MasterContext } from "./context.ts";
 import type { MasterFlags } from "./flags.ts";
 import { FrameworkBook } from "./frameworks/framework-book.ts";
 import { createMasterApp } from "./http/app.ts";
+import { agentMachine } from "./maintenance/machine-id.ts";
 import { MaintenanceBook } from "./maintenance/maintenance-book.ts";
 import { createAllocationLoop, pausedForRecovery } from "./offers/allocation-loop.ts";
 import { makeOffers } from "./offers/make-offers.ts";
+import { InverseOfferBook } from "./offers/inverse-offer-book.ts";
+import { makeInverseOffers } from "./offers/make-inverse-offers.ts";
 import { OfferBook } from "./offers/offer-book.ts";
 import { diskOperationSource } from "./operations/apply-operation.ts";
 import { OperationBook } from "./operations/operation-book.ts";
@@ -140,6 +143,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     describe: (f) => frameworkView(project().framework(f)),
     forgotten: (id) => tasks.forgetFramework(id),
   });
+  const maintenance = new MaintenanceBook({ store: registry, recovered: stored.maintenance });
   const agents = new AgentRegistry({
     store: registry,
     recovered: stored.agents,
@@ -151,18 +155,23 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
         tasks.usedOn(id),
         operations.pendingUseOn(id, (op) => diskOperationSource(op.info!)),
       ),
+    unavailability: (a) => maintenance.unavailability(agentMachine(a)),
     describe: (a) => agentView(project().agent(a)),
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });
+  const inverseOffers = new InverseOfferBook({ clock, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });
   const roles = new RoleSettings({ store: registry, allocator, quotas: stored.quotas, weights: stored.weights });
-  const maintenance = new MaintenanceBook({ store: registry, recovered: stored.maintenance });
   const startTime = clock.now();
   const loop = createAllocationLoop({
     clock,
     metrics,
     intervalMs: flags.allocation_interval,
     allocate: () => allocator.allocate(),
-    offer: (allocations) => makeOffers(ctx, allocations),
+    offer: (allocations) => {
+      makeOffers(ctx, allocations);
+      // Mesos's deallocate() runs in the same cycle, after the allocation.
+      makeInverseOffers(ctx, allocator.deallocate());
+    },
     paused: () =>
       pausedForRecovery({
         now: clock.now(),
@@ -185,6 +194,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     agents,
     tasks,
     offers,
+    inverseOffers,
     operations,
     roles,
     maintenance,

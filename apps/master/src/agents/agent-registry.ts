@@ -7,7 +7,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { applyConversion, type Clock, type Conversion, type Resources } from "@mesos/core";
-import { type AgentInfo, AgentInfo_Capability_Type as Cap, master } from "@mesos/proto";
+import { type AgentInfo, AgentInfo_Capability_Type as Cap, master, type Unavailability } from "@mesos/proto";
 import type { Allocator, AllocatorAgent } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
 import type { AgentRegistryState, RegisteredAgent, RegistryStore } from "../registry/registry-store.ts";
@@ -22,6 +22,8 @@ export interface AgentRegistryDeps {
   events: Pick<OperatorEventBus, "publish">;
   /** What non-terminal tasks on an agent hold, per framework (from the TaskLedger). */
   usedOn(agentId: string): Map<string, Resources>;
+  /** When the agent's machine is to be unavailable (maintenance), if it is scheduled. */
+  unavailability(agent: Agent): Unavailability | undefined;
   /** The agent as the operator API shows it (for AGENT_ADDED). */
   describe(agent: Agent): master.Response_GetAgents_Agent;
 }
@@ -127,13 +129,18 @@ export class AgentRegistry {
 
   /** The allocator gets the agent with what its tasks hold; subscribers hear of a new one. */
   start(agent: Agent, added: boolean): void {
-    this.deps.allocator.addAgent(allocatorAgent(agent), this.deps.usedOn(agent.id));
+    this.deps.allocator.addAgent({ ...allocatorAgent(agent), unavailability: this.deps.unavailability(agent) }, this.deps.usedOn(agent.id));
     if (!agent.connected) this.deps.allocator.deactivateAgent(agent.id);
     if (added) {
       this.deps.events.publish(() =>
         create(master.EventSchema, { type: master.Event_Type.AGENT_ADDED, agentAdded: { agent: this.deps.describe(agent) } }),
       );
     }
+  }
+
+  /** The agent's machine was scheduled for maintenance, rescheduled or taken out of the schedule. */
+  updateUnavailability(agent: Agent, unavailability: Unavailability | undefined): void {
+    this.deps.allocator.updateUnavailability(agent.id, unavailability);
   }
 
   /** The agent's link closed (or was replaced): no offers of it until it re-attaches. */

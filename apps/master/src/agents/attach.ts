@@ -63,7 +63,10 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
     resourceProviders: providers.providers,
   };
   const believedTasks = ctx.tasks.resetAgent(id);
-  if (ctx.agents.has(id)) ctx.offers.rescindAgent(id);
+  if (ctx.agents.has(id)) {
+    ctx.offers.rescindAgent(id);
+    ctx.inverseOffers.rescindAgent(id);
+  }
   const messages = new Channel<internal.MasterMessage>();
   const connectionId = newUuid();
   const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
@@ -90,5 +93,6 @@ export function onAgentLinkClosed(ctx: MasterContext, agentId: string, connectio
   if (!agent || agent.link?.connectionId !== connectionId) return;
   ctx.agents.disconnect(agent);
   ctx.offers.rescindAgent(agentId);
+  ctx.inverseOffers.rescindAgent(agentId);
   ctx.log.warn(`Agent ${agentId} disconnected`);
 }

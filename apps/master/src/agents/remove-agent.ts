@@ -51,6 +51,7 @@ async function removeAgent(ctx: MasterContext, agent: Agent, removal: Removal, r
   );
 
   ctx.offers.rescindAgent(agent.id);
+  ctx.inverseOffers.rescindAgent(agent.id);
   if (removal !== "removed") {
     reportOperationsLost(ctx, agent, removal === "gone" ? OperationState.OPERATION_GONE_BY_OPERATOR : OperationState.OPERATION_UNREACHABLE);
   }

@@ -5,6 +5,7 @@
  * injected clock, so it can be tested and benchmarked without a cluster.
  */
 import type { Clock, Quantities, Resources } from "@mesos/core";
+import type { allocator, Unavailability } from "@mesos/proto";
 
 export interface FrameworkCapabilities {
   multiRole: boolean;
@@ -42,6 +43,21 @@ export interface AllocatorAgent {
   capabilities: AgentCapabilities;
   /** Fault domain region, if any; agents in another region than the master's need REGION_AWARE. */
   region?: string;
+  /** When the agent's machine is scheduled to be unavailable (maintenance), if it is. */
+  unavailability?: Unavailability;
+}
+
+/** One inverse offer to make: the framework is asked to give back what it holds on the agent. */
+export interface InverseOfferAllocation {
+  frameworkId: string;
+  agentId: string;
+  unavailability: Unavailability;
+}
+
+/** A framework's answer to an inverse offer, and the filter it asked for (ACCEPT/DECLINE_INVERSE_OFFERS). */
+export interface InverseOfferAnswer {
+  status: allocator.InverseOfferStatus;
+  refuseSeconds: number;
 }
 
 export interface QuotaConfig {
@@ -119,6 +135,22 @@ export interface Allocator {
    * `agents` (Mesos's allocate(slaveId): after an event that changed only those agents).
    */
   allocate(agents?: Iterable<string>): Allocation[];
+
+  /**
+   * Maintenance: the agent's machine is to be unavailable (or no longer is). Outstanding inverse
+   * offers, answers and inverse offer filters for the agent start over.
+   */
+  updateUnavailability(agentId: string, unavailability: Unavailability | undefined): void;
+  /** An inverse offer was answered, or (no answer) rescinded or timed out and may be made again. */
+  updateInverseOffer(agentId: string, frameworkId: string, answer?: InverseOfferAnswer): void;
+  /**
+   * Mesos's deallocate(), run after each allocation cycle: inverse offers to make, one per active
+   * framework holding resources on an agent with an unavailability, unless one is outstanding or
+   * its answer's filter lasts.
+   */
+  deallocate(): InverseOfferAllocation[];
+  /** The frameworks' latest answers, per agent with an unavailability, by framework id. */
+  inverseOfferStatuses(): Map<string, ReadonlyMap<string, allocator.InverseOfferStatus>>;
 
   /** Numbers for /metrics/snapshot (optional so simple test allocators need not have it). */
   stats?(): AllocatorStats;

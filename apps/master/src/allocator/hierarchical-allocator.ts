@@ -4,7 +4,7 @@
  * are converted to the internal form here, on the way in, and back in OfferBuilder, on the way out.
  */
 import type { Resources } from "@mesos/core";
-import type { Resource } from "@mesos/proto";
+import type { allocator, Resource, Unavailability } from "@mesos/proto";
 import { AgentState } from "./agent-state.ts";
 import { addTotal, retotal } from "./agent-totals.ts";
 import { AllocationCycle } from "./allocation-cycle.ts";
@@ -16,6 +16,8 @@ import type {
   AllocatorFramework,
   AllocatorOptions,
   AllocatorStats,
+  InverseOfferAllocation,
+  InverseOfferAnswer,
   QuotaConfig,
 } from "./allocator.ts";
 import { AllocatorState } from "./allocator-state.ts";
@@ -23,6 +25,7 @@ import { agentContribution, allocatePieces, holdingAsCandidate, releasePieces } 
 import { Candidate } from "./candidate.ts";
 import { addFilter, clearFilters, filterOf } from "./filters.ts";
 import { FrameworkState } from "./framework-state.ts";
+import { InverseOffers } from "./inverse-offers.ts";
 import { QuotaState } from "./quota.ts";
 import { byRole, piecesOf } from "./resource-pieces.ts";
 import { collectStats } from "./stats.ts";
@@ -35,10 +38,12 @@ class HierarchicalAllocator implements Allocator {
   private readonly s: AllocatorState;
   private readonly cycle: AllocationCycle;
   private readonly scratch = new Candidate();
+  private readonly maintenance: InverseOffers;
 
   constructor(private readonly options: AllocatorOptions) {
     this.s = new AllocatorState(options);
     this.cycle = new AllocationCycle(this.s);
+    this.maintenance = new InverseOffers(options.clock);
   }
 
   addFramework(info: AllocatorFramework, used: ReadonlyMap<string, Resources>, active: boolean): void {
@@ -97,6 +102,7 @@ class HierarchicalAllocator implements Allocator {
     const fw = this.s.frameworks.get(frameworkId);
     if (!fw?.known) return;
     fw.active = false;
+    this.maintenance.clearFilters(frameworkId);
     for (const fr of fw.byRole.values()) {
       clearFilters(fr);
       this.s.refreshActivation(fr);
@@ -109,6 +115,7 @@ class HierarchicalAllocator implements Allocator {
     const agent = new AgentState(info.id, info);
     addTotal(s, agent, info.total);
     s.agents.set(info.id, agent);
+    this.maintenance.setUnavailability(info.id, info.unavailability);
     this.activateAgent(info.id);
     for (const [frameworkId, resources] of used) {
       let fw = s.frameworks.get(frameworkId);
@@ -147,6 +154,7 @@ class HierarchicalAllocator implements Allocator {
     this.deactivateAgent(agentId);
     for (const f of agent.filters.values()) for (let g: typeof f | null = f; g !== null; g = g.next) g.alive = false;
     agent.filters.clear();
+    this.maintenance.removeAgent(agentId);
     s.agents.delete(agentId);
   }
 
@@ -212,6 +220,7 @@ class HierarchicalAllocator implements Allocator {
   reviveOffers(frameworkId: string, roles: readonly string[]): void {
     const fw = this.s.frameworks.get(frameworkId);
     if (!fw?.known) return;
+    this.maintenance.clearFilters(frameworkId);
     if (roles.length === 0) fw.suppressed.clear();
     for (const role of roles) fw.suppressed.delete(role);
     for (const fr of fw.byRole.values()) {
@@ -248,6 +257,29 @@ class HierarchicalAllocator implements Allocator {
       this.cycle.run(only);
     }
     return this.s.out;
+  }
+
+  updateUnavailability(agentId: string, unavailability: Unavailability | undefined): void {
+    if (this.s.agents.has(agentId)) this.maintenance.setUnavailability(agentId, unavailability);
+  }
+
+  updateInverseOffer(agentId: string, frameworkId: string, answer?: InverseOfferAnswer): void {
+    this.maintenance.update(agentId, frameworkId, answer);
+  }
+
+  deallocate(): InverseOfferAllocation[] {
+    return this.maintenance.deallocate(
+      (id) => this.s.agents.get(id),
+      (agent) => {
+        const ids = new Set<string>();
+        for (const fr of agent.holdings.keys()) if (fr.framework.known && fr.framework.active) ids.add(fr.framework.id);
+        return ids;
+      },
+    );
+  }
+
+  inverseOfferStatuses(): Map<string, ReadonlyMap<string, allocator.InverseOfferStatus>> {
+    return this.maintenance.statuses();
   }
 
   stats(): AllocatorStats {

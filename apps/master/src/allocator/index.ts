@@ -8,5 +8,7 @@ export type {
   AllocatorOptions,
   AllocatorStats,
   FrameworkCapabilities,
+  InverseOfferAllocation,
+  InverseOfferAnswer,
   QuotaConfig,
 } from "./allocator.ts";

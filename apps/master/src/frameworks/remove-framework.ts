@@ -13,6 +13,7 @@ export function removeFramework(ctx: MasterContext, framework: Framework, reason
   framework.failoverTimer?.cancel();
   framework.closeSubscription();
   for (const offer of ctx.offers.ofFramework(framework.id)) ctx.offers.remove(offer.offer.id!.value, { recover: true });
+  ctx.inverseOffers.rescindFramework(framework.id, false);
 
   // As in Mesos: running tasks are killed by decree, with no update to the (gone) framework;
   // operator API subscribers hear of it.

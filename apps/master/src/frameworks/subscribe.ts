@@ -58,6 +58,8 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
     framework.failoverTimer?.cancel();
     framework.failoverTimer = undefined;
     framework.recovered = false;
+    // The new connection knows nothing of inverse offers made to the old one (Mesos's failoverFramework).
+    ctx.inverseOffers.rescindFramework(id, false);
     ctx.frameworks.update(framework, sub.suppressedRoles);
     ctx.log.info(`Framework ${id} (${info.name}) re-subscribed`);
   } else {
@@ -117,6 +119,7 @@ export function onSubscriptionClosed(ctx: MasterContext, frameworkId: string, st
   framework.closeSubscription();
   ctx.frameworks.deactivate(framework);
   ctx.offers.rescindFramework(frameworkId);
+  ctx.inverseOffers.rescindFramework(frameworkId);
   const timeoutMs = framework.info.failoverTimeout * 1000;
   ctx.log.info(`Framework ${frameworkId} disconnected; tearing it down in ${framework.info.failoverTimeout} s unless it re-subscribes`);
   framework.failoverTimer = ctx.clock.setTimeout(() => {

@@ -8,7 +8,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { invalid } from "@mesos/core";
-import { type MachineID, MachineInfo_Mode, maintenance } from "@mesos/proto";
+import { type allocator, type MachineID, MachineInfo_Mode, maintenance } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import { removeAgentForMaintenance } from "../agents/remove-agent.ts";
 import type { MasterContext } from "../context.ts";
@@ -29,8 +29,10 @@ export async function updateMaintenanceSchedule(ctx: MasterContext, schedule: ma
     const unavailability = ctx.maintenance.unavailability(id);
     for (const agent of agentsOn(ctx, id)) {
       ctx.log.info(`${unavailability ? "Updating" : "Removing"} unavailability of agent ${agent.id} (${agent.info.hostname})`);
-      // Offers go back so they return with the new unavailability; so do inverse offers.
+      // Offers go back so they return with the new unavailability; inverse offers are made anew.
       ctx.offers.rescindAgent(agent.id);
+      ctx.inverseOffers.rescindAgent(agent.id);
+      ctx.agents.updateUnavailability(agent, unavailability);
     }
   }
   ctx.triggerAllocation();
@@ -65,8 +67,12 @@ export function maintenanceStatus(ctx: MasterContext): maintenance.ClusterStatus
   const status = create(maintenance.ClusterStatusSchema);
   for (const machine of ctx.maintenance.machines()) {
     if (machine.mode === MachineInfo_Mode.DOWN) status.downMachines.push(machine.id!);
-    else if (machine.mode === MachineInfo_Mode.DRAINING)
-      status.drainingMachines.push(create(maintenance.ClusterStatus_DrainingMachineSchema, { id: machine.id }));
+    else if (machine.mode === MachineInfo_Mode.DRAINING) {
+      // The frameworks' latest answers to inverse offers of the machine's agents (lost when the master restarts, as in Mesos).
+      const statuses: allocator.InverseOfferStatus[] = [];
+      for (const agent of agentsOn(ctx, machine.id!)) statuses.push(...ctx.inverseOffers.answers(agent.id).values());
+      status.drainingMachines.push(create(maintenance.ClusterStatus_DrainingMachineSchema, { id: machine.id, statuses }));
+    }
   }
   return status;
 }

@@ -117,13 +117,15 @@ export class OfferBook {
   }
 }
 
-function index(map: Map<string, Set<string>>, key: string): Set<string> {
+/** The ids indexed under `key` (created empty if absent). */
+export function index(map: Map<string, Set<string>>, key: string): Set<string> {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   return set;
 }
 
-function unindex(map: Map<string, Set<string>>, key: string, id: string): void {
+/** Drops `id` from `key`'s ids, and the key once it has none. */
+export function unindex(map: Map<string, Set<string>>, key: string, id: string): void {
   const set = map.get(key);
   set?.delete(id);
   if (set?.size === 0) map.delete(key);

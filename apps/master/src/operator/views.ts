@@ -33,7 +33,7 @@ export function getAgents(p: MasterProjection): master.Response_GetAgents {
   return create(master.Response_GetAgentsSchema, { agents: p.agents().map(agentView), recoveredAgents: p.recoveredAgents() });
 }
 
-export function frameworkView({ framework: f, used, offers, offered }: FrameworkSummary): master.Response_GetFrameworks_Framework {
+export function frameworkView({ framework: f, used, offers, offered, inverseOffers }: FrameworkSummary): master.Response_GetFrameworks_Framework {
   return create(master.Response_GetFrameworks_FrameworkSchema, {
     frameworkInfo: f.info,
     active: f.active,
@@ -43,6 +43,7 @@ export function frameworkView({ framework: f, used, offers, offered }: Framework
     reregisteredTime: timeInfo(f.reregisteredAt),
     unregisteredTime: timeInfo(f.unregisteredAt),
     offers: offers.map((o) => o.offer),
+    inverseOffers,
     allocatedResources: used.toArray(),
     offeredResources: offered.toArray(),
   });

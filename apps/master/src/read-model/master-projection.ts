@@ -11,6 +11,7 @@ import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import type { OfferRecord } from "../offers/offer-book.ts";
+import type { InverseOffer } from "@mesos/proto";
 
 export interface AgentSummary {
   agent: Agent;
@@ -30,6 +31,8 @@ export interface FrameworkSummary {
   used: Resources;
   offers: OfferRecord[];
   offered: Resources;
+  /** Its outstanding inverse offers (maintenance). */
+  inverseOffers: InverseOffer[];
 }
 
 export interface RoleSummary {
@@ -107,6 +110,7 @@ export class MasterProjection {
         used: liveUse(active),
         offers,
         offered: offeredBy(offers),
+        inverseOffers: this.ctx.inverseOffers.ofFramework(framework.id).map((r) => r.inverseOffer),
       };
       this.frameworkSummaries.set(framework, summary);
     }

@@ -12,6 +12,7 @@ import { reconcileTasks } from "../tasks/reconcile.ts";
 import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts";
 import { reconcileOperations } from "../operations/reconcile-operations.ts";
 import { accept } from "./accept.ts";
+import { acceptInverseOffers, declineInverseOffers } from "./inverse-offer-calls.ts";
 import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
 
 const T = scheduler.Call_Type;
@@ -65,10 +66,14 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       // Custom executors are not supported, so there is no executor to shut down or message.
       ctx.log.warn(`Dropping ${T[call.type]} from framework ${frameworkId}: no such executor`);
       return;
-    case T.REQUEST:
     case T.ACCEPT_INVERSE_OFFERS:
+      acceptInverseOffers(ctx, framework, call.acceptInverseOffers!);
+      return;
     case T.DECLINE_INVERSE_OFFERS:
-      // REQUEST is ignored by the built-in allocator (as in Mesos); no inverse offers are outstanding.
+      declineInverseOffers(ctx, framework, call.declineInverseOffers!);
+      return;
+    case T.REQUEST:
+      // Ignored by the built-in allocator, as in Mesos.
       return;
     case T.ACKNOWLEDGE_OPERATION_STATUS:
       acknowledgeOperationStatus(ctx, framework, call.acknowledgeOperationStatus!);
