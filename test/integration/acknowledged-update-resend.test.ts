@@ -49,7 +49,7 @@ test("a resent, already acknowledged status update is answered by the master, no
 
   // Freeze the agent, so the acknowledgement reaches the master but never the agent's checkpoint.
   agent.proc.kill("SIGSTOP");
-  const metric = (name: string) => master.ctx.metrics.snapshot()[name] ?? 0;
+  const metric = (name: string) => master.ctx.metrics.get(name);
   const before = metric("master/valid_status_update_acknowledgements");
   await fw.sub.acknowledge(running);
   await eventually(() => metric("master/valid_status_update_acknowledgements") > before, 10_000, "the master to take the acknowledgement");

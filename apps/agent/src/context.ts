@@ -1,5 +1,7 @@
 /** Everything the agent's parts share. */
-import type { Clock, Logger, TimerHandle } from "@mesos/core";
+import type { Clock, Logger, Metrics, TimerHandle } from "@mesos/core";
+import type { FileService } from "@mesos/rpc";
+import type { CompletedHistory } from "./tasks/completed-history.ts";
 import type { AgentInfo, FrameworkInfo, KillPolicy, Operation, TaskInfo, TaskState } from "@mesos/proto";
 import type { Resources } from "@mesos/core";
 import type { OperationUpdateManager } from "./operations/operation-updates.ts";
@@ -47,6 +49,13 @@ export interface AgentContext {
   readonly workDir: string;
   readonly runtimeDir: string;
   readonly frameworks: Map<string, FrameworkInfo>;
+  /** Executors, tasks and frameworks that ended, as Mesos keeps them for /state. */
+  readonly completed: CompletedHistory;
+  readonly metrics: Metrics;
+  /** What `/files/*`, LIST_FILES and READ_FILE serve: the executors' sandboxes. */
+  readonly files: FileService;
+  /** When the agent started (ms since the epoch). */
+  readonly startTime: number;
   /** Live (not yet acknowledged-terminal) tasks by `${frameworkId}/${taskId}`. */
   readonly tasks: Map<string, LiveTask>;
   /** Frameworks being shut down: their tasks' ends are not reported, only cleaned up. */

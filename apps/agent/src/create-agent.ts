@@ -11,8 +11,8 @@
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
-import type { ConnectApi } from "@mesos/rpc";
-import { type Clock, createLogger, type Logger, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
+import { type ConnectApi, createFileService } from "@mesos/rpc";
+import { type Clock, createLogger, type Logger, Metrics, parseAttributes, systemClock, uuidToBytes } from "@mesos/core";
 import { createIsolatorChain } from "@mesos/plugin-api";
 import { createUriDiskProfileAdaptor, type DiskProfileAdaptor } from "@mesos/plugin-csi";
 import { AgentInfoSchema, internal } from "@mesos/proto";
@@ -21,7 +21,10 @@ import type { Containerizer } from "./containerizer/containerizer.ts";
 import { createImageSupport } from "./containerizer/image-support.ts";
 import { createIsolators, type IsolatorFactory, isolationNames } from "./containerizer/isolators/registry.ts";
 import { createMesosContainerizer } from "./containerizer/mesos-containerizer.ts";
+import { registerAgentMetrics } from "./agent-metrics.ts";
 import type { AgentContext } from "./context.ts";
+import { attachedRuns, createSandboxPaths } from "./files/sandbox-paths.ts";
+import { CompletedHistory } from "./tasks/completed-history.ts";
 import type { AgentFlags } from "./flags.ts";
 import { createAgentApp } from "./http/app.ts";
 import { handleMasterMessage } from "./master-messages.ts";
@@ -100,6 +103,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   const link = deps.masterLink ?? { send: () => false };
 
   let ctx!: AgentContext;
+  const metrics = new Metrics();
   const statusUpdates = createStatusUpdateManager({
     store: store.statusUpdates,
     clock,
@@ -151,6 +155,12 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     workDir,
     runtimeDir,
     frameworks: new Map(),
+    completed: new CompletedHistory(),
+    metrics,
+    files: createFileService(
+      createSandboxPaths({ slavesDir: join(workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "", runs: () => attachedRuns(ctx) }),
+    ),
+    startTime: clock.now(),
     tasks: new Map(),
     shuttingDown: new Set(),
     sendToMaster: (message) => link.send(message),
@@ -161,6 +171,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       endpointTimeoutMs: flags.csi_plugin_endpoint_timeout,
     }),
   };
+  registerAgentMetrics(ctx, metrics);
   await recoverAgent(ctx);
   ctx.resourceProviders.start();
   const { app, connect } = createAgentApp(ctx);

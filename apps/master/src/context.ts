@@ -6,6 +6,7 @@
  */
 import type { Clock, Logger, Metrics } from "@mesos/core";
 import type { MasterInfo } from "@mesos/proto";
+import type { FileService } from "@mesos/rpc";
 import type { AgentRegistry } from "./agents/agent-registry.ts";
 import type { MasterFlags } from "./flags.ts";
 import type { FrameworkBook } from "./frameworks/framework-book.ts";
@@ -25,6 +26,8 @@ export interface MasterContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** What `/files/*`, LIST_FILES and READ_FILE serve: the master's log, as `/master/log`. */
+  readonly files: FileService;
   readonly startTime: number;
 
   readonly frameworks: FrameworkBook;

@@ -7,13 +7,14 @@
 import { create } from "@bufbuild/protobuf";
 import { type Clock, createIdSequence, createLogger, type Logger, Metrics, MESOS_VERSION, newUuid, Resources, systemClock } from "@mesos/core";
 import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
-import type { ConnectApi } from "@mesos/rpc";
+import { type ConnectApi, createAttachedRoots, createFileService } from "@mesos/rpc";
 import type { Hono } from "hono";
 import { AgentRegistry } from "./agents/agent-registry.ts";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import { createHierarchicalAllocator } from "./allocator/hierarchical-allocator.ts";
+import { registerMasterMetrics } from "./metrics/master-metrics.ts";
 import type { MasterContext } from "./context.ts";
-import type { MasterFlags } from "./flags.ts";
+import { type MasterFlags, masterLogFile } from "./flags.ts";
 import { FrameworkBook } from "./frameworks/framework-book.ts";
 import { createMasterApp } from "./http/app.ts";
 import { agentMachine } from "./maintenance/machine-id.ts";
@@ -111,6 +112,12 @@ function withPendingOperations(used: Map<string, Resources>, pending: Map<string
   return used;
 }
 
+/** Mesos attaches the master's log as `/master/log` when it has one. */
+function attachedLog(flags: MasterFlags): Record<string, string> {
+  const file = masterLogFile(flags);
+  return file ? { "/master/log": file } : {};
+}
+
 export async function createMaster(deps: MasterDeps): Promise<Master> {
   const { flags, registry } = deps;
   const clock = deps.clock ?? systemClock;
@@ -189,6 +196,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     clock,
     log,
     metrics,
+    files: createFileService(createAttachedRoots(() => attachedLog(flags))),
     startTime,
     frameworks,
     agents,
@@ -205,7 +213,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     newOfferId: createIdSequence(`${info.id}-O`),
     triggerAllocation,
   };
-  registerGauges(ctx);
+  registerMasterMetrics(ctx, allocator);
   const { app, connect } = createMasterApp(ctx);
 
   let deadline: { cancel(): void } | undefined;
@@ -229,21 +237,6 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
       }
     },
   };
-}
-
-function registerGauges(ctx: MasterContext): void {
-  const m = ctx.metrics;
-  const count = <T>(items: Iterable<T>, pick: (item: T) => boolean) => [...items].filter(pick).length;
-  m.gauge("master/elected", () => 1);
-  m.gauge("master/uptime_secs", () => (ctx.clock.now() - ctx.startTime) / 1000);
-  m.gauge("master/slaves_connected", () => count(ctx.agents.values(), (a) => a.connected));
-  m.gauge("master/slaves_disconnected", () => count(ctx.agents.values(), (a) => !a.connected));
-  m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected));
-  m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected));
-  m.gauge("master/outstanding_offers", () => ctx.offers.size);
-  // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
-  m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
-  m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);
 }
 
 /**

@@ -45,9 +45,13 @@ export const masterFlagSpecs = {
     default: "info",
   }),
   quiet: flag.bool("Do not log to stderr", { default: false }),
+  log_dir: flag.string("Directory the master also logs to (mesos-master.INFO), served by /files as /master/log"),
 };
 
 export type MasterFlagSpecs = typeof masterFlagSpecs;
+
+/** The master's log file under --log_dir, if it has one. */
+export const masterLogFile = (flags: { log_dir?: string }) => (flags.log_dir ? `${flags.log_dir.replace(/\/+$/, "")}/mesos-master.INFO` : undefined);
 
 import type { FlagValues } from "@mesos/core";
 export type MasterFlags = FlagValues<MasterFlagSpecs>;

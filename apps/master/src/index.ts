@@ -2,7 +2,7 @@ export { startMaster, registryPath, type MasterOptions, type RunningMaster } fro
 export { createMaster, allocatorOptions, leadingAlone, type Leadership, type Master, type MasterDeps } from "./create-master.ts";
 export { openSqliteRegistry } from "./registry/sqlite-registry.ts";
 export type { RegistryStore, RegistrySnapshot, RegisteredAgent } from "./registry/registry-store.ts";
-export { masterFlagSpecs, validateMasterFlags, type MasterFlags } from "./flags.ts";
+export { masterFlagSpecs, masterLogFile, validateMasterFlags, type MasterFlags } from "./flags.ts";
 export {
   createHierarchicalAllocator,
   type Allocator,

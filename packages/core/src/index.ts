@@ -8,6 +8,7 @@ export * from "./backoff.ts";
 export * from "./channel.ts";
 export * from "./version.ts";
 export * from "./metrics.ts";
+export * from "./prometheus.ts";
 export * from "./resources/index.ts";
 export * from "./task-states.ts";
 export * from "./mesos-json.ts";

@@ -8,22 +8,24 @@
 import { realpathSync } from "node:fs";
 import { join, normalize, sep } from "node:path";
 import { invalid } from "@mesos/core";
-
-/** What a request names: the sandbox it is in, the real path, and the path as the caller wrote it. */
-export interface ResolvedPath {
-  real: string;
-  requested: string;
-}
+import type { FileRoots, ResolvedPath } from "@mesos/rpc";
+import type { AgentContext } from "../context.ts";
+import { summarize } from "../projection/summaries.ts";
 
 const RUN = /^\/slaves\/([^/]+)\/frameworks\/([^/]+)\/executors\/([^/]+)\/runs\/([^/]+)(\/.*)?$/;
 
-export interface SandboxPaths {
-  /** The real path `requested` names, or undefined if it names nothing servable (404). Throws `invalid` for an escape. */
-  resolve(requested: string): ResolvedPath | undefined;
+/** An executor run whose sandbox is attached (listed by `/files/debug`). */
+export interface AttachedRun {
+  frameworkId: string;
+  executorId: string;
+  directory: string;
 }
 
-/** `slavesDir` is `<work_dir>/slaves`; `agentId` this agent's id (a virtual path names it). */
-export function createSandboxPaths(deps: { slavesDir: string; agentId: () => string }): SandboxPaths {
+/**
+ * `slavesDir` is `<work_dir>/slaves`; `agentId` this agent's id (a virtual path names it); `runs` the
+ * executors whose sandboxes Mesos would have attached (for /files/debug; any run's sandbox resolves).
+ */
+export function createSandboxPaths(deps: { slavesDir: string; agentId: () => string; runs: () => AttachedRun[] }): FileRoots {
   const runRoot = (fw: string, ex: string, run: string) => join(deps.slavesDir, deps.agentId(), "frameworks", fw, "executors", ex, "runs", run);
   const realOrUndefined = (p: string) => {
     try {
@@ -42,6 +44,17 @@ export function createSandboxPaths(deps: { slavesDir: string; agentId: () => str
     return { real, requested };
   };
   return {
+    // Mesos attaches each executor's directory three ways: `.../runs/latest` on disk, its virtual path, and itself.
+    attached() {
+      const out: Record<string, string> = {};
+      for (const r of deps.runs()) {
+        const latest = runRoot(r.frameworkId, r.executorId, "latest");
+        out[latest] = r.directory;
+        out[`/slaves/${deps.agentId()}/frameworks/${r.frameworkId}/executors/${r.executorId}/runs/latest`] = r.directory;
+        out[r.directory] = r.directory;
+      }
+      return out;
+    },
     resolve(requested) {
       // `..` is resolved textually first, so `runs/x/../../y` names what it looks like it names.
       const path = normalize(requested).replace(/(.)\/+$/, "$1");
@@ -59,4 +72,16 @@ export function createSandboxPaths(deps: { slavesDir: string; agentId: () => str
       return within(runRoot(parts[1]!, parts[3]!, parts[5]!), parts.slice(6).join("/"), requested);
     },
   };
+}
+
+/** The runs whose sandboxes are attached: live executors and the completed ones the agent remembers. */
+export function attachedRuns(ctx: AgentContext): AttachedRun[] {
+  const live = summarize(ctx).executors.map((e) => ({ frameworkId: e.frameworkId, executorId: e.id, directory: e.directory }));
+  const done = [...ctx.frameworks.keys()].flatMap((id) =>
+    ctx.completed.completedExecutors(id).map((e) => ({ frameworkId: e.frameworkId, executorId: e.id, directory: e.directory })),
+  );
+  const completed = ctx.completed
+    .completedFrameworks()
+    .flatMap((f) => f.executors.map((e) => ({ frameworkId: e.frameworkId, executorId: e.id, directory: e.directory })));
+  return [...live, ...done, ...completed];
 }

@@ -1,26 +1,26 @@
 /**
  * The agent's HTTP surface: the v1 agent API (`/api/v1`, and the `mesos.v1.agent.Agent` Connect
- * service over the same handler), and health, flags, version, state and containers.
- * The file API (`/files/browse|read|download`) serves the executors' sandboxes. Agent endpoints also
+ * service over the same handler), and health, flags, version, state, containers, monitor/statistics
+ * and metrics (`/metrics/snapshot`, Prometheus `/metrics`). The file API (`/files/browse|read|download|debug`)
+ * serves the executors' sandboxes. Every JSON answer takes `?jsonp=`. Agent endpoints also
  * answer under `/slave(1)/...`, as in Mesos (`/version` and `/files` are process-wide there).
  */
 import { versionJson } from "@mesos/core";
-import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
+import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
 import { Hono } from "hono";
 import { agentGuard } from "../api/agent-guard.ts";
 import { agentService } from "../api/agent-service.ts";
 import { createAgentCallHandler } from "../api/agent-calls.ts";
 import type { AgentContext } from "../context.ts";
-import { join } from "node:path";
-import { mountFilesApi } from "../files/files-api.ts";
-import { createSandboxPaths } from "../files/sandbox-paths.ts";
 import { summarize } from "../projection/summaries.ts";
 import { agentStateJson } from "../projection/v0.ts";
-import { containersJson } from "./containers-json.ts";
+import { containersJson, statisticsJson } from "./containers-json.ts";
 import { agentApi } from "./v1-agent.ts";
 
 export function createAgentApp(ctx: AgentContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
+  // `?jsonp=CB` on every v0 JSON endpoint, as libprocess answers it.
+  app.use(jsonp());
   // One handler and one guard stage for both transports: POST /api/v1 and the mesos.v1.agent.Agent Connect service.
   const handler = createAgentCallHandler(ctx);
   const api = agentApi(handler, agentGuard);
@@ -30,11 +30,10 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   for (const path of both("/state")) app.get(path, (c) => c.json(agentStateJson(ctx, summarize(ctx))));
-  // Mesos's metrics of the agent's resource providers (resource_providers/<type>.<name>/...).
-  for (const path of both("/metrics/snapshot")) app.get(path, (c) => c.json(ctx.resourceProviders.metrics()));
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
-  const sandboxes = createSandboxPaths({ slavesDir: join(ctx.workDir, "slaves"), agentId: () => ctx.info.id?.value ?? "" });
-  mountFilesApi(app, sandboxes);
+  for (const path of both("/monitor/statistics")) app.get(path, async (c) => c.json(await statisticsJson(ctx)));
+  mountMetrics(app, ctx.metrics, both("/metrics/snapshot"));
+  mountFilesHttp(app, ctx.files);
   const connect: ConnectApi = { routes: agentService(handler), interceptors: [guardInterceptor([agentGuard])] };
   mountConnect(app, connect);
   return { app, connect };

@@ -32,3 +32,15 @@ export async function containersJson(ctx: AgentContext, containerId?: string): P
       return entry;
     });
 }
+
+/**
+ * The agent's v0 `GET /monitor/statistics` (also `/slave(1)/monitor/statistics`): each executor's
+ * resource usage from the isolators, `{framework_id, executor_id, executor_name, source, statistics}`,
+ * for the executors with statistics (as Mesos's ResourceUsage lists them). The same read as /containers.
+ */
+export async function statisticsJson(ctx: AgentContext): Promise<JsonValue[]> {
+  return (await containersJson(ctx))
+    .map((c) => c as Record<string, JsonValue>)
+    .filter((c) => c.statistics !== undefined)
+    .map(({ framework_id, executor_id, executor_name, source, statistics }) => ({ framework_id, executor_id, executor_name, source, statistics }));
+}

@@ -5,6 +5,7 @@
  * (v0.ts) and what the agent reports to the master (report.ts) are encoders of it.
  */
 import { create } from "@bufbuild/protobuf";
+import { isTerminalState, Resources } from "@mesos/core";
 import { rootKey } from "@mesos/plugin-api";
 import type { CommandInfo, FrameworkInfo, Resource, Task } from "@mesos/proto";
 import { TaskSchema } from "@mesos/proto";
@@ -31,6 +32,8 @@ export interface ExecutorSummary {
   /** Its container (the key of the container the tasks run in or under). */
   container: string;
   directory: string;
+  /** ExecutorInfo.source as Mesos fills it: a command executor's is its task id. */
+  source: string;
   tasks: TaskSummary[];
 }
 
@@ -41,6 +44,38 @@ export interface AgentSummary {
   frameworks: FrameworkInfo[];
   /** The frameworks with tasks here, with their executors, in the order their tasks were first seen. */
   frameworksWithTasks: { info?: FrameworkInfo; id: string; executors: ExecutorSummary[] }[];
+  /** What the tasks that have not ended hold. */
+  used: Resources;
+}
+
+/** A live task as Mesos's Task message, with `executor_id` set (the agent's API shows it for command tasks too). */
+export function taskMessage(ctx: AgentContext, t: LiveTask): Task {
+  return create(TaskSchema, {
+    name: t.info.name,
+    taskId: t.info.taskId,
+    frameworkId: { value: t.frameworkId },
+    executorId: { value: t.executorId ?? t.info.taskId!.value },
+    agentId: { value: ctx.info.id?.value ?? "" },
+    state: t.state,
+    resources: t.info.resources,
+    labels: t.info.labels,
+    discovery: t.info.discovery,
+    container: t.info.container,
+    user: t.info.command?.user || ctx.frameworks.get(t.frameworkId)?.user,
+  });
+}
+
+/** Who runs a task: its executor's id, name, container and sandbox (a command task is its own executor). */
+export function executorOf(t: LiveTask) {
+  const id = t.executorId ?? t.info.taskId!.value;
+  return {
+    frameworkId: t.frameworkId,
+    id,
+    name: t.executorId ? id : `Command Executor (Task: ${id})`,
+    container: rootKey(t.containerId),
+    directory: executorSandbox(t),
+    source: t.executorId ? "" : id,
+  };
 }
 
 export function summarize(ctx: AgentContext): AgentSummary {
@@ -53,17 +88,7 @@ export function summarize(ctx: AgentContext): AgentSummary {
     const key = `${t.frameworkId}/${id}`;
     let executor = executors.get(key);
     if (!executor) {
-      executor = {
-        frameworkId: t.frameworkId,
-        id,
-        name: commandExecutor ? `Command Executor (Task: ${id})` : id,
-        commandExecutor,
-        command: commandExecutor ? t.info.command : undefined,
-        resources: [],
-        container: rootKey(t.containerId),
-        directory: executorSandbox(t),
-        tasks: [],
-      };
+      executor = { ...executorOf(t), commandExecutor, command: commandExecutor ? t.info.command : undefined, resources: [], tasks: [] };
       executors.set(key, executor);
       byFramework.set(t.frameworkId, [...(byFramework.get(t.frameworkId) ?? []), executor]);
     }
@@ -71,25 +96,16 @@ export function summarize(ctx: AgentContext): AgentSummary {
     const summary: TaskSummary = {
       live: t,
       executor,
-      task: create(TaskSchema, {
-        name: t.info.name,
-        taskId: t.info.taskId,
-        frameworkId: { value: t.frameworkId },
-        executorId: { value: id },
-        agentId: { value: ctx.info.id?.value ?? "" },
-        state: t.state,
-        resources: t.info.resources,
-        labels: t.info.labels,
-        discovery: t.info.discovery,
-        container: t.info.container,
-        user: t.info.command?.user || ctx.frameworks.get(t.frameworkId)?.user,
-      }),
+      task: taskMessage(ctx, t),
     };
     executor.tasks.push(summary);
     tasks.push(summary);
   }
+  let used = Resources.EMPTY;
+  for (const t of tasks) if (!isTerminalState(t.live.state)) used = used.plus(t.live.info.resources);
   return {
     tasks,
+    used,
     executors: [...executors.values()],
     frameworks: [...ctx.frameworks.values()],
     frameworksWithTasks: [...byFramework].map(([id, list]) => ({ id, info: ctx.frameworks.get(id), executors: list })),

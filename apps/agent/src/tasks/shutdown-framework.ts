@@ -5,6 +5,7 @@
  */
 import { isTerminalState } from "@mesos/core";
 import type { AgentContext } from "../context.ts";
+import { executorOf, taskMessage } from "../projection/summaries.ts";
 
 export function shutdownFramework(ctx: AgentContext, frameworkId: string): void {
   ctx.log.info(`Shutting down framework ${frameworkId}`);
@@ -28,8 +29,10 @@ function frameworkTasks(ctx: AgentContext, frameworkId: string) {
   return [...ctx.tasks.values()].filter((t) => t.frameworkId === frameworkId);
 }
 
-/** Drops a finished task from memory and the checkpoint. */
+/** Drops a finished task from memory and the checkpoint; the completed history keeps it. */
 export function forgetTask(ctx: AgentContext, frameworkId: string, taskId: string): void {
+  const live = ctx.tasks.get(`${frameworkId}/${taskId}`);
+  if (live) ctx.completed.taskDone(taskMessage(ctx, live), executorOf(live));
   ctx.tasks.delete(`${frameworkId}/${taskId}`);
   ctx.store.removeTask(frameworkId, taskId);
   forgetFrameworkIfIdle(ctx, frameworkId);
@@ -37,6 +40,7 @@ export function forgetTask(ctx: AgentContext, frameworkId: string, taskId: strin
 
 function forgetFrameworkIfIdle(ctx: AgentContext, frameworkId: string): void {
   if (frameworkTasks(ctx, frameworkId).length > 0) return;
+  if (ctx.frameworks.has(frameworkId)) ctx.completed.frameworkDone(frameworkId, ctx.frameworks.get(frameworkId));
   ctx.frameworks.delete(frameworkId);
   ctx.shuttingDown.delete(frameworkId);
   ctx.store.removeFramework(frameworkId);

@@ -97,6 +97,7 @@ function pullStatusUpdates(ctx: AgentContext, task: LiveTask, image: string): (e
 }
 
 function failLaunch(ctx: AgentContext, task: LiveTask, message: string): void {
+  ctx.metrics.increment("slave/container_launch_errors");
   ctx.resourceProviders.release(task.info.resources);
   reportStatus(ctx, task, TaskState.TASK_FAILED, { message, reason: TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, source: TaskStatus_Source.AGENT });
   killRestOfExecutor(ctx, task);
@@ -139,7 +140,11 @@ export async function finishExecutorIfIdle(ctx: AgentContext, task: LiveTask): P
   if (!groupOf(ctx, task).every((t) => isTerminalState(t.state))) return;
   const executorContainer = rootKey(task.containerId);
   if (ctx.containerizer.state(executorContainer) === undefined) return;
-  await ctx.containerizer.destroy(executorContainer).catch(() => undefined);
+  await ctx.containerizer.destroy(executorContainer).catch((e) => {
+    ctx.metrics.increment("containerizer/mesos/container_destroy_errors");
+    ctx.log.warn(`Failed to destroy container ${executorContainer}: ${errorMessage(e)}`);
+  });
+  ctx.metrics.increment("slave/executors_terminated");
   try {
     ctx.containerizer.remove(executorContainer);
   } catch {}

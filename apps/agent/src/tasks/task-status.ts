@@ -4,6 +4,7 @@ import { isTerminalState, newUuidBytes } from "@mesos/core";
 import { parseContainerId } from "@mesos/plugin-api";
 import { type Resource, type TaskState, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import type { AgentContext, LiveTask } from "../context.ts";
+import { terminalTaskCounter } from "../agent-metrics.ts";
 import { forgetTask } from "./shutdown-framework.ts";
 
 export interface StatusFields {
@@ -26,6 +27,9 @@ export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState
     return;
   }
   ctx.store.updateTask(task.frameworkId, task.info.taskId!.value, { state });
+  ctx.metrics.increment("slave/valid_status_updates");
+  const counter = terminalTaskCounter(state);
+  if (counter) ctx.metrics.increment(counter);
   const status = create(TaskStatusSchema, {
     taskId: task.info.taskId,
     state,

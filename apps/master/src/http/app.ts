@@ -2,9 +2,10 @@
  * The master's HTTP surface on one port: Connect services (scheduler, operator, agent link), the
  * Mesos v1 HTTP API over the same handlers, and the plain v0 endpoints operators and tools read.
  * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
- * `/version` are process-wide there, so they have no alias).
+ * `/version` are process-wide there, so they have no alias). `/files/*` serves the master's log,
+ * `/metrics` the metrics registry in Prometheus's format, `/` the web UI; every JSON answer takes `?jsonp=`.
  */
-import { type ConnectApi, guardInterceptor, mountConnect } from "@mesos/rpc";
+import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
 import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
@@ -17,6 +18,7 @@ import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
+import { mountUi } from "../ui/serve-ui.ts";
 import { mountMaintenanceEndpoints } from "./v0-maintenance.ts";
 import { operatorApi } from "./v1-operator.ts";
 import { schedulerApi } from "./v1-scheduler.ts";
@@ -29,6 +31,8 @@ function intParam(c: Context, name: string): number | undefined {
 
 export function createMasterApp(ctx: MasterContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
+  // `?jsonp=CB` on every v0 JSON endpoint, as libprocess answers it.
+  app.use(jsonp());
   // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.
   const guards = masterGuards(ctx);
   const connect: ConnectApi = {
@@ -52,7 +56,9 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   mountMaintenanceEndpoints(app, ctx, both);
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
-  app.get("/metrics/snapshot", (c) => c.json(ctx.metrics.snapshot()));
+  mountMetrics(app, ctx.metrics);
+  mountUi(app);
+  mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   // The state views: concurrent readers of the same one share a computation (batched-reads.ts).
   const reads: Record<string, (c: Context) => unknown> = {

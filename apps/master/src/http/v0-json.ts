@@ -10,6 +10,7 @@ import {
   type Attribute,
   FrameworkInfo_Capability_Type,
   AgentInfo_Capability_Type,
+  type MasterInfo,
   MasterInfoSchema,
   type Resource,
   ResourceSchema,
@@ -132,7 +133,9 @@ export function frameworkJson(summary: FrameworkSummary): Json {
 export function stateJson(p: MasterProjection): Json {
   const { ctx } = p;
   const agents = p.agents();
-  const pid = `master@${ctx.info.hostname || "127.0.0.1"}:${ctx.info.port}`;
+  const pidOf = (info: MasterInfo) => `master@${info.hostname || info.address?.ip || "127.0.0.1"}:${info.port}`;
+  const pid = pidOf(ctx.info);
+  const leader = ctx.leader();
   return {
     ...versionJson(),
     start_time: ctx.startTime / 1000,
@@ -143,8 +146,8 @@ export function stateJson(p: MasterProjection): Json {
     activated_slaves: agents.filter((a) => a.agent.connected).length,
     deactivated_slaves: agents.filter((a) => !a.agent.connected).length,
     unreachable_slaves: p.unreachableAgentCount(),
-    leader: pid,
-    leader_info: toMesosJson(MasterInfoSchema, ctx.info),
+    // The leading master, when one is known (tools and the web UI follow it).
+    ...(leader ? { leader: pidOf(leader), leader_info: toMesosJson(MasterInfoSchema, leader) } : {}),
     flags: ctx.effectiveFlags,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
     slaves: agents.map(agentJson),

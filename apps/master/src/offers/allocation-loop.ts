@@ -58,7 +58,7 @@ export function createAllocationLoop(deps: AllocationLoopDeps) {
     const started = performance.now();
     deps.offer(deps.allocate(only));
     deps.metrics.increment("allocator/mesos/allocation_runs");
-    deps.metrics.increment("allocator/mesos/allocation_run_ms", performance.now() - started);
+    deps.metrics.observe("allocator/mesos/allocation_run_ms", performance.now() - started);
   }
 
   function schedulePeriodic(): void {

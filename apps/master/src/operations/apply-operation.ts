@@ -105,7 +105,6 @@ export function applyOperation(
       },
     }),
   );
-  ctx.metrics.increment("master/operations/total");
   ctx.log.info(
     speculative
       ? `Applying ${conversion.consumed} -> ${conversion.converted} on agent ${agent.id} (operation ${operationUuid})`

@@ -4,7 +4,8 @@
  * only acts returns ACCEPTED (an empty Response; HTTP 202, or 200 where Mesos answers 200). Adding
  * a call is one entry here.
  */
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, isFieldSet, type MessageInitShape } from "@bufbuild/protobuf";
+import { listFilesV1, readFileV1 } from "@mesos/rpc";
 import { invalid, unimplemented, versionInfo } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
@@ -44,8 +45,15 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.GET_VERSION]: () => answer({ type: R.GET_VERSION, getVersion: { versionInfo: versionInfo() } }),
   [T.GET_FLAGS]: (ctx) =>
     answer({ type: R.GET_FLAGS, getFlags: { flags: Object.entries(ctx.effectiveFlags).map(([name, value]) => ({ name, value })) } }),
-  [T.GET_METRICS]: (ctx) =>
-    answer({ type: R.GET_METRICS, getMetrics: { metrics: Object.entries(ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) } }),
+  [T.GET_METRICS]: async (ctx) =>
+    answer({ type: R.GET_METRICS, getMetrics: { metrics: Object.entries(await ctx.metrics.snapshot()).map(([name, value]) => ({ name, value })) } }),
+  [T.LIST_FILES]: (ctx, call) =>
+    answer({ type: R.LIST_FILES, listFiles: { fileInfos: listFilesV1(ctx.files, required(call.listFiles, "list_files").path) } }),
+  [T.READ_FILE]: (ctx, call) => {
+    const read = required(call.readFile, "read_file");
+    const length = isFieldSet(read, master.Call_ReadFileSchema.field.length) ? read.length : undefined;
+    return answer({ type: R.READ_FILE, readFile: readFileV1(ctx.files, { path: read.path, offset: read.offset, length }) });
+  },
   [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),
   [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
   [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),

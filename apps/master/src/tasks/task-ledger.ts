@@ -6,8 +6,8 @@
  * TASK_UPDATED) and gives the resources of a task that stops running back to the allocator.
  */
 import { type Clock, isTerminalState, type Metrics, Resources } from "@mesos/core";
-import { clone, create } from "@bufbuild/protobuf";
-import { master, type Task, TaskSchema, TaskState, type TaskStatus, TaskStatusSchema } from "@mesos/proto";
+import { clone, create, isFieldSet } from "@bufbuild/protobuf";
+import { master, type Task, TaskSchema, TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
 
@@ -232,12 +232,22 @@ export class TaskLedger {
     task.statuses.push(status);
     if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.splice(0, task.statuses.length - MAX_STATUSES_PER_TASK);
     if (!changed) return;
+    if (isTerminalState(task.state)) this.countTerminal(task.state, status);
     this.deps.events.publish(() =>
       create(master.EventSchema, {
         type: master.Event_Type.TASK_UPDATED,
         taskUpdated: { frameworkId: task.frameworkId, status: clone(TaskStatusSchema, status), state: task.state },
       }),
     );
+  }
+
+  /** Mesos's `master/tasks_<state>` counters, and `master/<state>/<source>/<reason>` for the why. */
+  private countTerminal(state: TaskState, status: TaskStatus): void {
+    const name = TaskState[state]!.toLowerCase();
+    this.deps.metrics.increment(`master/tasks_${name.slice("task_".length)}`);
+    if (!isFieldSet(status, TaskStatusSchema.field.source) || !isFieldSet(status, TaskStatusSchema.field.reason)) return;
+    const source = TaskStatus_Source[status.source]!.toLowerCase();
+    this.deps.metrics.increment(`master/${name}/${source}/${TaskStatus_Reason[status.reason]!.toLowerCase()}`);
   }
 
   private addCompleted(tasks: FrameworkTasks, task: Task): void {

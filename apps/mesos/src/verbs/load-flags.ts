@@ -2,6 +2,8 @@
  * Flag loading for the daemons: `--help` prints usage, any error stops start-up with a message that
  * names the flag (exit code 1), as Mesos does.
  */
+import { mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { createLogger, FlagError, type FlagSpecs, type FlagValues, formatUsage, type Logger, parseFlags, parseLogLevel } from "@mesos/core";
 
 export type Loaded<S extends FlagSpecs> = { values: FlagValues<S>; effective: Record<string, string> } | { exitCode: number };
@@ -29,8 +31,16 @@ export function loadFlags<S extends FlagSpecs>(
   }
 }
 
-export function daemonLogger(name: string, level: string | undefined): Logger {
-  return createLogger({ name, level: parseLogLevel(level ?? "info") });
+/** Logs to stderr and, with `logFile`, appends every line to that file too (Mesos's --log_dir). */
+export function daemonLogger(name: string, level: string | undefined, logFile?: string): Logger {
+  if (!logFile) return createLogger({ name, level: parseLogLevel(level ?? "info") });
+  mkdirSync(dirname(logFile), { recursive: true });
+  const fd = openSync(logFile, "a");
+  const sink = (line: string) => {
+    process.stderr.write(`${line}\n`);
+    writeSync(fd, `${line}\n`);
+  };
+  return createLogger({ name, level: parseLogLevel(level ?? "info"), sink });
 }
 
 /** How to run this binary again (the agent's `mesos __launch`): compiled, or from source. */

@@ -79,6 +79,8 @@ export async function runLocal(argv: string[]): Promise<number> {
       `  ./dist/mesos execute --master=${f.ip}:${master.port} --name=hello --command='echo hello'`,
       `  curl -s ${master.url}/state`,
       "",
+      `The web UI: ${master.url}/`,
+      "",
       "Press Ctrl-C to stop.",
     ].join("\n"),
   );

@@ -1,11 +1,11 @@
 /** `mesos master`: runs a master until SIGINT/SIGTERM. */
-import { createHierarchicalAllocator, masterFlagSpecs, startMaster, validateMasterFlags } from "@mesos/master";
+import { createHierarchicalAllocator, masterFlagSpecs, masterLogFile, startMaster, validateMasterFlags } from "@mesos/master";
 import { daemonLogger, loadFlags, untilSignalled } from "./load-flags.ts";
 
 export async function runMaster(argv: string[]): Promise<number> {
   const flags = loadFlags("master", masterFlagSpecs, argv, validateMasterFlags);
   if ("exitCode" in flags) return flags.exitCode;
-  const log = daemonLogger("master", flags.values.logging_level);
+  const log = daemonLogger("master", flags.values.logging_level, masterLogFile(flags.values));
   let master;
   try {
     master = await startMaster({ flags: flags.values, effectiveFlags: flags.effective, log, createAllocator: createHierarchicalAllocator });

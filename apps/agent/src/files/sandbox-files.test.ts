@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
-import { mountFilesApi } from "./files-api.ts";
+import { createFileService, jsonp, mountFilesHttp } from "@mesos/rpc";
 import { createSandboxPaths } from "./sandbox-paths.ts";
 
 let app: Hono;
@@ -21,7 +21,9 @@ beforeAll(() => {
   writeFileSync(join(slaves, "S1/secret"), "agent's own");
   symlinkSync(join(slaves, "S1/secret"), join(sandbox, "escape"));
   app = new Hono();
-  mountFilesApi(app, createSandboxPaths({ slavesDir: slaves, agentId: () => "S1" }));
+  app.use(jsonp());
+  const attached = () => [{ frameworkId: "F1", executorId: "E1", directory: sandbox }];
+  mountFilesHttp(app, createFileService(createSandboxPaths({ slavesDir: slaves, agentId: () => "S1", runs: attached })));
 });
 
 const get = async (url: string) => {
@@ -70,4 +72,26 @@ test("download: the raw file", async () => {
   const res = await app.request(`/files/download?path=${q(`${virtual}/stdout`)}`);
   expect([res.status, await res.text()]).toEqual([200, "0123456789"]);
   expect((await app.request(`/files/download?path=${q(virtual)}`)).status).toBe(400);
+});
+
+test("debug: the virtual path map, three names per executor run as Mesos attaches them", async () => {
+  const { status, body } = await get("/files/debug");
+  expect(status).toBe(200);
+  expect(body).toEqual({
+    [`${sandbox.replace(/c1$/, "latest")}`]: sandbox,
+    [virtual]: sandbox,
+    [sandbox]: sandbox,
+  });
+});
+
+test("jsonp: the same answers wrapped as CB(<json>) in text/javascript", async () => {
+  const res = await app.request(`/files/browse?path=${q(virtual)}&jsonp=angular.callbacks._1`);
+  expect(res.headers.get("Content-Type")).toBe("text/javascript");
+  const body = await res.text();
+  expect(body.startsWith("angular.callbacks._1([")).toBe(true);
+  expect(JSON.parse(body.slice("angular.callbacks._1(".length, -1))).toHaveLength(3);
+  expect((await get(`/files/read?path=${q(`${virtual}/stdout`)}&offset=-1&jsonp=cb`)).body).toBe('cb({"offset":10,"data":""})');
+  // Errors stay as they are; a callback that is not a JavaScript name is refused.
+  expect((await get(`/files/read?path=${q(`${virtual}/nope`)}&offset=0&jsonp=cb`)).status).toBe(404);
+  expect((await get(`/files/debug?jsonp=${q("alert(1)//")}`)).status).toBe(400);
 });
