@@ -63,6 +63,12 @@ describe.each(CSI_VERSIONS)("the hostpath plugin speaking CSI %s", (version) => 
         for (pool = undefined; !pool; ) pool = findPool(await fw.nextOffers(60_000), "fast");
         await fw.sub.accept([pool.offer.id!.value], [createDisk("create-1", withScalar(pool.pool, 64))], 0);
         const [, name] = await agent.waitFor(/Creating volume with name '([0-9a-f-]+)'/, 30_000);
+        const containers = join(dir, "agent", "containers");
+        const pluginLog = () =>
+          readdirSync(containers)
+            .map((c) => readFileSync(join(containers, c, "stderr"), "utf8"))
+            .join("\n");
+        await eventually(() => pluginLog().includes(`CreateVolume '${name}' received`), 30_000, "the plugin to receive CreateVolume");
 
         expect(await agent.kill("SIGKILL")).not.toBe(0); // while the plugin is still creating the volume
         agent = startDaemon(agentArgs);
@@ -80,11 +86,9 @@ describe.each(CSI_VERSIONS)("the hostpath plugin speaking CSI %s", (version) => 
         expect(disk.disk.scalar?.value).toBe(64);
 
         // The plugin was asked for the same name twice (before and after the crash) and made one volume.
-        const containers = join(dir, "agent", "containers");
-        const stderr = readdirSync(containers)
-          .map((c) => readFileSync(join(containers, c, "stderr"), "utf8"))
-          .join("\n");
-        const asked = stderr.split("\n").filter((line) => line.includes(`CreateVolume '${name}'`));
+        const asked = pluginLog()
+          .split("\n")
+          .filter((line) => line.includes(`CreateVolume '${name}' (`));
         expect(asked.length).toBe(2);
         expect(asked[1]).toContain("existing");
         expect(readdirSync(join(dir, "plugin", "data"))).toEqual([name!]);
