@@ -38,6 +38,9 @@ if (await ensureManyFetches()) {
   const address = `127.0.0.1:${port}`;
   const workDir = mkdtempSync(join(tmpdir(), "bench-failover-"));
   const masterFlags = [`--work_dir=${workDir}`];
+  // MASTER_CPU_PROFILE=DIR writes the masters' CPU profiles there (bench/support/cpuprofile-summary.ts reads them).
+  const profile = process.env.MASTER_CPU_PROFILE;
+  const masterEnv: Record<string, string> = profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {};
   const metrics = async () => (await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>;
   const memory = async (label: string) => {
     const m = await metrics();
@@ -46,7 +49,7 @@ if (await ensureManyFetches()) {
     return m;
   };
 
-  let master: Daemon = await startMasterProcess(port, masterFlags);
+  let master: Daemon = await startMasterProcess(port, masterFlags, masterEnv);
   console.log(`master-failover: ${agents} hollow agents, ${tasks} tasks from ${frameworks} frameworks; ${navigator.hardwareConcurrency} cpus`);
   const bare = await memory("with nothing");
   const perAgent = Math.ceil(tasks / agents);
@@ -125,7 +128,7 @@ if (await ensureManyFetches()) {
   await master.kill("SIGKILL");
   const killed = performance.now();
   const since = () => ((performance.now() - killed) / 1000).toFixed(1);
-  master = await startMasterProcess(port, masterFlags);
+  master = await startMasterProcess(port, masterFlags, masterEnv);
   console.log(`  kill -9, restart: the master answers after ${since()} s`);
   await waitUntil(async () => ((await metrics())["master/slaves_connected"] ?? 0) >= agents, "every agent to re-register");
   console.log(`  every agent re-registered after ${since()} s`);

@@ -2,7 +2,7 @@
  * A framework for the master benchmarks: it launches as many small tasks as its offers hold (while
  * `launching`, up to `maxTasks`), acknowledges every update, and records for each task when its
  * ACCEPT was sent and when TASK_RUNNING arrived. When the master goes away it subscribes again
- * with its id and asks to reconcile every task it has running.
+ * with its id and reconciles every task it has running until each is confirmed.
  */
 import { subscribe, type Subscription } from "@mesos/client";
 import { isTerminalState } from "@mesos/core";
@@ -148,7 +148,20 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
       if (closed) return;
       fw.resubscribedAt = performance.now();
       fw.reconciled.clear();
-      void sub.reconcile([...fw.live].map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
+      void reconcileUntilConfirmed(sub);
+    }
+  }
+
+  /**
+   * Asks about every running task, then again every 2 s about those not answered yet: the master
+   * stays silent about a task on an agent it knew before its restart that has not re-registered yet.
+   */
+  async function reconcileUntilConfirmed(current: Subscription): Promise<void> {
+    for (;;) {
+      const unanswered = [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
+      if (closed || current !== sub || unanswered.length === 0) return;
+      await current.reconcile(unanswered.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
+      await Bun.sleep(2000);
     }
   }
   void keepSubscribed();

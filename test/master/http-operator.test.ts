@@ -52,6 +52,30 @@ describe("the operator API on one master", () => {
     }
   });
 
+  test("concurrent GET_STATE readers share an encoding per format: each gets the format it accepts", async () => {
+    const read = (accept: string) =>
+      m.request(api(), { method: "POST", headers: { "Content-Type": "application/json", Accept: accept }, body: '{"type":"GET_STATE"}' });
+    const answers = await Promise.all([
+      read("application/json"),
+      read("application/x-protobuf"),
+      read("application/json"),
+      read("application/x-protobuf"),
+    ]);
+    expect(answers.map((r) => [r.status, r.headers.get("Content-Type")])).toEqual([
+      [200, "application/json"],
+      [200, "application/x-protobuf"],
+      [200, "application/json"],
+      [200, "application/x-protobuf"],
+    ]);
+    const [json1, pb1, json2, pb2] = await Promise.all(answers.map(async (r) => new Uint8Array(await r.arrayBuffer())));
+    expect(json2).toEqual(json1!);
+    expect(pb2).toEqual(pb1!);
+    const fromJson = JSON.parse(new TextDecoder().decode(json1)) as JsonObject;
+    const fromPb = protobufCodec(operator.CallSchema, operator.ResponseSchema).decode(pb1!);
+    expect(fromJson.type).toBe("GET_STATE");
+    expect(fromPb).toEqual(fromJson);
+  });
+
   test("the oldest subscriber is closed past --max_operator_event_stream_subscribers", async () => {
     const streams = [];
     for (let i = 0; i < 3; i++) {

@@ -32,6 +32,11 @@ export interface ChurnCounts {
   terminal: number;
   /** Updates with a uuid shown again after the framework had acknowledged that uuid. */
   duplicatedAfterAck: number;
+  /**
+   * Tasks whose ACCEPT call failed (the master went away): the master may or may not have taken
+   * them; reconciliation answers LOST for those it had not.
+   */
+  acceptFailed: number;
   /** Tasks that ended LOST, DROPPED, GONE or UNKNOWN. */
   lost: number;
   /** ... of which had been seen RUNNING (lost work, not a launch that never happened). */
@@ -79,6 +84,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
   let closed = false;
   let next = 0;
   let resubscriptions = 0;
+  let acceptFailed = 0;
 
   let sub: Subscription = await subscribe(masterUrl, info);
   const frameworkId = sub.frameworkId;
@@ -110,7 +116,15 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
           ],
         };
       });
-      await sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0).catch(() => {});
+      const ok = await sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0).then(
+        () => true,
+        () => false,
+      );
+      if (!ok) {
+        // The master is gone: the rest of these offers went with it.
+        acceptFailed += tasks.length;
+        return;
+      }
     }
   }
 
@@ -198,6 +212,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
       }
       return {
         launched: updates.size,
+        acceptFailed,
         terminal: done,
         duplicatedAfterAck,
         lost,

@@ -7,11 +7,12 @@
  */
 import { isFieldSet } from "@bufbuild/protobuf";
 import { master } from "@mesos/proto";
-import { emptyResponse, encodeMessage, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
+import { emptyResponse, encodedResponse, encodeMessage, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import type { MasterGuards } from "../guards.ts";
-import { handleOperatorCall } from "../operator/operator-calls.ts";
+import { handleOperatorCall, stateResponse } from "../operator/operator-calls.ts";
 import { streamOperatorEvents } from "../operator/operator-subscribe.ts";
+import { batchedRead } from "../read-model/batched-reads.ts";
 
 const T = master.Call_Type;
 /** Calls Mesos answers with a bare 200 (the other calls without an answer get 202 Accepted). */
@@ -40,6 +41,11 @@ export function operatorApi(ctx: MasterContext, guards: MasterGuards): (req: Req
           encode: (event) => encodeMessage(master.EventSchema, event, format),
           headers: () => ({ "Content-Type": mediaType }),
         });
+      }
+      if (call.type === T.GET_STATE) {
+        // Concurrent readers share the encoding too: at scale it costs more than the state itself.
+        const bytes = await batchedRead(ctx, `GET_STATE ${format}`, () => encodeMessage(master.ResponseSchema, stateResponse(ctx), format));
+        return encodedResponse(bytes, format);
       }
       const response = await handleOperatorCall(ctx, call);
       if (isFieldSet(response, master.ResponseSchema.field.type!)) return messageResponse(master.ResponseSchema, response, format);

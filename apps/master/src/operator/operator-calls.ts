@@ -54,7 +54,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
     const length = isFieldSet(read, master.Call_ReadFileSchema.field.length) ? read.length : undefined;
     return answer({ type: R.READ_FILE, readFile: readFileV1(ctx.files, { path: read.path, offset: read.offset, length }) });
   },
-  [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) })),
+  [T.GET_STATE]: (ctx) => batchedRead(ctx, "GET_STATE", () => stateResponse(ctx)),
   [T.GET_AGENTS]: (ctx) => answer({ type: R.GET_AGENTS, getAgents: getAgents(new MasterProjection(ctx)) }),
   [T.GET_FRAMEWORKS]: (ctx) => answer({ type: R.GET_FRAMEWORKS, getFrameworks: getFrameworks(new MasterProjection(ctx)) }),
   [T.GET_TASKS]: (ctx) => answer({ type: R.GET_TASKS, getTasks: getTasks(new MasterProjection(ctx)) }),
@@ -84,6 +84,11 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
   [T.START_MAINTENANCE]: acting((ctx, call) => startMaintenance(ctx, required(call.startMaintenance, "start_maintenance").machines)),
   [T.STOP_MAINTENANCE]: acting((ctx, call) => stopMaintenance(ctx, required(call.stopMaintenance, "stop_maintenance").machines)),
 };
+
+/** GET_STATE's answer (unbatched: callers batch it, or its encoding). */
+export function stateResponse(ctx: MasterContext): master.Response {
+  return answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) });
+}
 
 /** Answers one operator call (its type is present and known: the guard stage checked). SUBSCRIBE streams: operator-subscribe.ts. */
 export function handleOperatorCall(ctx: MasterContext, call: master.Call): Answer {

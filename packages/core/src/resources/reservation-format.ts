@@ -4,8 +4,9 @@
  * Internally we always use the stack ("upgrade" on the way in) and "downgrade" only for frameworks
  * that do not have the RESERVATION_REFINEMENT capability.
  */
-import { clearField, clone, create, isFieldSet } from "@bufbuild/protobuf";
+import { clearField, create, isFieldSet } from "@bufbuild/protobuf";
 import { type Resource, Resource_ReservationInfo_Type, Resource_ReservationInfoSchema, ResourceSchema } from "@mesos/proto";
+import { copyMessage } from "./copy-message.ts";
 
 const ROLE = ResourceSchema.field.role!;
 const RESERVATION = ResourceSchema.field.reservation!;
@@ -14,7 +15,7 @@ export function upgradeResource(r: Resource): Resource {
   const hasRole = isFieldSet(r, ROLE);
   const hasLegacy = isFieldSet(r, RESERVATION);
   if (!hasRole && !hasLegacy) return r;
-  const out = clone(ResourceSchema, r);
+  const out = copyMessage(r);
   if (r.reservations.length === 0 && hasRole && r.role !== "*") {
     out.reservations = [
       r.reservation
@@ -39,7 +40,7 @@ export function canDowngrade(r: Resource): boolean {
 
 export function downgradeResource(r: Resource): Resource {
   if (!canDowngrade(r)) throw new Error(`Resource '${r.name}' has refined reservations and cannot be downgraded`);
-  const out = clone(ResourceSchema, r);
+  const out = copyMessage(r);
   const top = r.reservations[0];
   out.reservations = [];
   out.role = top ? top.role : "*";

@@ -2,7 +2,7 @@
  * Rules for a single Resource: its identity (which resources merge when added), its reservation
  * stack, and value arithmetic by type. `Resources` (resources.ts) builds on these.
  */
-import { clone, create, toJsonString } from "@bufbuild/protobuf";
+import { create, toJsonString } from "@bufbuild/protobuf";
 import {
   type Labels,
   type Resource,
@@ -16,6 +16,7 @@ import {
   Value_SetSchema,
   Value_Type,
 } from "@mesos/proto";
+import { copyMessage } from "./copy-message.ts";
 import { addRanges, coalesce, countRanges, type Interval, rangesContain, subtractRanges } from "./ranges.ts";
 import { addScalars, roundScalar, subtractScalars, toFixed } from "./scalar.ts";
 import { addSets, normalizeSet, setContains, subtractSets } from "./sets.ts";
@@ -62,7 +63,7 @@ export function isMergeable(r: Resource): boolean {
 }
 
 export function cloneResource(r: Resource): Resource {
-  return clone(ResourceSchema, r);
+  return copyMessage(r);
 }
 
 export function isEmptyValue(r: Resource): boolean {

@@ -18,6 +18,7 @@ export { negotiateAccept, negotiateContentType, type Negotiated, type RequestCon
 export { readMessage, readMessageStream, type MessageStream } from "./request-body.ts";
 export {
   emptyResponse,
+  encodedResponse,
   errorResponse,
   HTTP_STATUS_OF,
   messageResponse,

@@ -43,5 +43,10 @@ export function emptyResponse(status: 200 | 202): Response {
 }
 
 export function messageResponse<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, format: MessageFormat): Response {
-  return new Response(encodeMessage(schema, message, format), { status: 200, headers: { "Content-Type": MEDIA_TYPE_OF[format] } });
+  return encodedResponse(encodeMessage(schema, message, format), format);
+}
+
+/** A 200 with a message already encoded in `format` (e.g. one encoding shared by concurrent readers). */
+export function encodedResponse(bytes: Uint8Array, format: MessageFormat): Response {
+  return new Response(bytes, { status: 200, headers: { "Content-Type": MEDIA_TYPE_OF[format] } });
 }
