@@ -49,8 +49,9 @@ export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator):
   m.gauge("master/uptime_secs", () => (ctx.clock.now() - ctx.startTime) / 1000, "Seconds since the master started");
   m.gauge("master/slaves_connected", () => count(ctx.agents.values(), (a) => a.connected), "Agents with an open link");
   m.gauge("master/slaves_disconnected", () => count(ctx.agents.values(), (a) => !a.connected), "Registered agents without a link");
-  m.gauge("master/slaves_active", () => ctx.agents.size, "Registered agents");
-  m.gauge("master/slaves_inactive", () => 0, "Agents registered but deactivated (none: agents are deactivated only by removal)");
+  // As in Mesos, an agent is deactivated while it is disconnected.
+  m.gauge("master/slaves_active", () => count(ctx.agents.values(), (a) => a.connected), "Registered agents that are active");
+  m.gauge("master/slaves_inactive", () => count(ctx.agents.values(), (a) => !a.connected), "Registered agents deactivated (disconnected)");
   m.gauge("master/slaves_unreachable", () => count(ctx.agents.entries(), ([, a]) => a.state === "unreachable"), "Unreachable agents");
   m.gauge("master/frameworks_connected", () => count(ctx.frameworks.values(), (f) => f.connected), "Frameworks with an open event stream");
   m.gauge("master/frameworks_disconnected", () => count(ctx.frameworks.values(), (f) => !f.connected), "Frameworks without one");
@@ -62,10 +63,11 @@ export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator):
   for (const name of MESSAGE_COUNTERS) m.counter(`master/${name}`);
   m.counter("allocator/mesos/allocation_runs", "Allocation cycles run");
 
-  // The master's event queues: it handles every message to completion on one event loop, so the
-  // only queue is that of HTTP requests being answered (waiting on the registry, for example).
-  m.gauge("master/event_queue_messages", () => 0, "Messages waiting for the master (it has no actor queue: always 0)");
-  m.gauge("master/event_queue_dispatches", () => 0, "Dispatches waiting for the master (it has no actor queue: always 0)");
+  // Mesos's master is an actor whose mailbox can back up; this one handles each message, dispatch and
+  // request to completion on one event loop, so nothing waits in a queue of its own: always 0.
+  for (const queue of ["messages", "dispatches", "http_requests"]) {
+    m.gauge(`master/event_queue_${queue}`, () => 0, `${queue} waiting in the master's queue (it has none: always 0)`);
+  }
 
   // Task counts and resources from the read model, as /state computes them.
   m.source(() => {

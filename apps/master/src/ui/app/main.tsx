@@ -6,7 +6,7 @@ import { AgentDetail, Agents } from "./pages/agents.tsx";
 import { Maintenance, Offers, Operations, Roles } from "./pages/cluster.tsx";
 import { FrameworkDetail, Frameworks } from "./pages/frameworks.tsx";
 import { Overview } from "./pages/overview.tsx";
-import { FileViewer, Sandbox } from "./pages/sandbox.tsx";
+import { FileViewer, MasterLog, Sandbox } from "./pages/sandbox.tsx";
 import { Tasks } from "./pages/tasks.tsx";
 import { Store } from "./store.ts";
 
@@ -54,6 +54,8 @@ function Page({ store, hash }: { store: Store; hash: string }) {
       return <Maintenance store={store} />;
     case "sandbox":
       return <Sandbox store={store} agentId={parts[1]!} frameworkId={parts[2]!} executorId={parts[3]!} path={path} />;
+    case "log":
+      return <MasterLog />;
     case "file":
       return <FileViewer store={store} agentId={parts[1]!} frameworkId={parts[2]!} executorId={parts[3]!} path={path} />;
     default:

@@ -1,5 +1,5 @@
 /** The cluster at a glance: the master, agents and tasks by state, resources total/allocated/offered/idle. */
-import { operatorCall } from "../api.ts";
+import { getJson, operatorCall } from "../api.ts";
 import { Card, formatQuantity, type Quantities, RESOURCE_NAMES, StateBadge, sum, timeAgo, useFetched, used, useStore } from "../components.tsx";
 import { isTerminal, type Store } from "../store.ts";
 
@@ -7,6 +7,7 @@ export function Overview({ store }: { store: Store }) {
   useStore(store);
   // Offers are not events: what is offered is read again after events.
   const fresh = useFetched(store, () => operatorCall({ type: "GET_AGENTS" }));
+  const files = useFetched(store, () => getJson("/files/debug"));
   const info = store.master.master_info ?? {};
   const agents = [...store.agents.values()];
   const tasks = [...store.tasks.values()];
@@ -34,6 +35,8 @@ export function Overview({ store }: { store: Store }) {
           <dd>{timeAgo(store.master.start_time)}</dd>
           <dt>Elected</dt>
           <dd>{timeAgo(store.master.elected_time)}</dd>
+          <dt>Log</dt>
+          <dd>{files.data?.["/master/log"] ? <a href="#/log">mesos-master.INFO</a> : <span class="muted">none (--log_dir)</span>}</dd>
         </dl>
       </Card>
       <Card title="Agents">

@@ -2,7 +2,9 @@
  * An executor's sandbox, read from its agent by JSONP as the Mesos UI reads it: the directory
  * (`/files/browse`), downloads (`/files/download`), and a file viewer that tails (`/files/read`)
  * and follows a growing file. The sandbox is found in the agent's /state, running or completed.
+ * The master's own log (`/master/log`) is shown the same way.
  */
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { agentUrl, type Json, jsonp } from "../api.ts";
 import { Card, Failed, Id, timeAgo, useStore } from "../components.tsx";
@@ -138,12 +140,33 @@ export function FileViewer({
   path: string;
 }) {
   const { base, root } = useSandbox(store, agentId, frameworkId, executorId);
+  const file = root.dir ? `${root.dir}/${path}` : "";
+  return (
+    <Card title={path}>
+      <Failed error={root.error} />
+      <Tail base={base} file={file}>
+        <a href={`#/sandbox/${agentId}/${frameworkId}/${encodeURIComponent(executorId)}`}>Back to the sandbox</a>
+      </Tail>
+    </Card>
+  );
+}
+
+/** The master's own log (`/master/log`, attached with --log_dir). */
+export function MasterLog() {
+  return (
+    <Card title="Master log">
+      <Tail base="" file="/master/log" />
+    </Card>
+  );
+}
+
+/** A file served by `${base}/files/read`: its last 64 KiB, then what is appended while following. */
+function Tail({ base, file, children }: { base: string; file: string; children?: ComponentChildren }) {
   const [text, setText] = useState("");
   const [error, setError] = useState("");
   const [follow, setFollow] = useState(true);
   const offset = useRef(-1);
   const pre = useRef<HTMLPreElement>(null);
-  const file = root.dir ? `${root.dir}/${path}` : "";
   useEffect(() => {
     if (!file) return;
     let stopped = false;
@@ -178,18 +201,18 @@ export function FileViewer({
     if (follow && pre.current) pre.current.scrollTop = pre.current.scrollHeight;
   }, [text]);
   return (
-    <Card title={path}>
+    <>
       <div class="toolbar">
         <label>
           <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> Follow
         </label>
-        <a href={`#/sandbox/${agentId}/${frameworkId}/${encodeURIComponent(executorId)}`}>Back to the sandbox</a>
+        {children}
         {file ? <a href={`${base}/files/download?path=${encodeURIComponent(file)}`}>Download</a> : null}
       </div>
-      <Failed error={root.error ?? error} />
+      <Failed error={error} />
       <pre class="file" ref={pre} data-testid="file">
         {text}
       </pre>
-    </Card>
+    </>
   );
 }
