@@ -14,6 +14,7 @@ import { createCgroupsHost, createCpuIsolator, createMemIsolator, findCgroupMoun
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
 import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
+import { createHostPathIsolator, createSandboxPathIsolator, createSecretIsolator, parseForceCreation } from "@mesos/plugin-volume";
 import { tempDir, testCgroupsRoot } from "../support/cluster.ts";
 
 function cgroupsSkip(controller: string): string | undefined {
@@ -32,7 +33,18 @@ isolatorContract("cgroups/cpu", async () => ({ isolator: createCpuIsolator({ hos
 isolatorContract("cgroups/mem", async () => ({ isolator: createMemIsolator({ host: host(), limitSwap: false }) }), { skip: cgroupsSkip("memory") });
 isolatorContract("posix/cpu", async () => ({ isolator: createPosixCpuIsolator() }));
 isolatorContract("posix/mem", async () => ({ isolator: createPosixMemIsolator() }));
-isolatorContract("filesystem/linux", async () => ({ isolator: createFilesystemLinuxIsolator() }));
+isolatorContract("filesystem/linux", async () => ({
+  isolator: createFilesystemLinuxIsolator({ workDir: tempDir("fs-linux"), sandboxDirectory: "/mnt/mesos/sandbox" }),
+}));
+isolatorContract("volume/host_path", async () => ({
+  isolator: createHostPathIsolator({ sandboxDirectory: "/mnt/mesos/sandbox", creation: parseForceCreation(tempDir("allowed")) }),
+}));
+isolatorContract("volume/sandbox_path", async () => ({
+  isolator: createSandboxPathIsolator({ sandboxDirectory: "/mnt/mesos/sandbox", bindMounts: true, log: silentLogger }),
+}));
+isolatorContract("volume/secret", async () => ({
+  isolator: createSecretIsolator({ sandboxDirectory: "/mnt/mesos/sandbox", runtimeDir: tempDir("runtime") }),
+}));
 isolatorContract("docker/runtime", async () => ({ isolator: createDockerRuntimeIsolator() }));
 
 // A built-in isolator is a plugin like any other: served over mesos.isolator.v1 on a unix socket

@@ -42,6 +42,15 @@ test.each([
     "'auth' is not base64 of USER:PASSWORD",
   ],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--image_providers=appc"], "unsupported image provider 'appc' (supported: docker)"],
+  // The volume isolators need what Mesos's need.
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launcher=posix", "--isolation=volume/host_path"],
+    "Cannot use isolator 'volume/host_path': 'linux' launcher must be used",
+  ],
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launcher=posix", "--isolation=volume/secret"],
+    "Cannot use isolator 'volume/secret': Volume secret isolation requires filesystem/linux isolator.",
+  ],
   [
     ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", '--image_gc_config={"image_disk_headroom": 2}'],
     "Failed to load flag 'image_gc_config': 'image_disk_headroom' must be a number between 0.0 and 1.0",

@@ -107,7 +107,7 @@ describe("cgroups/cpu and cgroups/mem", () => {
 describe("isolators that cannot work stop the agent", () => {
   test("an unknown isolator name", async () => {
     await expect(createInMemoryAgent({ flags: ["--isolation=cgroups/cpu,no/such"] })).rejects.toThrow(
-      /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, docker\/runtime, filesystem\/linux, linux\/seccomp, network\/ports, posix\/cpu, posix\/mem; no --isolator_plugins are configured$/,
+      /^Unknown isolator 'no\/such' in --isolation: the built-in isolators are cgroups\/cpu, cgroups\/mem, docker\/runtime, filesystem\/linux, linux\/seccomp, network\/ports, posix\/cpu, posix\/mem, volume\/host_path, volume\/sandbox_path, volume\/secret; no --isolator_plugins are configured$/,
     );
   });
 

@@ -3,7 +3,8 @@
  * with a simulated containerizer, a framework on the Scheduler service): a schedule makes offers
  * of the machine's agent carry the unavailability and the framework using it gets an inverse
  * offer, whose answer GET_MAINTENANCE_STATUS shows; START_MAINTENANCE shuts the agent down and
- * removes it (its task TASK_LOST with REASON_AGENT_REMOVED, frameworks told FAILURE) and refuses it
+ * removes it (its task TASK_LOST with REASON_AGENT_REMOVED, frameworks told FAILURE; the agent kills
+ * it) and refuses it
  * while the machine is DOWN; STOP_MAINTENANCE lets it back. The schedule and the modes live in the
  * registry: a master restarted in DRAINING or DOWN carries on where it was.
  */
@@ -103,6 +104,9 @@ test("a full drain: schedule, offers with unavailability, DOWN removes the agent
   expect(master.ctx.agents.get(agentId)).toBeUndefined();
   expect((await master.registry.load()).agents.has(agentId)).toBe(false);
   await eventually(() => !first.link.connected, 5000, "the agent's link to close");
+  // The agent was told to shut down: it killed the task (no task outlives an agent declared lost).
+  await eventually(() => first.containerizer.signals.some((s) => s.signal === "SIGTERM"), 5000, "the task to be killed");
+  await eventually(() => first.agent.ctx.tasks.size === 0, 5000, "the agent to forget the task");
   const E = masterApi.Event_Type;
   await eventually(() => heard.some((e) => e.type === E.AGENT_REMOVED && e.agentRemoved?.agentId?.value === agentId), 5000, "AGENT_REMOVED");
   expect(heard.find((e) => e.type === E.TASK_UPDATED)?.taskUpdated?.state).toBe(TaskState.TASK_LOST);

@@ -112,7 +112,7 @@ export async function attachInMemoryAgent(
     },
     onMessage: agent.receive,
     onDisconnected: () => {},
-    onRefused: (reason) => options.onRefused?.(reason),
+    onRefused: (reason) => void agent.shutdown().finally(() => options.onRefused?.(reason)),
   });
   link.start();
   cleanup(() => {

@@ -37,6 +37,7 @@ import { agentResources, probeHost } from "./resources/detect.ts";
 import { type AgentStore, createAgentStore } from "./state/agent-store.ts";
 import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";
 import { killTask } from "./tasks/kill-task.ts";
+import { shutdownAllFrameworks } from "./tasks/shutdown-framework.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
 
 /** What the agent needs of its link to the master: a way to send (false while not attached). */
@@ -75,6 +76,8 @@ export interface Agent {
   registered(registered: internal.Registered): void;
   /** For the master link: a message from the master. */
   receive(message: internal.MasterMessage): void;
+  /** The master shut this agent down: every framework's tasks are killed; resolves once they ended. */
+  shutdown(): Promise<void>;
   /** Stops the agent's timers and resource providers and closes the store; containers keep running (the next agent recovers them). */
   stop(): Promise<void>;
 }
@@ -192,6 +195,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       operationUpdates.resendAll();
     },
     receive: (message) => handleMasterMessage(ctx, message),
+    shutdown: () => shutdownAllFrameworks(ctx, flags.executor_shutdown_grace_period),
     async stop() {
       await ctx.resourceProviders.stop();
       ctx.containerizer.stop();

@@ -5,6 +5,7 @@ import { flag, type FlagValues } from "@mesos/core";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
 import { seccompFlagSpecs } from "@mesos/plugin-linux-seccomp/isolator";
+import { volumeFlagSpecs } from "@mesos/plugin-volume";
 import { diskProfileAdaptorConfig } from "./resource-provider/disk-profile-flag.ts";
 
 export const agentFlagSpecs = {
@@ -40,6 +41,7 @@ export const agentFlagSpecs = {
   cgroups_limit_swap: flag.bool("Limit memory plus swap, not only memory", { default: false }),
   ...seccompFlagSpecs,
   ...networkPortsFlagSpecs,
+  ...volumeFlagSpecs,
   image_providers: flag.custom(parseImageProviders)(
     "Comma-separated image providers the Mesos containerizer supports: docker (needs --launcher=linux and the filesystem/linux isolator)",
   ),

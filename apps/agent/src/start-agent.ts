@@ -51,8 +51,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     onMessage: agent.receive,
     onDisconnected: () => ctx.log.warn("Disconnected from the master"),
     onRefused: (reason) => {
-      ctx.log.error(`The master refused this agent: ${reason}`);
-      options.onFatal?.(reason);
+      ctx.log.error(`The master shut this agent down: ${reason}; killing its tasks`);
+      void agent.shutdown().finally(() => options.onFatal?.(reason));
     },
   });
   link.start();

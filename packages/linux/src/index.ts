@@ -67,6 +67,7 @@ export {
   sethostname,
   umount2,
 } from "./mounts.ts";
+export { findMountContaining, type MountEntry, parseMountInfo, readMountTable } from "./mount-table.ts";
 export {
   CAP_SYS_ADMIN,
   type Credentials,

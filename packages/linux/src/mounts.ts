@@ -3,9 +3,10 @@
  * filesystem in its own mount namespace: make the tree a slave of the host's (so nothing leaks
  * back), mount a fresh /proc, bind and tmpfs mounts, then pivot into the root filesystem.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "./errno.ts";
+import { readMountTable } from "./mount-table.ts";
 import { cString, libc, syscallNumber } from "./libc.ts";
 
 export const MS_RDONLY = 1;
@@ -99,11 +100,7 @@ export function sethostname(name: string): void {
 
 /** This process's mount points, in /proc/self/mountinfo's order (parents first), octal escapes decoded. */
 export function listMountPoints(): string[] {
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((line) => line.split(" ")[4])
-    .filter((p): p is string => !!p)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
+  return readMountTable().map((e) => e.target);
 }
 
 /** Makes `path` a shared mount (bound onto itself first if it is not a mount point), so mounts below it propagate to peers. */

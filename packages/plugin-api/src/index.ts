@@ -13,6 +13,7 @@ export {
   type LaunchInfoInit,
   type LifeCycleStep,
   type LimitationInit,
+  type MountInit,
   type StatisticsInit,
   type StatusInit,
   ISOLATOR_NAME,

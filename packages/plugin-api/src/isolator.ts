@@ -35,6 +35,7 @@ export type ContainerState = api.ContainerState;
 export type ContainerLaunchInfo = api.ContainerLaunchInfo;
 export type ContainerLimitation = api.ContainerLimitation;
 export type LaunchInfoInit = MessageInitShape<typeof api.ContainerLaunchInfoSchema>;
+export type MountInit = MessageInitShape<typeof api.MountSchema>;
 export type LimitationInit = MessageInitShape<typeof api.ContainerLimitationSchema>;
 export type StatisticsInit = MessageInitShape<typeof ResourceStatisticsSchema>;
 export type StatusInit = MessageInitShape<typeof ContainerStatusSchema>;

@@ -27,8 +27,11 @@ export function validateLaunchInfo(info: ContainerLaunchInfo, isolator: string):
   }
   for (const m of info.mounts) {
     if (!m.target.startsWith("/")) throw bad(`mount target '${m.target}' is not an absolute path`);
-    if (m.type === api.Mount_Type.BIND && !m.source?.startsWith("/")) throw bad(`bind mount source '${m.source ?? ""}' is not an absolute path`);
+    if ((m.type === api.Mount_Type.BIND || m.type === api.Mount_Type.FILE) && !m.source?.startsWith("/")) {
+      throw bad(`${m.type === api.Mount_Type.BIND ? "bind mount" : "file"} source '${m.source ?? ""}' is not an absolute path`);
+    }
   }
+  for (const p of info.sharedMounts) if (!p.startsWith("/")) throw bad(`shared mount '${p}' is not an absolute path`);
   if (info.rootfs && !info.rootfs.startsWith("/")) throw bad(`rootfs '${info.rootfs}' is not an absolute path`);
   if (info.workingDirectory && !info.workingDirectory.startsWith("/")) {
     throw bad(`working directory '${info.workingDirectory}' is not an absolute path`);
@@ -72,6 +75,7 @@ export function mergeLaunchInfos(parts: readonly LaunchInfoPart[]): ContainerLau
       claim(`mount:${m.target}`, `a mount on ${m.target}`, isolator, m, () => false);
       merged.mounts.push(m);
     }
+    for (const p of info.sharedMounts) if (!merged.sharedMounts.includes(p)) merged.sharedMounts.push(p);
     for (const ns of info.cloneNamespaces) if (!merged.cloneNamespaces.includes(ns)) merged.cloneNamespaces.push(ns);
     for (const r of info.rlimits?.rlimits ?? []) {
       const value = `${r.soft ?? ""}/${r.hard ?? ""}`;

@@ -54,7 +54,8 @@ const NAMESPACES: Partial<Record<api.Namespace, NamespaceKind>> = {
 
 /**
  * HOST_PATH volumes with BIDIRECTIONAL mount propagation, seen at the same path in the container
- * (it shares the host's filesystem): their mounts stay shared with the host.
+ * (it shares the host's filesystem): their mounts stay shared with the host. What the agent does
+ * for them when `volume/host_path` (which handles any container path, as Mesos) is not in use.
  */
 function bidirectionalVolumes(info: ContainerInfo | undefined): string[] {
   return (info?.volumes ?? [])
@@ -67,6 +68,13 @@ function bidirectionalVolumes(info: ContainerInfo | undefined): string[] {
       return path;
     });
 }
+
+const MOUNT_TYPES: Partial<Record<api.Mount_Type, LaunchMount["type"]>> = {
+  [api.Mount_Type.BIND]: "bind",
+  [api.Mount_Type.TMPFS]: "tmpfs",
+  [api.Mount_Type.PROC]: "proc",
+  [api.Mount_Type.FILE]: "file",
+};
 
 export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   const m = r.merged;
@@ -85,20 +93,24 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   }
   if (r.parent && rootfs) throw invalid("A nested container cannot have a root filesystem of its own: it shares its parent's mount namespace");
 
-  const mounts: LaunchMount[] = m.mounts.map((x) => ({
-    type: x.type === api.Mount_Type.BIND ? "bind" : x.type === api.Mount_Type.TMPFS ? "tmpfs" : "proc",
-    source: x.source || undefined,
-    target: x.target,
-    readOnly: x.readOnly || undefined,
-    options: x.options || undefined,
-  }));
+  // The sandbox goes into the rootfs first (recursively, with the mounts made on its mount points
+  // since), so that volumes mounted under it afterwards are not hidden by it.
+  const mounts: LaunchMount[] = rootfs ? [{ type: "bind", source: r.sandbox, target: join(rootfs, r.sandboxDirectory) }] : [];
+  for (const x of m.mounts) {
+    const type = MOUNT_TYPES[x.type];
+    if (!type) throw invalid(`Unknown mount type ${x.type} for the mount on ${x.target}`);
+    mounts.push({
+      type,
+      source: x.source || undefined,
+      target: x.target,
+      readOnly: x.readOnly || undefined,
+      options: x.options || undefined,
+    });
+  }
   let workingDirectory = m.workingDirectory || r.command?.workingDirectory || r.sandbox;
   const env: Record<string, string> = {};
   for (const v of m.environment?.variables ?? []) env[v.name] = v.value;
-  if (rootfs) {
-    mounts.push({ type: "bind", source: r.sandbox, target: join(rootfs, r.sandboxDirectory) });
-    if (!m.workingDirectory) workingDirectory = r.sandboxDirectory;
-  }
+  if (rootfs && !m.workingDirectory) workingDirectory = r.sandboxDirectory;
   let command: LaunchCommand | undefined;
   if (r.command) {
     const parentCommand = r.debug ? r.parent?.info.command : undefined;
@@ -119,8 +131,10 @@ export function buildLaunchInfo(r: BuildRequest): LaunchInfo {
   }
   const tty = r.containerInfo?.ttyInfo;
   const size = tty?.windowSize;
-  const sharedMounts = bidirectionalVolumes(r.containerInfo);
-  if (sharedMounts.length > 0 && (r.launcher !== "linux" || rootfs || r.parent)) {
+  // volume/host_path names the shared mounts holding BIDIRECTIONAL volumes; without it (CSI plugin
+  // containers), such a volume at its own host path is made shared itself.
+  const sharedMounts = m.sharedMounts.length > 0 ? [...m.sharedMounts] : bidirectionalVolumes(r.containerInfo);
+  if (sharedMounts.length > 0 && (r.launcher !== "linux" || r.parent || (rootfs && m.sharedMounts.length === 0))) {
     throw invalid("BIDIRECTIONAL mount propagation needs --launcher=linux and a container without a root filesystem of its own");
   }
   return {

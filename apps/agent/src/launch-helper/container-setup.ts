@@ -5,8 +5,8 @@
  * isolators' mounts in order, the hostname. The pivot into a rootfs happens last, in the exec stage
  * (start-task.ts).
  */
-import { mkdirSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { chownSync, copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   MS_NODEV,
   MS_NOEXEC,
@@ -15,10 +15,12 @@ import {
   bindMount,
   enterNamespaces,
   ensureMountPoint,
+  findMountContaining,
   listMountPoints,
   makeRslave,
   mount,
   namespaceFlags,
+  readMountTable,
   setChildSubreaper,
   sethostname,
   unshare,
@@ -39,15 +41,17 @@ export function setUpContainer(info: LaunchInfo): void {
     const { pid, namespaces } = info.join;
     step(`joining the namespaces (${namespaces.join(", ")}) of the parent container's init ${pid}`, () => enterNamespaces(pid, namespaces));
     step("becoming a child subreaper", () => setChildSubreaper());
+    if (info.mounts.length > 0) {
+      // Its volumes are its own: they go with it instead of piling up in its parent's namespace.
+      step("creating a mount namespace of its own", () => unshare(namespaceFlags(["mnt"])));
+      step("making the mount namespace a slave of its parent's", () => makeRslave("/"));
+    }
   } else {
     const kinds = ["mnt" as const, ...info.unshare.filter((k) => k !== "mnt" && k !== "pid")];
     step(`creating namespaces (${kinds.join(", ")})`, () => unshare(namespaceFlags(kinds)));
-    if (info.sharedMounts?.length) {
-      const shared = new Set(info.sharedMounts);
-      step(`making every mount but ${info.sharedMounts.join(", ")} a slave of the host's`, () => makeSlavesExcept(shared));
-    } else {
-      step("making the mount namespace a slave of the host's", () => makeRslave("/"));
-    }
+    const shared = info.sharedMounts ?? [];
+    if (shared.length === 0) step("making the mount namespace a slave of the host's", () => makeRslave("/"));
+    else step(`making every mount but ${shared.join(", ")} a slave of the host's`, () => makeSlavesExcept(new Set(shared)));
     const proc = join(info.rootfs ?? "/", "proc");
     step(`mounting /proc for the container's PID namespace on ${proc}`, () => {
       mkdirSync(proc, { recursive: true });
@@ -55,7 +59,11 @@ export function setUpContainer(info: LaunchInfo): void {
     });
   }
   if (info.rootfs && !info.join) step(`populating ${join(info.rootfs, "dev")}`, () => populateDev(info.rootfs!, Boolean(info.switchboard?.tty)));
-  for (const m of info.mounts) step(describeMount(m), () => applyMount(m));
+  for (const m of info.mounts) {
+    if (info.sharedMounts?.length && m.type === "bind")
+      step(`checking that ${m.target} does not propagate to the host`, () => refuseToHost(m.target));
+    step(describeMount(m), () => applyMount(m, info.command?.user));
+  }
   if (info.hostname) {
     if (!info.unshare.includes("uts")) throw new Error(`setting the hostname '${info.hostname}' needs a UTS namespace of the container's own`);
     step(`setting the hostname to '${info.hostname}'`, () => sethostname(info.hostname!));
@@ -67,7 +75,7 @@ function makeSlavesExcept(shared: ReadonlySet<string>): void {
   for (const point of listMountPoints().reverse()) if (!shared.has(point)) mount({ target: point, flags: MS_SLAVE });
 }
 
-function applyMount(m: LaunchMount): void {
+function applyMount(m: LaunchMount, owner: { uid: number; gid: number } | undefined): void {
   switch (m.type) {
     case "bind":
       if (!m.source) throw new Error("a bind mount needs a source");
@@ -76,6 +84,13 @@ function applyMount(m: LaunchMount): void {
     case "tmpfs":
       ensureMountPoint(m.target, true);
       mount({ source: "tmpfs", target: m.target, fstype: "tmpfs", flags: MS_NOSUID | MS_NODEV | (m.readOnly ? 1 : 0), data: m.options });
+      return;
+    case "file":
+      if (!m.source) throw new Error("a file mount needs a source");
+      ensureMountPoint(dirname(m.target), true);
+      moveFile(m.source, m.target);
+      // The task's own (a secret is root's until here; Mesos leaves it readable by all).
+      if (owner) chownSync(m.target, owner.uid, owner.gid);
       return;
     case "proc":
       ensureMountPoint(m.target, true);
@@ -86,8 +101,28 @@ function applyMount(m: LaunchMount): void {
   }
 }
 
+/** With shared mounts about, a volume mounted under one of them would land on the host too. */
+function refuseToHost(target: string): void {
+  const holder = findMountContaining(readMountTable(), target);
+  if (holder?.sharedPeerGroup !== undefined) {
+    throw new Error(`the mount ${target} would propagate to the host: it lies under the shared mount ${holder.target}`);
+  }
+}
+
+/** A rename when it can (same filesystem), a copy and unlink otherwise; the source goes either way. */
+function moveFile(source: string, target: string): void {
+  try {
+    renameSync(source, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    copyFileSync(source, target);
+    rmSync(source, { force: true });
+  }
+}
+
 function describeMount(m: LaunchMount): string {
   if (m.type === "bind") return `bind-mounting ${m.source} on ${m.target}${m.readOnly ? " (read-only)" : ""}`;
+  if (m.type === "file") return `moving ${m.source} to ${m.target}`;
   return `mounting ${m.type} on ${m.target}`;
 }
 

@@ -29,7 +29,8 @@ export interface LaunchCommand {
 }
 
 export interface LaunchMount {
-  type: "bind" | "tmpfs" | "proc";
+  /** `file`: move the host file `source` to `target` (a secret, into the tmpfs mounted before it). */
+  type: "bind" | "tmpfs" | "proc" | "file";
   source?: string;
   /** A host path (inside the rootfs for containers that have one). */
   target: string;

@@ -25,6 +25,21 @@ export function shutdownFramework(ctx: AgentContext, frameworkId: string): void 
   forgetFrameworkIfIdle(ctx, frameworkId);
 }
 
+/**
+ * The master shut this agent down (Mesos's ShutdownMessage: its machine went DOWN for maintenance,
+ * it was marked gone, or it may not register): every framework is shut down, so no task outlives
+ * an agent the master has declared lost. Resolves once the tasks have ended, or after twice the
+ * kill grace period.
+ */
+export async function shutdownAllFrameworks(ctx: AgentContext, graceMs: number): Promise<void> {
+  for (const frameworkId of new Set([...ctx.frameworks.keys(), ...[...ctx.tasks.values()].map((t) => t.frameworkId)])) {
+    shutdownFramework(ctx, frameworkId);
+  }
+  const deadline = ctx.clock.now() + 2 * graceMs;
+  while (ctx.tasks.size > 0 && ctx.clock.now() < deadline) await ctx.clock.sleep(50);
+  if (ctx.tasks.size > 0) ctx.log.warn(`${ctx.tasks.size} task(s) still ending after the shutdown grace period`);
+}
+
 function frameworkTasks(ctx: AgentContext, frameworkId: string) {
   return [...ctx.tasks.values()].filter((t) => t.frameworkId === frameworkId);
 }

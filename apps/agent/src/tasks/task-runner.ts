@@ -18,6 +18,7 @@ import { isNestedKey, ownValue, parseContainerId, rootKey } from "@mesos/plugin-
 import { type FrameworkInfo, TaskState } from "@mesos/proto";
 import { agentAddress, agentPid, type AgentContext, type LiveTask } from "../context.ts";
 import { ImageProvisioningError } from "../containerizer/containerizer.ts";
+import { isolationNames } from "../containerizer/isolators/registry.ts";
 import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
 import { groupOf, requestKill, startKill } from "./kill-task.ts";
 import { executorSandbox } from "./sandbox.ts";
@@ -57,7 +58,7 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
   try {
     mkdirSync(task.sandbox, { recursive: true });
     await ctx.resourceProviders.publish(info.resources);
-    linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
+    if (!mountsVolumes(ctx)) linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
     await ctx.containerizer.launch({
       containerId: parseContainerId(task.containerId),
       frameworkId: task.frameworkId,
@@ -82,6 +83,11 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
   else reportStatus(ctx, task, TaskState.TASK_RUNNING);
   ctx.log.info(`Task ${taskId} of framework ${task.frameworkId} is running in container ${task.containerId}`);
   followTask(ctx, task);
+}
+
+/** filesystem/linux (which needs the linux launcher) mounts persistent volumes; otherwise they are symlinks. */
+function mountsVolumes(ctx: AgentContext): boolean {
+  return isolationNames(ctx.flags.isolation).includes("filesystem/linux");
 }
 
 /** The pull's progress as more TASK_STARTING updates (at most every 2 s, and once per finished layer). */

@@ -88,6 +88,7 @@ class HierarchicalAllocator implements Allocator {
       }
     }
     for (const fr of frs) s.untrack(fr);
+    this.maintenance.clearFilters(frameworkId);
     s.frameworks.delete(frameworkId);
   }
 

@@ -7,8 +7,10 @@ import {
   type Labels,
   type Resource,
   type Resource_ReservationInfo,
+  type Resource_DiskInfo,
+  Resource_DiskInfo_PersistenceSchema,
   Resource_DiskInfo_Source_Type,
-  Resource_DiskInfoSchema,
+  Resource_DiskInfo_SourceSchema,
   Resource_ReservationInfo_Type,
   ResourceSchema,
   Value_RangesSchema,
@@ -30,12 +32,23 @@ function reservationKey(r: Resource_ReservationInfo): string {
   return `${r.type}:${r.role}:${r.principal}:${labelsKey(r.labels)}`;
 }
 
+/**
+ * A disk's identity is its persistence and source. Its `volume` (container path, mode) is how one
+ * task uses it, not part of what it is: Mesos ignores it when comparing, so a task may use a
+ * (shared) volume read-only that was created read-write.
+ */
+function diskKey(disk: Resource_DiskInfo): string {
+  const persistence = disk.persistence ? toJsonString(Resource_DiskInfo_PersistenceSchema, disk.persistence) : "";
+  const source = disk.source ? toJsonString(Resource_DiskInfo_SourceSchema, disk.source) : "";
+  return `{"persistence":${persistence},"source":${source}}`;
+}
+
 /** Everything but the value: two resources with the same key are the same kind of resource. */
 export function identityKey(r: Resource): string {
   let key = `${r.name}|${r.type}`;
   if (r.allocationInfo) key += `|a:${r.allocationInfo.role}`;
   for (const res of r.reservations) key += `|r:${reservationKey(res)}`;
-  if (r.disk) key += `|d:${toJsonString(Resource_DiskInfoSchema, r.disk)}`;
+  if (r.disk) key += `|d:${diskKey(r.disk)}`;
   if (r.revocable) key += "|rev";
   if (r.shared) key += "|shared";
   if (r.providerId) key += `|p:${r.providerId.value}`;

@@ -7,6 +7,7 @@ import {
   ResourceSchema,
   Value_ScalarSchema,
   Value_Type,
+  VolumeSchema,
 } from "@mesos/proto";
 import { MesosError } from "../errors.ts";
 import { parseResources } from "./parse.ts";
@@ -147,6 +148,16 @@ describe("arithmetic", () => {
     const half = volume("v1");
     half.scalar = create(Value_ScalarSchema, { value: 32 });
     expect(two.contains(Resources.of([half]))).toBe(false);
+    // How a task uses a volume (its container path, RO or RW) is not what it is: Mesos ignores it.
+    const readOnly = volume("v2");
+    readOnly.disk!.volume = create(VolumeSchema, { containerPath: "elsewhere", mode: 2 });
+    expect(two.contains(Resources.of([readOnly]))).toBe(true);
+    expect(
+      two
+        .minus(Resources.of([readOnly]))
+        .persistentVolumes()
+        .toArray()[0]?.disk?.persistence?.id,
+    ).toBe("v1");
   });
 
   test("MOUNT disks do not merge", () => {

@@ -13,7 +13,8 @@ import type { AgentFlags } from "../../flags.ts";
 import { type CgroupsHost, createCgroupsHost, createCpuIsolator, createMemIsolator } from "@mesos/plugin-cgroups";
 import { createPosixCpuIsolator, createPosixMemIsolator } from "@mesos/plugin-posix";
 import { createDockerRuntimeIsolator } from "@mesos/plugin-docker-runtime";
-import { createFilesystemLinuxIsolator } from "@mesos/plugin-filesystem-linux";
+import { filesystemLinuxPlugin } from "@mesos/plugin-filesystem-linux";
+import { hostPathPlugin, sandboxPathPlugin, secretPlugin } from "@mesos/plugin-volume";
 import { connectPlugins, parsePluginSpecs } from "./plugins.ts";
 
 export interface IsolatorDeps {
@@ -28,13 +29,19 @@ export interface IsolatorDeps {
 export type IsolatorFactory = (deps: IsolatorDeps) => Isolator | Promise<Isolator>;
 
 /** Built-in isolators that run here or, served by `mesos isolator serve NAME`, out of process. */
-export const BUILTIN_ISOLATOR_PLUGINS: readonly IsolatorPlugin[] = [seccompPlugin, networkPortsPlugin];
+export const BUILTIN_ISOLATOR_PLUGINS: readonly IsolatorPlugin[] = [
+  seccompPlugin,
+  networkPortsPlugin,
+  filesystemLinuxPlugin,
+  hostPathPlugin,
+  sandboxPathPlugin,
+  secretPlugin,
+];
 
 const BUILTIN_ISOLATORS: Record<string, IsolatorFactory> = {
   "cgroups/cpu": (d) => createCpuIsolator({ host: d.cgroups(), enableCfs: d.flags.cgroups_enable_cfs }),
   "cgroups/mem": (d) => createMemIsolator({ host: d.cgroups(), limitSwap: d.flags.cgroups_limit_swap }),
   "docker/runtime": () => createDockerRuntimeIsolator(),
-  "filesystem/linux": () => createFilesystemLinuxIsolator(),
   "posix/cpu": () => createPosixCpuIsolator(),
   "posix/mem": () => createPosixMemIsolator(),
   ...Object.fromEntries(
