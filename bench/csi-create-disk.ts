@@ -110,6 +110,7 @@ const sub = await subscribe(`http://127.0.0.1:${master.port}`, {
 
 let finished = 0;
 let failed = 0;
+const ended = new Set<string>();
 let sent = 0;
 let start = 0;
 const done = Promise.withResolvers<void>();
@@ -143,17 +144,23 @@ void (async () => {
       }
     } else if (event.type === scheduler.Event_Type.UPDATE_OPERATION_STATUS) {
       const status = event.updateOperationStatus!.status!;
-      if (status.state === OperationState.OPERATION_PENDING) continue;
+      if (status.uuid) {
+        // The agent retries an update until our acknowledgement reaches it: a duplicate may come
+        // (even after the end), acknowledged again but counted once.
+        void sub
+          .call({
+            type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
+            acknowledgeOperationStatus: { agentId: status.agentId, operationId: status.operationId, uuid: status.uuid.value },
+          })
+          .catch(() => {});
+      }
+      const id = status.operationId!.value;
+      if (status.state === OperationState.OPERATION_PENDING || ended.has(id)) continue;
+      ended.add(id);
       if (status.state === OperationState.OPERATION_FINISHED) finished++;
       else {
         failed++;
         if (failed <= 3) console.log(`${OperationState[status.state]}: ${status.message}`);
-      }
-      if (status.uuid) {
-        void sub.call({
-          type: scheduler.Call_Type.ACKNOWLEDGE_OPERATION_STATUS,
-          acknowledgeOperationStatus: { agentId: status.agentId, operationId: status.operationId, uuid: status.uuid.value },
-        });
       }
       if ((finished + failed) % 100 === 0 && process.env.BENCH_PROGRESS)
         console.log(`${finished + failed} at ${((performance.now() - start) / 1000).toFixed(1)} s`);

@@ -5,7 +5,7 @@
  * name (the plugin sees that name again and answers with the same volume), and the framework gets
  * exactly one OPERATION_FINISHED; the MOUNT disk is then offered.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FrameworkInfo_Capability_Type as Cap, OperationState, Resource_DiskInfo_Source_Type as Disk } from "@mesos/proto";
@@ -13,13 +13,15 @@ import { ensureBinary, startDaemon, stopAllDaemons } from "../support/binary.ts"
 import { eventually, tempDir } from "../support/cluster.ts";
 import { CSI_VERSIONS, cleanUpHost, NO_MOUNTS } from "../support/csi.ts";
 import { startTestFramework } from "../support/framework.ts";
-import { trackRuntimeDir } from "../support/leftovers.ts";
+import { killLeftoverContainers, trackRuntimeDir } from "../support/leftovers.ts";
 import { createDisk, findDisk, findPool, STORAGE_ROLE, withScalar, writeProfiles, writeProviderConfig } from "../support/storage.ts";
 
+// Each run ends its daemons and its plugin container, so the next one starts on a quiet machine.
 const dirs: string[] = [];
-afterAll(async () => {
+afterEach(async () => {
   await stopAllDaemons();
-  for (const dir of dirs) cleanUpHost(dir);
+  killLeftoverContainers();
+  for (const dir of dirs.splice(0)) cleanUpHost(dir);
 });
 
 describe.each(CSI_VERSIONS)("the hostpath plugin speaking CSI %s", (version) => {
@@ -59,10 +61,22 @@ describe.each(CSI_VERSIONS)("the hostpath plugin speaking CSI %s", (version) => 
         capabilities: [{ type: Cap.MULTI_ROLE }, { type: Cap.RESERVATION_REFINEMENT }],
       });
       try {
+        // Offers without the pool (the provider not ready yet) are declined, so none is held.
         let pool: ReturnType<typeof findPool>;
-        for (pool = undefined; !pool; ) pool = findPool(await fw.nextOffers(60_000), "fast");
+        while (!pool) {
+          const offers = await fw.nextOffers(120_000);
+          pool = findPool(offers, "fast");
+          const others = offers.filter((o) => o !== pool?.offer).map((o) => o.id!.value);
+          if (others.length > 0) await fw.sub.decline(others, 0);
+        }
         await fw.sub.accept([pool.offer.id!.value], [createDisk("create-1", withScalar(pool.pool, 64))], 0);
         const [, name] = await agent.waitFor(/Creating volume with name '([0-9a-f-]+)'/, 30_000);
+        const containers = join(dir, "agent", "containers");
+        const pluginLog = () =>
+          readdirSync(containers)
+            .map((c) => readFileSync(join(containers, c, "stderr"), "utf8"))
+            .join("\n");
+        await eventually(() => pluginLog().includes(`CreateVolume '${name}' received`), 30_000, "the plugin to receive CreateVolume");
 
         expect(await agent.kill("SIGKILL")).not.toBe(0); // while the plugin is still creating the volume
         agent = startDaemon(agentArgs);
@@ -80,11 +94,9 @@ describe.each(CSI_VERSIONS)("the hostpath plugin speaking CSI %s", (version) => 
         expect(disk.disk.scalar?.value).toBe(64);
 
         // The plugin was asked for the same name twice (before and after the crash) and made one volume.
-        const containers = join(dir, "agent", "containers");
-        const stderr = readdirSync(containers)
-          .map((c) => readFileSync(join(containers, c, "stderr"), "utf8"))
-          .join("\n");
-        const asked = stderr.split("\n").filter((line) => line.includes(`CreateVolume '${name}'`));
+        const asked = pluginLog()
+          .split("\n")
+          .filter((line) => line.includes(`CreateVolume '${name}' (`));
         expect(asked.length).toBe(2);
         expect(asked[1]).toContain("existing");
         expect(readdirSync(join(dir, "plugin", "data"))).toEqual([name!]);

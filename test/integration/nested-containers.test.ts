@@ -190,12 +190,14 @@ describe("attaching to a task", () => {
         output.push(r);
       }
     })();
-    const input = (records: agent.Call[]) =>
+    // A function among the records is awaited before the next one is sent.
+    const input = (records: (agent.Call | (() => Promise<unknown>))[]) =>
       api.callInputStream(
         (async function* () {
           yield call({ type: agent.Call_Type.ATTACH_CONTAINER_INPUT, attachContainerInput: { type: 1, containerId: id } });
           for (const r of records) {
-            yield r;
+            if (typeof r === "function") await r();
+            else yield r;
             await Bun.sleep(50);
           }
         })(),
@@ -209,6 +211,8 @@ describe("attaching to a task", () => {
     const first = input([
       io({ type: 2, control: { type: 2, heartbeat: {} } }),
       io({ type: 1, data: { type: 1, data: new TextEncoder().encode("hello\n") } }),
+      // The resize waits for the answer to the first line (a loaded machine may run the task late).
+      () => eventually(() => text(output).includes("24 80"), 10_000, "the first answer"),
       io({ type: 2, control: { type: 1, ttyInfo: { windowSize: { rows: 40, columns: 100 } } } }),
       io({ type: 1, data: { type: 1, data: new TextEncoder().encode("again\n") } }),
     ]);

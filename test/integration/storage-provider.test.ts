@@ -13,8 +13,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { clone, create } from "@bufbuild/protobuf";
+import { newUuidBytes, uuidFromBytes } from "@mesos/core";
 import {
   FrameworkInfo_Capability_Type as Cap,
+  internal,
   type Offer,
   Offer_Operation_Type,
   OperationState,
@@ -316,6 +318,31 @@ describe.each(CSI_VERSIONS)("storage resource provider with the hostpath plugin 
     await offerWith(fw, wholePool);
   }, 120_000);
 });
+
+test("an operation made against an older resource version is dropped with Mesos's message", async () => {
+  const { agent, fw } = await setup("v1");
+  const { offer, pool } = await offerWith(fw, (o) => findPool(o, "fast"));
+  await fw.sub.decline([offer.id!.value], 0);
+  const providers = agent.ctx.resourceProviders;
+  const current = uuidFromBytes(providers.report()[0]!.resourceVersionUuid);
+  const stale = newUuidBytes();
+  const operationUuid = newUuidBytes();
+  providers.applyOperation(
+    create(internal.ApplyOperationSchema, {
+      frameworkId: { value: fw.sub.frameworkId },
+      info: createDisk("stale", withScalar(pool, 10)),
+      operationUuid,
+      resourceProviderId: pool.providerId,
+      resourceVersionUuid: stale,
+    }),
+  );
+  const status = agent.ctx.operations.get(uuidFromBytes(operationUuid))?.latestStatus;
+  expect(`${OperationState[status?.state ?? 0]}: ${status?.message}`).toBe(
+    `OPERATION_DROPPED: Mismatched resource version ${uuidFromBytes(stale)} (expected: ${current})`,
+  );
+  const metrics = (await (await fetch(`${agent.url}/metrics/snapshot`)).json()) as Record<string, number>;
+  expect(metrics["resource_providers/org.apache.mesos.rp.local.storage.test/operations/create_disk/dropped"]).toBe(1);
+}, 120_000);
 
 test("a provider whose plugin speaks no CSI version stays down, the agent and its other provider carry on, a fixed config starts it", async () => {
   const brokenCommand = () => `'${process.execPath}' '${join(REPO_ROOT, "test/fixtures/csi/no-csi-plugin.ts")}'`;

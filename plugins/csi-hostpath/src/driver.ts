@@ -88,7 +88,11 @@ export function createDriver(options: DriverOptions) {
     controller: {
       ...controller,
       async createVolume(req: Parameters<typeof controller.createVolume>[0]) {
-        if (options.createDelayMs) await Bun.sleep(options.createDelayMs);
+        if (options.createDelayMs) {
+          // Said at once, so a test can crash its caller while the volume is being made.
+          log.info(`CreateVolume '${req.name}' received; creating it in ${options.createDelayMs} ms`);
+          await Bun.sleep(options.createDelayMs);
+        }
         const existing = store.byName(req.name) ? ", existing" : "";
         return logged((r: typeof req) => `CreateVolume '${r.name}' (${r.requiredBytes} bytes${existing})`, controller.createVolume)(req);
       },

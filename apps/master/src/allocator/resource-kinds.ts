@@ -53,11 +53,25 @@ function kindKey(r: Resource): string {
 
 export class KindTable {
   private readonly byKey = new Map<string, Kind>();
+  /**
+   * Kinds of resource objects already seen: `Resources` never mutates the objects it holds (it
+   * clones on write), so an agent's total re-kinded after an operation costs a lookup per resource,
+   * not a key built from its disk info (an agent with a storage provider has one kind per volume).
+   */
+  private readonly byObject = new WeakMap<Resource, Kind>();
   readonly kinds: Kind[] = [];
 
   constructor(private readonly names: NameTable) {}
 
   of(resource: Resource): Kind {
+    const seen = this.byObject.get(resource);
+    if (seen) return seen;
+    const kind = this.lookup(resource);
+    this.byObject.set(resource, kind);
+    return kind;
+  }
+
+  private lookup(resource: Resource): Kind {
     // Pre-refinement format (`role` instead of a reservation stack) is upgraded, as core does on input.
     const r = resource.reservations.length === 0 && resource.role !== "*" && resource.role !== "" ? upgradeResource(resource) : resource;
     const key = kindKey(r);
