@@ -29,7 +29,8 @@ export async function runIsolator(argv: string[]): Promise<number> {
   const { BUILTIN_ISOLATOR_PLUGINS: plugins } = await import("@mesos/agent");
   const names = plugins.map((p) => p.name).join(", ");
   if (sub === "list") {
-    for (const p of plugins) console.log(`${p.name.padEnd(16)} ${p.summary}`);
+    const width = Math.max(...plugins.map((p) => p.name.length));
+    for (const p of plugins) console.log(`${p.name.padEnd(width)}  ${p.summary}`);
     return 0;
   }
   const [name, ...flags] = rest;
