@@ -23,6 +23,8 @@ const MASTER_V0 = [
   "/version",
   "/metrics/snapshot",
   "/files/debug",
+  "/maintenance/schedule",
+  "/maintenance/status",
 ];
 const AGENT_V0 = ["/state", "/flags", "/version", "/containers", "/monitor/statistics", "/metrics/snapshot", "/files/debug"];
 
@@ -56,7 +58,7 @@ test("v0 endpoints, files and metrics as Mesos tools read them", async () => {
 
   // JSONP on every v0 JSON endpoint, both processes, also under the /master and /slave(1) aliases.
   for (const path of MASTER_V0) await jsonpOf(`${master.url}${path}`);
-  for (const path of ["/master/state", "/master/tasks?limit=1"]) await jsonpOf(`${master.url}${path}`);
+  for (const path of ["/master/state", "/master/tasks?limit=1", "/master/maintenance/schedule"]) await jsonpOf(`${master.url}${path}`);
   for (const path of AGENT_V0) await jsonpOf(`${agent.url}${path}`);
   for (const path of ["/slave(1)/state", "/slave(1)/monitor/statistics"]) await jsonpOf(`${agent.url}${path}`);
 
