@@ -63,7 +63,7 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   // The state views: concurrent readers of the same one share a computation (batched-reads.ts).
-  const reads: Record<string, (c: Context) => unknown> = {
+  const reads: Record<string, (c: Context) => string> = {
     "/state": () => stateJson(view()),
     "/state-summary": () => stateSummaryJson(view()),
     "/slaves": (c) => slavesJson(view(), c.req.query("slave_id")),
@@ -82,7 +82,7 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
     for (const path of both(endpoint)) {
       app.get(path, async (c) => {
         const query = new URL(c.req.url).search;
-        const text = await batchedRead(ctx, endpoint + query, () => JSON.stringify(read(c)));
+        const text = await batchedRead(ctx, endpoint + query, () => read(c));
         return c.body(text, 200, { "Content-Type": "application/json" });
       });
     }

@@ -26,7 +26,12 @@ import {
   CommandInfoSchema,
 } from "@mesos/proto";
 import type { ExecutorRecord } from "../executors/executor-book.ts";
-import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
+import { JsonText } from "../read-model/json-text.ts";
+import type { Agent } from "../agents/agent.ts";
+import type { Framework } from "../frameworks/framework.ts";
+import { type AgentSummary, agentInputs, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
+import { Memo } from "../read-model/memo.ts";
+import { taskV0Text } from "../read-model/task-encodings.ts";
 
 type Json = Record<string, JsonValue>;
 
@@ -64,7 +69,13 @@ export function taskJson(task: Task): Json {
   return out;
 }
 
-export function agentJson({ agent, used, offered }: AgentSummary): Json {
+const agentTexts = new Memo<Agent, string>();
+
+/** The agent's v0 JSON as text, kept while the agent does not change. */
+export const agentText = (summary: AgentSummary): string =>
+  agentTexts.get(summary.agent, agentInputs(summary), () => JSON.stringify(agentJson(summary)));
+
+function agentJson({ agent, used, offered }: AgentSummary): Json {
   const reserved: Record<string, Resource[]> = {};
   for (const r of agent.total.reserved()) {
     const role = r.reservations[r.reservations.length - 1]!.role;
@@ -111,7 +122,19 @@ function executorJson({ info, agentId }: ExecutorRecord): Json {
   return out;
 }
 
-export function frameworkJson(summary: FrameworkSummary): Json {
+/** Tasks as a JSON array, each task's text kept while it does not change. */
+export const tasksText = (text: JsonText, tasks: readonly Task[]): JsonValue => text.array(tasks.map((t) => taskV0Text(t, taskJson)));
+
+type TaskList = "active" | "unreachable" | "completed";
+const taskListTexts = new Memo<Framework, Record<TaskList, string | undefined>>();
+
+/** One of a framework's lists of tasks as JSON text, kept while none of its tasks changes. */
+function taskListText(summary: FrameworkSummary, list: TaskList): string {
+  const texts = taskListTexts.get(summary.framework, [summary.revision], () => ({ active: undefined, unreachable: undefined, completed: undefined }));
+  return (texts[list] ??= `[${summary[list].map((t) => taskV0Text(t, taskJson)).join(",")}]`);
+}
+
+export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
   const { framework: f, used, offered, offers } = summary;
   const multiRole = f.hasCapability(FrameworkInfo_Capability_Type.MULTI_ROLE);
   const out: Json = {
@@ -132,9 +155,9 @@ export function frameworkJson(summary: FrameworkSummary): Json {
     used_resources: summarizeResources(used),
     offered_resources: summarizeResources(offered),
     resources: summarizeResources(used.plus(offered)),
-    tasks: summary.active.map(taskJson),
-    unreachable_tasks: summary.unreachable.map(taskJson),
-    completed_tasks: summary.completed.map(taskJson),
+    tasks: text.splice(taskListText(summary, "active")),
+    unreachable_tasks: text.splice(taskListText(summary, "unreachable")),
+    completed_tasks: text.splice(taskListText(summary, "completed")),
     offers: offers.map((o) => ({
       id: o.offer.id!.value,
       framework_id: f.id,
@@ -151,13 +174,16 @@ export function frameworkJson(summary: FrameworkSummary): Json {
   return out;
 }
 
-export function stateJson(p: MasterProjection): Json {
+/** `/state`, as JSON text. */
+export function stateJson(p: MasterProjection): string {
   const { ctx } = p;
+  const text = new JsonText();
+  const framework = (f: FrameworkSummary) => frameworkJson(f, text);
   const agents = p.agents();
   const pidOf = (info: MasterInfo) => `master@${info.hostname || info.address?.ip || "127.0.0.1"}:${info.port}`;
   const pid = pidOf(ctx.info);
   const leader = ctx.leader();
-  return {
+  return text.stringify({
     ...versionJson(),
     start_time: ctx.startTime / 1000,
     elected_time: ctx.startTime / 1000,
@@ -172,11 +198,11 @@ export function stateJson(p: MasterProjection): Json {
     ...(leader ? { leader: pidOf(leader), leader_info: toMesosJson(MasterInfoSchema, leader) } : {}),
     flags: ctx.effectiveFlags,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
-    slaves: agents.map(agentJson),
+    slaves: text.array(agents.map(agentText)),
     recovered_slaves: p.recoveredAgents().map((info) => toMesosJson(AgentInfoSchema, info)),
-    frameworks: p.frameworks().map(frameworkJson),
-    completed_frameworks: p.completedFrameworks().map(frameworkJson),
+    frameworks: p.frameworks().map(framework),
+    completed_frameworks: p.completedFrameworks().map(framework),
     orphan_tasks: [],
     unregistered_frameworks: [],
-  };
+  });
 }

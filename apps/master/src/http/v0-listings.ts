@@ -6,33 +6,39 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { Resources, summarizeResources, toMesosJson } from "@mesos/core";
 import { AgentInfoSchema, FrameworkInfo_Capability_Type, type quota, type Task } from "@mesos/proto";
-import { allTasksOf, countByState, type MasterProjection } from "../read-model/master-projection.ts";
-import { agentJson, frameworkJson, taskJson } from "./v0-json.ts";
+import { allTasksOf, countByState, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
+import { JsonText } from "../read-model/json-text.ts";
+import { agentText, frameworkJson, tasksText } from "./v0-json.ts";
 import { quotaInfo } from "../quota/quota-config.ts";
 
 type Json = Record<string, JsonValue>;
 
-export function slavesJson(p: MasterProjection, agentId?: string): Json {
+export function slavesJson(p: MasterProjection, agentId?: string): string {
   const pick = (id: string) => agentId === undefined || id === agentId;
-  return {
-    slaves: p
-      .agents()
-      .filter((a) => pick(a.agent.id))
-      .map(agentJson),
+  const text = new JsonText();
+  return text.stringify({
+    slaves: text.array(
+      p
+        .agents()
+        .filter((a) => pick(a.agent.id))
+        .map(agentText),
+    ),
     recovered_slaves: p
       .recoveredAgents()
       .filter((info) => pick(info.id!.value))
       .map((info) => toMesosJson(AgentInfoSchema, info)),
-  };
+  });
 }
 
-export function frameworksJson(p: MasterProjection, frameworkId?: string): Json {
+export function frameworksJson(p: MasterProjection, frameworkId?: string): string {
   const pick = (f: { framework: { id: string } }) => frameworkId === undefined || f.framework.id === frameworkId;
-  return {
-    frameworks: p.frameworks().filter(pick).map(frameworkJson),
-    completed_frameworks: p.completedFrameworks().filter(pick).map(frameworkJson),
+  const text = new JsonText();
+  const framework = (f: FrameworkSummary) => frameworkJson(f, text);
+  return text.stringify({
+    frameworks: p.frameworks().filter(pick).map(framework),
+    completed_frameworks: p.completedFrameworks().filter(pick).map(framework),
     unregistered_frameworks: [],
-  };
+  });
 }
 
 export interface TaskQuery {
@@ -54,16 +60,17 @@ function ascending(a: Task, b: Task): number {
   return ta - tb;
 }
 
-export function tasksJson(p: MasterProjection, query: TaskQuery = {}): Json {
+export function tasksJson(p: MasterProjection, query: TaskQuery = {}): string {
   const frameworks = p.allFrameworks().filter((f) => query.frameworkId === undefined || f.framework.id === query.frameworkId);
   const tasks = frameworks.flatMap(allTasksOf).filter((t) => query.taskId === undefined || t.taskId!.value === query.taskId);
   tasks.sort(query.order === "asc" ? ascending : (a, b) => ascending(b, a));
   const offset = query.offset ?? 0;
-  return { tasks: tasks.slice(offset, offset + (query.limit ?? 100)).map(taskJson) };
+  const text = new JsonText();
+  return text.stringify({ tasks: tasksText(text, tasks.slice(offset, offset + (query.limit ?? 100))) });
 }
 
-export function rolesJson(p: MasterProjection): Json {
-  return {
+export function rolesJson(p: MasterProjection): string {
+  return JSON.stringify({
     roles: p.roles().map((r) => {
       const quota = p.ctx.roles.quotas().get(r.name);
       return {
@@ -75,20 +82,34 @@ export function rolesJson(p: MasterProjection): Json {
         resources: summarizeResources(r.resources),
       };
     }),
-  };
+  });
 }
 
-export function stateSummaryJson(p: MasterProjection): Json {
+export function stateSummaryJson(p: MasterProjection): string {
   const { ctx } = p;
   const frameworks = p.frameworks();
-  const tasks = frameworks.flatMap(allTasksOf);
-  return {
+  // Every task of a subscribed framework, by agent (completed ones too: they are counted by state).
+  const byAgent = new Map<string, Task[]>();
+  for (const f of frameworks) {
+    for (const t of allTasksOf(f)) {
+      const id = t.agentId?.value ?? "";
+      let on = byAgent.get(id);
+      if (!on) byAgent.set(id, (on = []));
+      on.push(t);
+    }
+  }
+  const text = new JsonText();
+  return text.stringify({
     hostname: ctx.info.hostname,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
-    slaves: p.agents().map((a) => {
-      const on = tasks.filter((t) => t.agentId?.value === a.agent.id);
-      return { ...agentJson(a), ...countByState(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] };
-    }),
+    slaves: text.array(
+      p.agents().map((a) => {
+        const on = byAgent.get(a.agent.id) ?? [];
+        // The agent's keys, then these: its text without the closing brace, then theirs without the opening one.
+        const extra = JSON.stringify({ ...countByState(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] });
+        return `${agentText(a).slice(0, -1)},${extra.slice(1)}`;
+      }),
+    ),
     frameworks: frameworks.map((summary) => {
       const f = summary.framework;
       const all = allTasksOf(summary);
@@ -107,7 +128,7 @@ export function stateSummaryJson(p: MasterProjection): Json {
         slave_ids: [...new Set(all.map((t) => t.agentId!.value))],
       };
     }),
-  };
+  });
 }
 
 function quotaJson(info: quota.QuotaInfo): Json {

@@ -10,9 +10,11 @@ import { master } from "@mesos/proto";
 import { emptyResponse, encodedResponse, encodeMessage, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import type { MasterGuards } from "../guards.ts";
-import { handleOperatorCall, stateResponse } from "../operator/operator-calls.ts";
+import { handleOperatorCall } from "../operator/operator-calls.ts";
+import { encodeStateResponse } from "../operator/state-encoding.ts";
 import { streamOperatorEvents } from "../operator/operator-subscribe.ts";
 import { batchedRead } from "../read-model/batched-reads.ts";
+import { MasterProjection } from "../read-model/master-projection.ts";
 
 const T = master.Call_Type;
 /** Calls Mesos answers with a bare 200 (the other calls without an answer get 202 Accepted). */
@@ -44,7 +46,7 @@ export function operatorApi(ctx: MasterContext, guards: MasterGuards): (req: Req
       }
       if (call.type === T.GET_STATE) {
         // Concurrent readers share the encoding too: at scale it costs more than the state itself.
-        const bytes = await batchedRead(ctx, `GET_STATE ${format}`, () => encodeMessage(master.ResponseSchema, stateResponse(ctx), format));
+        const bytes = await batchedRead(ctx, `GET_STATE ${format}`, () => encodeStateResponse(new MasterProjection(ctx), format));
         return encodedResponse(bytes, format);
       }
       const response = await handleOperatorCall(ctx, call);

@@ -94,7 +94,7 @@ const CALLS: Partial<Record<master.Call_Type, Handler>> = {
 };
 
 /** GET_STATE's answer (unbatched: callers batch it, or its encoding). */
-export function stateResponse(ctx: MasterContext): master.Response {
+function stateResponse(ctx: MasterContext): master.Response {
   return answer({ type: R.GET_STATE, getState: getState(new MasterProjection(ctx)) });
 }
 

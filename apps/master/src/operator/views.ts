@@ -6,12 +6,21 @@
 import { create } from "@bufbuild/protobuf";
 import { endpointResource } from "@mesos/core";
 import { master, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
-import type { AgentSummary, FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
+import type { Agent } from "../agents/agent.ts";
+import { type AgentSummary, agentInputs, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
+import { Memo } from "../read-model/memo.ts";
 
 const timeInfo = (ms: number | undefined): TimeInfo | undefined =>
   ms === undefined ? undefined : create(TimeInfoSchema, { nanoseconds: BigInt(Math.round(ms)) * 1_000_000n });
 
-export function agentView({ agent, used, offered }: AgentSummary): master.Response_GetAgents_Agent {
+const agentViews = new Memo<Agent, master.Response_GetAgents_Agent>();
+
+/** The agent as GET_AGENTS shows it (the same message while the agent does not change: do not edit it). */
+export function agentView(summary: AgentSummary): master.Response_GetAgents_Agent {
+  return agentViews.get(summary.agent, agentInputs(summary), () => encodeAgent(summary));
+}
+
+function encodeAgent({ agent, used, offered }: AgentSummary): master.Response_GetAgents_Agent {
   return create(master.Response_GetAgents_AgentSchema, {
     agentInfo: agent.info,
     active: agent.connected,

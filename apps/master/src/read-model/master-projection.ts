@@ -10,21 +10,22 @@ import { type AgentInfo, type Resource, type Task, TaskState } from "@mesos/prot
 import type { Agent } from "../agents/agent.ts";
 import type { ExecutorRecord } from "../executors/executor-book.ts";
 import type { MasterContext } from "../context.ts";
+import { Memo } from "./memo.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import type { OfferRecord } from "../offers/offer-book.ts";
 import type { InverseOffer } from "@mesos/proto";
 
 export interface AgentSummary {
   agent: Agent;
-  /** Active tasks on the agent. */
-  tasks: Task[];
-  /** What its non-terminal tasks use. */
+  /** What its non-terminal tasks and its executors use. */
   used: Resources;
   offered: Resources;
 }
 
 export interface FrameworkSummary {
   framework: Framework;
+  /** Changes whenever one of its tasks does (TaskLedger.revision): encodings of its tasks are keyed on it. */
+  revision: number;
   active: Task[];
   unreachable: Task[];
   completed: readonly Task[];
@@ -72,23 +73,38 @@ export function countByState(tasks: Iterable<Task>): TaskCounts {
   return counts;
 }
 
-/** One bag built from every live task's resources (not a new bag per task: at scale views sum 100,000 tasks). */
-function liveUse(tasks: Iterable<Task>): Resources {
-  const live: Resource[] = [];
-  for (const t of tasks) if (!isTerminalState(t.state)) for (const r of t.resources) live.push(r);
-  return Resources.of(live);
+/** What an agent's or a framework's live tasks and executors use; what it is offered. */
+const usedMemo = new Memo<object, Resources>();
+const offeredMemo = new Memo<object, Resources>();
+
+/**
+ * What the non-terminal ones of `tasks` and `executors` use, computed again only when `version`
+ * (the owner's TaskLedger revision) or the executors changed: at 100,000 tasks, summing them is
+ * most of what a view costs.
+ */
+function usedBy(owner: object, version: number, tasks: () => readonly Task[], executors: readonly ExecutorRecord[]): Resources {
+  const live = () => tasks().filter((t) => !isTerminalState(t.state));
+  const inputs: unknown[] = [version, ...executors];
+  return usedMemo.get(owner, inputs, () => {
+    // One bag from every resource (not a bag per task added up: a framework can have 100,000 tasks).
+    const all: Resource[] = [];
+    for (const t of live()) for (const r of t.resources) all.push(r);
+    let used = Resources.of(all);
+    for (const e of executors) used = used.plus(e.info.resources);
+    return used;
+  });
 }
 
-function executorUse(executors: readonly ExecutorRecord[]): Resources {
-  let used = Resources.EMPTY;
-  for (const e of executors) used = used.plus(e.info.resources);
-  return used;
-}
-
-function offeredBy(offers: readonly OfferRecord[]): Resources {
-  let out = Resources.EMPTY;
-  for (const o of offers) out = out.plus(o.resources);
-  return out;
+function offeredTo(owner: object, offers: readonly OfferRecord[]): Resources {
+  return offeredMemo.get(
+    owner,
+    offers.flatMap((o) => [o, o.resources]),
+    () => {
+      let out = Resources.EMPTY;
+      for (const o of offers) out = out.plus(o.resources);
+      return out;
+    },
+  );
 }
 
 export class MasterProjection {
@@ -100,9 +116,9 @@ export class MasterProjection {
   agent(agent: Agent): AgentSummary {
     let summary = this.agentSummaries.get(agent.id);
     if (!summary) {
-      const tasks = this.ctx.tasks.onAgent(agent.id);
-      const used = liveUse(tasks).plus(executorUse(this.ctx.executors.onAgent(agent.id)));
-      summary = { agent, tasks, used, offered: offeredBy(this.ctx.offers.onAgent(agent.id)) };
+      const tasks = () => this.ctx.tasks.onAgent(agent.id);
+      const used = usedBy(agent, this.ctx.tasks.agentRevision(agent.id), tasks, this.ctx.executors.onAgent(agent.id));
+      summary = { agent, used, offered: offeredTo(agent, this.ctx.offers.onAgent(agent.id)) };
       this.agentSummaries.set(agent.id, summary);
     }
     return summary;
@@ -114,14 +130,16 @@ export class MasterProjection {
       const active = [...this.ctx.tasks.active(framework.id).values()];
       const offers = this.ctx.offers.ofFramework(framework.id);
       const executors = this.ctx.executors.ofFramework(framework.id);
+      const revision = this.ctx.tasks.revision(framework.id);
       summary = {
         framework,
+        revision,
         active,
         unreachable: [...this.ctx.tasks.unreachable(framework.id).values()],
         completed: this.ctx.tasks.completed(framework.id),
-        used: liveUse(active).plus(executorUse(executors)),
+        used: usedBy(framework, revision, () => active, executors),
         offers,
-        offered: offeredBy(offers),
+        offered: offeredTo(framework, offers),
         executors,
         inverseOffers: this.ctx.inverseOffers.ofFramework(framework.id).map((r) => r.inverseOffer),
       };
@@ -182,6 +200,24 @@ export class MasterProjection {
     });
   }
 }
+
+/**
+ * What an agent's views are made of: an encoding of the agent made from these is still right while
+ * they are the same (see memo.ts; the AgentRegistry replaces an agent's info, total and providers).
+ */
+export const agentInputs = ({ agent: a, used, offered }: AgentSummary): unknown[] => [
+  a.info,
+  a.endpoint,
+  a.version,
+  a.capabilities,
+  a.total,
+  a.resourceProviders,
+  a.registeredAt,
+  a.reregisteredAt,
+  a.connected,
+  used,
+  offered,
+];
 
 /** Every task of a framework summary: active, unreachable and completed. */
 export const allTasksOf = (f: FrameworkSummary): Task[] => [...f.active, ...f.unreachable, ...f.completed];

@@ -47,6 +47,10 @@ export class TaskLedger {
    * itself instead of showing it to the framework again. Kept while the task is known (completed too).
    */
   private readonly acknowledged = new Map<string, Map<string, string>>();
+  /** Per framework and per agent, a number that changes whenever one of its tasks does (see `revision`). */
+  private readonly revisions = new Map<string, number>();
+  private readonly agentRevisions = new Map<string, number>();
+  private lastRevision = 0;
 
   constructor(private readonly deps: TaskLedgerDeps) {}
 
@@ -71,9 +75,25 @@ export class TaskLedger {
     return tasks?.active.get(taskId) ?? tasks?.unreachable.get(taskId);
   }
 
+  /**
+   * A number that changes whenever one of the framework's tasks is added, moves, or gets a new
+   * state, status or agent, and only then: the read model keeps its encodings of a framework's tasks
+   * while it stays the same.
+   */
+  revision(frameworkId: string): number {
+    return this.revisions.get(frameworkId) ?? 0;
+  }
+
+  /** The same for the active tasks on an agent: changes when one comes, goes or gets a new state. */
+  agentRevision(agentId: string): number {
+    return this.agentRevisions.get(agentId) ?? 0;
+  }
+
   /** The active tasks on an agent. */
   onAgent(agentId: string): Task[] {
-    return [...(this.agents.get(agentId)?.values() ?? [])].flatMap((tasks) => [...tasks.values()]);
+    const out: Task[] = [];
+    for (const tasks of this.agents.get(agentId)?.values() ?? []) for (const t of tasks.values()) out.push(t);
+    return out;
   }
 
   /** An active task, found through its agent (a status update names both). */
@@ -102,6 +122,7 @@ export class TaskLedger {
 
   /** A task was launched (STAGING) on its agent. */
   launch(task: Task): void {
+    this.changed(frameworkOf(task));
     this.entry(frameworkOf(task)).active.set(idOf(task), task);
     this.placeOnAgent(task);
     this.deps.events.publish(() => create(master.EventSchema, { type: master.Event_Type.TASK_ADDED, taskAdded: { task: clone(TaskSchema, task) } }));
@@ -142,6 +163,7 @@ export class TaskLedger {
   /** Forgets a task: it moves to its framework's completed tasks (a task ended by decree releases what it held). */
   complete(task: Task): void {
     const frameworkId = frameworkOf(task);
+    this.changed(frameworkId);
     if (!isTerminalState(task.state)) {
       this.deps.allocator.recoverResources(frameworkId, agentOf(task), Resources.of(task.resources), 0);
     }
@@ -172,6 +194,7 @@ export class TaskLedger {
    * resources back as a whole. Returns the agents the tasks were on.
    */
   removeFramework(frameworkId: string, status: (task: Task) => TaskStatus): Set<string> {
+    this.changed(frameworkId);
     const agents = new Set<string>();
     const tasks = this.frameworks.get(frameworkId);
     if (!tasks) return agents;
@@ -193,6 +216,7 @@ export class TaskLedger {
   /** A completed framework is dropped from memory (--max_completed_frameworks): its tasks go too. */
   forgetFramework(frameworkId: string): void {
     this.frameworks.delete(frameworkId);
+    this.revisions.delete(frameworkId);
     this.acknowledged.delete(frameworkId);
   }
 
@@ -202,12 +226,14 @@ export class TaskLedger {
    */
   resetAgent(agentId: string): Task[] {
     const believed = this.onAgent(agentId);
+    this.agentRevisions.set(agentId, ++this.lastRevision);
     this.agents.delete(agentId);
     return believed;
   }
 
   /** A task a re-registering agent reports: the master's copy (active or unreachable) or a new one, active again. */
   adopt(reported: Task): Task {
+    this.changed(frameworkOf(reported));
     const tasks = this.entry(frameworkOf(reported));
     const id = idOf(reported);
     const task = tasks.active.get(id) ?? tasks.unreachable.get(id) ?? clone(TaskSchema, reported);
@@ -221,6 +247,10 @@ export class TaskLedger {
 
   // --- internals ---
 
+  private changed(frameworkId: string): void {
+    this.revisions.set(frameworkId, ++this.lastRevision);
+  }
+
   private entry(frameworkId: string): FrameworkTasks {
     let tasks = this.frameworks.get(frameworkId);
     if (!tasks) this.frameworks.set(frameworkId, (tasks = { active: new Map(), unreachable: new Map(), completed: [], removed: false }));
@@ -229,6 +259,8 @@ export class TaskLedger {
 
   /** Appends a status (keeping the last 64) and tells subscribers if the state changed. */
   private record(task: Task, status: TaskStatus, changed: boolean): void {
+    this.changed(frameworkOf(task));
+    this.agentRevisions.set(agentOf(task), ++this.lastRevision);
     task.statuses.push(status);
     if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.splice(0, task.statuses.length - MAX_STATUSES_PER_TASK);
     if (!changed) return;
@@ -258,6 +290,7 @@ export class TaskLedger {
   }
 
   private placeOnAgent(task: Task): void {
+    this.agentRevisions.set(agentOf(task), ++this.lastRevision);
     let byFramework = this.agents.get(agentOf(task));
     if (!byFramework) this.agents.set(agentOf(task), (byFramework = new Map()));
     let tasks = byFramework.get(frameworkOf(task));
@@ -266,6 +299,7 @@ export class TaskLedger {
   }
 
   private takeOffAgent(task: Task): void {
+    this.agentRevisions.set(agentOf(task), ++this.lastRevision);
     const byFramework = this.agents.get(agentOf(task));
     const tasks = byFramework?.get(frameworkOf(task));
     if (!byFramework || !tasks) return;

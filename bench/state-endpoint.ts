@@ -1,0 +1,101 @@
+/**
+ * What reading the master's state costs at scale: `GET /state`, `/state-summary`, `/master/tasks`,
+ * and `GET_STATE` (v1 operator API, JSON and protobuf), each alone (p50/p99 of `--reads`) and with
+ * 10 readers at once (batched as Mesos 1.8 does, MESOS-9158), then again while a framework churns
+ * short tasks (the state changes between reads). Bytes of each answer. Issue 20's goal: ≤ 0.5 s at
+ * 10,000 agents and 100,000 tasks (Mesos 1.7: 3.2 s for 20k agents / 400k tasks).
+ *
+ *   npx bun bench/state-endpoint.ts [--agents=10000] [--tasks=100000] [--frameworks=10] [--reads=20]
+ *
+ * The master is the compiled binary with `--agents` hollow agents (bench/hollow-cluster.ts) running
+ * `--tasks` tasks launched by `--frameworks` bench frameworks, as a user's cluster would have them.
+ */
+import { loadavg } from "node:os";
+import { ensureManyFetches } from "./support/hollow-agents.ts";
+import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
+import { freePort, percentile, processUsage, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const load = () => `load ${loadavg()[0]!.toFixed(1)} on ${navigator.hardwareConcurrency} cpus`;
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 3_600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+if (await ensureManyFetches()) {
+  const agents = Number(arg("agents", "10000"));
+  const tasks = Number(arg("tasks", "100000"));
+  const frameworks = Number(arg("frameworks", "10"));
+  const reads = Number(arg("reads", "20"));
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const address = `127.0.0.1:${port}`;
+  const master = await startMasterProcess(port, ["--registry=in_memory"]);
+  const perAgent = Math.ceil(tasks / agents);
+  const hollow = await startHollowProcess(address, agents, [`--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`]);
+  const fws: BenchFramework[] = [];
+  for (let i = 0; i < frameworks; i++) {
+    fws.push(await startBenchFramework(address, { name: `fw${i}`, command: "sleep 1000000", maxTasks: Math.ceil(tasks / frameworks) }));
+  }
+  const running = () => fws.reduce((n, f) => n + f.live.size, 0);
+  await waitUntil(() => running() >= tasks, `${tasks} running tasks`);
+  for (const f of fws) f.launching = false;
+  console.log(`state-endpoint: ${agents} hollow agents, ${running()} running tasks, ${frameworks} frameworks; ${load()}`);
+
+  const v1 = (accept: string) => () =>
+    fetch(`${url}/api/v1`, { method: "POST", body: '{"type":"GET_STATE"}', headers: { "Content-Type": "application/json", Accept: accept } });
+  const endpoints: [string, () => Promise<Response>][] = [
+    ["GET /state", () => fetch(`${url}/state`)],
+    ["GET /state-summary", () => fetch(`${url}/state-summary`)],
+    ["GET /master/tasks?limit=100", () => fetch(`${url}/master/tasks?limit=100`)],
+    ["GET_STATE (JSON)", v1("application/json")],
+    ["GET_STATE (protobuf)", v1("application/x-protobuf")],
+  ];
+  const one = async (read: () => Promise<Response>) => {
+    const t = performance.now();
+    const res = await read();
+    const bytes = (await res.arrayBuffer()).byteLength;
+    if (!res.ok) throw new Error(`${res.status}`);
+    return { ms: performance.now() - t, bytes };
+  };
+  const measure = async (label: string) => {
+    console.log(`${label}; ${load()}`);
+    for (const [name, read] of endpoints) {
+      const cpu0 = processUsage(master.proc.pid).cpuSeconds;
+      const alone: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < reads; i++) {
+        const r = await one(read);
+        alone.push(r.ms);
+        bytes = r.bytes;
+      }
+      const cpu = (processUsage(master.proc.pid).cpuSeconds - cpu0) / reads;
+      alone.sort((a, b) => a - b);
+      const t = performance.now();
+      const together = await Promise.all(Array.from({ length: 10 }, () => one(read)));
+      const all = performance.now() - t;
+      console.log(
+        `  ${name.padEnd(28)} ${(bytes / 2 ** 20).toFixed(2).padStart(6)} MB  alone p50 ${percentile(alone, 0.5).toFixed(0).padStart(5)} ms` +
+          ` p99 ${percentile(alone, 0.99).toFixed(0).padStart(5)} ms (master CPU ${(cpu * 1000).toFixed(0)} ms a read)` +
+          `  10 at once: all in ${all.toFixed(0)} ms, slowest ${Math.max(...together.map((r) => r.ms)).toFixed(0)} ms`,
+      );
+    }
+  };
+  await measure("steady state");
+  // Churn: short tasks keep changing the state between reads (no answer can be reused as is).
+  const churn = await startBenchFramework(address, { name: "churn", command: "sleep 1", maxInFlight: 20, perOffer: 5 });
+  await Bun.sleep(3000);
+  const finished0 = churn.finished;
+  const t0 = performance.now();
+  await measure("while a framework churns short tasks");
+  console.log(`  (churn: ${((churn.finished - finished0) / ((performance.now() - t0) / 1000)).toFixed(1)} tasks finished a second during the reads)`);
+  churn.close();
+  for (const f of fws) f.close();
+  await hollow.kill("SIGTERM");
+  await master.kill("SIGTERM");
+  process.exit(0);
+}
