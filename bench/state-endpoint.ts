@@ -36,7 +36,9 @@ if (await ensureManyFetches()) {
   const address = `127.0.0.1:${port}`;
   const master = await startMasterProcess(port, ["--registry=in_memory"]);
   const perAgent = Math.ceil(tasks / agents);
-  const hollow = await startHollowProcess(address, agents, [`--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`]);
+  const hollow = await startHollowProcess(address, agents, [
+    `--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`,
+  ]);
   const fws: BenchFramework[] = [];
   for (let i = 0; i < frameworks; i++) {
     fws.push(await startBenchFramework(address, { name: `fw${i}`, command: "sleep 1000000", maxTasks: Math.ceil(tasks / frameworks) }));

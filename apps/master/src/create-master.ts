@@ -23,6 +23,7 @@ import type { Hono } from "hono";
 import { AgentRegistry } from "./agents/agent-registry.ts";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import { createHierarchicalAllocator } from "./allocator/hierarchical-allocator.ts";
+import { createEventQueue } from "./metrics/event-queue.ts";
 import { registerMasterMetrics } from "./metrics/master-metrics.ts";
 import type { MasterContext } from "./context.ts";
 import { type MasterFlags, masterLogFile } from "./flags.ts";
@@ -41,6 +42,7 @@ import { ExecutorBook } from "./executors/executor-book.ts";
 import { OperatorEventBus } from "./operator/operator-event-bus.ts";
 import { agentView, frameworkView } from "./operator/views.ts";
 import { RoleSettings } from "./quota/role-settings.ts";
+import { waitingBatches } from "./read-model/batched-reads.ts";
 import { MasterProjection } from "./read-model/master-projection.ts";
 import type { RegistryStore } from "./registry/registry-store.ts";
 import { TaskLedger } from "./tasks/task-ledger.ts";
@@ -230,8 +232,9 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     newOfferId: createIdSequence(`${info.id}-O`),
     triggerAllocation,
   };
-  registerMasterMetrics(ctx, allocator);
-  const { app, connect } = createMasterApp(ctx);
+  const queue = createEventQueue();
+  registerMasterMetrics(ctx, allocator, { ...queue, dispatches: () => waitingBatches(ctx) + (loop.due() ? 1 : 0) });
+  const { app, connect } = createMasterApp(ctx, queue.middleware);
 
   let deadline: { cancel(): void } | undefined;
   return {

@@ -26,6 +26,11 @@ export class Framework {
   recovered = false;
   /** Written by the FrameworkBook only (it tells the allocator too). */
   readonly suppressedRoles = new Set<string>();
+  /**
+   * Mesos's per-framework counters, by the name under `master/frameworks/<name>/<id>/`: `calls`,
+   * `events`, `offers/sent` ... (metrics/framework-metrics.ts publishes them).
+   */
+  readonly counters = new Map<string, number>();
 
   constructor(
     readonly id: string,
@@ -53,9 +58,24 @@ export class Framework {
     return this.hasCapability(FrameworkInfo_Capability_Type.PARTITION_AWARE);
   }
 
-  /** Sends an event if the framework is connected; returns whether it was queued. */
+  count(name: string, by = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+  }
+
+  /** A scheduler call it made (Mesos counts them once they passed validation). */
+  countCall(type: scheduler.Call_Type): void {
+    this.count("calls");
+    this.count(`calls/${scheduler.Call_Type[type]!.toLowerCase()}`);
+  }
+
+  /** Sends an event if the framework is connected; returns whether it was queued (and counted). */
   send(event: scheduler.Event): boolean {
-    return this.subscription?.events.push(event) ?? false;
+    const sent = this.subscription?.events.push(event) ?? false;
+    if (sent) {
+      this.count("events");
+      this.count(`events/${scheduler.Event_Type[event.type]!.toLowerCase()}`);
+    }
+    return sent;
   }
 
   /** Ends the event stream, after an ERROR event if a reason is given. */

@@ -72,6 +72,7 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
     ctx.log.info(`Framework ${id} (${info.name}) subscribed${claimedId ? " (after master failover)" : ""}`);
   }
 
+  framework.countCall(scheduler.Call_Type.SUBSCRIBE);
   const subscription: Subscription = { streamId: newUuid(), events: new Channel<scheduler.Event>() };
   framework.subscription = subscription;
   framework.send(

@@ -7,7 +7,7 @@
  */
 import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
 import { masterGuards } from "../guards.ts";
@@ -30,8 +30,10 @@ function intParam(c: Context, name: string): number | undefined {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
-export function createMasterApp(ctx: MasterContext): { app: Hono; connect: ConnectApi } {
+/** `queue` counts the requests in flight (metrics/event-queue.ts). */
+export function createMasterApp(ctx: MasterContext, queue: MiddlewareHandler): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
+  app.use(queue);
   // `?jsonp=CB` on every v0 JSON endpoint, as libprocess answers it.
   app.use(jsonp());
   // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.

@@ -5,11 +5,16 @@
  * frameworks, tasks by state, resources total/used/percent, operations by type and state, and the
  * allocator's numbers. Task counts and resources come from the read model (one projection per read).
  */
-import { type Metrics, Resources } from "@mesos/core";
-import { Offer_Operation_Type, OperationState } from "@mesos/proto";
+import { Resources } from "@mesos/core";
+import { Offer_Operation_Type, OperationState, TaskState } from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
-import { countByState, MasterProjection, type TaskCounts } from "../read-model/master-projection.ts";
+import type { EventQueue } from "./event-queue.ts";
+import { activeTaskCounts, frameworkMetrics } from "./framework-metrics.ts";
+
+/** The sizes of the master's queue (event-queue.ts), dispatches included. */
+export type EventQueueSizes = Pick<EventQueue, "messages" | "httpRequests"> & { dispatches(): number };
+import { MasterProjection } from "../read-model/master-projection.ts";
 
 /** The task states Mesos keeps a gauge of (the rest are counters, counted by the TaskLedger). */
 const GAUGED_TASK_STATES = ["staging", "starting", "running", "killing", "unreachable"];
@@ -38,7 +43,7 @@ const MESSAGE_COUNTERS = [
   "dropped_messages",
 ];
 
-export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator): void {
+export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator, queue: EventQueueSizes): void {
   const m = ctx.metrics;
   const count = <T>(items: Iterable<T>, pick: (item: T) => boolean) => {
     let n = 0;
@@ -63,21 +68,18 @@ export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator):
   for (const name of MESSAGE_COUNTERS) m.counter(`master/${name}`);
   m.counter("allocator/mesos/allocation_runs", "Allocation cycles run");
 
-  // Mesos's master is an actor whose mailbox can back up; this one handles each message, dispatch and
-  // request to completion on one event loop, so nothing waits in a queue of its own: always 0.
-  for (const queue of ["messages", "dispatches", "http_requests"]) {
-    m.gauge(`master/event_queue_${queue}`, () => 0, `${queue} waiting in the master's queue (it has none: always 0)`);
-  }
+  // What the master has accepted and not finished (metrics/event-queue.ts says what each counts).
+  m.gauge("master/event_queue_messages", queue.messages, "Agent messages received and not yet handled");
+  m.gauge("master/event_queue_http_requests", queue.httpRequests, "HTTP requests received and not yet answered");
+  m.gauge("master/event_queue_dispatches", queue.dispatches, "Deferred work: state views waiting for their batch, a due allocation");
 
-  // Task counts and resources from the read model, as /state computes them.
+  // Task counts (the frameworks', framework-metrics.ts) and resources from the read model, as /state computes them.
   m.source(() => {
     const p = new MasterProjection(ctx);
     const out: Record<string, number> = {};
-    const counts: TaskCounts = {};
-    for (const f of p.allFrameworks()) {
-      for (const [state, n] of Object.entries(countByState([...f.active, ...f.unreachable]))) counts[state] = (counts[state] ?? 0) + n;
-    }
-    for (const s of GAUGED_TASK_STATES) out[`master/tasks_${s}`] = counts[`TASK_${s.toUpperCase()}`] ?? 0;
+    const counts = new Map<TaskState, number>();
+    for (const f of ctx.frameworks.values()) for (const [state, n] of activeTaskCounts(ctx, f)) counts.set(state, (counts.get(state) ?? 0) + n);
+    for (const s of GAUGED_TASK_STATES) out[`master/tasks_${s}`] = counts.get(TaskState[`TASK_${s.toUpperCase()}` as keyof typeof TaskState]) ?? 0;
     let total = Resources.EMPTY;
     let used = Resources.EMPTY;
     for (const a of p.agents()) {
@@ -125,6 +127,7 @@ export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator):
   });
 
   m.source(() => allocator.stats?.().metrics ?? {});
+  m.source(() => frameworkMetrics(ctx));
   // Not Mesos's (libprocess has no such metric): what the master process holds, for capacity planning.
   m.gauge("process/memory_rss_bytes", () => process.memoryUsage.rss());
   m.gauge("process/js_heap_used_bytes", () => process.memoryUsage().heapUsed);

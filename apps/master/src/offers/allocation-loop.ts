@@ -90,6 +90,8 @@ export function createAllocationLoop(deps: AllocationLoopDeps) {
       else candidates?.add(agentId);
       pending ??= deps.clock.setTimeout(() => runCycle(candidates === undefined), 0);
     },
+    /** Whether a cycle is due (triggered, not run yet). */
+    due: () => pending !== undefined,
     /** Runs a full cycle now (tests drive cycles this way with a manual clock). */
     runNow: () => runCycle(true),
   };

@@ -43,7 +43,9 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
     list.push(offerForFramework(framework, offer));
   }
   for (const [frameworkId, offers] of byFramework) {
-    ctx.frameworks.get(frameworkId)!.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.OFFERS, offers: { offers } }));
+    const framework = ctx.frameworks.get(frameworkId)!;
+    framework.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.OFFERS, offers: { offers } }));
+    framework.count("offers/sent", offers.length);
     ctx.metrics.increment("master/outstanding_offers_sent", offers.length);
   }
 }

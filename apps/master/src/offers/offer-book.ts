@@ -93,6 +93,7 @@ export class OfferBook {
     const framework = this.deps.framework(record.frameworkId);
     if (options.rescind && framework?.connected) {
       framework.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.RESCIND, rescind: { offerId: record.offer.id } }));
+      framework.count("offers/rescinded");
     }
     return record;
   }

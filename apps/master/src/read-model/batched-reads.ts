@@ -27,3 +27,8 @@ export function batchedRead<T>(ctx: MasterContext, key: string, compute: () => T
   pending.set(key, batch);
   return batch;
 }
+
+/** How many batches are waiting for their turn (Mesos's deferred dispatches of state views). */
+export function waitingBatches(ctx: MasterContext): number {
+  return batches.get(ctx)?.size ?? 0;
+}

@@ -53,6 +53,11 @@ function validateOffers(ctx: MasterContext, framework: Framework, offerIds: stri
   return undefined;
 }
 
+function countOperation(framework: Framework, type: Offer_Operation_Type): void {
+  framework.count("operations");
+  framework.count(`operations/${Offer_Operation_Type[type]!.toLowerCase()}`);
+}
+
 export function accept(ctx: MasterContext, framework: Framework, call: scheduler.Call_Accept): void {
   const offerIds = call.offerIds.map((o) => o.value);
   const offerError = validateOffers(ctx, framework, offerIds);
@@ -71,6 +76,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
     return;
   }
 
+  framework.count("offers/accepted", offerIds.length);
   let available = Resources.EMPTY;
   let agentId = "";
   let role = "";
@@ -103,9 +109,12 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
           }
           available = available.minus(consumedBy(resources));
           launchTask(ctx, framework, task, resources, agentId);
+          // As Mesos: a LAUNCH counts once per task launched, other operations once each.
+          countOperation(framework, operation.type);
         }
         break;
       case Offer_Operation_Type.LAUNCH_GROUP:
+        countOperation(framework, operation.type);
         available = launchGroup(ctx, framework, operation, agentId, available);
         break;
       case Offer_Operation_Type.RESERVE:
@@ -116,6 +125,7 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
       case Offer_Operation_Type.SHRINK_VOLUME:
       case Offer_Operation_Type.CREATE_DISK:
       case Offer_Operation_Type.DESTROY_DISK:
+        countOperation(framework, operation.type);
         available = applyOfferOperation(ctx, framework, agentId, operation, available);
         break;
       default:

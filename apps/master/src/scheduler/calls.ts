@@ -30,6 +30,7 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
     );
   }
+  framework.countCall(call.type);
   switch (call.type) {
     case T.TEARDOWN:
       removeFramework(ctx, framework, "the framework asked to be torn down (TEARDOWN)");

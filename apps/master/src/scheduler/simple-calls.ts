@@ -16,6 +16,7 @@ export function decline(ctx: MasterContext, framework: Framework, call: schedule
       continue;
     }
     ctx.offers.remove(id, { recover: true, refuseSeconds: refuse });
+    framework.count("offers/declined");
     ctx.triggerAllocation(offer.agentId);
   }
 }

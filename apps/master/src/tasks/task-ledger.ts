@@ -50,6 +50,8 @@ export class TaskLedger {
   /** Per framework and per agent, a number that changes whenever one of its tasks does (see `revision`). */
   private readonly revisions = new Map<string, number>();
   private readonly agentRevisions = new Map<string, number>();
+  /** Per framework, how many of its tasks reached each terminal state (Mesos's `tasks/terminal/*`). */
+  private readonly terminal = new Map<string, Map<TaskState, number>>();
   private lastRevision = 0;
 
   constructor(private readonly deps: TaskLedgerDeps) {}
@@ -87,6 +89,11 @@ export class TaskLedger {
   /** The same for the active tasks on an agent: changes when one comes, goes or gets a new state. */
   agentRevision(agentId: string): number {
     return this.agentRevisions.get(agentId) ?? 0;
+  }
+
+  /** How many of the framework's tasks reached each terminal state while this master ran. */
+  terminalCounts(frameworkId: string): ReadonlyMap<TaskState, number> {
+    return this.terminal.get(frameworkId) ?? new Map();
   }
 
   /** The active tasks on an agent. */
@@ -217,6 +224,7 @@ export class TaskLedger {
   forgetFramework(frameworkId: string): void {
     this.frameworks.delete(frameworkId);
     this.revisions.delete(frameworkId);
+    this.terminal.delete(frameworkId);
     this.acknowledged.delete(frameworkId);
   }
 
@@ -264,7 +272,12 @@ export class TaskLedger {
     task.statuses.push(status);
     if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.splice(0, task.statuses.length - MAX_STATUSES_PER_TASK);
     if (!changed) return;
-    if (isTerminalState(task.state)) this.countTerminal(task.state, status);
+    if (isTerminalState(task.state)) {
+      this.countTerminal(task.state, status);
+      let counts = this.terminal.get(frameworkOf(task));
+      if (!counts) this.terminal.set(frameworkOf(task), (counts = new Map()));
+      counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+    }
     this.deps.events.publish(() =>
       create(master.EventSchema, {
         type: master.Event_Type.TASK_UPDATED,
