@@ -11,7 +11,7 @@ function setup(offerTimeoutMs?: number) {
   const metrics = new Metrics();
   const recovered: string[] = [];
   const sent: scheduler.Event[] = [];
-  const framework = { connected: true, send: (e: scheduler.Event) => sent.push(e) > 0 } as unknown as Framework;
+  const framework = { connected: true, send: (e: scheduler.Event) => sent.push(e) > 0, count: () => {} } as unknown as Framework;
   const book = new OfferBook({
     clock,
     metrics,

@@ -5,22 +5,21 @@
  * error and no change when invalid.
  */
 import { create } from "@bufbuild/protobuf";
-import { conflict, invalid, isTerminalState, notFound, Resources, upgradeResource } from "@mesos/core";
+import { conflict, invalid, notFound, type Resources, upgradeResource } from "@mesos/core";
 import { master, type Offer_Operation, Offer_Operation_Type, Offer_OperationSchema, type Resource } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import { markAgentGone } from "../agents/remove-agent.ts";
+import { MasterProjection } from "../read-model/master-projection.ts";
 import type { MasterContext } from "../context.ts";
 import { applyOperation } from "./apply-operation.ts";
 import { validateOperation } from "./validate-operation.ts";
 
 const T = master.Call_Type;
 
-/** What on the agent is neither used by a task nor offered. */
+/** What on the agent is neither used (by a task or an executor) nor offered, as the read model sums them. */
 function unallocated(ctx: MasterContext, agent: Agent): Resources {
-  let used = Resources.EMPTY;
-  for (const t of ctx.tasks.onAgent(agent.id)) if (!isTerminalState(t.state)) used = used.plus(Resources.of(t.resources).unallocate());
-  for (const offer of ctx.offers.onAgent(agent.id)) used = used.plus(offer.resources.unallocate());
-  return agent.total.minus(used);
+  const { used, offered } = new MasterProjection(ctx).agent(agent);
+  return agent.total.minus(used.plus(offered).unallocate());
 }
 
 function operationFor(call: master.Call): { agentId: string; op: Offer_Operation } {
