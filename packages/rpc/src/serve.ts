@@ -87,12 +87,27 @@ export function mountConnect(app: Hono, services: ConnectApi | ConnectApi["route
       },
     }),
   );
+  const fastPaths = new Map<string, (req: Request) => Promise<Response> | undefined>();
   for (const handler of router.handlers) {
     const guarded = createGuardedFetchHandler(handler);
     const spec = unary.get(handler.method);
     const fast = spec ? createUnaryFetchHandler(spec, options.interceptors) : undefined;
+    if (fast) fastPaths.set(handler.requestPath, fast);
     app.on(handler.allowedMethods as string[], handler.requestPath, (c) => fast?.(c.req.raw) ?? guarded(c.req.raw));
   }
+  // Unary calls skip hono's routing and middleware (none of which applies to a Connect POST): at
+  // thousands of calls a second, dispatch through hono cost a tenth of the master's time.
+  // `app.request()` goes through `app.fetch` too, so tests see the same path.
+  const viaHono = app.fetch;
+  app.fetch = (req, ...rest) => fastPaths.get(pathOf(req.url))?.(req) ?? viaHono(req, ...rest);
+}
+
+/** A URL's path, without parsing the URL (`http://host:port/a/b?q` -> `/a/b`). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  return query < 0 ? url.slice(start) : url.slice(start, query);
 }
 
 /** A client transport that calls the services in this process, without a socket (Connect's router transport). */
