@@ -85,7 +85,10 @@ test("missingRequiredFields finds a hole deep in a complete-looking ACCEPT, and 
     name: "t",
     taskId: { value: "t" },
     agentId: { value: "a" },
-    resources: [{ name: "cpus", type: 0, scalar: { value: 1 } }, { name: resourceName, type: 0, scalar: { value: 1 } }],
+    resources: [
+      { name: "cpus", type: 0, scalar: { value: 1 } },
+      { name: resourceName, type: 0, scalar: { value: 1 } },
+    ],
   });
   const accept = (resourceName: string) =>
     create(scheduler.CallSchema, {
