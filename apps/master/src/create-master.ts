@@ -235,7 +235,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   };
   const queue = createEventQueue();
   registerMasterMetrics(ctx, allocator, { ...queue, dispatches: () => waitingBatches(ctx) + (loop.due() ? 1 : 0) });
-  const { app, connect } = createMasterApp(ctx, queue.middleware);
+  const { app, connect } = createMasterApp(ctx, queue);
 
   let deadline: { cancel(): void } | undefined;
   return {

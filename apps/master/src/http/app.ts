@@ -7,9 +7,10 @@
  */
 import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountLoggingToggle, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
+import type { EventQueue } from "../metrics/event-queue.ts";
 import { masterGuards } from "../guards.ts";
 import { leadingOnly, redirectToLeader } from "../leadership.ts";
 import { operatorService } from "../operator/operator-service.ts";
@@ -31,9 +32,8 @@ function intParam(c: Context, name: string): number | undefined {
 }
 
 /** `queue` counts the requests in flight (metrics/event-queue.ts). */
-export function createMasterApp(ctx: MasterContext, queue: MiddlewareHandler): { app: Hono; connect: ConnectApi } {
+export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
-  app.use(queue);
   // `?jsonp=CB` on every v0 JSON endpoint, as libprocess answers it.
   app.use(jsonp());
   // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.
@@ -95,5 +95,7 @@ export function createMasterApp(ctx: MasterContext, queue: MiddlewareHandler): {
       });
     }
   }
+  // Last, over Connect's fast paths too (mountConnect wraps `fetch` itself).
+  app.fetch = queue.wrap(app.fetch);
   return { app, connect };
 }
