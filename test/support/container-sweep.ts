@@ -16,9 +16,9 @@ export async function killContainersUnder(roots: Iterable<string>, timeoutMs = 5
   for (const pid of listPids()) {
     if (pid === process.pid) continue;
     const args = cmdline(pid);
-    const launchInfo = args?.find((a) => a.startsWith("--launch_info="))?.slice("--launch_info=".length);
-    if (args?.includes("__launch") && under(launchInfo)) for (const p of withDescendants(pid)) victims.add(p);
-    else if (under(cwd(pid))) for (const p of withDescendants(pid)) victims.add(p);
+    if (!args) continue; // gone, or a kernel thread
+    const launchInfo = args.find((a) => a.startsWith("--launch_info="))?.slice("--launch_info=".length);
+    if (args.includes("__launch") ? under(launchInfo) : under(cwd(pid))) for (const p of withDescendants(pid)) victims.add(p);
   }
   for (const pid of victims) kill(pid);
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +34,8 @@ function listPids(): number[] {
 
 function cmdline(pid: number): string[] | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const text = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return text ? text.split("\0") : undefined;
   } catch {
     return undefined;
   }
