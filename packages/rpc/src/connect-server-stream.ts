@@ -162,7 +162,7 @@ function endStream(call: ConnectCall, e: unknown): Uint8Array {
   return envelope(endStreamFlag, encoder.encode(JSON.stringify(endStreamToJson(metadata, error, undefined))));
 }
 
-/** A stream that ended before its first message (a bad request, a refusal, an empty stream). */
+/** A stream that failed before its first message (a bad request, a refusal): only the end-stream message. */
 function endedResponse(call: ConnectCall, e: unknown): Response {
   call.end(e);
   return new Response(endStream(call, e), { status: 200, headers: call.headers(false) });
