@@ -10,14 +10,14 @@
  * Goals (issue 20): failover <= 5 s (Mesos 1.5: 40k agents / 400k tasks in 19 s); /state <= 0.5 s
  * (Mesos 1.7: 3.2 s for 20k agents / 400k tasks).
  *
- *   npx bun bench/master-failover.ts [--agents=10000] [--tasks=100000] [--frameworks=10]
+ *   npx bun bench/master-failover.ts [--agents=10000] [--tasks=100000] [--frameworks=10] [--state_reads=false]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
-import { type Daemon, freePort, percentile, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
+import { type Daemon, freePort, percentile, processUsage, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
@@ -77,7 +77,10 @@ if (await ensureManyFetches()) {
   await waitUntil(() => {
     if (performance.now() - lastReport > 30_000) {
       lastReport = performance.now();
-      console.log(`  ... ${runningNow()} tasks running`);
+      const failed = new Map<string, number>();
+      for (const f of fws) for (const [state, n] of f.failures) failed.set(state, (failed.get(state) ?? 0) + n);
+      if (failed.size > 0 && process.env.BENCH_DEBUG) console.log(master.output().slice(-3000));
+      console.log(`  ... ${runningNow()} tasks running${failed.size > 0 ? `; ended: ${[...failed].map(([s, n]) => `${n} ${s}`).join(", ")}` : ""}`);
     }
     return runningNow() >= tasks;
   }, `${tasks} running tasks`);
@@ -115,31 +118,43 @@ if (await ensureManyFetches()) {
       ).toFixed(0)} ms; ` + `10 at once: all answered in ${all.toFixed(2)} s, slowest ${Math.max(...together.map((r) => r.ms)).toFixed(0)} ms`,
     );
   };
-  await reads("GET /state", () => fetch(`${url}/state`));
-  await reads("GET_STATE (v1, JSON)", () =>
-    fetch(`${url}/api/v1`, {
-      method: "POST",
-      body: '{"type":"GET_STATE"}',
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-    }),
-  );
+  if (arg("state_reads", "true") !== "false") {
+    await reads("GET /state", () => fetch(`${url}/state`));
+    await reads("GET_STATE (v1, JSON)", () =>
+      fetch(`${url}/api/v1`, {
+        method: "POST",
+        body: '{"type":"GET_STATE"}',
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+      }),
+    );
+  }
 
   // The failover.
+  const hollowCpu = processUsage(hollow.proc.pid).cpuSeconds;
   await master.kill("SIGKILL");
   const killed = performance.now();
   const since = () => ((performance.now() - killed) / 1000).toFixed(1);
   master = await startMasterProcess(port, masterFlags, masterEnv);
-  console.log(`  kill -9, restart: the master answers after ${since()} s`);
+  const cpu = () => processUsage(master.proc.pid).cpuSeconds.toFixed(1);
+  console.log(`  kill -9, restart: the master answers after ${since()} s (${cpu()} CPU s)`);
   await waitUntil(async () => ((await metrics())["master/slaves_connected"] ?? 0) >= agents, "every agent to re-register");
-  console.log(`  every agent re-registered after ${since()} s`);
+  console.log(
+    `  every agent re-registered after ${since()} s (CPU s: the master ${cpu()} since its start, the hollow agents ${(processUsage(hollow.proc.pid).cpuSeconds - hollowCpu).toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+  console.log(`  hollow agents' ${(await hollow.waitFor(/recovery: .*/, 60_000))[0]}`);
   await waitUntil(() => fws.every((f) => f.resubscribedAt !== undefined && f.resubscribedAt > killed), "every framework to subscribe again");
   console.log(`  every framework subscribed again after ${since()} s`);
   await waitUntil(() => fws.every((f) => f.reconciled.size >= f.live.size), "every task to be reconciled");
-  console.log(`  every task reconciled RUNNING after ${since()} s; load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log(`  every task reconciled RUNNING after ${since()} s (master: ${cpu()} CPU s); load average ${loadavg()[0]!.toFixed(1)}`);
 
   for (const fw of fws) fw.close();
-  await hollow.kill("SIGTERM");
-  await master.kill("SIGTERM");
+  const stopped = (d: Daemon, name: string) =>
+    Promise.race([
+      d.kill("SIGTERM"),
+      Bun.sleep(30_000).then(() => (console.log(`  ${name} still running 30 s after SIGTERM; killing it`), d.kill("SIGKILL"))),
+    ]);
+  await stopped(hollow, "the hollow agents");
+  await stopped(master, "the master");
   rmSync(workDir, { recursive: true, force: true });
   process.exit(0);
 }
