@@ -13,7 +13,7 @@ const started = performance.now();
 const gitSha = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: root, stderr: "ignore" });
 const build = {
   "process.env.MESOS_BUILD_TIME": new Date().toISOString(),
-  "process.env.MESOS_BUILD_USER": userInfo().username,
+  "process.env.MESOS_BUILD_USER": process.env.USER || userInfo().username,
   "process.env.MESOS_GIT_SHA": gitSha.exitCode === 0 ? gitSha.stdout.toString().trim() : "",
 };
 const result = await Bun.build({

@@ -8,6 +8,7 @@ test.each([
   [["master", "--registry=in_memory", "--allocation_interval=fast"], "Failed to load flag 'allocation_interval'"],
   [["master", "--registry=in_memory", "--min_allocatable_resources=cpus:-1"], "Bad resource quantity 'cpus:-1'"],
   [["master", "--bogus=1"], "unknown flag '--bogus'"],
+  [["master", "--registry=in_memory", "--logging_level=verbose"], "'verbose' is not a valid logging level"],
   [
     ["master", "--registry=in_memory", "--authenticate_frameworks"],
     "Failed to load flag 'authenticate_frameworks': only 'false' is supported: authentication is not built into this master",

@@ -1,4 +1,5 @@
 /** The v0 read-only endpoints tools poll, in Mesos's JSON shapes, and their `/master/...` aliases. */
+import { lookupService } from "node:dns/promises";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { RunningAgent } from "@mesos/agent";
 import type { RunningMaster } from "@mesos/master";
@@ -104,7 +105,8 @@ test("/roles: each role with its weight, frameworks and resources", async () => 
 
 test("/state-summary: agents and frameworks with task counts by state", async () => {
   const summary = await get("/state-summary");
-  expect(summary.hostname).toBe("127.0.0.1");
+  // --hostname_lookup (Mesos's default): the name 127.0.0.1 resolves to.
+  expect(summary.hostname).toBe((await lookupService("127.0.0.1", 0)).hostname);
   expect(summary.cluster).toBe("v0");
   expect(summary.slaves[0]).toMatchObject({ id: agentId, TASK_RUNNING: 1, TASK_FINISHED: 1, TASK_STAGING: 0, framework_ids: [fw.sub.frameworkId] });
   expect(summary.frameworks[0]).toMatchObject({

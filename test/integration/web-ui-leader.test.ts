@@ -21,9 +21,11 @@ test.skipIf(!hasChromium)(
   "a page on a master that loses leadership shows the new leader and follows it",
   async () => {
     let leaderOfA: MasterInfo | undefined;
-    const a = await startTestMaster({ leader: (self) => leaderOfA ?? self });
+    // The masters advertise their IPs (not the name they resolve to), which the page shows.
+    const flags = ["--no-hostname_lookup"];
+    const a = await startTestMaster({ flags, leader: (self) => leaderOfA ?? self });
     masters.push(a);
-    const b = await startTestMaster();
+    const b = await startTestMaster({ flags });
     masters.push(b);
     const browser = await launchBrowser();
     try {

@@ -163,11 +163,7 @@ describe("validation (400)", () => {
 
 describe("framework and stream checks", () => {
   test("400 for an unknown framework", async () => {
-    await expectStatus(
-      json({ type: "REVIVE", framework_id: { value: "nope" } }, { "Mesos-Stream-Id": streamId }),
-      400,
-      "Framework nope cannot be found",
-    );
+    await expectStatus(json({ type: "REVIVE", framework_id: { value: "nope" } }, { "Mesos-Stream-Id": streamId }), 400, "Framework cannot be found");
   });
 
   test("400 without the stream id, or with another one", async () => {
@@ -188,7 +184,7 @@ describe("framework and stream checks", () => {
     await expectStatus(
       json({ type: "REVIVE", framework_id: { value: id } }, { "Mesos-Stream-Id": goneStreamId }),
       403,
-      `Framework ${id} is not subscribed`,
+      "Framework is not subscribed",
     );
   });
 

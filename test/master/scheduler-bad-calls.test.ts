@@ -143,7 +143,7 @@ describe("malformed calls", () => {
       "unknown framework",
       () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: { value: "nope" } }, fw.sub.streamId),
       Code.NotFound,
-      "Framework nope cannot be found",
+      "Framework cannot be found",
     ],
     ["missing stream id", () => call({ type: scheduler.Call_Type.REVIVE, frameworkId: mine() }), Code.InvalidArgument, "Mesos-Stream-Id"],
     [

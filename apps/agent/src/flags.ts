@@ -10,6 +10,7 @@ import { volumeFlagSpecs } from "@mesos/plugin-volume";
 import { diskProfileAdaptorConfig } from "./resource-provider/disk-profile-flag.ts";
 
 export const agentFlagSpecs = {
+  version: flag.bool("Show version and exit", { default: false }),
   master: flag.string("The master to register with, as HOST:PORT", { required: true }),
   work_dir: flag.string("Where the agent keeps sandboxes and checkpoints", { required: true }),
   runtime_dir: flag.string("Where containers' runtime files live (default: WORK_DIR/runtime)"),
@@ -88,9 +89,7 @@ export const agentFlagSpecs = {
   ),
   modules: flag.string("Mesos module configuration (JSON); only the built-in org_apache_mesos_UriDiskProfileAdaptor can be configured"),
   csi_plugin_endpoint_timeout: flag.duration("How long a CSI plugin container may take to create its endpoint socket", { default: 60_000 }),
-  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", {
-    default: "info",
-  }),
+  logging_level: flag.logLevel("Least severe log level shown: INFO, WARNING or ERROR (DEBUG also shows debug lines)", { default: "INFO" }),
 };
 
 export type AgentFlags = FlagValues<typeof agentFlagSpecs>;

@@ -26,6 +26,7 @@ import { createHierarchicalAllocator } from "./allocator/hierarchical-allocator.
 import { registerMasterMetrics } from "./metrics/master-metrics.ts";
 import type { MasterContext } from "./context.ts";
 import { type MasterFlags, masterLogFile } from "./flags.ts";
+import { advertisedHostname } from "./hostname.ts";
 import { FrameworkBook } from "./frameworks/framework-book.ts";
 import { createMasterApp } from "./http/app.ts";
 import { agentMachine } from "./maintenance/machine-id.ts";
@@ -102,10 +103,10 @@ function ipToUint32(ip: string): number {
   return (parts[0]! | (parts[1]! << 8) | (parts[2]! << 16) | (parts[3]! << 24)) >>> 0;
 }
 
-function masterInfo(flags: MasterFlags, port: number): MasterInfo {
+async function masterInfo(flags: MasterFlags, port: number): Promise<MasterInfo> {
   const advertisedIp = flags.advertise_ip ?? flags.ip;
   const advertisedPort = flags.advertise_port ?? port;
-  const hostname = flags.hostname ?? advertisedIp;
+  const hostname = await advertisedHostname(flags, advertisedIp);
   return create(MasterInfoSchema, {
     id: newUuid(),
     ip: ipToUint32(advertisedIp),
@@ -138,7 +139,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const log = deps.log ?? createLogger({ name: "master", level: "info" });
   const allocator = deps.allocator ?? createHierarchicalAllocator(allocatorOptions(flags, clock));
   const leadership = deps.leadership ?? leadingAlone;
-  const info = masterInfo(flags, deps.port ?? flags.port);
+  const info = await masterInfo(flags, deps.port ?? flags.port);
   const stored = await registry.load();
   const metrics = new Metrics();
   const events = new OperatorEventBus({ maxSubscribers: flags.max_operator_event_stream_subscribers, log });

@@ -6,6 +6,7 @@
  */
 import type { MasterInfo } from "@mesos/proto";
 import { type Refusal, textResponse } from "@mesos/rpc";
+import type { MiddlewareHandler } from "hono";
 import type { MasterContext } from "./context.ts";
 
 const NO_LEADER = "No leader elected";
@@ -21,6 +22,21 @@ export function admitLeading(ctx: MasterContext): Refusal | undefined {
   if (!leader) return { unavailable: NO_LEADER };
   if (leader.id === ctx.info.id) return undefined;
   return { redirectTo: leaderBase(leader) };
+}
+
+/**
+ * The v0 endpoints a Mesos master serves only while it leads (state, listings, reservations,
+ * volumes, quota, weights, teardown): elsewhere 307 to the same path and query on the leader, or
+ * 503 without one, before the method or the body is looked at (Master::Http::redirect).
+ */
+export function leadingOnly(ctx: MasterContext): MiddlewareHandler {
+  return async (c, next) => {
+    const refusal = admitLeading(ctx);
+    if (!refusal) return next();
+    if ("unavailable" in refusal) return textResponse(503, refusal.unavailable);
+    const url = new URL(c.req.url);
+    return new Response(null, { status: 307, headers: { Location: `${refusal.redirectTo}${url.pathname}${url.search}` } });
+  };
 }
 
 /** `/redirect` and `/master/redirect`: the leader's base URL (this master's own when it leads). */

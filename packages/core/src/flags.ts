@@ -137,6 +137,18 @@ export const flag = {
   fixedCount: (supported: number, why: string) => kind<number>({ parse: fixedParser(parseCount, String, supported, why) }),
   fixedDuration: (supported: number, why: string) =>
     kind<number>({ parse: fixedParser(parseDuration, formatDuration, supported, why), format: formatDuration }),
+  /**
+   * Mesos's --logging_level: INFO, WARNING or ERROR (Mesos's default is INFO), in any case; DEBUG
+   * too, below INFO. The value is kept as given.
+   */
+  logLevel: kind<string>({
+    parse: (raw) => {
+      if (!["DEBUG", "INFO", "WARNING", "ERROR"].includes(raw.toUpperCase())) {
+        throw new Error(`'${raw}' is not a valid logging level. Possible values for 'logging_level' flag are: 'INFO', 'WARNING', 'ERROR'.`);
+      }
+      return raw;
+    },
+  }),
   oneOf<const V extends string>(values: readonly V[]) {
     return kind<V>({
       parse: (raw) => {

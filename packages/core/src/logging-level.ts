@@ -8,6 +8,8 @@ import type { Logger } from "./log.ts";
 
 export interface LoggingLevel {
   level(): number;
+  /** The level the process started with (what a raised level reverts to). */
+  original(): number;
   set(level: number, durationMs: number): void;
 }
 
@@ -21,6 +23,7 @@ export function createLoggingLevel(deps: { log: Logger; clock: Clock }): Logging
   };
   return {
     level: () => current,
+    original: () => original,
     set(level, durationMs) {
       apply(level);
       revert?.cancel();

@@ -9,9 +9,9 @@ export const VERSION_TEXT = `${MESOS_VERSION} (mesos-ts ${PROJECT_VERSION})`;
 /** Mesos's VersionInfo: what `/version`, `/state` and GET_VERSION report, on the master and the agent alike. */
 export interface VersionInfo {
   version: string;
-  /** When the binary was built (ISO 8601), "" when running from source. */
+  /** When the binary was built, as Mesos writes it (`2026-12-03 06:59:29`, UTC); "" when running from source. */
   buildDate: string;
-  /** The same, in seconds since the epoch (0 from source). */
+  /** The same, in whole seconds since the epoch (0 from source). */
   buildTime: number;
   buildUser: string;
   /** The commit built, when the build knew it. */
@@ -20,13 +20,13 @@ export interface VersionInfo {
 
 /** The build's facts, set by scripts/build.ts (`define`); running from source they may come from the environment. */
 export function versionInfo(): VersionInfo {
-  const buildDate = process.env.MESOS_BUILD_TIME ?? "";
-  const buildTime = buildDate ? Date.parse(buildDate) / 1000 : 0;
+  const built = Date.parse(process.env.MESOS_BUILD_TIME ?? "");
   const gitSha = process.env.MESOS_GIT_SHA;
   return {
     version: MESOS_VERSION,
-    buildDate,
-    buildTime: Number.isFinite(buildTime) ? buildTime : 0,
+    // Mesos's build: `date '+%Y-%m-%d %H:%M:%S'` and `date '+%s'`.
+    buildDate: Number.isFinite(built) ? new Date(built).toISOString().slice(0, 19).replace("T", " ") : "",
+    buildTime: Number.isFinite(built) ? Math.floor(built / 1000) : 0,
     buildUser: process.env.MESOS_BUILD_USER || "mesos-ts",
     ...(gitSha ? { gitSha } : {}),
   };

@@ -9,6 +9,7 @@ export { createFileService, type FileInfo, type FileRoots, type FileService, MAX
 export { fileInfoJson, mountFilesHttp } from "./files/files-http.ts";
 export { createAttachedRoots } from "./files/attached-roots.ts";
 export { jsonp } from "./http/jsonp.ts";
+export { mountLoggingToggle } from "./http/logging-toggle.ts";
 export { mountMetrics } from "./http/metrics-endpoints.ts";
 export { listFilesV1, readFileV1 } from "./files/files-v1.ts";
 export { checkJsonDepth, readBoundedBody } from "./request-limits.ts";

@@ -6,7 +6,7 @@
  * answer under `/slave(1)/...`, as in Mesos (`/version` and `/files` are process-wide there).
  */
 import { versionJson } from "@mesos/core";
-import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
+import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountLoggingToggle, mountMetrics } from "@mesos/rpc";
 import { Hono } from "hono";
 import { agentGuard } from "../api/agent-guard.ts";
 import { agentService } from "../api/agent-service.ts";
@@ -33,6 +33,7 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   for (const path of both("/containers")) app.get(path, async (c) => c.json(await containersJson(ctx, c.req.query("container_id"))));
   for (const path of both("/monitor/statistics")) app.get(path, async (c) => c.json(await statisticsJson(ctx)));
   mountMetrics(app, ctx.metrics, both("/metrics/snapshot"));
+  mountLoggingToggle(app, ctx.loggingLevel);
   mountFilesHttp(app, ctx.files);
   const connect: ConnectApi = { routes: agentService(handler), interceptors: [guardInterceptor([agentGuard])] };
   mountConnect(app, connect);

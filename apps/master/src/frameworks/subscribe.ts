@@ -31,9 +31,6 @@ export function subscribe(ctx: MasterContext, call: scheduler.Call): SubscribeRe
   const info = sub.frameworkInfo;
   const missing = requiredFrameworkFields(info);
   if (missing) throw invalid(missing);
-  if ((call.frameworkId?.value ?? "") !== (info.id?.value ?? "")) {
-    throw invalid("'framework_id' differs from 'subscribe.framework_info.id'");
-  }
   const claimedId = info.id?.value || undefined;
   const refusal = refusalOf(ctx, sub, claimedId);
   if (refusal) {

@@ -5,13 +5,13 @@
  * `/version` are process-wide there, so they have no alias). `/files/*` serves the master's log,
  * `/metrics` the metrics registry in Prometheus's format, `/` the web UI; every JSON answer takes `?jsonp=`.
  */
-import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountMetrics } from "@mesos/rpc";
+import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountLoggingToggle, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
 import { type Context, Hono } from "hono";
 import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
 import { masterGuards } from "../guards.ts";
-import { redirectToLeader } from "../leadership.ts";
+import { leadingOnly, redirectToLeader } from "../leadership.ts";
 import { operatorService } from "../operator/operator-service.ts";
 import { batchedRead } from "../read-model/batched-reads.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
@@ -47,6 +47,11 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   mountConnect(app, connect);
   const view = () => new MasterProjection(ctx);
   const both = (path: string) => [path, `/master${path}`];
+  const leaderOnly = [
+    ...["/state", "/state-summary", "/slaves", "/frameworks", "/tasks", "/roles"],
+    ...["/reserve", "/unreserve", "/create-volumes", "/destroy-volumes", "/quota", "/quota/*", "/weights", "/teardown"],
+  ];
+  for (const path of leaderOnly.flatMap(both)) app.use(path, leadingOnly(ctx));
 
   const scheduler = schedulerApi(ctx, guards);
   const operator = operatorApi(ctx, guards);
@@ -59,7 +64,8 @@ export function createMasterApp(ctx: MasterContext): { app: Hono; connect: Conne
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   mountMetrics(app, ctx.metrics);
-  mountUi(app);
+  mountLoggingToggle(app, ctx.loggingLevel);
+  mountUi(app, ctx.flags.webui_dir);
   mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   // The state views: concurrent readers of the same one share a computation (batched-reads.ts).

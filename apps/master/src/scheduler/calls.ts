@@ -22,8 +22,8 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
   if (call.type === T.SUBSCRIBE) throw invalid("SUBSCRIBE must be sent on the subscription endpoint");
   const frameworkId = call.frameworkId!.value;
   const framework = ctx.frameworks.get(frameworkId);
-  if (!framework) throw notFound(`Framework ${frameworkId} cannot be found`);
-  if (!framework.connected) throw permissionDenied(`Framework ${frameworkId} is not subscribed`);
+  if (!framework) throw notFound("Framework cannot be found");
+  if (!framework.connected) throw permissionDenied("Framework is not subscribed");
   if (streamId === undefined) throw invalid("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
   if (streamId !== framework.subscription!.streamId) {
     throw invalid(

@@ -39,6 +39,9 @@ export function validateCall(call: scheduler.Call): void {
   if (payload && call[payload] === undefined) {
     throw invalid(`Expecting '${SNAKE[payload] ?? payload}' to be present`);
   }
+  if (call.type === T.SUBSCRIBE && (call.frameworkId?.value ?? "") !== (call.subscribe!.frameworkInfo?.id?.value ?? "")) {
+    throw invalid("'framework_id' differs from 'subscribe.framework_info.id'");
+  }
   if (call.type !== T.SUBSCRIBE && !call.frameworkId) throw invalid("Expecting 'framework_id' to be present");
 
   if (call.acknowledge && call.type === T.ACKNOWLEDGE) {

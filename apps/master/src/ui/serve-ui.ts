@@ -1,7 +1,10 @@
 /**
  * Serves the master's web UI on its port: `/` is the page, `/ui/app.js` and `/ui/app.css` its
  * assets, embedded in the binary (assets.ts) and loaded on first request. Cached by ETag.
+ * With `--webui_dir`, `/` is that directory's `index.html` and `/app/*`, `/assets/*` its files, as
+ * a Mesos master serves its web UI (so Mesos's own UI can be pointed at this master).
  */
+import { resolve, sep } from "node:path";
 import type { Context, Hono } from "hono";
 
 const PAGE = `<!doctype html>
@@ -22,7 +25,8 @@ const PAGE = `<!doctype html>
 
 const TYPES = { js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 
-export function mountUi(app: Hono): void {
+export function mountUi(app: Hono, webuiDir?: string): void {
+  if (webuiDir !== undefined) mountUiDir(app, resolve(webuiDir));
   let assets: Promise<{ js: string; css: string; etag: string }> | undefined;
   const load = () => (assets ??= import("./assets.ts").then(({ UI }) => ({ ...UI, etag: `"${Bun.hash(UI.js + UI.css).toString(36)}"` })));
   const asset = (kind: "js" | "css") => async (c: Context) => {
@@ -30,7 +34,23 @@ export function mountUi(app: Hono): void {
     if (c.req.header("If-None-Match") === a.etag) return c.body(null, 304, { ETag: a.etag });
     return c.body(a[kind], 200, { "Content-Type": TYPES[kind], ETag: a.etag });
   };
-  app.get("/", (c) => c.html(PAGE));
+  if (webuiDir === undefined) app.get("/", (c) => c.html(PAGE));
   app.get("/ui/app.js", asset("js"));
   app.get("/ui/app.css", asset("css"));
+}
+
+function mountUiDir(app: Hono, root: string): void {
+  const serve = (path: string) => async (c: Context) => {
+    const file = resolve(root, path);
+    if (file !== root && !file.startsWith(root + sep)) return c.body(null, 404);
+    const stat = await Bun.file(file)
+      .stat()
+      .catch(() => undefined);
+    if (!stat?.isFile()) return c.body(null, 404);
+    return new Response(Bun.file(file));
+  };
+  app.get("/", serve("index.html"));
+  for (const dir of ["app", "assets"]) {
+    app.get(`/${dir}/*`, (c) => serve(decodeURIComponent(new URL(c.req.url).pathname).slice(1))(c));
+  }
 }

@@ -13,7 +13,7 @@ const USAGE = `Usage: mesos isolator serve NAME --socket=PATH [flags]   (mesos i
 
 const serveFlagSpecs = {
   socket: flag.string("The unix socket to serve mesos.isolator.v1 on (replaced if it exists)", { required: true }),
-  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", { default: "info" }),
+  logging_level: flag.logLevel("Least severe log level shown: INFO, WARNING or ERROR (DEBUG also shows debug lines)", { default: "INFO" }),
 };
 
 export async function runIsolator(argv: string[]): Promise<number> {

@@ -4,7 +4,17 @@
  */
 import { mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { createLogger, FlagError, type FlagSpecs, type FlagValues, formatUsage, type Logger, parseFlags, parseLogLevel } from "@mesos/core";
+import {
+  createLogger,
+  FlagError,
+  MESOS_VERSION,
+  type FlagSpecs,
+  type FlagValues,
+  formatUsage,
+  type Logger,
+  parseFlags,
+  parseLogLevel,
+} from "@mesos/core";
 
 export type Loaded<S extends FlagSpecs> = { values: FlagValues<S>; effective: Record<string, string> } | { exitCode: number };
 
@@ -16,6 +26,11 @@ export function loadFlags<S extends FlagSpecs>(
 ): Loaded<S> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(formatUsage(verb, specs));
+    return { exitCode: 0 };
+  }
+  // As Mesos's daemons: `--version` prints "mesos 1.8.0" and exits, before required flags are checked.
+  if ("version" in specs && argv.includes("--version")) {
+    console.log(`mesos ${MESOS_VERSION}`);
     return { exitCode: 0 };
   }
   try {

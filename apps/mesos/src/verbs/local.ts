@@ -19,7 +19,7 @@ const ownFlagSpecs = {
   ip: flag.ipv4("IP address to listen on", { default: "127.0.0.1" }),
   port: flag.port("The master's port", { default: 5050 }),
   agent_port: flag.port("The agent's port (0 = any free port)", { default: 0 }),
-  logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown", { default: "info" }),
+  logging_level: flag.logLevel("Least severe log level shown: INFO, WARNING or ERROR (DEBUG also shows debug lines)", { default: "INFO" }),
 };
 
 /** Every flag `mesos local` takes; the agent's --master is not one (the agent registers with this master). */

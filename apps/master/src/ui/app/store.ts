@@ -4,7 +4,7 @@
  * Nothing is polled. When the stream ends the store reconnects; when this master no longer leads
  * it finds the leader (v0 /state's `leader_info`) and the app follows it there.
  */
-import { getJson, type Json, NotLeading, operatorCall, subscribe } from "./api.ts";
+import { getJson, type Json, jsonp, NotLeading, operatorCall, subscribe } from "./api.ts";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "not-leader";
 
@@ -91,12 +91,18 @@ export class Store {
     }
   }
 
-  /** This master does not lead: who does (v0 /state names it). True if another master leads. */
+  /**
+   * This master does not lead: who does. True if another master leads. Its v0 /state redirects
+   * (307) to the leader's, so, as Mesos's UI does (MESOS-5911), the leader's /state is read by
+   * JSONP, which follows the redirect across origins; it names the leader in `leader_info`.
+   */
   private async findLeader(): Promise<boolean> {
     try {
-      const state = await getJson("/state");
+      const own = await fetch("/master/state", { redirect: "manual" });
+      if (own.type !== "opaqueredirect" && own.status !== 307) return false;
+      const state = await jsonp("/master/state");
       const info = state.leader_info;
-      if (!info || info.id === state.id) return false;
+      if (!info) return false;
       this.leader = `${info.hostname || info.address?.ip}:${info.port}`;
       this.connection = "not-leader";
       this.changed();
