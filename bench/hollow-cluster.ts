@@ -22,6 +22,7 @@ const specs = {
   state: flag.oneOf(["memory", "disk"] as const)("Where the agents keep their checkpoints", { default: "memory" }),
   work_dir: flag.string("Where the agents' work dirs go (default: a temp dir, removed at exit)"),
   task_duration: flag.duration("How long a task whose command is not `sleep N` runs (default: until killed)"),
+  prefix: flag.string("Agent i advertises hostname PREFIX-i", { default: "hollow" }),
   registration_backoff: flag.duration("Mesos's random registration delay (spreads the agents out)", { default: 1000 }),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown (all agents log here)", {
     default: "warning",
@@ -53,6 +54,7 @@ if (await ensureManyFetches()) {
     workDir,
     defaultDurationMs: f.task_duration,
     registrationBackoffMs: f.registration_backoff,
+    prefix: f.prefix,
     log: createLogger({ name: "hollow", level: parseLogLevel(f.logging_level) }),
   });
   const built = performance.now();

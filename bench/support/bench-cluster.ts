@@ -81,10 +81,11 @@ export async function waitForHealth(url: string, daemon: Daemon, timeoutMs = 60_
 }
 
 /** `count` hollow agents in their own process, registered with the master. */
-export async function startHollowProcess(master: string, count: number, extra: string[] = []): Promise<Daemon> {
+export async function startHollowProcess(master: string, count: number, extra: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
   const hollow = spawnDaemon(
     [process.execPath, join(ROOT, "bench/hollow-cluster.ts"), `--master=${master}`, `--agents=${count}`, ...extra],
     "the hollow agents",
+    env,
   );
   await hollow.waitFor(/all \d+ registered/);
   return hollow;
