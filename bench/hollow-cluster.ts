@@ -75,8 +75,8 @@ if (await ensureManyFetches()) {
 
 /**
  * Each time the master goes away and every agent is back, prints how the agents came back: the
- * wait from the link dropping to the Attach that worked (Mesos's random backoff, doubling, and the
- * attempts the master refused while it was down) apart from that Attach's answer time (the master).
+ * wait from the link dropping to the Attach that worked (Mesos's random backoff, the attempts that
+ * found no master, and this process's own CPU) apart from that Attach's answer time (the master).
  */
 async function reportRecoveries(cluster: HollowAgents): Promise<void> {
   const n = cluster.agents.length;
@@ -91,18 +91,13 @@ async function reportRecoveries(cluster: HollowAgents): Promise<void> {
     const wait = back.map((r) => r.waitMs);
     const answer = back.map((r) => r.answerMs);
     const starts = back.map((r) => r.at - r.answerMs - firstLost);
+    const attempts = back.map((r) => r.attempts);
     console.log(
       `recovery: all ${n} back ${s(Math.max(...back.map((r) => r.at)) - firstLost)} s after the first link dropped; ` +
         `last successful Attach started at ${s(Math.max(...starts))} s (first at ${s(Math.min(...starts))} s); ` +
         `wait before it p50 ${s(q(wait, 0.5))} s, max ${s(q(wait, 1))} s; ` +
         `its answer p50 ${s(q(answer, 0.5))} s, p99 ${s(q(answer, 0.99))} s, max ${s(q(answer, 1))} s; ` +
-        `attempts p50 ${q(
-          back.map((r) => r.attempts),
-          0.5,
-        )}, max ${q(
-          back.map((r) => r.attempts),
-          1,
-        )}`,
+        `attempts p50 ${q(attempts, 0.5)}, max ${q(attempts, 1)}`,
     );
   }
 }

@@ -93,7 +93,6 @@ if (await ensureManyFetches()) {
       lastReport = performance.now();
       const failed = new Map<string, number>();
       for (const f of fws) for (const [state, n] of f.failures) failed.set(state, (failed.get(state) ?? 0) + n);
-      if (failed.size > 0 && process.env.BENCH_DEBUG) console.log(master.output().slice(-3000));
       console.log(`  ... ${runningNow()} tasks running${failed.size > 0 ? `; ended: ${[...failed].map(([s, n]) => `${n} ${s}`).join(", ")}` : ""}`);
     }
     return runningNow() >= tasks;
