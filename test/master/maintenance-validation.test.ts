@@ -94,9 +94,18 @@ test("the v0 endpoints: methods, bodies that are not JSON or not a list of machi
     "Both 'hostname' and 'ip' for a machine are empty",
   ]);
   expect(await v0(master, "/maintenance/schedule", { windows: [window()] })).toEqual([400, "List of machines in the maintenance window is empty"]);
-  expect(await v0(master, "/master/maintenance/schedule", undefined, "PUT")).toEqual([405, "Expecting one of { 'GET', 'POST' }, but received 'PUT'"]);
-  expect(await v0(master, "/master/maintenance/status", {}, "POST")).toEqual([405, "Expecting one of { 'GET' }, but received 'POST'"]);
-  expect(await v0(master, "/master/machine/down", undefined, "GET")).toEqual([405, "Expecting one of { 'POST' }, but received 'GET'"]);
+  expect(await v0(master, "/master/maintenance/schedule", undefined, "PUT")).toEqual([
+    405,
+    "405 Method Not Allowed. Expecting one of { 'GET', 'POST' }, but received 'PUT'.",
+  ]);
+  expect(await v0(master, "/master/maintenance/status", {}, "POST")).toEqual([
+    405,
+    "405 Method Not Allowed. Expecting one of { 'GET' }, but received 'POST'.",
+  ]);
+  expect(await v0(master, "/master/machine/down", undefined, "GET")).toEqual([
+    405,
+    "405 Method Not Allowed. Expecting one of { 'POST' }, but received 'GET'.",
+  ]);
   expect(await v0(master, "/master/machine/down", { hostname: "m" })).toEqual([400, "Expecting a JSON array of machines"]);
   expect((await v0(master, "/master/machine/up", [{ hostname: 5 }]))[0]).toBe(400);
   expect(await v0(master, "/master/machine/down", [])).toEqual([400, "List of machines is empty"]);

@@ -7,7 +7,7 @@
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { invalid, toMesosJson } from "@mesos/core";
 import { type MachineID, MachineIDSchema, maintenance } from "@mesos/proto";
-import { checkJsonDepth, decodeMessage, errorResponse, mesosJsonForSchema, readBoundedBody, textResponse } from "@mesos/rpc";
+import { checkJsonDepth, decodeMessage, errorResponse, mesosJsonForSchema, methodNotAllowed, readBoundedBody, textResponse } from "@mesos/rpc";
 import type { Hono } from "hono";
 import type { MasterContext } from "../context.ts";
 import { admitLeading } from "../leadership.ts";
@@ -25,7 +25,7 @@ function endpoint(ctx: MasterContext, methods: string[], handle: Handler): Handl
     }
     if (refusal) return textResponse(503, refusal.unavailable);
     if (!methods.includes(req.method)) {
-      return textResponse(405, `Expecting one of { '${methods.join("', '")}' }, but received '${req.method}'`, { Allow: methods.join(", ") });
+      return methodNotAllowed(req.method, methods);
     }
     try {
       return await handle(req);
