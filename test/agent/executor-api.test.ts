@@ -18,7 +18,7 @@ async function agentApp() {
   const master = await createInMemoryMaster(cleanup, { loops: false });
   const linked = await attachInMemoryAgent(master, cleanup, {});
   await linked.registered;
-  return async (body: BodyInit | undefined, headers: Record<string, string> = {}, method = "POST") => {
+  return async (body: RequestInit["body"], headers: Record<string, string> = {}, method = "POST") => {
     const r = await linked.agent.app.request("http://agent/api/v1/executor", { method, headers, body });
     return [r.status, await r.text()];
   };
