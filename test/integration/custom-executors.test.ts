@@ -85,6 +85,9 @@ test("LAUNCH with a custom executor: it subscribes, runs the task, and MESSAGE g
   const running = status(await stream.next("UPDATE", statusOf("t1", "TASK_RUNNING"), 30_000));
   expect(running).toMatchObject({ source: "SOURCE_EXECUTOR", executor_id: { value: "ce" }, agent_id: offer.agent_id });
 
+  // The agent's /state lists the executor with its task.
+  const agentState = (await (await fetch(`${agent.url}/state`)).json()) as { frameworks: { executors: JsonObject[] }[] };
+  expect(agentState.frameworks[0]!.executors[0]).toMatchObject({ id: "ce", tasks: [{ id: "t1", executor_id: "ce", state: "TASK_RUNNING" }] });
   const executors = (await operator({ type: "GET_EXECUTORS" })).get_executors as { executors: JsonObject[] };
   expect(executors.executors.map((e) => (e.executor_info as JsonObject).executor_id)).toEqual([{ value: "ce" }]);
 
