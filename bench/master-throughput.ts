@@ -7,7 +7,11 @@
  * the Kubernetes scheduler 680-810 pods/s.
  *
  *   npx bun bench/master-throughput.ts [--agents=1000] [--frameworks=10] [--duration=60] [--warmup=10]
- *       [--task_secs=5] [--in_flight=2000] [--allocation_interval=1secs]
+ *       [--task_secs=5] [--in_flight=2000] [--allocation_interval=1secs] [--refuse_secs=5]
+ *
+ * The frameworks decline what they do not use for --refuse_secs (Mesos's default filter, 5 s):
+ * with 1 s, every agent is offered and declined every second whatever the launch rate, and that
+ * offer churn, not the launches, is most of what the master (and the frameworks) then do.
  */
 import { loadavg } from "node:os";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
@@ -25,6 +29,7 @@ if (await ensureManyFetches()) {
   // Launched and not yet RUNNING, across the frameworks: enough to keep the master busy, few enough
   // that latency measures the master, not a queue of work handed to it at once.
   const inFlight = Number(arg("in_flight", "2000"));
+  const refuseSeconds = Number(arg("refuse_secs", "5"));
   const port = freePort();
   // MASTER_CPU_PROFILE=DIR writes the master's CPU profile there (read it with bench/support/cpuprofile-summary.ts).
   const profile = process.env.MASTER_CPU_PROFILE;
@@ -36,15 +41,25 @@ if (await ensureManyFetches()) {
   const address = `127.0.0.1:${port}`;
   const hollow = await startHollowProcess(address, agents, ["--resources=cpus:8;mem:16384;disk:100000;ports:[31000-32000]"]);
   console.log(
-    `master-throughput: ${agents} hollow agents (8 cpus each), ${frameworks} frameworks, tasks of 0.1 cpus running ${taskSecs} s; ${navigator.hardwareConcurrency} cpus`,
+    `master-throughput: ${agents} hollow agents (8 cpus each), ${frameworks} frameworks, tasks of 0.1 cpus running ${taskSecs} s, offers declined for ${refuseSeconds} s; ${navigator.hardwareConcurrency} cpus`,
   );
 
   const fws: BenchFramework[] = [];
   for (let i = 0; i < frameworks; i++) {
-    fws.push(await startBenchFramework(address, { name: `fw${i}`, command: `sleep ${taskSecs}`, maxInFlight: Math.ceil(inFlight / frameworks) }));
+    fws.push(
+      await startBenchFramework(address, {
+        name: `fw${i}`,
+        command: `sleep ${taskSecs}`,
+        maxInFlight: Math.ceil(inFlight / frameworks),
+        refuseSeconds,
+      }),
+    );
   }
   await Bun.sleep(warmup * 1000);
 
+  // What the master handled in the window, from its own counters.
+  const counters = async () => (await (await fetch(`http://${address}/metrics/snapshot`)).json()) as Record<string, number>;
+  const c0 = await counters();
   const t0 = performance.now();
   const m0 = processUsage(master.proc.pid);
   const h0 = processUsage(hollow.proc.pid);
@@ -54,6 +69,7 @@ if (await ensureManyFetches()) {
   const m1 = processUsage(master.proc.pid);
   const h1 = processUsage(hollow.proc.pid);
   const a1 = process.cpuUsage(a0);
+  const c1 = await counters();
   for (const fw of fws) fw.launching = false;
 
   const inWindow = fws.flatMap((fw) => fw.running.filter((r) => r.at >= t0 && r.at < t1));
@@ -71,12 +87,17 @@ if (await ensureManyFetches()) {
       `frameworks ${pct((a1.user + a1.system) / 1e6)} (of one core); master RSS ${m1.rssMb.toFixed(0)} MB (peak ${m1.peakRssMb.toFixed(0)}); ` +
       `load average ${loadavg()[0]!.toFixed(1)}; tasks not FINISHED: ${failures.size === 0 ? "none" : JSON.stringify(Object.fromEntries(failures))}`,
   );
+  const rate = (key: string) => (((c1[key] ?? 0) - (c0[key] ?? 0)) / seconds).toFixed(0);
+  console.log(
+    `master calls a second: ${rate("master/outstanding_offers_sent")} offers sent, ${rate("master/messages_accept")} ACCEPT, ${rate("master/messages_decline")} DECLINE, ` +
+      `${rate("master/messages_status_update")} status updates, ${rate("master/messages_acknowledge")} ACKNOWLEDGE`,
+  );
   // CPU time per task is what a busy machine changes least: it bounds what one core of master can do.
   const perTask = ((m1.cpuSeconds - m0.cpuSeconds) * 1000) / Math.max(1, inWindow.length);
   console.log(`master CPU per task launched: ${perTask.toFixed(2)} ms (${(1000 / perTask).toFixed(0)} tasks/s per core of master)`);
   if (process.env.BENCH_DEBUG) {
     const m = (await (await fetch(`http://${address}/metrics/snapshot`)).json()) as Record<string, number>;
-    console.log(Object.fromEntries(Object.entries(m).filter(([k]) => /status_update|messages_(accept|decline)|offers/.test(k))));
+    console.log(Object.fromEntries(Object.entries(m).filter(([k]) => /status_update|messages_(accept|decline)|offers|tasks_/.test(k))));
     console.log(hollow.output().slice(-3000));
   }
   for (const fw of fws) fw.close();

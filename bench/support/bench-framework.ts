@@ -21,6 +21,8 @@ export interface BenchFrameworkOptions {
   /** At most this many tasks launched and not yet RUNNING (or ended). */
   maxInFlight?: number;
   failoverTimeout?: number;
+  /** How long an offer it declines while still launching stays away (Filters.refuse_seconds; default 1). */
+  refuseSeconds?: number;
 }
 
 export interface BenchFramework {
@@ -72,7 +74,7 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     const unused: string[] = [];
     for (const offer of offers) if (!launch(offer)) unused.push(offer.id!.value);
     const done = !fw.launching || fw.accepted.size >= (o.maxTasks ?? Number.POSITIVE_INFINITY);
-    if (unused.length > 0) void sub.decline(unused, done ? 3600 : 1).catch(() => {});
+    if (unused.length > 0) void sub.decline(unused, done ? 3600 : (o.refuseSeconds ?? 1)).catch(() => {});
   };
   const launch = (offer: Offer): boolean => {
     const room = Math.min((o.maxTasks ?? Number.POSITIVE_INFINITY) - fw.accepted.size, (o.maxInFlight ?? Number.POSITIVE_INFINITY) - pending);

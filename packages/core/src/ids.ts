@@ -19,10 +19,13 @@ export function uuidToBytes(uuid: string): Uint8Array {
   return out;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lower case (every status update and acknowledgement converts one). */
 export function uuidFromBytes(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`Invalid UUID: expected 16 bytes, got ${bytes.length}`);
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const h = (i: number) => HEX[bytes[i]!]!;
+  return `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${h(6)}${h(7)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
 }
 
 /** Generates ids with a prefix and a counter, e.g. `<master>-S3`. */

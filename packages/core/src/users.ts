@@ -16,10 +16,19 @@ export function readColonFile(path: string): string[][] {
   }
 }
 
-/** The name of the user this process runs as (its uid as text if it has no passwd entry). */
+const currentNames = new Map<string, { uid: number; name: string }>();
+
+/**
+ * The name of the user this process runs as (its uid as text if it has no passwd entry). Read once
+ * per uid: the agent asks for every task it launches.
+ */
 export function currentUserName(passwd = "/etc/passwd"): string {
   const uid = process.getuid?.() ?? 0;
-  return readColonFile(passwd).find((f) => Number(f[2]) === uid)?.[0] ?? String(uid);
+  const known = currentNames.get(passwd);
+  if (known?.uid === uid) return known.name;
+  const name = readColonFile(passwd).find((f) => Number(f[2]) === uid)?.[0] ?? String(uid);
+  currentNames.set(passwd, { uid, name });
+  return name;
 }
 
 /** The uid of user `name`, or undefined if /etc/passwd has no such user. */

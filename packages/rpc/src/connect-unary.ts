@@ -6,11 +6,11 @@
  * Anything else (streams, gRPC, gRPC-web, GET, compressed bodies) goes to Connect's handler, as do
  * bodies we decline here; both answer alike: Connect's error JSON and status, Mesos's parse messages.
  */
-import { type DescMessage, fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
-import { Code, ConnectError, createHandlerContext, type Interceptor, type MethodImplSpec } from "@connectrpc/connect";
-import { invokeUnaryImplementation } from "@connectrpc/connect/protocol";
+import { create, type DescMessage, fromBinary, fromJsonString, isMessage, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
 import { codeToHttpStatus, contentTypeUnaryJson, contentTypeUnaryProto, errorToJsonBytes, parseTimeout } from "@connectrpc/connect/protocol-connect";
 import { isMesosError } from "@mesos/core";
+import { ConnectCall, replaceHeaders, withInterceptors } from "./connect-call.ts";
 import { checkJsonDepth, MAX_REQUEST_BODY_BYTES, readBoundedBody } from "./request-limits.ts";
 
 const JSON_READ = { ignoreUnknownFields: true };
@@ -25,7 +25,8 @@ function errorResponse(error: ConnectError, header?: Headers): Response {
   return new Response(errorToJsonBytes(error, {}), { status: codeToHttpStatus(error.code), headers });
 }
 
-function decode(schema: DescMessage, bytes: Uint8Array, binary: boolean) {
+/** A request message, or invalid_argument with Mesos's words (the v1 HTTP API's). */
+export function decodeRequest(schema: DescMessage, bytes: Uint8Array, binary: boolean) {
   try {
     if (binary) return fromBinary(schema, bytes);
     checkJsonDepth(bytes);
@@ -36,9 +37,28 @@ function decode(schema: DescMessage, bytes: Uint8Array, binary: boolean) {
   }
 }
 
+/** The whole body, with Connect's codes for one too large or unreadable. */
+export async function readRequestBody(req: Request, limit: number): Promise<Uint8Array> {
+  try {
+    return await readBoundedBody(req, limit);
+  } catch (e) {
+    if (isMesosError(e, "too_large")) throw new ConnectError(e.message, Code.ResourceExhausted);
+    throw new ConnectError(`Failed to read the request body: ${(e as Error).message}`, Code.InvalidArgument);
+  }
+}
+
 /** A fetch handler for one unary method; undefined for a request it leaves to Connect's handler. */
 export function createUnaryFetchHandler(spec: UnarySpec, interceptors: Interceptor[], limit = MAX_REQUEST_BODY_BYTES) {
   const { method } = spec;
+  const service = method.parent;
+  // Built once per method: each request carries its call (ConnectCall.of).
+  const invoke = withInterceptors(async (r) => {
+    const call = ConnectCall.of(r);
+    const out = await spec.impl((r as UnaryRequest).message, ConnectCall.context(method, r));
+    const message = isMessage(out, method.output) ? out : create(method.output, out);
+    return call.response<UnaryResponse>({ stream: false, service, method, message });
+  }, interceptors);
+
   return (req: Request): Promise<Response> | undefined => {
     if (req.method !== "POST") return undefined;
     const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -51,36 +71,24 @@ export function createUnaryFetchHandler(spec: UnarySpec, interceptors: Intercept
   async function serve(req: Request, binary: boolean): Promise<Response> {
     const timeout = parseTimeout(req.headers.get("connect-timeout-ms"), Number.MAX_SAFE_INTEGER);
     if (timeout.error) return errorResponse(timeout.error);
-    const context = createHandlerContext({
-      service: method.parent,
-      method,
-      protocolName: "connect",
-      requestMethod: "POST",
-      url: req.url,
-      timeoutMs: timeout.timeoutMs,
-      requestSignal: req.signal,
-      requestHeader: req.headers,
-      responseHeader: { "content-type": binary ? contentTypeUnaryProto : contentTypeUnaryJson },
-    });
+    const call = new ConnectCall(req, binary ? contentTypeUnaryProto : contentTypeUnaryJson, timeout.timeoutMs);
     try {
-      let bytes: Uint8Array;
-      try {
-        bytes = await readBoundedBody(req, limit);
-      } catch (e) {
-        if (isMesosError(e, "too_large")) throw new ConnectError(e.message, Code.ResourceExhausted);
-        throw new ConnectError(`Failed to read the request body: ${(e as Error).message}`, Code.InvalidArgument);
+      const bytes = await readRequestBody(req, limit);
+      const request = call.request<UnaryRequest>({ stream: false, service, method, message: decodeRequest(method.input, bytes, binary) });
+      const res = (await invoke(request)) as UnaryResponse;
+      // An interceptor that answered with headers of its own: Connect copies them onto the call's.
+      if (!ConnectCall.isOwn(res)) {
+        replaceHeaders(call.responseHeader, res.header);
+        replaceHeaders(call.responseTrailer, res.trailer);
       }
-      const output = await invokeUnaryImplementation(spec, context, decode(method.input, bytes, binary), interceptors);
-      const body = binary ? toBinary(method.output, output) : toJsonString(method.output, output);
-      const headers = new Headers(context.responseHeader);
-      context.responseTrailer.forEach((value, key) => headers.append(`trailer-${key}`, value));
-      return new Response(body, { status: 200, headers });
+      const body = binary ? toBinary(method.output, res.message) : toJsonString(method.output, res.message);
+      return new Response(body, { status: 200, headers: call.headers(true) });
     } catch (e) {
-      context.abort(e);
+      call.end(e);
       const error = e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
-      return errorResponse(error, context.responseHeader);
+      return errorResponse(error, call.handlerHeader);
     } finally {
-      context.abort();
+      call.end();
     }
   }
 }

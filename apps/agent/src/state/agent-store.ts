@@ -23,7 +23,8 @@ import type { VolumeStateStore } from "@mesos/plugin-csi";
 import { type ResourceProviderState, ResourceProviderStateSchema, VolumeStateSchema } from "@mesos/proto/csi";
 import type { UpdateStore } from "../status-updates/acknowledged-updates.ts";
 import { type OperationUpdate, statusUuidOf } from "../operations/operation-updates.ts";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { PendingUpdate, StatusUpdateStore } from "../status-updates/status-update-manager.ts";
 import { uuidOf } from "../status-updates/status-update-manager.ts";
 import { agentMigrations } from "./migrations.ts";
@@ -47,6 +48,16 @@ export interface StoredResourceProvider {
 }
 
 const bytes = (b: Uint8Array) => Buffer.from(b);
+const param = sql.placeholder;
+/** An upsert's SET: each column from the row that conflicted (`excluded.x`). */
+const excluded = (columns: Record<string, SQLiteColumn>) =>
+  Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql`excluded.${sql.identifier(column.name)}`]));
+
+/** A statement prepared on first use: per task, building the query and preparing it cost more than running it. */
+function prepared<T>(make: () => T): () => T {
+  let statement: T | undefined;
+  return () => (statement ??= make());
+}
 
 type Db = SqliteDb<typeof schema> | Parameters<Parameters<SqliteDb<typeof schema>["transaction"]>[0]>[0];
 
@@ -99,22 +110,75 @@ function decodeResources(blob: Uint8Array): Resource[] {
 export function createAgentStore(path: string) {
   const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: agentMigrations });
 
+  // The statements every task runs (launch, each status update and its acknowledgement, the end).
+  const su = schema.statusUpdates;
+  const appendUpdate = prepared(() =>
+    db
+      .insert(su)
+      .values({ frameworkId: param("frameworkId"), taskId: param("taskId"), uuid: param("uuid"), status: param("status") })
+      .prepare(),
+  );
+  const removeUpdate = prepared(() =>
+    db
+      .delete(su)
+      .where(and(eq(su.frameworkId, param("frameworkId")), eq(su.taskId, param("taskId")), eq(su.uuid, param("uuid"))))
+      .prepare(),
+  );
+  const t = schema.tasks;
+  const taskKey = and(eq(t.frameworkId, param("frameworkId")), eq(t.taskId, param("taskId")));
+  const upsertTask = prepared(() =>
+    db
+      .insert(t)
+      .values({
+        frameworkId: param("frameworkId"),
+        taskId: param("taskId"),
+        info: param("info"),
+        state: param("state"),
+        containerId: param("containerId"),
+        killRequested: param("killRequested"),
+      })
+      .onConflictDoUpdate({
+        target: [t.frameworkId, t.taskId],
+        set: excluded({ info: t.info, state: t.state, containerId: t.containerId, killRequested: t.killRequested }),
+      })
+      .prepare(),
+  );
+  const setTaskState = prepared(() =>
+    db
+      .update(t)
+      .set({ state: sql`${param("state")}` })
+      .where(taskKey)
+      .prepare(),
+  );
+  const setTaskKillRequested = prepared(() =>
+    db
+      .update(t)
+      .set({ killRequested: sql`${param("killRequested")}` })
+      .where(taskKey)
+      .prepare(),
+  );
+  const deleteTask = prepared(() => db.delete(t).where(taskKey).prepare());
+  const upsertFramework = prepared(() =>
+    db
+      .insert(schema.frameworks)
+      .values({ id: param("id"), info: param("info") })
+      .onConflictDoUpdate({ target: schema.frameworks.id, set: excluded({ info: schema.frameworks.info }) })
+      .prepare(),
+  );
+  // Every launch checkpoints its framework's info, which rarely changes: an identical write is skipped.
+  const savedFrameworks = new Map<string, Buffer>();
+
   const statusUpdates: StatusUpdateStore = {
     append(u: PendingUpdate) {
-      db.insert(schema.statusUpdates)
-        .values({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status), status: bytes(toBinary(TaskStatusSchema, u.status)) })
-        .run();
+      appendUpdate().run({
+        frameworkId: u.frameworkId,
+        taskId: u.taskId,
+        uuid: uuidOf(u.status),
+        status: bytes(toBinary(TaskStatusSchema, u.status)),
+      });
     },
     remove(u: PendingUpdate) {
-      db.delete(schema.statusUpdates)
-        .where(
-          and(
-            eq(schema.statusUpdates.frameworkId, u.frameworkId),
-            eq(schema.statusUpdates.taskId, u.taskId),
-            eq(schema.statusUpdates.uuid, uuidOf(u.status)),
-          ),
-        )
-        .run();
+      removeUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status) });
     },
     loadAll() {
       return db
@@ -159,7 +223,9 @@ export function createAgentStore(path: string) {
 
     saveFramework(info: FrameworkInfo): void {
       const row = { id: info.id!.value, info: bytes(toBinary(FrameworkInfoSchema, info)) };
-      db.insert(schema.frameworks).values(row).onConflictDoUpdate({ target: schema.frameworks.id, set: row }).run();
+      if (savedFrameworks.get(row.id)?.equals(row.info)) return;
+      upsertFramework().run(row);
+      savedFrameworks.set(row.id, row.info);
     },
     frameworks(): FrameworkInfo[] {
       return db
@@ -169,6 +235,7 @@ export function createAgentStore(path: string) {
         .map((r) => fromBinary(FrameworkInfoSchema, r.info));
     },
     removeFramework(id: string): void {
+      savedFrameworks.delete(id);
       db.transaction((tx) => {
         tx.delete(schema.tasks).where(eq(schema.tasks.frameworkId, id)).run();
         tx.delete(schema.containers).where(eq(schema.containers.frameworkId, id)).run();
@@ -177,30 +244,27 @@ export function createAgentStore(path: string) {
       });
     },
 
-    saveTask(t: CheckpointedTask): void {
-      const row = {
-        frameworkId: t.frameworkId,
-        taskId: t.info.taskId!.value,
-        info: bytes(toBinary(TaskInfoSchema, t.info)),
-        state: t.state,
-        containerId: t.containerId,
-        killRequested: t.killRequested,
-      };
-      db.insert(schema.tasks)
-        .values(row)
-        .onConflictDoUpdate({ target: [schema.tasks.frameworkId, schema.tasks.taskId], set: row })
-        .run();
+    saveTask(task: CheckpointedTask): void {
+      upsertTask().run({
+        frameworkId: task.frameworkId,
+        taskId: task.info.taskId!.value,
+        info: bytes(toBinary(TaskInfoSchema, task.info)),
+        state: task.state,
+        containerId: task.containerId,
+        killRequested: task.killRequested ? 1 : 0,
+      });
     },
     updateTask(frameworkId: string, taskId: string, fields: { state?: TaskState; killRequested?: boolean }): void {
-      db.update(schema.tasks)
-        .set(fields)
-        .where(and(eq(schema.tasks.frameworkId, frameworkId), eq(schema.tasks.taskId, taskId)))
-        .run();
+      if (fields.state !== undefined && fields.killRequested !== undefined) {
+        db.transaction(() => {
+          setTaskState().run({ frameworkId, taskId, state: fields.state });
+          setTaskKillRequested().run({ frameworkId, taskId, killRequested: fields.killRequested ? 1 : 0 });
+        });
+      } else if (fields.state !== undefined) setTaskState().run({ frameworkId, taskId, state: fields.state });
+      else if (fields.killRequested !== undefined) setTaskKillRequested().run({ frameworkId, taskId, killRequested: fields.killRequested ? 1 : 0 });
     },
     removeTask(frameworkId: string, taskId: string): void {
-      db.delete(schema.tasks)
-        .where(and(eq(schema.tasks.frameworkId, frameworkId), eq(schema.tasks.taskId, taskId)))
-        .run();
+      deleteTask().run({ frameworkId, taskId });
     },
     tasks(): CheckpointedTask[] {
       return db

@@ -1,6 +1,6 @@
 /** The TaskLedger moves tasks between its lists, tells operator subscribers, and frees resources once. */
 import { describe, expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
+import { create, isFieldSet } from "@bufbuild/protobuf";
 import { ManualClock, Metrics } from "@mesos/core";
 import { master, type Task, TaskSchema, TaskState, TaskStatusSchema } from "@mesos/proto";
 import { TaskLedger } from "./task-ledger.ts";
@@ -59,6 +59,20 @@ describe("TaskLedger", () => {
     expect(ledger.onAgent("a")).toEqual([]);
     expect(ledger.completed("f").map((x) => x.taskId!.value)).toEqual(["t1"]);
     expect(recovered).toHaveLength(1);
+  });
+
+  test("statuses are kept as Mesos keeps them: without data, one per run of the same state", () => {
+    const { ledger } = setup();
+    const t = task("t1");
+    ledger.launch(t);
+    const withData = (state: TaskState, byte: number) => create(TaskStatusSchema, { taskId: { value: "t1" }, state, data: new Uint8Array([byte]) });
+    const forwarded = withData(TaskState.TASK_RUNNING, 1);
+    ledger.transition(t, status("t1", TaskState.TASK_STARTING));
+    ledger.transition(t, forwarded);
+    ledger.transition(t, withData(TaskState.TASK_RUNNING, 2)); // e.g. a health check's update
+    expect(t.statuses.map((s) => TaskState[s.state])).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+    expect(t.statuses.map((s) => isFieldSet(s, TaskStatusSchema.field.data))).toEqual([false, false]);
+    expect([...forwarded.data]).toEqual([1]);
   });
 
   test("a task completed by decree (not terminal) frees its resources", () => {

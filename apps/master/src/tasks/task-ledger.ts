@@ -6,7 +6,7 @@
  * TASK_UPDATED) and gives the resources of a task that stops running back to the allocator.
  */
 import { type Clock, isTerminalState, type Metrics, Resources } from "@mesos/core";
-import { clone, create, isFieldSet } from "@bufbuild/protobuf";
+import { clearField, clone, create, isFieldSet } from "@bufbuild/protobuf";
 import { master, type Task, TaskSchema, TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
@@ -237,9 +237,20 @@ export class TaskLedger {
     return tasks;
   }
 
-  /** Appends a status (keeping the last 64) and tells subscribers if the state changed. */
+  /**
+   * Keeps a status as Mesos does: without its `data` (a framework may put megabytes there;
+   * MESOS-1746), replacing the last one if that has the same state (repeated health-check updates do
+   * not grow the list), at most 64. Tells subscribers if the task's state changed.
+   */
   private record(task: Task, status: TaskStatus, changed: boolean): void {
-    task.statuses.push(status);
+    let kept = status;
+    if (isFieldSet(status, TaskStatusSchema.field.data)) {
+      // A copy: the status itself goes on to the framework with its data.
+      kept = Object.assign(Object.create(Object.getPrototypeOf(status)) as TaskStatus, status);
+      clearField(kept, TaskStatusSchema.field.data);
+    }
+    if (task.statuses.at(-1)?.state === status.state) task.statuses[task.statuses.length - 1] = kept;
+    else task.statuses.push(kept);
     if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.splice(0, task.statuses.length - MAX_STATUSES_PER_TASK);
     if (!changed) return;
     if (isTerminalState(task.state)) this.countTerminal(task.state, status);

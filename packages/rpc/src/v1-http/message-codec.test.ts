@@ -79,3 +79,25 @@ test("missingRequiredFields walks lists and maps of messages", () => {
   });
   expect(missingRequiredFields(scheduler.CallSchema, call)).toEqual(["decline.offer_ids[1].value"]);
 });
+
+test("missingRequiredFields finds a hole deep in a complete-looking ACCEPT, and none in a complete one", () => {
+  const task = (resourceName: string) => ({
+    name: "t",
+    taskId: { value: "t" },
+    agentId: { value: "a" },
+    resources: [
+      { name: "cpus", type: 0, scalar: { value: 1 } },
+      { name: resourceName, type: 0, scalar: { value: 1 } },
+    ],
+  });
+  const accept = (resourceName: string) =>
+    create(scheduler.CallSchema, {
+      type: scheduler.Call_Type.ACCEPT,
+      frameworkId: { value: "f" },
+      accept: { offerIds: [{ value: "o" }], operations: [{ type: 1, launch: { taskInfos: [task("mem"), task(resourceName)] } }] },
+    });
+  expect(missingRequiredFields(scheduler.CallSchema, accept("mem"))).toEqual([]);
+  const holed = accept("mem");
+  holed.accept!.operations[0]!.launch!.taskInfos[1]!.resources[1]!.name = undefined as unknown as string;
+  expect(missingRequiredFields(scheduler.CallSchema, holed)).toEqual(["accept.operations[0].launch.task_infos[1].resources[1].name"]);
+});

@@ -88,11 +88,44 @@ function hasRequired(schema: DescMessage): boolean {
   return result.get(schema)!;
 }
 
+/** A message type's fields that can hold an unset required field: required ones, and messages that have some within. */
+const checkedFields = new WeakMap<DescMessage, DescField[]>();
+
+function fieldsToCheck(schema: DescMessage): DescField[] {
+  let fields = checkedFields.get(schema);
+  if (!fields) {
+    fields = schema.fields.filter((f) => f.presence === LEGACY_REQUIRED || (messageOf(f) !== undefined && hasRequired(messageOf(f)!)));
+    checkedFields.set(schema, fields);
+  }
+  return fields;
+}
+
+/**
+ * Whether every required field is set (protobuf's IsInitialized), without building paths: every
+ * call is checked, and an ACCEPT of a thousand tasks has tens of thousands of fields.
+ */
+function isInitialized(schema: DescMessage, message: Message): boolean {
+  const msg = message as unknown as Record<string, unknown>;
+  for (const field of fieldsToCheck(schema)) {
+    if (field.presence === LEGACY_REQUIRED && !isFieldSet(message as never, field)) return false;
+    const value = msg[field.localName];
+    if (value === undefined) continue;
+    if (field.fieldKind === "message") {
+      if (!isInitialized(field.message, value as Message)) return false;
+    } else if (field.fieldKind === "list" && field.listKind === "message") {
+      for (const item of value as Message[]) if (!isInitialized(field.message, item)) return false;
+    } else if (field.fieldKind === "map" && field.mapKind === "message") {
+      for (const item of Object.values(value as Record<string, Message>)) if (!isInitialized(field.message, item)) return false;
+    }
+  }
+  return true;
+}
+
 /** Paths of required fields left unset, e.g. `subscribe.framework_info.user`. */
 export function missingRequiredFields(schema: DescMessage, message: Message, prefix = ""): string[] {
   const missing: string[] = [];
-  // Most of a Call's sub-messages have no required field anywhere: not walked.
-  if (!hasRequired(schema)) return missing;
+  // Most of a Call's sub-messages have no required field anywhere: not walked. Most calls are complete.
+  if (!hasRequired(schema) || (prefix === "" && isInitialized(schema, message))) return missing;
   const msg = message as unknown as Record<string, unknown>;
   for (const field of schema.fields) {
     const path = `${prefix}${field.name}`;

@@ -1,0 +1,64 @@
+/** The agent's checkpoints: what the prepared statements write is what recovery reads back. */
+import { expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { FrameworkInfoSchema, TaskInfoSchema, TaskState, TaskStatusSchema } from "@mesos/proto";
+import { createAgentStore } from "./agent-store.ts";
+
+const info = (id: string, name = "t") => create(TaskInfoSchema, { name, taskId: { value: id }, agentId: { value: "a" } });
+const status = (task: string, byte: number) =>
+  create(TaskStatusSchema, { taskId: { value: task }, state: TaskState.TASK_RUNNING, uuid: new Uint8Array(16).fill(byte) });
+
+test("tasks: saved, saved again (upsert), updated field by field, removed; as a restarted agent reads them", () => {
+  const dir = mkdtempSync(join(tmpdir(), "agent-store-"));
+  try {
+    const path = join(dir, "agent.db");
+    let store = createAgentStore(path);
+    store.saveTask({ frameworkId: "f", info: info("t1"), state: TaskState.TASK_STAGING, containerId: "c1", killRequested: false });
+    store.saveTask({ frameworkId: "f", info: info("t2"), state: TaskState.TASK_STAGING, containerId: "c2", killRequested: false });
+    store.saveTask({ frameworkId: "f", info: info("t1", "renamed"), state: TaskState.TASK_STARTING, containerId: "c1b", killRequested: true });
+    store.updateTask("f", "t2", { state: TaskState.TASK_RUNNING });
+    store.updateTask("f", "t2", { killRequested: true });
+    store.updateTask("f", "t1", { state: TaskState.TASK_KILLING, killRequested: false });
+    store.close();
+    store = createAgentStore(path);
+    const tasks = new Map(store.tasks().map((t) => [t.info.taskId!.value, t]));
+    expect(tasks.get("t1")).toMatchObject({ state: TaskState.TASK_KILLING, containerId: "c1b", killRequested: false });
+    expect(tasks.get("t1")!.info.name).toBe("renamed");
+    expect(tasks.get("t2")).toMatchObject({ state: TaskState.TASK_RUNNING, containerId: "c2", killRequested: true });
+    store.removeTask("f", "t1");
+    expect(store.tasks().map((t) => t.info.taskId!.value)).toEqual(["t2"]);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("status updates come back oldest first, without the acknowledged ones", () => {
+  const store = createAgentStore(":memory:");
+  const updates = [status("t1", 1), status("t2", 2), status("t1", 3)].map((s) => ({ frameworkId: "f", taskId: s.taskId!.value, status: s }));
+  for (const u of updates) store.statusUpdates.append(u);
+  store.statusUpdates.remove(updates[0]!);
+  expect(store.statusUpdates.loadAll().map((u) => [u.taskId, u.status.uuid[0]])).toEqual([
+    ["t2", 2],
+    ["t1", 3],
+  ]);
+  store.close();
+});
+
+test("a framework's info is rewritten when it changes, and again after the framework was removed", () => {
+  const store = createAgentStore(":memory:");
+  const fw = (name: string) => create(FrameworkInfoSchema, { id: { value: "f" }, user: "u", name });
+  store.saveFramework(fw("one"));
+  store.saveFramework(fw("one"));
+  expect(store.frameworks().map((f) => f.name)).toEqual(["one"]);
+  store.saveFramework(fw("two"));
+  expect(store.frameworks().map((f) => f.name)).toEqual(["two"]);
+  store.removeFramework("f");
+  expect(store.frameworks()).toEqual([]);
+  store.saveFramework(fw("two"));
+  expect(store.frameworks().map((f) => f.name)).toEqual(["two"]);
+  store.close();
+});
