@@ -13,14 +13,13 @@ import { ensureBinary, startDaemon, stopAllDaemons } from "../support/binary.ts"
 import { eventually, tempDir } from "../support/cluster.ts";
 import { CSI_VERSIONS, cleanUpHost, NO_MOUNTS } from "../support/csi.ts";
 import { startTestFramework } from "../support/framework.ts";
-import { killLeftoverContainers, trackRuntimeDir } from "../support/leftovers.ts";
 import { createDisk, findDisk, findPool, STORAGE_ROLE, withScalar, writeProfiles, writeProviderConfig } from "../support/storage.ts";
 
-// Each run ends its daemons and its plugin container, so the next one starts on a quiet machine.
+// Each run ends its daemons and (under the agent's work dir) its plugin container, so the next one
+// starts on a quiet machine.
 const dirs: string[] = [];
 afterEach(async () => {
   await stopAllDaemons();
-  killLeftoverContainers();
   for (const dir of dirs.splice(0)) cleanUpHost(dir);
 });
 
@@ -31,7 +30,6 @@ describe.each(CSI_VERSIONS)("the hostpath plugin speaking CSI %s", (version) => 
       const dir = tempDir(`slrp-kill9-${version}`);
       dirs.push(dir);
       // The plugin container outlives the killed agent by design; the test's clean-up ends it.
-      trackRuntimeDir(join(dir, "agent", "runtime"));
       const binary = ensureBinary();
       const profiles = join(dir, "profiles.json");
       writeProfiles(profiles, ["fast"]);

@@ -15,7 +15,7 @@ import {
   type RunningMaster,
   startMaster,
 } from "@mesos/master";
-import { trackCgroupsRoot, trackRuntimeDir } from "./leftovers.ts";
+import { trackCgroupsRoot } from "./leftovers.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 /** Re-running the binary from source: what the agent uses for `mesos __launch` in tests. */
@@ -80,7 +80,6 @@ export async function startTestAgent(master: { url: string }, options: TestAgent
     launchHelperCommand: options.launchHelperCommand ?? LAUNCH_HELPER_COMMAND,
     isolators: options.isolators,
   });
-  trackRuntimeDir(agent.ctx.runtimeDir);
   return agent;
 }
 

@@ -9,7 +9,6 @@ import { type Agent, agentFlagSpecs, type Containerizer, createAgent, createAgen
 import { type Clock, parseFlags } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import { LAUNCH_HELPER_COMMAND, tempDir, testLogger } from "./cluster.ts";
-import { trackRuntimeDir } from "./leftovers.ts";
 
 export interface InMemoryAgentOptions {
   flags?: string[];
@@ -71,7 +70,6 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
     launchHelperCommand: options.launchHelperCommand ?? LAUNCH_HELPER_COMMAND,
     isolators: options.isolators,
   });
-  trackRuntimeDir(agent.ctx.runtimeDir);
   return {
     ...agent,
     sent,

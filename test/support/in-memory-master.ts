@@ -12,7 +12,6 @@ import { type Clock, parseFlags } from "@mesos/core";
 import { createMaster, type Leadership, type Master, masterFlagSpecs, openSqliteRegistry, type RegistryStore } from "@mesos/master";
 import { createInMemoryTransport } from "@mesos/rpc";
 import { tempDir, testLogger } from "./cluster.ts";
-import { trackRuntimeDir } from "./leftovers.ts";
 import { createSimulatedContainerizer } from "./simulated-containerizer.ts";
 
 /** What URLs of the in-memory master look like (only the path reaches it). */
@@ -96,7 +95,6 @@ export async function attachInMemoryAgent(
     containerizer: containerizer.containerizer,
     masterLink: { send: (message) => link?.send(message) ?? false },
   });
-  trackRuntimeDir(agent.ctx.runtimeDir);
   let resolveRegistered!: (id: string) => void;
   const registered = new Promise<string>((resolve) => (resolveRegistered = resolve));
   link = createMasterLink({

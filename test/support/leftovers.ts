@@ -1,11 +1,11 @@
 /**
- * Tests stop agents the way a crash would (containers keep running), so every test agent's runtime
- * dir is remembered and whatever still runs there is killed after each test file.
+ * What a test run leaves behind, removed at its end (preload.ts): containers still running under
+ * the run's scratch directory (stopping an agent leaves its containers for recovery, by design)
+ * and the test cgroup roots.
  */
 import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 
-const runtimeDirs = new Set<string>();
 const cgroupsRoots = new Set<string>();
 
 export function trackCgroupsRoot(root: string): void {
@@ -43,45 +43,10 @@ export async function removeTestCgroups(): Promise<void> {
 
 function killCgroup(dir: string): void {
   try {
-    for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) kill(Number(pid));
-  } catch {}
-}
-
-export function trackRuntimeDir(dir: string): void {
-  runtimeDirs.add(dir);
-}
-
-export function killLeftoverContainers(): void {
-  for (const dir of runtimeDirs) {
-    const containers = join(dir, "containers");
-    if (!existsSync(containers)) continue;
-    for (const id of readdirSync(containers)) {
-      {
-        const file = "pid";
-        const path = join(containers, id, file);
-        if (!existsSync(path)) continue;
-        const pid = Number(readFileSync(path, "utf8"));
-        // `pid` is the container's init: with the linux launcher its PID namespace dies with it;
-        // with the posix one its children (the task's process group) go first.
-        for (const child of childrenOf(pid)) kill(-child);
-        kill(-pid);
-        kill(pid);
-      }
+    for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {}
     }
-  }
-  runtimeDirs.clear();
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
   } catch {}
 }

@@ -1,9 +1,11 @@
 /**
  * Long-running processes under test (daemons of the compiled binary, agents run from source):
  * their output is collected so a test can wait for a line, and every one is killed by
- * `stopAllProcesses` after the file.
+ * `stopAllProcesses` after the file, with the containers left under their work and runtime
+ * directories (a killed agent leaves its containers running, for the next one to recover).
  */
 import type { Subprocess } from "bun";
+import { killContainersUnder } from "./container-sweep.ts";
 
 export interface Daemon {
   proc: Subprocess<"ignore", "pipe", "pipe">;
@@ -15,8 +17,14 @@ export interface Daemon {
 }
 
 const running: Daemon[] = [];
+/** The work and runtime directories of every process started since the last `stopAllProcesses`. */
+const containerDirs = new Set<string>();
 
 export function startProcess(cmd: string[], name: string, env: Record<string, string> = {}): Daemon {
+  for (const arg of [...cmd, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)]) {
+    const dir = /^(?:--|MESOS_)(?:work_dir|runtime_dir|WORK_DIR|RUNTIME_DIR)=(.+)$/.exec(arg)?.[1];
+    if (dir) containerDirs.add(dir);
+  }
   const proc = Bun.spawn(cmd, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let text = "";
   const pump = async (stream: ReadableStream<Uint8Array>) => {
@@ -49,4 +57,6 @@ export function startProcess(cmd: string[], name: string, env: Record<string, st
 
 export async function stopAllProcesses(): Promise<void> {
   for (const d of running.splice(0)) await d.kill("SIGKILL");
+  await killContainersUnder(containerDirs);
+  containerDirs.clear();
 }

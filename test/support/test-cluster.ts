@@ -1,10 +1,12 @@
 /**
  * The usual set-up of an integration test: a master, one registered agent and a subscribed
- * framework, each stopped after the test through the file's `useCleanups()`.
+ * framework, each stopped after the test through the file's `useCleanups()` (the agent's
+ * containers with it).
  */
 import type { RunningAgent } from "@mesos/agent";
 import type { RunningMaster } from "@mesos/master";
 import { startTestAgent, startTestMaster, type TestAgentOptions, type TestMasterOptions } from "./cluster.ts";
+import { killContainersUnder } from "./container-sweep.ts";
 import { startTestFramework, type TestFramework, type TestFrameworkInfo, type TestFrameworkOptions } from "./framework.ts";
 
 export interface TestClusterOptions {
@@ -26,7 +28,11 @@ export async function startTestCluster(cleanup: (fn: () => unknown) => void, opt
   const master = await startTestMaster(options.master);
   cleanup(() => master.stop());
   const agent = await startTestAgent(master, options.agent);
-  cleanup(() => agent.stop());
+  // Stopping an agent leaves its containers running (for recovery); a torn-down cluster keeps none.
+  cleanup(async () => {
+    await agent.stop();
+    await killContainersUnder([agent.ctx.runtimeDir, agent.ctx.workDir]);
+  });
   options.beforeRegistered?.(agent);
   await agent.registered;
   const fw = await startTestFramework(master.url, options.framework, options.frameworkOptions);

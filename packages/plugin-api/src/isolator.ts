@@ -11,10 +11,11 @@
  *     task's TASK_FAILED status, prefixed with the isolator's name).
  *  2. `isolate(containerId, pid)` once the container's init process exists (it has not started
  *     the task yet; everything the task starts inherits what you do to `pid`, e.g. cgroups).
- *  3. `watch(containerId, signal)`: resolve with a limitation when the container breaks one (the
- *     agent then destroys it and fails its tasks with your reason and message). When the
- *     container has ended for any other reason, `signal` is aborted: resolve then, with a
- *     limitation you can still see (e.g. the kernel's OOM kill that ended it) or undefined.
+ *  3. `watch(containerId, signal)` (called right before `isolate`, as Mesos does): resolve with a
+ *     limitation when the container breaks one (the agent then destroys it and fails its tasks
+ *     with your reason and message). When the container has ended for any other reason,
+ *     `signal` is aborted: resolve then, with a limitation you can still see (e.g. the kernel's
+ *     OOM kill that ended it) or undefined.
  *  4. `update`, `usage`, `status` any number of times while it runs.
  *  5. `cleanup(containerId)` after it has ended, in the reverse order of the chain. Also called for
  *     containers whose launch failed half-way and for orphans, so it must accept any id,

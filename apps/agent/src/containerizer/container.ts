@@ -209,6 +209,8 @@ export class Container {
         if (runAs && runAs !== user && !req.debug) chownSync(req.sandbox, runAs.uid, runAs.gid);
         stillWanted("prepared");
         this.#moveTo("isolating");
+        // Watching starts before isolating, as in Mesos: the watchers get set up while the init boots.
+        this.#watch();
         await chain.isolate(this.id, init.pid);
         stillWanted("isolated");
       } catch (e) {
@@ -224,7 +226,6 @@ export class Container {
       const taskPid = parseStartReport(line);
       this.#moveTo("running");
       log.debug(`Container ${this.key} started task pid ${taskPid} (init ${init.pid})`);
-      this.#watch();
     } catch (e) {
       if (!this.initPid) {
         // Nothing was started: the container ends here.

@@ -15,7 +15,7 @@
  *
  * Failures at any step are recorded as a launch error naming the step; nothing is left running.
  */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { reapAll } from "@mesos/linux";
 import { parseGoLine, type StartReport, startReportLine } from "../launch-protocol/handshake.ts";
@@ -81,15 +81,30 @@ function report(message: StartReport): void {
   } catch {}
 }
 
+/**
+ * Blocking reads of stdin: there is nothing else to do until the line comes, and a stream reader
+ * costs the helper a millisecond of start-up, once per container.
+ */
 async function readGoLine(): Promise<string> {
+  const buf = new Uint8Array(4096);
   let text = "";
-  for await (const chunk of Bun.stdin.stream()) {
-    text += new TextDecoder().decode(chunk);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      await Bun.sleep(1); // a non-blocking descriptor: poll
+      continue;
+    }
+    if (n === 0) return text.trim();
+    text += decoder.decode(buf.subarray(0, n), { stream: true });
     const nl = text.indexOf("\n");
     if (nl >= 0) return text.slice(0, nl).trim();
   }
-  return text.trim();
 }
+
+const decoder = new TextDecoder();
 
 function forwardSignals(taskPid: number): void {
   for (const sig of FORWARDED) {
