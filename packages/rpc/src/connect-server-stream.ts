@@ -103,10 +103,18 @@ export function createServerStreamFetchHandler(spec: StreamSpec, interceptors: I
         const pending: Uint8Array[] = [];
         let size = 0;
         let scheduled = false;
+        // Writing to a stream the client has just closed throws; that is the client's loss, not ours.
+        const enqueue = (bytes: Uint8Array) => {
+          try {
+            controller.enqueue(bytes);
+          } catch {
+            cancelled = true;
+          }
+        };
         const flush = () => {
           scheduled = false;
           if (cancelled || pending.length === 0) return;
-          controller.enqueue(concatBytes(pending.splice(0), size));
+          enqueue(concatBytes(pending.splice(0), size));
           size = 0;
         };
         const write = (bytes: Uint8Array) => {
@@ -127,10 +135,11 @@ export function createServerStreamFetchHandler(spec: StreamSpec, interceptors: I
           } catch (e) {
             error = e;
           }
-          if (cancelled) return;
-          flush();
-          controller.enqueue(endStream(call, error));
-          controller.close();
+          if (!cancelled) {
+            flush();
+            enqueue(endStream(call, error));
+            if (!cancelled) controller.close();
+          }
           call.end(error);
         })();
       },
@@ -153,7 +162,7 @@ function endStream(call: ConnectCall, e: unknown): Uint8Array {
   return envelope(endStreamFlag, encoder.encode(JSON.stringify(endStreamToJson(metadata, error, undefined))));
 }
 
-/** A stream that ended before its first message (a bad request, a refusal, an empty stream). */
+/** A stream that failed before its first message (a bad request, a refusal): only the end-stream message. */
 function endedResponse(call: ConnectCall, e: unknown): Response {
   call.end(e);
   return new Response(endStream(call, e), { status: 200, headers: call.headers(false) });

@@ -72,10 +72,16 @@ export class Agent {
     return this.link?.messages.push(message) ?? false;
   }
 
-  /** The agent's HTTP address as `host:port`, for offers and /state's `pid`. */
+  private parsedAddress?: { endpoint: string; hostname: string; address: { hostname: string; ip: string; port: number } };
+
+  /** The agent's HTTP address as `host:port`, for offers and /state's `pid` (parsed again only when the endpoint or hostname changes). */
   get address(): { hostname: string; ip: string; port: number } {
+    const cached = this.parsedAddress;
+    if (cached?.endpoint === this.endpoint && cached.hostname === this.info.hostname) return cached.address;
     const url = new URL(this.endpoint);
-    return { hostname: this.info.hostname || url.hostname, ip: url.hostname, port: Number(url.port) || 5051 };
+    const address = { hostname: this.info.hostname || url.hostname, ip: url.hostname, port: Number(url.port) || 5051 };
+    this.parsedAddress = { endpoint: this.endpoint, hostname: this.info.hostname, address };
+    return address;
   }
 
   /** The resources of one of its resource providers. */
