@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, flag, FlagError, formatUsage, parseFlags, parseLogLevel } from "@mesos/core";
-import { ensureManyFetches, startHollowAgents } from "./support/hollow-agents.ts";
+import { ensureManyFetches, type HollowAgents, startHollowAgents } from "./support/hollow-agents.ts";
 
 const specs = {
   master: flag.string("The master, HOST:PORT", { required: true }),
@@ -22,6 +22,7 @@ const specs = {
   state: flag.oneOf(["memory", "disk"] as const)("Where the agents keep their checkpoints", { default: "memory" }),
   work_dir: flag.string("Where the agents' work dirs go (default: a temp dir, removed at exit)"),
   task_duration: flag.duration("How long a task whose command is not `sleep N` runs (default: until killed)"),
+  prefix: flag.string("Agent i advertises hostname PREFIX-i", { default: "hollow" }),
   registration_backoff: flag.duration("Mesos's random registration delay (spreads the agents out)", { default: 1000 }),
   logging_level: flag.oneOf(["debug", "info", "warning", "error"] as const)("Least severe log level shown (all agents log here)", {
     default: "warning",
@@ -53,6 +54,7 @@ if (await ensureManyFetches()) {
     workDir,
     defaultDurationMs: f.task_duration,
     registrationBackoffMs: f.registration_backoff,
+    prefix: f.prefix,
     log: createLogger({ name: "hollow", level: parseLogLevel(f.logging_level) }),
   });
   const built = performance.now();
@@ -61,6 +63,7 @@ if (await ensureManyFetches()) {
   );
   while (cluster.connected() < f.agents) await Bun.sleep(50);
   console.log(`all ${f.agents} registered ${((performance.now() - built) / 1000).toFixed(1)} s later; Ctrl-C stops them`);
+  void reportRecoveries(cluster);
   const stop = () => {
     cluster.stop();
     if (!f.work_dir) rmSync(workDir, { recursive: true, force: true });
@@ -68,4 +71,33 @@ if (await ensureManyFetches()) {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/**
+ * Each time the master goes away and every agent is back, prints how the agents came back: the
+ * wait from the link dropping to the Attach that worked (Mesos's random backoff, the attempts that
+ * found no master, and this process's own CPU) apart from that Attach's answer time (the master).
+ */
+async function reportRecoveries(cluster: HollowAgents): Promise<void> {
+  const n = cluster.agents.length;
+  for (;;) {
+    while (cluster.connected() === n) await Bun.sleep(100);
+    const since = performance.now();
+    while (cluster.connected() < n || cluster.agents.some((a) => (a.recovery?.at ?? 0) < since)) await Bun.sleep(100);
+    const back = cluster.agents.map((a) => a.recovery!);
+    const firstLost = Math.min(...back.map((r) => r.at - r.waitMs - r.answerMs));
+    const q = (values: number[], p: number) => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    const wait = back.map((r) => r.waitMs);
+    const answer = back.map((r) => r.answerMs);
+    const starts = back.map((r) => r.at - r.answerMs - firstLost);
+    const attempts = back.map((r) => r.attempts);
+    console.log(
+      `recovery: all ${n} back ${s(Math.max(...back.map((r) => r.at)) - firstLost)} s after the first link dropped; ` +
+        `last successful Attach started at ${s(Math.max(...starts))} s (first at ${s(Math.min(...starts))} s); ` +
+        `wait before it p50 ${s(q(wait, 0.5))} s, max ${s(q(wait, 1))} s; ` +
+        `its answer p50 ${s(q(answer, 0.5))} s, p99 ${s(q(answer, 0.99))} s, max ${s(q(answer, 1))} s; ` +
+        `attempts p50 ${q(attempts, 0.5)}, max ${q(attempts, 1)}`,
+    );
+  }
 }

@@ -38,7 +38,9 @@ export function spawnDaemon(cmd: string[], name: string, env: Record<string, str
       for (;;) {
         const m = text.match(pattern);
         if (m) return m;
-        if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}) before printing ${pattern}:\n${text.slice(-4000)}`);
+        if (proc.exitCode !== null || proc.signalCode !== null) {
+          throw new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before printing ${pattern}:\n${text.slice(-4000)}`);
+        }
         if (Date.now() > deadline) throw new Error(`Timed out waiting for ${pattern} from ${name}`);
         await Bun.sleep(50);
       }
@@ -67,7 +69,9 @@ export async function startMasterProcess(port: number, flags: string[] = [], env
 export async function waitForHealth(url: string, daemon: Daemon, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (daemon.proc.exitCode !== null) throw new Error(`exited (${daemon.proc.exitCode}):\n${daemon.output().slice(-4000)}`);
+    if (daemon.proc.exitCode !== null || daemon.proc.signalCode !== null) {
+      throw new Error(`exited (${daemon.proc.exitCode ?? daemon.proc.signalCode}):\n${daemon.output().slice(-4000)}`);
+    }
     try {
       if ((await fetch(`${url}/health`)).ok) return;
     } catch {}
@@ -77,10 +81,11 @@ export async function waitForHealth(url: string, daemon: Daemon, timeoutMs = 60_
 }
 
 /** `count` hollow agents in their own process, registered with the master. */
-export async function startHollowProcess(master: string, count: number, extra: string[] = []): Promise<Daemon> {
+export async function startHollowProcess(master: string, count: number, extra: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
   const hollow = spawnDaemon(
     [process.execPath, join(ROOT, "bench/hollow-cluster.ts"), `--master=${master}`, `--agents=${count}`, ...extra],
     "the hollow agents",
+    env,
   );
   await hollow.waitFor(/all \d+ registered/);
   return hollow;

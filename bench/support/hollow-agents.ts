@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
 import { type Clock, type Logger, parseFlags, silentLogger, systemClock } from "@mesos/core";
 import { createTransport, toBaseUrl } from "@mesos/rpc";
+import type { Transport } from "@connectrpc/connect";
 import { createHollowContainerizer } from "./hollow-containerizer.ts";
 
 export interface HollowAgentsOptions {
@@ -39,6 +40,21 @@ export interface HollowAgent {
   /** The agent id once registered. */
   id?: string;
   registrations: number;
+  /** Since its link to the master last dropped: when (performance.now()), and the Attach attempts made. */
+  lost?: { at: number; attempts: number; lastAttemptAt: number };
+  /** The last time it came back after losing the master. */
+  recovery?: Recovery;
+}
+
+/** One agent's way back to a master (ms): from the drop to the attempt that worked, and that attempt's answer. */
+export interface Recovery {
+  /** When it came back (performance.now()). */
+  at: number;
+  /** From the link dropping to the start of the Attach that worked (backoff and failed attempts). */
+  waitMs: number;
+  /** From that Attach's start to the master's Registered (the master's work and its queue). */
+  answerMs: number;
+  attempts: number;
 }
 
 export interface HollowAgents {
@@ -86,20 +102,40 @@ export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowA
       masterLink: { send: (message) => link?.send(message) ?? false },
     });
     const hollow: HollowAgent = { index: i, agent, link: undefined as unknown as MasterLink, registrations: 0 };
+    // The link's own transport notes when each Attach starts (the only streaming call it makes).
+    const timed: Transport = {
+      unary: (...a) => transport.unary(...a),
+      stream: (...a) => {
+        if (hollow.lost) {
+          hollow.lost.attempts++;
+          hollow.lost.lastAttemptAt = performance.now();
+        }
+        return transport.stream(...a);
+      },
+    };
     link = createMasterLink({
       master: o.master,
-      transport,
+      transport: timed,
       clock,
       log,
       backoffFactorMs: values.registration_backoff_factor,
       attachRequest: agent.attachRequest,
       onRegistered: (r) => {
+        const lost = hollow.lost;
+        if (lost) {
+          const at = performance.now();
+          hollow.recovery = { at, waitMs: lost.lastAttemptAt - lost.at, answerMs: at - lost.lastAttemptAt, attempts: lost.attempts };
+          hollow.lost = undefined;
+        }
         hollow.id = r.agentId!.value;
         hollow.registrations++;
         agent.registered(r);
       },
       onMessage: agent.receive,
-      onDisconnected: () => {},
+      onDisconnected: () => {
+        const at = performance.now();
+        hollow.lost = { at, attempts: 0, lastAttemptAt: at };
+      },
       onRefused: (reason) => log.warn(`Hollow agent ${hostname} refused: ${reason}`),
     });
     hollow.link = link;

@@ -34,8 +34,23 @@ function configure(client: Database): void {
 
 function migrated<TSchema extends Record<string, unknown>>(client: Database, options: OpenSqliteOptions<TSchema>): SqliteDb<TSchema> {
   const db = drizzle(client, { schema: options.schema });
-  withMigrationsFolder(options.migrations, (folder) => migrate(db, { migrationsFolder: folder }));
+  if (!upToDate(client, options.migrations)) withMigrationsFolder(options.migrations, (folder) => migrate(db, { migrationsFolder: folder }));
   return db as SqliteDb<TSchema>;
+}
+
+/**
+ * drizzle's own rule (it applies the migrations newer than the newest it recorded), checked
+ * without writing the migrations folder: a restart of an up-to-date database (a master failover)
+ * then skips that work.
+ */
+function upToDate(client: Database, migrations: EmbeddedMigrations): boolean {
+  const newest = Math.max(...migrations.journal.entries.map((e) => e.when));
+  try {
+    const row = client.query("SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1").get() as { created_at: unknown } | null;
+    return row !== null && Number(row.created_at) >= newest;
+  } catch {
+    return false; // a new database: no migrations table yet
+  }
 }
 
 export function openSqlite<TSchema extends Record<string, unknown>>(options: OpenSqliteOptions<TSchema>): SqliteDb<TSchema> {

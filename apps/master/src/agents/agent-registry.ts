@@ -5,9 +5,9 @@
  * not yet re-registered). It writes the registry table and its in-memory mirror together, and it is
  * the only code that tells the allocator of agents coming, changing and going.
  */
-import { create } from "@bufbuild/protobuf";
+import { create, equals } from "@bufbuild/protobuf";
 import { applyConversion, type Clock, type Conversion, type Resources } from "@mesos/core";
-import { type AgentInfo, AgentInfo_Capability_Type as Cap, master, type Unavailability } from "@mesos/proto";
+import { type AgentInfo, AgentInfo_Capability_Type as Cap, AgentInfoSchema, master, type Unavailability } from "@mesos/proto";
 import type { Allocator, AllocatorAgent } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
 import type { AgentRegistryState, RegisteredAgent, RegistryStore } from "../registry/registry-store.ts";
@@ -74,8 +74,14 @@ export class AgentRegistry {
 
   // --- the registry ---
 
-  /** Records an agent as admitted; resolves once the registry has committed it. */
+  /**
+   * Records an agent as admitted; resolves once the registry has committed it. An admitted agent
+   * re-registering with the same AgentInfo changes nothing, so nothing is written (Mesos skips the
+   * registry then too, MESOS-7711: after a failover every agent re-registers at once).
+   */
   admit(id: string, info: AgentInfo): Promise<void> {
+    const known = this.registryMirror.get(id);
+    if (known?.state === "admitted" && equals(AgentInfoSchema, known.info, info)) return Promise.resolve();
     return this.record(id, info, "admitted");
   }
 

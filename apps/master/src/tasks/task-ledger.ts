@@ -7,7 +7,17 @@
  */
 import { type Clock, isTerminalState, type Metrics, Resources } from "@mesos/core";
 import { clearField, clone, create, isFieldSet } from "@bufbuild/protobuf";
-import { master, type Task, TaskSchema, TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import {
+  master,
+  type Resource,
+  type Task,
+  TaskSchema,
+  TaskState,
+  type TaskStatus,
+  TaskStatus_Reason,
+  TaskStatus_Source,
+  TaskStatusSchema,
+} from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
 
@@ -91,8 +101,10 @@ export class TaskLedger {
   usedOn(agentId: string): Map<string, Resources> {
     const out = new Map<string, Resources>();
     for (const [frameworkId, tasks] of this.agents.get(agentId) ?? []) {
-      let used = Resources.EMPTY;
-      for (const t of tasks.values()) if (!isTerminalState(t.state)) used = used.plus(t.resources);
+      // One bag built from every task's resources (not one bag per task: agents re-register by the thousand).
+      const held: Resource[] = [];
+      for (const t of tasks.values()) if (!isTerminalState(t.state)) held.push(...t.resources);
+      const used = Resources.of(held);
       if (!used.isEmpty()) out.set(frameworkId, used);
     }
     return out;
@@ -216,11 +228,15 @@ export class TaskLedger {
     return believed;
   }
 
-  /** A task a re-registering agent reports: the master's copy (active or unreachable) or a new one, active again. */
+  /**
+   * A task a re-registering agent reports: the master's copy (active or unreachable) or, when the
+   * master has none (after a failover), `reported` itself: the ledger takes it over, the caller
+   * must not keep or change it (a copy of each of 100,000 tasks was most of a failover's work).
+   */
   adopt(reported: Task): Task {
     const tasks = this.entry(frameworkOf(reported));
     const id = idOf(reported);
-    const task = tasks.active.get(id) ?? tasks.unreachable.get(id) ?? clone(TaskSchema, reported);
+    const task = tasks.active.get(id) ?? tasks.unreachable.get(id) ?? reported;
     task.state = reported.state;
     task.agentId = reported.agentId;
     tasks.unreachable.delete(id);

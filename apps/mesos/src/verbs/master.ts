@@ -16,5 +16,7 @@ export async function runMaster(argv: string[]): Promise<number> {
   const signal = await untilSignalled();
   log.info(`Received ${signal}; stopping`);
   await master.stop();
+  // Stopped is stopped: a timer (an allocator filter, an offer timeout) must not keep the process up.
+  setTimeout(() => process.exit(), 200).unref();
   return 0;
 }

@@ -4,7 +4,13 @@
  * resource of the other bag fits. Values are immutable: every operation returns a new bag.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Resource, type Resource_ReservationInfo, Resource_AllocationInfoSchema, Resource_ReservationInfoSchema } from "@mesos/proto";
+import {
+  type Resource,
+  type Resource_ReservationInfo,
+  Resource_AllocationInfoSchema,
+  Resource_ReservationInfoSchema,
+  Value_Type,
+} from "@mesos/proto";
 import { isStrictSubroleOf } from "./roles.ts";
 import {
   addValues,
@@ -26,6 +32,7 @@ import {
   valuesEqual,
 } from "./resource.ts";
 import { formatResource } from "./format.ts";
+import { addScalars } from "./scalar.ts";
 
 interface Entry {
   readonly key: string;
@@ -42,7 +49,17 @@ export class Resources implements Iterable<Resource> {
   /** Builds a bag, merging what merges. Values are normalized (rounded, coalesced). */
   static of(resources: Iterable<Resource>): Resources {
     let bag: Entry[] = [];
-    for (const r of resources) bag = addEntry(bag, { key: identityKey(r), resource: normalizeValue(r), count: 1 });
+    for (const r of resources) {
+      const entry = { key: identityKey(r), resource: normalizeValue(r), count: 1 };
+      // A scalar of a kind already in this new bag adds up in place: the bag holds this call's own
+      // copies (summing many tasks' resources made a copy per addition).
+      const same = entry.resource.type === Value_Type.SCALAR && isMergeable(entry.resource) ? bag.find((e) => e.key === entry.key) : undefined;
+      if (same && !isEmptyValue(entry.resource)) {
+        same.resource.scalar!.value = addScalars(same.resource.scalar!.value, entry.resource.scalar!.value);
+        continue;
+      }
+      bag = addEntry(bag, entry);
+    }
     return new Resources(bag);
   }
 
