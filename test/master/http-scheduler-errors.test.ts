@@ -116,7 +116,11 @@ describe("transport", () => {
   });
 
   test("406 when Accept allows neither JSON nor protobuf (SUBSCRIBE and RECONCILE_OPERATIONS only)", async () => {
-    await expectStatus(json(subscribeCall(), { Accept: "text/html" }), 406, "Expecting 'Accept' to allow");
+    await expectStatus(
+      json(subscribeCall(), { Accept: "text/html" }),
+      406,
+      "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
+    );
     await expectStatus(mine({ type: "RECONCILE_OPERATIONS", reconcile_operations: {} }, { "Mesos-Stream-Id": streamId, Accept: "text/html" }), 406);
     // Other calls answer no body, so Accept does not matter.
     await expectStatus(mine({ type: "REVIVE" }, { "Mesos-Stream-Id": streamId, Accept: "text/html" }), 202, "");

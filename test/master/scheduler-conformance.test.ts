@@ -303,6 +303,42 @@ describe("point 7: losing an agent", () => {
     await fw.stream.next("FAILURE");
   });
 
+  test("an unreachable agent marked gone: no new update or FAILURE; its unreachable tasks reconcile as TASK_GONE_BY_OPERATOR", async () => {
+    const master = await createInMemoryMaster(cleanup, {
+      flags: ["--allocation_interval=20ms", "--agent_ping_timeout=30ms", "--max_agent_ping_timeouts=2"],
+    });
+    const linked = await attachInMemoryAgent(master, cleanup);
+    const agentId = await linked.registered;
+    const fw = await subscribe(master, {
+      name: "partition-aware",
+      roles: ["*"],
+      capabilities: [{ type: "MULTI_ROLE" }, { type: "PARTITION_AWARE" }],
+    });
+    const offer = await fw.nextOffer();
+    await accept(fw, offer, [{ type: "LAUNCH", launch: { task_infos: [taskInfo("t", offer, [scalar("cpus", 0.5), scalar("mem", 32)])] } }]);
+    await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes("TASK_STARTING"));
+    linked.link.stop();
+    linked.agent.stop();
+    await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes("TASK_UNREACHABLE"));
+    expect(await fw.stream.next("FAILURE")).toEqual({ type: "FAILURE", failure: { agent_id: { value: agentId } } });
+    const seen = fw.stream.events.length;
+    const markGone = await post(
+      "/api/v1",
+      jsonCodec,
+      { type: "MARK_AGENT_GONE", mark_agent_gone: { agent_id: { value: agentId } } },
+      {},
+      undefined,
+      (u, i) => master.request(u, i),
+    );
+    expect(markGone.status).toBe(200);
+    expect((await fw.call({ type: "RECONCILE", reconcile: { tasks: [{ task_id: { value: "t" }, agent_id: { value: agentId } }] } })).status).toBe(
+      202,
+    );
+    const reconciled = ((await fw.stream.next("UPDATE", (e) => JSON.stringify(e).includes("REASON_RECONCILIATION"))).update as JsonObject).status;
+    expect(reconciled).toMatchObject({ state: "TASK_GONE_BY_OPERATOR", message: "Reconciliation: Task is gone" });
+    expect(fw.stream.events.slice(seen).map((e) => e.type)).toEqual(["UPDATE"]);
+  });
+
   test("MARK_AGENT_GONE of an agent nobody knows: 404 with Mesos's message", async () => {
     const master = await createInMemoryMaster(cleanup);
     const res = await post(

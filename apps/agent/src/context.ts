@@ -11,6 +11,7 @@ import type { AgentFlags } from "./flags.ts";
 import type { AgentStore } from "./state/agent-store.ts";
 import type { StatusUpdateManager } from "./status-updates/status-update-manager.ts";
 import type { internal } from "@mesos/proto";
+import type { CustomExecutors } from "./executors/custom-executors.ts";
 
 export interface LiveTask {
   frameworkId: string;
@@ -27,6 +28,8 @@ export interface LiveTask {
   launching?: Promise<void>;
   /** Set once the task's executor container is being taken down (it is done once per group). */
   executorEnding?: boolean;
+  /** A custom executor runs the task (custom-executors.ts): it reports the task's states and kills it. */
+  customExecutor?: boolean;
 }
 
 export interface AgentContext {
@@ -67,6 +70,8 @@ export interface AgentContext {
   /** Sends to the master if connected; returns false otherwise. */
   sendToMaster(message: internal.AgentMessage["message"]): boolean;
   killTask(frameworkId: string, taskId: string, killPolicy?: KillPolicy): void;
+  /** The custom executors running here and their tasks' events. */
+  readonly customExecutors: CustomExecutors;
 }
 
 export const taskKey = (frameworkId: string, taskId: string) => `${frameworkId}/${taskId}`;

@@ -8,6 +8,7 @@
  * containerizer of their own (anything implementing `Containerizer`), a master link that records
  * what the agent sends.
  */
+import { createCustomExecutors } from "./executors/custom-executors.ts";
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
@@ -169,6 +170,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     shuttingDown: new Set(),
     sendToMaster: (message) => link.send(message),
     killTask: (frameworkId, taskId, killPolicy) => killTask(ctx, frameworkId, taskId, killPolicy),
+    customExecutors: createCustomExecutors(() => ctx),
     resourceProviders: createResourceProviderManager(() => ctx, {
       configDir: flags.resource_provider_config_dir,
       profileAdaptor: profileAdaptor(flags, clock, log),

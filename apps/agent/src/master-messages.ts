@@ -1,7 +1,7 @@
 /** What the master tells the agent over the link. */
 import { uuidFromBytes } from "@mesos/core";
 import { create } from "@bufbuild/protobuf";
-import { internal } from "@mesos/proto";
+import { ExecutorInfo_Type, internal } from "@mesos/proto";
 import type { AgentContext } from "./context.ts";
 import { shutdownExecutor } from "./tasks/shutdown-executor.ts";
 import { shutdownFramework } from "./tasks/shutdown-framework.ts";
@@ -15,16 +15,25 @@ export function handleMasterMessage(ctx: AgentContext, message: internal.MasterM
     case "ping":
       ctx.sendToMaster({ case: "pong", value: create(internal.PongSchema) });
       return;
-    case "runTask":
-      if (m.value.task) runTask(ctx, m.value.frameworkInfo!, m.value.task);
-      else if (m.value.taskGroup && m.value.executor) runTaskGroup(ctx, m.value.frameworkInfo!, m.value.executor, m.value.taskGroup);
+    case "runTask": {
+      const { frameworkInfo, task, taskGroup, executor } = m.value;
+      if (task?.executor) ctx.customExecutors.run(frameworkInfo!, task.executor, [task], false);
+      else if (task) runTask(ctx, frameworkInfo!, task);
+      else if (taskGroup && executor?.type === ExecutorInfo_Type.CUSTOM) ctx.customExecutors.run(frameworkInfo!, executor, taskGroup.tasks, true);
+      else if (taskGroup && executor) runTaskGroup(ctx, frameworkInfo!, executor, taskGroup);
       else ctx.log.warn("Ignoring RunTask with neither a task nor a task group with its executor");
       return;
+    }
     case "killTask":
       ctx.killTask(m.value.frameworkId!.value, m.value.taskId!.value, m.value.killPolicy);
       return;
     case "acknowledgeStatusUpdate":
+      // The executor hears first: the acknowledgement of a terminal update forgets the task.
+      ctx.customExecutors.acknowledged(m.value.frameworkId!.value, m.value.taskId!.value, m.value.uuid);
       ctx.statusUpdates.acknowledge(m.value.frameworkId!.value, m.value.taskId!.value, uuidFromBytes(m.value.uuid));
+      return;
+    case "frameworkToExecutor":
+      ctx.customExecutors.frameworkMessage(m.value);
       return;
     case "shutdownFramework":
       shutdownFramework(ctx, m.value.frameworkId!.value);

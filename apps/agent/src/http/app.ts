@@ -16,6 +16,7 @@ import { summarize } from "../projection/summaries.ts";
 import { agentStateJson } from "../projection/v0.ts";
 import { containersJson, statisticsJson } from "./containers-json.ts";
 import { agentApi } from "./v1-agent.ts";
+import { executorApi } from "./v1-executor.ts";
 
 export function createAgentApp(ctx: AgentContext): { app: Hono; connect: ConnectApi } {
   const app = new Hono();
@@ -26,6 +27,8 @@ export function createAgentApp(ctx: AgentContext): { app: Hono; connect: Connect
   const api = agentApi(handler, agentGuard);
   const both = (path: string) => [path, `/slave(1)${path}`];
   for (const path of both("/api/v1")) app.all(path, (c) => api(c.req.raw));
+  const executors = executorApi(ctx);
+  for (const path of both("/api/v1/executor")) app.all(path, (c) => executors(c.req.raw));
   for (const path of both("/health")) app.get(path, (c) => c.body(null, 200));
   app.get("/version", (c) => c.json(versionJson()));
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));

@@ -15,6 +15,10 @@ export function killTask(ctx: AgentContext, frameworkId: string, taskId: string,
     ctx.log.warn(`Cannot kill unknown task ${taskId} of framework ${frameworkId}`);
     return;
   }
+  if (task.customExecutor) {
+    if (!task.killRequested && !isTerminalState(task.state)) ctx.customExecutors.kill(task, killPolicy);
+    return;
+  }
   const targets = task.executorId ? groupOf(ctx, task) : [task];
   for (const t of targets) requestKill(ctx, t, t === task ? killPolicy : undefined);
 }

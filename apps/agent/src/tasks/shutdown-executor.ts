@@ -8,6 +8,7 @@ import type { AgentContext } from "../context.ts";
 import { requestKill } from "./kill-task.ts";
 
 export function shutdownExecutor(ctx: AgentContext, frameworkId: string, executorId: string): void {
+  if (ctx.customExecutors.shutdown(frameworkId, executorId)) return;
   const tasks = [...ctx.tasks.values()].filter((t) => t.frameworkId === frameworkId && t.executorId === executorId && !isTerminalState(t.state));
   if (tasks.length === 0) {
     ctx.log.warn(`Cannot shut down executor '${executorId}' of framework ${frameworkId}: it does not run here`);

@@ -18,9 +18,10 @@ export function shutdownFramework(ctx: AgentContext, frameworkId: string): void 
     ctx.operations.delete(uuid);
     ctx.store.removeOperation(uuid);
   }
+  ctx.customExecutors.shutdownFramework(frameworkId);
   for (const task of frameworkTasks(ctx, frameworkId)) {
     if (isTerminalState(task.state)) forgetTask(ctx, frameworkId, task.info.taskId!.value);
-    else ctx.killTask(frameworkId, task.info.taskId!.value);
+    else if (!task.customExecutor) ctx.killTask(frameworkId, task.info.taskId!.value);
   }
   forgetFrameworkIfIdle(ctx, frameworkId);
 }

@@ -42,13 +42,8 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
   const image = info.container?.mesos?.image?.docker?.name;
   let command;
   try {
-    if (info.executor) {
-      throw new Error(
-        nested
-          ? "a task of a task group cannot have an executor of its own"
-          : "custom executors are not supported; launch a command task or a task group",
-      );
-    }
+    // A task with an ExecutorInfo is its custom executor's (custom-executors.ts), never run here.
+    if (info.executor) throw new Error("a task of a task group cannot have an executor of its own");
     if (!info.command) throw new Error("the task has no CommandInfo");
     command = taskCommand(ctx, framework, info.command, executorEnvironment(ctx, framework, task), image !== undefined);
   } catch (e) {

@@ -3,6 +3,7 @@ import { failedPrecondition, notFound, unimplemented } from "@mesos/core";
 import type { internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { exitedExecutor } from "../executors/executor-calls.ts";
+import { executorMessage } from "../executors/framework-messages.ts";
 import { handleStatusUpdate } from "../tasks/status-update.ts";
 import { onPong } from "./health.ts";
 import { handleOperationStatusUpdate } from "../operations/operation-feedback.ts";
@@ -25,6 +26,9 @@ export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessag
       return;
     case "exitedExecutor":
       exitedExecutor(ctx, agent, msg.message.value);
+      return;
+    case "executorToFramework":
+      executorMessage(ctx, agent, msg.message.value);
       return;
     case "operationStatusUpdate":
       handleOperationStatusUpdate(ctx, agent, msg.message.value);

@@ -41,6 +41,12 @@ const MESSAGE_COUNTERS = [
   "slave_removals",
   "slave_unreachable_completed",
   "dropped_messages",
+  "messages_framework_to_executor",
+  "valid_framework_to_executor_messages",
+  "invalid_framework_to_executor_messages",
+  "messages_executor_to_framework",
+  "valid_executor_to_framework_messages",
+  "invalid_executor_to_framework_messages",
 ];
 
 export function registerMasterMetrics(ctx: MasterContext, allocator: Allocator, queue: EventQueueSizes): void {

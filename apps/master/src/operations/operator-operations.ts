@@ -102,7 +102,9 @@ export async function markGone(ctx: MasterContext, call: master.Call): Promise<v
   if (!known) throw notFound(`Agent '${agentId}' not found`);
   // Mesos answers 200 for an agent already gone: the call is idempotent.
   if (known.state === "gone") return;
+  // An unreachable agent: no update and no FAILURE (frameworks heard those when it became unreachable).
   await ctx.agents.mark(agentId, known.info, "gone");
+  ctx.tasks.forgetUnreachableOn(agentId);
 }
 
 export function getOperations(ctx: MasterContext): master.Response_GetOperations {

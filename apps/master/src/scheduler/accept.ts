@@ -5,7 +5,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { errorMessage, Resources } from "@mesos/core";
-import { internal, type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo } from "@mesos/proto";
+import { internal, type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo, TaskInfoSchema } from "@mesos/proto";
 import { applyOperation } from "../operations/apply-operation.ts";
 import { operationError } from "../operations/operation-feedback.ts";
 import { validateOperation } from "../operations/validate-operation.ts";
@@ -14,6 +14,7 @@ import type { Framework } from "../frameworks/framework.ts";
 import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { refuseSeconds } from "./filters.ts";
 import { launchGroup } from "./launch-group.ts";
+import { taskExecutor } from "./task-executor.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
 import { injectAllocationInfo } from "./operation-resources.ts";
 import { consumedBy, validateTask } from "./validate-task.ts";
@@ -103,12 +104,21 @@ export function accept(ctx: MasterContext, framework: Framework, call: scheduler
             taskError(ctx, framework, task, error, agentId);
             continue;
           }
+          const executor = task.executor && taskExecutor(ctx, framework, task, resources, agentId, available);
+          if (typeof executor === "string") {
+            taskError(ctx, framework, task, executor, agentId);
+            continue;
+          }
           if (!agent?.connected) {
             dropTask(ctx, framework, task, TaskStatus_Reason.AGENT_DISCONNECTED, `Agent ${agentId} is disconnected`);
             continue;
           }
           available = available.minus(consumedBy(resources));
-          launchTask(ctx, framework, task, resources, agentId);
+          if (executor) {
+            available = available.minus(executor.resources);
+            if (!executor.known) ctx.executors.add({ frameworkId: framework.id, agentId, info: executor.info });
+          }
+          launchTask(ctx, framework, executor ? create(TaskInfoSchema, { ...task, executor: executor.info }) : task, resources, agentId);
           // As Mesos: a LAUNCH counts once per task launched, other operations once each.
           countOperation(framework, operation.type);
         }

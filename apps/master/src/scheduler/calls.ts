@@ -12,6 +12,7 @@ import { reconcileTasks } from "../tasks/reconcile.ts";
 import { acknowledgeOperationStatus } from "../operations/operation-feedback.ts";
 import { reconcileOperations } from "../operations/reconcile-operations.ts";
 import { shutdownExecutor } from "../executors/executor-calls.ts";
+import { frameworkMessage } from "../executors/framework-messages.ts";
 import { accept } from "./accept.ts";
 import { acceptInverseOffers, declineInverseOffers } from "./inverse-offer-calls.ts";
 import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts";
@@ -67,8 +68,7 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       shutdownExecutor(ctx, framework, call.shutdown!);
       return;
     case T.MESSAGE:
-      // The default executor takes no framework messages (custom executors are not supported).
-      ctx.log.warn(`Dropping MESSAGE from framework ${frameworkId}: its executors take no messages`);
+      frameworkMessage(ctx, framework, call.message!);
       return;
     case T.ACCEPT_INVERSE_OFFERS:
       acceptInverseOffers(ctx, framework, call.acceptInverseOffers!);

@@ -1,18 +1,19 @@
 /**
- * LAUNCH_GROUP: a task group for the default executor. Mesos's rules (validation::task::group):
- * the executor is of type DEFAULT with an id and at least 0.01 cpus, 32 MB of memory and some
- * disk, the group has tasks and none has an executor of its own, and the executor's and the tasks'
+ * LAUNCH_GROUP: a task group for its executor (the default executor, or a custom one with a
+ * command). Mesos's rules (validation::task::group): the executor's type is set (DEFAULT without a
+ * command, CUSTOM with one), it has an id and at least 0.01 cpus, 32 MB of memory and some disk, the group has tasks and none has an executor of its own, and the executor's and the tasks'
  * resources fit in what is left of the offers. If anything is invalid, every task of the group
  * gets TASK_ERROR with REASON_TASK_GROUP_INVALID from the master (the group is launched whole or
  * not at all). The agent gets one RunTask with the group and its executor.
  */
-import { create } from "@bufbuild/protobuf";
-import { ExecutorInfo_Type, ExecutorInfoSchema, FrameworkIDSchema, internal, type Offer_Operation } from "@mesos/proto";
+import { create, isFieldSet } from "@bufbuild/protobuf";
+import { ContainerInfo_Type, ExecutorInfo_Type, ExecutorInfoSchema, FrameworkIDSchema, internal, type Offer_Operation } from "@mesos/proto";
 import { formatBytes, Resources } from "@mesos/core";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { TaskStatus_Reason } from "../tasks/task-status.ts";
 import { addLaunchedTask, dropTask, taskError } from "./launched-task.ts";
+import { executorTypeError } from "./task-executor.ts";
 import { consumedBy, fitsIn, validateId, validateTask } from "./validate-task.ts";
 
 export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_Operation, agentId: string, available: Resources): Resources {
@@ -57,7 +58,11 @@ export function launchGroup(ctx: MasterContext, framework: Framework, op: Offer_
   function groupError(): string | undefined {
     if (op.id) return "An operation ID is not allowed on LAUNCH_GROUP operations";
     if (!executor) return "Task group is missing its 'executor'";
-    if (executor.type !== ExecutorInfo_Type.DEFAULT) return "'ExecutorInfo.type' must be 'DEFAULT' for a task group";
+    const typeError = executorTypeError(executor);
+    if (typeError) return typeError;
+    if (!isFieldSet(executor, ExecutorInfoSchema.field.type)) return "'ExecutorInfo.type' must be set";
+    if (executor.type === ExecutorInfo_Type.UNKNOWN) return "Unknown executor type";
+    if (executor.container?.type === ContainerInfo_Type.DOCKER) return "Docker ContainerInfo is not supported on the executor";
     const idError = validateId("Executor", executor.executorId?.value ?? "");
     if (idError) return idError;
     const resourceError = executorMinimums(executor.executorId!.value, executorResources);

@@ -208,6 +208,16 @@ export class TaskLedger {
   }
 
   /**
+   * An unreachable agent is marked gone: its frameworks' unreachable tasks are dropped without an
+   * update (Mesos's Master::markGone), so a reconciliation then answers TASK_UNKNOWN for them.
+   */
+  forgetUnreachableOn(agentId: string): void {
+    for (const tasks of this.frameworks.values()) {
+      for (const [id, task] of tasks.unreachable) if (agentOf(task) === agentId) tasks.unreachable.delete(id);
+    }
+  }
+
+  /**
    * A framework is removed: its running tasks are killed by decree (`status` builds their
    * TASK_KILLED) and every task moves to its completed list; the allocator takes the framework's
    * resources back as a whole. Returns the agents the tasks were on.

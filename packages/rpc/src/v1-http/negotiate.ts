@@ -78,7 +78,8 @@ export function negotiateAccept(headers: Headers, options: NegotiationOptions): 
     return { ok: true, value: { mediaType: MEDIA_TYPE_OF[format], streaming: false, format } };
   }
   if (!options.recordio || !acceptsMediaType(accept, APPLICATION_RECORDIO)) {
-    return fail(406, `Expecting 'Accept' to allow ${all(options)}`);
+    // Mesos's texts: the agent API's lists its three types; the others quote protobuf first.
+    return fail(406, `Expecting 'Accept' to allow ${options.recordio ? all(options) : `'${APPLICATION_PROTOBUF}' or '${APPLICATION_JSON}'`}`);
   }
   const messageFormat = preferredFormat(messageAccept);
   if (!messageFormat) return fail(406, `Expecting '${MESSAGE_ACCEPT}' to allow ${BOTH}`);

@@ -40,34 +40,30 @@ export async function streamResponse<T>(source: AsyncIterable<T>, options: Strea
   // The client may have gone while the first item was awaited.
   if (options.request?.signal.aborted) finish();
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        if (!first) return;
-        if (first.done) {
-          controller.close();
-          finish();
-        } else controller.enqueue(encodeRecord(encode(first.value)));
-      },
-      async pull(controller) {
-        if (finished) return;
-        try {
-          const next = await iterator.next();
-          if (finished) return;
-          if (next.done) {
-            controller.close();
-            finish();
-          } else controller.enqueue(encodeRecord(encode(next.value)));
-        } catch (e) {
-          controller.error(e);
-          finish();
+  // A "direct" stream, flushed after each record: every record goes out as an HTTP chunk of its own,
+  // as libprocess writes them. Clients for Mesos (mesos-framework's scheduler and executor) read one
+  // record per chunk; a plain ReadableStream lets Bun join records that are ready together.
+  const body = new ReadableStream({
+    type: "direct",
+    async pull(controller: ReadableStreamDirectController) {
+      try {
+        let next = first ?? (await iterator.next());
+        while (!finished && !next.done) {
+          controller.write(encodeRecord(encode(next.value)));
+          await controller.flush();
+          if (finished) break;
+          next = await iterator.next();
         }
-      },
-      cancel() {
+        if (!finished) controller.close();
+      } catch (e) {
+        if (!finished) controller.close(e instanceof Error ? e : new Error(String(e)));
+      } finally {
         finish();
-      },
+      }
     },
-    { highWaterMark: 0 },
-  );
+    cancel() {
+      finish();
+    },
+  });
   return new Response(body, { status: 200, headers: options.headers() });
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesos/v1/internal/agent_link.proto.
  */
 export const file_mesos_v1_internal_agent_link: GenFile = /*@__PURE__*/
-  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIpIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8i2QEKDkFwcGx5T3BlcmF0aW9uEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEicKBGluZm8YAiACKAsyGS5tZXNvcy52MS5PZmZlci5PcGVyYXRpb24SFgoOb3BlcmF0aW9uX3V1aWQYAyACKAwSOgoUcmVzb3VyY2VfcHJvdmlkZXJfaWQYBCABKAsyHC5tZXNvcy52MS5SZXNvdXJjZVByb3ZpZGVySUQSHQoVcmVzb3VyY2VfdmVyc2lvbl91dWlkGAUgASgMIkkKGkFja25vd2xlZGdlT3BlcmF0aW9uU3RhdHVzEhYKDm9wZXJhdGlvbl91dWlkGAEgAigMEhMKC3N0YXR1c191dWlkGAIgAigMIi4KE1JlY29uY2lsZU9wZXJhdGlvbnMSFwoPb3BlcmF0aW9uX3V1aWRzGAEgAygMIgYKBFBpbmciGwoIU2h1dGRvd24SDwoHbWVzc2FnZRgBIAIoCSL/BQoNTWFzdGVyTWVzc2FnZRIzCgpyZWdpc3RlcmVkGAEgASgLMh0ubWVzb3MudjEuaW50ZXJuYWwuUmVnaXN0ZXJlZEgAEicKBHBpbmcYAiABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5QaW5nSAASLgoIcnVuX3Rhc2sYAyABKAsyGi5tZXNvcy52MS5pbnRlcm5hbC5SdW5UYXNrSAASMAoJa2lsbF90YXNrGAQgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuS2lsbFRhc2tIABJPChlhY2tub3dsZWRnZV9zdGF0dXNfdXBkYXRlGAUgASgLMioubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGVIABJCChJzaHV0ZG93bl9mcmFtZXdvcmsYBiABKAsyJC5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkZyYW1ld29ya0gAEj4KEHVwZGF0ZV9mcmFtZXdvcmsYByABKAsyIi5tZXNvcy52MS5pbnRlcm5hbC5VcGRhdGVGcmFtZXdvcmtIABI8Cg9hcHBseV9vcGVyYXRpb24YCCABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5BcHBseU9wZXJhdGlvbkgAElUKHGFja25vd2xlZGdlX29wZXJhdGlvbl9zdGF0dXMYCSABKAsyLS5tZXNvcy52MS5pbnRlcm5hbC5BY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1c0gAEkYKFHJlY29uY2lsZV9vcGVyYXRpb25zGAogASgLMiYubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlT3BlcmF0aW9uc0gAEi8KCHNodXRkb3duGAsgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25IABJAChFzaHV0ZG93bl9leGVjdXRvchgMIAEoCzIjLm1lc29zLnYxLmludGVybmFsLlNodXRkb3duRXhlY3V0b3JIAEIJCgdtZXNzYWdlImoKEFNodXRkb3duRXhlY3V0b3ISKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYAiACKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEIowBCgxTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSJAoGc3RhdHVzGAIgAigLMhQubWVzb3MudjEuVGFza1N0YXR1cxIpCgxsYXRlc3Rfc3RhdGUYAyABKA4yEy5tZXNvcy52MS5UYXNrU3RhdGUiuQEKFU9wZXJhdGlvblN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASABKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIWCg5vcGVyYXRpb25fdXVpZBgCIAIoDBIpCgZzdGF0dXMYAyACKAsyGS5tZXNvcy52MS5PcGVyYXRpb25TdGF0dXMSMAoNbGF0ZXN0X3N0YXR1cxgEIAEoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cyIGCgRQb25nIk4KC1VwZGF0ZVN0YXRlEj8KEnJlc291cmNlX3Byb3ZpZGVycxgBIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIi+wIKDEFnZW50TWVzc2FnZRIjCghhZ2VudF9pZBgBIAIoCzIRLm1lc29zLnYxLkFnZW50SUQSFQoNY29ubmVjdGlvbl9pZBgCIAIoCRInCgRwb25nGAMgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUG9uZ0gAEjgKDXN0YXR1c191cGRhdGUYBCABKAsyHy5tZXNvcy52MS5pbnRlcm5hbC5TdGF0dXNVcGRhdGVIABJLChdvcGVyYXRpb25fc3RhdHVzX3VwZGF0ZRgFIAEoCzIoLm1lc29zLnYxLmludGVybmFsLk9wZXJhdGlvblN0YXR1c1VwZGF0ZUgAEjYKDHVwZGF0ZV9zdGF0ZRgGIAEoCzIeLm1lc29zLnYxLmludGVybmFsLlVwZGF0ZVN0YXRlSAASPAoPZXhpdGVkX2V4ZWN1dG9yGAcgASgLMiEubWVzb3MudjEuaW50ZXJuYWwuRXhpdGVkRXhlY3V0b3JIAEIJCgdtZXNzYWdlIngKDkV4aXRlZEV4ZWN1dG9yEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIOCgZzdGF0dXMYAyACKAUiCwoJU2VuZFJlcGx5MqIBCglBZ2VudExpbmsSTgoGQXR0YWNoEiAubWVzb3MudjEuaW50ZXJuYWwuQXR0YWNoUmVxdWVzdBogLm1lc29zLnYxLmludGVybmFsLk1hc3Rlck1lc3NhZ2UwARJFCgRTZW5kEh8ubWVzb3MudjEuaW50ZXJuYWwuQWdlbnRNZXNzYWdlGhwubWVzb3MudjEuaW50ZXJuYWwuU2VuZFJlcGx5", [file_mesos_v1_mesos]);
+  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIpIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8i2QEKDkFwcGx5T3BlcmF0aW9uEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEicKBGluZm8YAiACKAsyGS5tZXNvcy52MS5PZmZlci5PcGVyYXRpb24SFgoOb3BlcmF0aW9uX3V1aWQYAyACKAwSOgoUcmVzb3VyY2VfcHJvdmlkZXJfaWQYBCABKAsyHC5tZXNvcy52MS5SZXNvdXJjZVByb3ZpZGVySUQSHQoVcmVzb3VyY2VfdmVyc2lvbl91dWlkGAUgASgMIkkKGkFja25vd2xlZGdlT3BlcmF0aW9uU3RhdHVzEhYKDm9wZXJhdGlvbl91dWlkGAEgAigMEhMKC3N0YXR1c191dWlkGAIgAigMIi4KE1JlY29uY2lsZU9wZXJhdGlvbnMSFwoPb3BlcmF0aW9uX3V1aWRzGAEgAygMIgYKBFBpbmciGwoIU2h1dGRvd24SDwoHbWVzc2FnZRgBIAIoCSLIBgoNTWFzdGVyTWVzc2FnZRIzCgpyZWdpc3RlcmVkGAEgASgLMh0ubWVzb3MudjEuaW50ZXJuYWwuUmVnaXN0ZXJlZEgAEicKBHBpbmcYAiABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5QaW5nSAASLgoIcnVuX3Rhc2sYAyABKAsyGi5tZXNvcy52MS5pbnRlcm5hbC5SdW5UYXNrSAASMAoJa2lsbF90YXNrGAQgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuS2lsbFRhc2tIABJPChlhY2tub3dsZWRnZV9zdGF0dXNfdXBkYXRlGAUgASgLMioubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGVIABJCChJzaHV0ZG93bl9mcmFtZXdvcmsYBiABKAsyJC5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkZyYW1ld29ya0gAEj4KEHVwZGF0ZV9mcmFtZXdvcmsYByABKAsyIi5tZXNvcy52MS5pbnRlcm5hbC5VcGRhdGVGcmFtZXdvcmtIABI8Cg9hcHBseV9vcGVyYXRpb24YCCABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5BcHBseU9wZXJhdGlvbkgAElUKHGFja25vd2xlZGdlX29wZXJhdGlvbl9zdGF0dXMYCSABKAsyLS5tZXNvcy52MS5pbnRlcm5hbC5BY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1c0gAEkYKFHJlY29uY2lsZV9vcGVyYXRpb25zGAogASgLMiYubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlT3BlcmF0aW9uc0gAEi8KCHNodXRkb3duGAsgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25IABJAChFzaHV0ZG93bl9leGVjdXRvchgMIAEoCzIjLm1lc29zLnYxLmludGVybmFsLlNodXRkb3duRXhlY3V0b3JIABJHChVmcmFtZXdvcmtfdG9fZXhlY3V0b3IYDSABKAsyJi5tZXNvcy52MS5pbnRlcm5hbC5GcmFtZXdvcmtUb0V4ZWN1dG9ySABCCQoHbWVzc2FnZSJ7ChNGcmFtZXdvcmtUb0V4ZWN1dG9yEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIMCgRkYXRhGAMgAigMInsKE0V4ZWN1dG9yVG9GcmFtZXdvcmsSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYAiACKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEEgwKBGRhdGEYAyACKAwiagoQU2h1dGRvd25FeGVjdXRvchIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIpCgtleGVjdXRvcl9pZBgCIAIoCzIULm1lc29zLnYxLkV4ZWN1dG9ySUQijAEKDFN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIkCgZzdGF0dXMYAiACKAsyFC5tZXNvcy52MS5UYXNrU3RhdHVzEikKDGxhdGVzdF9zdGF0ZRgDIAEoDjITLm1lc29zLnYxLlRhc2tTdGF0ZSK5AQoVT3BlcmF0aW9uU3RhdHVzVXBkYXRlEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEhYKDm9wZXJhdGlvbl91dWlkGAIgAigMEikKBnN0YXR1cxgDIAIoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cxIwCg1sYXRlc3Rfc3RhdHVzGAQgASgLMhkubWVzb3MudjEuT3BlcmF0aW9uU3RhdHVzIgYKBFBvbmciTgoLVXBkYXRlU3RhdGUSPwoScmVzb3VyY2VfcHJvdmlkZXJzGAEgAygLMiMubWVzb3MudjEuaW50ZXJuYWwuUmVzb3VyY2VQcm92aWRlciLEAwoMQWdlbnRNZXNzYWdlEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIVCg1jb25uZWN0aW9uX2lkGAIgAigJEicKBHBvbmcYAyABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5Qb25nSAASOAoNc3RhdHVzX3VwZGF0ZRgEIAEoCzIfLm1lc29zLnYxLmludGVybmFsLlN0YXR1c1VwZGF0ZUgAEksKF29wZXJhdGlvbl9zdGF0dXNfdXBkYXRlGAUgASgLMigubWVzb3MudjEuaW50ZXJuYWwuT3BlcmF0aW9uU3RhdHVzVXBkYXRlSAASNgoMdXBkYXRlX3N0YXRlGAYgASgLMh4ubWVzb3MudjEuaW50ZXJuYWwuVXBkYXRlU3RhdGVIABI8Cg9leGl0ZWRfZXhlY3V0b3IYByABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5FeGl0ZWRFeGVjdXRvckgAEkcKFWV4ZWN1dG9yX3RvX2ZyYW1ld29yaxgIIAEoCzImLm1lc29zLnYxLmludGVybmFsLkV4ZWN1dG9yVG9GcmFtZXdvcmtIAEIJCgdtZXNzYWdlIngKDkV4aXRlZEV4ZWN1dG9yEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIOCgZzdGF0dXMYAyACKAUiCwoJU2VuZFJlcGx5MqIBCglBZ2VudExpbmsSTgoGQXR0YWNoEiAubWVzb3MudjEuaW50ZXJuYWwuQXR0YWNoUmVxdWVzdBogLm1lc29zLnYxLmludGVybmFsLk1hc3Rlck1lc3NhZ2UwARJFCgRTZW5kEh8ubWVzb3MudjEuaW50ZXJuYWwuQWdlbnRNZXNzYWdlGhwubWVzb3MudjEuaW50ZXJuYWwuU2VuZFJlcGx5", [file_mesos_v1_mesos]);
 
 /**
  * Register (agent_info.id unset) or re-register (id set), with what the agent holds.
@@ -465,6 +465,12 @@ export type MasterMessage = Message<"mesos.v1.internal.MasterMessage"> & {
      */
     value: ShutdownExecutor;
     case: "shutdownExecutor";
+  } | {
+    /**
+     * @generated from field: mesos.v1.internal.FrameworkToExecutor framework_to_executor = 13;
+     */
+    value: FrameworkToExecutor;
+    case: "frameworkToExecutor";
   } | { case: undefined; value?: undefined };
 };
 
@@ -474,6 +480,64 @@ export type MasterMessage = Message<"mesos.v1.internal.MasterMessage"> & {
  */
 export const MasterMessageSchema: GenMessage<MasterMessage> = /*@__PURE__*/
   messageDesc(file_mesos_v1_internal_agent_link, 13);
+
+/**
+ * A scheduler's MESSAGE for one of its executors (Mesos's FrameworkToExecutorMessage): best effort.
+ *
+ * @generated from message mesos.v1.internal.FrameworkToExecutor
+ */
+export type FrameworkToExecutor = Message<"mesos.v1.internal.FrameworkToExecutor"> & {
+  /**
+   * @generated from field: required mesos.v1.FrameworkID framework_id = 1;
+   */
+  frameworkId?: FrameworkID | undefined;
+
+  /**
+   * @generated from field: required mesos.v1.ExecutorID executor_id = 2;
+   */
+  executorId?: ExecutorID | undefined;
+
+  /**
+   * @generated from field: required bytes data = 3;
+   */
+  data: Uint8Array;
+};
+
+/**
+ * Describes the message mesos.v1.internal.FrameworkToExecutor.
+ * Use `create(FrameworkToExecutorSchema)` to create a new message.
+ */
+export const FrameworkToExecutorSchema: GenMessage<FrameworkToExecutor> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 14);
+
+/**
+ * An executor's MESSAGE for its framework (Mesos's ExecutorToFrameworkMessage): best effort.
+ *
+ * @generated from message mesos.v1.internal.ExecutorToFramework
+ */
+export type ExecutorToFramework = Message<"mesos.v1.internal.ExecutorToFramework"> & {
+  /**
+   * @generated from field: required mesos.v1.FrameworkID framework_id = 1;
+   */
+  frameworkId?: FrameworkID | undefined;
+
+  /**
+   * @generated from field: required mesos.v1.ExecutorID executor_id = 2;
+   */
+  executorId?: ExecutorID | undefined;
+
+  /**
+   * @generated from field: required bytes data = 3;
+   */
+  data: Uint8Array;
+};
+
+/**
+ * Describes the message mesos.v1.internal.ExecutorToFramework.
+ * Use `create(ExecutorToFrameworkSchema)` to create a new message.
+ */
+export const ExecutorToFrameworkSchema: GenMessage<ExecutorToFramework> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 15);
 
 /**
  * The scheduler's SHUTDOWN: the agent kills the executor's tasks and removes its container.
@@ -497,7 +561,7 @@ export type ShutdownExecutor = Message<"mesos.v1.internal.ShutdownExecutor"> & {
  * Use `create(ShutdownExecutorSchema)` to create a new message.
  */
 export const ShutdownExecutorSchema: GenMessage<ShutdownExecutor> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 14);
+  messageDesc(file_mesos_v1_internal_agent_link, 16);
 
 /**
  * @generated from message mesos.v1.internal.StatusUpdate
@@ -529,7 +593,7 @@ export type StatusUpdate = Message<"mesos.v1.internal.StatusUpdate"> & {
  * Use `create(StatusUpdateSchema)` to create a new message.
  */
 export const StatusUpdateSchema: GenMessage<StatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 15);
+  messageDesc(file_mesos_v1_internal_agent_link, 17);
 
 /**
  * @generated from message mesos.v1.internal.OperationStatusUpdate
@@ -563,7 +627,7 @@ export type OperationStatusUpdate = Message<"mesos.v1.internal.OperationStatusUp
  * Use `create(OperationStatusUpdateSchema)` to create a new message.
  */
 export const OperationStatusUpdateSchema: GenMessage<OperationStatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 16);
+  messageDesc(file_mesos_v1_internal_agent_link, 18);
 
 /**
  * @generated from message mesos.v1.internal.Pong
@@ -576,7 +640,7 @@ export type Pong = Message<"mesos.v1.internal.Pong"> & {
  * Use `create(PongSchema)` to create a new message.
  */
 export const PongSchema: GenMessage<Pong> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 17);
+  messageDesc(file_mesos_v1_internal_agent_link, 19);
 
 /**
  * The agent's resource providers changed (one added, removed, or its resources changed): the full
@@ -596,7 +660,7 @@ export type UpdateState = Message<"mesos.v1.internal.UpdateState"> & {
  * Use `create(UpdateStateSchema)` to create a new message.
  */
 export const UpdateStateSchema: GenMessage<UpdateState> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 18);
+  messageDesc(file_mesos_v1_internal_agent_link, 20);
 
 /**
  * @generated from message mesos.v1.internal.AgentMessage
@@ -645,6 +709,12 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
      */
     value: ExitedExecutor;
     case: "exitedExecutor";
+  } | {
+    /**
+     * @generated from field: mesos.v1.internal.ExecutorToFramework executor_to_framework = 8;
+     */
+    value: ExecutorToFramework;
+    case: "executorToFramework";
   } | { case: undefined; value?: undefined };
 };
 
@@ -653,7 +723,7 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
  * Use `create(AgentMessageSchema)` to create a new message.
  */
 export const AgentMessageSchema: GenMessage<AgentMessage> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 19);
+  messageDesc(file_mesos_v1_internal_agent_link, 21);
 
 /**
  * An executor (a task group's) ended and its container is gone. As in Mesos, sent once, not retried:
@@ -685,7 +755,7 @@ export type ExitedExecutor = Message<"mesos.v1.internal.ExitedExecutor"> & {
  * Use `create(ExitedExecutorSchema)` to create a new message.
  */
 export const ExitedExecutorSchema: GenMessage<ExitedExecutor> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 20);
+  messageDesc(file_mesos_v1_internal_agent_link, 22);
 
 /**
  * @generated from message mesos.v1.internal.SendReply
@@ -698,7 +768,7 @@ export type SendReply = Message<"mesos.v1.internal.SendReply"> & {
  * Use `create(SendReplySchema)` to create a new message.
  */
 export const SendReplySchema: GenMessage<SendReply> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 21);
+  messageDesc(file_mesos_v1_internal_agent_link, 23);
 
 /**
  * The master <-> agent protocol. The agent dials the master (so it works through NAT): Attach

@@ -1,0 +1,310 @@
+/**
+ * Custom executors (ExecutorInfo type CUSTOM, with a command), as Mesos 1.8's agent runs them: the
+ * executor runs in a container of its own with Mesos's executor environment, subscribes to the
+ * agent's v1 executor API (`/api/v1/executor`, v1-executor.ts) and then owns its tasks: the agent
+ * hands it LAUNCH / LAUNCH_GROUP, KILL, MESSAGE and SHUTDOWN events and forwards what it sends
+ * (status UPDATEs through the status update manager, with ACKNOWLEDGED back once the framework
+ * acknowledged; MESSAGEs to the framework). Tasks for an executor that has not subscribed yet are
+ * queued; framework messages for it are dropped, as Mesos drops them. When the executor's process
+ * ends, its tasks that had not ended fail (REASON_EXECUTOR_TERMINATED) and the master hears that
+ * the executor exited, with its wait status.
+ * Not (yet) recovered across an agent restart: the executor's container goes with the agent.
+ */
+import { mkdirSync } from "node:fs";
+import { create } from "@bufbuild/protobuf";
+import { Channel, errorMessage, formatDuration, isTerminalState, newUuid } from "@mesos/core";
+import {
+  ContainerIDSchema,
+  ContainerStatusSchema,
+  executor,
+  ExecutorIDSchema,
+  type ExecutorInfo,
+  type FrameworkInfo,
+  internal,
+  type KillPolicy,
+  type TaskInfo,
+  TaskState,
+  type TaskStatus,
+} from "@mesos/proto";
+import { agentAddress, agentPid, type AgentContext, type LiveTask, taskKey } from "../context.ts";
+import { sandboxPath } from "../tasks/sandbox.ts";
+import { taskCommand } from "../tasks/task-container.ts";
+import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "../tasks/task-status.ts";
+
+const E = executor.Event_Type;
+
+export interface CustomExecutor {
+  frameworkId: string;
+  executorId: string;
+  info: ExecutorInfo;
+  containerId: string;
+  sandbox: string;
+  /** The subscribed executor's event stream. */
+  events?: Channel<executor.Event>;
+  /** LAUNCH / LAUNCH_GROUP events for an executor that has not subscribed yet. */
+  queued: executor.Event[];
+  ended: boolean;
+}
+
+const executorKey = (frameworkId: string, executorId: string) => `${frameworkId}/${executorId}`;
+
+/** The tasks a LAUNCH or LAUNCH_GROUP event carries. */
+const launchedIn = (event: executor.Event): TaskInfo[] => (event.launch?.task ? [event.launch.task] : (event.launchGroup?.taskGroup?.tasks ?? []));
+
+export function createCustomExecutors(context: () => AgentContext) {
+  const executors = new Map<string, CustomExecutor>();
+
+  function send(e: CustomExecutor, event: executor.Event): void {
+    if (e.events) e.events.push(event);
+    else e.queued.push(event);
+  }
+
+  /** Starts the executor's container; its end fails what it left running. */
+  async function start(ctx: AgentContext, framework: FrameworkInfo, e: CustomExecutor, tasks: TaskInfo[]): Promise<void> {
+    const env = executorEnvironment(ctx, framework, e);
+    try {
+      mkdirSync(e.sandbox, { recursive: true });
+      const hasImage = e.info.container?.mesos?.image !== undefined;
+      await ctx.containerizer.launch({
+        containerId: create(ContainerIDSchema, { value: e.containerId }),
+        frameworkId: e.frameworkId,
+        executorId: e.executorId,
+        taskIds: tasks.map((t) => t.taskId!.value),
+        sandbox: e.sandbox,
+        resources: [...e.info.resources, ...tasks.flatMap((t) => t.resources)],
+        commandInfo: e.info.command,
+        containerInfo: e.info.container,
+        command: taskCommand(ctx, framework, e.info.command!, env, hasImage),
+      });
+    } catch (err) {
+      ctx.log.warn(`Failed to launch custom executor '${e.executorId}' of framework ${e.frameworkId}: ${errorMessage(err)}`);
+      ended(ctx, e, `Failed to launch the executor: ${errorMessage(err)}`, TaskStatus_Reason.CONTAINER_LAUNCH_FAILED, 0);
+      return;
+    }
+    ctx.log.info(`Custom executor '${e.executorId}' of framework ${e.frameworkId} is running in container ${e.containerId}`);
+    ctx.containerizer.wait(e.containerId).then(
+      (t) => ended(ctx, e, "Executor terminated", TaskStatus_Reason.EXECUTOR_TERMINATED, t.termination.waitStatus),
+      (err) => ended(ctx, e, `Executor failed: ${errorMessage(err)}`, TaskStatus_Reason.EXECUTOR_TERMINATED, 0),
+    );
+  }
+
+  function ended(ctx: AgentContext, e: CustomExecutor, message: string, reason: TaskStatus_Reason, waitStatus: number): void {
+    if (e.ended) return;
+    e.ended = true;
+    executors.delete(executorKey(e.frameworkId, e.executorId));
+    e.events?.close();
+    for (const task of tasksOf(ctx, e)) {
+      task.killTimer?.cancel();
+      const state = task.killRequested ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
+      reportStatus(ctx, task, state, { message, reason, source: TaskStatus_Source.AGENT });
+    }
+    try {
+      if (ctx.containerizer.state(e.containerId) !== undefined) ctx.containerizer.remove(e.containerId);
+    } catch {}
+    ctx.metrics.increment("slave/executors_terminated");
+    ctx.sendToMaster({
+      case: "exitedExecutor",
+      value: create(internal.ExitedExecutorSchema, {
+        frameworkId: { value: e.frameworkId },
+        executorId: { value: e.executorId },
+        status: waitStatus,
+      }),
+    });
+  }
+
+  function tasksOf(ctx: AgentContext, e: CustomExecutor): LiveTask[] {
+    return [...ctx.tasks.values()].filter((t) => t.customExecutor && t.frameworkId === e.frameworkId && t.executorId === e.executorId);
+  }
+
+  return {
+    get: (frameworkId: string, executorId: string) => executors.get(executorKey(frameworkId, executorId)),
+
+    /** RUN_TASK for a custom executor: a task (LAUNCH) or a task group (LAUNCH_GROUP); the executor starts if it is not running. */
+    run(framework: FrameworkInfo, info: ExecutorInfo, tasks: TaskInfo[], group: boolean): void {
+      const ctx = context();
+      const frameworkId = framework.id!.value;
+      const executorId = info.executorId!.value;
+      ctx.frameworks.set(frameworkId, framework);
+      ctx.store.saveFramework(framework);
+      let e = executors.get(executorKey(frameworkId, executorId));
+      const fresh = e === undefined;
+      if (!e) {
+        const containerId = newUuid();
+        e = {
+          frameworkId,
+          executorId,
+          info,
+          containerId,
+          sandbox: sandboxPath(ctx.workDir, ctx.info.id!.value, frameworkId, executorId, containerId),
+          queued: [],
+          ended: false,
+        };
+        executors.set(executorKey(frameworkId, executorId), e);
+      }
+      const accepted = tasks.filter((t) => !ctx.tasks.has(taskKey(frameworkId, t.taskId!.value)));
+      for (const t of accepted) {
+        ctx.tasks.set(taskKey(frameworkId, t.taskId!.value), {
+          frameworkId,
+          info: t,
+          state: TaskState.TASK_STAGING,
+          containerId: e.containerId,
+          executorId,
+          sandbox: e.sandbox,
+          killRequested: false,
+          customExecutor: true,
+        });
+      }
+      if (accepted.length === 0) return;
+      send(
+        e,
+        group
+          ? create(executor.EventSchema, { type: E.LAUNCH_GROUP, launchGroup: { taskGroup: { tasks: accepted } } })
+          : create(executor.EventSchema, { type: E.LAUNCH, launch: { task: accepted[0] } }),
+      );
+      if (fresh) void start(ctx, framework, e, accepted);
+    },
+
+    /** The executor's SUBSCRIBE: SUBSCRIBED, then what was queued for it. */
+    subscribe(e: CustomExecutor): Channel<executor.Event> {
+      const ctx = context();
+      e.events?.close();
+      const events = new Channel<executor.Event>();
+      e.events = events;
+      events.push(
+        create(executor.EventSchema, {
+          type: E.SUBSCRIBED,
+          subscribed: {
+            executorInfo: e.info,
+            frameworkInfo: ctx.frameworks.get(e.frameworkId),
+            agentInfo: ctx.info,
+            containerId: { value: e.containerId },
+          },
+        }),
+      );
+      for (const queued of e.queued.splice(0)) events.push(queued);
+      return events;
+    },
+
+    /** The subscription ended (the executor's connection closed); events queue again until it re-subscribes. */
+    unsubscribed(e: CustomExecutor, events: Channel<executor.Event>): void {
+      if (e.events === events) e.events = undefined;
+    },
+
+    /** The framework acknowledged an update the executor sent: the executor hears ACKNOWLEDGED. */
+    acknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): void {
+      const task = context().tasks.get(taskKey(frameworkId, taskId));
+      if (!task?.customExecutor) return;
+      executors
+        .get(executorKey(frameworkId, task.executorId!))
+        ?.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: task.info.taskId, uuid } }));
+    },
+
+    /** A scheduler's MESSAGE: delivered to a subscribed executor, else dropped (Mesos's Slave::schedulerMessage). */
+    frameworkMessage(message: internal.FrameworkToExecutor): void {
+      const ctx = context();
+      const e = executors.get(executorKey(message.frameworkId!.value, message.executorId!.value));
+      if (!e?.events) {
+        ctx.log.warn(
+          `Dropping message for executor '${message.executorId!.value}' of framework ${message.frameworkId!.value} because executor ${e ? "is not running" : "does not exist"}`,
+        );
+        ctx.metrics.increment("slave/invalid_framework_messages");
+        return;
+      }
+      e.events.push(create(executor.EventSchema, { type: E.MESSAGE, message: { data: message.data } }));
+      ctx.metrics.increment("slave/valid_framework_messages");
+    },
+
+    /**
+     * KILL of a task of a custom executor: the executor kills it. A task not delivered yet (the
+     * executor has not subscribed) is killed here, with the rest of its group, as Mesos's agent does.
+     */
+    kill(task: LiveTask, killPolicy?: KillPolicy): void {
+      const ctx = context();
+      const e = executors.get(executorKey(task.frameworkId, task.executorId!));
+      task.killRequested = true;
+      if (e?.events) {
+        e.events.push(create(executor.EventSchema, { type: E.KILL, kill: { taskId: task.info.taskId, killPolicy } }));
+        return;
+      }
+      const event = e?.queued.find((q) => launchedIn(q).some((t) => t.taskId!.value === task.info.taskId!.value));
+      if (e && event) e.queued = e.queued.filter((q) => q !== event);
+      for (const t of event ? launchedIn(event) : [task.info]) {
+        const live = ctx.tasks.get(taskKey(task.frameworkId, t.taskId!.value));
+        if (!live) continue;
+        reportStatus(ctx, live, TaskState.TASK_KILLED, {
+          message: "Task killed before it was delivered to the executor",
+          reason: TaskStatus_Reason.TASK_KILLED_DURING_LAUNCH,
+          source: TaskStatus_Source.AGENT,
+        });
+      }
+    },
+
+    /** SHUTDOWN of the executor: it hears SHUTDOWN; its container is destroyed after the grace period if it is still there. */
+    shutdown(frameworkId: string, executorId: string): boolean {
+      const ctx = context();
+      const e = executors.get(executorKey(frameworkId, executorId));
+      if (!e) return false;
+      ctx.log.info(`Shutting down custom executor '${executorId}' of framework ${frameworkId}`);
+      for (const t of tasksOf(ctx, e)) t.killRequested = true;
+      const destroy = () => {
+        if (!e.ended) void ctx.containerizer.destroy(e.containerId).catch(() => {});
+      };
+      if (e.events) {
+        e.events.push(create(executor.EventSchema, { type: E.SHUTDOWN }));
+        ctx.clock.setTimeout(destroy, ctx.flags.executor_shutdown_grace_period);
+      } else destroy();
+      return true;
+    },
+
+    /** A framework shuts down: each of its custom executors does. */
+    shutdownFramework(frameworkId: string): void {
+      for (const e of [...executors.values()]) if (e.frameworkId === frameworkId) this.shutdown(frameworkId, e.executorId);
+    },
+
+    /** An UPDATE the executor sent: the task's new state, forwarded with the executor's uuid. */
+    update(e: CustomExecutor, status: TaskStatus): void {
+      const ctx = context();
+      const task = ctx.tasks.get(taskKey(e.frameworkId, status.taskId!.value));
+      if (!task || task.executorId !== e.executorId || isTerminalState(task.state)) {
+        ctx.log.warn(`Ignoring an update from executor '${e.executorId}' for task ${status.taskId!.value} it does not run`);
+        ctx.metrics.increment("slave/invalid_status_updates");
+        return;
+      }
+      task.state = status.state;
+      ctx.metrics.increment("slave/valid_status_updates");
+      status.agentId = ctx.info.id;
+      status.executorId = create(ExecutorIDSchema, { value: e.executorId });
+      status.source = TaskStatus_Source.EXECUTOR;
+      status.timestamp ||= ctx.clock.now() / 1000;
+      status.containerStatus ??= create(ContainerStatusSchema, { containerId: { value: e.containerId } });
+      ctx.statusUpdates.update({ frameworkId: e.frameworkId, taskId: status.taskId!.value, status });
+    },
+  };
+}
+
+export type CustomExecutors = ReturnType<typeof createCustomExecutors>;
+
+/**
+ * Mesos's executor environment (slave.cpp's executorEnvironment) for a custom executor: it finds
+ * the agent's executor API at MESOS_AGENT_ENDPOINT and names itself with MESOS_FRAMEWORK_ID and
+ * MESOS_EXECUTOR_ID; MESOS_HTTP_COMMAND_EXECUTOR is 0 (it is not the command executor).
+ */
+function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, e: CustomExecutor): Record<string, string> {
+  const agentId = ctx.info.id!.value;
+  return {
+    MESOS_FRAMEWORK_ID: e.frameworkId,
+    MESOS_EXECUTOR_ID: e.executorId,
+    MESOS_DIRECTORY: e.sandbox,
+    MESOS_SANDBOX: e.sandbox,
+    MESOS_SLAVE_ID: agentId,
+    MESOS_AGENT_ID: agentId,
+    MESOS_SLAVE_PID: agentPid(ctx),
+    MESOS_AGENT_ENDPOINT: agentAddress(ctx),
+    MESOS_CHECKPOINT: framework.checkpoint ? "1" : "0",
+    MESOS_HTTP_COMMAND_EXECUTOR: "0",
+    MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: formatDuration(ctx.flags.executor_shutdown_grace_period),
+    MESOS_RECOVERY_TIMEOUT: "15mins",
+    MESOS_SUBSCRIPTION_BACKOFF_MAX: "2secs",
+    MESOS_CONTAINER_ID: e.containerId,
+  };
+}
