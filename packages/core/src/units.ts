@@ -1,6 +1,7 @@
 /** Mesos's textual durations (`15secs`, `10mins`, `100ms`) and byte sizes (`32MB`). */
 
-const DURATION_UNITS: Record<string, number> = {
+/** Milliseconds per unit of Mesos's (stout's) duration units. */
+export const DURATION_UNITS: Readonly<Record<string, number>> = {
   ns: 1e-6,
   us: 1e-3,
   ms: 1,
@@ -12,7 +13,7 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /** Mesos keeps durations as int64 nanoseconds; anything longer cannot be represented. */
-const MAX_DURATION_MS = 9_223_372_036_854;
+export const MAX_DURATION_MS = 9_223_372_036_854;
 
 /** Parses a Mesos duration into milliseconds. */
 export function parseDuration(text: string): number {

@@ -4,21 +4,8 @@
  * back (the same LoggingLevel the operator API's SET_LOGGING_LEVEL uses). Statuses and texts are
  * libprocess 1.8's (logging.cpp), including stout's number and duration errors.
  */
-import type { LoggingLevel } from "@mesos/core";
+import { DURATION_UNITS, type LoggingLevel, MAX_DURATION_MS } from "@mesos/core";
 import type { Hono } from "hono";
-
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  ms: 1,
-  secs: 1000,
-  mins: 60_000,
-  hrs: 3_600_000,
-  days: 86_400_000,
-  weeks: 604_800_000,
-};
-/** Duration's range (int64 nanoseconds), in milliseconds. */
-const MAX_MS = 9_223_372_036_854;
 
 /** stout's numify<int>: a decimal integer that fits in 32 bits. */
 function numifyInt(s: string): number | string {
@@ -34,12 +21,12 @@ export function parseStoutDuration(s: string): number | string {
   const number = s.slice(0, index);
   const value = Number(number);
   if (number === "" || !/^\d*\.?\d*$/.test(number) || Number.isNaN(value)) return `Failed to convert '${number}' to number`;
-  const factor = UNITS[s.slice(index)];
+  const factor = DURATION_UNITS[s.slice(index)];
   if (factor === undefined) {
     return `Unknown duration unit '${s.slice(index)}'; supported units are 'ns', 'us', 'ms', 'secs', 'mins', 'hrs', 'days', and 'weeks'`;
   }
   const ms = value * factor;
-  if (ms > MAX_MS) return "Argument out of the range that a Duration can represent due to int64_t's size limit";
+  if (ms > MAX_DURATION_MS) return "Argument out of the range that a Duration can represent due to int64_t's size limit";
   return ms;
 }
 
