@@ -18,17 +18,9 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
-import { type Daemon, freePort, percentile, processUsage, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
+import { type Daemon, freePort, percentile, processUsage, startHollowProcess, startMasterProcess, waitUntil } from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-
-async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3_600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
 
 if (await ensureManyFetches()) {
   const agents = Number(arg("agents", "10000"));

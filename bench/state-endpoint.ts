@@ -13,18 +13,10 @@
 import { loadavg } from "node:os";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
-import { freePort, percentile, processUsage, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
+import { freePort, percentile, processUsage, startHollowProcess, startMasterProcess, waitUntil } from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const load = () => `load ${loadavg()[0]!.toFixed(1)} on ${navigator.hardwareConcurrency} cpus`;
-
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 3_600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
 
 if (await ensureManyFetches()) {
   const agents = Number(arg("agents", "10000"));

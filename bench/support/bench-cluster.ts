@@ -109,3 +109,12 @@ export function freePort(): number {
   server.stop(true);
   return port;
 }
+
+/** Polls `check` every 100 ms until it holds (benches wait for large clusters: an hour by default). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3_600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
