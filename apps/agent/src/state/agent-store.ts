@@ -26,7 +26,7 @@ import { type OperationUpdate, statusUuidOf } from "../operations/operation-upda
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { PendingUpdate, StatusUpdateStore } from "../status-updates/status-update-manager.ts";
-import { uuidOf } from "../status-updates/status-update-manager.ts";
+import { encodedStatus, uuidOf } from "../status-updates/status-update-manager.ts";
 import { agentMigrations } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
@@ -173,12 +173,12 @@ export function createAgentStore(path: string) {
       appendUpdate().run({
         frameworkId: u.frameworkId,
         taskId: u.taskId,
-        uuid: uuidOf(u.status),
-        status: bytes(toBinary(TaskStatusSchema, u.status)),
+        uuid: uuidOf(u),
+        status: bytes(encodedStatus(u)),
       });
     },
     remove(u: PendingUpdate) {
-      removeUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status) });
+      removeUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u) });
     },
     loadAll() {
       return db
@@ -186,7 +186,7 @@ export function createAgentStore(path: string) {
         .from(schema.statusUpdates)
         .orderBy(asc(schema.statusUpdates.seq))
         .all()
-        .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, status: fromBinary(TaskStatusSchema, row.status) }));
+        .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, status: fromBinary(TaskStatusSchema, row.status), encoded: row.status }));
     },
   };
 
