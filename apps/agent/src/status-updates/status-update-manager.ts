@@ -17,6 +17,8 @@ export interface PendingUpdate {
   uuid?: string;
   /** `status` encoded, once: its checkpoint and every send of it carry these bytes. */
   encoded?: Uint8Array;
+  /** Its checkpoint's row, once stored (the acknowledgement removes that row). */
+  seq?: number;
 }
 
 export type StatusUpdateStore = UpdateStore<PendingUpdate>;
