@@ -13,3 +13,4 @@ export { mountLoggingToggle } from "./http/logging-toggle.ts";
 export { mountMetrics } from "./http/metrics-endpoints.ts";
 export { listFilesV1, readFileV1 } from "./files/files-v1.ts";
 export { checkJsonDepth, readBoundedBody } from "./request-limits.ts";
+export { encodeShared, shareEncodings } from "./shared-encoding.ts";
