@@ -26,7 +26,7 @@ test("a prestarted helper learns its launch description's path from the first li
   expect(isPrestarted(args)).toBe(true);
   expect(parseLaunchInfoArg(args)).toBeUndefined();
   expect(isPrestarted(launchHelperArgs("/run/c1/launch.json"))).toBe(false);
-  const path = "/run/odd dir/\"c\"\n1/launch.json";
+  const path = '/run/odd dir/"c"\n1/launch.json';
   expect(useLine(path).endsWith("\n")).toBe(true);
   expect(useLine(path).trim().includes("\n")).toBe(false);
   expect(parseUseLine(useLine(path).trim())).toBe(path);
