@@ -85,8 +85,9 @@ export function createMesosContainerizer(options: MesosContainerizerOptions): Co
       try {
         await c.launch(req);
       } finally {
-        // The next root container's helper boots now, after this launch rather than during it.
-        if (!parent) prestarted.refill();
+        // The next root container's helper boots after this launch rather than during it, and
+        // after its answer has gone out: a spawn holds this thread until the child has exec'd.
+        if (!parent) setImmediate(() => prestarted.refill());
       }
     },
 
