@@ -55,7 +55,8 @@ export function forgetTask(ctx: AgentContext, frameworkId: string, taskId: strin
 }
 
 function forgetFrameworkIfIdle(ctx: AgentContext, frameworkId: string): void {
-  if (frameworkTasks(ctx, frameworkId).length > 0) return;
+  // Runs as each task is forgotten: stop at the first task of the framework rather than list them all.
+  for (const t of ctx.tasks.values()) if (t.frameworkId === frameworkId) return;
   if (ctx.frameworks.has(frameworkId)) ctx.completed.frameworkDone(frameworkId, ctx.frameworks.get(frameworkId));
   ctx.frameworks.delete(frameworkId);
   ctx.shuttingDown.delete(frameworkId);

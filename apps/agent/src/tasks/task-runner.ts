@@ -51,8 +51,9 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
     return;
   }
   if (task.state === TaskState.TASK_STAGING) reportStatus(ctx, task, TaskState.TASK_STARTING, image ? { message: `Pulling image '${image}'` } : {});
+  let created: string | undefined;
   try {
-    mkdirSync(task.sandbox, { recursive: true });
+    created = mkdirSync(task.sandbox, { recursive: true });
     await ctx.resourceProviders.publish(info.resources);
     if (!mountsVolumes(ctx)) linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
     await ctx.containerizer.launch({
@@ -74,7 +75,7 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
     failLaunch(ctx, task, e instanceof ImageProvisioningError ? e.message : `Failed to launch container: ${errorMessage(e)}`);
     return;
   }
-  if (!nested) linkLatest(task.sandbox);
+  if (!nested) linkLatest(task.sandbox, created);
   if (task.killRequested) startKill(ctx, task, info.killPolicy);
   else reportStatus(ctx, task, TaskState.TASK_RUNNING);
   ctx.log.info(`Task ${taskId} of framework ${task.frameworkId} is running in container ${task.containerId}`);
@@ -164,14 +165,20 @@ export async function finishExecutorIfIdle(ctx: AgentContext, task: LiveTask): P
   }
 }
 
-/** `runs/latest` points at the newest run, as in Mesos. */
-export function linkLatest(sandbox: string): void {
-  const latest = `${dirname(sandbox)}/latest`;
+/**
+ * `runs/latest` points at the newest run, as in Mesos. `created` is the first directory made for
+ * the sandbox, if any: when `runs/` itself is new there is no old link to replace (a command task's
+ * executor directory is new for every task).
+ */
+export function linkLatest(sandbox: string, created?: string): void {
+  const runs = dirname(sandbox);
+  const latest = `${runs}/latest`;
   try {
-    // unlink, not rmSync: one system call for the link (this runs for every task launched).
-    try {
-      unlinkSync(latest);
-    } catch {}
+    if (created === undefined || created.length > runs.length) {
+      try {
+        unlinkSync(latest);
+      } catch {}
+    }
     symlinkSync(sandbox, latest);
   } catch {}
 }
