@@ -156,7 +156,8 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
           fw.failures.set(name, (fw.failures.get(name) ?? 0) + 1);
           fw.live.delete(id);
         }
-        if (status.uuid.length > 0) void queued(() => current.acknowledge(status)).catch(() => {});
+        // Dropped if the master changed before its turn came: the new one does not know the update.
+        if (status.uuid.length > 0) void queued(async () => (current === sub ? current.acknowledge(status) : undefined)).catch(() => {});
       }
     } catch {}
   }
@@ -188,7 +189,8 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     for (;;) {
       const unanswered = [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
       if (closed || current !== sub || unanswered.length === 0) return;
-      await queued(() => current.reconcile(unanswered.map(([taskId, agentId]) => ({ taskId, agentId })))).catch(() => {});
+      // Not queued behind the acknowledgements: one call every 2 s.
+      await current.reconcile(unanswered.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
       await Bun.sleep(2000);
     }
   }
