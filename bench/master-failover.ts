@@ -98,7 +98,7 @@ if (await ensureManyFetches()) {
       lastReport = performance.now();
       const failed = new Map<string, number>();
       for (const f of fws) for (const [state, n] of f.failures) failed.set(state, (failed.get(state) ?? 0) + n);
-      const usage = `master ${processUsage(master.proc.pid).cpuSeconds.toFixed(0)} CPU s, ${listenOverflows() - overflowsAtLaunch} connections dropped; load ${loadavg()[0]!.toFixed(1)}`;
+      const usage = `master ${processUsage(master.proc.pid).cpuSeconds.toFixed(0)} CPU s, ${listenOverflows() - overflowsAtLaunch} connections dropped machine-wide; load ${loadavg()[0]!.toFixed(1)}`;
       console.log(
         `  ... ${runningNow()} tasks running (${usage})${failed.size > 0 ? `; ended: ${[...failed].map(([s, n]) => `${n} ${s}`).join(", ")}` : ""}`,
       );
@@ -107,7 +107,7 @@ if (await ensureManyFetches()) {
   }, `${tasks} running tasks`);
   const launchSecs = (performance.now() - launchStart) / 1000;
   console.log(
-    `  ${tasks} tasks running after ${launchSecs.toFixed(0)} s (${(tasks / launchSecs).toFixed(0)} tasks/s; ${(((processUsage(master.proc.pid).cpuSeconds - masterCpuAtLaunch) / tasks) * 1000).toFixed(2)} ms of master CPU a task; ${listenOverflows() - overflowsAtLaunch} connections dropped by full accept queues)`,
+    `  ${tasks} tasks running after ${launchSecs.toFixed(0)} s (${(tasks / launchSecs).toFixed(0)} tasks/s; ${(((processUsage(master.proc.pid).cpuSeconds - masterCpuAtLaunch) / tasks) * 1000).toFixed(2)} ms of master CPU a task; ${listenOverflows() - overflowsAtLaunch} connections dropped by full accept queues (machine-wide))`,
   );
   await Bun.sleep(2000);
   const withTasks = await memory(`with ${tasks} tasks`);
@@ -167,7 +167,7 @@ if (await ensureManyFetches()) {
   const connected = (await metrics())["master/slaves_connected"];
   if (connected !== agents) throw new Error(`The agents are back but the master counts ${connected} connected`);
   console.log(
-    `  every agent re-registered after ${since()} s (CPU s: the master ${cpu()} since its start, the hollow agents ${(hollowCpu() - hollowCpuBefore).toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues`,
+    `  every agent re-registered after ${since()} s (CPU s: the master ${cpu()} since its start, the hollow agents ${(hollowCpu() - hollowCpuBefore).toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues (machine-wide)`,
   );
   for (const [i, recovery] of recoveries.entries()) console.log(`  hollow agents (process ${i + 1} of ${hollows.length}) ${recovery}`);
   await waitUntil(() => fws.every((f) => f.resubscribedAt !== undefined && f.resubscribedAt > killed), "every framework to subscribe again");

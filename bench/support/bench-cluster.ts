@@ -120,7 +120,7 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, what: s
 }
 
 /**
- * Connections the kernel dropped since boot because a listener's accept queue was full (TcpExt
+ * Connections the kernel dropped since boot (every process's listeners) because a listener's accept queue was full (TcpExt
  * ListenOverflows): a master that falls behind accepting makes clients wait out SYN retries (1, 3, 7 s...).
  */
 export function listenOverflows(): number {
