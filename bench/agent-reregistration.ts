@@ -3,9 +3,9 @@
  * (steadier than master-failover's wall clock on a shared machine): a master registers `--agents`
  * agents (written to its registry here), and a second master on that registry takes them back, each agent
  * reporting `--tasks_per_agent` running tasks of `--frameworks_per_agent` of `--frameworks`
- * frameworks (as the hollow agents do after a kill -9). Requests go through the master's HTTP app
- * (`app.fetch`: the Connect fast path, the guard stage, attach.ts), encoded beforehand, so the CPU
- * measured is the master's. Then the frameworks subscribe again and reconcile every task, and
+ * frameworks (as the hollow agents do after a kill -9). Attaches go through the master's link
+ * acceptor (what a WebSocket upgrade reaches: decoding, attach.ts), encoded beforehand, so the CPU
+ * measured is the master's (not the socket's). Then the frameworks subscribe again and reconcile every task, and
  * the state is read (GET /state, GET_STATE as JSON and protobuf): bytes, first read, later reads.
  *
  *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2]
@@ -41,34 +41,23 @@ const cpuMs = () => {
 };
 const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
 
-/** An Attach as the agent's link sends it: one Connect envelope, binary. */
+/** An Attach as the agent's link sends it: its first frame, binary. */
 function attachRequest(req: internal.AttachRequest): Uint8Array {
-  const bytes = toBinary(internal.AttachRequestSchema, req);
-  const out = new Uint8Array(5 + bytes.length);
-  new DataView(out.buffer).setUint32(1, bytes.length);
-  out.set(bytes, 5);
-  return out;
+  return toBinary(internal.AttachRequestSchema, req);
 }
 
-/** Attaches through the master's HTTP app; resolves with the agent id once Registered arrives (the stream stays open). */
-async function attach(master: Master, body: Uint8Array): Promise<string> {
-  const res = await master.app.fetch(
-    new Request("http://in-memory:5050/mesos.v1.internal.AgentLink/Attach", {
-      method: "POST",
-      headers: { "content-type": "application/connect+proto", "connect-protocol-version": "1" },
-      body,
-    }),
-  );
-  const reader = res.body!.getReader();
-  const { value } = await reader.read();
-  const length = new DataView(value!.buffer, value!.byteOffset).getUint32(1);
-  const message = fromBinary(internal.MasterMessageSchema, value!.subarray(5, 5 + length));
-  if (message.message.case !== "registered") throw new Error(`Expected Registered, got ${message.message.case}: ${new TextDecoder().decode(value)}`);
-  // Keep reading (pings) so the stream does not back up.
-  void (async () => {
-    while (!(await reader.read().catch(() => ({ done: true }))).done) {}
-  })();
-  return message.message.value.agentId!.value;
+/** Opens a link to the master (its acceptor, as a WebSocket upgrade reaches it) and attaches; resolves with the agent id once Registered arrives. */
+function attach(master: Master, frame: Uint8Array): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const toMaster = master.acceptAgentLink({
+      send(reply) {
+        const message = fromBinary(internal.MasterMessageSchema, reply);
+        if (message.message.case === "registered") resolve(message.message.value.agentId!.value);
+      },
+      close: (code, reason) => reject(new Error(`The master closed the link: ${code} ${reason}`)),
+    });
+    toMaster.message(frame);
+  });
 }
 
 const resources = parseResources(`cpus:${perAgent * 0.1 + 0.1};mem:${perAgent * 32 + 64};disk:1000`).toArray();

@@ -1,7 +1,8 @@
 /**
  * An HTTP server bound before the app that answers it exists. Masters and agents need their port
  * (port 0 in tests) to build their identity (MasterInfo, AgentInfo) before the app is built, so
- * they bind first and attach the app once ready; until then requests get 503.
+ * they bind first and attach the app once ready; until then requests get 503. The app may upgrade
+ * a request to a link (acceptWebSocketLink): the server carries its frames.
  *
  * `listeners` > 1 binds that many sockets to the port (SO_REUSEPORT; the kernel spreads new
  * connections over them): Bun.serve's accept queue holds 512 connections, and 10,000 agents
@@ -10,30 +11,34 @@
  * Mesos's one socket does (SOMAXCONN).
  */
 import type { Server } from "bun";
+import { type LinkSocketData, linkSocketHandlers } from "./link/websocket-link.ts";
+
+type Fetch = (req: Request, server: Server<LinkSocketData>) => Response | Promise<Response> | undefined;
 
 export interface LateBoundServer {
   /** The first of its listeners (they share the port and the handler). */
-  server: Server<undefined>;
+  server: Server<LinkSocketData>;
   port: number;
-  /** Routes requests to `fetch` from now on. */
-  attach(fetch: (req: Request, server: Server<undefined>) => Response | Promise<Response>): void;
+  /** Routes requests to `fetch` from now on (undefined once it upgraded the request). */
+  attach(fetch: Fetch): void;
   /** Stops every listener (`closeActive`: ends the connections too). */
   stop(closeActive?: boolean): Promise<void>;
 }
 
 export function serveLateBound(options: { hostname: string; port: number; name: string; listeners?: number }): LateBoundServer {
-  let handler: ((req: Request, server: Server<undefined>) => Response | Promise<Response>) | undefined;
+  let handler: Fetch | undefined;
   const listeners = Math.max(1, options.listeners ?? 1);
   const serve = (port: number, reusePort: boolean) =>
-    Bun.serve({
+    Bun.serve<LinkSocketData>({
       hostname: options.hostname,
       port,
       reusePort,
-      // Event streams (SUBSCRIBE, agent links) may be quiet for long: no idle timeout.
+      // Event streams (SUBSCRIBE) may be quiet for long: no idle timeout.
       idleTimeout: 0,
       fetch: (req, srv) => (handler ? handler(req, srv) : new Response(`${options.name} is starting`, { status: 503 })),
+      websocket: linkSocketHandlers,
     });
-  const servers: Server<undefined>[] = [];
+  const servers: Server<LinkSocketData>[] = [];
   try {
     // A port another process listens on is an error, reusePort or not: a plain socket finds out.
     if (listeners > 1 && options.port !== 0) serve(options.port, false).stop(true);

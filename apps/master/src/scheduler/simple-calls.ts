@@ -47,13 +47,12 @@ export function kill(ctx: MasterContext, framework: Framework, call: scheduler.C
 export function acknowledge(ctx: MasterContext, framework: Framework, call: scheduler.Call_Acknowledge): void {
   const agentId = call.agentId!.value;
   const taskId = call.taskId!.value;
-  const uuid = uuidFromBytes(call.uuid);
   // Remembered even when the agent cannot be told now: when it resends the update, the master answers.
   const task = ctx.tasks.acknowledge(framework.id, taskId, call.uuid);
   const agent = ctx.agents.get(agentId);
   if (!agent?.connected) {
     ctx.metrics.increment("master/invalid_status_update_acknowledgements");
-    ctx.log.warn(`Ignoring acknowledgement ${uuid} for task ${taskId}: agent ${agentId} is not connected`);
+    ctx.log.warn(`Ignoring acknowledgement ${uuidFromBytes(call.uuid)} for task ${taskId}: agent ${agentId} is not connected`);
     return;
   }
   if (task && isTerminalState(task.statusUpdateState)) ctx.tasks.complete(task);

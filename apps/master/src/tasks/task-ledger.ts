@@ -47,6 +47,12 @@ const agentOf = (task: Task) => task.agentId!.value;
 const idOf = (task: Task) => task.taskId!.value;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class TaskLedger {
   private readonly frameworks = new Map<string, FrameworkTasks>();
   /** Active tasks by agent, then framework, then task id. */
@@ -172,7 +178,7 @@ export class TaskLedger {
    */
   acknowledge(frameworkId: string, taskId: string, uuid: Uint8Array): Task | undefined {
     const task = this.known(frameworkId, taskId);
-    if (!task || uuid.length === 0 || hex(task.statusUpdateUuid) !== hex(uuid)) return undefined;
+    if (!task || uuid.length === 0 || !sameBytes(task.statusUpdateUuid, uuid)) return undefined;
     let tasks = this.acknowledged.get(frameworkId);
     if (!tasks) this.acknowledged.set(frameworkId, (tasks = new Map()));
     tasks.set(taskId, hex(uuid));
