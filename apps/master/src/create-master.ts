@@ -21,6 +21,7 @@ import { type MasterInfo, MasterInfo_Capability_Type, MasterInfoSchema } from "@
 import { type ConnectApi, createAttachedRoots, createFileService } from "@mesos/rpc";
 import type { Hono } from "hono";
 import { AgentRegistry } from "./agents/agent-registry.ts";
+import { AcknowledgedUpdates } from "./tasks/acknowledged-updates.ts";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import { createHierarchicalAllocator } from "./allocator/hierarchical-allocator.ts";
 import { createEventQueue } from "./metrics/event-queue.ts";
@@ -150,12 +151,19 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const triggerAllocation = (agentId?: string) => loop.trigger(agentId);
   const project = () => new MasterProjection(ctx);
 
+  const acknowledged = new AcknowledgedUpdates({
+    store: registry,
+    log,
+    // Rows of agents gone (or no longer in the registry) have no agent left to resend them.
+    recovered: stored.acknowledged.filter((a) => ["admitted", "unreachable"].includes(stored.agents.get(a.agentId)?.state ?? "gone")),
+  });
   const tasks = new TaskLedger({
     clock,
     metrics,
     maxCompletedPerFramework: flags.max_completed_tasks_per_framework,
     allocator,
     events,
+    acknowledged,
     triggerAllocation,
   });
   const operations = new OperationBook((id) => ctx.frameworks.has(id));

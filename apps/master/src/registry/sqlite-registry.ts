@@ -6,10 +6,13 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { openSqlite, type SqliteDb } from "@mesos/db";
 import { AgentInfoSchema, MachineInfoSchema, maintenance } from "@mesos/proto";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { registryMigrations } from "./migrations.ts";
 import type { AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
 import * as schema from "./schema.ts";
+
+/** Rows per INSERT statement: well under SQLite's limit of bound parameters (4 a row). */
+const ROWS_PER_INSERT = 500;
 
 export function openSqliteRegistry(path: string): RegistryStore {
   const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: registryMigrations });
@@ -56,7 +59,12 @@ export function openSqliteRegistry(path: string): RegistryStore {
           .all()
           .map((row) => [row.key, fromBinary(MachineInfoSchema, row.info)]),
       );
-      return { agents, quotas, weights, maintenance: { schedules, machines } };
+      const acknowledged = db
+        .select()
+        .from(schema.acknowledgedUpdates)
+        .all()
+        .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, agentId: row.agentId, uuid: new Uint8Array(row.uuid) }));
+      return { agents, quotas, weights, maintenance: { schedules, machines }, acknowledged };
     },
 
     setAgent: (id, agent) =>
@@ -100,6 +108,25 @@ export function openSqliteRegistry(path: string): RegistryStore {
           for (const [role, weight] of weights) {
             tx.delete(schema.weights).where(eq(schema.weights.role, role)).run();
             if (weight !== 1) tx.insert(schema.weights).values({ role, weight }).run();
+          }
+        }),
+      ),
+
+    writeAcknowledgements: ({ written, forgotten }) =>
+      committed(() =>
+        db.transaction((tx) => {
+          const acks = schema.acknowledgedUpdates;
+          for (let i = 0; i < written.length; i += ROWS_PER_INSERT) {
+            const rows = written.slice(i, i + ROWS_PER_INSERT).map((a) => ({ ...a, uuid: Buffer.from(a.uuid) }));
+            tx.insert(acks)
+              .values(rows)
+              .onConflictDoUpdate({ target: [acks.frameworkId, acks.taskId], set: { agentId: sql`excluded.agent_id`, uuid: sql`excluded.uuid` } })
+              .run();
+          }
+          for (const { frameworkId, taskId } of forgotten) {
+            tx.delete(acks)
+              .where(and(eq(acks.frameworkId, frameworkId), eq(acks.taskId, taskId)))
+              .run();
           }
         }),
       ),
