@@ -79,6 +79,12 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
   const updates = new Map<string, TaskStatus[]>();
   const agents = new Map<string, string>();
   const acked = new Set<string>();
+  /**
+   * Tasks whose ACCEPT has not been answered: not reconciled meanwhile, since the master answers a
+   * reconciliation that overtakes the launch with TASK_LOST (the task is unknown to it yet), and
+   * the task then runs and ends a second time.
+   */
+  const accepting = new Set<string>();
   let duplicatedAfterAck = 0;
   let launching = true;
   let closed = false;
@@ -116,10 +122,12 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
           ],
         };
       });
+      for (const t of tasks) accepting.add(t.name);
       const ok = await sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0).then(
         () => true,
         () => false,
       );
+      for (const t of tasks) accepting.delete(t.name);
       if (!ok) {
         // The master is gone: the rest of these offers went with it.
         acceptFailed += tasks.length;
@@ -158,7 +166,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         try {
           sub = await subscribe(masterUrl, { ...info, id: { value: frameworkId } });
           resubscriptions++;
-          void sub.reconcile(openTasks().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
+          void sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
           break;
         } catch {
           if (closed) return;
@@ -171,6 +179,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
 
   const terminal = (id: string) => (updates.get(id) ?? []).some((s) => isTerminalState(s.state));
   const openTasks = () => [...updates.keys()].filter((id) => !terminal(id));
+  const toReconcile = () => openTasks().filter((id) => !accepting.has(id));
 
   return {
     frameworkId,
@@ -182,7 +191,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         async () => {
           if (Date.now() - asked > 2000) {
             asked = Date.now();
-            await sub.reconcile(openTasks().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
+            await sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
           }
           return openTasks().length === 0;
         },
