@@ -6,16 +6,26 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { openSqlite, type SqliteDb } from "@mesos/db";
 import { AgentInfoSchema, MachineInfoSchema, maintenance } from "@mesos/proto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { registryMigrations } from "./migrations.ts";
-import type { AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
+import type { AcknowledgementBatch, AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
 import * as schema from "./schema.ts";
-
-/** Rows per INSERT statement: well under SQLite's limit of bound parameters (4 a row). */
-const ROWS_PER_INSERT = 500;
 
 export function openSqliteRegistry(path: string): RegistryStore {
   const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: registryMigrations });
+  // Prepared once, in SQL (the table is drizzle's, acknowledged_updates): acknowledgements are
+  // written several times a task, and building each statement anew through drizzle cost ten times
+  // what running it does.
+  const writeAck = db.$client.prepare(
+    "INSERT INTO acknowledged_updates (framework_id, task_id, agent_id, uuid) VALUES ($frameworkId, $taskId, $agentId, $uuid) " +
+      "ON CONFLICT (framework_id, task_id) DO UPDATE SET agent_id = excluded.agent_id, uuid = excluded.uuid",
+  );
+  const forgetAck = db.$client.prepare("DELETE FROM acknowledged_updates WHERE framework_id = $frameworkId AND task_id = $taskId");
+  // bun:sqlite's own transaction: it keeps its BEGIN and COMMIT prepared too.
+  const writeAcks = db.$client.transaction(({ written, forgotten }: AcknowledgementBatch) => {
+    for (const a of written) writeAck.run({ frameworkId: a.frameworkId, taskId: a.taskId, agentId: a.agentId, uuid: a.uuid });
+    for (const a of forgotten) forgetAck.run({ frameworkId: a.frameworkId, taskId: a.taskId });
+  });
   const committed = (write: () => unknown): Promise<void> => {
     try {
       write();
@@ -112,24 +122,7 @@ export function openSqliteRegistry(path: string): RegistryStore {
         }),
       ),
 
-    writeAcknowledgements: ({ written, forgotten }) =>
-      committed(() =>
-        db.transaction((tx) => {
-          const acks = schema.acknowledgedUpdates;
-          for (let i = 0; i < written.length; i += ROWS_PER_INSERT) {
-            const rows = written.slice(i, i + ROWS_PER_INSERT).map((a) => ({ ...a, uuid: Buffer.from(a.uuid) }));
-            tx.insert(acks)
-              .values(rows)
-              .onConflictDoUpdate({ target: [acks.frameworkId, acks.taskId], set: { agentId: sql`excluded.agent_id`, uuid: sql`excluded.uuid` } })
-              .run();
-          }
-          for (const { frameworkId, taskId } of forgotten) {
-            tx.delete(acks)
-              .where(and(eq(acks.frameworkId, frameworkId), eq(acks.taskId, taskId)))
-              .run();
-          }
-        }),
-      ),
+    writeAcknowledgements: (batch) => committed(() => writeAcks(batch)),
 
     close() {
       db.$client.close();
