@@ -44,7 +44,14 @@ if (await ensureManyFetches()) {
     profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {},
   );
   const address = `127.0.0.1:${port}`;
-  const hollow = await startHollowProcess(address, agents, ["--resources=cpus:8;mem:16384;disk:100000;ports:[31000-32000]"]);
+  // HOLLOW_CPU_PROFILE=DIR does the same for the hollow agents' process.
+  const hollowProfile = process.env.HOLLOW_CPU_PROFILE;
+  const hollow = await startHollowProcess(
+    address,
+    agents,
+    ["--resources=cpus:8;mem:16384;disk:100000;ports:[31000-32000]"],
+    hollowProfile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${hollowProfile}` } : {},
+  );
   console.log(
     `master-throughput: ${agents} hollow agents (8 cpus each), ${frameworks} frameworks, tasks of 0.1 cpus running ${taskSecs} s, offers declined for ${refuseSeconds} s; ${navigator.hardwareConcurrency} cpus`,
   );

@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
 import { type Clock, type Logger, parseFlags, silentLogger, systemClock } from "@mesos/core";
-import { createTransport, toBaseUrl } from "@mesos/rpc";
-import type { Transport } from "@connectrpc/connect";
+import { AGENT_LINK_PATH, type LinkDialer, toBaseUrl, webSocketDialer } from "@mesos/rpc";
 import { createHollowContainerizer } from "./hollow-containerizer.ts";
 
 export interface HollowAgentsOptions {
@@ -70,8 +69,8 @@ export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowA
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger;
   const prefix = o.prefix ?? "hollow";
-  // One Connect transport for every link: the links are independent streams over shared fetch.
-  const transport = createTransport({ baseUrl: toBaseUrl(o.master) });
+  // Each link is its own WebSocket to the master.
+  const dial = webSocketDialer(`${toBaseUrl(o.master).replace(/^http/, "ws")}${AGENT_LINK_PATH}`);
   const agents: HollowAgent[] = [];
   for (let i = 0; i < o.count; i++) {
     const workDir = join(o.workDir, `agent-${i}`);
@@ -102,16 +101,13 @@ export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowA
       masterLink: { send: (message) => link?.send(message) ?? false },
     });
     const hollow: HollowAgent = { index: i, agent, link: undefined as unknown as MasterLink, registrations: 0 };
-    // The link's own transport notes when each Attach starts (the only streaming call it makes).
-    const timed: Transport = {
-      unary: (...a) => transport.unary(...a),
-      stream: (...a) => {
-        if (hollow.lost) {
-          hollow.lost.attempts++;
-          hollow.lost.lastAttemptAt = performance.now();
-        }
-        return transport.stream(...a);
-      },
+    // The link's dialer notes when each attempt starts.
+    const timed: LinkDialer = (listener) => {
+      if (hollow.lost) {
+        hollow.lost.attempts++;
+        hollow.lost.lastAttemptAt = performance.now();
+      }
+      return dial(listener);
     };
     link = createMasterLink({
       master: o.master,

@@ -1,6 +1,6 @@
 /**
- * The guard stage holds on both transports: a master that does not lead refuses the Scheduler,
- * Operator and AgentLink Connect services as its v1 HTTP API does (307/503 there, UNAVAILABLE
+ * The guard stage holds on both transports: a master that does not lead refuses the Scheduler
+ * and Operator Connect services as its v1 HTTP API does (307/503 there, UNAVAILABLE
  * naming the leader here); a call is validated and counted once, whichever transport carried it.
  * Masters built in memory, reached through Connect's router transport and `app.request()`.
  */
@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { subscribe } from "@mesos/client";
-import { internal, master, MasterInfoSchema, scheduler } from "@mesos/proto";
+import { master, MasterInfoSchema, scheduler } from "@mesos/proto";
 import { useCleanups } from "../support/cleanups.ts";
 import { createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
 
@@ -29,19 +29,16 @@ async function drain(stream: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of stream);
 }
 
-/** Every Connect method of the three services, called on `m`. */
+/** Every Connect method of the two services, called on `m` (the agent link: agent-link.test.ts). */
 function everyMethod(m: InMemoryMaster): [string, () => Promise<unknown>][] {
   const sched = createClient(scheduler.Scheduler, m.transport);
   const op = createClient(master.Operator, m.transport);
-  const link = createClient(internal.AgentLink, m.transport);
   const subscribeCall = { type: scheduler.Call_Type.SUBSCRIBE, subscribe: { frameworkInfo: { user: "u", name: "n" } } };
   return [
     ["Scheduler.Subscribe", () => drain(sched.subscribe(subscribeCall))],
     ["Scheduler.Call", () => sched.call({ type: scheduler.Call_Type.REVIVE, frameworkId: { value: "f" } })],
     ["Operator.Call", () => op.call({ type: master.Call_Type.GET_HEALTH })],
     ["Operator.Subscribe", () => drain(op.subscribe({ type: master.Call_Type.SUBSCRIBE }))],
-    ["AgentLink.Attach", () => drain(link.attach({ agentInfo: { hostname: "h" }, endpoint: "http://127.0.0.1:5051" }))],
-    ["AgentLink.Send", () => link.send({ agentId: { value: "a" }, connectionId: "c", message: { case: "pong", value: {} } })],
   ];
 }
 

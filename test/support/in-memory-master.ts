@@ -3,14 +3,14 @@
  * Tests reach its HTTP API with `master.request(path, init)` (hono's `app.request`), its Connect
  * services through `master.transport` (Connect's router transport, with the guard stage), and can
  * attach agents built in memory too (`attachInMemoryAgent`): the real agent code with a simulated
- * containerizer, linked over the same in-memory transport, so registration, offers, launches and
- * status updates go through the master's real handlers.
+ * containerizer, its link joined to the master's in memory (`master.agentLinks`), so registration,
+ * offers, launches and status updates go through the master's real handlers.
  */
 import type { Transport } from "@connectrpc/connect";
 import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
 import { type Clock, parseFlags } from "@mesos/core";
 import { createMaster, type Leadership, type Master, masterFlagSpecs, openSqliteRegistry, type RegistryStore } from "@mesos/master";
-import { createInMemoryTransport } from "@mesos/rpc";
+import { createInMemoryTransport, inMemoryDialer, type LinkDialer } from "@mesos/rpc";
 import { tempDir, testLogger } from "./cluster.ts";
 import { createSimulatedContainerizer } from "./simulated-containerizer.ts";
 
@@ -20,6 +20,8 @@ const IN_MEMORY_URL = "http://in-memory:5050";
 export interface InMemoryMaster extends Master {
   registry: RegistryStore;
   transport: Transport;
+  /** Dials the master's agent link without a socket. */
+  agentLinks: LinkDialer;
   /** `POST`s and `GET`s to the master's HTTP API: a path (or a full URL), as fetch takes them. */
   request(path: string, init?: RequestInit): Promise<Response>;
 }
@@ -54,6 +56,7 @@ export async function createInMemoryMaster(cleanup: (fn: () => unknown) => void,
     ...master,
     registry,
     transport: createInMemoryTransport(master.connect),
+    agentLinks: inMemoryDialer(master.acceptAgentLink),
     request: async (path, init) => master.app.request(path.startsWith("http") ? path : `${IN_MEMORY_URL}${path}`, init),
   };
 }
@@ -68,7 +71,7 @@ export interface LinkedAgent {
 
 /**
  * An agent built in memory with a simulated containerizer (tasks "run" at once and end when the
- * test says so), registered with `master` through its AgentLink service.
+ * test says so), registered with `master` over an in-memory link.
  */
 export async function attachInMemoryAgent(
   master: InMemoryMaster,
@@ -99,7 +102,7 @@ export async function attachInMemoryAgent(
   const registered = new Promise<string>((resolve) => (resolveRegistered = resolve));
   link = createMasterLink({
     master: values.master,
-    transport: master.transport,
+    transport: master.agentLinks,
     clock: agent.ctx.clock,
     log: agent.ctx.log,
     backoffFactorMs: values.registration_backoff_factor,

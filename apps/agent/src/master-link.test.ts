@@ -1,38 +1,26 @@
 import { expect, test } from "bun:test";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { type Clock, silentLogger } from "@mesos/core";
+import type { LinkDialer } from "@mesos/rpc";
 import { internal } from "@mesos/proto";
 import { create } from "@bufbuild/protobuf";
 import { createMasterLink } from "./master-link.ts";
 
 test("no master listening keeps the retry delay at the factor; attempts a master refused double it", async () => {
-  const refused = () =>
-    new ConnectError(
-      "ECONNREFUSED: Unable to connect",
-      Code.Unknown,
-      undefined,
-      undefined,
-      Object.assign(new TypeError("x"), { code: "ECONNREFUSED" }),
-    );
-  // Three tries find no master, then a master answers three tries with an error, then the test stops.
-  const outcomes = [
-    refused(),
-    refused(),
-    refused(),
-    new ConnectError("busy", Code.Unavailable),
-    new ConnectError("busy", Code.Unavailable),
-    new ConnectError("busy", Code.Unavailable),
-  ];
+  const refused = { opens: false, code: 1006, cause: Object.assign(new Error("Failed to connect"), { code: "ECONNREFUSED" }) };
+  const busy = { opens: true, code: 1013, cause: undefined };
+  // Three tries find no master, then a master closes three links without registering the agent, then the test stops.
+  const outcomes = [refused, refused, refused, busy, busy, busy];
   const sleeps: number[] = [];
   let link: ReturnType<typeof createMasterLink> | undefined;
-  const transport = {
-    unary: () => Promise.reject(new Error("not used")),
-    stream: () => {
-      const next = outcomes.shift();
-      if (!next) link?.stop();
-      return Promise.reject(next ?? new ConnectError("stopped", Code.Canceled));
-    },
-  } as unknown as Transport;
+  const transport: LinkDialer = (listener) => {
+    const next = outcomes.shift();
+    if (!next) link?.stop();
+    queueMicrotask(() => {
+      if (next?.opens) listener.open?.();
+      listener.close(next?.code ?? 1000, "", next?.cause);
+    });
+    return { send: () => {}, close: () => {} };
+  };
   const clock: Clock = { now: () => 0, setTimeout: () => ({ cancel() {} }), sleep: async (ms) => void sleeps.push(ms) };
   link = createMasterLink({
     master: "127.0.0.1:5050",

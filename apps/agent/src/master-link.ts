@@ -1,23 +1,24 @@
 /**
- * The agent's connection to the master: Attach (registering or re-registering) and keep the
- * stream open, retrying with Mesos's backoff (random in [0, factor], doubling up to 1 min) whenever
- * it drops. Messages from the master go to `onMessage`; `send` reports back while attached.
+ * The agent's connection to the master: one link (a WebSocket to the master's AGENT_LINK_PATH)
+ * whose first frame is the agent's AttachRequest (registering or re-registering); the master
+ * answers Registered, then both sides send messages on it as they come. When the link closes the
+ * agent dials again after Mesos's backoff (random in [0, factor], doubling up to 1 min). Messages
+ * from the master go to `onMessage`; `send` reports back while attached.
  *
  * A refused connection means no master is there yet (Mesos's agent would still be waiting for its
  * detector): the next try is again random in [0, factor], not doubled. Mesos starts its doubling
  * backoff once a master is detected; doubling while a master restarts left 10,000 agents waiting up
  * to 1 + 2 + 4 s after it was back.
  */
-import { create } from "@bufbuild/protobuf";
-import { createClient, type Transport } from "@connectrpc/connect";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type Clock, createBackoff, errorMessage, type Logger } from "@mesos/core";
-import { internal } from "@mesos/proto";
-import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
+import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
+import { AGENT_LINK_PATH, LinkClose, type LinkDialer, type LinkEnd, MAX_FRAME_BYTES, toBaseUrl, webSocketDialer } from "@mesos/rpc";
 
 interface MasterLinkOptions {
   master: string;
-  /** How to reach the master (default: Connect over HTTP to `master`; in tests, an in-memory transport). */
-  transport?: Transport;
+  /** How to reach the master (default: a WebSocket to `master`; in tests, `inMemoryDialer(master.acceptAgentLink)`). */
+  transport?: LinkDialer;
   clock: Clock;
   log: Logger;
   backoffFactorMs: number;
@@ -32,55 +33,82 @@ interface MasterLinkOptions {
   onRefused(reason: string): void;
 }
 
+/** How one attempt's link ended. */
+interface Ended {
+  /** The link opened (a master was there and took the attach request). */
+  opened: boolean;
+  code: number;
+  reason: string;
+  cause?: unknown;
+}
+
 export function createMasterLink(options: MasterLinkOptions) {
-  const client = createClient(internal.AgentLink, options.transport ?? createTransport({ baseUrl: toBaseUrl(options.master) }));
+  const dial = options.transport ?? webSocketDialer(`${toBaseUrl(options.master).replace(/^http/, "ws")}${AGENT_LINK_PATH}`);
   const backoff = createBackoff({ initialMs: options.backoffFactorMs, maxMs: 60_000, jitter: true, random: options.random });
-  let connection: { agentId: string; connectionId: string } | undefined;
-  let abort: AbortController | undefined;
+  let connection: { agentId: AgentID; connectionId: string; end: LinkEnd } | undefined;
+  /** The link of the attempt under way. */
+  let current: LinkEnd | undefined;
   let running = false;
   /** The last attempt found no master listening (logged once until one answers). */
   let masterAbsent = false;
 
-  async function attachOnce(): Promise<void> {
-    abort = new AbortController();
-    const stream = client.attach(options.attachRequest(), { signal: abort.signal });
-    for await (const message of stream) {
-      if (message.message.case === "registered") {
-        const r = message.message.value;
-        connection = { agentId: r.agentId!.value, connectionId: r.connectionId };
-        masterAbsent = false;
-        backoff.reset();
-        options.onRegistered(r);
-      } else if (message.message.case === "shutdown") {
-        options.onRefused(message.message.value.message);
-        running = false;
-        return;
-      } else {
-        options.onMessage(message);
-      }
-    }
+  function attachOnce(): Promise<Ended> {
+    return new Promise((resolve) => {
+      let opened = false;
+      const end: LinkEnd = dial({
+        open() {
+          opened = true;
+          end.send(toBinary(internal.AttachRequestSchema, options.attachRequest()));
+        },
+        message(frame) {
+          let message: internal.MasterMessage;
+          try {
+            message = fromBinary(internal.MasterMessageSchema, frame);
+          } catch (e) {
+            end.close(LinkClose.INVALID_FRAME, "Invalid MasterMessage");
+            options.log.warn(`The master sent a frame that does not decode: ${errorMessage(e)}`);
+            return;
+          }
+          const m = message.message;
+          if (m.case === "registered") {
+            connection = { agentId: create(AgentIDSchema, { value: m.value.agentId!.value }), connectionId: m.value.connectionId, end };
+            masterAbsent = false;
+            backoff.reset();
+            options.onRegistered(m.value);
+          } else if (m.case === "shutdown") {
+            running = false;
+            end.close(LinkClose.NORMAL, "Shut down by the master");
+            options.onRefused(m.value.message);
+          } else {
+            options.onMessage(message);
+          }
+        },
+        close: (code, reason, cause) => resolve({ opened, code, reason, cause }),
+      });
+      current = end;
+    });
   }
 
   async function loop(): Promise<void> {
     while (running) {
       await options.clock.sleep(backoff.next());
       if (!running) break;
-      try {
-        await attachOnce();
-        if (running) options.log.warn("The master closed the connection; re-registering");
-      } catch (e) {
-        if (!running) break;
-        const err = fromConnectError(e);
-        if (err.kind === "permission_denied") {
-          options.onRefused(err.message);
-          running = false;
-          break;
+      const ended = await attachOnce();
+      current = undefined;
+      if (running) {
+        const why = `${ended.code}${ended.reason ? ` ${ended.reason}` : ""}`;
+        if (connection) {
+          options.log.warn(`The master closed the link (${why}); re-registering`);
+        } else if (ended.opened) {
+          options.log.warn(`The master did not take the attach (${why}); retrying`);
+        } else {
+          const noMaster = connectionRefused(ended.cause);
+          // Said once per outage: while no master listens the agent retries about twice a second.
+          if (!noMaster || !masterAbsent)
+            options.log.warn(`Cannot reach the master at ${options.master}: ${ended.cause ? errorMessage(ended.cause) : why}`);
+          masterAbsent = noMaster;
+          if (noMaster) backoff.reset();
         }
-        const noMaster = connectionRefused(e);
-        // Said once per outage: while no master listens the agent retries about twice a second.
-        if (!noMaster || !masterAbsent) options.log.warn(`Cannot reach the master at ${options.master}: ${errorMessage(err)}`);
-        masterAbsent = noMaster;
-        if (noMaster) backoff.reset();
       }
       if (connection) {
         connection = undefined;
@@ -96,7 +124,7 @@ export function createMasterLink(options: MasterLinkOptions) {
     },
     stop(): void {
       running = false;
-      abort?.abort();
+      current?.close(LinkClose.NORMAL, "The agent stopped");
     },
     get connected(): boolean {
       return connection !== undefined;
@@ -105,9 +133,16 @@ export function createMasterLink(options: MasterLinkOptions) {
     send(message: internal.AgentMessage["message"]): boolean {
       const c = connection;
       if (!c) return false;
-      client
-        .send(create(internal.AgentMessageSchema, { agentId: { value: c.agentId }, connectionId: c.connectionId, message }))
-        .catch((e) => options.log.warn(`Failed to send ${message.case} to the master: ${errorMessage(fromConnectError(e))}`));
+      const frame = toBinary(
+        internal.AgentMessageSchema,
+        create(internal.AgentMessageSchema, { agentId: c.agentId, connectionId: c.connectionId, message }),
+      );
+      // The master would close the link over it (and hear the same again after re-registering).
+      if (frame.length > MAX_FRAME_BYTES) {
+        options.log.error(`Not sending ${message.case} to the master: ${frame.length} bytes is over the link's limit of ${MAX_FRAME_BYTES} bytes`);
+      } else {
+        c.end.send(frame);
+      }
       return true;
     },
   };
@@ -116,7 +151,7 @@ export function createMasterLink(options: MasterLinkOptions) {
 export type MasterLink = ReturnType<typeof createMasterLink>;
 
 /** Nothing listens at the master's address (it is down or restarting). */
-function connectionRefused(e: unknown): boolean {
-  const cause = (e as { cause?: { code?: unknown } }).cause;
-  return cause?.code === "ECONNREFUSED" || cause?.code === "ConnectionRefused";
+function connectionRefused(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return code === "ECONNREFUSED" || code === "ConnectionRefused";
 }

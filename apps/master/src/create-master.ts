@@ -18,8 +18,9 @@ import {
   systemClock,
 } from "@mesos/core";
 import { type MasterInfo, MasterInfo_Capability_Type, MasterInfoSchema } from "@mesos/proto";
-import { type ConnectApi, createAttachedRoots, createFileService } from "@mesos/rpc";
+import { type ConnectApi, createAttachedRoots, createFileService, type LinkAcceptor } from "@mesos/rpc";
 import type { Hono } from "hono";
+import { openAgentLinkSession } from "./agents/agent-link-session.ts";
 import { AgentRegistry } from "./agents/agent-registry.ts";
 import { AcknowledgedUpdates } from "./tasks/acknowledged-updates.ts";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
@@ -78,6 +79,8 @@ export interface Master {
   app: Hono;
   /** The Connect services with their interceptors (for an in-memory transport: createInMemoryTransport). */
   connect: ConnectApi;
+  /** Takes an agent's link (a WebSocket upgrade at AGENT_LINK_PATH; in tests, inMemoryDialer). */
+  acceptAgentLink: LinkAcceptor;
   /** Runs an allocation cycle now (the loops are not running in a master built in memory). */
   allocateNow(): void;
   /** Starts allocating every --allocation_interval and the agents' re-registration deadline. */
@@ -250,6 +253,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     ctx,
     app,
     connect,
+    acceptAgentLink: (toAgent) => openAgentLinkSession(ctx, toAgent, queue),
     allocateNow: () => loop.runNow(),
     startLoops() {
       loop.start();

@@ -2,9 +2,9 @@
  * The master's guard stages, one per service, applied to the Connect services (as an interceptor)
  * and to the v1 HTTP API alike: every call is refused unless this master leads; scheduler calls
  * are validated (validate-call.ts) and counted as `master/messages_<call>`; operator calls need a
- * type and the payload it takes (validate-operator-call.ts); the agent link only needs the master to lead.
+ * type and the payload it takes (validate-operator-call.ts). The agent link (agent-link-session.ts) admits the same way.
  */
-import { internal, master, scheduler } from "@mesos/proto";
+import { master, scheduler } from "@mesos/proto";
 import type { CallGuard } from "@mesos/rpc";
 import type { MasterContext } from "./context.ts";
 import { admitLeading } from "./leadership.ts";
@@ -14,7 +14,6 @@ import { validateCall } from "./scheduler/validate-call.ts";
 export interface MasterGuards {
   scheduler: CallGuard<typeof scheduler.CallSchema> & { callSchema: typeof scheduler.CallSchema };
   operator: CallGuard<typeof master.CallSchema> & { callSchema: typeof master.CallSchema };
-  agentLink: CallGuard;
 }
 
 export function masterGuards(ctx: MasterContext): MasterGuards {
@@ -31,6 +30,5 @@ export function masterGuards(ctx: MasterContext): MasterGuards {
       metrics: ctx.metrics,
     },
     operator: { service: master.Operator.typeName, callSchema: master.CallSchema, callName: "master::Call", admit, validate: validateOperatorCall },
-    agentLink: { service: internal.AgentLink.typeName, admit },
   };
 }

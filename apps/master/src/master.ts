@@ -3,7 +3,7 @@
  * master in memory (createMaster) and starts its loops. What `mesos master` and `mesos local` call.
  */
 import { createLogger, systemClock, VERSION_TEXT } from "@mesos/core";
-import { serveLateBound } from "@mesos/rpc";
+import { acceptWebSocketLink, AGENT_LINK_PATH, serveLateBound } from "@mesos/rpc";
 import { join } from "node:path";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import type { MasterContext } from "./context.ts";
@@ -46,7 +46,9 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
       allocator: options.createAllocator?.(allocatorOptions(flags, clock)),
       port: http.port,
     });
-    http.attach(master.app.fetch);
+    http.attach((req, server) =>
+      isAgentLink(req.url) && acceptWebSocketLink(server, req, master.acceptAgentLink) ? undefined : master.app.fetch(req, server),
+    );
     master.startLoops();
     const url = `http://${flags.ip}:${http.port}`;
     log.info(`Master ${master.ctx.info.id} listening on ${url} (${VERSION_TEXT}); ${[...master.ctx.agents.entries()].length} agents in the registry`);
@@ -66,4 +68,10 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
     registry.close();
     throw e;
   }
+}
+
+/** The URL's path is AGENT_LINK_PATH (checked on every request: without parsing the URL). */
+function isAgentLink(url: string): boolean {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  return start >= 0 && url.length === start + AGENT_LINK_PATH.length && url.startsWith(AGENT_LINK_PATH, start);
 }

@@ -4,12 +4,20 @@
  * AgentRegistry (agent-registry.ts); its tasks are in the TaskLedger, its offers in
  * the OfferBook, its operations in the OperationBook.
  */
-import type { Channel, Resources, TimerHandle } from "@mesos/core";
+import type { Resources, TimerHandle } from "@mesos/core";
 import type { AgentInfo, AgentInfo_Capability_Type, internal, ResourceProviderInfo } from "@mesos/proto";
+
+/** The master's way to an agent over its open link (agent-link-session.ts); closing it closes the link. */
+export interface AgentOutbox {
+  /** Sends now; false once the link is closed. */
+  push(message: internal.MasterMessage): boolean;
+  close(): void;
+  readonly closed: boolean;
+}
 
 export interface AgentLinkState {
   connectionId: string;
-  messages: Channel<internal.MasterMessage>;
+  messages: AgentOutbox;
 }
 
 /** A local resource provider of the agent; its resources are in the agent's total, with its provider id. */

@@ -4,11 +4,11 @@
  * reconciles what it believed ran on the agent with what the agent reports (see reconcile-agent.ts).
  */
 import { clone, create } from "@bufbuild/protobuf";
-import { Channel, invalid, newUuid, permissionDenied, Resources, upgradeResource, validateResources } from "@mesos/core";
+import { invalid, newUuid, permissionDenied, Resources, upgradeResource, validateResources } from "@mesos/core";
 import { AgentIDSchema, AgentInfoSchema, internal, MachineIDSchema, MachineInfo_Mode } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { machineText } from "../maintenance/machine-id.ts";
-import type { Agent } from "./agent.ts";
+import type { Agent, AgentOutbox } from "./agent.ts";
 import { startPinging } from "./health.ts";
 import { reconcileAgentReport } from "./reconcile-agent.ts";
 import { readResourceProviders } from "./resource-providers.ts";
@@ -16,10 +16,10 @@ import { readResourceProviders } from "./resource-providers.ts";
 export interface AttachResult {
   agent: Agent;
   connectionId: string;
-  messages: Channel<internal.MasterMessage>;
 }
 
-export async function attachAgent(ctx: MasterContext, req: internal.AttachRequest): Promise<AttachResult> {
+/** `messages` is the new link's way to the agent (Registered goes first). */
+export async function attachAgent(ctx: MasterContext, req: internal.AttachRequest, messages: AgentOutbox): Promise<AttachResult> {
   const reported = req.agentInfo;
   if (!reported) throw invalid("Missing 'agent_info'");
   if (!reported.hostname) throw invalid("Missing 'agent_info.hostname'");
@@ -68,7 +68,6 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
     ctx.offers.rescindAgent(id);
     ctx.inverseOffers.rescindAgent(id);
   }
-  const messages = new Channel<internal.MasterMessage>();
   const connectionId = newUuid();
   const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
   reconcileAgentReport(ctx, agent, req, { tasks: believedTasks, executors: believedExecutors }, previous?.state === "unreachable");
@@ -85,7 +84,7 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
   ctx.log.info(`${claimedId ? "Re-registered" : "Registered"} agent ${id} at ${req.endpoint} with ${agent.total}`);
   ctx.metrics.increment(claimedId ? "master/slave_reregistrations" : "master/slave_registrations");
   ctx.triggerAllocation(id);
-  return { agent, connectionId, messages };
+  return { agent, connectionId };
 }
 
 /** The agent's link closed: no more offers of it until it re-attaches (health checks keep running). */

@@ -1,5 +1,5 @@
 /**
- * The master's HTTP surface on one port: Connect services (scheduler, operator, agent link), the
+ * The master's HTTP surface on one port: Connect services (scheduler, operator), the
  * Mesos v1 HTTP API over the same handlers, and the plain v0 endpoints operators and tools read.
  * Master endpoints answer under `/master/...` too, as in Mesos (`/metrics/snapshot` and
  * `/version` are process-wide there, so they have no alias). `/files/*` serves the master's log,
@@ -8,7 +8,6 @@
 import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountLoggingToggle, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
 import { type Context, Hono } from "hono";
-import { agentLinkService } from "../agents/agent-link-service.ts";
 import type { MasterContext } from "../context.ts";
 import type { EventQueue } from "../metrics/event-queue.ts";
 import { masterGuards } from "../guards.ts";
@@ -42,9 +41,8 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
     routes(router) {
       schedulerService(ctx)(router);
       operatorService(ctx)(router);
-      agentLinkService(ctx)(router);
     },
-    interceptors: [guardInterceptor([guards.scheduler, guards.operator, guards.agentLink])],
+    interceptors: [guardInterceptor([guards.scheduler, guards.operator])],
   };
   mountConnect(app, connect);
   const view = () => new MasterProjection(ctx);

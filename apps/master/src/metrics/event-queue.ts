@@ -5,21 +5,21 @@
  * on one event loop and awaits inside them (registry commits, batched state reads), so its queue
  * is the work it has accepted and not finished (from a request's arrival, its body still being
  * read, until its answer):
- * - messages: calls from agents on their link (AgentLink), received and not yet answered;
- * - http_requests: every other HTTP request (scheduler and operator calls, v0 endpoints) received
+ * - messages: agents' attaches (the first frame on their link) not yet answered; the link's later
+ *   frames are handled as they arrive, without waiting;
+ * - http_requests: every HTTP request (scheduler and operator calls, v0 endpoints) received
  *   and not yet answered; an event stream counts until its headers are sent. Reads of the metrics
  *   do not count (Mesos serves them from another actor);
  * - dispatches: work deferred to a later turn of the loop: state views waiting for their batch
  *   (MESOS-9158) and an allocation cycle that is due.
  */
-import { internal } from "@mesos/proto";
+import type { AttachCounter } from "../agents/agent-link-session.ts";
 
-const AGENT_LINK = `/${internal.AgentLink.typeName}/`;
 const METRICS = /^\/metrics(\/snapshot)?$/;
 
 type Fetch = (req: Request, ...rest: never[]) => Response | Promise<Response>;
 
-export interface EventQueue {
+export interface EventQueue extends AttachCounter {
   /** `fetch`, counting each request from its arrival until its answer (Connect's fast paths included). */
   wrap<F extends Fetch>(fetch: F): F;
   messages(): number;
@@ -37,13 +37,8 @@ export function createEventQueue(): EventQueue {
         const start = url.indexOf("/", url.indexOf("://") + 3);
         const path = start < 0 ? "/" : url.slice(start, url.indexOf("?", start) >>> 0);
         if (METRICS.test(path)) return fetch(req, ...rest);
-        const message = path.startsWith(AGENT_LINK);
-        if (message) messages++;
-        else httpRequests++;
-        const done = () => {
-          if (message) messages--;
-          else httpRequests--;
-        };
+        httpRequests++;
+        const done = () => httpRequests--;
         try {
           const answer = fetch(req, ...rest);
           if (answer instanceof Promise) return answer.finally(done);
@@ -54,6 +49,12 @@ export function createEventQueue(): EventQueue {
           throw e;
         }
       }) as F;
+    },
+    attachStarted() {
+      messages++;
+    },
+    attachEnded() {
+      messages--;
     },
     messages: () => messages,
     httpRequests: () => httpRequests,

@@ -1,0 +1,113 @@
+/**
+ * One agent's link, the master's end (the link itself: @mesos/rpc's link/). The agent's first frame
+ * is its AttachRequest: the master answers Registered (with the connection id), or a Shutdown when
+ * it refuses the agent for good, or closes the link when it cannot take it now (not the leader:
+ * 1013 naming the leader; an invalid request: 1011 with the reason). Every later frame is an
+ * AgentMessage; the master's messages to the agent (Agent.send) are frames the other way.
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { errorMessage, isMesosError } from "@mesos/core";
+import { internal } from "@mesos/proto";
+import { closeReason, LinkClose, type LinkEnd, type LinkListener, MAX_FRAME_BYTES, missingRequiredFields, refusalError } from "@mesos/rpc";
+import type { MasterContext } from "../context.ts";
+import { admitLeading } from "../leadership.ts";
+import type { AgentOutbox } from "./agent.ts";
+import { handleAgentMessage } from "./agent-messages.ts";
+import { attachAgent, onAgentLinkClosed } from "./attach.ts";
+
+/** Counts attaches in flight (`master/event_queue_messages`). */
+export interface AttachCounter {
+  attachStarted(): void;
+  attachEnded(): void;
+}
+
+export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, counter?: AttachCounter): LinkListener {
+  let closed = false;
+  let state: "new" | "attaching" | "attached" = "new";
+  let attached: { agentId: string; connectionId: string } | undefined;
+  /** Frames that came while the attach was under way, handled once it is done. */
+  let early: Uint8Array[] = [];
+
+  const close = (code: number, reason: string) => {
+    if (closed) return;
+    closed = true;
+    toAgent.close(code, closeReason(reason));
+  };
+  const outbox: AgentOutbox = {
+    push(message) {
+      if (closed) return false;
+      toAgent.send(toBinary(internal.MasterMessageSchema, message));
+      return true;
+    },
+    close: () => close(LinkClose.NORMAL, "The master closed the link"),
+    get closed() {
+      return closed;
+    },
+  };
+
+  async function attach(frame: Uint8Array): Promise<void> {
+    let req: internal.AttachRequest;
+    try {
+      req = fromBinary(internal.AttachRequestSchema, frame);
+    } catch (e) {
+      return close(LinkClose.INVALID_FRAME, `Invalid AttachRequest: ${errorMessage(e)}`);
+    }
+    const missing = missingRequiredFields(internal.AttachRequestSchema, req);
+    if (missing.length > 0) return close(LinkClose.ERROR, `Missing required fields: ${missing.join(", ")}`);
+    counter?.attachStarted();
+    try {
+      const { agent, connectionId } = await attachAgent(ctx, req, outbox);
+      attached = { agentId: agent.id, connectionId };
+    } catch (e) {
+      if (isMesosError(e, "permission_denied")) {
+        outbox.push(create(internal.MasterMessageSchema, { message: { case: "shutdown", value: { message: e.message } } }));
+        return close(LinkClose.NORMAL, "Refused");
+      }
+      return close(LinkClose.ERROR, errorMessage(e));
+    } finally {
+      counter?.attachEnded();
+    }
+    state = "attached";
+    // The agent went away while the master was admitting it.
+    if (closed) return onAgentLinkClosed(ctx, attached.agentId, attached.connectionId);
+    const frames = early;
+    early = [];
+    for (const f of frames) receive(f);
+  }
+
+  function receive(frame: Uint8Array): void {
+    let msg: internal.AgentMessage;
+    try {
+      msg = fromBinary(internal.AgentMessageSchema, frame);
+    } catch (e) {
+      return close(LinkClose.INVALID_FRAME, `Invalid AgentMessage: ${errorMessage(e)}`);
+    }
+    try {
+      handleAgentMessage(ctx, msg);
+    } catch (e) {
+      ctx.log.warn(`Dropped ${msg.message.case ?? "an empty message"} from agent ${msg.agentId?.value}: ${errorMessage(e)}`);
+    }
+  }
+
+  return {
+    message(frame) {
+      if (closed) return;
+      if (frame.length > MAX_FRAME_BYTES)
+        return close(LinkClose.TOO_BIG, `Frame of ${frame.length} bytes is larger than the limit of ${MAX_FRAME_BYTES} bytes`);
+      // As the guard stage does for every call: only the leader listens.
+      const refusal = admitLeading(ctx);
+      if (refusal) return close(LinkClose.TRY_AGAIN_LATER, refusalError(refusal).rawMessage);
+      if (state === "attached") return receive(frame);
+      if (state === "attaching") {
+        early.push(frame);
+        return;
+      }
+      state = "attaching";
+      void attach(frame);
+    },
+    close() {
+      closed = true;
+      if (attached) onAgentLinkClosed(ctx, attached.agentId, attached.connectionId);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * A link over a WebSocket: binary frames, one per message. The accepting end is the server's own
+ * Bun.serve (an upgrade on its port, see late-bound-server.ts); the dialing end is Bun's WebSocket
+ * client, one TCP connection for the link's whole life.
+ */
+import type { Server, WebSocketHandler } from "bun";
+import { MAX_REQUEST_BODY_BYTES } from "../request-limits.ts";
+import type { LinkAcceptor, LinkDialer, LinkListener } from "./link.ts";
+
+/** The largest frame either end takes: as large as a request body may be (request-limits.ts). */
+export const MAX_FRAME_BYTES = MAX_REQUEST_BODY_BYTES;
+
+/** A socket's state on the server: who takes the link, then what hears it. */
+export interface LinkSocketData {
+  accept: LinkAcceptor;
+  listener?: LinkListener;
+}
+
+const encoder = new TextEncoder();
+
+/** The server's WebSocket handlers: each socket's own acceptor (its `data`) takes it. */
+export const linkSocketHandlers: WebSocketHandler<LinkSocketData> = {
+  // Bun closes the socket on a larger frame (1009, "Received too big message") before it is buffered whole.
+  maxPayloadLength: MAX_FRAME_BYTES,
+  // Liveness is the link's own business (the master's pings): a quiet link stays open.
+  idleTimeout: 0,
+  sendPings: false,
+  // A peer that stops reading is dropped rather than sent to without end (it reconnects and is told again).
+  closeOnBackpressureLimit: true,
+  open(ws) {
+    ws.data.listener = ws.data.accept({
+      send: (frame) => void ws.sendBinary(frame),
+      close: (code, reason) => ws.close(code, reason),
+    });
+  },
+  message(ws, message) {
+    ws.data.listener?.message(typeof message === "string" ? encoder.encode(message) : message);
+  },
+  close(ws, code, reason) {
+    ws.data.listener?.close(code, reason);
+  },
+};
+
+/** Upgrades `req` to a link that `accept` takes; false if it is not a WebSocket handshake. */
+export function acceptWebSocketLink(server: Server<LinkSocketData>, req: Request, accept: LinkAcceptor): boolean {
+  return server.upgrade(req, { data: { accept } });
+}
+
+/** Dials `url` (`ws://host:port/path`) anew for every link. */
+export function webSocketDialer(url: string): LinkDialer {
+  return (listener) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = "arraybuffer";
+    let cause: unknown;
+    ws.onopen = () => listener.open?.();
+    ws.onmessage = (e) => listener.message(new Uint8Array(e.data as ArrayBuffer));
+    // Bun's error event carries the failure (`error.code`, e.g. ECONNREFUSED); the close event follows.
+    ws.onerror = (e) => (cause = (e as ErrorEvent).error ?? cause);
+    ws.onclose = (e) => listener.close(e.code, e.reason, cause);
+    return {
+      send: (frame) => ws.readyState === WebSocket.OPEN && ws.send(frame),
+      close: (code, reason) => ws.close(code, reason),
+    };
+  };
+}
