@@ -14,7 +14,8 @@ import { Code, ConnectError, type Interceptor, type MethodImplSpec, type StreamR
 import { contentTypeStreamJson, contentTypeStreamProto, endStreamFlag, endStreamToJson, parseTimeout } from "@connectrpc/connect/protocol-connect";
 import { ConnectCall, replaceHeaders, withInterceptors } from "./connect-call.ts";
 import { decodeRequest, readRequestBody } from "./connect-unary.ts";
-import { concatBytes, MAX_REQUEST_BODY_BYTES } from "./request-limits.ts";
+import { MAX_REQUEST_BODY_BYTES } from "./request-limits.ts";
+import { encodeShared } from "./shared-encoding.ts";
 
 type StreamSpec = Extract<MethodImplSpec, { kind: "server_streaming" }>;
 
@@ -24,10 +25,23 @@ const COMPRESSED_FLAG = 0b1;
 const encoder = new TextEncoder();
 
 function envelope(flags: number, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(HEADER_BYTES + data.length);
-  out[0] = flags;
-  new DataView(out.buffer).setUint32(1, data.length);
-  out.set(data, HEADER_BYTES);
+  return envelopes([data], data.length, flags);
+}
+
+/** The messages, each in its envelope, in one buffer (one copy of each message's bytes). */
+function envelopes(messages: readonly Uint8Array[], size: number, flags = 0): Uint8Array {
+  const out = new Uint8Array(size + HEADER_BYTES * messages.length);
+  let at = 0;
+  for (const data of messages) {
+    const length = data.length;
+    out[at] = flags;
+    out[at + 1] = length >>> 24;
+    out[at + 2] = (length >>> 16) & 0xff;
+    out[at + 3] = (length >>> 8) & 0xff;
+    out[at + 4] = length & 0xff;
+    out.set(data, at + HEADER_BYTES);
+    at += HEADER_BYTES + length;
+  }
   return out;
 }
 
@@ -78,9 +92,12 @@ export function createServerStreamFetchHandler(spec: StreamSpec, interceptors: I
   async function serve(req: Request, binary: boolean): Promise<Response> {
     const timeout = parseTimeout(req.headers.get("connect-timeout-ms"), Number.MAX_SAFE_INTEGER);
     const call = new ConnectCall(req, binary ? contentTypeStreamProto : contentTypeStreamJson, timeout.timeoutMs);
+    // A message's bytes, without the envelope (added when a turn's messages are written together).
     const encode = (m: unknown): Uint8Array => {
       const message = isMessage(m, method.output) ? m : create(method.output, m as never);
-      return envelope(0, binary ? toBinary(method.output, message) : encoder.encode(toJsonString(method.output, message)));
+      return binary
+        ? encodeShared(message, "protobuf", () => toBinary(method.output, message))
+        : encodeShared(message, "connect-json", () => encoder.encode(toJsonString(method.output, message)));
     };
     let messages: AsyncIterator<unknown>;
     let next: IteratorResult<unknown>;
@@ -114,7 +131,7 @@ export function createServerStreamFetchHandler(spec: StreamSpec, interceptors: I
         const flush = () => {
           scheduled = false;
           if (cancelled || pending.length === 0) return;
-          enqueue(concatBytes(pending.splice(0), size));
+          enqueue(envelopes(pending.splice(0), size));
           size = 0;
         };
         const write = (bytes: Uint8Array) => {

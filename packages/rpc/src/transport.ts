@@ -4,6 +4,7 @@
  */
 import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { createBinaryConnectTransport } from "./connect-client.ts";
 
 export interface TransportOptions {
   /** `http://host:port`; with `unixSocket`, only the path part matters. */
@@ -15,13 +16,12 @@ export interface TransportOptions {
 
 export function createTransport(options: TransportOptions): Transport {
   const socket = options.unixSocket;
-  return createConnectTransport({
-    baseUrl: options.baseUrl,
-    useBinaryFormat: !options.json,
-    fetch: socket
-      ? (((input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, unix: socket } as BunFetchRequestInit)) as typeof fetch)
-      : undefined,
-  });
+  const viaSocket = socket
+    ? (((input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, unix: socket } as BunFetchRequestInit)) as typeof fetch)
+    : undefined;
+  const connectWeb = createConnectTransport({ baseUrl: options.baseUrl, useBinaryFormat: !options.json, fetch: viaSocket });
+  // Binary unary and server-streaming calls without a deadline take the direct path (connect-client.ts).
+  return options.json ? connectWeb : createBinaryConnectTransport(options.baseUrl, connectWeb, viaSocket);
 }
 
 /** `host:port` (as Mesos flags write masters) or a URL -> `http://host:port`. */

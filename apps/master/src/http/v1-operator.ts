@@ -7,7 +7,7 @@
  */
 import { isFieldSet } from "@bufbuild/protobuf";
 import { master } from "@mesos/proto";
-import { emptyResponse, encodedResponse, encodeMessage, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
+import { emptyResponse, encodedResponse, encodeMessage, encodeShared, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import type { MasterGuards } from "../guards.ts";
 import { handleOperatorCall } from "../operator/operator-calls.ts";
@@ -40,7 +40,8 @@ export function operatorApi(ctx: MasterContext, guards: MasterGuards): (req: Req
           abort,
           request,
           awaitFirst: true,
-          encode: (event) => encodeMessage(master.EventSchema, event, format),
+          encode: (event) =>
+            encodeShared(event, format === "protobuf" ? "protobuf" : "mesos-json", () => encodeMessage(master.EventSchema, event, format)),
           headers: () => ({ "Content-Type": mediaType }),
         });
       }

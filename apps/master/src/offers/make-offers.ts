@@ -30,7 +30,8 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
       hostname: agent.info.hostname,
       url: { scheme: "http", address: { hostname: address.hostname, ip: address.ip, port: address.port }, path: "/slave(1)" },
       domain: agent.info.domain,
-      resources: allocation.resources.toArray(),
+      // The bag's own objects, not copies: neither the bag nor an offer changes a resource once made.
+      resources: [...allocation.resources],
       attributes: agent.info.attributes,
       allocationInfo: { role: allocation.role },
       executorIds: ctx.executors.ofFramework(framework.id, agent.id).map((e) => e.info.executorId!),

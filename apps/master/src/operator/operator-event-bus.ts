@@ -6,6 +6,7 @@
  */
 import { Channel, type Logger } from "@mesos/core";
 import type { master } from "@mesos/proto";
+import { shareEncodings } from "@mesos/rpc";
 
 export class OperatorEventBus {
   /** In subscription order: the first is the oldest. */
@@ -39,6 +40,8 @@ export class OperatorEventBus {
   publish(build: () => master.Event): void {
     if (this.subscribers.size === 0) return;
     const event = build();
+    // Each subscriber's stream encodes it: once per format, however many subscribers.
+    if (this.subscribers.size > 1) shareEncodings(event);
     for (const channel of this.subscribers) channel.push(event);
   }
 

@@ -48,7 +48,12 @@ interface FrameworkTasks {
 const frameworkOf = (task: Task) => task.frameworkId!.value;
 const agentOf = (task: Task) => task.agentId!.value;
 const idOf = (task: Task) => task.taskId!.value;
-const sameUuid = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 export class TaskLedger {
   private readonly frameworks = new Map<string, FrameworkTasks>();
@@ -168,7 +173,7 @@ export class TaskLedger {
    */
   acknowledge(frameworkId: string, taskId: string, uuid: Uint8Array): Task | undefined {
     const task = this.known(frameworkId, taskId);
-    if (!task || uuid.length === 0 || !sameUuid(task.statusUpdateUuid, uuid)) return undefined;
+    if (!task || uuid.length === 0 || !sameBytes(task.statusUpdateUuid, uuid)) return undefined;
     this.deps.acknowledged.record(frameworkId, taskId, agentOf(task), uuid);
     return task;
   }

@@ -1,4 +1,5 @@
 export { Resources } from "./resources.ts";
+export { copyMessage } from "./copy-message.ts";
 export { parseResources, type ParseResourcesOptions } from "./parse.ts";
 export { validateResource, validateResources } from "./validate.ts";
 export { formatResource, formatValue, summarizeResources } from "./format.ts";

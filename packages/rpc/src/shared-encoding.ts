@@ -1,0 +1,22 @@
+/**
+ * Messages sent unchanged to many streams (an operator event reaches every operator subscriber):
+ * each of their encodings (protobuf, Connect's JSON, Mesos's JSON) is made once, by the first
+ * stream that needs it, and reused by the others. A message is marked before it is handed out and
+ * must not change afterwards; unmarked messages (most: a framework's events are its own) are
+ * encoded by each stream as before, at the cost of one lookup.
+ */
+export type Encoding = "protobuf" | "connect-json" | "mesos-json";
+
+const shared = new WeakMap<object, Partial<Record<Encoding, Uint8Array>>>();
+
+/** Marks `message` as going to several streams, unchanged from now on. */
+export function shareEncodings(message: object): void {
+  if (!shared.has(message)) shared.set(message, {});
+}
+
+/** `encode()`'s bytes, made once per encoding for a shared message. */
+export function encodeShared(message: object, encoding: Encoding, encode: () => Uint8Array): Uint8Array {
+  const encodings = shared.get(message);
+  if (encodings === undefined) return encode();
+  return (encodings[encoding] ??= encode());
+}
