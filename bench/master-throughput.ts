@@ -107,6 +107,10 @@ if (await ensureManyFetches()) {
   // CPU time per task is what a busy machine changes least: it bounds what one core of master can do.
   const perTask = ((m1.cpuSeconds - m0.cpuSeconds) * 1000) / Math.max(1, inWindow.length);
   console.log(`master CPU per task launched: ${perTask.toFixed(2)} ms (${(1000 / perTask).toFixed(0)} tasks/s per core of master)`);
+  const perTaskOf = (cpuSeconds: number) => ((cpuSeconds * 1000) / Math.max(1, inWindow.length)).toFixed(2);
+  console.log(
+    `hollow agents CPU per task: ${perTaskOf(h1.cpuSeconds - h0.cpuSeconds)} ms; frameworks (this process): ${perTaskOf((a1.user + a1.system) / 1e6)} ms`,
+  );
   if (process.env.BENCH_DEBUG) {
     const m = (await (await fetch(`http://${address}/metrics/snapshot`)).json()) as Record<string, number>;
     console.log(Object.fromEntries(Object.entries(m).filter(([k]) => /status_update|messages_(accept|decline)|offers|tasks_/.test(k))));
