@@ -1,7 +1,9 @@
 /**
  * Container launch throughput and latency (issue #4): N `true` containers on one agent with
  * `--isolation=cgroups/cpu,cgroups/mem` and the linux launcher, through the agent's v1 API
- * (LAUNCH_CONTAINER of a standalone container, WAIT_CONTAINER, REMOVE_CONTAINER over Connect).
+ * (LAUNCH_CONTAINER of a standalone container, WAIT_CONTAINER, REMOVE_CONTAINER over Connect, with
+ * the project's own client transport: fetch, binary; connect-node's node:http client cost the bench
+ * process about 4 ms of CPU a container more).
  *
  * Per launch: from sending LAUNCH_CONTAINER to its answer, i.e. the isolators prepared and
  * isolated the container and its task runs (the launch helper reported the task's pid). Total: all
@@ -20,10 +22,10 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
 import { parseFlags, silentLogger } from "@mesos/core";
 import { agentFlagSpecs, startAgent } from "@mesos/agent";
 import { agent as api } from "@mesos/proto";
+import { createTransport } from "@mesos/rpc";
 import { findOrBuildHelper } from "./support/launch-helper.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -53,7 +55,8 @@ const flags = parseFlags(
   {},
 );
 const agent = await startAgent({ flags: flags.values, effectiveFlags: flags.effective, log: silentLogger, launchHelperCommand: [helper] });
-const client = createClient(api.Agent, createConnectTransport({ baseUrl: agent.url, httpVersion: "1.1" }));
+// The project's own client transport (Connect, binary, over fetch), as the CLI and frameworks use it.
+const client = createClient(api.Agent, createTransport({ baseUrl: agent.url }));
 
 let serial = 0;
 async function one(): Promise<number> {
@@ -79,11 +82,12 @@ async function one(): Promise<number> {
   return launched;
 }
 
-/** CPU seconds of this process (the agent) and of its reaped children (launch helpers and their tasks). */
-function cpuSeconds(): number {
+/** CPU seconds of this process (the agent and the bench's client) and of its reaped children (launch helpers and their tasks). */
+function cpuSeconds(): { agent: number; children: number } {
   const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
   // utime, stime, cutime, cstime (fields 14-17 of stat, counted after the command name) in clock ticks.
-  return [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) / 100;
+  const seconds = (...i: number[]) => i.reduce((n, j) => n + Number(fields[j]), 0) / 100;
+  return { agent: seconds(11, 12), children: seconds(13, 14) };
 }
 
 async function pass(concurrency: number): Promise<{ total: number; p50: number }> {
@@ -100,12 +104,16 @@ async function pass(concurrency: number): Promise<{ total: number; p50: number }
     }),
   );
   const total = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSeconds();
+  const perContainer = (seconds: number) => ((seconds * 1000) / count).toFixed(1);
+  const agentCpu = cpuAfter.agent - cpuBefore.agent;
+  const childCpu = cpuAfter.children - cpuBefore.children;
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
   console.log(
     `${count} containers, ${concurrency} at a time: total ${total.toFixed(2)} s (${(count / total).toFixed(1)}/s); ` +
       `launch p50 ${p(0.5)} ms, p90 ${p(0.9)} ms, p99 ${p(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; ` +
-      `CPU ${(((cpuSeconds() - cpuBefore) * 1000) / count).toFixed(1)} ms a container (agent, helper and task); load average ${loadavg()[0]!.toFixed(1)}`,
+      `CPU ${perContainer(agentCpu + childCpu)} ms a container (agent and the bench's client ${perContainer(agentCpu)}, helper and task ${perContainer(childCpu)}); load average ${loadavg()[0]!.toFixed(1)}`,
   );
   return { total, p50: latencies[Math.floor(0.5 * latencies.length)]! };
 }

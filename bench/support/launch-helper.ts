@@ -17,9 +17,24 @@ export function findOrBuildHelper(scratch: string): string {
     `const argv = process.argv.slice(2);\nif (argv[0] === "__launch") import(${JSON.stringify(join(root, "apps/agent/src/launch-helper/index.ts"))}).then((m) => m.runLaunchHelper(argv.slice(1))).then((c) => (process.exitCode = c));\n`,
   );
   const out = join(scratch, "mesos-helper");
-  const r = Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--format=esm", "--splitting", entry, "--outfile", out], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const r = Bun.spawnSync(
+    [
+      process.execPath,
+      "build",
+      "--compile",
+      "--bytecode",
+      "--format=esm",
+      "--splitting",
+      "--no-compile-autoload-bunfig",
+      "--no-compile-autoload-dotenv",
+      entry,
+      "--outfile",
+      out,
+    ],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   if (r.exitCode !== 0) throw new Error("could not compile the launch helper");
   return out;
 }

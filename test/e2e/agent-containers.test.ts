@@ -75,7 +75,7 @@ test.skipIf(skip !== undefined)(
     );
     let seen = "";
     for await (const r of session) if (r.data) seen += new TextDecoder().decode(r.data.data);
-    expect(seen).toContain("__launch --launch_info=");
+    expect(seen).toMatch(/__launch --(launch_info=|prestarted)/);
 
     expect(await agent.kill("SIGKILL")).not.toBe(0);
     agent = startDaemon(args);
@@ -88,7 +88,7 @@ test.skipIf(skip !== undefined)(
       join(workDir, "slaves", failed.agentId!.value, "frameworks", fw.sub.frameworkId, "executors", "compiled", "runs", "latest", "stdout"),
       "utf8",
     );
-    expect(stdout).toMatch(/^pid1=\S*mesos __launch --launch_info=/);
+    expect(stdout).toMatch(/^pid1=\S*mesos __launch --(launch_info=|prestarted)/);
   },
   90_000,
 );

@@ -1,9 +1,10 @@
 /**
  * Kills what containers a test left running. Stopping an agent leaves its containers for the next
  * agent to recover (Mesos's design), so tests that are done with an agent sweep its directories:
- * every launch helper (`mesos __launch --launch_info=PATH`) whose PATH lies under one of them, with
- * all its descendants (the task, whatever the task started), and any process still working in one
- * of them (an orphaned task of the posix launcher, whose helper is gone).
+ * every launch helper (`mesos __launch --launch_info=PATH`) whose PATH lies under one of them (or,
+ * for a prestarted helper, `mesos __launch --prestarted`, which holds its runtime directory open),
+ * with all its descendants (the task, whatever the task started), and any process still working in
+ * one of them (an orphaned task of the posix launcher, whose helper is gone).
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
@@ -18,7 +19,8 @@ export async function killContainersUnder(roots: Iterable<string>, timeoutMs = 5
     const args = cmdline(pid);
     if (!args) continue; // gone, or a kernel thread
     const launchInfo = args.find((a) => a.startsWith("--launch_info="))?.slice("--launch_info=".length);
-    if (args.includes("__launch") ? under(launchInfo) : under(cwd(pid))) for (const p of withDescendants(pid)) victims.add(p);
+    const ours = args.includes("__launch") ? under(launchInfo) || openFiles(pid).some(under) : under(cwd(pid));
+    if (ours) for (const p of withDescendants(pid)) victims.add(p);
   }
   for (const pid of victims) kill(pid);
   const deadline = Date.now() + timeoutMs;
@@ -38,6 +40,20 @@ function cmdline(pid: number): string[] | undefined {
     return text ? text.split("\0") : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function openFiles(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
   }
 }
 

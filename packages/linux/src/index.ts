@@ -83,7 +83,7 @@ export {
 export { type Pty, getWindowSize, openPty, setControllingTerminal, setWindowSize } from "./pty.ts";
 export { type Reaped, decodeWaitStatus, reapAll, WNOHANG } from "./wait.ts";
 export { closeFd, eventfd } from "./eventfd.ts";
-export { setCloseOnExec } from "./fds.ts";
+export { duplicateOnto, setCloseOnExec } from "./fds.ts";
 export { createPipe, type Pipe } from "./pipes.ts";
 export { RLIMITS, setRlimit } from "./rlimits.ts";
 export {

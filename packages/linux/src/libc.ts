@@ -50,6 +50,7 @@ const SYMBOLS = {
   eventfd: { args: [u32, i32], returns: i32 },
   pipe2: { args: [P, i32], returns: i32 },
   close: { args: [i32], returns: i32 },
+  dup3: { args: [i32, i32, i32], returns: i32 },
   kill: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i64], returns: i32 },
   prlimit: { args: [i32, i32, P, P], returns: i32 },

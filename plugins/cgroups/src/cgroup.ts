@@ -21,7 +21,7 @@ export interface Cgroup {
   pids(): number[];
   /** SIGKILLs every process in it (cgroup.kill on v2) and waits until it is empty. */
   killAll(timeoutMs?: number): Promise<void>;
-  /** killAll, then rmdir. Missing is fine. */
+  /** Removes it, killing what still runs in it first. Missing is fine. */
   destroy(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export function cgroupAt(version: 1 | 2, mount: string, path: string): Cgroup {
           enableControllers(dir, controllers);
         }
       }
-      if (!existsSync(path)) mkdirSync(path, { recursive: true });
+      mkdirSync(path, { recursive: true }); // no error if it exists
     },
     read: (f) => readFileSync(file(f), "utf8"),
     readOrUndefined(f) {
@@ -88,8 +88,8 @@ export function cgroupAt(version: 1 | 2, mount: string, path: string): Cgroup {
       }
     },
     async destroy() {
-      if (!existsSync(path)) return;
-      await cg.killAll();
+      // Usually empty by now (the container's processes are gone): one rmdir. Processes still
+      // in it are killed first; an empty cgroup can stay busy a moment while its last one exits.
       for (let attempt = 0; ; attempt++) {
         try {
           rmdirSync(path);
@@ -98,8 +98,9 @@ export function cgroupAt(version: 1 | 2, mount: string, path: string): Cgroup {
           const code = (e as NodeJS.ErrnoException).code;
           if (code === "ENOENT") return;
           if (code !== "EBUSY" || attempt >= 50) throw new Error(`cannot remove cgroup ${path}: ${(e as Error).message}`);
-          await Bun.sleep(10);
         }
+        if (cg.pids().length > 0) await cg.killAll();
+        else await Bun.sleep(10);
       }
     },
   };

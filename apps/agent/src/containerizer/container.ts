@@ -2,7 +2,8 @@
  * One container of the Mesos containerizer and its life cycle, the pipeline of DESIGN.md §5:
  *
  *   preparing   checkpointed; the init (the launch helper) starts booting while the isolators
- *               prepare; their merged description is written to launch.json
+ *               prepare (a root container takes one that booted ahead of it); their merged
+ *               description is written to launch.json
  *   isolating   the isolators isolate the init's pid; then "go", and the helper starts the task
  *   running     the helper reported the task's pid; the isolators watch for limitations
  *   destroying  the agent killed the container's processes (a kill, a limitation, a failed launch)
@@ -20,7 +21,7 @@ import { type Clock, errorMessage, type Logger } from "@mesos/core";
 import { type Provisioner, pullReporter } from "@mesos/images";
 import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
 import { type ContainerID, type ContainerStatus, type Image, Image_Type, isolator as api, type ResourceStatistics, Secret_Type } from "@mesos/proto";
-import { abortLine, GO_LINE, parseStartReport } from "../launch-protocol/handshake.ts";
+import { abortLine, GO_LINE, parseStartReport, useLine } from "../launch-protocol/handshake.ts";
 import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 import {
   readInitPid,
@@ -44,6 +45,7 @@ import {
 import { attachInput, attachOutput } from "./io-client.ts";
 import { buildLaunchInfo } from "./launch-builder.ts";
 import type { InitProcess, Launcher } from "./launcher.ts";
+import type { PrestartedInit } from "./prestarted-init.ts";
 import { isAlive, waitForExit } from "./process-watch.ts";
 import { readFirstLine } from "./read-line.ts";
 
@@ -61,6 +63,8 @@ export interface ContainerDeps {
   stopping: AbortSignal;
   /** Root filesystems from images (`--image_providers`); absent: containers with an image fail. */
   provisioner?: Provisioner;
+  /** A helper started ahead of the next root container, if the containerizer keeps one. */
+  prestarted?: PrestartedInit;
 }
 
 /** The moves the life cycle allows (`running` straight from `preparing`: recovered after a restart). */
@@ -160,15 +164,10 @@ export class Container {
         config: Buffer.from(toBinary(api.ContainerConfigSchema, this.config)),
       });
 
-      // The init boots (a Bun process: several milliseconds) while the isolators prepare; it waits
-      // for the launch description until the agent's "go".
-      const stderr = openSync(paths.helperLog, "a");
-      let init: InitProcess;
-      try {
-        init = launcher.fork(this.parent ? { joinPid: this.parent.initPid! } : {}, paths.launchInfo, stderr);
-      } finally {
-        closeSync(stderr);
-      }
+      // A root container takes the helper started ahead of it; otherwise the init boots (a Bun
+      // process: several milliseconds) while the isolators prepare. It waits for the launch
+      // description until the agent's "go".
+      const init = this.#startInit(paths);
       this.#init = init;
       this.#initPid = init.pid;
       writeInitPid(this.runtimeDir, init.pid);
@@ -237,6 +236,26 @@ export class Container {
         void this.#onInitExit(undefined, failure);
       }
       throw e;
+    }
+  }
+
+  #startInit(paths: ReturnType<typeof runtimePaths>): InitProcess {
+    const { launcher, prestarted } = this.deps;
+    const ready = this.parent ? undefined : prestarted?.take();
+    if (ready) {
+      try {
+        ready.stdin.write(useLine(paths.launchInfo));
+        ready.stdin.flush();
+        return ready;
+      } catch {
+        ready.kill("SIGKILL"); // it died while waiting: start one as if there were none
+      }
+    }
+    const stderr = openSync(paths.helperLog, "a");
+    try {
+      return launcher.fork(this.parent ? { joinPid: this.parent.initPid! } : {}, paths.launchInfo, stderr);
+    } finally {
+      closeSync(stderr);
     }
   }
 

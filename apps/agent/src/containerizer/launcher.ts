@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { spawnInPidNamespace } from "@mesos/linux";
-import { launchHelperArgs } from "../launch-protocol/handshake.ts";
+import { launchHelperArgs, prestartedHelperArgs } from "../launch-protocol/handshake.ts";
 import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 
 export type InitProcess = Subprocess<"pipe", "pipe", number>;
@@ -21,13 +21,15 @@ export interface Launcher {
   readonly kind: "linux" | "posix";
   /** Starts the init, in a new PID namespace or (nested) in the one of process `joinPid`. */
   fork(target: { joinPid?: number }, launchInfoPath: string, stderr: number): InitProcess;
+  /** Starts an init for a root container not known yet (in a new PID namespace); it learns which from its first line. */
+  prestart(): InitProcess;
   /** SIGKILLs the container's processes (the caller waits for the init to be gone). */
   destroy(initPid: number, info: Pick<LaunchInfo, "launcher" | "join">): void;
 }
 
 export function createLauncher(kind: "linux" | "posix", helperCommand: readonly string[]): Launcher {
-  const spawn = (path: string, stderr: number) => () =>
-    Bun.spawn([...helperCommand, ...launchHelperArgs(path)], {
+  const spawn = (args: string[], stderr: number | "ignore") => () =>
+    Bun.spawn([...helperCommand, ...args], {
       stdio: ["pipe", "pipe", stderr],
       detached: true,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
@@ -36,8 +38,14 @@ export function createLauncher(kind: "linux" | "posix", helperCommand: readonly 
   return {
     kind,
     fork(target, path, stderr) {
-      if (kind === "posix") return spawn(path, stderr)();
-      return spawnInPidNamespace(target.joinPid ? { joinPid: target.joinPid } : { new: true }, spawn(path, stderr));
+      const start = spawn(launchHelperArgs(path), stderr);
+      if (kind === "posix") return start();
+      return spawnInPidNamespace(target.joinPid ? { joinPid: target.joinPid } : { new: true }, start);
+    },
+    prestart() {
+      // No container yet to log to: the helper points its stderr at the container's log once it has one.
+      const start = spawn(prestartedHelperArgs(), "ignore");
+      return kind === "posix" ? start() : spawnInPidNamespace({ new: true }, start);
     },
     destroy(initPid, info) {
       if (info.launcher === "linux" && !info.join) {

@@ -15,6 +15,7 @@ import type { AgentStore, CheckpointedContainer } from "../state/agent-store.ts"
 import { Container, type ContainerDeps, containerConfig } from "./container.ts";
 import type { CheckpointedContainerInfo, Containerizer, ContainerTermination } from "./containerizer.ts";
 import { createLauncher } from "./launcher.ts";
+import { createPrestartedInit } from "./prestarted-init.ts";
 import { isAlive, waitForExit } from "./process-watch.ts";
 import { removeTree } from "./remove-tree.ts";
 
@@ -40,7 +41,8 @@ export function createMesosContainerizer(options: MesosContainerizerOptions): Co
   const containersDir = join(options.runtimeDir, "containers");
   const stopping = new AbortController();
   const launcher = createLauncher(options.launcher, options.launchHelperCommand);
-  const deps: ContainerDeps = { ...options, launcher, stopping: stopping.signal };
+  const prestarted = createPrestartedInit(launcher, log);
+  const deps: ContainerDeps = { ...options, launcher, prestarted, stopping: stopping.signal };
   const containers = new Map<string, Container>();
 
   const known = (key: string): Container => {
@@ -80,7 +82,13 @@ export function createMesosContainerizer(options: MesosContainerizerOptions): Co
       }
       const c = new Container(deps, req.containerId, containerConfig(req), join(containersDir, key), parent);
       containers.set(key, c);
-      await c.launch(req);
+      try {
+        await c.launch(req);
+      } finally {
+        // The next root container's helper boots after this launch rather than during it, and
+        // after its answer has gone out: a spawn holds this thread until the child has exec'd.
+        if (!parent) setImmediate(() => prestarted.refill());
+      }
     },
 
     destroy: async (key) => known(key).destroy(),
@@ -97,6 +105,7 @@ export function createMesosContainerizer(options: MesosContainerizerOptions): Co
 
     stop() {
       stopping.abort();
+      prestarted.stop();
       for (const c of containers.values()) c.release();
     },
 

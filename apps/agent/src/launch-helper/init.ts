@@ -2,6 +2,9 @@
  * The container's init: `mesos __launch --launch_info=PATH`, started by the agent (detached, so
  * containers outlive the agent). With the linux launcher it is PID 1 of the container's PID
  * namespace (the agent created the namespace, or joined the parent container's for a nested one).
+ * Or `mesos __launch --prestarted`: started (in a PID namespace of its own) before any container
+ * needed it, so that its boot is off the launch's path; the agent's first line names its
+ * container, and its stderr moves to the container's helper.log.
  *
  *  1. waits for the agent's `go` on stdin (the agent starts it first, so it boots while the
  *     isolators prepare): by then the launch description is written and every isolator has
@@ -17,8 +20,8 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { reapAll } from "@mesos/linux";
-import { parseGoLine, type StartReport, startReportLine } from "../launch-protocol/handshake.ts";
+import { duplicateOnto, reapAll } from "@mesos/linux";
+import { parseGoLine, parseUseLine, type StartReport, startReportLine } from "../launch-protocol/handshake.ts";
 import type { LaunchInfo } from "../launch-protocol/launch-info.ts";
 import { readLaunchInfo, runtimePaths, writeTermination } from "../launch-protocol/runtime-files.ts";
 import { launchFailure, type Termination, terminationFromExit, terminationFromWaitStatus } from "../launch-protocol/termination.ts";
@@ -34,6 +37,17 @@ function selfCommand(): string[] {
   return Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
 }
 
+/** A prestarted init: waits to learn its container; exits quietly if the agent never needs it. */
+export async function runPrestartedInit(): Promise<number> {
+  const launchInfoPath = parseUseLine(await readLine());
+  if (launchInfoPath === undefined) return 0;
+  // Its errors belong to its container from here on, as a helper started for it writes them.
+  const log = openSync(runtimePaths(dirname(launchInfoPath)).helperLog, "a");
+  duplicateOnto(log, 2);
+  closeSync(log);
+  return runInit(launchInfoPath);
+}
+
 export async function runInit(launchInfoPath: string): Promise<number> {
   // The runtime dir stays reachable through this descriptor after a pivot into a rootfs.
   const runtimeFd = openSync(dirname(launchInfoPath), "r");
@@ -43,7 +57,7 @@ export async function runInit(launchInfoPath: string): Promise<number> {
   let termination: Termination;
   try {
     // The agent starts us first and writes the launch description while we boot.
-    const go = parseGoLine(await readGoLine());
+    const go = parseGoLine(await readLine());
     if (!go.go) throw new Error(go.why);
     info = step("reading the launch description", () => readLaunchInfo(launchInfoPath));
     const launch = info;
@@ -82,29 +96,39 @@ function report(message: StartReport): void {
 }
 
 /**
- * Blocking reads of stdin: there is nothing else to do until the line comes, and a stream reader
- * costs the helper a millisecond of start-up, once per container.
+ * The agent's next line on stdin ("" at EOF), by blocking reads: there is nothing else to do until
+ * it comes, and a stream reader costs the helper a millisecond of start-up, once per container.
  */
-async function readGoLine(): Promise<string> {
-  const buf = new Uint8Array(4096);
-  let text = "";
+async function readLine(): Promise<string> {
   for (;;) {
+    const nl = unread.indexOf("\n");
+    if (nl >= 0) {
+      const line = unread.slice(0, nl).trim();
+      unread = unread.slice(nl + 1);
+      return line;
+    }
+    if (stdinEnded) {
+      const rest = unread.trim();
+      unread = "";
+      return rest;
+    }
     let n: number;
     try {
-      n = readSync(0, buf, 0, buf.length, null);
+      n = readSync(0, readBuffer, 0, readBuffer.length, null);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
       await Bun.sleep(1); // a non-blocking descriptor: poll
       continue;
     }
-    if (n === 0) return text.trim();
-    text += decoder.decode(buf.subarray(0, n), { stream: true });
-    const nl = text.indexOf("\n");
-    if (nl >= 0) return text.slice(0, nl).trim();
+    if (n === 0) stdinEnded = true;
+    else unread += decoder.decode(readBuffer.subarray(0, n), { stream: true });
   }
 }
 
 const decoder = new TextDecoder();
+const readBuffer = new Uint8Array(4096);
+let unread = "";
+let stdinEnded = false;
 
 function forwardSignals(taskPid: number): void {
   for (const sig of FORWARDED) {

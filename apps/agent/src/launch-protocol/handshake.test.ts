@@ -1,11 +1,38 @@
 import { expect, test } from "bun:test";
-import { abortLine, GO_LINE, launchHelperArgs, parseGoLine, parseLaunchInfoArg, parseStartReport, startReportLine } from "./handshake.ts";
+import {
+  abortLine,
+  GO_LINE,
+  isPrestarted,
+  launchHelperArgs,
+  parseGoLine,
+  parseLaunchInfoArg,
+  parseStartReport,
+  parseUseLine,
+  prestartedHelperArgs,
+  startReportLine,
+  useLine,
+} from "./handshake.ts";
 
 test("the helper's command line carries the launch description's path", () => {
   const args = launchHelperArgs("/run/c1/launch.json");
   expect(args[0]).toBe("__launch");
   expect(parseLaunchInfoArg(args)).toBe("/run/c1/launch.json");
   expect(parseLaunchInfoArg(["__launch"])).toBeUndefined();
+});
+
+test("a prestarted helper learns its launch description's path from the first line, or is not needed", () => {
+  const args = prestartedHelperArgs();
+  expect(args[0]).toBe("__launch");
+  expect(isPrestarted(args)).toBe(true);
+  expect(parseLaunchInfoArg(args)).toBeUndefined();
+  expect(isPrestarted(launchHelperArgs("/run/c1/launch.json"))).toBe(false);
+  const path = '/run/odd dir/"c"\n1/launch.json';
+  expect(useLine(path).endsWith("\n")).toBe(true);
+  expect(useLine(path).trim().includes("\n")).toBe(false);
+  expect(parseUseLine(useLine(path).trim())).toBe(path);
+  expect(parseUseLine("")).toBeUndefined();
+  expect(() => parseUseLine("go")).toThrow("not 'use PATH'");
+  expect(() => parseUseLine('use ""')).toThrow("not 'use PATH'");
 });
 
 test("go, abort, or the agent gone", () => {
