@@ -152,7 +152,8 @@ export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowA
 }
 
 /**
- * Bun lets a process have 512 fetches in flight; each hollow agent keeps one open (its link). A
+ * Bun lets a process have 512 fetches in flight (the hollow agents' links are WebSockets, not
+ * fetches, since the link moved off Connect; a bench's own streams and readers still count). A
  * bench calls this first: it runs itself again with the limit raised and returns false in the
  * parent (which should just wait for the child's exit code).
  */

@@ -39,6 +39,8 @@ function durationOf(request: LaunchRequest, fallback: number | undefined): numbe
 export function createHollowContainerizer(options: HollowContainerizerOptions = {}): Containerizer {
   const clock = options.clock ?? systemClock;
   const containers = new Map<string, HollowContainer>();
+  /** How many of them are nested (`parent.child`). */
+  let nested = 0;
 
   const known = (key: string) => {
     const c = containers.get(key);
@@ -49,7 +51,8 @@ export function createHollowContainerizer(options: HollowContainerizerOptions = 
     const c = containers.get(key);
     if (!c || c.state === "terminated") return;
     c.timer?.cancel();
-    for (const [child, x] of containers) if (x.state !== "terminated" && child.startsWith(`${key}.`)) end(child, KILLED, true);
+    // Nested containers (a task group's) end with their parent; a command task's container has none.
+    if (nested > 0) for (const [child, x] of containers) if (x.state !== "terminated" && child.startsWith(`${key}.`)) end(child, KILLED, true);
     c.state = "terminated";
     c.end({ termination, destroyed });
   };
@@ -65,6 +68,7 @@ export function createHollowContainerizer(options: HollowContainerizerOptions = 
       const exited = new Promise<ContainerTermination>((r) => (resolve = r));
       const container: HollowContainer = { request, state: "running", exited, end: resolve };
       containers.set(key, container);
+      if (key.includes(".")) nested++;
       const ms = durationOf(request, options.defaultDurationMs);
       if (ms !== undefined) container.timer = clock.setTimeout(() => end(key, { waitStatus: 0, exitCode: 0 }, false), ms);
     },
@@ -83,7 +87,7 @@ export function createHollowContainerizer(options: HollowContainerizerOptions = 
     remove(key) {
       const c = containers.get(key);
       if (c && c.state !== "terminated") throw failedPrecondition(`Container ${key} is still running`);
-      containers.delete(key);
+      if (containers.delete(key) && key.includes(".")) nested--;
     },
     keys: () => [...containers.keys()],
     state: (key) => containers.get(key)?.state,

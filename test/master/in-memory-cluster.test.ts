@@ -1,7 +1,6 @@
 /**
- * A master and an agent built in memory, linked through the master's AgentLink service over
- * Connect's router transport, with a framework on the Scheduler service the same way: no socket,
- * no process. The agent runs the real agent code with a simulated containerizer, so the master's
+ * A master and an agent built in memory, their link joined in memory (inMemoryDialer), with a
+ * framework on the Scheduler service over Connect's router transport: no socket, no process. The agent runs the real agent code with a simulated containerizer, so the master's
  * handlers and owners see registration, offers, a task's life and its acknowledgement as they
  * would in a cluster; the read model answers the same over v1 and v0.
  */

@@ -4,10 +4,19 @@
  * `sent`, and `fromMaster` hands it what a master would send. Tests talk to its API with
  * `agent.app.request()` or Connect's router transport (`createInMemoryTransport(agent.connect)`).
  */
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { type Agent, agentFlagSpecs, type Containerizer, createAgent, createAgentStore, type IsolatorFactory } from "@mesos/agent";
+import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import {
+  type Agent,
+  agentFlagSpecs,
+  agentMessage,
+  type Containerizer,
+  createAgent,
+  createAgentStore,
+  type IsolatorFactory,
+  type OutgoingAgentMessage,
+} from "@mesos/agent";
 import { type Clock, parseFlags } from "@mesos/core";
-import { internal } from "@mesos/proto";
+import { AgentIDSchema, internal } from "@mesos/proto";
 import { LAUNCH_HELPER_COMMAND, tempDir, testLogger } from "./cluster.ts";
 
 export interface InMemoryAgentOptions {
@@ -61,7 +70,8 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
     store: createAgentStore(":memory:"),
     containerizer: options.containerizer,
     masterLink: {
-      send(message) {
+      send(outgoing) {
+        const message = decoded(outgoing);
         sent.push(message);
         if (options.acknowledge) acknowledge(message);
         return true;
@@ -87,4 +97,11 @@ export function register(agent: InMemoryAgent): void {
     case: "registered",
     value: { agentId: { value: TEST_AGENT_ID }, masterInfo: { id: "m", ip: 0, port: 5050 }, connectionId: "c" },
   });
+}
+
+/** What the master would read of a message the agent sends (an encoded one decoded). */
+function decoded(message: OutgoingAgentMessage): internal.AgentMessage["message"] {
+  if (message.case !== "encoded") return message;
+  const bytes = toBinary(internal.AgentMessageSchema, agentMessage(create(AgentIDSchema, { value: "agent" }), "connection", message));
+  return fromBinary(internal.AgentMessageSchema, bytes).message;
 }

@@ -9,6 +9,7 @@
  * what the agent sends.
  */
 import { createCustomExecutors } from "./executors/custom-executors.ts";
+import type { OutgoingAgentMessage } from "./master-link.ts";
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
@@ -36,14 +37,14 @@ import { createResourceProviderManager } from "./resource-provider/resource-prov
 import { attachRequest } from "./projection/report.ts";
 import { agentResources, probeHost } from "./resources/detect.ts";
 import { type AgentStore, createAgentStore } from "./state/agent-store.ts";
-import { createStatusUpdateManager } from "./status-updates/status-update-manager.ts";
+import { createStatusUpdateManager, encodedStatusUpdate } from "./status-updates/status-update-manager.ts";
 import { killTask } from "./tasks/kill-task.ts";
 import { shutdownAllFrameworks } from "./tasks/shutdown-framework.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
 
 /** What the agent needs of its link to the master: a way to send (false while not attached). */
 export interface MasterSender {
-  send(message: internal.AgentMessage["message"]): boolean;
+  send(message: OutgoingAgentMessage): boolean;
 }
 
 export interface AgentDeps {
@@ -114,8 +115,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     log,
     forward: (u) => {
       const latest = ctx.tasks.get(`${u.frameworkId}/${u.taskId}`)?.state;
-      const value = create(internal.StatusUpdateSchema, { frameworkId: { value: u.frameworkId }, status: u.status, latestState: latest });
-      return link.send({ case: "statusUpdate", value });
+      return link.send(encodedStatusUpdate(u, latest));
     },
     onTerminalAcknowledged: (frameworkId, taskId) => forgetTask(ctx, frameworkId, taskId),
   });

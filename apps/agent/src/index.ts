@@ -1,5 +1,5 @@
 export { startAgent, type AgentOptions, type RunningAgent } from "./start-agent.ts";
-export { createMasterLink, type MasterLink } from "./master-link.ts";
+export { agentMessage, createMasterLink, type MasterLink, type OutgoingAgentMessage } from "./master-link.ts";
 export { createAgent, type Agent, type AgentDeps, type MasterSender } from "./create-agent.ts";
 export type {
   CheckpointedContainerInfo,

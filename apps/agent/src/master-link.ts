@@ -11,6 +11,7 @@
  * to 1 + 2 + 4 s after it was back.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { type Clock, createBackoff, errorMessage, type Logger } from "@mesos/core";
 import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
 import { AGENT_LINK_PATH, LinkClose, type LinkDialer, type LinkEnd, MAX_FRAME_BYTES, toBaseUrl, webSocketDialer } from "@mesos/rpc";
@@ -32,6 +33,16 @@ interface MasterLinkOptions {
   /** The master refused the agent for good (e.g. marked gone). */
   onRefused(reason: string): void;
 }
+
+/** One of AgentMessage's `message` fields, already encoded (a status update around its checkpointed status). */
+export interface EncodedAgentMessage {
+  case: "encoded";
+  /** Its field number in AgentMessage. */
+  field: number;
+  bytes: Uint8Array;
+}
+
+export type OutgoingAgentMessage = internal.AgentMessage["message"] | EncodedAgentMessage;
 
 /** How one attempt's link ended. */
 interface Ended {
@@ -130,13 +141,10 @@ export function createMasterLink(options: MasterLinkOptions) {
       return connection !== undefined;
     },
     /** Sends a message now; false if not attached (callers that need delivery retry themselves). */
-    send(message: internal.AgentMessage["message"]): boolean {
+    send(message: OutgoingAgentMessage): boolean {
       const c = connection;
       if (!c) return false;
-      const frame = toBinary(
-        internal.AgentMessageSchema,
-        create(internal.AgentMessageSchema, { agentId: c.agentId, connectionId: c.connectionId, message }),
-      );
+      const frame = toBinary(internal.AgentMessageSchema, agentMessage(c.agentId, c.connectionId, message));
       // The master would close the link over it (and hear the same again after re-registering).
       if (frame.length > MAX_FRAME_BYTES) {
         options.log.error(`Not sending ${message.case} to the master: ${frame.length} bytes is over the link's limit of ${MAX_FRAME_BYTES} bytes`);
@@ -149,6 +157,19 @@ export function createMasterLink(options: MasterLinkOptions) {
 }
 
 export type MasterLink = ReturnType<typeof createMasterLink>;
+
+/** The AgentMessage carrying `message` (an encoded one goes as the field it is). */
+export function agentMessage(agentId: AgentID, connectionId: string, message: OutgoingAgentMessage): internal.AgentMessage {
+  const envelope = create(internal.AgentMessageSchema, { agentId, connectionId });
+  if (message.case === "encoded") {
+    // protobuf-es writes an unknown field as it is: the master reads it as the field it is.
+    const data = new BinaryWriter().bytes(message.bytes).finish();
+    envelope.$unknown = [{ no: message.field, wireType: WireType.LengthDelimited, data }];
+  } else {
+    envelope.message = message;
+  }
+  return envelope;
+}
 
 /** Nothing listens at the master's address (it is down or restarting). */
 function connectionRefused(cause: unknown): boolean {

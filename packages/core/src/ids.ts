@@ -6,9 +6,13 @@ export function newUuid(): string {
   return crypto.randomUUID();
 }
 
-/** 16 random bytes, the form Mesos uses for status-update and operation uuids on the wire. */
+/** A random (version 4) UUID as its 16 bytes, the form Mesos uses for status-update and operation uuids on the wire. */
 export function newUuidBytes(): Uint8Array {
-  return uuidToBytes(crypto.randomUUID());
+  // Straight from random bytes: formatting a randomUUID() and parsing it back cost ~20x more (every status update makes one).
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  return bytes;
 }
 
 export function uuidToBytes(uuid: string): Uint8Array {

@@ -3,6 +3,7 @@
  * (launches, reports), so a kill -9 at any point leaves a state recovery can continue from.
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { Changes } from "bun:sqlite";
 import { openSqlite, type SqliteDb } from "@mesos/db";
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { uuidFromBytes } from "@mesos/core";
@@ -26,7 +27,7 @@ import { type OperationUpdate, statusUuidOf } from "../operations/operation-upda
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { PendingUpdate, StatusUpdateStore } from "../status-updates/status-update-manager.ts";
-import { uuidOf } from "../status-updates/status-update-manager.ts";
+import { encodedStatus, uuidOf } from "../status-updates/status-update-manager.ts";
 import { agentMigrations } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
@@ -124,6 +125,13 @@ export function createAgentStore(path: string) {
       .where(and(eq(su.frameworkId, param("frameworkId")), eq(su.taskId, param("taskId")), eq(su.uuid, param("uuid"))))
       .prepare(),
   );
+  // By its row: the table has no index on the columns above (a scan of every pending update per acknowledgement).
+  const removeUpdateRow = prepared(() =>
+    db
+      .delete(su)
+      .where(eq(su.seq, param("seq")))
+      .prepare(),
+  );
   const t = schema.tasks;
   const taskKey = and(eq(t.frameworkId, param("frameworkId")), eq(t.taskId, param("taskId")));
   const upsertTask = prepared(() =>
@@ -170,15 +178,18 @@ export function createAgentStore(path: string) {
 
   const statusUpdates: StatusUpdateStore = {
     append(u: PendingUpdate) {
-      appendUpdate().run({
+      // drizzle types the run as void; bun:sqlite answers what it changed.
+      const row = appendUpdate().run({
         frameworkId: u.frameworkId,
         taskId: u.taskId,
-        uuid: uuidOf(u.status),
-        status: bytes(toBinary(TaskStatusSchema, u.status)),
-      });
+        uuid: uuidOf(u),
+        status: bytes(encodedStatus(u)),
+      }) as unknown as Changes;
+      u.seq = Number(row.lastInsertRowid);
     },
     remove(u: PendingUpdate) {
-      removeUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u.status) });
+      if (u.seq !== undefined) removeUpdateRow().run({ seq: u.seq });
+      else removeUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u) });
     },
     loadAll() {
       return db
@@ -186,7 +197,13 @@ export function createAgentStore(path: string) {
         .from(schema.statusUpdates)
         .orderBy(asc(schema.statusUpdates.seq))
         .all()
-        .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, status: fromBinary(TaskStatusSchema, row.status) }));
+        .map((row) => ({
+          frameworkId: row.frameworkId,
+          taskId: row.taskId,
+          status: fromBinary(TaskStatusSchema, row.status),
+          encoded: row.status,
+          seq: row.seq,
+        }));
     },
   };
 

@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
+import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ManualClock, newUuidBytes, silentLogger, uuidFromBytes } from "@mesos/core";
-import { TaskState, TaskStatusSchema } from "@mesos/proto";
-import { createStatusUpdateManager, type PendingUpdate, type StatusUpdateStore } from "./status-update-manager.ts";
+import { internal, TaskState, TaskStatusSchema } from "@mesos/proto";
+import { createStatusUpdateManager, type PendingUpdate, type StatusUpdateStore, encodedStatusUpdate } from "./status-update-manager.ts";
 
 function memoryStore(): StatusUpdateStore & { rows: PendingUpdate[] } {
   const rows: PendingUpdate[] = [];
@@ -107,4 +107,18 @@ test("after a restart, checkpointed updates are resent in order", () => {
   second.sum.resendAll();
   expect(second.sent.map((u) => `${u.taskId}:${TaskState[u.status.state]}`).sort()).toEqual(["a:TASK_RUNNING", "b:TASK_RUNNING"]);
   expect(second.sum.pending("f", "a").map((u) => u.status.state)).toEqual([TaskState.TASK_RUNNING, TaskState.TASK_FINISHED]);
+});
+
+test("the update the master hears carries the status encoded once, and decodes as if encoded whole", () => {
+  const u: PendingUpdate = {
+    frameworkId: "f",
+    taskId: "t",
+    status: create(TaskStatusSchema, { taskId: { value: "t" }, state: TaskState.TASK_RUNNING, uuid: newUuidBytes(), message: "m", timestamp: 1.5 }),
+  };
+  const encoded = encodedStatusUpdate(u, TaskState.TASK_FINISHED);
+  expect(encoded.field).toBe(internal.AgentMessageSchema.field.statusUpdate!.number);
+  const sent = encoded.bytes;
+  const whole = create(internal.StatusUpdateSchema, { frameworkId: { value: "f" }, status: u.status, latestState: TaskState.TASK_FINISHED });
+  expect(equals(internal.StatusUpdateSchema, fromBinary(internal.StatusUpdateSchema, sent), whole)).toBe(true);
+  expect(u.encoded).toEqual(toBinary(TaskStatusSchema, u.status));
 });

@@ -2,7 +2,10 @@
  * Task status updates through the acknowledged-update machinery: one stream per task.
  */
 import { type Clock, isTerminalState, type Logger, uuidFromBytes } from "@mesos/core";
-import { TaskState, type TaskStatus } from "@mesos/proto";
+import { toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { FrameworkIDSchema, internal, TaskState, type TaskStatus, TaskStatusSchema } from "@mesos/proto";
+import type { EncodedAgentMessage } from "../master-link.ts";
 import { createAcknowledgedUpdates, type UpdateStore } from "./acknowledged-updates.ts";
 
 export interface PendingUpdate {
@@ -10,11 +13,38 @@ export interface PendingUpdate {
   taskId: string;
   /** Status with `uuid` set: the identity the acknowledgement refers to. */
   status: TaskStatus;
+  /** `status.uuid` as text, once computed (the update's stream, its checkpoint and its acknowledgement all compare it). */
+  uuid?: string;
+  /** `status` encoded, once: its checkpoint and every send of it carry these bytes. */
+  encoded?: Uint8Array;
+  /** Its checkpoint's row, once stored (the acknowledgement removes that row). */
+  seq?: number;
 }
 
 export type StatusUpdateStore = UpdateStore<PendingUpdate>;
 
-export const uuidOf = (status: TaskStatus) => uuidFromBytes(status.uuid);
+export const uuidOf = (u: PendingUpdate) => (u.uuid ??= uuidFromBytes(u.status.uuid));
+export const encodedStatus = (u: PendingUpdate) => (u.encoded ??= toBinary(TaskStatusSchema, u.status));
+
+/**
+ * The StatusUpdate the master hears for `u`, written around the status's bytes already encoded
+ * (for its checkpoint) rather than encoding the status again for every send.
+ */
+export function encodedStatusUpdate(u: PendingUpdate, latestState: TaskState | undefined): EncodedAgentMessage {
+  const w = new BinaryWriter();
+  w.tag(FIELD.frameworkId, WireType.LengthDelimited).fork().tag(FRAMEWORK_ID_VALUE, WireType.LengthDelimited).string(u.frameworkId).join();
+  w.tag(FIELD.status, WireType.LengthDelimited).bytes(encodedStatus(u));
+  if (latestState !== undefined) w.tag(FIELD.latestState, WireType.Varint).int32(latestState);
+  return { case: "encoded", field: STATUS_UPDATE_FIELD, bytes: w.finish() };
+}
+
+const FIELD = {
+  frameworkId: internal.StatusUpdateSchema.field.frameworkId!.number,
+  status: internal.StatusUpdateSchema.field.status!.number,
+  latestState: internal.StatusUpdateSchema.field.latestState!.number,
+};
+const FRAMEWORK_ID_VALUE = FrameworkIDSchema.field.value!.number;
+const STATUS_UPDATE_FIELD = internal.AgentMessageSchema.field.statusUpdate!.number;
 const streamKey = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${taskId}`;
 
 interface StatusUpdateManagerOptions {
@@ -32,7 +62,7 @@ export function createStatusUpdateManager(options: StatusUpdateManagerOptions) {
     ...options,
     kind: {
       streamOf: (u) => streamKey(u.frameworkId, u.taskId),
-      uuidOf: (u) => uuidOf(u.status),
+      uuidOf,
       isTerminal: (u) => isTerminalState(u.status.state),
       describe: (u) => `${TaskState[u.status.state]} for task ${u.taskId} of framework ${u.frameworkId}`,
     },

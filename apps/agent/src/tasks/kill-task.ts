@@ -25,6 +25,8 @@ export function killTask(ctx: AgentContext, frameworkId: string, taskId: string,
 
 /** The tasks that share `task`'s executor container (including itself). */
 export function groupOf(ctx: AgentContext, task: LiveTask): LiveTask[] {
+  // A command task's container is its own: no need to look through every task (this runs as each task ends).
+  if (task.executorId === undefined) return ctx.tasks.get(taskKey(task.frameworkId, task.info.taskId!.value)) === task ? [task] : [];
   const root = rootKey(task.containerId);
   return [...ctx.tasks.values()].filter(
     (t) => t.frameworkId === task.frameworkId && t.executorId === task.executorId && rootKey(t.containerId) === root,

@@ -1,4 +1,4 @@
-/** What agents send the master (AgentLink.Send): pongs, status updates and resource provider state. */
+/** What agents send the master on their link (agent-link-session.ts): pongs, status updates, executor and resource provider news. */
 import { failedPrecondition, notFound, unimplemented } from "@mesos/core";
 import type { internal } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";

@@ -188,7 +188,7 @@ class HierarchicalAllocator implements Allocator {
     for (const [role, list] of byRole(resources, (r) => this.holderRole(fw, agent, r))) {
       const fr = fw.byRole.get(role);
       if (!fr) continue;
-      releasePieces(s, agent, fr, piecesOf(list, agent, s.kinds, false));
+      releasePieces(s, agent, fr, piecesOf(list, agent, s.kinds, false, this.scratch));
       if (refuseSeconds > 0 && fw.known) {
         const timeout = Math.max(refuseSeconds * 1000, this.options.allocationIntervalMs);
         addFilter(fr, agent, filterOf(s.kinds, agent, list, s.options.clock.now() + timeout));

@@ -64,6 +64,9 @@ export class KindTable {
   constructor(private readonly names: NameTable) {}
 
   of(resource: Resource): Kind {
+    // Only resources with disk info are remembered: their key is costly (JSON), while a plain
+    // resource's is cheaper than the WeakMap entry (every offered resource is recovered once).
+    if (resource.disk === undefined) return this.lookup(resource);
     const seen = this.byObject.get(resource);
     if (seen) return seen;
     const kind = this.lookup(resource);

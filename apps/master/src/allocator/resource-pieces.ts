@@ -24,10 +24,10 @@ export function byRole(resources: Resources, fallback: (r: Resource) => string |
 
 /**
  * The resources as pieces of `agent`'s entries. With `clamp`, only what is available is taken
- * (used resources reported by an agent must not be counted twice or beyond its total).
+ * (used resources reported by an agent must not be counted twice or beyond its total). Into `c`
+ * if given (a scratch candidate: a declined offer's recovery allocates none).
  */
-export function piecesOf(list: readonly Resource[], agent: AgentState, kinds: KindTable, clamp: boolean): Candidate {
-  const c = new Candidate();
+export function piecesOf(list: readonly Resource[], agent: AgentState, kinds: KindTable, clamp: boolean, c = new Candidate()): Candidate {
   c.begin(agent, -1, 0, null, -1);
   for (const r of list) {
     const kind = kinds.of(r);

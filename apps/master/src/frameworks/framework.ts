@@ -14,6 +14,9 @@ export interface Subscription {
   heartbeat?: TimerHandle;
 }
 
+/** `calls/<type>` counter names, made once per type (every call is counted). */
+const CALL_COUNTERS = new Map<scheduler.Call_Type, string>();
+
 export class Framework {
   info: FrameworkInfo;
   subscription?: Subscription;
@@ -65,7 +68,9 @@ export class Framework {
   /** A scheduler call it made (Mesos counts them once they passed validation). */
   countCall(type: scheduler.Call_Type): void {
     this.count("calls");
-    this.count(`calls/${scheduler.Call_Type[type]!.toLowerCase()}`);
+    let name = CALL_COUNTERS.get(type);
+    if (name === undefined) CALL_COUNTERS.set(type, (name = `calls/${scheduler.Call_Type[type]!.toLowerCase()}`));
+    this.count(name);
   }
 
   /** Sends an event if the framework is connected; returns whether it was queued (and counted). */

@@ -1,8 +1,9 @@
 /** The TaskLedger moves tasks between its lists, tells operator subscribers, and frees resources once. */
 import { describe, expect, test } from "bun:test";
 import { create, isFieldSet } from "@bufbuild/protobuf";
-import { ManualClock, Metrics } from "@mesos/core";
+import { createLogger, ManualClock, Metrics } from "@mesos/core";
 import { master, type Task, TaskSchema, TaskState, TaskStatusSchema } from "@mesos/proto";
+import { AcknowledgedUpdates } from "./acknowledged-updates.ts";
 import { TaskLedger } from "./task-ledger.ts";
 
 function setup(maxCompletedPerFramework = 1000) {
@@ -15,6 +16,7 @@ function setup(maxCompletedPerFramework = 1000) {
     maxCompletedPerFramework,
     allocator: { recoverResources: (f, a, r) => recovered.push(`${f}@${a}: ${r}`) },
     events: { publish: (build) => events.push(build()) },
+    acknowledged: new AcknowledgedUpdates({ store: { writeAcknowledgements: async () => {} }, log: createLogger({ name: "test", level: "error" }) }),
     triggerAllocation: () => triggers++,
   });
   /** The operator events published since the last call. */
