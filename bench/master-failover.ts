@@ -18,7 +18,16 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
-import { type Daemon, freePort, percentile, processUsage, startHollowProcess, startMasterProcess, waitUntil } from "./support/bench-cluster.ts";
+import {
+  type Daemon,
+  freePort,
+  listenOverflows,
+  percentile,
+  processUsage,
+  startHollowProcess,
+  startMasterProcess,
+  waitUntil,
+} from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
@@ -57,7 +66,9 @@ if (await ensureManyFetches()) {
         address,
         count,
         [`--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`, `--prefix=hollow${i}`],
-        // Every fetch in flight is a connection: the links plus some room for the agents' calls.
+        // Every fetch in flight is a connection: the links plus some room for the agents' calls
+        // (with room for only 64, as many as Bun keeps open, pongs queued behind status updates
+        // for longer than 5 pings when the master got 7% of a core, and 4,464 agents went unreachable).
         { BUN_CONFIG_MAX_HTTP_REQUESTS: String(count + 500) },
       );
     }),
@@ -78,6 +89,8 @@ if (await ensureManyFetches()) {
     );
   }
   const launchStart = performance.now();
+  const overflowsAtLaunch = listenOverflows();
+  const masterCpuAtLaunch = processUsage(master.proc.pid).cpuSeconds;
   const runningNow = () => fws.reduce((n, f) => n + f.live.size, 0);
   let lastReport = 0;
   await waitUntil(() => {
@@ -85,12 +98,17 @@ if (await ensureManyFetches()) {
       lastReport = performance.now();
       const failed = new Map<string, number>();
       for (const f of fws) for (const [state, n] of f.failures) failed.set(state, (failed.get(state) ?? 0) + n);
-      console.log(`  ... ${runningNow()} tasks running${failed.size > 0 ? `; ended: ${[...failed].map(([s, n]) => `${n} ${s}`).join(", ")}` : ""}`);
+      const usage = `master ${processUsage(master.proc.pid).cpuSeconds.toFixed(0)} CPU s, ${listenOverflows() - overflowsAtLaunch} connections dropped machine-wide; load ${loadavg()[0]!.toFixed(1)}`;
+      console.log(
+        `  ... ${runningNow()} tasks running (${usage})${failed.size > 0 ? `; ended: ${[...failed].map(([s, n]) => `${n} ${s}`).join(", ")}` : ""}`,
+      );
     }
     return runningNow() >= tasks;
   }, `${tasks} running tasks`);
   const launchSecs = (performance.now() - launchStart) / 1000;
-  console.log(`  ${tasks} tasks running after ${launchSecs.toFixed(0)} s (${(tasks / launchSecs).toFixed(0)} tasks/s)`);
+  console.log(
+    `  ${tasks} tasks running after ${launchSecs.toFixed(0)} s (${(tasks / launchSecs).toFixed(0)} tasks/s; ${(((processUsage(master.proc.pid).cpuSeconds - masterCpuAtLaunch) / tasks) * 1000).toFixed(2)} ms of master CPU a task; ${listenOverflows() - overflowsAtLaunch} connections dropped by full accept queues (machine-wide))`,
+  );
   await Bun.sleep(2000);
   const withTasks = await memory(`with ${tasks} tasks`);
   const delta = (a: Record<string, number>, b: Record<string, number>, key: string, per: number) => ((b[key]! - a[key]!) / 2 ** 20 / per).toFixed(1);
@@ -138,6 +156,7 @@ if (await ensureManyFetches()) {
   const hollowCpuBefore = hollowCpu();
   await master.kill("SIGKILL");
   const killed = performance.now();
+  const overflowsAtKill = listenOverflows();
   const since = () => ((performance.now() - killed) / 1000).toFixed(1);
   master = await startMasterProcess(port, masterFlags, masterEnv);
   const cpu = () => processUsage(master.proc.pid).cpuSeconds.toFixed(1);
@@ -148,7 +167,7 @@ if (await ensureManyFetches()) {
   const connected = (await metrics())["master/slaves_connected"];
   if (connected !== agents) throw new Error(`The agents are back but the master counts ${connected} connected`);
   console.log(
-    `  every agent re-registered after ${since()} s (CPU s: the master ${cpu()} since its start, the hollow agents ${(hollowCpu() - hollowCpuBefore).toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)}`,
+    `  every agent re-registered after ${since()} s (CPU s: the master ${cpu()} since its start, the hollow agents ${(hollowCpu() - hollowCpuBefore).toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues (machine-wide)`,
   );
   for (const [i, recovery] of recoveries.entries()) console.log(`  hollow agents (process ${i + 1} of ${hollows.length}) ${recovery}`);
   await waitUntil(() => fws.every((f) => f.resubscribedAt !== undefined && f.resubscribedAt > killed), "every framework to subscribe again");

@@ -7,13 +7,16 @@
  * the Kubernetes scheduler 680-810 pods/s.
  *
  *   npx bun bench/master-throughput.ts [--agents=1000] [--frameworks=10] [--duration=60] [--warmup=10]
- *       [--task_secs=5] [--in_flight=2000] [--allocation_interval=1secs] [--refuse_secs=5]
+ *       [--task_secs=5] [--in_flight=2000] [--allocation_interval=1secs] [--refuse_secs=5] [--registry=in_memory]
  *
  * The frameworks decline what they do not use for --refuse_secs (Mesos's default filter, 5 s):
  * with 1 s, every agent is offered and declined every second whatever the launch rate, and that
  * offer churn, not the launches, is most of what the master (and the frameworks) then do.
+ * `--registry=replicated_log` (the master's default) keeps its registry in a SQLite file in a work dir.
  */
-import { loadavg } from "node:os";
+import { mkdtempSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
 import { freePort, percentile, processUsage, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
@@ -33,9 +36,11 @@ if (await ensureManyFetches()) {
   const port = freePort();
   // MASTER_CPU_PROFILE=DIR writes the master's CPU profile there (read it with bench/support/cpuprofile-summary.ts).
   const profile = process.env.MASTER_CPU_PROFILE;
+  const registry = arg("registry", "in_memory");
+  const registryFlags = registry === "in_memory" ? ["--registry=in_memory"] : [`--work_dir=${mkdtempSync(join(tmpdir(), "master-throughput-"))}`];
   const master = await startMasterProcess(
     port,
-    ["--registry=in_memory", `--allocation_interval=${arg("allocation_interval", "1secs")}`],
+    [...registryFlags, `--allocation_interval=${arg("allocation_interval", "1secs")}`],
     profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {},
   );
   const address = `127.0.0.1:${port}`;

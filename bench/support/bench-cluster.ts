@@ -118,3 +118,15 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, what: s
     await Bun.sleep(100);
   }
 }
+
+/**
+ * Connections the kernel dropped since boot (every process's listeners) because a listener's accept queue was full (TcpExt
+ * ListenOverflows): a master that falls behind accepting makes clients wait out SYN retries (1, 3, 7 s...).
+ */
+export function listenOverflows(): number {
+  const lines = readFileSync("/proc/net/netstat", "utf8").split("\n");
+  const names = lines.find((l) => l.startsWith("TcpExt:"))?.split(" ");
+  const values = lines.filter((l) => l.startsWith("TcpExt:"))[1]?.split(" ");
+  const i = names?.indexOf("ListenOverflows") ?? -1;
+  return i > 0 && values ? Number(values[i]) : 0;
+}

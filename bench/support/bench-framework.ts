@@ -3,6 +3,12 @@
  * `launching`, up to `maxTasks`), acknowledges every update, and records for each task when its
  * ACCEPT was sent and when TASK_RUNNING arrived. When the master goes away it subscribes again
  * with its id and reconciles every task it has running until each is confirmed.
+ *
+ * The frameworks of a process send at most 48 calls at a time, the rest queued: Bun's fetch keeps 64
+ * idle connections per host, so a framework answering an OFFERS event of 5,000 offers with 5,000
+ * concurrent ACCEPTs opened about 5,000 new connections to the master, whose accept queue then
+ * overflowed (the kernel dropped the SYNs; clients retried after 1, 3, 7 s...) and 100,000 tasks on
+ * 10,000 agents never finished launching. A real framework keeps a few connections open too.
  */
 import { subscribe, type Subscription } from "@mesos/client";
 import { isTerminalState } from "@mesos/core";
@@ -44,6 +50,25 @@ export interface BenchFramework {
   close(): void;
 }
 
+/** Shared by the frameworks of a process (they share its connections). */
+const queued = callQueue(48);
+
+/** Runs calls at most `limit` at a time, in the order given. */
+function callQueue(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(call: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await call();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 const scalar = (offer: Offer, name: string) => offer.resources.filter((r) => r.name === name).reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
 
 export async function startBenchFramework(master: string, o: BenchFrameworkOptions): Promise<BenchFramework> {
@@ -74,7 +99,7 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     const unused: string[] = [];
     for (const offer of offers) if (!launch(offer)) unused.push(offer.id!.value);
     const done = !fw.launching || fw.accepted.size >= (o.maxTasks ?? Number.POSITIVE_INFINITY);
-    if (unused.length > 0) void sub.decline(unused, done ? 3600 : (o.refuseSeconds ?? 1)).catch(() => {});
+    if (unused.length > 0) void queued(() => sub.decline(unused, done ? 3600 : (o.refuseSeconds ?? 1))).catch(() => {});
   };
   const launch = (offer: Offer): boolean => {
     const room = Math.min((o.maxTasks ?? Number.POSITIVE_INFINITY) - fw.accepted.size, (o.maxInFlight ?? Number.POSITIVE_INFINITY) - pending);
@@ -97,7 +122,8 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
         ],
       };
     });
-    void sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0).catch(() => {});
+    const accept = () => sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0);
+    void queued(accept).catch(() => {});
     return true;
   };
 
@@ -130,7 +156,8 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
           fw.failures.set(name, (fw.failures.get(name) ?? 0) + 1);
           fw.live.delete(id);
         }
-        if (status.uuid.length > 0) void current.acknowledge(status).catch(() => {});
+        // Dropped if the master changed before its turn came: the new one does not know the update.
+        if (status.uuid.length > 0) void queued(async () => (current === sub ? current.acknowledge(status) : undefined)).catch(() => {});
       }
     } catch {}
   }
@@ -162,6 +189,7 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     for (;;) {
       const unanswered = [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
       if (closed || current !== sub || unanswered.length === 0) return;
+      // Not queued behind the acknowledgements: one call every 2 s.
       await current.reconcile(unanswered.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
       await Bun.sleep(2000);
     }

@@ -1,16 +1,32 @@
 /**
- * The launch helper benchmarks run containers with: dist/mesos when it exists, else a helper-only
- * binary compiled from source into `scratch` the way scripts/build.ts compiles dist/mesos
- * (bytecode, ESM chunks), as in production.
+ * The launch helper benchmarks run containers with: dist/mesos when it is newer than the sources it
+ * is built from (a stale one would measure old code, or lack what the agent asks of its helper),
+ * else a helper-only binary compiled from source into `scratch` the way scripts/build.ts compiles
+ * dist/mesos (bytecode, ESM chunks), as in production.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "../..");
 
+/** The newest modification time under the directories a binary is built from (a bench-sized walk). */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of readdirSync(path)) if (name !== "node_modules") visit(join(path, name));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const dir of ["apps", "packages", "plugins", "scripts/build.ts"]) visit(join(root, dir));
+  return newest;
+}
+
 export function findOrBuildHelper(scratch: string): string {
   const dist = join(root, "dist/mesos");
-  if (existsSync(dist)) return dist;
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource()) return dist;
+  if (existsSync(dist)) console.error(`${dist} is older than the sources: the bench compiles a launch helper from them instead`);
   const entry = join(scratch, "helper-entry.ts");
   writeFileSync(
     entry,

@@ -4,12 +4,14 @@
  * (at-least-once); our master remembers the acknowledged uuid, answers the agent itself and the
  * framework sees the update once. The agent's stream then moves on (a later TASK_KILLED arrives).
  * A terminal update resent that way ends the task on the master too (the agent re-registered with
- * it, and nothing else would take it off the agent).
+ * it, and nothing else would take it off the agent). The master keeps acknowledged uuids in its
+ * registry, so the same holds when the master is killed before the acknowledgement reached the agent.
  */
 import { afterAll, expect, test } from "bun:test";
 import { scheduler, TaskState } from "@mesos/proto";
 import { startAgentProcess, stopAgentProcesses } from "../support/agent-process.ts";
-import { eventually, startTestMaster, tempDir } from "../support/cluster.ts";
+import { startDaemon } from "../support/binary.ts";
+import { eventually, freePort, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
 
@@ -122,3 +124,68 @@ test("a resent, already acknowledged terminal update ends the task the re-regist
   expect(master.ctx.tasks.onAgent(agentId)).toHaveLength(0);
   expect(fw.statuses.filter((s) => s.state === TaskState.TASK_FINISHED)).toHaveLength(1);
 }, 60_000);
+
+test("a master killed after the framework's acknowledgement still answers the agent's resent update after its restart", async () => {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const workDir = tempDir("resend-master");
+  const startMaster = async () => {
+    const m = startDaemon(["master", `--work_dir=${workDir}`, "--ip=127.0.0.1", `--port=${port}`, "--allocation_interval=100ms"]);
+    await m.waitFor(/listening on/, 30_000);
+    return m;
+  };
+  const metric = async (name: string) => ((await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>)[name] ?? 0;
+  let master = await startMaster();
+  const args = [
+    `--master=127.0.0.1:${port}`,
+    `--work_dir=${tempDir("resend-master-agent")}`,
+    "--port=0",
+    "--launcher=posix",
+    "--resources=cpus:2;mem:1024;disk:1000",
+    "--registration_backoff_factor=10ms",
+  ];
+  let agent = startAgentProcess(args);
+  await agent.waitFor(/Registered with master/);
+  const info = { checkpoint: true, failoverTimeout: 600 };
+  const fw = await startTestFramework(url, info, { autoAcknowledge: false });
+  cleanup(() => fw.close());
+  await fw.launch("t", "sleep 1000", { refuseSeconds: 0 });
+  let acked = 0;
+  const running = await eventually(
+    async () => {
+      for (const s of fw.statuses.slice(acked)) {
+        acked++;
+        if (s.state === TaskState.TASK_RUNNING) return s;
+        await fw.sub.acknowledge(s);
+      }
+      return undefined;
+    },
+    15_000,
+    "TASK_RUNNING",
+  );
+
+  // The agent is frozen, so the acknowledgement the master takes (the call is answered) never reaches
+  // its checkpoint; then both die.
+  agent.proc.kill("SIGSTOP");
+  await fw.sub.acknowledge(running);
+  await master.kill("SIGKILL");
+  await agent.kill("SIGKILL");
+  fw.close();
+
+  master = await startMaster();
+  // The framework is back (its id) before the agent, so a resent update would reach it at once.
+  const again = await startTestFramework(url, { ...info, id: { value: fw.sub.frameworkId } });
+  cleanup(() => again.close());
+  agent = startAgentProcess(args);
+  await agent.waitFor(/Registered with master/);
+  await eventually(
+    async () => (await metric("master/resent_status_updates_acknowledged")) === 1,
+    15_000,
+    "the master to answer the resent TASK_RUNNING itself",
+  );
+
+  // The agent's stream moves on: TASK_KILLED follows, and TASK_RUNNING was not shown again.
+  await again.sub.call({ type: scheduler.Call_Type.KILL, kill: { taskId: { value: "t" }, agentId: running.agentId } });
+  await again.waitForStatus("t", TaskState.TASK_KILLED);
+  expect(again.statuses.filter((s) => s.state === TaskState.TASK_RUNNING && s.uuid.length > 0)).toEqual([]);
+}, 90_000);

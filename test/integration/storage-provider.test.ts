@@ -194,7 +194,8 @@ describe.each(CSI_VERSIONS)("storage resource provider with the hostpath plugin 
         [{ type: Offer_Operation_Type.DESTROY, id: { value: "destroy" }, destroy: { volumes: [volume] } }, destroyDisk("destroy-disk", found.disk)],
         0,
       );
-      expect(OperationState[(await operationState(fw, "destroy-disk")).state]).toBe("OPERATION_FINISHED");
+      const destroyed = await operationState(fw, "destroy-disk");
+      expect(`${OperationState[destroyed.state]} ${destroyed.message}`).toBe("OPERATION_FINISHED ");
       expect(existsSync(dataDir)).toBe(false);
       const back = await offerWith(fw, (o) => {
         const p = findPool(o, "fast");

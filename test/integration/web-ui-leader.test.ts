@@ -8,7 +8,7 @@ import { afterAll, expect, test } from "bun:test";
 import type { MasterInfo } from "@mesos/proto";
 import type { RunningMaster } from "@mesos/master";
 import { hasChromium, launchBrowser, openPage } from "../support/browser.ts";
-import { startTestMaster } from "../support/cluster.ts";
+import { eventually, startTestMaster } from "../support/cluster.ts";
 
 if (!hasChromium) console.warn("SKIPPING the web UI leader test: /usr/bin/chromium is not installed (apt-get install chromium)");
 
@@ -32,6 +32,9 @@ test.skipIf(!hasChromium)(
       const { page, errors } = await openPage(browser);
       await page.goto(`${a.url}/`);
       await page.waitForSelector(`text=127.0.0.1:${a.port}`);
+      // The page shows the master (GET_MASTER) before its event stream is open: closing the streams
+      // before A holds the page's would close nothing, and the page would stay on A.
+      await eventually(() => a.ctx.operatorEvents.size > 0, 30_000, "the page's event stream on A");
 
       leaderOfA = b.ctx.info;
       a.ctx.operatorEvents.closeAll();

@@ -78,7 +78,14 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
   };
   const updates = new Map<string, TaskStatus[]>();
   const agents = new Map<string, string>();
-  const acked = new Set<string>();
+  /** When the acknowledgement of each update (uuid, hex) was answered. */
+  const acked = new Map<string, number>();
+  /**
+   * Tasks whose ACCEPT has not been answered: not reconciled meanwhile, since the master answers a
+   * reconciliation that overtakes the launch with TASK_LOST (the task is unknown to it yet), and
+   * the task then runs and ends a second time.
+   */
+  const accepting = new Set<string>();
   let duplicatedAfterAck = 0;
   let launching = true;
   let closed = false;
@@ -116,10 +123,12 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
           ],
         };
       });
+      for (const t of tasks) accepting.add(t.name);
       const ok = await sub.accept([offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: tasks } }], 0).then(
         () => true,
         () => false,
       );
+      for (const t of tasks) accepting.delete(t.name);
       if (!ok) {
         // The master is gone: the rest of these offers went with it.
         acceptFailed += tasks.length;
@@ -128,25 +137,50 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
     }
   }
 
+  /**
+   * Events are taken off the stream as they arrive and handled one at a time. An update counts as
+   * shown again after its acknowledgement only if it arrived after the acknowledgement was answered:
+   * copies the agent resent (every 10 s until acknowledged) that arrived while this framework was
+   * still busy with earlier events are Mesos's at-least-once delivery, not a forgotten acknowledgement.
+   */
   async function consume(current: Subscription): Promise<void> {
-    try {
-      for await (const event of current.events) {
-        if (event.type === scheduler.Event_Type.OFFERS) await onOffers(event.offers!.offers);
-        if (event.type !== scheduler.Event_Type.UPDATE) continue;
-        const status = event.update!.status!;
-        const id = status.taskId!.value;
-        const seen = updates.get(id) ?? [];
-        updates.set(id, seen);
-        seen.push(status);
-        if (status.uuid.length === 0) continue;
-        const uuid = Buffer.from(status.uuid).toString("hex");
-        if (acked.has(uuid)) duplicatedAfterAck++;
-        await current.acknowledge(status).then(
-          () => acked.add(uuid),
-          () => {},
-        );
+    const arrived: { event: scheduler.Event; at: number }[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    void (async () => {
+      try {
+        for await (const event of current.events) {
+          arrived.push({ event, at: performance.now() });
+          wake?.();
+        }
+      } catch {}
+      ended = true;
+      wake?.();
+    })();
+    for (;;) {
+      const next = arrived.shift();
+      if (!next) {
+        if (ended) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
       }
-    } catch {}
+      const { event, at } = next;
+      if (event.type === scheduler.Event_Type.OFFERS) await onOffers(event.offers!.offers);
+      if (event.type !== scheduler.Event_Type.UPDATE) continue;
+      const status = event.update!.status!;
+      const id = status.taskId!.value;
+      const seen = updates.get(id) ?? [];
+      updates.set(id, seen);
+      seen.push(status);
+      if (status.uuid.length === 0) continue;
+      const uuid = Buffer.from(status.uuid).toString("hex");
+      const ackedAt = acked.get(uuid);
+      if (ackedAt !== undefined && ackedAt < at) duplicatedAfterAck++;
+      await current.acknowledge(status).then(
+        () => ackedAt === undefined && acked.set(uuid, performance.now()),
+        () => {},
+      );
+    }
   }
 
   /** Re-subscribes with the framework's id until a master takes it (the old stream ended). */
@@ -158,7 +192,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         try {
           sub = await subscribe(masterUrl, { ...info, id: { value: frameworkId } });
           resubscriptions++;
-          void sub.reconcile(openTasks().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
+          void sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
           break;
         } catch {
           if (closed) return;
@@ -171,6 +205,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
 
   const terminal = (id: string) => (updates.get(id) ?? []).some((s) => isTerminalState(s.state));
   const openTasks = () => [...updates.keys()].filter((id) => !terminal(id));
+  const toReconcile = () => openTasks().filter((id) => !accepting.has(id));
 
   return {
     frameworkId,
@@ -182,7 +217,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         async () => {
           if (Date.now() - asked > 2000) {
             asked = Date.now();
-            await sub.reconcile(openTasks().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
+            await sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
           }
           return openTasks().length === 0;
         },

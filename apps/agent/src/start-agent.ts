@@ -30,7 +30,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   try {
     agent = await createAgent({ ...options, endpoint, masterLink: { send: (message) => link?.send(message) ?? false } });
   } catch (e) {
-    await http.server.stop(true);
+    await http.stop(true);
     throw e;
   }
   const { ctx } = agent;
@@ -65,7 +65,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registered,
     async stop() {
       link.stop();
-      await http.server.stop(true);
+      await http.stop(true);
       await agent.stop();
     },
   };

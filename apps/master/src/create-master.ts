@@ -22,6 +22,7 @@ import { type ConnectApi, createAttachedRoots, createFileService, type LinkAccep
 import type { Hono } from "hono";
 import { openAgentLinkSession } from "./agents/agent-link-session.ts";
 import { AgentRegistry } from "./agents/agent-registry.ts";
+import { AcknowledgedUpdates } from "./tasks/acknowledged-updates.ts";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import { createHierarchicalAllocator } from "./allocator/hierarchical-allocator.ts";
 import { createEventQueue } from "./metrics/event-queue.ts";
@@ -153,12 +154,19 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const triggerAllocation = (agentId?: string) => loop.trigger(agentId);
   const project = () => new MasterProjection(ctx);
 
+  const acknowledged = new AcknowledgedUpdates({
+    store: registry,
+    log,
+    // Rows of agents gone (or no longer in the registry) have no agent left to resend them.
+    recovered: stored.acknowledged.filter((a) => ["admitted", "unreachable"].includes(stored.agents.get(a.agentId)?.state ?? "gone")),
+  });
   const tasks = new TaskLedger({
     clock,
     metrics,
     maxCompletedPerFramework: flags.max_completed_tasks_per_framework,
     allocator,
     events,
+    acknowledged,
     triggerAllocation,
   });
   const operations = new OperationBook((id) => ctx.frameworks.has(id));

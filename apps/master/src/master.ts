@@ -36,7 +36,8 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger({ name: "master", level: "info" });
   const registry = openSqliteRegistry(registryPath(flags));
-  const http = serveLateBound({ hostname: flags.ip, port: flags.port, name: "Master" });
+  // Eight accept queues: agents reconnect by the thousand after a failover (late-bound-server.ts).
+  const http = serveLateBound({ hostname: flags.ip, port: flags.port, name: "Master", listeners: 8 });
   try {
     const master = await createMaster({
       ...options,
@@ -59,12 +60,12 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
       allocateNow: master.allocateNow,
       async stop() {
         master.stop();
-        await http.server.stop(true);
+        await http.stop(true);
         registry.close();
       },
     };
   } catch (e) {
-    await http.server.stop(true);
+    await http.stop(true);
     registry.close();
     throw e;
   }

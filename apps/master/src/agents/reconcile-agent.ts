@@ -50,6 +50,7 @@ export function reconcileAgentReport(
     ctx.tasks.adopt(t);
     if (t.executorId && !isTerminalState(t.state)) adoptExecutor(ctx, agent.id, frameworkId, t.executorId.value, believed.executors);
   }
+  ctx.tasks.forgetAcknowledgedOn(agent.id, (frameworkId, taskId) => reported.has(`${frameworkId}/${taskId}`));
 
   for (const task of believedTasks) {
     const frameworkId = task.frameworkId!.value;

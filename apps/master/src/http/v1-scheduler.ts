@@ -22,8 +22,8 @@ export function schedulerApi(ctx: MasterContext, guards: MasterGuards): (req: Re
     statusOverrides: { not_found: 400 },
     dispatch({ call, media, request, abort }) {
       if (call.type !== T.SUBSCRIBE) {
-        handleSchedulerCall(ctx, call, request.headers.get(STREAM_ID_HEADER) ?? undefined);
-        return emptyResponse(202);
+        const committed = handleSchedulerCall(ctx, call, request.headers.get(STREAM_ID_HEADER) ?? undefined);
+        return committed ? committed.then(() => emptyResponse(202)) : emptyResponse(202);
       }
       if (request.headers.has(STREAM_ID_HEADER)) return textResponse(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       const format = media!.format;

@@ -3,7 +3,8 @@
  * master restart (admitted agents and which are unreachable or gone, quota, weights, maintenance), read once at
  * start-up and written as it changes. Writes resolve once committed, so a caller that awaits one
  * before answering never acknowledges what a crash could lose. Only the owners write it
- * (agents/agent-registry.ts, quota/role-settings.ts, maintenance/maintenance-book.ts). sqlite-registry.ts is the embedded store; a
+ * (agents/agent-registry.ts, quota/role-settings.ts, maintenance/maintenance-book.ts,
+ * tasks/acknowledged-updates.ts). sqlite-registry.ts is the embedded store; a
  * PostgreSQL store (several masters, one registry) implements the same interface.
  */
 import type { AgentInfo, MachineInfo, maintenance } from "@mesos/proto";
@@ -30,6 +31,21 @@ export interface RegistrySnapshot {
   /** Weights other than the default 1, by role. */
   weights: Map<string, number>;
   maintenance: StoredMaintenance;
+  acknowledged: StoredAcknowledgement[];
+}
+
+/** The last status update a framework acknowledged for a task (uuid as bytes). */
+export interface StoredAcknowledgement {
+  frameworkId: string;
+  taskId: string;
+  agentId: string;
+  uuid: Uint8Array;
+}
+
+/** One group commit of acknowledgements: rows written (replacing a task's) and tasks forgotten. */
+export interface AcknowledgementBatch {
+  written: StoredAcknowledgement[];
+  forgotten: { frameworkId: string; taskId: string }[];
 }
 
 /** The maintenance schedule(s) and the machines in maintenance (DRAINING or DOWN), keyed by machine key. */
@@ -49,5 +65,7 @@ export interface RegistryStore {
   removeQuota(role: string): Promise<void>;
   /** Replaces the weights of the given roles in one transaction (weight 1 is stored as absence). */
   updateWeights(weights: ReadonlyMap<string, number>): Promise<void>;
+  /** Writes a batch of acknowledgements in one transaction. */
+  writeAcknowledgements(batch: AcknowledgementBatch): Promise<void>;
   close(): void;
 }

@@ -4,7 +4,7 @@
  * machines' modes); frameworks re-subscribe on their own.
  * Messages are stored as protobuf bytes so the registry needs no migration when messages grow.
  */
-import { blob, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const agents = sqliteTable("agents", {
   id: text("id").primaryKey(),
@@ -48,3 +48,16 @@ export const machines = sqliteTable("machines", {
   /** mesos.v1.MachineInfo, binary. */
   info: blob("info", { mode: "buffer" }).notNull(),
 });
+
+/** Per task, the uuid of the last status update its framework acknowledged (one row a task). */
+export const acknowledgedUpdates = sqliteTable(
+  "acknowledged_updates",
+  {
+    frameworkId: text("framework_id").notNull(),
+    taskId: text("task_id").notNull(),
+    /** The agent the task runs on: its re-registration without the task ends the row. */
+    agentId: text("agent_id").notNull(),
+    uuid: blob("uuid", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.frameworkId, t.taskId] })],
+);

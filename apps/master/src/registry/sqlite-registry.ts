@@ -8,11 +8,24 @@ import { openSqlite, type SqliteDb } from "@mesos/db";
 import { AgentInfoSchema, MachineInfoSchema, maintenance } from "@mesos/proto";
 import { asc, eq } from "drizzle-orm";
 import { registryMigrations } from "./migrations.ts";
-import type { AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
+import type { AcknowledgementBatch, AgentRegistryState, RegistryStore, StoredQuota } from "./registry-store.ts";
 import * as schema from "./schema.ts";
 
 export function openSqliteRegistry(path: string): RegistryStore {
   const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: registryMigrations });
+  // Prepared once, in SQL (the table is drizzle's, acknowledged_updates): acknowledgements are
+  // written several times a task, and building each statement anew through drizzle cost ten times
+  // what running it does.
+  const writeAck = db.$client.prepare(
+    "INSERT INTO acknowledged_updates (framework_id, task_id, agent_id, uuid) VALUES ($frameworkId, $taskId, $agentId, $uuid) " +
+      "ON CONFLICT (framework_id, task_id) DO UPDATE SET agent_id = excluded.agent_id, uuid = excluded.uuid",
+  );
+  const forgetAck = db.$client.prepare("DELETE FROM acknowledged_updates WHERE framework_id = $frameworkId AND task_id = $taskId");
+  // bun:sqlite's own transaction: it keeps its BEGIN and COMMIT prepared too.
+  const writeAcks = db.$client.transaction(({ written, forgotten }: AcknowledgementBatch) => {
+    for (const a of written) writeAck.run({ frameworkId: a.frameworkId, taskId: a.taskId, agentId: a.agentId, uuid: a.uuid });
+    for (const a of forgotten) forgetAck.run({ frameworkId: a.frameworkId, taskId: a.taskId });
+  });
   const committed = (write: () => unknown): Promise<void> => {
     try {
       write();
@@ -56,7 +69,12 @@ export function openSqliteRegistry(path: string): RegistryStore {
           .all()
           .map((row) => [row.key, fromBinary(MachineInfoSchema, row.info)]),
       );
-      return { agents, quotas, weights, maintenance: { schedules, machines } };
+      const acknowledged = db
+        .select()
+        .from(schema.acknowledgedUpdates)
+        .all()
+        .map((row) => ({ frameworkId: row.frameworkId, taskId: row.taskId, agentId: row.agentId, uuid: new Uint8Array(row.uuid) }));
+      return { agents, quotas, weights, maintenance: { schedules, machines }, acknowledged };
     },
 
     setAgent: (id, agent) =>
@@ -103,6 +121,8 @@ export function openSqliteRegistry(path: string): RegistryStore {
           }
         }),
       ),
+
+    writeAcknowledgements: (batch) => committed(() => writeAcks(batch)),
 
     close() {
       db.$client.close();

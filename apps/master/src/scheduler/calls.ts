@@ -19,7 +19,8 @@ import { acknowledge, decline, kill, revive, suppress } from "./simple-calls.ts"
 
 const T = scheduler.Call_Type;
 
-export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, streamId: string | undefined): void {
+/** Returns a promise for the calls answered once something is committed (ACKNOWLEDGE: the registry). */
+export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, streamId: string | undefined): Promise<void> | undefined {
   if (call.type === T.SUBSCRIBE) throw invalid("SUBSCRIBE must be sent on the subscription endpoint");
   const frameworkId = call.frameworkId!.value;
   const framework = ctx.frameworks.get(frameworkId);
@@ -52,8 +53,7 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       kill(ctx, framework, call.kill!);
       return;
     case T.ACKNOWLEDGE:
-      acknowledge(ctx, framework, call.acknowledge!);
-      return;
+      return acknowledge(ctx, framework, call.acknowledge!);
     case T.RECONCILE:
       reconcileTasks(
         ctx,

@@ -33,8 +33,8 @@ export function schedulerService(ctx: MasterContext) {
         return streamSubscription(ctx, call, hc.signal, (id) => hc.responseHeader.set(STREAM_ID_HEADER, id));
       },
       call(call: scheduler.Call, hc: HandlerContext) {
-        handleSchedulerCall(ctx, call, hc.requestHeader.get(STREAM_ID_HEADER) ?? undefined);
-        return create(scheduler.CallAcceptedSchema);
+        const committed = handleSchedulerCall(ctx, call, hc.requestHeader.get(STREAM_ID_HEADER) ?? undefined);
+        return committed ? committed.then(() => create(scheduler.CallAcceptedSchema)) : create(scheduler.CallAcceptedSchema);
       },
     });
 }

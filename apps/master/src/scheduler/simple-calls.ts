@@ -44,7 +44,11 @@ export function kill(ctx: MasterContext, framework: Framework, call: scheduler.C
   );
 }
 
-export function acknowledge(ctx: MasterContext, framework: Framework, call: scheduler.Call_Acknowledge): void {
+/**
+ * Resolves once the acknowledgement is in the registry (the call is answered then): a master that
+ * restarts still knows it, and answers the agent itself if it resends the update.
+ */
+export function acknowledge(ctx: MasterContext, framework: Framework, call: scheduler.Call_Acknowledge): Promise<void> {
   const agentId = call.agentId!.value;
   const taskId = call.taskId!.value;
   // Remembered even when the agent cannot be told now: when it resends the update, the master answers.
@@ -53,7 +57,7 @@ export function acknowledge(ctx: MasterContext, framework: Framework, call: sche
   if (!agent?.connected) {
     ctx.metrics.increment("master/invalid_status_update_acknowledgements");
     ctx.log.warn(`Ignoring acknowledgement ${uuidFromBytes(call.uuid)} for task ${taskId}: agent ${agentId} is not connected`);
-    return;
+    return ctx.tasks.acknowledgementsCommitted();
   }
   if (task && isTerminalState(task.statusUpdateState)) ctx.tasks.complete(task);
   agent.send(
@@ -62,6 +66,7 @@ export function acknowledge(ctx: MasterContext, framework: Framework, call: sche
     }),
   );
   ctx.metrics.increment("master/valid_status_update_acknowledgements");
+  return ctx.tasks.acknowledgementsCommitted();
 }
 
 /**

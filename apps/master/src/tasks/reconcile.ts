@@ -26,6 +26,8 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
   }
 
   const pa = framework.partitionAware;
+  // Counted once per call, not per task: it walks every agent in the registry.
+  let recovering: number | undefined;
   for (const { taskId, agentId } of tasks) {
     const known = ctx.tasks.known(framework.id, taskId);
     if (known) {
@@ -33,7 +35,8 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
       continue;
     }
     if (agentId === undefined) {
-      if (recoveringAgents(ctx) > 0) continue; // an agent may still bring the task back; the framework retries
+      recovering ??= ctx.agents.recovered().length;
+      if (recovering > 0) continue; // an agent may still bring the task back; the framework retries
       send(taskId, undefined, pa ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST, "Reconciliation: Task is unknown");
       continue;
     }
@@ -49,9 +52,4 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
       send(taskId, agentId, pa ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST, "Reconciliation: Task is unknown");
     }
   }
-}
-
-/** Agents admitted before a master restart that have not re-registered yet. */
-function recoveringAgents(ctx: MasterContext): number {
-  return ctx.agents.recovered().length;
 }

@@ -1,8 +1,9 @@
 /** The TaskLedger moves tasks between its lists, tells operator subscribers, and frees resources once. */
 import { describe, expect, test } from "bun:test";
 import { create, isFieldSet } from "@bufbuild/protobuf";
-import { ManualClock, Metrics } from "@mesos/core";
+import { createLogger, ManualClock, Metrics } from "@mesos/core";
 import { master, type Task, TaskSchema, TaskState, TaskStatusSchema } from "@mesos/proto";
+import { AcknowledgedUpdates } from "./acknowledged-updates.ts";
 import { TaskLedger } from "./task-ledger.ts";
 
 function setup(maxCompletedPerFramework = 1000) {
@@ -15,6 +16,7 @@ function setup(maxCompletedPerFramework = 1000) {
     maxCompletedPerFramework,
     allocator: { recoverResources: (f, a, r) => recovered.push(`${f}@${a}: ${r}`) },
     events: { publish: (build) => events.push(build()) },
+    acknowledged: new AcknowledgedUpdates({ store: { writeAcknowledgements: async () => {} }, log: createLogger({ name: "test", level: "error" }) }),
     triggerAllocation: () => triggers++,
   });
   /** The operator events published since the last call. */
@@ -144,5 +146,28 @@ describe("TaskLedger", () => {
       ledger.complete(t);
     }
     expect(ledger.completed("f").map((t) => t.taskId!.value)).toEqual(["a2", "a3"]);
+  });
+
+  test("an agent re-registering reads only its own tasks (10,000 agents re-register at once after a failover)", () => {
+    const { ledger } = setup();
+    // Tasks that count how often their resources are read.
+    let reads = 0;
+    const counted = (id: string, framework: string, agent: string) => {
+      const t = task(id, framework, agent);
+      const resources = t.resources;
+      Object.defineProperty(t, "resources", {
+        get: () => (reads++, resources),
+        set: () => {},
+      });
+      return t;
+    };
+    for (let a = 0; a < 100; a++) for (let i = 0; i < 10; i++) ledger.adopt(counted(`t${a}-${i}`, `f${i % 3}`, `agent${a}`));
+    reads = 0;
+    const believed = ledger.resetAgent("agent7");
+    for (const t of believed) ledger.adopt(t);
+    const used = ledger.usedOn("agent7");
+    expect([...used.values()].map(String).sort()).toEqual(["cpus:3", "cpus:3", "cpus:4"]);
+    // usedOn reads each of the agent's 10 tasks once; none of the other 990.
+    expect(reads).toBe(10);
   });
 });

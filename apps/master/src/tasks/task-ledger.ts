@@ -20,6 +20,7 @@ import {
 } from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import type { OperatorEventBus } from "../operator/operator-event-bus.ts";
+import type { AcknowledgedUpdates } from "./acknowledged-updates.ts";
 
 const MAX_STATUSES_PER_TASK = 64;
 const NONE: ReadonlyMap<string, Task> = new Map();
@@ -30,6 +31,8 @@ export interface TaskLedgerDeps {
   maxCompletedPerFramework: number;
   allocator: Pick<Allocator, "recoverResources">;
   events: Pick<OperatorEventBus, "publish">;
+  /** The last acknowledged update of each task (kept in the registry). */
+  acknowledged: AcknowledgedUpdates;
   /** Asks for an allocation cycle soon (resources came back). */
   triggerAllocation(agentId?: string): void;
 }
@@ -45,7 +48,6 @@ interface FrameworkTasks {
 const frameworkOf = (task: Task) => task.frameworkId!.value;
 const agentOf = (task: Task) => task.agentId!.value;
 const idOf = (task: Task) => task.taskId!.value;
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -57,12 +59,6 @@ export class TaskLedger {
   private readonly frameworks = new Map<string, FrameworkTasks>();
   /** Active tasks by agent, then framework, then task id. */
   private readonly agents = new Map<string, Map<string, Map<string, Task>>>();
-  /**
-   * Per framework, per task: the uuid (hex) of the last update the framework acknowledged. An agent
-   * that dies before it checkpoints the acknowledgement resends that update; the master answers it
-   * itself instead of showing it to the framework again. Kept while the task is known (completed too).
-   */
-  private readonly acknowledged = new Map<string, Map<string, string>>();
   /** Per framework and per agent, a number that changes whenever one of its tasks does (see `revision`). */
   private readonly revisions = new Map<string, number>();
   private readonly agentRevisions = new Map<string, number>();
@@ -126,8 +122,7 @@ export class TaskLedger {
 
   /** Whether the framework acknowledged this update of the task (a resent one). */
   wasAcknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): boolean {
-    const acked = this.acknowledged.get(frameworkId)?.get(taskId);
-    return acked !== undefined && acked === hex(uuid);
+    return this.deps.acknowledged.has(frameworkId, taskId, uuid);
   }
 
   /** What non-terminal tasks on an agent hold, per framework (what the allocator counts as allocated). */
@@ -173,16 +168,24 @@ export class TaskLedger {
   }
 
   /**
-   * The framework acknowledged an update: remembered if it is the task's latest forwarded update
-   * (then that task is returned); acknowledgements of anything else are not.
+   * The framework acknowledged an update: remembered (in the registry too) if it is the task's
+   * latest forwarded update (then that task is returned); acknowledgements of anything else are not.
    */
   acknowledge(frameworkId: string, taskId: string, uuid: Uint8Array): Task | undefined {
     const task = this.known(frameworkId, taskId);
     if (!task || uuid.length === 0 || !sameBytes(task.statusUpdateUuid, uuid)) return undefined;
-    let tasks = this.acknowledged.get(frameworkId);
-    if (!tasks) this.acknowledged.set(frameworkId, (tasks = new Map()));
-    tasks.set(taskId, hex(uuid));
+    this.deps.acknowledged.record(frameworkId, taskId, agentOf(task), uuid);
     return task;
+  }
+
+  /** Resolves once every acknowledgement remembered so far is in the registry. */
+  acknowledgementsCommitted(): Promise<void> {
+    return this.deps.acknowledged.committed();
+  }
+
+  /** An agent re-registered: the acknowledgements of its tasks it did not report are forgotten. */
+  forgetAcknowledgedOn(agentId: string, reported: (frameworkId: string, taskId: string) => boolean): void {
+    this.deps.acknowledged.forgetUnreportedOn(agentId, reported);
   }
 
   /** Forgets a task: it moves to its framework's completed tasks (a task ended by decree releases what it held). */
@@ -253,7 +256,7 @@ export class TaskLedger {
     this.frameworks.delete(frameworkId);
     this.revisions.delete(frameworkId);
     this.terminal.delete(frameworkId);
-    this.acknowledged.delete(frameworkId);
+    this.deps.acknowledged.forgetFramework(frameworkId);
   }
 
   /**
@@ -342,7 +345,7 @@ export class TaskLedger {
     tasks.completed.push(task);
     const excess = tasks.completed.length - this.deps.maxCompletedPerFramework;
     if (excess <= 0) return;
-    for (const dropped of tasks.completed.splice(0, excess)) this.acknowledged.get(frameworkOf(dropped))?.delete(idOf(dropped));
+    for (const dropped of tasks.completed.splice(0, excess)) this.deps.acknowledged.forget(frameworkOf(dropped), idOf(dropped));
   }
 
   private placeOnAgent(task: Task): void {

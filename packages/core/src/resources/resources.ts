@@ -50,15 +50,16 @@ export class Resources implements Iterable<Resource> {
   static of(resources: Iterable<Resource>): Resources {
     let bag: Entry[] = [];
     for (const r of resources) {
-      const entry = { key: identityKey(r), resource: normalizeValue(r), count: 1 };
-      // A scalar of a kind already in this new bag adds up in place: the bag holds this call's own
-      // copies (summing many tasks' resources made a copy per addition).
-      const same = entry.resource.type === Value_Type.SCALAR && isMergeable(entry.resource) ? bag.find((e) => e.key === entry.key) : undefined;
-      if (same && !isEmptyValue(entry.resource)) {
-        same.resource.scalar!.value = addScalars(same.resource.scalar!.value, entry.resource.scalar!.value);
+      const key = identityKey(r);
+      // A scalar of a kind already in this new bag adds up in place, uncopied: the bag holds this
+      // call's own copies (summing many tasks' resources made a copy per addition, then a copy per
+      // resource; a re-registering agent's tasks are summed by the thousand).
+      const same = r.type === Value_Type.SCALAR && isMergeable(r) ? bag.find((e) => e.key === key) : undefined;
+      if (same && !isEmptyValue(r)) {
+        same.resource.scalar!.value = addScalars(same.resource.scalar!.value, r.scalar!.value);
         continue;
       }
-      bag = addEntry(bag, entry);
+      bag = addEntry(bag, { key, resource: normalizeValue(r), count: 1 });
     }
     return new Resources(bag);
   }

@@ -5,7 +5,7 @@
  * crash finds the same volume) or validates a pre-existing one against the target profile;
  * DESTROY_DISK deletes it and gives the disk back to its pool.
  */
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { clearField, clone, create } from "@bufbuild/protobuf";
 import { type Conversion, errorMessage, isPersistentVolume, operationConversion, Resources } from "@mesos/core";
@@ -58,15 +58,28 @@ export function speculativeConversion(info: Offer_Operation, env: OperationEnv):
     }
   }
   if (info.type === Offer_Operation_Type.DESTROY) {
-    for (const volume of info.destroy?.volumes ?? []) {
-      // The volume's data goes (the published target stays for the next user of the disk).
-      const target = env.targetPath(volume.disk!.source!.id);
-      if (existsSync(target) && statSync(target).isDirectory()) {
-        for (const entry of readdirSync(target)) rmSync(join(target, entry), { recursive: true, force: true });
-      }
-    }
+    // The volume's data goes (the published target stays for the next user of the disk).
+    for (const volume of info.destroy?.volumes ?? []) clearTarget(env.targetPath(volume.disk!.source!.id));
   }
   return operationConversion(info);
+}
+
+/**
+ * Empties a published volume's target. The volume may be unpublished meanwhile (the last task that
+ * used it just ended; the plugin removes the target): a target that is gone, or goes while it is
+ * read, has nothing left to clear. A check before reading raced with that removal, and the DESTROY
+ * failed (then the DESTROY_DISK after it was dropped: the failure changed the resource version).
+ */
+export function clearTarget(target: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(target);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return;
+    throw e;
+  }
+  for (const entry of entries) rmSync(join(target, entry), { recursive: true, force: true });
 }
 
 /** CREATE_DISK: the RAW source becomes a MOUNT or BLOCK disk backed by a CSI volume. */

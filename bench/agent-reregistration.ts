@@ -1,0 +1,198 @@
+/**
+ * The master's CPU per agent re-registration after a failover, in one process and without sockets
+ * (steadier than master-failover's wall clock on a shared machine): a master registers `--agents`
+ * agents (written to its registry here), and a second master on that registry takes them back, each agent
+ * reporting `--tasks_per_agent` running tasks of `--frameworks_per_agent` of `--frameworks`
+ * frameworks (as the hollow agents do after a kill -9). Attaches go through the master's link
+ * acceptor (what a WebSocket upgrade reaches: decoding, attach.ts), encoded beforehand, so the CPU
+ * measured is the master's (not the socket's). Then the frameworks subscribe again and reconcile every task, and
+ * the state is read (GET /state, GET_STATE as JSON and protobuf): bytes, first read, later reads.
+ *
+ *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2]
+ *   MASTER_CPU_PROFILE=DIR: bun --cpu-prof for the re-registration part (bench/support/cpuprofile-summary.ts reads it)
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { subscribe, type Subscription } from "@mesos/client";
+import { parseFlags, parseResources, silentLogger, upgradeResource } from "@mesos/core";
+import { createMaster, type Master, masterFlagSpecs, openSqliteRegistry } from "@mesos/master";
+import { AgentInfoSchema, internal, scheduler, TaskSchema, TaskState, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+
+const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const agents = arg("agents", "10000");
+const perAgent = arg("tasks_per_agent", "10");
+const frameworkCount = arg("frameworks", "10");
+const frameworksPerAgent = Math.min(arg("frameworks_per_agent", "2"), frameworkCount);
+
+const dir = mkdtempSync(join(tmpdir(), "bench-rereg-"));
+const registry = openSqliteRegistry(join(dir, "registry.db"));
+// Counted: an agent re-registering unchanged should write nothing (Mesos's MESOS-7711).
+let registryWrites = 0;
+const setAgent = registry.setAgent.bind(registry);
+registry.setAgent = (...a) => (registryWrites++, setAgent(...a));
+const { values, effective } = parseFlags(masterFlagSpecs, ["--port=5050", `--work_dir=${dir}`], {});
+const newMaster = () => createMaster({ flags: values, effectiveFlags: effective, log: silentLogger, registry });
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
+
+/** An Attach as the agent's link sends it: its first frame, binary. */
+function attachRequest(req: internal.AttachRequest): Uint8Array {
+  return toBinary(internal.AttachRequestSchema, req);
+}
+
+/** Opens a link to the master (its acceptor, as a WebSocket upgrade reaches it) and attaches; resolves with the agent id once Registered arrives. */
+function attach(master: Master, frame: Uint8Array): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const toMaster = master.acceptAgentLink({
+      send(reply) {
+        const message = fromBinary(internal.MasterMessageSchema, reply);
+        if (message.message.case === "registered") resolve(message.message.value.agentId!.value);
+      },
+      close: (code, reason) => reject(new Error(`The master closed the link: ${code} ${reason}`)),
+    });
+    toMaster.message(frame);
+  });
+}
+
+const resources = parseResources(`cpus:${perAgent * 0.1 + 0.1};mem:${perAgent * 32 + 64};disk:1000`).toArray();
+const agentInfo = (i: number, id?: string) => ({ hostname: `hollow-${i}`, resources, ...(id ? { id: { value: id } } : {}) });
+const frameworkIds = Array.from({ length: frameworkCount }, (_, i) => `bench-framework-${i}`);
+const frameworkInfo = (f: number) => ({ id: { value: frameworkIds[f]! }, user: "root", name: `fw${f}`, failoverTimeout: 604800 });
+
+console.log(
+  `agent-reregistration: ${agents} agents x ${perAgent} tasks (${agents * perAgent} tasks, ${frameworksPerAgent} of ${frameworkCount} frameworks per agent); ${navigator.hardwareConcurrency} cpus`,
+);
+
+// 1. The agents the first master admitted, in the registry (what `attachAgent` records for each).
+const ids = Array.from({ length: agents }, (_, i) => `bench-agent-S${i}`);
+for (const [i, id] of ids.entries()) {
+  await registry.setAgent(id, {
+    info: create(AgentInfoSchema, { ...agentInfo(i, id), resources: resources.map(upgradeResource) }),
+    state: "admitted",
+    changedAt: Date.now(),
+  });
+}
+
+// 2. What each agent reports after the failover (encoded before the clock starts, as agents do it).
+const requests = ids.map((id, i) => {
+  const tasks = Array.from({ length: perAgent }, (_, k) => {
+    const f = (i + (k % frameworksPerAgent)) % frameworkCount;
+    return create(TaskSchema, {
+      name: `task-${i}-${k}`,
+      taskId: { value: `task-${i}-${k}` },
+      frameworkId: { value: frameworkIds[f]! },
+      agentId: { value: id },
+      state: TaskState.TASK_RUNNING,
+      resources: parseResources("cpus:0.1;mem:32").toArray(),
+    });
+  });
+  const frameworks = [...new Set(tasks.map((task) => task.frameworkId!.value))].map((f) => frameworkInfo(frameworkIds.indexOf(f)));
+  return attachRequest(
+    create(internal.AttachRequestSchema, { agentInfo: agentInfo(i, id), endpoint: `http://hollow-${i}:5051`, version: "1.8.0", frameworks, tasks }),
+  );
+});
+const bytes = requests.reduce((n, r) => n + r.length, 0);
+
+// 3. The new master takes them all back.
+const master: Master = await newMaster();
+Bun.gc(true);
+const heapBefore = heapMb();
+let t = cpuMs();
+registryWrites = 0;
+for (let i = 0; i < agents; i += 100) await Promise.all(requests.slice(i, i + 100).map((r) => attach(master, r)));
+const reregistered = cpuMs() - t;
+console.log(
+  `  re-registration: ${(reregistered / agents).toFixed(3)} ms of CPU per agent (${(reregistered / 1000).toFixed(1)} s for ${agents}; reports of ${(bytes / agents / 1024).toFixed(1)} KiB, ${registryWrites} registry writes); ` +
+    `load average ${loadavg()[0]!.toFixed(1)}`,
+);
+t = cpuMs();
+master.allocateNow();
+console.log(`  the first allocation cycle after: ${(cpuMs() - t).toFixed(0)} ms of CPU`);
+
+// 4. The frameworks subscribe again and reconcile every task.
+const transport = createConnectTransport({
+  baseUrl: "http://in-memory:5050",
+  useBinaryFormat: true,
+  fetch: ((input: string | URL | Request, init?: RequestInit) => master.app.fetch(new Request(input as string, init))) as typeof fetch,
+});
+t = cpuMs();
+const subs: Subscription[] = [];
+for (let f = 0; f < frameworkCount; f++) subs.push(await subscribe(transport, frameworkInfo(f)));
+console.log(`  ${frameworkCount} frameworks subscribed again: ${((cpuMs() - t) / frameworkCount).toFixed(1)} ms of CPU each`);
+t = cpuMs();
+await Promise.all(
+  subs.map(async (sub, f) => {
+    const expected = requests.length === 0 ? 0 : [...master.ctx.tasks.active(frameworkIds[f]!).keys()].length;
+    await sub.reconcile(
+      [...master.ctx.tasks.active(frameworkIds[f]!).values()].map((task) => ({ taskId: task.taskId!.value, agentId: task.agentId!.value })),
+    );
+    let confirmed = 0;
+    for await (const event of sub.events) {
+      if (event.type !== scheduler.Event_Type.UPDATE || event.update!.status!.reason !== TaskStatus_Reason.RECONCILIATION) continue;
+      if (++confirmed >= expected) break;
+    }
+  }),
+);
+console.log(`  every task reconciled: ${((cpuMs() - t) / (agents * perAgent)).toFixed(4)} ms of CPU per task (client decoding included)`);
+Bun.gc(true);
+console.log(`  JS heap: ${(heapMb() - heapBefore).toFixed(0)} MB for ${agents} agents and ${agents * perAgent} tasks`);
+
+// 5. Reading the state: the first read after the failover (nothing encoded yet), then 5 more. The
+// agents reported no statuses (all were acknowledged); each task gets the two a launch leaves
+// (STARTING, RUNNING), as the master had them before the failover.
+for (const f of frameworkIds) {
+  for (const task of [...master.ctx.tasks.active(f).values()]) {
+    for (const state of [TaskState.TASK_STARTING, TaskState.TASK_RUNNING]) {
+      const status = create(TaskStatusSchema, {
+        taskId: task.taskId,
+        agentId: task.agentId,
+        state,
+        source: TaskStatus_Source.EXECUTOR,
+        timestamp: Date.now() / 1000,
+        uuid: crypto.getRandomValues(new Uint8Array(16)),
+      });
+      master.ctx.tasks.transition(task, status);
+    }
+  }
+}
+const v1 = (accept: string) => () =>
+  master.app.fetch(
+    new Request("http://in-memory:5050/api/v1", {
+      method: "POST",
+      body: '{"type":"GET_STATE"}',
+      headers: { "Content-Type": "application/json", Accept: accept },
+    }),
+  );
+const reads: [string, () => Response | Promise<Response>][] = [
+  ["GET /state", () => master.app.fetch(new Request("http://in-memory:5050/state"))],
+  ["GET_STATE (JSON)", v1("application/json")],
+  ["GET_STATE (protobuf)", v1("application/x-protobuf")],
+];
+for (const [name, read] of reads) {
+  const one = async () => {
+    const [t0, cpu0] = [performance.now(), cpuMs()];
+    const res = await read();
+    const bytes = (await res.arrayBuffer()).byteLength;
+    if (!res.ok) throw new Error(`${name}: ${res.status}`);
+    return { ms: performance.now() - t0, cpu: cpuMs() - cpu0, bytes };
+  };
+  const first = await one();
+  const again = [];
+  for (let i = 0; i < 5; i++) again.push(await one());
+  const median = <T>(xs: T[], key: (x: T) => number) => xs.map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(
+    `  ${name}: ${(first.bytes / 2 ** 20).toFixed(1)} MB; first read ${first.ms.toFixed(0)} ms (${first.cpu.toFixed(0)} ms CPU), ` +
+      `then p50 ${median(again, (r) => r.ms).toFixed(0)} ms (${median(again, (r) => r.cpu).toFixed(0)} ms CPU); load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+}
+for (const sub of subs) sub.close();
+master.stop();
+registry.close();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
