@@ -18,17 +18,43 @@ import { startTestFramework } from "../support/framework.ts";
 const cleanup = useCleanups();
 afterAll(stopAgentProcesses);
 
+/** A checkpointing agent of these tests, on its own work dir, retrying registration quickly. */
+const agentArgs = (master: string, workDir: string) => [
+  `--master=${master}`,
+  `--work_dir=${tempDir(workDir)}`,
+  "--port=0",
+  "--launcher=posix",
+  "--resources=cpus:2;mem:1024;disk:1000",
+  "--registration_backoff_factor=10ms",
+];
+
+type Framework = Awaited<ReturnType<typeof startTestFramework>>;
+
+/**
+ * Acknowledges every update the framework is shown until one in `state` arrives (the agent sends
+ * one update at a time), and returns that one unacknowledged, with how many updates were handled.
+ */
+async function acknowledgeUntil(fw: Framework, state: TaskState) {
+  let handled = 0;
+  const status = await eventually(
+    async () => {
+      for (const s of fw.statuses.slice(handled)) {
+        handled++;
+        if (s.state === state) return s;
+        await fw.sub.acknowledge(s);
+      }
+      return undefined;
+    },
+    15_000,
+    TaskState[state],
+  );
+  return { status, handled };
+}
+
 test("a resent, already acknowledged status update is answered by the master, not shown to the framework again", async () => {
   const master = await startTestMaster();
   cleanup(() => master.stop());
-  const args = [
-    `--master=${master.url.replace("http://", "")}`,
-    `--work_dir=${tempDir("resend")}`,
-    "--port=0",
-    "--launcher=posix",
-    "--resources=cpus:2;mem:1024;disk:1000",
-    "--registration_backoff_factor=10ms",
-  ];
+  const args = agentArgs(master.url.replace("http://", ""), "resend");
   let agent = startAgentProcess(args);
   await agent.waitFor(/Registered with master/);
 
@@ -36,20 +62,8 @@ test("a resent, already acknowledged status update is answered by the master, no
   cleanup(() => fw.close());
   await fw.launch("t", "sleep 1000", { refuseSeconds: 0 });
   const updates = (state: TaskState) => fw.statuses.filter((s) => s.taskId?.value === "t" && s.state === state);
-  // Acknowledge everything before TASK_RUNNING (the agent sends one update at a time).
-  let acked = 0;
-  const running = await eventually(
-    async () => {
-      for (const s of fw.statuses.slice(acked)) {
-        acked++;
-        if (s.state === TaskState.TASK_RUNNING) return s;
-        await fw.sub.acknowledge(s);
-      }
-      return undefined;
-    },
-    15_000,
-    "TASK_RUNNING",
-  );
+  const { status: running, handled } = await acknowledgeUntil(fw, TaskState.TASK_RUNNING);
+  let acked = handled; // the updates handled so far; the framework acknowledges from here on
 
   // Freeze the agent, so the acknowledgement reaches the master but never the agent's checkpoint.
   agent.proc.kill("SIGSTOP");
@@ -83,32 +97,13 @@ test("a resent, already acknowledged status update is answered by the master, no
 test("a resent, already acknowledged terminal update ends the task the re-registered agent reported", async () => {
   const master = await startTestMaster();
   cleanup(() => master.stop());
-  const args = [
-    `--master=${master.url.replace("http://", "")}`,
-    `--work_dir=${tempDir("resend-terminal")}`,
-    "--port=0",
-    "--launcher=posix",
-    "--resources=cpus:2;mem:1024;disk:1000",
-    "--registration_backoff_factor=10ms",
-  ];
+  const args = agentArgs(master.url.replace("http://", ""), "resend-terminal");
   let agent = startAgentProcess(args);
   await agent.waitFor(/Registered with master/);
   const fw = await startTestFramework(master.url, { checkpoint: true, failoverTimeout: 600 }, { autoAcknowledge: false });
   cleanup(() => fw.close());
   await fw.launch("done", "true", { refuseSeconds: 0 });
-  let acked = 0;
-  const finished = await eventually(
-    async () => {
-      for (const s of fw.statuses.slice(acked)) {
-        acked++;
-        if (s.state === TaskState.TASK_FINISHED) return s;
-        await fw.sub.acknowledge(s);
-      }
-      return undefined;
-    },
-    15_000,
-    "TASK_FINISHED",
-  );
+  const { status: finished } = await acknowledgeUntil(fw, TaskState.TASK_FINISHED);
   const agentId = finished.agentId!.value;
   agent.proc.kill("SIGSTOP");
   const metric = (name: string) => master.ctx.metrics.get(name);
@@ -136,33 +131,14 @@ test("a master killed after the framework's acknowledgement still answers the ag
   };
   const metric = async (name: string) => ((await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>)[name] ?? 0;
   let master = await startMaster();
-  const args = [
-    `--master=127.0.0.1:${port}`,
-    `--work_dir=${tempDir("resend-master-agent")}`,
-    "--port=0",
-    "--launcher=posix",
-    "--resources=cpus:2;mem:1024;disk:1000",
-    "--registration_backoff_factor=10ms",
-  ];
+  const args = agentArgs(`127.0.0.1:${port}`, "resend-master-agent");
   let agent = startAgentProcess(args);
   await agent.waitFor(/Registered with master/);
   const info = { checkpoint: true, failoverTimeout: 600 };
   const fw = await startTestFramework(url, info, { autoAcknowledge: false });
   cleanup(() => fw.close());
   await fw.launch("t", "sleep 1000", { refuseSeconds: 0 });
-  let acked = 0;
-  const running = await eventually(
-    async () => {
-      for (const s of fw.statuses.slice(acked)) {
-        acked++;
-        if (s.state === TaskState.TASK_RUNNING) return s;
-        await fw.sub.acknowledge(s);
-      }
-      return undefined;
-    },
-    15_000,
-    "TASK_RUNNING",
-  );
+  const { status: running } = await acknowledgeUntil(fw, TaskState.TASK_RUNNING);
 
   // The agent is frozen, so the acknowledgement the master takes (the call is answered) never reaches
   // its checkpoint; then both die.
