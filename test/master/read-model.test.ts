@@ -6,10 +6,11 @@
  * containerizer) and framework in memory.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { toMesosJson } from "@mesos/core";
 import { master as api, TaskState } from "@mesos/proto";
+import { encodeMessage } from "@mesos/rpc";
 import { eventually } from "../support/cluster.ts";
 import { startTestFramework, type TestFramework } from "../support/framework.ts";
 import { attachInMemoryAgent, createInMemoryMaster, type InMemoryMaster, type LinkedAgent } from "../support/in-memory-master.ts";
@@ -136,3 +137,36 @@ test("event queue gauges count requests in flight and views waiting for their ba
   expect((await pending).status).toBe(200);
   expect((await metrics())["master/event_queue_http_requests"]).toBe(0);
 });
+
+test("/state and GET_STATE (JSON), made of kept parts, are byte for byte what JSON.stringify writes", async () => {
+  const op = createOperatorClient(master.transport);
+  const unicode = "c ünï 任务 😀";
+  await fw.launch(unicode, "sleep 1000", { refuseSeconds: 0 });
+  await fw.waitForStatus(unicode, TaskState.TASK_RUNNING);
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
+  for (const path of ["/state", "/master/state", "/frameworks"]) {
+    const res = await master.request(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/json");
+    const body = await bytesOf(res);
+    const value = JSON.parse(new TextDecoder().decode(body));
+    // Parsing keeps key order, so this is the plain encoding of the same value.
+    expect(body).toEqual(utf8(JSON.stringify(value)));
+    // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
+    const names = value.frameworks.flatMap((f: any) => f.tasks.map((t: any) => t.name));
+    expect(names).toContain(unicode);
+  }
+  expect((await getJson("/state")).slaves).toHaveLength(1);
+  const jsonp = await master.request("/state?jsonp=cb");
+  expect(jsonp.headers.get("Content-Type")).toBe("text/javascript");
+  expect(await jsonp.text()).toBe(`cb(${JSON.stringify(await getJson("/state"))})`);
+
+  const res = await getState("application/json");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("Content-Type")).toBe("application/json");
+  const body = await bytesOf(res);
+  const state = await op.getState();
+  expect(state.getTasks!.tasks.map((t) => t.name)).toContain(unicode);
+  expect(body).toEqual(encodeMessage(api.ResponseSchema, create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: state }), "json"));
+}, 30_000);

@@ -39,16 +39,16 @@ const AGENTS_FIELD = master.Response_GetAgentsSchema.field.agents!.number;
 const encoder = new TextEncoder();
 
 /** A framework's lists of tasks, encoded: kept while its revision stays the same. */
-const frameworkTasks = new Memo<Framework, { json: Partial<Record<TaskList, string>>; binary: Partial<Record<TaskList, Uint8Array>> }>();
-const agentTexts = new WeakMap<master.Response_GetAgents_Agent, string>();
+const frameworkTasks = new Memo<Framework, { json: Partial<Record<TaskList, Uint8Array>>; binary: Partial<Record<TaskList, Uint8Array>> }>();
+const agentTexts = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
 const agentBytes = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
 
 const encoded = (f: FrameworkSummary) => frameworkTasks.get(f.framework, [f.revision], () => ({ json: {}, binary: {} }));
 
-/** The framework's tasks of one list as JSON texts joined by commas ("" for none). */
-function tasksJson(f: FrameworkSummary, list: TaskList): string {
+/** The framework's tasks of one list as JSON texts joined by commas, in UTF-8 (empty for none). */
+function tasksJson(f: FrameworkSummary, list: TaskList): Uint8Array {
   const e = encoded(f);
-  return (e.json[list] ??= f[list].map(taskV1Text).join(","));
+  return (e.json[list] ??= encoder.encode(f[list].map(taskV1Text).join(",")));
 }
 
 /** The framework's tasks of one list as repeated `field` entries of GetTasks. */
@@ -62,9 +62,9 @@ function tasksBinary(f: FrameworkSummary, list: TaskList, field: number): Uint8A
   return e.binary[list];
 }
 
-function agentText(agent: master.Response_GetAgents_Agent): string {
+function agentText(agent: master.Response_GetAgents_Agent): Uint8Array {
   let text = agentTexts.get(agent);
-  if (text === undefined) agentTexts.set(agent, (text = JSON.stringify(toMesosJson(master.Response_GetAgents_AgentSchema, agent))));
+  if (text === undefined) agentTexts.set(agent, (text = encoder.encode(JSON.stringify(toMesosJson(master.Response_GetAgents_AgentSchema, agent)))));
   return text;
 }
 
@@ -74,7 +74,8 @@ function agentBinary(agent: master.Response_GetAgents_Agent): Uint8Array {
   return bytes;
 }
 
-export function encodeStateResponse(p: MasterProjection, format: MessageFormat): Uint8Array {
+/** The answer's bytes; in JSON a Blob of the kept parts, never joined into one string (json-text.ts). */
+export function encodeStateResponse(p: MasterProjection, format: MessageFormat): Uint8Array | Blob {
   const frameworks = p.allFrameworks();
   const agents = getAgents(p);
   const listed = agents.agents;
@@ -92,12 +93,12 @@ export function encodeStateResponse(p: MasterProjection, format: MessageFormat):
     type StateJson = { get_state: { get_tasks: Record<string, JsonValue>; get_agents: Record<string, JsonValue> } };
     const json = toMesosJson(master.ResponseSchema, response) as StateJson;
     for (const { field, of } of TASK_LISTS) {
-      const parts = frameworks.map((f) => tasksJson(f, of)).filter((part) => part !== "");
-      if (parts.length > 0) json.get_state.get_tasks[field.name] = text.splice(`[${parts.join(",")}]`);
+      const parts = frameworks.map((f) => tasksJson(f, of)).filter((part) => part.length > 0);
+      if (parts.length > 0) json.get_state.get_tasks[field.name] = text.array(parts);
     }
     // `agents` is GetAgents' first field: before `recovered_agents`.
     if (listed.length > 0) json.get_state.get_agents = { agents: text.array(listed.map(agentText)), ...json.get_state.get_agents };
-    return encoder.encode(text.stringify(json as JsonValue));
+    return text.blob(json as JsonValue);
   }
   const getTasks = new BinaryWriter();
   for (const { field, of } of TASK_LISTS) for (const f of frameworks) getTasks.raw(tasksBinary(f, of, field.number));

@@ -1,38 +1,65 @@
 /**
- * JSON text with pieces that are already text: a value tree is stringified as usual, except where
- * it holds `splice(text)`, which stands for that text as is. The state views keep each task's JSON
- * as text (task-encodings.ts), so a view of 100,000 tasks costs stringifying the rest plus one join.
+ * JSON text with pieces that are already encoded: a value tree is stringified as usual, except where
+ * it holds `splice(...)`, which stands for that JSON as is, as text or as UTF-8 bytes. The state
+ * views keep each task's JSON (task-encodings.ts) and each framework's lists of them as bytes, so a
+ * view of 100,000 tasks costs stringifying the rest; `blob` then puts the parts side by side
+ * without joining them into one string and encoding that again (tens of MB a read at scale).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
 
+/** A part of JSON text: text, or its UTF-8 bytes. */
+export type JsonPart = string | Uint8Array;
+
+const decoder = new TextDecoder();
+
 export class JsonText {
-  private readonly pieces: string[] = [];
+  private readonly pieces: (readonly JsonPart[])[] = [];
   /** Marks a place in the tree; unique to this text, so no other string in it can match. */
   private readonly nonce = `\u0000${Math.random().toString(36).slice(2)}:`;
 
-  /** A place holder for `text` (valid JSON), to put anywhere a JSON value goes in the tree. */
-  splice(text: string): JsonValue {
-    this.pieces.push(text);
-    return `${this.nonce}${this.pieces.length - 1}`;
+  /** A place holder for `parts` (together valid JSON), to put anywhere a JSON value goes in the tree. */
+  splice(...parts: JsonPart[]): JsonValue {
+    return this.spliceParts(parts);
   }
 
   /** An array of JSON texts. */
-  array(texts: readonly string[]): JsonValue {
-    return this.splice(`[${texts.join(",")}]`);
+  array(texts: readonly JsonPart[]): JsonValue {
+    const parts: JsonPart[] = ["["];
+    texts.forEach((t, i) => (i === 0 ? parts.push(t) : parts.push(",", t)));
+    parts.push("]");
+    return this.spliceParts(parts);
   }
 
-  stringify(value: JsonValue): string {
+  private spliceParts(parts: readonly JsonPart[]): JsonValue {
+    this.pieces.push(parts);
+    return `${this.nonce}${this.pieces.length - 1}`;
+  }
+
+  /** The text as parts, in order, with no piece joined to another. */
+  parts(value: JsonValue): JsonPart[] {
     const text = JSON.stringify(value);
-    if (this.pieces.length === 0) return text;
+    if (this.pieces.length === 0) return [text];
     // JSON.stringify writes the NUL of the nonce as `\u0000`.
     const marker = `"${JSON.stringify(this.nonce).slice(1, -1)}`;
     const parts = text.split(marker);
-    const out = [parts[0]!];
+    const out: JsonPart[] = [parts[0]!];
     for (let i = 1; i < parts.length; i++) {
       const part = parts[i]!;
       const end = part.indexOf('"');
-      out.push(this.pieces[Number(part.slice(0, end))]!, part.slice(end + 1));
+      for (const piece of this.pieces[Number(part.slice(0, end))]!) out.push(piece);
+      out.push(part.slice(end + 1));
     }
-    return out.join("");
+    return out;
+  }
+
+  stringify(value: JsonValue): string {
+    return this.parts(value)
+      .map((p) => (typeof p === "string" ? p : decoder.decode(p)))
+      .join("");
+  }
+
+  /** The text's UTF-8 bytes as a Blob made of the parts (an HTTP body without one giant string). */
+  blob(value: JsonValue): Blob {
+    return new Blob(this.parts(value));
   }
 }
