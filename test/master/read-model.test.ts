@@ -144,7 +144,7 @@ test("/state and GET_STATE (JSON), made of kept parts, are byte for byte what JS
   await fw.launch(unicode, "sleep 1000", { refuseSeconds: 0 });
   await fw.waitForStatus(unicode, TaskState.TASK_RUNNING);
   const utf8 = (s: string) => new TextEncoder().encode(s);
-  const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
+  const bytesOf = async (res: Response): Promise<Uint8Array> => new Uint8Array(await res.arrayBuffer());
   for (const path of ["/state", "/master/state", "/frameworks"]) {
     const res = await master.request(path);
     expect(res.status).toBe(200);

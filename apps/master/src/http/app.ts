@@ -69,7 +69,7 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
   mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   // The state views: concurrent readers of the same one share a computation (batched-reads.ts).
-  const reads: Record<string, (c: Context) => string | Blob> = {
+  const reads: Record<string, (c: Context) => string> = {
     "/state": () => stateJson(view()),
     "/state-summary": () => stateSummaryJson(view()),
     "/slaves": (c) => slavesJson(view(), c.req.query("slave_id")),
@@ -88,8 +88,8 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
     for (const path of both(endpoint)) {
       app.get(path, async (c) => {
         const query = new URL(c.req.url).search;
-        const body = await batchedRead(ctx, endpoint + query, () => read(c));
-        return c.body(body, 200, { "Content-Type": "application/json" });
+        const text = await batchedRead(ctx, endpoint + query, () => read(c));
+        return c.body(text, 200, { "Content-Type": "application/json" });
       });
     }
   }

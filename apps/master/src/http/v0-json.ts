@@ -69,17 +69,11 @@ export function taskJson(task: Task): Json {
   return out;
 }
 
-const encoder = new TextEncoder();
 const agentTexts = new Memo<Agent, string>();
-const agentBytes = new Memo<Agent, Uint8Array>();
 
 /** The agent's v0 JSON as text, kept while the agent does not change. */
 export const agentText = (summary: AgentSummary): string =>
   agentTexts.get(summary.agent, agentInputs(summary), () => JSON.stringify(agentJson(summary)));
-
-/** The same as UTF-8 bytes (for `/state`, which puts them into its body as they are). */
-const agentUtf8 = (summary: AgentSummary): Uint8Array =>
-  agentBytes.get(summary.agent, agentInputs(summary), () => encoder.encode(agentText(summary)));
 
 function agentJson({ agent, used, offered }: AgentSummary): Json {
   const reserved: Record<string, Resource[]> = {};
@@ -132,12 +126,12 @@ function executorJson({ info, agentId }: ExecutorRecord): Json {
 export const tasksText = (text: JsonText, tasks: readonly Task[]): JsonValue => text.array(tasks.map((t) => taskV0Text(t, taskJson)));
 
 type TaskList = "active" | "unreachable" | "completed";
-const taskListBytes = new Memo<Framework, Record<TaskList, Uint8Array | undefined>>();
+const taskListTexts = new Memo<Framework, Record<TaskList, string | undefined>>();
 
-/** One of a framework's lists of tasks as JSON (UTF-8 bytes), kept while none of its tasks changes. */
-function taskListJson(summary: FrameworkSummary, list: TaskList): Uint8Array {
-  const lists = taskListBytes.get(summary.framework, [summary.revision], () => ({ active: undefined, unreachable: undefined, completed: undefined }));
-  return (lists[list] ??= encoder.encode(`[${summary[list].map((t) => taskV0Text(t, taskJson)).join(",")}]`));
+/** One of a framework's lists of tasks as JSON text, kept while none of its tasks changes. */
+function taskListText(summary: FrameworkSummary, list: TaskList): string {
+  const texts = taskListTexts.get(summary.framework, [summary.revision], () => ({ active: undefined, unreachable: undefined, completed: undefined }));
+  return (texts[list] ??= `[${summary[list].map((t) => taskV0Text(t, taskJson)).join(",")}]`);
 }
 
 export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
@@ -161,9 +155,9 @@ export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
     used_resources: summarizeResources(used),
     offered_resources: summarizeResources(offered),
     resources: summarizeResources(used.plus(offered)),
-    tasks: text.splice(taskListJson(summary, "active")),
-    unreachable_tasks: text.splice(taskListJson(summary, "unreachable")),
-    completed_tasks: text.splice(taskListJson(summary, "completed")),
+    tasks: text.splice(taskListText(summary, "active")),
+    unreachable_tasks: text.splice(taskListText(summary, "unreachable")),
+    completed_tasks: text.splice(taskListText(summary, "completed")),
     offers: offers.map((o) => ({
       id: o.offer.id!.value,
       framework_id: f.id,
@@ -180,8 +174,8 @@ export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
   return out;
 }
 
-/** `/state`, as the bytes of its JSON (json-text.ts: made of the kept parts, never one string). */
-export function stateJson(p: MasterProjection): Blob {
+/** `/state`, as JSON text. */
+export function stateJson(p: MasterProjection): string {
   const { ctx } = p;
   const text = new JsonText();
   const framework = (f: FrameworkSummary) => frameworkJson(f, text);
@@ -189,7 +183,7 @@ export function stateJson(p: MasterProjection): Blob {
   const pidOf = (info: MasterInfo) => `master@${info.hostname || info.address?.ip || "127.0.0.1"}:${info.port}`;
   const pid = pidOf(ctx.info);
   const leader = ctx.leader();
-  return text.blob({
+  return text.stringify({
     ...versionJson(),
     start_time: ctx.startTime / 1000,
     elected_time: ctx.startTime / 1000,
@@ -204,7 +198,7 @@ export function stateJson(p: MasterProjection): Blob {
     ...(leader ? { leader: pidOf(leader), leader_info: toMesosJson(MasterInfoSchema, leader) } : {}),
     flags: ctx.effectiveFlags,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
-    slaves: text.array(agents.map(agentUtf8)),
+    slaves: text.array(agents.map(agentText)),
     recovered_slaves: p.recoveredAgents().map((info) => toMesosJson(AgentInfoSchema, info)),
     frameworks: p.frameworks().map(framework),
     completed_frameworks: p.completedFrameworks().map(framework),

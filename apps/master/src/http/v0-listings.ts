@@ -30,11 +30,11 @@ export function slavesJson(p: MasterProjection, agentId?: string): string {
   });
 }
 
-export function frameworksJson(p: MasterProjection, frameworkId?: string): Blob {
+export function frameworksJson(p: MasterProjection, frameworkId?: string): string {
   const pick = (f: { framework: { id: string } }) => frameworkId === undefined || f.framework.id === frameworkId;
   const text = new JsonText();
   const framework = (f: FrameworkSummary) => frameworkJson(f, text);
-  return text.blob({
+  return text.stringify({
     frameworks: p.frameworks().filter(pick).map(framework),
     completed_frameworks: p.completedFrameworks().filter(pick).map(framework),
     unregistered_frameworks: [],

@@ -5,11 +5,11 @@ import { JsonText } from "./json-text.ts";
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 test("a text of spliced parts (text and bytes) has the bytes JSON.stringify writes of the whole value", async () => {
-  const tasks = [
+  const tasks: JsonValue[] = [
     { id: "t1", name: "ünï 任务 😀" },
     { id: "t2", name: 'quote " and \\ and \u0001' },
   ];
-  const agents = [{ id: "a1" }, { id: "a2", hostname: "höst" }];
+  const agents: JsonValue[] = [{ id: "a1" }, { id: "a2", hostname: "höst" }];
   const plain: JsonValue = { version: "1.8", slaves: agents, frameworks: [{ name: "fw ✓", tasks, completed_tasks: [] }], empty: [] };
   const text = new JsonText();
   const tree: JsonValue = {
