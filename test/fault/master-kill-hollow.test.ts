@@ -12,7 +12,7 @@ import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createOperatorClient } from "@mesos/client";
 import { master as operator } from "@mesos/proto";
-import { type Daemon, startDaemon, stopAllDaemons } from "../support/binary.ts";
+import { type Daemon, stopAllDaemons, restartableMaster } from "../support/binary.ts";
 import { describeUpdates, startChurnFramework } from "../support/churn-framework.ts";
 import { eventually, freePort, REPO_ROOT, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
@@ -28,11 +28,7 @@ test(`master kill -9 with ${AGENTS} hollow agents (${ROUNDS} kills): every agent
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const workDir = tempDir("master-kill-hollow");
-  const startMaster = async () => {
-    const m = startDaemon(["master", `--work_dir=${workDir}`, "--ip=127.0.0.1", `--port=${port}`, "--allocation_interval=200ms"]);
-    await m.waitFor(/listening on/, 60_000);
-    return m;
-  };
+  const startMaster = restartableMaster(port, workDir, "200ms", 60_000);
   let master: Daemon = await startMaster();
   // The limit on fetches in flight is raised here, so the hollow cluster does not run itself again
   // in a child process (which a SIGKILL of this one would leave behind).

@@ -12,7 +12,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createOperatorClient } from "@mesos/client";
 import { seededRandom } from "@mesos/core";
 import { master as operator, Value_Type } from "@mesos/proto";
-import { type Daemon, startDaemon, stopAllDaemons } from "../support/binary.ts";
+import { type Daemon, startDaemon, stopAllDaemons, restartableMaster } from "../support/binary.ts";
 import { startChurnFramework } from "../support/churn-framework.ts";
 import { eventually, freePort, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
@@ -28,11 +28,7 @@ test(`master kill -9 loop (${ROUNDS} kills): no agent, framework, reservation, q
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const workDir = tempDir("master-kill");
-  const startMaster = async () => {
-    const m = startDaemon(["master", `--work_dir=${workDir}`, "--ip=127.0.0.1", `--port=${port}`, "--allocation_interval=100ms"]);
-    await m.waitFor(/listening on/, 30_000);
-    return m;
-  };
+  const startMaster = restartableMaster(port, workDir, "100ms");
   let master: Daemon = await startMaster();
   const agent = startDaemon([
     "agent",

@@ -10,7 +10,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { scheduler, TaskState } from "@mesos/proto";
 import { startAgentProcess, stopAgentProcesses } from "../support/agent-process.ts";
-import { startDaemon } from "../support/binary.ts";
+import { restartableMaster } from "../support/binary.ts";
 import { eventually, freePort, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -124,11 +124,7 @@ test("a master killed after the framework's acknowledgement still answers the ag
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const workDir = tempDir("resend-master");
-  const startMaster = async () => {
-    const m = startDaemon(["master", `--work_dir=${workDir}`, "--ip=127.0.0.1", `--port=${port}`, "--allocation_interval=100ms"]);
-    await m.waitFor(/listening on/, 30_000);
-    return m;
-  };
+  const startMaster = restartableMaster(port, workDir, "100ms");
   const metric = async (name: string) => ((await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>)[name] ?? 0;
   let master = await startMaster();
   const args = agentArgs(`127.0.0.1:${port}`, "resend-master-agent");

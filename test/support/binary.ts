@@ -27,6 +27,18 @@ export function startDaemon(args: string[], env: Record<string, string> = {}): D
 
 export const stopAllDaemons = stopAllProcesses;
 
+/**
+ * A master on a fixed port and work dir, started anew by each call (kill -9 and restart tests):
+ * the returned function resolves once it listens.
+ */
+export function restartableMaster(port: number, workDir: string, allocationInterval: string, listenTimeoutMs = 30_000): () => Promise<Daemon> {
+  return async () => {
+    const m = startDaemon(["master", `--work_dir=${workDir}`, "--ip=127.0.0.1", `--port=${port}`, `--allocation_interval=${allocationInterval}`]);
+    await m.waitFor(/listening on/, listenTimeoutMs);
+    return m;
+  };
+}
+
 /** Runs `mesos ARGS...` to completion; `env` replaces the environment when given, `stdin` is fed and closed. */
 export async function runMesos(
   args: string[],
