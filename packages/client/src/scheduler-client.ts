@@ -38,7 +38,10 @@ export async function subscribe(
   options: SubscribeOptions = {},
 ): Promise<Subscription> {
   // A framework's calls are many and small (three acknowledgements a task): kept-alive connections of its own.
-  const client = createClient(scheduler.Scheduler, typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master), keepAlive: true }) : master);
+  const client = createClient(
+    scheduler.Scheduler,
+    typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master), keepAlive: true }) : master,
+  );
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   let streamId = "";

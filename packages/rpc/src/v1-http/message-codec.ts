@@ -61,7 +61,7 @@ export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonVa
 }
 
 /** A field's value; a oneof's member is read from its oneof (`{ case, value }`). */
-function valueOf(message: Message, field: DescField): unknown {
+function fieldValue(message: Message, field: DescField): unknown {
   const msg = message as unknown as Record<string, unknown>;
   if (!field.oneof) return msg[field.localName];
   const chosen = msg[field.oneof.localName] as { case?: string; value?: unknown };
@@ -115,7 +115,7 @@ function fieldsToCheck(schema: DescMessage): DescField[] {
 function isInitialized(schema: DescMessage, message: Message): boolean {
   for (const field of fieldsToCheck(schema)) {
     if (field.presence === LEGACY_REQUIRED && !isFieldSet(message as never, field)) return false;
-    const value = valueOf(message, field);
+    const value = fieldValue(message, field);
     if (value === undefined) continue;
     if (field.fieldKind === "message") {
       if (!isInitialized(field.message, value as Message)) return false;
@@ -136,14 +136,14 @@ export function missingRequiredFields(schema: DescMessage, message: Message, pre
   for (const field of schema.fields) {
     const path = `${prefix}${field.name}`;
     if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) {
-      const value = valueOf(message, field);
+      const value = fieldValue(message, field);
       const items = field.fieldKind === "list" ? (value as Message[]) : value === undefined ? [] : [value as Message];
       items.forEach((item, i) => {
         const at = field.fieldKind === "list" ? `${path}[${i}].` : `${path}.`;
         missing.push(...missingRequiredFields(field.message!, item, at));
       });
     } else if (field.fieldKind === "map" && field.mapKind === "message") {
-      for (const [key, item] of Object.entries(valueOf(message, field) as Record<string, Message>)) {
+      for (const [key, item] of Object.entries(fieldValue(message, field) as Record<string, Message>)) {
         missing.push(...missingRequiredFields(field.message, item, `${path}[${key}].`));
       }
     }
