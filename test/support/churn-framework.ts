@@ -176,9 +176,11 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
       const uuid = Buffer.from(status.uuid).toString("hex");
       const ackedAt = acked.get(uuid);
       if (ackedAt !== undefined && ackedAt < at) duplicatedAfterAck++;
-      await current.acknowledge(status).then(
-        () => ackedAt === undefined && acked.set(uuid, performance.now()),
-        () => {},
+      await inTurn(() =>
+        current.acknowledge(status).then(
+          () => ackedAt === undefined && acked.set(uuid, performance.now()),
+          () => {},
+        ),
       );
     }
   }
@@ -192,7 +194,8 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         try {
           sub = await subscribe(masterUrl, { ...info, id: { value: frameworkId } });
           resubscriptions++;
-          void sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
+          // Answered before the new stream's updates are acknowledged (see `inTurn`).
+          await reconcileOpen();
           break;
         } catch {
           if (closed) return;
@@ -207,6 +210,22 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
   const openTasks = () => [...updates.keys()].filter((id) => !terminal(id));
   const toReconcile = () => openTasks().filter((id) => !accepting.has(id));
 
+  /**
+   * Acknowledgements and reconciliations go one at a time, each answered before the next is sent
+   * (calls on different connections reach the master in any order). Otherwise a reconciliation
+   * listing a task that was open when the list was made can reach the master after the
+   * acknowledgement of the task's terminal update: the master has forgotten the task by then and
+   * answers TASK_LOST ("unknown to the agent", as Mesos 1.8 does), a second terminal state.
+   */
+  let lastCall: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(call: () => Promise<T>): Promise<T> {
+    const result = lastCall.then(call);
+    lastCall = result.catch(() => {});
+    return result;
+  }
+  /** Asks the master about the open tasks, listed when the call's turn comes. */
+  const reconcileOpen = () => inTurn(() => sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) })))).catch(() => {});
+
   return {
     frameworkId,
     updates,
@@ -217,7 +236,7 @@ export async function startChurnFramework(masterUrl: string, options: ChurnOptio
         async () => {
           if (Date.now() - asked > 2000) {
             asked = Date.now();
-            await sub.reconcile(toReconcile().map((taskId) => ({ taskId, agentId: agents.get(taskId) }))).catch(() => {});
+            await reconcileOpen();
           }
           return openTasks().length === 0;
         },
