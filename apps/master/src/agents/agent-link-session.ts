@@ -36,7 +36,7 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
   const outbox: AgentOutbox = {
     push(message) {
       if (closed) return false;
-      toAgent.send(toBinary(internal.MasterMessageSchema, message));
+      toAgent.send(message instanceof Uint8Array ? message : toBinary(internal.MasterMessageSchema, message));
       return true;
     },
     close: () => close(LinkClose.NORMAL, "The master closed the link"),

@@ -4,9 +4,10 @@
  * the framework has already acknowledged (resent by an agent that lost the acknowledgement) is
  * acknowledged by the master and not relayed again.
  */
-import { create, isFieldSet } from "@bufbuild/protobuf";
+import { isFieldSet } from "@bufbuild/protobuf";
 import { isTerminalState, uuidFromBytes } from "@mesos/core";
 import { internal } from "@mesos/proto";
+import { acknowledgementFrame } from "../agents/acknowledgement-frame.ts";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
 import { updateEvent } from "./task-status.ts";
@@ -29,11 +30,7 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
     ctx.log.info(
       `Status update ${uuidFromBytes(status.uuid)} for task ${taskId} was already acknowledged by framework ${frameworkId}; acknowledging it to agent ${agent.id}`,
     );
-    agent.send(
-      create(internal.MasterMessageSchema, {
-        message: { case: "acknowledgeStatusUpdate", value: { frameworkId: update.frameworkId, taskId: status.taskId, uuid: status.uuid } },
-      }),
-    );
+    agent.send(acknowledgementFrame(frameworkId, taskId, status.uuid));
     // A terminal one: the re-registering agent reported the task again (it had not checkpointed the
     // acknowledgement); acknowledged, it is done, as after the framework's own acknowledgement.
     const adopted = ctx.tasks.onAgentById(agent.id, frameworkId, taskId);
