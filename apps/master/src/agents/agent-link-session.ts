@@ -83,7 +83,7 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
       return close(LinkClose.INVALID_FRAME, `Invalid AgentMessage: ${errorMessage(e)}`);
     }
     try {
-      handleAgentMessage(ctx, msg);
+      handleAgentMessage(ctx, msg, frame);
     } catch (e) {
       ctx.log.warn(`Dropped ${msg.message.case ?? "an empty message"} from agent ${msg.agentId?.value}: ${errorMessage(e)}`);
     }

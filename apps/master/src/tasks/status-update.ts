@@ -10,9 +10,10 @@ import { internal } from "@mesos/proto";
 import { acknowledgementFrame } from "../agents/acknowledgement-frame.ts";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
-import { updateEvent } from "./task-status.ts";
+import { relayedUpdateEvent, statusBytesIn } from "./relayed-status.ts";
 
-export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.StatusUpdate): void {
+/** `frame`: the AgentMessage the update came in, whose status bytes the UPDATE event carries (relayed-status.ts). */
+export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.StatusUpdate, frame?: Uint8Array): void {
   ctx.metrics.increment("master/messages_status_update");
   const frameworkId = update.frameworkId!.value;
   const status = update.status!;
@@ -42,7 +43,7 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
   if (task) ctx.tasks.transition(task, status, latest);
   else ctx.log.warn(`Status update for unknown task ${taskId} of framework ${frameworkId}; relaying it anyway`);
   ctx.metrics.increment("master/valid_status_updates");
-  if (!framework.send(updateEvent(status))) {
+  if (!framework.send(relayedUpdateEvent(status, frame && statusBytesIn(frame)))) {
     ctx.log.info(`Framework ${frameworkId} is disconnected; the agent will retry the update for task ${taskId}`);
   }
 }
