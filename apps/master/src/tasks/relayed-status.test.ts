@@ -13,6 +13,8 @@ const status = create(TaskStatusSchema, {
   uuid: new Uint8Array([1, 2, 3, 4]),
   timestamp: 1234.5,
   labels: { labels: [{ key: "k", value: "v" }] },
+  // Long enough for lengths of two and three bytes.
+  message: "m".repeat(20_000),
 });
 const agentFrame = (update: internal.StatusUpdate) =>
   toBinary(
