@@ -15,16 +15,17 @@ export function openSqliteRegistry(path: string): RegistryStore {
   const db: SqliteDb<typeof schema> = openSqlite({ path, schema, migrations: registryMigrations });
   // Prepared once, in SQL (the table is drizzle's, acknowledged_updates): acknowledgements are
   // written several times a task, and building each statement anew through drizzle cost ten times
-  // what running it does.
-  const writeAck = db.$client.prepare(
-    "INSERT INTO acknowledged_updates (framework_id, task_id, agent_id, uuid) VALUES ($frameworkId, $taskId, $agentId, $uuid) " +
+  // what running it does. Their parameters are positional: bound from an object by name, a row
+  // cost about twice as much.
+  const writeAck = db.$client.prepare<unknown, [string, string, string, Uint8Array]>(
+    "INSERT INTO acknowledged_updates (framework_id, task_id, agent_id, uuid) VALUES (?1, ?2, ?3, ?4) " +
       "ON CONFLICT (framework_id, task_id) DO UPDATE SET agent_id = excluded.agent_id, uuid = excluded.uuid",
   );
-  const forgetAck = db.$client.prepare("DELETE FROM acknowledged_updates WHERE framework_id = $frameworkId AND task_id = $taskId");
+  const forgetAck = db.$client.prepare<unknown, [string, string]>("DELETE FROM acknowledged_updates WHERE framework_id = ?1 AND task_id = ?2");
   // bun:sqlite's own transaction: it keeps its BEGIN and COMMIT prepared too.
   const writeAcks = db.$client.transaction(({ written, forgotten }: AcknowledgementBatch) => {
-    for (const a of written) writeAck.run({ frameworkId: a.frameworkId, taskId: a.taskId, agentId: a.agentId, uuid: a.uuid });
-    for (const a of forgotten) forgetAck.run({ frameworkId: a.frameworkId, taskId: a.taskId });
+    for (const a of written) writeAck.run(a.frameworkId, a.taskId, a.agentId, a.uuid);
+    for (const a of forgotten) forgetAck.run(a.frameworkId, a.taskId);
   });
   const committed = (write: () => unknown): Promise<void> => {
     try {
