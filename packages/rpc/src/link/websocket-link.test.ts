@@ -1,5 +1,5 @@
 /**
- * The accepting end writes a turn's frames together (corked): the dialer still gets each frame as
+ * The accepting end writes a callback's frames together (corked): the dialer still gets each frame as
  * its own message, in order, and a close after sending delivers what was sent first.
  */
 import { expect, test } from "bun:test";
@@ -30,7 +30,7 @@ async function linked(onLink: (toDialer: LinkEnd) => void) {
   return { http, end, heard, closed: closed.promise };
 }
 
-test("frames sent in one turn and in later turns arrive one by one, in order", async () => {
+test("frames sent together and later arrive one by one, in order", async () => {
   let toDialer!: LinkEnd;
   const { http, end, heard } = await linked((e) => (toDialer = e));
   try {

@@ -3,10 +3,12 @@
  * Bun.serve (an upgrade on its port, see late-bound-server.ts); the dialing end is Bun's WebSocket
  * client, one TCP connection for the link's whole life.
  *
- * The accepting end sends a socket's frames of one turn of the event loop together, corked: one
- * write (one syscall, one wake-up of the peer) for all of them instead of one each. An ACCEPT
- * launching 20 tasks on an agent is 20 RunTask frames, and the acknowledgements of a burst of
- * its updates come in one turn too; each frame is still its own WebSocket message, in order.
+ * The accepting end sends the frames a socket gets from one callback (one request, one message)
+ * together, corked, once that callback and its microtasks are done: one write (one syscall, one
+ * wake-up of the peer) instead of one per frame. An ACCEPT launching 20 tasks on an agent is 20
+ * RunTask frames; each is still its own WebSocket message, in order. Not later than that (at the
+ * end of the event loop's turn, setImmediate): a busy master's turn lasts tens of milliseconds,
+ * and a RunTask or an acknowledgement waiting for it delays the task's next update by as much.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { MAX_REQUEST_BODY_BYTES } from "../request-limits.ts";
@@ -19,20 +21,20 @@ export const MAX_FRAME_BYTES = MAX_REQUEST_BODY_BYTES;
 export interface LinkSocketData {
   accept: LinkAcceptor;
   listener?: LinkListener;
-  /** Frames sent this turn, not yet written. */
+  /** Frames sent by the current callback, not yet written. */
   outgoing?: Uint8Array[];
 }
 
 const encoder = new TextEncoder();
 
-/** Sockets with frames waiting for the end of this turn. */
+/** Sockets with frames waiting for the end of the current callback. */
 const waiting = new Set<ServerWebSocket<LinkSocketData>>();
 
-function sendAtEndOfTurn(ws: ServerWebSocket<LinkSocketData>, frame: Uint8Array): void {
+function sendSoon(ws: ServerWebSocket<LinkSocketData>, frame: Uint8Array): void {
   const outgoing = (ws.data.outgoing ??= []);
   outgoing.push(frame);
   if (outgoing.length > 1) return;
-  if (waiting.size === 0) setImmediate(flushWaiting);
+  if (waiting.size === 0) queueMicrotask(flushWaiting);
   waiting.add(ws);
 }
 
@@ -64,7 +66,7 @@ export const linkSocketHandlers: WebSocketHandler<LinkSocketData> = {
   closeOnBackpressureLimit: true,
   open(ws) {
     ws.data.listener = ws.data.accept({
-      send: (frame) => sendAtEndOfTurn(ws, frame),
+      send: (frame) => sendSoon(ws, frame),
       // What was sent before the close goes first.
       close: (code, reason) => {
         flush(ws);
