@@ -48,7 +48,7 @@ export function operatorApi(ctx: MasterContext, guards: MasterGuards): (req: Req
       if (call.type === T.GET_STATE) {
         // Concurrent readers share the encoding too: at scale it costs more than the state itself.
         const bytes = await batchedRead(ctx, `GET_STATE ${format}`, () => encodeStateResponse(new MasterProjection(ctx), format));
-        return encodedResponse(bytes, format);
+        return bytes instanceof Uint8Array ? encodedResponse(bytes, format) : bytes.response(mediaType);
       }
       const response = await handleOperatorCall(ctx, call);
       if (isFieldSet(response, master.ResponseSchema.field.type!)) return messageResponse(master.ResponseSchema, response, format);

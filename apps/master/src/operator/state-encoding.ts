@@ -14,7 +14,9 @@ import { toMesosJson } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MessageFormat } from "@mesos/rpc";
 import type { Framework } from "../frameworks/framework.ts";
+import type { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
+import { keptArrays } from "../read-model/kept-array.ts";
 import type { FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
 import { taskV1Binary, taskV1Text } from "../read-model/task-encodings.ts";
@@ -42,6 +44,9 @@ const encoder = new TextEncoder();
 const frameworkTasks = new Memo<Framework, { json: Partial<Record<TaskList, Uint8Array>>; binary: Partial<Record<TaskList, Uint8Array>> }>();
 const agentTexts = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
 const agentBytes = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
+
+/** The view's agents, in blocks kept between reads (kept-array.ts). */
+const keptAgentsOf = keptArrays();
 
 const encoded = (f: FrameworkSummary) => frameworkTasks.get(f.framework, [f.revision], () => ({ json: {}, binary: {} }));
 
@@ -74,8 +79,8 @@ function agentBinary(agent: master.Response_GetAgents_Agent): Uint8Array {
   return bytes;
 }
 
-/** The answer's bytes; in JSON a Blob of the kept parts, never joined into one string (json-text.ts). */
-export function encodeStateResponse(p: MasterProjection, format: MessageFormat): Uint8Array | Blob {
+/** The answer's bytes; in JSON the kept parts one after another, never joined into one string (json-text.ts). */
+export function encodeStateResponse(p: MasterProjection, format: MessageFormat): Uint8Array | ByteParts {
   const frameworks = p.allFrameworks();
   const agents = getAgents(p);
   const listed = agents.agents;
@@ -97,8 +102,9 @@ export function encodeStateResponse(p: MasterProjection, format: MessageFormat):
       if (parts.length > 0) json.get_state.get_tasks[field.name] = text.array(parts);
     }
     // `agents` is GetAgents' first field: before `recovered_agents`.
-    if (listed.length > 0) json.get_state.get_agents = { agents: text.array(listed.map(agentText)), ...json.get_state.get_agents };
-    return text.blob(json as JsonValue);
+    if (listed.length > 0)
+      json.get_state.get_agents = { agents: text.splice(...keptAgentsOf(p.ctx).parts(listed.map(agentText))), ...json.get_state.get_agents };
+    return text.body(json as JsonValue);
   }
   const getTasks = new BinaryWriter();
   for (const { field, of } of TASK_LISTS) for (const f of frameworks) getTasks.raw(tasksBinary(f, of, field.number));
