@@ -74,7 +74,7 @@ test("/state, the listings and GET_STATE (JSON) of 150 agents and 300 tasks are 
       body: '{"type":"GET_STATE"}',
       headers: { "Content-Type": "application/json", Accept: "application/json" },
     });
-    const body = new Uint8Array(await res.arrayBuffer());
+    const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
     const plain = encodeMessage(
       api.ResponseSchema,
       create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() }),
