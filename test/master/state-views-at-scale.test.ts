@@ -1,6 +1,6 @@
 /**
  * The state views at a size where their kept parts show: 150 agents (several blocks of the kept
- * agents array, read-model/kept-array.ts) and 300 tasks, the answers streamed from kept bytes
+ * agents list, read-model/kept-array.ts) and 300 tasks, the answers streamed from kept bytes
  * (read-model/byte-parts.ts). Each answer must be the bytes the plain encoders write, and stay so
  * after one task and one agent change between reads (a block or list kept too long would show).
  */
@@ -51,7 +51,7 @@ function attach(master: InMemoryMaster, i: number): Promise<void> {
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-test("/state, the listings and GET_STATE (JSON) of 150 agents and 300 tasks are the plain encoders' bytes, before and after a change", async () => {
+test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 300 tasks are the plain encoders' bytes, before and after a change", async () => {
   const master = await createInMemoryMaster(cleanup, { loops: false });
   for (let i = 0; i < AGENTS; i++) await attach(master, i);
   const fw = await startTestFramework(master.transport, FRAMEWORK);
@@ -69,18 +69,16 @@ test("/state, the listings and GET_STATE (JSON) of 150 agents and 300 tasks are 
     return value;
   };
   const checkGetState = async () => {
-    const res = await master.request("/api/v1", {
-      method: "POST",
-      body: '{"type":"GET_STATE"}',
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-    });
-    const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
-    const plain = encodeMessage(
-      api.ResponseSchema,
-      create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() }),
-      "json",
-    );
-    expect(body).toEqual(plain);
+    const reference = create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() });
+    for (const format of ["json", "protobuf"] as const) {
+      const res = await master.request("/api/v1", {
+        method: "POST",
+        body: '{"type":"GET_STATE"}',
+        headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
+      });
+      const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
+      expect(body).toEqual(encodeMessage(api.ResponseSchema, reference, format));
+    }
   };
   // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
   const agentOf = (state: any, id: string) => state.slaves.find((s: any) => s.id === id);

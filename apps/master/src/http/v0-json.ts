@@ -28,7 +28,7 @@ import {
 import type { ExecutorRecord } from "../executors/executor-book.ts";
 import type { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
-import { keptArrays } from "../read-model/kept-array.ts";
+import { KeptArray, keptPer } from "../read-model/kept-array.ts";
 import type { Agent } from "../agents/agent.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { type AgentSummary, agentInputs, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
@@ -178,7 +178,7 @@ export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
 }
 
 /** The view's agents, in blocks kept between reads (kept-array.ts). */
-const keptAgentsOf = keptArrays();
+const keptAgentsOf = keptPer(() => new KeptArray());
 
 /** `/state`, as the bytes of its JSON: the kept parts one after another (byte-parts.ts). */
 export function stateJson(p: MasterProjection): ByteParts {
