@@ -100,10 +100,8 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
   const after = await read("/state");
   expect(agentOf(after, "kept-agent-100").used_resources.cpus).toBe(0.5);
   expect(agentOf(after, "kept-agent-99").used_resources.cpus).toBe(1);
-  // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
-  const states = [...after.frameworks[0].tasks, ...after.frameworks[0].completed_tasks]
-    .filter((t: any) => t.id === "task-100-0")
-    .map((t: any) => t.state);
+  const listed: { id: string; state: string }[] = [...after.frameworks[0].tasks, ...after.frameworks[0].completed_tasks];
+  const states = listed.filter((t) => t.id === "task-100-0").map((t) => t.state);
   expect(states).toEqual(["TASK_FINISHED"]);
   await read("/slaves");
   await checkGetState();
