@@ -60,6 +60,14 @@ export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonVa
   return out;
 }
 
+/** A field's value; a oneof's member is read from its oneof (`{ case, value }`). */
+function fieldValue(message: Message, field: DescField): unknown {
+  const msg = message as unknown as Record<string, unknown>;
+  if (!field.oneof) return msg[field.localName];
+  const chosen = msg[field.oneof.localName] as { case?: string; value?: unknown };
+  return chosen.case === field.localName ? chosen.value : undefined;
+}
+
 const requiredWithin = new WeakMap<DescMessage, boolean>();
 
 /** Whether a message type has a required field, itself or in any message it can contain (memoized). */
@@ -105,10 +113,9 @@ function fieldsToCheck(schema: DescMessage): DescField[] {
  * call is checked, and an ACCEPT of a thousand tasks has tens of thousands of fields.
  */
 function isInitialized(schema: DescMessage, message: Message): boolean {
-  const msg = message as unknown as Record<string, unknown>;
   for (const field of fieldsToCheck(schema)) {
     if (field.presence === LEGACY_REQUIRED && !isFieldSet(message as never, field)) return false;
-    const value = msg[field.localName];
+    const value = fieldValue(message, field);
     if (value === undefined) continue;
     if (field.fieldKind === "message") {
       if (!isInitialized(field.message, value as Message)) return false;
@@ -126,18 +133,17 @@ export function missingRequiredFields(schema: DescMessage, message: Message, pre
   const missing: string[] = [];
   // Most of a Call's sub-messages have no required field anywhere: not walked. Most calls are complete.
   if (!hasRequired(schema) || (prefix === "" && isInitialized(schema, message))) return missing;
-  const msg = message as unknown as Record<string, unknown>;
   for (const field of schema.fields) {
     const path = `${prefix}${field.name}`;
     if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) {
-      const value = msg[field.localName];
+      const value = fieldValue(message, field);
       const items = field.fieldKind === "list" ? (value as Message[]) : value === undefined ? [] : [value as Message];
       items.forEach((item, i) => {
         const at = field.fieldKind === "list" ? `${path}[${i}].` : `${path}.`;
         missing.push(...missingRequiredFields(field.message!, item, at));
       });
     } else if (field.fieldKind === "map" && field.mapKind === "message") {
-      for (const [key, item] of Object.entries(msg[field.localName] as Record<string, Message>)) {
+      for (const [key, item] of Object.entries(fieldValue(message, field) as Record<string, Message>)) {
         missing.push(...missingRequiredFields(field.message, item, `${path}[${key}].`));
       }
     }
