@@ -9,10 +9,14 @@
  * detector): the next try is again random in [0, factor], not doubled. Mesos starts its doubling
  * backoff once a master is detected; doubling while a master restarts left 10,000 agents waiting up
  * to 1 + 2 + 4 s after it was back.
+ *
+ * Liveness, as Mesos's agent: if no ping comes within the total ping timeout the master gave in
+ * Registered (its agent_ping_timeout x max_agent_ping_timeouts), the agent drops the link and
+ * registers again, without waiting for the socket to close (a hung master may never close it).
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type Clock, createBackoff, errorMessage, type Logger } from "@mesos/core";
+import { type Clock, createBackoff, errorMessage, type Logger, type TimerHandle } from "@mesos/core";
 import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
 import { AGENT_LINK_PATH, LinkClose, type LinkDialer, type LinkEnd, MAX_FRAME_BYTES, toBaseUrl, webSocketDialer } from "@mesos/rpc";
 
@@ -44,10 +48,15 @@ export interface EncodedAgentMessage {
 
 export type OutgoingAgentMessage = internal.AgentMessage["message"] | EncodedAgentMessage;
 
+/** Mesos's DEFAULT_MASTER_PING_TIMEOUT (15 s x 5), for a master that names none. */
+const DEFAULT_MASTER_PING_TIMEOUT_MS = 75_000;
+
 /** How one attempt's link ended. */
 interface Ended {
   /** The link opened (a master was there and took the attach request). */
   opened: boolean;
+  /** The agent dropped it (no pings) and has said why. */
+  dropped?: boolean;
   code: number;
   reason: string;
   cause?: unknown;
@@ -66,12 +75,34 @@ export function createMasterLink(options: MasterLinkOptions) {
   function attachOnce(): Promise<Ended> {
     return new Promise((resolve) => {
       let opened = false;
+      let ended = false;
+      /** Runs out when no ping came for the master's total ping timeout. */
+      let liveness: TimerHandle | undefined;
+      let pingTimeoutMs = DEFAULT_MASTER_PING_TIMEOUT_MS;
+      const finish = (how: Ended) => {
+        if (ended) return;
+        ended = true;
+        liveness?.cancel();
+        resolve(how);
+      };
+      const expectPing = () => {
+        liveness?.cancel();
+        liveness = options.clock.setTimeout(() => {
+          if (ended) return;
+          const reason = `No pings from the master received within ${pingTimeoutMs / 1000} s`;
+          options.log.warn(`${reason}; registering again`);
+          end.close(LinkClose.NORMAL, "No pings from the master");
+          finish({ opened, code: LinkClose.NORMAL, reason, dropped: true });
+        }, pingTimeoutMs);
+      };
       const end: LinkEnd = dial({
         open() {
+          if (ended) return;
           opened = true;
           end.send(toBinary(internal.AttachRequestSchema, options.attachRequest()));
         },
         message(frame) {
+          if (ended) return;
           let message: internal.MasterMessage;
           try {
             message = fromBinary(internal.MasterMessageSchema, frame);
@@ -85,16 +116,20 @@ export function createMasterLink(options: MasterLinkOptions) {
             connection = { agentId: create(AgentIDSchema, { value: m.value.agentId!.value }), connectionId: m.value.connectionId, end };
             masterAbsent = false;
             backoff.reset();
+            if (m.value.totalPingTimeoutSeconds) pingTimeoutMs = m.value.totalPingTimeoutSeconds * 1000;
+            // Armed on registering: a master that never pings is noticed too.
+            expectPing();
             options.onRegistered(m.value);
           } else if (m.case === "shutdown") {
             running = false;
             end.close(LinkClose.NORMAL, "Shut down by the master");
             options.onRefused(m.value.message);
           } else {
+            if (m.case === "ping" && connection?.end === end) expectPing();
             options.onMessage(message);
           }
         },
-        close: (code, reason, cause) => resolve({ opened, code, reason, cause }),
+        close: (code, reason, cause) => finish({ opened, code, reason, cause }),
       });
       current = end;
     });
@@ -106,7 +141,8 @@ export function createMasterLink(options: MasterLinkOptions) {
       if (!running) break;
       const ended = await attachOnce();
       current = undefined;
-      if (running) {
+      // A dropped link was explained when it was dropped.
+      if (running && !ended.dropped) {
         const why = `${ended.code}${ended.reason ? ` ${ended.reason}` : ""}`;
         if (connection) {
           options.log.warn(`The master closed the link (${why}); re-registering`);

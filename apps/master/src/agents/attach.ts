@@ -79,7 +79,14 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
     create(internal.MasterMessageSchema, {
       message: {
         case: "registered",
-        value: { agentId: { value: id }, masterInfo: ctx.info, connectionId, pingIntervalSeconds: ctx.flags.agent_ping_timeout / 1000 },
+        value: {
+          agentId: { value: id },
+          masterInfo: ctx.info,
+          connectionId,
+          pingIntervalSeconds: ctx.flags.agent_ping_timeout / 1000,
+          // The agent registers again if no ping comes for as long as the master waits for its pongs.
+          totalPingTimeoutSeconds: (ctx.flags.agent_ping_timeout * ctx.flags.max_agent_ping_timeouts) / 1000,
+        },
       },
     }),
   );
