@@ -6,6 +6,7 @@
  * AgentMessage; the master's messages to the agent (Agent.send) are frames the other way.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { errorMessage, isMesosError } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import { closeReason, LinkClose, type LinkEnd, type LinkListener, MAX_FRAME_BYTES, missingRequiredFields, refusalError } from "@mesos/rpc";
@@ -35,8 +36,11 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
   };
   const outbox: AgentOutbox = {
     push(message) {
+      return outbox.pushEncoded(toBinary(internal.MasterMessageSchema, message));
+    },
+    pushEncoded(frame) {
       if (closed) return false;
-      toAgent.send(toBinary(internal.MasterMessageSchema, message));
+      toAgent.send(frame);
       return true;
     },
     close: () => close(LinkClose.NORMAL, "The master closed the link"),
@@ -56,7 +60,7 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
     if (missing.length > 0) return close(LinkClose.ERROR, `Missing required fields: ${missing.join(", ")}`);
     counter?.attachStarted();
     try {
-      const { agent, connectionId } = await attachAgent(ctx, req, outbox);
+      const { agent, connectionId } = await attachAgent(ctx, req, outbox, singleField(frame, ATTACH_AGENT_INFO_FIELD));
       attached = { agentId: agent.id, connectionId };
     } catch (e) {
       if (isMesosError(e, "permission_denied")) {
@@ -110,4 +114,24 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
       if (attached) onAgentLinkClosed(ctx, attached.agentId, attached.connectionId);
     },
   };
+}
+
+/** AttachRequest.agent_info's field number. */
+const ATTACH_AGENT_INFO_FIELD = 1;
+
+/** The bytes of a length-delimited field that occurs once at the top of `frame` (else undefined: repeats merge). */
+function singleField(frame: Uint8Array, fieldNo: number): Uint8Array | undefined {
+  const reader = new BinaryReader(frame);
+  let found: Uint8Array | undefined;
+  while (reader.pos < reader.len) {
+    const [no, wireType] = reader.tag();
+    if (no !== fieldNo) {
+      reader.skip(wireType, no);
+    } else if (found !== undefined || wireType !== WireType.LengthDelimited) {
+      return undefined;
+    } else {
+      found = reader.bytes();
+    }
+  }
+  return found;
 }

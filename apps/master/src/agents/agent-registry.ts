@@ -79,9 +79,9 @@ export class AgentRegistry {
    * re-registering with the same AgentInfo changes nothing, so nothing is written (Mesos skips the
    * registry then too, MESOS-7711: after a failover every agent re-registers at once).
    */
-  admit(id: string, info: AgentInfo): Promise<void> {
+  admit(id: string, info: AgentInfo, encoded?: Uint8Array): Promise<void> {
     const known = this.registryMirror.get(id);
-    if (known?.state === "admitted" && equals(AgentInfoSchema, known.info, info)) return Promise.resolve();
+    if (known?.state === "admitted" && (sameBytes(known.encoded, encoded) || equals(AgentInfoSchema, known.info, info))) return Promise.resolve();
     return this.record(id, info, "admitted");
   }
 
@@ -187,6 +187,11 @@ export class AgentRegistry {
     if (frameworkId) this.deps.allocator.updateAllocation(frameworkId, agent.id, conversion.consumed, conversion.converted);
     else this.deps.allocator.updateAgent(agent.id, agent.total);
   }
+}
+
+/** Both are there and hold the same bytes (then they decode to the same message). */
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a !== undefined && b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 /** How an agent looks to the allocator. */

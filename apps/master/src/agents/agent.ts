@@ -11,6 +11,8 @@ import type { AgentInfo, AgentInfo_Capability_Type, internal, ResourceProviderIn
 export interface AgentOutbox {
   /** Sends now; false once the link is closed. */
   push(message: internal.MasterMessage): boolean;
+  /** Sends a MasterMessage already encoded (registered-frame.ts); false once the link is closed. */
+  pushEncoded(frame: Uint8Array): boolean;
   close(): void;
   readonly closed: boolean;
 }
