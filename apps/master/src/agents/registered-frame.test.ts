@@ -21,12 +21,13 @@ test("the hand-encoded Registered is byte for byte what protobuf-es encodes", ()
     }),
   );
   expect(registeredFrame(info, fields)).toEqual(expected);
-  // The cached MasterInfo encoding is reused.
-  expect(registeredFrame(info, { ...fields, agentId: "agent-S2" })).toEqual(
+  // The cached MasterInfo encoding is reused; lengths over 127 take two bytes.
+  const long = "S".repeat(300);
+  expect(registeredFrame(info, { ...fields, agentId: long })).toEqual(
     toBinary(
       internal.MasterMessageSchema,
       create(internal.MasterMessageSchema, {
-        message: { case: "registered", value: { ...fields, agentId: { value: "agent-S2" }, masterInfo: info } },
+        message: { case: "registered", value: { ...fields, agentId: { value: long }, masterInfo: info } },
       }),
     ),
   );
