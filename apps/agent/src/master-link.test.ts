@@ -3,7 +3,7 @@ import { type Clock, ManualClock, silentLogger } from "@mesos/core";
 import type { LinkDialer, LinkListener } from "@mesos/rpc";
 import { internal } from "@mesos/proto";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { createMasterLink } from "./master-link.ts";
+import { CONNECT_TIMEOUT_MS, createMasterLink } from "./master-link.ts";
 
 test("no master listening keeps the retry delay at the factor; attempts a master refused double it", async () => {
   const refused = { opens: false, code: 1006, cause: Object.assign(new Error("Failed to connect"), { code: "ECONNREFUSED" }) };
@@ -113,5 +113,47 @@ test("a master that stops pinging but keeps the link open is dropped after its t
   clock.advance(1_000);
   await settle();
   expect(links[1]!.closedByAgent).toBe(true);
+  link.stop();
+});
+
+test("a link that does not open within the connect timeout is dropped and dialed again after the doubled backoff (Mesos retries unanswered registrations)", async () => {
+  const clock = new ManualClock();
+  const dials: { at: number; closed: boolean }[] = [];
+  // An address that never answers: the dial neither opens nor fails.
+  const transport: LinkDialer = () => {
+    const dial = { at: clock.now(), closed: false };
+    dials.push(dial);
+    return { send: () => {}, close: () => void (dial.closed = true) };
+  };
+  const link = createMasterLink({
+    master: "10.255.255.1:5050",
+    transport,
+    clock,
+    log: silentLogger,
+    backoffFactorMs: 1000,
+    random: () => 0.5,
+    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
+    onRegistered: () => {},
+    onMessage: () => {},
+    onDisconnected: () => {},
+    onRefused: () => {},
+  });
+  const start = clock.now();
+  const step = async (ms: number) => {
+    clock.advance(ms);
+    await Bun.sleep(1);
+  };
+  link.start();
+  await step(500);
+  expect(dials.map((d) => d.at - start)).toEqual([500]);
+  await step(CONNECT_TIMEOUT_MS - 1);
+  expect(dials[0]!.closed).toBe(false);
+  await step(1);
+  expect(dials[0]!.closed).toBe(true);
+  // Then half of the doubled ceiling (2 s), and the next dial; then 4 s.
+  await step(1000);
+  await step(CONNECT_TIMEOUT_MS);
+  await step(2000);
+  expect(dials.map((d) => d.at - start)).toEqual([500, 500 + CONNECT_TIMEOUT_MS + 1000, 500 + 2 * CONNECT_TIMEOUT_MS + 3000]);
   link.stop();
 });

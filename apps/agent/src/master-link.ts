@@ -48,14 +48,22 @@ export interface EncodedAgentMessage {
 
 export type OutgoingAgentMessage = internal.AgentMessage["message"] | EncodedAgentMessage;
 
-/** Mesos's DEFAULT_MASTER_PING_TIMEOUT (15 s x 5), for a master that names none. */
+/** Mesos's DEFAULT_MASTER_PING_TIMEOUT (15 s x 5), for a master that names none (and for the answer to an attach). */
 const DEFAULT_MASTER_PING_TIMEOUT_MS = 75_000;
+
+/**
+ * A link not open by then is dropped and dialed again after the backoff: beyond TCP's first two
+ * SYN retries (1 and 3 s), whose next ones come at 7 and 15 s, and an address that never answers
+ * (a partition) would hold the agent for TCP's two minutes. Mesos's agent resends its registration
+ * after the backoff whether or not the last one was answered.
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** How one attempt's link ended. */
 interface Ended {
   /** The link opened (a master was there and took the attach request). */
   opened: boolean;
-  /** The agent dropped it (no pings) and has said why. */
+  /** The agent dropped it: the master stopped pinging. */
   dropped?: boolean;
   code: number;
   reason: string;
@@ -76,29 +84,37 @@ export function createMasterLink(options: MasterLinkOptions) {
     return new Promise((resolve) => {
       let opened = false;
       let ended = false;
-      /** Runs out when no ping came for the master's total ping timeout. */
-      let liveness: TimerHandle | undefined;
+      /** Runs out when the master has been silent too long: not open, not answering, no pings. */
+      let deadline: TimerHandle | undefined;
       let pingTimeoutMs = DEFAULT_MASTER_PING_TIMEOUT_MS;
       const finish = (how: Ended) => {
         if (ended) return;
         ended = true;
-        liveness?.cancel();
+        deadline?.cancel();
         resolve(how);
       };
-      const expectPing = () => {
-        liveness?.cancel();
-        liveness = options.clock.setTimeout(() => {
+      /** Drops the link unless the master is heard from within `ms` (`how` says what was awaited). */
+      const expect = (ms: number, how: Omit<Ended, "opened" | "code">) => {
+        deadline?.cancel();
+        deadline = options.clock.setTimeout(() => {
           if (ended) return;
-          const reason = `No pings from the master received within ${pingTimeoutMs / 1000} s`;
-          options.log.warn(`${reason}; registering again`);
-          end.close(LinkClose.NORMAL, "No pings from the master");
-          finish({ opened, code: LinkClose.NORMAL, reason, dropped: true });
-        }, pingTimeoutMs);
+          end.close(LinkClose.NORMAL, how.reason);
+          finish({ opened, code: LinkClose.NORMAL, ...how });
+        }, ms);
       };
+      const expectPing = () => {
+        const reason = `No pings from the master received within ${pingTimeoutMs / 1000} s`;
+        expect(pingTimeoutMs, { reason, dropped: true });
+      };
+      expect(CONNECT_TIMEOUT_MS, {
+        reason: `Not connected after ${CONNECT_TIMEOUT_MS / 1000} s`,
+        cause: Object.assign(new Error(`Timed out connecting after ${CONNECT_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
+      });
       const end: LinkEnd = dial({
         open() {
           if (ended) return;
           opened = true;
+          expect(DEFAULT_MASTER_PING_TIMEOUT_MS, { reason: `No answer to the attach within ${DEFAULT_MASTER_PING_TIMEOUT_MS / 1000} s` });
           end.send(toBinary(internal.AttachRequestSchema, options.attachRequest()));
         },
         message(frame) {
@@ -141,10 +157,11 @@ export function createMasterLink(options: MasterLinkOptions) {
       if (!running) break;
       const ended = await attachOnce();
       current = undefined;
-      // A dropped link was explained when it was dropped.
-      if (running && !ended.dropped) {
+      if (running) {
         const why = `${ended.code}${ended.reason ? ` ${ended.reason}` : ""}`;
-        if (connection) {
+        if (ended.dropped) {
+          options.log.warn(`${ended.reason}; registering again`);
+        } else if (connection) {
           options.log.warn(`The master closed the link (${why}); re-registering`);
         } else if (ended.opened) {
           options.log.warn(`The master did not take the attach (${why}); retrying`);
