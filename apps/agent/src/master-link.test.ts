@@ -3,7 +3,7 @@ import { type Clock, ManualClock, silentLogger } from "@mesos/core";
 import type { LinkDialer, LinkListener } from "@mesos/rpc";
 import { internal } from "@mesos/proto";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { CONNECT_TIMEOUT_MS, createMasterLink } from "./master-link.ts";
+import { ATTACH_TIMEOUT_MS, createMasterLink } from "./master-link.ts";
 
 test("no master listening keeps the retry delay at the factor; attempts a master refused double it", async () => {
   const refused = { opens: false, code: 1006, cause: Object.assign(new Error("Failed to connect"), { code: "ECONNREFUSED" }) };
@@ -116,7 +116,7 @@ test("a master that stops pinging but keeps the link open is dropped after its t
   link.stop();
 });
 
-test("a link that does not open within the connect timeout is dropped and dialed again after the doubled backoff (Mesos retries unanswered registrations)", async () => {
+test("an attempt the master does not answer within the attach timeout is dropped and dialed again after the doubled backoff (Mesos retries unanswered registrations)", async () => {
   const clock = new ManualClock();
   const dials: { at: number; closed: boolean }[] = [];
   // An address that never answers: the dial neither opens nor fails.
@@ -146,14 +146,14 @@ test("a link that does not open within the connect timeout is dropped and dialed
   link.start();
   await step(500);
   expect(dials.map((d) => d.at - start)).toEqual([500]);
-  await step(CONNECT_TIMEOUT_MS - 1);
+  await step(ATTACH_TIMEOUT_MS - 1);
   expect(dials[0]!.closed).toBe(false);
   await step(1);
   expect(dials[0]!.closed).toBe(true);
   // Then half of the doubled ceiling (2 s), and the next dial; then 4 s.
   await step(1000);
-  await step(CONNECT_TIMEOUT_MS);
+  await step(ATTACH_TIMEOUT_MS);
   await step(2000);
-  expect(dials.map((d) => d.at - start)).toEqual([500, 500 + CONNECT_TIMEOUT_MS + 1000, 500 + 2 * CONNECT_TIMEOUT_MS + 3000]);
+  expect(dials.map((d) => d.at - start)).toEqual([500, 500 + ATTACH_TIMEOUT_MS + 1000, 500 + 2 * ATTACH_TIMEOUT_MS + 3000]);
   link.stop();
 });
