@@ -13,6 +13,7 @@
  * Liveness, as Mesos's agent: if no ping comes within the total ping timeout the master gave in
  * Registered (its agent_ping_timeout x max_agent_ping_timeouts), the agent drops the link and
  * registers again, without waiting for the socket to close (a hung master may never close it).
+ * An attempt not answered within ATTACH_TIMEOUT_MS is dropped the same way.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
