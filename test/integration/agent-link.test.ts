@@ -1,13 +1,15 @@
 /**
  * The agent <-> master link (a WebSocket on the master's port): a master that does not lead
  * refuses the attach; a frame over the limit closes that link with 1009 and nothing else; an agent
- * comes back under its id after the master restarts; a message sent while detached is refused.
+ * comes back under its id after the master restarts; a message sent while detached is refused; a
+ * frame that does not decode closes its link (1007), one missing a required field is dropped and logged.
  */
 import { expect, test } from "bun:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { createOperatorClient } from "@mesos/client";
-import { ManualClock } from "@mesos/core";
-import { internal, MasterInfoSchema } from "@mesos/proto";
+import { createLogger, ManualClock } from "@mesos/core";
+import { AgentIDSchema, internal, MasterInfoSchema } from "@mesos/proto";
 import { AGENT_LINK_PATH, LinkClose, MAX_FRAME_BYTES } from "@mesos/rpc";
 import { eventually, freePort, startTestAgent, startTestMaster, tempDir } from "../support/cluster.ts";
 import { useCleanups } from "../support/cleanups.ts";
@@ -71,6 +73,64 @@ test("a frame over the limit is refused with its size, in memory too", async () 
     code: LinkClose.TOO_BIG,
     reason: `Frame of ${MAX_FRAME_BYTES + 1} bytes is larger than the limit of ${MAX_FRAME_BYTES} bytes`,
   });
+});
+
+/** A link dialed in memory by hand: the frames it gets and how it closes. */
+function rawInMemoryLink(master: Awaited<ReturnType<typeof createInMemoryMaster>>) {
+  const received: internal.MasterMessage[] = [];
+  const closed = Promise.withResolvers<{ code: number; reason: string }>();
+  const end = master.agentLinks({
+    message: (frame) => received.push(fromBinary(internal.MasterMessageSchema, frame)),
+    close: (code, reason) => closed.resolve({ code, reason }),
+  });
+  return { end, received, closed: closed.promise };
+}
+
+test("an AgentMessage missing a required field is dropped with an error naming it; the link stays up", async () => {
+  const lines: string[] = [];
+  const master = await createInMemoryMaster(cleanup, { log: createLogger({ name: "master", level: "info", sink: (l) => lines.push(l) }) });
+  const link = rawInMemoryLink(master);
+  link.end.send(attachRequest("h"));
+  await eventually(() => link.received.some((m) => m.message.case === "registered"), 5_000, "Registered");
+  const { agentId, connectionId } = link.received.find((m) => m.message.case === "registered")!.message.value as internal.Registered;
+  const agent = master.ctx.agents.get(agentId!.value)!;
+  agent.awaitingPong = true;
+  // Frames protobuf-es would refuse to encode, written field by field: a status update without its
+  // status, and a pong without the agent's id.
+  const bytes = (write: (w: BinaryWriter) => unknown) => {
+    const w = new BinaryWriter();
+    write(w);
+    return w.finish();
+  };
+  const agentIdBytes = toBinary(AgentIDSchema, agentId!);
+  const withoutStatus = bytes((w) => w.tag(1, WireType.LengthDelimited).bytes(bytes((f) => f.tag(1, WireType.LengthDelimited).string("f"))));
+  link.end.send(
+    bytes((w) => {
+      w.tag(1, WireType.LengthDelimited).bytes(agentIdBytes).tag(2, WireType.LengthDelimited).string(connectionId);
+      w.tag(4, WireType.LengthDelimited).bytes(withoutStatus);
+    }),
+  );
+  link.end.send(bytes((w) => w.tag(2, WireType.LengthDelimited).string(connectionId).tag(3, WireType.LengthDelimited).bytes(new Uint8Array())));
+  await eventually(() => lines.filter((l) => l.includes("missing required fields")).length === 2, 5_000, "two errors logged");
+  expect(lines.filter((l) => l.includes("missing required fields")).map((l) => l.replace(/^.*\] /, ""))).toEqual([
+    `Dropped statusUpdate from agent ${agentId!.value}: missing required fields: status_update.status`,
+    "Dropped pong from agent undefined: missing required fields: agent_id",
+  ]);
+  expect(agent.awaitingPong).toBe(true);
+  link.end.send(toBinary(internal.AgentMessageSchema, create(internal.AgentMessageSchema, { agentId, connectionId, message: pong() })));
+  await eventually(() => !agent.awaitingPong, 5_000, "the complete pong to be heard");
+  expect(agent.connected).toBe(true);
+});
+
+test("a frame that does not decode as an AgentMessage closes its link with 1007", async () => {
+  const master = await createInMemoryMaster(cleanup);
+  const link = rawInMemoryLink(master);
+  link.end.send(attachRequest("h"));
+  await eventually(() => link.received.some((m) => m.message.case === "registered"), 5_000, "Registered");
+  link.end.send(new Uint8Array([0x0a, 0xff, 0xff]));
+  const { code, reason } = await link.closed;
+  expect(code).toBe(LinkClose.INVALID_FRAME);
+  expect(reason).toStartWith("Invalid AgentMessage: ");
 });
 
 test("an agent's message over the limit is not sent, and its link stays up", async () => {

@@ -8,7 +8,7 @@
  */
 import type { Transport } from "@connectrpc/connect";
 import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
-import { type Clock, parseFlags } from "@mesos/core";
+import { type Clock, type Logger, parseFlags } from "@mesos/core";
 import { createMaster, type Leadership, type Master, masterFlagSpecs, openSqliteRegistry, type RegistryStore } from "@mesos/master";
 import { createInMemoryTransport, inMemoryDialer, type LinkDialer } from "@mesos/rpc";
 import { tempDir, testLogger } from "./cluster.ts";
@@ -34,6 +34,8 @@ export interface InMemoryMasterOptions {
   leader?: Leadership["leader"];
   /** Run the allocation loop (default); without it only `allocateNow()` makes offers. */
   loops?: boolean;
+  /** Default: the tests' logger (silent unless MESOS_TEST_LOG is set). */
+  log?: Logger;
 }
 
 export async function createInMemoryMaster(cleanup: (fn: () => unknown) => void, options: InMemoryMasterOptions = {}): Promise<InMemoryMaster> {
@@ -43,7 +45,7 @@ export async function createInMemoryMaster(cleanup: (fn: () => unknown) => void,
     flags: values,
     effectiveFlags: effective,
     clock: options.clock,
-    log: testLogger("master"),
+    log: options.log ?? testLogger("master"),
     registry,
     leadership: options.leader ? { leader: options.leader } : undefined,
   });

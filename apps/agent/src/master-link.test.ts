@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { type Clock, ManualClock, silentLogger } from "@mesos/core";
 import type { LinkDialer, LinkListener } from "@mesos/rpc";
-import { internal } from "@mesos/proto";
-import { create, toBinary } from "@bufbuild/protobuf";
-import { ATTACH_TIMEOUT_MS, createMasterLink } from "./master-link.ts";
+import { AgentIDSchema, internal } from "@mesos/proto";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { agentMessage, ATTACH_TIMEOUT_MS, createMasterLink, encodeAgentMessage } from "./master-link.ts";
 
 test("no master listening keeps the retry delay at the factor; attempts a master refused double it", async () => {
   const refused = { opens: false, code: 1006, cause: Object.assign(new Error("Failed to connect"), { code: "ECONNREFUSED" }) };
@@ -156,4 +156,27 @@ test("an attempt the master does not answer within the attach timeout is dropped
   await step(2000);
   expect(dials.map((d) => d.at - start)).toEqual([500, 500 + ATTACH_TIMEOUT_MS + 1000, 500 + 2 * ATTACH_TIMEOUT_MS + 3000]);
   link.stop();
+});
+
+test("a message sent after the connection's envelope decodes as the whole AgentMessage, for an encoded field and a plain one", () => {
+  const agentId = create(AgentIDSchema, { value: "agent-1" });
+  const envelope = toBinary(internal.AgentMessageSchema, create(internal.AgentMessageSchema, { agentId, connectionId: "c1" }));
+  const update = create(internal.StatusUpdateSchema, {
+    frameworkId: { value: "f" },
+    status: { taskId: { value: "t" }, state: 1, uuid: new Uint8Array(16) },
+  });
+  const encoded = { case: "encoded" as const, field: 4, bytes: toBinary(internal.StatusUpdateSchema, update) };
+  const exited = {
+    case: "exitedExecutor" as const,
+    value: create(internal.ExitedExecutorSchema, { frameworkId: { value: "f" }, executorId: { value: "e" }, status: 0 }),
+  };
+  for (const message of [encoded, exited, { case: "pong" as const, value: create(internal.PongSchema) }]) {
+    const decoded = fromBinary(internal.AgentMessageSchema, encodeAgentMessage(envelope, message));
+    expect(decoded).toEqual(fromBinary(internal.AgentMessageSchema, toBinary(internal.AgentMessageSchema, agentMessage(agentId, "c1", message))));
+    expect([decoded.agentId?.value, decoded.connectionId, decoded.message.case]).toEqual([
+      "agent-1",
+      "c1",
+      message.case === "encoded" ? "statusUpdate" : message.case,
+    ]);
+  }
 });

@@ -77,7 +77,7 @@ interface Ended {
 export function createMasterLink(options: MasterLinkOptions) {
   const dial = options.transport ?? webSocketDialer(`${toBaseUrl(options.master).replace(/^http/, "ws")}${AGENT_LINK_PATH}`);
   const backoff = createBackoff({ initialMs: options.backoffFactorMs, maxMs: 60_000, jitter: true, random: options.random });
-  let connection: { agentId: AgentID; connectionId: string; end: LinkEnd } | undefined;
+  let connection: { agentId: AgentID; connectionId: string; end: LinkEnd; envelope?: Uint8Array } | undefined;
   /** The link of the attempt under way. */
   let current: LinkEnd | undefined;
   let running = false;
@@ -200,7 +200,8 @@ export function createMasterLink(options: MasterLinkOptions) {
     send(message: OutgoingAgentMessage): boolean {
       const c = connection;
       if (!c) return false;
-      const frame = toBinary(internal.AgentMessageSchema, agentMessage(c.agentId, c.connectionId, message));
+      c.envelope ??= toBinary(internal.AgentMessageSchema, create(internal.AgentMessageSchema, { agentId: c.agentId, connectionId: c.connectionId }));
+      const frame = encodeAgentMessage(c.envelope, message);
       // The master would close the link over it (and hear the same again after re-registering).
       if (frame.length > MAX_FRAME_BYTES) {
         options.log.error(`Not sending ${message.case} to the master: ${frame.length} bytes is over the link's limit of ${MAX_FRAME_BYTES} bytes`);
@@ -226,6 +227,23 @@ export function agentMessage(agentId: AgentID, connectionId: string, message: Ou
   }
   return envelope;
 }
+
+/**
+ * An AgentMessage's bytes: the connection's envelope (agent id and connection id, the same for
+ * every message, encoded once) followed by the message's field. Fields may come in any order.
+ */
+export function encodeAgentMessage(envelope: Uint8Array, message: OutgoingAgentMessage): Uint8Array {
+  const w = new BinaryWriter();
+  w.raw(envelope);
+  if (message.case === "encoded") w.tag(message.field, WireType.LengthDelimited).bytes(message.bytes);
+  else if (message.case !== undefined) {
+    const field = MESSAGE_FIELDS.get(message.case)!;
+    w.tag(field.number, WireType.LengthDelimited).bytes(toBinary(field.message!, message.value as never));
+  }
+  return w.finish();
+}
+
+const MESSAGE_FIELDS = new Map(internal.AgentMessageSchema.oneofs[0]!.fields.map((f) => [f.localName, f]));
 
 /** Nothing listens at the master's address (it is down or restarting). */
 function connectionRefused(cause: unknown): boolean {

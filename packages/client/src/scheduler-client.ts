@@ -37,7 +37,11 @@ export async function subscribe(
   frameworkInfo: MessageInitShape<typeof FrameworkInfoSchema> | FrameworkInfo,
   options: SubscribeOptions = {},
 ): Promise<Subscription> {
-  const client = createClient(scheduler.Scheduler, typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master) }) : master);
+  // A framework's calls are many and small (three acknowledgements a task): kept-alive connections of its own.
+  const client = createClient(
+    scheduler.Scheduler,
+    typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master), keepAlive: true }) : master,
+  );
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   let streamId = "";

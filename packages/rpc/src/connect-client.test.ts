@@ -3,6 +3,7 @@
  * same server: unary results, headers and trailers; unary errors with their code, message and
  * metadata; stream messages (one per chunk and many per chunk) and trailers; an error ending a
  * stream after the messages before it; an aborted call is Canceled; a call with a deadline still works.
+ * The same with its unary calls on kept-alive connections (keep-alive-post.ts).
  */
 import { afterAll, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
@@ -11,6 +12,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { scheduler } from "@mesos/proto";
 import { Hono } from "hono";
 import { createBinaryConnectTransport } from "./connect-client.ts";
+import { createKeepAlivePost } from "./keep-alive-post.ts";
 import { mountConnect } from "./serve.ts";
 
 const event = (n: number) =>
@@ -49,6 +51,7 @@ const connectWeb = createConnectTransport({ baseUrl, useBinaryFormat: true });
 const transports: [string, Transport][] = [
   ["connect-web", connectWeb],
   ["direct", createBinaryConnectTransport(baseUrl, connectWeb)],
+  ["direct, unary calls on kept-alive connections", createBinaryConnectTransport(baseUrl, connectWeb, undefined, createKeepAlivePost())],
 ];
 const subscribeCall = (name: string) => ({ type: scheduler.Call_Type.SUBSCRIBE, subscribe: { frameworkInfo: { user: "u", name } } });
 
@@ -91,9 +94,10 @@ async function outcome(t: Transport) {
   return results;
 }
 
-test("the direct path answers as connect-web's transport does", async () => {
-  const [web, direct] = [await outcome(transports[0]![1]), await outcome(transports[1]![1])];
+test("the direct path answers as connect-web's transport does (with Bun's fetch and with kept-alive connections)", async () => {
+  const [web, direct, keptAlive] = [await outcome(transports[0]![1]), await outcome(transports[1]![1]), await outcome(transports[2]![1])];
   expect(direct).toEqual(web);
+  expect(keptAlive).toEqual(web);
   // And the scenarios did what they say.
   expect(direct.slice(0, 7)).toEqual([
     "mesos.v1.scheduler.CallAccepted",

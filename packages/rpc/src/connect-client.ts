@@ -22,6 +22,7 @@ import {
   trailerDemux,
   validateResponse,
 } from "@connectrpc/connect/protocol-connect";
+import type { KeepAlivePost } from "./keep-alive-post.ts";
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 type HeadersInit = ConstructorParameters<typeof Headers>[0];
@@ -31,8 +32,11 @@ const HEADER_BYTES = 5;
 const EMPTY = new Uint8Array(0);
 const NO_REDIRECT = "error" as const;
 
-/** `fallback` takes what this does not: deadlines and client or bidi streams. */
-export function createBinaryConnectTransport(baseUrl: string, fallback: Transport, fetcher?: Fetch): Transport {
+/**
+ * `fallback` takes what this does not: deadlines and client or bidi streams. With `post`, unary
+ * calls go on its kept-alive connections (keep-alive-post.ts) instead of fetch.
+ */
+export function createBinaryConnectTransport(baseUrl: string, fallback: Transport, fetcher?: Fetch, post?: KeepAlivePost): Transport {
   const base = baseUrl.replace(/\/?$/, "/");
   const urls = new WeakMap<DescMethod, string>();
   const urlOf = (method: DescMethod) => {
@@ -48,6 +52,7 @@ export function createBinaryConnectTransport(baseUrl: string, fallback: Transpor
       if (timeoutMs !== undefined && timeoutMs > 0) return fallback.unary(...args);
       try {
         const body = toBinary(method.input, create(method.input, message as never));
+        if (post) return await unaryOverPost(post, urlOf(method), method, header, body, signal);
         const response = await doFetch(urlOf(method), {
           method: "POST",
           redirect: NO_REDIRECT,
@@ -92,6 +97,43 @@ export function createBinaryConnectTransport(baseUrl: string, fallback: Transpor
     },
   };
   return transport as unknown as Transport;
+}
+
+/** A unary call on a kept-alive connection: answered as the fetch path answers it. */
+async function unaryOverPost(
+  post: KeepAlivePost,
+  url: string,
+  method: DescMethod,
+  header: HeadersInit | undefined,
+  body: Uint8Array,
+  signal: AbortSignal | undefined,
+): Promise<UnaryResponse> {
+  const headers = requestHeaders(header, contentTypeUnaryProto);
+  const answer = await post(url, headers instanceof Headers ? Object.fromEntries(headers) : (headers as Record<string, string>), body, signal);
+  // A successful answer's headers are read only if the caller asks for them.
+  const answerHeaders = answer.status === 200 ? (new AnswerHeaders(answer.headers) as unknown as Headers) : new Headers(answer.headers);
+  const { isUnaryError, unaryError } = validateResponse("unary", true, answer.status, answerHeaders);
+  if (isUnaryError) {
+    const json = JSON.parse(new TextDecoder().decode(answer.body)) as JsonValue;
+    throw errorFromJson(json, appendHeaders(...trailerDemux(answerHeaders)), unaryError);
+  }
+  return unaryResponse(method, answerHeaders, fromBinary(method.output, answer.body));
+}
+
+/** The few Headers methods connect reads (get, has, forEach) over an answer's fields, without building a Headers. */
+class AnswerHeaders {
+  constructor(private readonly fields: [string, string][]) {}
+  get(name: string): string | null {
+    const lower = name.toLowerCase();
+    const values = this.fields.filter(([k]) => k.toLowerCase() === lower).map(([, v]) => v);
+    return values.length === 0 ? null : values.join(", ");
+  }
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+  forEach(callback: (value: string, key: string) => void): void {
+    for (const [key, value] of this.fields) callback(value, key.toLowerCase());
+  }
 }
 
 /** Ours win over the caller's of the same name, as in connect-web. */

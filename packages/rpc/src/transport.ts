@@ -5,6 +5,7 @@
 import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { createBinaryConnectTransport } from "./connect-client.ts";
+import { createKeepAlivePost } from "./keep-alive-post.ts";
 
 export interface TransportOptions {
   /** `http://host:port`; with `unixSocket`, only the path part matters. */
@@ -12,6 +13,11 @@ export interface TransportOptions {
   unixSocket?: string;
   /** JSON instead of binary on the wire (debugging). */
   json?: boolean;
+  /**
+   * Unary calls over kept-alive connections of this transport's own (keep-alive-post.ts), not
+   * Bun's fetch: for a client that sends many small calls, e.g. a framework's acknowledgements.
+   */
+  keepAlive?: boolean;
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -21,7 +27,8 @@ export function createTransport(options: TransportOptions): Transport {
     : undefined;
   const connectWeb = createConnectTransport({ baseUrl: options.baseUrl, useBinaryFormat: !options.json, fetch: viaSocket });
   // Binary unary and server-streaming calls without a deadline take the direct path (connect-client.ts).
-  return options.json ? connectWeb : createBinaryConnectTransport(options.baseUrl, connectWeb, viaSocket);
+  const post = options.keepAlive && !socket && options.baseUrl.startsWith("http://") ? createKeepAlivePost() : undefined;
+  return options.json ? connectWeb : createBinaryConnectTransport(options.baseUrl, connectWeb, viaSocket, post);
 }
 
 /** `host:port` (as Mesos flags write masters) or a URL -> `http://host:port`. */

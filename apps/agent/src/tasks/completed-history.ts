@@ -32,6 +32,8 @@ export interface CompletedFramework {
 export class CompletedHistory {
   /** By framework id: executors that ended, oldest first. */
   private readonly executors = new Map<string, CompletedExecutor[]>();
+  /** By framework id, then executor id and container: the same entries, found without a scan (each command task is an executor). */
+  private readonly byExecutor = new Map<string, Map<string, CompletedExecutor>>();
   private readonly frameworks: CompletedFramework[] = [];
 
   /**
@@ -39,13 +41,22 @@ export class CompletedHistory {
    * executor still runs other tasks, the read model shows them as that executor's `completed_tasks`.
    */
   taskDone(task: Task, executor: Omit<CompletedExecutor, "tasks">): void {
-    const list = this.executors.get(executor.frameworkId) ?? [];
-    this.executors.set(executor.frameworkId, list);
-    let entry = list.find((e) => e.id === executor.id && e.container === executor.container);
+    let list = this.executors.get(executor.frameworkId);
+    let index = this.byExecutor.get(executor.frameworkId);
+    if (!list || !index) {
+      this.executors.set(executor.frameworkId, (list = []));
+      this.byExecutor.set(executor.frameworkId, (index = new Map()));
+    }
+    const key = `${executor.id}\u0000${executor.container}`;
+    let entry = index.get(key);
     if (!entry) {
       entry = { ...executor, tasks: [] };
       list.push(entry);
-      if (list.length > MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK) list.shift();
+      index.set(key, entry);
+      if (list.length > MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK) {
+        const oldest = list.shift()!;
+        index.delete(`${oldest.id}\u0000${oldest.container}`);
+      }
     }
     entry.tasks.push(task);
     if (entry.tasks.length > MAX_COMPLETED_TASKS_PER_EXECUTOR) entry.tasks.shift();
@@ -55,6 +66,7 @@ export class CompletedHistory {
   frameworkDone(id: string, info?: FrameworkInfo): void {
     this.frameworks.push({ id, info, executors: this.executors.get(id) ?? [] });
     this.executors.delete(id);
+    this.byExecutor.delete(id);
     if (this.frameworks.length > MAX_COMPLETED_FRAMEWORKS) this.frameworks.shift();
   }
 

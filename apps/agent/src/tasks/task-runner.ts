@@ -22,7 +22,7 @@ import { ImageProvisioningError } from "../containerizer/containerizer.ts";
 import { isolationNames } from "../containerizer/isolators/registry.ts";
 import { linkVolumesIntoSandbox } from "../operations/volumes.ts";
 import { groupOf, requestKill, startKill } from "./kill-task.ts";
-import { executorSandbox } from "./sandbox.ts";
+import { executorSandbox, makeRunSandbox } from "./sandbox.ts";
 import { taskCommand, terminalStatus, withExecutorAllowance } from "./task-container.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "./task-status.ts";
 
@@ -53,7 +53,7 @@ export async function launchTask(ctx: AgentContext, framework: FrameworkInfo, ta
   if (task.state === TaskState.TASK_STAGING) reportStatus(ctx, task, TaskState.TASK_STARTING, image ? { message: `Pulling image '${image}'` } : {});
   let created: string | undefined;
   try {
-    created = mkdirSync(task.sandbox, { recursive: true });
+    created = nested ? mkdirSync(task.sandbox, { recursive: true }) : makeRunSandbox(task.sandbox);
     await ctx.resourceProviders.publish(info.resources);
     if (!mountsVolumes(ctx)) linkVolumesIntoSandbox(ctx.workDir, task.sandbox, info.resources);
     await ctx.containerizer.launch({

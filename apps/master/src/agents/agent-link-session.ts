@@ -3,7 +3,8 @@
  * is its AttachRequest: the master answers Registered (with the connection id), or a Shutdown when
  * it refuses the agent for good, or closes the link when it cannot take it now (not the leader:
  * 1013 naming the leader; an invalid request: 1011 with the reason). Every later frame is an
- * AgentMessage; the master's messages to the agent (Agent.send) are frames the other way.
+ * AgentMessage (one that does not decode closes the link, 1007; one missing a required field is
+ * dropped with an error logged); the master's messages to the agent (Agent.send) are frames the other way.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
@@ -85,6 +86,12 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
       msg = fromBinary(internal.AgentMessageSchema, frame);
     } catch (e) {
       return close(LinkClose.INVALID_FRAME, `Invalid AgentMessage: ${errorMessage(e)}`);
+    }
+    // As Mesos drops a message that does not parse (protobuf's IsInitialized()): a bad message, not a reason to drop the link.
+    const missing = missingRequiredFields(internal.AgentMessageSchema, msg);
+    if (missing.length > 0) {
+      const what = msg.message.case ?? "an empty message";
+      return ctx.log.error(`Dropped ${what} from agent ${msg.agentId?.value}: missing required fields: ${missing.join(", ")}`);
     }
     try {
       handleAgentMessage(ctx, msg);

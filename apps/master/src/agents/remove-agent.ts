@@ -88,6 +88,8 @@ async function removeAgent(ctx: MasterContext, agent: Agent, removal: Removal, r
       ctx.tasks.complete(task);
     }
   }
+  // An unreachable agent may come back and resend its updates; a gone or removed one never does.
+  if (removal !== "unreachable") ctx.tasks.forgetAcknowledgedOnAgent(agent.id);
   // Only now: the tasks' resources above went back to the agent's pool first.
   ctx.operations.forgetAgent(agent.id);
   ctx.executors.forgetAgent(agent.id);

@@ -105,6 +105,7 @@ export async function markGone(ctx: MasterContext, call: master.Call): Promise<v
   // An unreachable agent: no update and no FAILURE (frameworks heard those when it became unreachable).
   await ctx.agents.mark(agentId, known.info, "gone");
   ctx.tasks.forgetUnreachableOn(agentId);
+  ctx.tasks.forgetAcknowledgedOnAgent(agentId);
 }
 
 export function getOperations(ctx: MasterContext): master.Response_GetOperations {

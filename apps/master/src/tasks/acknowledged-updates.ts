@@ -9,8 +9,9 @@
  * that, so a framework never hears "accepted" for an acknowledgement a crash could lose.
  *
  * A row lives while the master may still hear the update again: it goes when the task leaves the
- * master (its framework's completed tasks are trimmed, the framework is forgotten) or when the
- * agent re-registers without the task (it has nothing left to resend).
+ * master (its framework's completed tasks are trimmed, the framework is forgotten), when the
+ * agent re-registers without the task (it has nothing left to resend), or when the agent is marked
+ * gone or removed (it will never resend anything).
  */
 import { errorMessage, type Logger } from "@mesos/core";
 import type { RegistryStore, StoredAcknowledgement } from "../registry/registry-store.ts";
@@ -77,6 +78,11 @@ export class AcknowledgedUpdates {
     for (const [frameworkId, taskIds] of this.byAgent.get(agentId) ?? NONE) {
       for (const taskId of [...taskIds]) if (!reported(frameworkId, taskId)) this.forget(frameworkId, taskId);
     }
+  }
+
+  /** The agent is gone or removed for good: none of its tasks' updates can come again. */
+  forgetAgent(agentId: string): void {
+    this.forgetUnreportedOn(agentId, () => false);
   }
 
   /** Resolves once every change made so far is in the registry. */

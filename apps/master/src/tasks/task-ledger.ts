@@ -188,6 +188,11 @@ export class TaskLedger {
     this.deps.acknowledged.forgetUnreportedOn(agentId, reported);
   }
 
+  /** An agent was marked gone or removed: the acknowledgements of its tasks are forgotten (in the registry too). */
+  forgetAcknowledgedOnAgent(agentId: string): void {
+    this.deps.acknowledged.forgetAgent(agentId);
+  }
+
   /** Forgets a task: it moves to its framework's completed tasks (a task ended by decree releases what it held). */
   complete(task: Task): void {
     const frameworkId = frameworkOf(task);

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { scheduler } from "@mesos/proto";
+import { internal, scheduler } from "@mesos/proto";
 import { decodeMessage, encodeMessage, missingRequiredFields } from "./message-codec.ts";
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -78,6 +78,17 @@ test("missingRequiredFields walks lists and maps of messages", () => {
     decline: { offerIds: [{ value: "ok" }, {}] },
   });
   expect(missingRequiredFields(scheduler.CallSchema, call)).toEqual(["decline.offer_ids[1].value"]);
+});
+
+test("missingRequiredFields looks into the member a oneof holds", () => {
+  const message = (status?: object) =>
+    create(internal.AgentMessageSchema, {
+      agentId: { value: "a" },
+      connectionId: "c",
+      message: { case: "statusUpdate", value: { frameworkId: { value: "f" }, status } },
+    });
+  expect(missingRequiredFields(internal.AgentMessageSchema, message())).toEqual(["status_update.status"]);
+  expect(missingRequiredFields(internal.AgentMessageSchema, message({ taskId: { value: "t" }, state: 1 }))).toEqual([]);
 });
 
 test("missingRequiredFields finds a hole deep in a complete-looking ACCEPT, and none in a complete one", () => {

@@ -60,6 +60,14 @@ export function mesosJsonForSchema(schema: DescMessage, json: JsonValue): JsonVa
   return out;
 }
 
+/** A field's value; a oneof's member is read from its oneof (`{ case, value }`). */
+function fieldValue(message: Message, field: DescField): unknown {
+  const msg = message as unknown as Record<string, unknown>;
+  if (!field.oneof) return msg[field.localName];
+  const chosen = msg[field.oneof.localName] as { case?: string; value?: unknown };
+  return chosen.case === field.localName ? chosen.value : undefined;
+}
+
 const requiredWithin = new WeakMap<DescMessage, boolean>();
 
 /** Whether a message type has a required field, itself or in any message it can contain (memoized). */
@@ -122,20 +130,23 @@ function initializedCheck(schema: DescMessage): InitializedCheck {
   compiledChecks.set(schema, (m) => check!(m));
   const lines: string[] = [];
   const subs: InitializedCheck[] = [];
-  for (const field of fieldsToCheck(schema)) {
+  for (const [i, field] of fieldsToCheck(schema).entries()) {
     const key = JSON.stringify(field.localName);
+    // A oneof's member is read from its oneof (`{ case, value }`).
+    const oneof = field.oneof ? JSON.stringify(field.oneof.localName) : undefined;
+    lines.push(`const v${i} = ${oneof ? `m[${oneof}].case === ${key} ? m[${oneof}].value : undefined` : `m[${key}]`};`);
     // A proto2 field is set when it is the message's own property (defaults live on its prototype).
-    if (field.presence === LEGACY_REQUIRED) lines.push(`if (m[${key}] === undefined || !hasOwn(m, ${key})) return false;`);
+    if (field.presence === LEGACY_REQUIRED) lines.push(`if (v${i} === undefined || !hasOwn(m, ${oneof ?? key})) return false;`);
     const sub = `subs[${subs.length}]`;
     if (field.fieldKind === "message") {
       subs.push(initializedCheck(field.message));
-      lines.push(`if (m[${key}] !== undefined && !${sub}(m[${key}])) return false;`);
+      lines.push(`if (v${i} !== undefined && !${sub}(v${i})) return false;`);
     } else if (field.fieldKind === "list" && field.listKind === "message") {
       subs.push(initializedCheck(field.message));
-      lines.push(`for (const item of m[${key}]) if (!${sub}(item)) return false;`);
+      lines.push(`for (const item of v${i}) if (!${sub}(item)) return false;`);
     } else if (field.fieldKind === "map" && field.mapKind === "message") {
       subs.push(initializedCheck(field.message));
-      lines.push(`for (const item of Object.values(m[${key}])) if (!${sub}(item)) return false;`);
+      lines.push(`for (const item of Object.values(v${i})) if (!${sub}(item)) return false;`);
     }
   }
   // The code is built from the schema's own field names (JSON-quoted), never from input.
@@ -149,18 +160,17 @@ export function missingRequiredFields(schema: DescMessage, message: Message, pre
   const missing: string[] = [];
   // Most of a Call's sub-messages have no required field anywhere: not walked. Most calls are complete.
   if (!hasRequired(schema) || (prefix === "" && isInitialized(schema, message))) return missing;
-  const msg = message as unknown as Record<string, unknown>;
   for (const field of schema.fields) {
     const path = `${prefix}${field.name}`;
     if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) {
-      const value = msg[field.localName];
+      const value = fieldValue(message, field);
       const items = field.fieldKind === "list" ? (value as Message[]) : value === undefined ? [] : [value as Message];
       items.forEach((item, i) => {
         const at = field.fieldKind === "list" ? `${path}[${i}].` : `${path}.`;
         missing.push(...missingRequiredFields(field.message!, item, at));
       });
     } else if (field.fieldKind === "map" && field.mapKind === "message") {
-      for (const [key, item] of Object.entries(msg[field.localName] as Record<string, Message>)) {
+      for (const [key, item] of Object.entries(fieldValue(message, field) as Record<string, Message>)) {
         missing.push(...missingRequiredFields(field.message, item, `${path}[${key}].`));
       }
     }
