@@ -6,9 +6,9 @@
  * frameworks (as the hollow agents do after a kill -9). Attaches go through the master's link
  * acceptor (what a WebSocket upgrade reaches: decoding, attach.ts), encoded beforehand, so the CPU
  * measured is the master's (not the socket's). Then the frameworks subscribe again and reconcile every task, and
- * the state is read (GET /state, GET_STATE as JSON and protobuf): bytes, first read, later reads.
+ * the state is read over a socket by curl (GET /state, GET_STATE as JSON and protobuf): bytes, first read, later reads.
  *
- *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2]
+ *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2] [--state_reads=5]
  *   MASTER_CPU_PROFILE=DIR: bun --cpu-prof for the re-registration part (bench/support/cpuprofile-summary.ts reads it)
  *
  * With --over=websocket the master is the compiled binary (`npm run build` first) started on that
@@ -35,6 +35,7 @@ const agents = arg("agents", "10000");
 const perAgent = arg("tasks_per_agent", "10");
 const frameworkCount = arg("frameworks", "10");
 const frameworksPerAgent = Math.min(arg("frameworks_per_agent", "2"), frameworkCount);
+const stateReads = arg("state_reads", "5");
 
 const dir = mkdtempSync(join(tmpdir(), "bench-rereg-"));
 const registry = openSqliteRegistry(join(dir, "registry.db"));
@@ -188,36 +189,44 @@ for (const f of frameworkIds) {
     }
   }
 }
-const v1 = (accept: string) => () =>
-  master.app.fetch(
-    new Request("http://in-memory:5050/api/v1", {
-      method: "POST",
-      body: '{"type":"GET_STATE"}',
-      headers: { "Content-Type": "application/json", Accept: accept },
-    }),
-  );
-const reads: [string, () => Response | Promise<Response>][] = [
-  ["GET /state", () => master.app.fetch(new Request("http://in-memory:5050/state"))],
+// Read over a socket (the master's app on Bun.serve, as the binary serves it) by curl, another
+// process: the CPU counted is the master's encoding and writing, not a client's reading.
+const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 0, fetch: master.app.fetch });
+const url = `http://127.0.0.1:${server.port}`;
+const v1 = (accept: string) => [
+  "-X",
+  "POST",
+  "-H",
+  "Content-Type: application/json",
+  "-H",
+  `Accept: ${accept}`,
+  "-d",
+  '{"type":"GET_STATE"}',
+  `${url}/api/v1`,
+];
+const reads: [string, string[]][] = [
+  ["GET /state", [`${url}/state`]],
   ["GET_STATE (JSON)", v1("application/json")],
   ["GET_STATE (protobuf)", v1("application/x-protobuf")],
 ];
-for (const [name, read] of reads) {
+for (const [name, args] of reads) {
   const one = async () => {
     const [t0, cpu0] = [performance.now(), cpuMs()];
-    const res = await read();
-    const bytes = (await res.arrayBuffer()).byteLength;
-    if (!res.ok) throw new Error(`${name}: ${res.status}`);
+    const curl = Bun.spawn(["curl", "-sf", "-o", "/dev/null", "-w", "%{size_download}", ...args], { stdout: "pipe" });
+    const bytes = Number(await new Response(curl.stdout).text());
+    if ((await curl.exited) !== 0) throw new Error(`${name}: curl exited with ${curl.exitCode}`);
     return { ms: performance.now() - t0, cpu: cpuMs() - cpu0, bytes };
   };
   const first = await one();
   const again = [];
-  for (let i = 0; i < 5; i++) again.push(await one());
+  for (let i = 0; i < stateReads; i++) again.push(await one());
   const median = <T>(xs: T[], key: (x: T) => number) => xs.map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `  ${name}: ${(first.bytes / 2 ** 20).toFixed(1)} MB; first read ${first.ms.toFixed(0)} ms (${first.cpu.toFixed(0)} ms CPU), ` +
       `then p50 ${median(again, (r) => r.ms).toFixed(0)} ms (${median(again, (r) => r.cpu).toFixed(0)} ms CPU); load average ${loadavg()[0]!.toFixed(1)}`,
   );
 }
+server.stop(true);
 for (const sub of subs) sub.close();
 master.stop();
 registry.close();
