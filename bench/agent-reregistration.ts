@@ -10,6 +10,13 @@
  *
  *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2] [--state_reads=5]
  *   MASTER_CPU_PROFILE=DIR: bun --cpu-prof for the re-registration part (bench/support/cpuprofile-summary.ts reads it)
+ *
+ * With --over=websocket the master is the compiled binary (`npm run build` first) started on that
+ * registry, and the attaches come over WebSockets, one each, as the agents' links do after a
+ * failover: each waits at random in [0, --backoff_ms] (Mesos's registration_backoff_factor), dials,
+ * sends its frame. It prints the master's start-up (to its first answer), its CPU per re-registration
+ * with the upgrade and the socket, and the connections the kernel dropped (full accept queues).
+ * MASTER_CPU_PROFILE=DIR then profiles the master process.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createConnectTransport } from "@connectrpc/connect-web";
@@ -20,6 +27,8 @@ import { AgentInfoSchema, internal, scheduler, TaskSchema, TaskState, TaskStatus
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { AGENT_LINK_PATH } from "@mesos/rpc";
+import { freePort, listenOverflows, percentile, processUsage, startMasterProcess } from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agents = arg("agents", "10000");
@@ -99,6 +108,24 @@ const requests = ids.map((id, i) => {
   );
 });
 const bytes = requests.reduce((n, r) => n + r.length, 0);
+// The acknowledgement the first master recorded for each task (its registry holds them at a failover).
+await registry.writeAcknowledgements({
+  written: ids.flatMap((id, i) =>
+    Array.from({ length: perAgent }, (_, k) => ({
+      frameworkId: frameworkIds[(i + (k % frameworksPerAgent)) % frameworkCount]!,
+      taskId: `task-${i}-${k}`,
+      agentId: id,
+      uuid: crypto.getRandomValues(new Uint8Array(16)),
+    })),
+  ),
+  forgotten: [],
+});
+if (process.argv.includes("--over=websocket")) {
+  registry.close();
+  await overWebSockets(requests);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // 3. The new master takes them all back.
 const master: Master = await newMaster();
@@ -205,3 +232,55 @@ master.stop();
 registry.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);
+
+/** The attaches over WebSockets to the compiled master started on the registry (see the top). */
+async function overWebSockets(frames: Uint8Array[]): Promise<void> {
+  const backoffMs = Number(process.argv.find((a) => a.startsWith("--backoff_ms="))?.slice("--backoff_ms=".length) ?? 1000);
+  const port = freePort();
+  const profile = process.env.MASTER_CPU_PROFILE;
+  const t0 = performance.now();
+  const master = await startMasterProcess(port, [`--work_dir=${dir}`], profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {});
+  const startMs = performance.now() - t0;
+  const cpuAtStart = processUsage(master.proc.pid).cpuSeconds;
+  console.log(
+    `  the master (${agents} agents, ${agents * perAgent} acknowledgements in its registry) answers ${startMs.toFixed(0)} ms after its start (${cpuAtStart.toFixed(2)} s of CPU)`,
+  );
+  const overflows = listenOverflows();
+  const url = `ws://127.0.0.1:${port}${AGENT_LINK_PATH}`;
+  const sockets: WebSocket[] = [];
+  const answers: number[] = [];
+  let failed = 0;
+  const storm = performance.now();
+  await Promise.all(
+    frames.map(async (frame) => {
+      await Bun.sleep(Math.random() * backoffMs);
+      for (;;) {
+        const dialed = performance.now();
+        const ok = await new Promise<boolean>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.binaryType = "arraybuffer";
+          ws.onopen = () => ws.send(frame);
+          ws.onmessage = (e) => {
+            if (fromBinary(internal.MasterMessageSchema, new Uint8Array(e.data as ArrayBuffer)).message.case !== "registered") return;
+            sockets.push(ws);
+            resolve(true);
+          };
+          ws.onclose = () => resolve(false);
+        });
+        if (ok) return void answers.push(performance.now() - dialed);
+        failed++;
+        await Bun.sleep(Math.random() * backoffMs);
+      }
+    }),
+  );
+  const secs = (performance.now() - storm) / 1000;
+  const cpu = processUsage(master.proc.pid).cpuSeconds - cpuAtStart;
+  answers.sort((a, b) => a - b);
+  console.log(
+    `  over WebSockets: every agent back ${secs.toFixed(1)} s after the master answered (dials spread over ${backoffMs} ms); master CPU ${cpu.toFixed(1)} s, ` +
+      `${((cpu * 1000) / agents).toFixed(3)} ms per agent; dial to Registered p50 ${percentile(answers, 0.5).toFixed(0)} ms, p99 ${percentile(answers, 0.99).toFixed(0)} ms; ` +
+      `${failed} attempts failed; ${listenOverflows() - overflows} connections dropped by full accept queues (machine-wide); load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+  for (const ws of sockets) ws.close();
+  await master.kill("SIGTERM");
+}

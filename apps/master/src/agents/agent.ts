@@ -17,6 +17,8 @@ export type OutgoingMasterMessage = internal.MasterMessage | Uint8Array;
 export interface AgentOutbox {
   /** Sends now; false once the link is closed. */
   push(message: OutgoingMasterMessage): boolean;
+  /** Sends a MasterMessage already encoded (registered-frame.ts); false once the link is closed. */
+  pushEncoded(frame: Uint8Array): boolean;
   close(): void;
   readonly closed: boolean;
 }
