@@ -6,10 +6,17 @@
  * frameworks (as the hollow agents do after a kill -9). Attaches go through the master's link
  * acceptor (what a WebSocket upgrade reaches: decoding, attach.ts), encoded beforehand, so the CPU
  * measured is the master's (not the socket's). Then the frameworks subscribe again and reconcile every task, and
- * the state is read (GET /state, GET_STATE as JSON and protobuf): bytes, first read, later reads.
+ * the state is read over a socket by curl (GET /state, GET_STATE as JSON and protobuf): bytes, first read, later reads.
  *
- *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2]
+ *   npx bun bench/agent-reregistration.ts [--agents=10000] [--tasks_per_agent=10] [--frameworks=10] [--frameworks_per_agent=2] [--state_reads=5]
  *   MASTER_CPU_PROFILE=DIR: bun --cpu-prof for the re-registration part (bench/support/cpuprofile-summary.ts reads it)
+ *
+ * With --over=websocket the master is the compiled binary (`npm run build` first) started on that
+ * registry, and the attaches come over WebSockets, one each, as the agents' links do after a
+ * failover: each waits at random in [0, --backoff_ms] (Mesos's registration_backoff_factor), dials,
+ * sends its frame. It prints the master's start-up (to its first answer), its CPU per re-registration
+ * with the upgrade and the socket, and the connections the kernel dropped (full accept queues).
+ * MASTER_CPU_PROFILE=DIR then profiles the master process.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createConnectTransport } from "@connectrpc/connect-web";
@@ -20,12 +27,15 @@ import { AgentInfoSchema, internal, scheduler, TaskSchema, TaskState, TaskStatus
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { AGENT_LINK_PATH } from "@mesos/rpc";
+import { freePort, listenOverflows, percentile, processUsage, startMasterProcess } from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agents = arg("agents", "10000");
 const perAgent = arg("tasks_per_agent", "10");
 const frameworkCount = arg("frameworks", "10");
 const frameworksPerAgent = Math.min(arg("frameworks_per_agent", "2"), frameworkCount);
+const stateReads = arg("state_reads", "5");
 
 const dir = mkdtempSync(join(tmpdir(), "bench-rereg-"));
 const registry = openSqliteRegistry(join(dir, "registry.db"));
@@ -98,6 +108,24 @@ const requests = ids.map((id, i) => {
   );
 });
 const bytes = requests.reduce((n, r) => n + r.length, 0);
+// The acknowledgement the first master recorded for each task (its registry holds them at a failover).
+await registry.writeAcknowledgements({
+  written: ids.flatMap((id, i) =>
+    Array.from({ length: perAgent }, (_, k) => ({
+      frameworkId: frameworkIds[(i + (k % frameworksPerAgent)) % frameworkCount]!,
+      taskId: `task-${i}-${k}`,
+      agentId: id,
+      uuid: crypto.getRandomValues(new Uint8Array(16)),
+    })),
+  ),
+  forgotten: [],
+});
+if (process.argv.includes("--over=websocket")) {
+  registry.close();
+  await overWebSockets(requests);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // 3. The new master takes them all back.
 const master: Master = await newMaster();
@@ -161,38 +189,98 @@ for (const f of frameworkIds) {
     }
   }
 }
-const v1 = (accept: string) => () =>
-  master.app.fetch(
-    new Request("http://in-memory:5050/api/v1", {
-      method: "POST",
-      body: '{"type":"GET_STATE"}',
-      headers: { "Content-Type": "application/json", Accept: accept },
-    }),
-  );
-const reads: [string, () => Response | Promise<Response>][] = [
-  ["GET /state", () => master.app.fetch(new Request("http://in-memory:5050/state"))],
+// Read over a socket (the master's app on Bun.serve, as the binary serves it) by curl, another
+// process: the CPU counted is the master's encoding and writing, not a client's reading.
+const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 0, fetch: master.app.fetch });
+const url = `http://127.0.0.1:${server.port}`;
+const v1 = (accept: string) => [
+  "-X",
+  "POST",
+  "-H",
+  "Content-Type: application/json",
+  "-H",
+  `Accept: ${accept}`,
+  "-d",
+  '{"type":"GET_STATE"}',
+  `${url}/api/v1`,
+];
+const reads: [string, string[]][] = [
+  ["GET /state", [`${url}/state`]],
   ["GET_STATE (JSON)", v1("application/json")],
   ["GET_STATE (protobuf)", v1("application/x-protobuf")],
 ];
-for (const [name, read] of reads) {
+for (const [name, args] of reads) {
   const one = async () => {
     const [t0, cpu0] = [performance.now(), cpuMs()];
-    const res = await read();
-    const bytes = (await res.arrayBuffer()).byteLength;
-    if (!res.ok) throw new Error(`${name}: ${res.status}`);
+    const curl = Bun.spawn(["curl", "-sf", "-o", "/dev/null", "-w", "%{size_download}", ...args], { stdout: "pipe" });
+    const bytes = Number(await new Response(curl.stdout).text());
+    if ((await curl.exited) !== 0) throw new Error(`${name}: curl exited with ${curl.exitCode}`);
     return { ms: performance.now() - t0, cpu: cpuMs() - cpu0, bytes };
   };
   const first = await one();
   const again = [];
-  for (let i = 0; i < 5; i++) again.push(await one());
+  for (let i = 0; i < stateReads; i++) again.push(await one());
   const median = <T>(xs: T[], key: (x: T) => number) => xs.map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `  ${name}: ${(first.bytes / 2 ** 20).toFixed(1)} MB; first read ${first.ms.toFixed(0)} ms (${first.cpu.toFixed(0)} ms CPU), ` +
       `then p50 ${median(again, (r) => r.ms).toFixed(0)} ms (${median(again, (r) => r.cpu).toFixed(0)} ms CPU); load average ${loadavg()[0]!.toFixed(1)}`,
   );
 }
+server.stop(true);
 for (const sub of subs) sub.close();
 master.stop();
 registry.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);
+
+/** The attaches over WebSockets to the compiled master started on the registry (see the top). */
+async function overWebSockets(frames: Uint8Array[]): Promise<void> {
+  const backoffMs = Number(process.argv.find((a) => a.startsWith("--backoff_ms="))?.slice("--backoff_ms=".length) ?? 1000);
+  const port = freePort();
+  const profile = process.env.MASTER_CPU_PROFILE;
+  const t0 = performance.now();
+  const master = await startMasterProcess(port, [`--work_dir=${dir}`], profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {});
+  const startMs = performance.now() - t0;
+  const cpuAtStart = processUsage(master.proc.pid).cpuSeconds;
+  console.log(
+    `  the master (${agents} agents, ${agents * perAgent} acknowledgements in its registry) answers ${startMs.toFixed(0)} ms after its start (${cpuAtStart.toFixed(2)} s of CPU)`,
+  );
+  const overflows = listenOverflows();
+  const url = `ws://127.0.0.1:${port}${AGENT_LINK_PATH}`;
+  const sockets: WebSocket[] = [];
+  const answers: number[] = [];
+  let failed = 0;
+  const storm = performance.now();
+  await Promise.all(
+    frames.map(async (frame) => {
+      await Bun.sleep(Math.random() * backoffMs);
+      for (;;) {
+        const dialed = performance.now();
+        const ok = await new Promise<boolean>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.binaryType = "arraybuffer";
+          ws.onopen = () => ws.send(frame);
+          ws.onmessage = (e) => {
+            if (fromBinary(internal.MasterMessageSchema, new Uint8Array(e.data as ArrayBuffer)).message.case !== "registered") return;
+            sockets.push(ws);
+            resolve(true);
+          };
+          ws.onclose = () => resolve(false);
+        });
+        if (ok) return void answers.push(performance.now() - dialed);
+        failed++;
+        await Bun.sleep(Math.random() * backoffMs);
+      }
+    }),
+  );
+  const secs = (performance.now() - storm) / 1000;
+  const cpu = processUsage(master.proc.pid).cpuSeconds - cpuAtStart;
+  answers.sort((a, b) => a - b);
+  console.log(
+    `  over WebSockets: every agent back ${secs.toFixed(1)} s after the master answered (dials spread over ${backoffMs} ms); master CPU ${cpu.toFixed(1)} s, ` +
+      `${((cpu * 1000) / agents).toFixed(3)} ms per agent; dial to Registered p50 ${percentile(answers, 0.5).toFixed(0)} ms, p99 ${percentile(answers, 0.99).toFixed(0)} ms; ` +
+      `${failed} attempts failed; ${listenOverflows() - overflows} connections dropped by full accept queues (machine-wide); load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+  for (const ws of sockets) ws.close();
+  await master.kill("SIGTERM");
+}

@@ -57,8 +57,16 @@ if (await ensureManyFetches()) {
     return { ms: performance.now() - t, bytes };
   };
   const measure = async (label: string) => {
-    console.log(`${label}; ${load()}`);
+    // What the master spends with no reader (agents' pings, offers): part of every read's CPU below.
+    const idle0 = processUsage(master.proc.pid).cpuSeconds;
+    await Bun.sleep(2000);
+    const idle = ((processUsage(master.proc.pid).cpuSeconds - idle0) / 2) * 1000;
+    console.log(`${label}; ${load()}; the master's CPU without readers: ${idle.toFixed(0)} ms a second`);
     for (const [name, read] of endpoints) {
+      // The first read encodes what changed since the last one (after start-up: everything); counted apart.
+      const firstCpu0 = processUsage(master.proc.pid).cpuSeconds;
+      const first = await one(read);
+      const firstCpu = processUsage(master.proc.pid).cpuSeconds - firstCpu0;
       const cpu0 = processUsage(master.proc.pid).cpuSeconds;
       const alone: number[] = [];
       let bytes = 0;
@@ -74,7 +82,8 @@ if (await ensureManyFetches()) {
       const all = performance.now() - t;
       console.log(
         `  ${name.padEnd(28)} ${(bytes / 2 ** 20).toFixed(2).padStart(6)} MB  alone p50 ${percentile(alone, 0.5).toFixed(0).padStart(5)} ms` +
-          ` p99 ${percentile(alone, 0.99).toFixed(0).padStart(5)} ms (master CPU ${(cpu * 1000).toFixed(0)} ms a read)` +
+          ` p99 ${percentile(alone, 0.99).toFixed(0).padStart(5)} ms (master CPU ${(cpu * 1000).toFixed(0)} ms a read;` +
+          ` first read ${first.ms.toFixed(0)} ms, ${(firstCpu * 1000).toFixed(0)} ms CPU)` +
           `  10 at once: all in ${all.toFixed(0)} ms, slowest ${Math.max(...together.map((r) => r.ms)).toFixed(0)} ms`,
       );
     }

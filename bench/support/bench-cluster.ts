@@ -52,10 +52,10 @@ export function spawnDaemon(cmd: string[], name: string, env: Record<string, str
   };
 }
 
-/** The compiled binary (built by `npm run build`). */
+/** The compiled binary (built by `npm run build`); MESOS_BINARY=PATH runs another build (to compare two side by side). */
 export function mesosBinary(): string {
-  const bin = join(ROOT, "dist/mesos");
-  if (!existsSync(bin)) throw new Error("dist/mesos is missing: run `npm run build` first");
+  const bin = process.env.MESOS_BINARY ?? join(ROOT, "dist/mesos");
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first`);
   return bin;
 }
 

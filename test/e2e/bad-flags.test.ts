@@ -39,6 +39,10 @@ test.each([
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--port=65536"], "Failed to load flag 'port'"],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--http_heartbeat_interval=0secs"], "'--http_heartbeat_interval' must be greater than zero"],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launch_timeout=0ms"], "'--launch_timeout' must be greater than zero"],
+  [
+    ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--registration_backoff_factor=2mins"],
+    "Invalid value '120secs' for --registration_backoff_factor: Must be less than 1mins",
+  ],
   // Container images: a malformed --docker_config or --image_gc_config, an unknown provider, Mesos's start-up checks.
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--docker_config={nope"], "Failed to load flag 'docker_config': Failed to parse the JSON"],
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--docker_config=/no/such/file"], "'/no/such/file' is neither JSON nor an existing file"],

@@ -177,3 +177,25 @@ test("an agent re-registers under its id after the master restarts on its addres
   expect(back.agentInfo!.id!.value).toBe(agentId);
   expect(master.ctx.agents.get(agentId)?.connected).toBe(true);
 });
+
+test("an agent that hears no ping for the master's total ping timeout drops the link and re-registers under its id", async () => {
+  // The master's clock stands still: it never pings, and it keeps the link open.
+  const master = await createInMemoryMaster(cleanup, {
+    clock: new ManualClock(),
+    flags: ["--agent_ping_timeout=2secs", "--max_agent_ping_timeouts=3"],
+  });
+  const clock = new ManualClock();
+  const { link, registered } = await attachInMemoryAgent(master, cleanup, { clock });
+  clock.advance(10);
+  const id = await registered;
+  const first = master.ctx.agents.get(id)!.link!.connectionId;
+  // Registered said 2 s x 3: just before, the link stands.
+  clock.advance(5_999);
+  await Bun.sleep(10);
+  expect(master.ctx.agents.get(id)!.link!.connectionId).toBe(first);
+  clock.advance(1);
+  await eventually(() => !link.connected, 5_000, "the agent to drop its link");
+  clock.advance(10);
+  await eventually(() => link.connected && master.ctx.agents.get(id)?.connected, 5_000, "the agent to re-attach");
+  expect(master.ctx.agents.get(id)!.link!.connectionId).not.toBe(first);
+});

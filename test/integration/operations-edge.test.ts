@@ -188,7 +188,9 @@ test("unacknowledged statuses are resent every 10 s and more slowly after", asyn
 
 test("a master restart: the reservation comes back with the agent and the pending status still reaches the framework", async () => {
   const port = freePort();
-  const flags = [`--work_dir=${tempDir("master")}`, `--port=${port}`];
+  // The agent's clock jumps by minutes (its backoff, its retries) while the master pings on real
+  // time: a long total ping timeout keeps the agent's liveness check (on its clock) from dropping the link.
+  const flags = [`--work_dir=${tempDir("master")}`, `--port=${port}`, "--agent_ping_timeout=15mins", "--max_agent_ping_timeouts=100"];
   let master = await startTestMaster({ flags });
   const clock = new ManualClock(Date.now());
   const agent = await startTestAgent(master, { clock, flags: ["--resources=cpus:2;mem:1024;disk:1024"] });

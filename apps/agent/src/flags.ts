@@ -108,6 +108,10 @@ export function validateAgentFlags(flags: AgentFlags): string | undefined {
   ] as const) {
     if (flags[name] <= 0) return `Flag '--${name}' must be greater than zero`;
   }
+  // As Mesos's agent: the registration backoff doubles up to a minute, so its factor may not exceed that.
+  if (flags.registration_backoff_factor > 60_000) {
+    return `Invalid value '${flags.registration_backoff_factor / 1000}secs' for --registration_backoff_factor: Must be less than 1mins`;
+  }
   try {
     diskProfileAdaptorConfig(flags.disk_profile_adaptor, flags.modules);
   } catch (e) {

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
-import { type Clock, silentLogger } from "@mesos/core";
-import type { LinkDialer } from "@mesos/rpc";
+import { type Clock, ManualClock, silentLogger } from "@mesos/core";
+import type { LinkDialer, LinkListener } from "@mesos/rpc";
 import { AgentIDSchema, internal } from "@mesos/proto";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { agentMessage, createMasterLink, encodeAgentMessage } from "./master-link.ts";
+import { agentMessage, ATTACH_TIMEOUT_MS, createMasterLink, encodeAgentMessage } from "./master-link.ts";
 
 test("no master listening keeps the retry delay at the factor; attempts a master refused double it", async () => {
   const refused = { opens: false, code: 1006, cause: Object.assign(new Error("Failed to connect"), { code: "ECONNREFUSED" }) };
@@ -39,6 +39,123 @@ test("no master listening keeps the retry delay at the factor; attempts a master
   while (outcomes.length > 0 || sleeps.length < 7) await Bun.sleep(1);
   // Before each try: 3 with no master there (factor 1 s, half of it), then doubling: 0.5, 1, 2, 4 s.
   expect(sleeps.slice(0, 7)).toEqual([500, 500, 500, 500, 1000, 2000, 4000]);
+});
+
+test("a master that stops pinging but keeps the link open is dropped after its total ping timeout, and the agent registers again", async () => {
+  const clock = new ManualClock();
+  const links: { listener: LinkListener; closedByAgent: boolean; attaches: number }[] = [];
+  const registered = (connectionId: string) =>
+    toBinary(
+      internal.MasterMessageSchema,
+      create(internal.MasterMessageSchema, {
+        message: {
+          case: "registered",
+          value: { agentId: { value: "A1" }, masterInfo: { id: "m", ip: 0, port: 5050 }, connectionId, totalPingTimeoutSeconds: 75 },
+        },
+      }),
+    );
+  const ping = toBinary(internal.MasterMessageSchema, create(internal.MasterMessageSchema, { message: { case: "ping", value: {} } }));
+  // A master that takes every link and answers the attach, and then only sends what the test says; it never closes a link.
+  const transport: LinkDialer = (listener) => {
+    const link = { listener, closedByAgent: false, attaches: 0 };
+    links.push(link);
+    queueMicrotask(() => listener.open?.());
+    return {
+      send: () => {
+        link.attaches++;
+        queueMicrotask(() => listener.message(registered(`c${links.length}`)));
+      },
+      close: () => void (link.closedByAgent = true),
+    };
+  };
+  const registrations: string[] = [];
+  let disconnects = 0;
+  const link = createMasterLink({
+    master: "127.0.0.1:5050",
+    transport,
+    clock,
+    log: silentLogger,
+    backoffFactorMs: 1000,
+    random: () => 0,
+    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
+    onRegistered: (r) => registrations.push(r.connectionId),
+    onMessage: () => {},
+    onDisconnected: () => disconnects++,
+    onRefused: () => {},
+  });
+  const settle = () => Bun.sleep(1);
+  link.start();
+  await settle();
+  clock.advance(0);
+  await settle();
+  expect(registrations).toEqual(["c1"]);
+  // Pings keep the link: 74 s, a ping, 74 s more.
+  clock.advance(74_000);
+  links[0]!.listener.message(ping);
+  clock.advance(74_000);
+  await settle();
+  expect(links[0]!.closedByAgent).toBe(false);
+  expect(link.connected).toBe(true);
+  // Then the master goes quiet: 75 s after the last ping the agent drops the link (the socket never closed) ...
+  clock.advance(1_000);
+  await settle();
+  expect(links[0]!.closedByAgent).toBe(true);
+  expect(disconnects).toBe(1);
+  // ... and registers again on a new link.
+  clock.advance(0);
+  await settle();
+  expect(links.length).toBe(2);
+  expect(registrations).toEqual(["c1", "c2"]);
+  expect(link.connected).toBe(true);
+  // A ping on the old link no longer counts: the new link is dropped 75 s after it registered.
+  clock.advance(74_000);
+  links[0]!.listener.message(ping);
+  clock.advance(1_000);
+  await settle();
+  expect(links[1]!.closedByAgent).toBe(true);
+  link.stop();
+});
+
+test("an attempt the master does not answer within the attach timeout is dropped and dialed again after the doubled backoff (Mesos retries unanswered registrations)", async () => {
+  const clock = new ManualClock();
+  const dials: { at: number; closed: boolean }[] = [];
+  // An address that never answers: the dial neither opens nor fails.
+  const transport: LinkDialer = () => {
+    const dial = { at: clock.now(), closed: false };
+    dials.push(dial);
+    return { send: () => {}, close: () => void (dial.closed = true) };
+  };
+  const link = createMasterLink({
+    master: "10.255.255.1:5050",
+    transport,
+    clock,
+    log: silentLogger,
+    backoffFactorMs: 1000,
+    random: () => 0.5,
+    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
+    onRegistered: () => {},
+    onMessage: () => {},
+    onDisconnected: () => {},
+    onRefused: () => {},
+  });
+  const start = clock.now();
+  const step = async (ms: number) => {
+    clock.advance(ms);
+    await Bun.sleep(1);
+  };
+  link.start();
+  await step(500);
+  expect(dials.map((d) => d.at - start)).toEqual([500]);
+  await step(ATTACH_TIMEOUT_MS - 1);
+  expect(dials[0]!.closed).toBe(false);
+  await step(1);
+  expect(dials[0]!.closed).toBe(true);
+  // Then half of the doubled ceiling (2 s), and the next dial; then 4 s.
+  await step(1000);
+  await step(ATTACH_TIMEOUT_MS);
+  await step(2000);
+  expect(dials.map((d) => d.at - start)).toEqual([500, 500 + ATTACH_TIMEOUT_MS + 1000, 500 + 2 * ATTACH_TIMEOUT_MS + 3000]);
+  link.stop();
 });
 
 test("a message sent after the connection's envelope decodes as the whole AgentMessage, for an encoded field and a plain one", () => {

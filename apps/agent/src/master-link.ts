@@ -9,10 +9,15 @@
  * detector): the next try is again random in [0, factor], not doubled. Mesos starts its doubling
  * backoff once a master is detected; doubling while a master restarts left 10,000 agents waiting up
  * to 1 + 2 + 4 s after it was back.
+ *
+ * Liveness, as Mesos's agent: if no ping comes within the total ping timeout the master gave in
+ * Registered (its agent_ping_timeout x max_agent_ping_timeouts), the agent drops the link and
+ * registers again, without waiting for the socket to close (a hung master may never close it).
+ * An attempt not answered within ATTACH_TIMEOUT_MS is dropped the same way.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type Clock, createBackoff, errorMessage, type Logger } from "@mesos/core";
+import { type Clock, createBackoff, errorMessage, type Logger, type TimerHandle } from "@mesos/core";
 import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
 import { AGENT_LINK_PATH, LinkClose, type LinkDialer, type LinkEnd, MAX_FRAME_BYTES, toBaseUrl, webSocketDialer } from "@mesos/rpc";
 
@@ -44,10 +49,26 @@ export interface EncodedAgentMessage {
 
 export type OutgoingAgentMessage = internal.AgentMessage["message"] | EncodedAgentMessage;
 
+/** Mesos's DEFAULT_MASTER_PING_TIMEOUT (15 s x 5), for a master that names none. */
+const DEFAULT_MASTER_PING_TIMEOUT_MS = 75_000;
+
+/**
+ * An attempt not answered (Registered) by then is dropped and dialed again after the backoff: an
+ * address that never answers (a partition) would hold the agent for TCP's two minutes of SYN
+ * retries, a master that took the link and hung, for ever. Long, because dropping an attempt
+ * costs a busy master more (Mesos's agent resends on the same connection instead, and its master
+ * ignores a registration already under way): with 5 s to open the link, 10,000 agents reconnecting
+ * to a master on an overloaded machine (its upgrades answered after up to 25 s) gave up again and
+ * again, their backoff doubling to a minute, and all were back after 92 s instead of about 25.
+ */
+export const ATTACH_TIMEOUT_MS = 75_000;
+
 /** How one attempt's link ended. */
 interface Ended {
   /** The link opened (a master was there and took the attach request). */
   opened: boolean;
+  /** The agent dropped it: the master stopped pinging. */
+  dropped?: boolean;
   code: number;
   reason: string;
   cause?: unknown;
@@ -66,12 +87,41 @@ export function createMasterLink(options: MasterLinkOptions) {
   function attachOnce(): Promise<Ended> {
     return new Promise((resolve) => {
       let opened = false;
+      let ended = false;
+      /** Runs out when the master has been silent too long: not open, not answering, no pings. */
+      let deadline: TimerHandle | undefined;
+      let pingTimeoutMs = DEFAULT_MASTER_PING_TIMEOUT_MS;
+      const finish = (how: Ended) => {
+        if (ended) return;
+        ended = true;
+        deadline?.cancel();
+        resolve(how);
+      };
+      /** Drops the link unless the master is heard from within `ms` (`how` says what was awaited). */
+      const expect = (ms: number, how: Omit<Ended, "opened" | "code">) => {
+        deadline?.cancel();
+        deadline = options.clock.setTimeout(() => {
+          if (ended) return;
+          end.close(LinkClose.NORMAL, how.reason);
+          finish({ opened, code: LinkClose.NORMAL, ...how });
+        }, ms);
+      };
+      const expectPing = () => {
+        const reason = `No pings from the master received within ${pingTimeoutMs / 1000} s`;
+        expect(pingTimeoutMs, { reason, dropped: true });
+      };
+      expect(ATTACH_TIMEOUT_MS, {
+        reason: `No answer to the attach within ${ATTACH_TIMEOUT_MS / 1000} s`,
+        cause: Object.assign(new Error(`No answer within ${ATTACH_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
+      });
       const end: LinkEnd = dial({
         open() {
+          if (ended) return;
           opened = true;
           end.send(toBinary(internal.AttachRequestSchema, options.attachRequest()));
         },
         message(frame) {
+          if (ended) return;
           let message: internal.MasterMessage;
           try {
             message = fromBinary(internal.MasterMessageSchema, frame);
@@ -85,16 +135,20 @@ export function createMasterLink(options: MasterLinkOptions) {
             connection = { agentId: create(AgentIDSchema, { value: m.value.agentId!.value }), connectionId: m.value.connectionId, end };
             masterAbsent = false;
             backoff.reset();
+            if (m.value.totalPingTimeoutSeconds) pingTimeoutMs = m.value.totalPingTimeoutSeconds * 1000;
+            // Armed on registering: a master that never pings is noticed too.
+            expectPing();
             options.onRegistered(m.value);
           } else if (m.case === "shutdown") {
             running = false;
             end.close(LinkClose.NORMAL, "Shut down by the master");
             options.onRefused(m.value.message);
           } else {
+            if (m.case === "ping" && connection?.end === end) expectPing();
             options.onMessage(message);
           }
         },
-        close: (code, reason, cause) => resolve({ opened, code, reason, cause }),
+        close: (code, reason, cause) => finish({ opened, code, reason, cause }),
       });
       current = end;
     });
@@ -108,7 +162,9 @@ export function createMasterLink(options: MasterLinkOptions) {
       current = undefined;
       if (running) {
         const why = `${ended.code}${ended.reason ? ` ${ended.reason}` : ""}`;
-        if (connection) {
+        if (ended.dropped) {
+          options.log.warn(`${ended.reason}; registering again`);
+        } else if (connection) {
           options.log.warn(`The master closed the link (${why}); re-registering`);
         } else if (ended.opened) {
           options.log.warn(`The master did not take the attach (${why}); retrying`);

@@ -191,7 +191,8 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
         withPendingOperations(tasks.usedOn(id), executors.usedOn(id)),
         operations.pendingUseOn(id, (op) => diskOperationSource(op.info!)),
       ),
-    unavailability: (a) => maintenance.unavailability(agentMachine(a)),
+    // No machine in maintenance (the usual case): nothing to look up (an agent's machine parses its endpoint).
+    unavailability: (a) => (maintenance.size === 0 ? undefined : maintenance.unavailability(agentMachine(a))),
     describe: (a) => agentView(project().agent(a)),
   });
   const offers = new OfferBook({ clock, metrics, offerTimeoutMs: flags.offer_timeout, allocator, framework: (id) => frameworks.get(id) });

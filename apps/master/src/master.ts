@@ -36,8 +36,8 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger({ name: "master", level: "info" });
   const registry = openSqliteRegistry(registryPath(flags));
-  // Eight accept queues: agents reconnect by the thousand after a failover (late-bound-server.ts).
-  const http = serveLateBound({ hostname: flags.ip, port: flags.port, name: "Master", listeners: 8 });
+  // 32 accept queues: agents reconnect by the thousand after a failover (late-bound-server.ts).
+  const http = serveLateBound({ hostname: flags.ip, port: flags.port, name: "Master", listeners: 32 });
   try {
     const master = await createMaster({
       ...options,

@@ -8,10 +8,45 @@ import { type DescField, type DescMessage, fromJson, type JsonValue, type Messag
 
 const INT64_TYPES = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 
+/** The message's fields that hold 64-bit integers, directly or in their messages (most hold none). */
+const fieldsWith64 = new Map<DescMessage, readonly DescField[]>();
+
+function holds64(field: DescField, visiting: Set<DescMessage>): boolean {
+  switch (field.fieldKind) {
+    case "scalar":
+      return INT64_TYPES.has(field.scalar);
+    case "list":
+      if (field.listKind === "scalar") return INT64_TYPES.has(field.scalar);
+      return field.listKind === "message" && convertedFields(field.message, visiting).length > 0;
+    case "message":
+      return convertedFields(field.message, visiting).length > 0;
+    case "map":
+      return field.mapKind === "message" && convertedFields(field.message, visiting).length > 0;
+    default:
+      return false;
+  }
+}
+
+function convertedFields(desc: DescMessage, visiting?: Set<DescMessage>): readonly DescField[] {
+  const known = fieldsWith64.get(desc);
+  if (known) return known;
+  visiting ??= new Set();
+  // A message that contains itself: taken as holding them (converting finds out).
+  if (visiting.has(desc)) return desc.fields;
+  visiting.add(desc);
+  const fields = desc.fields.filter((f) => holds64(f, visiting));
+  visiting.delete(desc);
+  fieldsWith64.set(desc, fields);
+  return fields;
+}
+
 function numbersFor64BitFields(desc: DescMessage, json: JsonValue): JsonValue {
   if (json === null || typeof json !== "object" || Array.isArray(json)) return json;
+  const fields = convertedFields(desc);
+  // Nothing to convert: the JSON as protobuf-es wrote it (a state view encodes 100,000 task statuses).
+  if (fields.length === 0) return json;
   const out: Record<string, JsonValue> = { ...json };
-  for (const field of desc.fields) {
+  for (const field of fields) {
     const key = field.name;
     const value = out[key];
     if (value === undefined) continue;

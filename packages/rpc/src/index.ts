@@ -13,7 +13,7 @@ export { mountLoggingToggle } from "./http/logging-toggle.ts";
 export { mountMetrics } from "./http/metrics-endpoints.ts";
 export { listFilesV1, readFileV1 } from "./files/files-v1.ts";
 export { checkJsonDepth, readBoundedBody } from "./request-limits.ts";
-export { encodeShared, shareEncodings } from "./shared-encoding.ts";
+export { encodeShared, presetEncoding, shareEncodings } from "./shared-encoding.ts";
 export { AGENT_LINK_PATH, closeReason, LinkClose, type LinkAcceptor, type LinkDialer, type LinkEnd, type LinkListener } from "./link/link.ts";
 export { inMemoryDialer } from "./link/in-memory-link.ts";
 export { acceptWebSocketLink, MAX_FRAME_BYTES, webSocketDialer } from "./link/websocket-link.ts";

@@ -7,8 +7,11 @@
  * `listeners` > 1 binds that many sockets to the port (SO_REUSEPORT; the kernel spreads new
  * connections over them): Bun.serve's accept queue holds 512 connections, and 10,000 agents
  * reconnecting to a restarted master overflowed it, the kernel dropping their SYNs so that they
- * waited out TCP's retries (1, 3, 7, 15 s...) while the master idled. Eight of them hold 4,096, as
- * Mesos's one socket does (SOMAXCONN).
+ * waited out TCP's retries (1, 3, 7, 15 s...) while the master idled. Eight of them (4,096, as
+ * Mesos's one socket with SOMAXCONN) still dropped 1,500-8,000 connections of 10,000 agents
+ * coming back within a second, the last of them back seconds after the others; a master uses 32
+ * (16,384; the kernel spreads connections over them by hash, unevenly, so room for the average is
+ * not enough).
  */
 import type { Server } from "bun";
 import { type LinkSocketData, linkSocketHandlers } from "./link/websocket-link.ts";

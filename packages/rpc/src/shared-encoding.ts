@@ -14,6 +14,16 @@ export function shareEncodings(message: object): void {
   if (!shared.has(message)) shared.set(message, {});
 }
 
+/**
+ * Gives `message` its `encoding` made elsewhere (e.g. written around bytes it relays unchanged);
+ * the message must not change afterwards.
+ */
+export function presetEncoding(message: object, encoding: Encoding, bytes: Uint8Array): void {
+  let encodings = shared.get(message);
+  if (!encodings) shared.set(message, (encodings = {}));
+  encodings[encoding] = bytes;
+}
+
 /** `encode()`'s bytes, made once per encoding for a shared message. */
 export function encodeShared(message: object, encoding: Encoding, encode: () => Uint8Array): Uint8Array {
   const encodings = shared.get(message);

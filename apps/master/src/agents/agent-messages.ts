@@ -9,7 +9,8 @@ import { onPong } from "./health.ts";
 import { handleOperationStatusUpdate } from "../operations/operation-feedback.ts";
 import { updateAgentState } from "./resource-providers.ts";
 
-export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessage): void {
+/** `frame`: the message's bytes, when it came over a link (a status update relays its status's bytes). */
+export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessage, frame?: Uint8Array): void {
   const agentId = msg.agentId?.value ?? "";
   const agent = ctx.agents.get(agentId);
   if (!agent) throw notFound(`Agent ${agentId} is not registered`);
@@ -22,7 +23,7 @@ export function handleAgentMessage(ctx: MasterContext, msg: internal.AgentMessag
       onPong(agent);
       return;
     case "statusUpdate":
-      handleStatusUpdate(ctx, agent, msg.message.value);
+      handleStatusUpdate(ctx, agent, msg.message.value, frame);
       return;
     case "exitedExecutor":
       exitedExecutor(ctx, agent, msg.message.value);

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { ManualClock } from "@mesos/core";
-import { AgentInfoSchema } from "@mesos/proto";
+import { type AgentInfo, AgentInfoSchema } from "@mesos/proto";
 import type { Allocator } from "../allocator/allocator.ts";
 import { openSqliteRegistry } from "../registry/sqlite-registry.ts";
 import { AgentRegistry } from "./agent-registry.ts";
@@ -39,5 +39,42 @@ test("re-admitting an agent with the AgentInfo the registry holds writes nothing
   await registry.mark("S1", info("h2"), "unreachable");
   await registry.admit("S1", info("h2"));
   expect(writes).toEqual(["S1:admitted", "S1:unreachable", "S1:admitted"]);
+  store.close();
+});
+
+test("an agent re-admitted with the very bytes the registry holds is recognised by them; other bytes are compared as messages", async () => {
+  const store = openSqliteRegistry(":memory:");
+  await store.setAgent("S1", { info: info("h1"), state: "admitted", changedAt: 1 });
+  const recovered = (await store.load()).agents;
+  const stored = recovered.get("S1")!;
+  expect(stored.encoded).toEqual(toBinary(AgentInfoSchema, info("h1")));
+  const writes: string[] = [];
+  const registry = new AgentRegistry({
+    store: { ...store, setAgent: (id, a) => (writes.push(`${id}:${a.info.hostname}`), store.setAgent(id, a)) },
+    // The entry's message is never needed when the bytes match.
+    recovered: new Map([
+      [
+        "S1",
+        {
+          ...stored,
+          get info(): AgentInfo {
+            throw new Error("decoded");
+          },
+        },
+      ],
+    ]),
+    clock: new ManualClock(),
+    allocator: {} as Allocator,
+    events: { publish: () => {} },
+    usedOn: () => new Map(),
+    unavailability: () => undefined,
+    describe: () => {
+      throw new Error("not used");
+    },
+  });
+  await registry.admit("S1", info("h1"), toBinary(AgentInfoSchema, info("h1")));
+  expect(writes).toEqual([]);
+  // Other bytes: compared as messages (here the entry's message is asked for).
+  expect(() => registry.admit("S1", info("h1"), new Uint8Array([1]))).toThrow("decoded");
   store.close();
 });

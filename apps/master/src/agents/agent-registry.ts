@@ -79,9 +79,9 @@ export class AgentRegistry {
    * re-registering with the same AgentInfo changes nothing, so nothing is written (Mesos skips the
    * registry then too, MESOS-7711: after a failover every agent re-registers at once).
    */
-  admit(id: string, info: AgentInfo): Promise<void> {
+  admit(id: string, info: AgentInfo, encoded?: Uint8Array): Promise<void> {
     const known = this.registryMirror.get(id);
-    if (known?.state === "admitted" && equals(AgentInfoSchema, known.info, info)) return Promise.resolve();
+    if (known?.state === "admitted" && (sameBytes(known.encoded, encoded) || equals(AgentInfoSchema, known.info, info))) return Promise.resolve();
     return this.record(id, info, "admitted");
   }
 
@@ -187,6 +187,13 @@ export class AgentRegistry {
     if (frameworkId) this.deps.allocator.updateAllocation(frameworkId, agent.id, conversion.consumed, conversion.converted);
     else this.deps.allocator.updateAgent(agent.id, agent.total);
   }
+}
+
+/** Both are there and hold the same bytes (then they decode to the same message). A loop: a Buffer view over `.buffer` cost more. */
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** How an agent looks to the allocator. */

@@ -7,10 +7,18 @@
 import type { Resources, TimerHandle } from "@mesos/core";
 import type { AgentInfo, AgentInfo_Capability_Type, internal, ResourceProviderInfo } from "@mesos/proto";
 
+/**
+ * A MasterMessage for the link: the message, or its bytes when the hot path wrote them itself
+ * (acknowledgement-frame.ts).
+ */
+export type OutgoingMasterMessage = internal.MasterMessage | Uint8Array;
+
 /** The master's way to an agent over its open link (agent-link-session.ts); closing it closes the link. */
 export interface AgentOutbox {
   /** Sends now; false once the link is closed. */
-  push(message: internal.MasterMessage): boolean;
+  push(message: OutgoingMasterMessage): boolean;
+  /** Sends a MasterMessage already encoded (registered-frame.ts); false once the link is closed. */
+  pushEncoded(frame: Uint8Array): boolean;
   close(): void;
   readonly closed: boolean;
 }
@@ -76,7 +84,7 @@ export class Agent {
   }
 
   /** Queues a message on the link; returns false if the agent is not connected. */
-  send(message: internal.MasterMessage): boolean {
+  send(message: OutgoingMasterMessage): boolean {
     return this.link?.messages.push(message) ?? false;
   }
 

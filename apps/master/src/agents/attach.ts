@@ -5,12 +5,13 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { invalid, newUuid, permissionDenied, Resources, upgradeResource, validateResources } from "@mesos/core";
-import { AgentIDSchema, internal, MachineIDSchema, MachineInfo_Mode } from "@mesos/proto";
+import { AgentIDSchema, type internal, MachineIDSchema, MachineInfo_Mode } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import { machineText } from "../maintenance/machine-id.ts";
 import type { Agent, AgentOutbox } from "./agent.ts";
 import { startPinging } from "./health.ts";
 import { reconcileAgentReport } from "./reconcile-agent.ts";
+import { registeredFrame } from "./registered-frame.ts";
 import { readResourceProviders } from "./resource-providers.ts";
 
 export interface AttachResult {
@@ -18,8 +19,16 @@ export interface AttachResult {
   connectionId: string;
 }
 
-/** `messages` is the new link's way to the agent (Registered goes first). */
-export async function attachAgent(ctx: MasterContext, req: internal.AttachRequest, messages: AgentOutbox): Promise<AttachResult> {
+/**
+ * `messages` is the new link's way to the agent (Registered goes first); `encodedInfo`, the
+ * request's agent_info as it came (an unchanged agent is recognised by its bytes).
+ */
+export async function attachAgent(
+  ctx: MasterContext,
+  req: internal.AttachRequest,
+  messages: AgentOutbox,
+  encodedInfo?: Uint8Array,
+): Promise<AttachResult> {
   const reported = req.agentInfo;
   if (!reported) throw invalid("Missing 'agent_info'");
   if (!reported.hostname) throw invalid("Missing 'agent_info.hostname'");
@@ -55,7 +64,7 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
   const info = reported;
   info.id = create(AgentIDSchema, { value: id });
   info.resources = resources;
-  await ctx.agents.admit(id, info);
+  await ctx.agents.admit(id, info, claimedId ? encodedInfo : undefined);
 
   const init = {
     info,
@@ -75,12 +84,13 @@ export async function attachAgent(ctx: MasterContext, req: internal.AttachReques
   const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
   reconcileAgentReport(ctx, agent, req, { tasks: believedTasks, executors: believedExecutors }, previous?.state === "unreachable");
   ctx.agents.start(agent, added);
-  messages.push(
-    create(internal.MasterMessageSchema, {
-      message: {
-        case: "registered",
-        value: { agentId: { value: id }, masterInfo: ctx.info, connectionId, pingIntervalSeconds: ctx.flags.agent_ping_timeout / 1000 },
-      },
+  messages.pushEncoded(
+    registeredFrame(ctx.info, {
+      agentId: id,
+      connectionId,
+      pingIntervalSeconds: ctx.flags.agent_ping_timeout / 1000,
+      // The agent registers again if no ping comes for as long as the master waits for its pongs.
+      totalPingTimeoutSeconds: (ctx.flags.agent_ping_timeout * ctx.flags.max_agent_ping_timeouts) / 1000,
     }),
   );
   startPinging(ctx, agent);

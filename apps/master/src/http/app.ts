@@ -14,6 +14,7 @@ import { masterGuards } from "../guards.ts";
 import { leadingOnly, redirectToLeader } from "../leadership.ts";
 import { operatorService } from "../operator/operator-service.ts";
 import { batchedRead } from "../read-model/batched-reads.ts";
+import type { ByteParts } from "../read-model/byte-parts.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
@@ -69,7 +70,7 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
   mountFilesHttp(app, ctx.files);
   for (const path of both("/flags")) app.get(path, (c) => c.json({ flags: ctx.effectiveFlags }));
   // The state views: concurrent readers of the same one share a computation (batched-reads.ts).
-  const reads: Record<string, (c: Context) => string> = {
+  const reads: Record<string, (c: Context) => string | ByteParts> = {
     "/state": () => stateJson(view()),
     "/state-summary": () => stateSummaryJson(view()),
     "/slaves": (c) => slavesJson(view(), c.req.query("slave_id")),
@@ -88,8 +89,8 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
     for (const path of both(endpoint)) {
       app.get(path, async (c) => {
         const query = new URL(c.req.url).search;
-        const text = await batchedRead(ctx, endpoint + query, () => read(c));
-        return c.body(text, 200, { "Content-Type": "application/json" });
+        const body = await batchedRead(ctx, endpoint + query, () => read(c));
+        return typeof body === "string" ? c.body(body, 200, { "Content-Type": "application/json" }) : body.response("application/json");
       });
     }
   }

@@ -26,7 +26,9 @@ import {
   CommandInfoSchema,
 } from "@mesos/proto";
 import type { ExecutorRecord } from "../executors/executor-book.ts";
+import type { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
+import { KeptArray, keptPer } from "../read-model/kept-array.ts";
 import type { Agent } from "../agents/agent.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { type AgentSummary, agentInputs, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
@@ -69,11 +71,12 @@ export function taskJson(task: Task): Json {
   return out;
 }
 
-const agentTexts = new Memo<Agent, string>();
+const encoder = new TextEncoder();
+const agentTexts = new Memo<Agent, Uint8Array>();
 
-/** The agent's v0 JSON as text, kept while the agent does not change. */
-export const agentText = (summary: AgentSummary): string =>
-  agentTexts.get(summary.agent, agentInputs(summary), () => JSON.stringify(agentJson(summary)));
+/** The agent's v0 JSON as UTF-8 bytes, kept while the agent does not change. */
+export const agentText = (summary: AgentSummary): Uint8Array =>
+  agentTexts.get(summary.agent, agentInputs(summary), () => encoder.encode(JSON.stringify(agentJson(summary))));
 
 function agentJson({ agent, used, offered }: AgentSummary): Json {
   const reserved: Record<string, Resource[]> = {};
@@ -126,12 +129,12 @@ function executorJson({ info, agentId }: ExecutorRecord): Json {
 export const tasksText = (text: JsonText, tasks: readonly Task[]): JsonValue => text.array(tasks.map((t) => taskV0Text(t, taskJson)));
 
 type TaskList = "active" | "unreachable" | "completed";
-const taskListTexts = new Memo<Framework, Record<TaskList, string | undefined>>();
+const taskListTexts = new Memo<Framework, Record<TaskList, Uint8Array | undefined>>();
 
-/** One of a framework's lists of tasks as JSON text, kept while none of its tasks changes. */
-function taskListText(summary: FrameworkSummary, list: TaskList): string {
+/** One of a framework's lists of tasks as JSON (UTF-8 bytes), kept while none of its tasks changes. */
+function taskListText(summary: FrameworkSummary, list: TaskList): Uint8Array {
   const texts = taskListTexts.get(summary.framework, [summary.revision], () => ({ active: undefined, unreachable: undefined, completed: undefined }));
-  return (texts[list] ??= `[${summary[list].map((t) => taskV0Text(t, taskJson)).join(",")}]`);
+  return (texts[list] ??= encoder.encode(`[${summary[list].map((t) => taskV0Text(t, taskJson)).join(",")}]`));
 }
 
 export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
@@ -174,16 +177,21 @@ export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {
   return out;
 }
 
-/** `/state`, as JSON text. */
-export function stateJson(p: MasterProjection): string {
+/** The view's agents, in blocks kept between reads (kept-array.ts). */
+const keptAgentsOf = keptPer(() => new KeptArray());
+
+/** `/state`, as the bytes of its JSON: the kept parts one after another (byte-parts.ts). */
+export function stateJson(p: MasterProjection): ByteParts {
   const { ctx } = p;
   const text = new JsonText();
   const framework = (f: FrameworkSummary) => frameworkJson(f, text);
   const agents = p.agents();
+  let connected = 0;
+  for (const a of agents) if (a.agent.connected) connected++;
   const pidOf = (info: MasterInfo) => `master@${info.hostname || info.address?.ip || "127.0.0.1"}:${info.port}`;
   const pid = pidOf(ctx.info);
   const leader = ctx.leader();
-  return text.stringify({
+  return text.body({
     ...versionJson(),
     start_time: ctx.startTime / 1000,
     elected_time: ctx.startTime / 1000,
@@ -191,14 +199,14 @@ export function stateJson(p: MasterProjection): string {
     pid,
     hostname: ctx.info.hostname,
     capabilities: ctx.info.capabilities.map((c) => MasterInfo_Capability_Type[c.type]!),
-    activated_slaves: agents.filter((a) => a.agent.connected).length,
-    deactivated_slaves: agents.filter((a) => !a.agent.connected).length,
+    activated_slaves: connected,
+    deactivated_slaves: agents.length - connected,
     unreachable_slaves: p.unreachableAgentCount(),
     // The leading master, when one is known (tools and the web UI follow it).
     ...(leader ? { leader: pidOf(leader), leader_info: toMesosJson(MasterInfoSchema, leader) } : {}),
     flags: ctx.effectiveFlags,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
-    slaves: text.array(agents.map(agentText)),
+    slaves: text.splice(...keptAgentsOf(ctx).parts(agents.map(agentText))),
     recovered_slaves: p.recoveredAgents().map((info) => toMesosJson(AgentInfoSchema, info)),
     frameworks: p.frameworks().map(framework),
     completed_frameworks: p.completedFrameworks().map(framework),

@@ -7,16 +7,17 @@ import type { JsonValue } from "@bufbuild/protobuf";
 import { Resources, summarizeResources, toMesosJson } from "@mesos/core";
 import { AgentInfoSchema, FrameworkInfo_Capability_Type, type quota, type Task } from "@mesos/proto";
 import { allTasksOf, countByState, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
+import type { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
 import { agentText, frameworkJson, tasksText } from "./v0-json.ts";
 import { quotaInfo } from "../quota/quota-config.ts";
 
 type Json = Record<string, JsonValue>;
 
-export function slavesJson(p: MasterProjection, agentId?: string): string {
+export function slavesJson(p: MasterProjection, agentId?: string): ByteParts {
   const pick = (id: string) => agentId === undefined || id === agentId;
   const text = new JsonText();
-  return text.stringify({
+  return text.body({
     slaves: text.array(
       p
         .agents()
@@ -30,11 +31,11 @@ export function slavesJson(p: MasterProjection, agentId?: string): string {
   });
 }
 
-export function frameworksJson(p: MasterProjection, frameworkId?: string): string {
+export function frameworksJson(p: MasterProjection, frameworkId?: string): ByteParts {
   const pick = (f: { framework: { id: string } }) => frameworkId === undefined || f.framework.id === frameworkId;
   const text = new JsonText();
   const framework = (f: FrameworkSummary) => frameworkJson(f, text);
-  return text.stringify({
+  return text.body({
     frameworks: p.frameworks().filter(pick).map(framework),
     completed_frameworks: p.completedFrameworks().filter(pick).map(framework),
     unregistered_frameworks: [],
@@ -85,7 +86,7 @@ export function rolesJson(p: MasterProjection): string {
   });
 }
 
-export function stateSummaryJson(p: MasterProjection): string {
+export function stateSummaryJson(p: MasterProjection): ByteParts {
   const { ctx } = p;
   const frameworks = p.frameworks();
   // Every task of a subscribed framework, by agent (completed ones too: they are counted by state).
@@ -99,7 +100,7 @@ export function stateSummaryJson(p: MasterProjection): string {
     }
   }
   const text = new JsonText();
-  return text.stringify({
+  return text.body({
     hostname: ctx.info.hostname,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
     slaves: text.array(
@@ -107,7 +108,8 @@ export function stateSummaryJson(p: MasterProjection): string {
         const on = byAgent.get(a.agent.id) ?? [];
         // The agent's keys, then these: its text without the closing brace, then theirs without the opening one.
         const extra = JSON.stringify({ ...countByState(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] });
-        return `${agentText(a).slice(0, -1)},${extra.slice(1)}`;
+        const agent = agentText(a);
+        return [agent.subarray(0, agent.length - 1), `,${extra.slice(1)}`];
       }),
     ),
     frameworks: frameworks.map((summary) => {

@@ -7,7 +7,7 @@
  */
 import { isFieldSet } from "@bufbuild/protobuf";
 import { master } from "@mesos/proto";
-import { emptyResponse, encodedResponse, encodeMessage, encodeShared, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
+import { emptyResponse, encodeMessage, encodeShared, messageResponse, streamResponse, v1Endpoint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import type { MasterGuards } from "../guards.ts";
 import { handleOperatorCall } from "../operator/operator-calls.ts";
@@ -47,8 +47,8 @@ export function operatorApi(ctx: MasterContext, guards: MasterGuards): (req: Req
       }
       if (call.type === T.GET_STATE) {
         // Concurrent readers share the encoding too: at scale it costs more than the state itself.
-        const bytes = await batchedRead(ctx, `GET_STATE ${format}`, () => encodeStateResponse(new MasterProjection(ctx), format));
-        return encodedResponse(bytes, format);
+        const body = await batchedRead(ctx, `GET_STATE ${format}`, () => encodeStateResponse(new MasterProjection(ctx), format));
+        return body.response(mediaType);
       }
       const response = await handleOperatorCall(ctx, call);
       if (isFieldSet(response, master.ResponseSchema.field.type!)) return messageResponse(master.ResponseSchema, response, format);

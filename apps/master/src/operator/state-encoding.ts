@@ -14,7 +14,9 @@ import { toMesosJson } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MessageFormat } from "@mesos/rpc";
 import type { Framework } from "../frameworks/framework.ts";
+import { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
+import { KeptArray, KeptBlocks, keptPer } from "../read-model/kept-array.ts";
 import type { FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
 import { taskV1Binary, taskV1Text } from "../read-model/task-encodings.ts";
@@ -42,6 +44,21 @@ const encoder = new TextEncoder();
 const frameworkTasks = new Memo<Framework, { json: Partial<Record<TaskList, Uint8Array>>; binary: Partial<Record<TaskList, Uint8Array>> }>();
 const agentTexts = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
 const agentBytes = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
+
+/** The view's agents, in blocks kept between reads (kept-array.ts): as JSON texts, and as GetAgents' repeated `agents`. */
+const keptAgentTexts = keptPer(() => new KeptArray());
+const keptAgentEntries = keptPer(
+  () =>
+    new KeptBlocks((agents) => {
+      const w = new BinaryWriter();
+      for (const a of agents) w.tag(AGENTS_FIELD, WireType.LengthDelimited).bytes(a);
+      return w.finish();
+    }),
+);
+
+/** A length-delimited field's tag and length, for `length` bytes that follow as parts of their own. */
+const fieldHead = (field: number, length: number): Uint8Array => new BinaryWriter().tag(field, WireType.LengthDelimited).uint32(length).finish();
+const lengthOf = (parts: readonly Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0);
 
 const encoded = (f: FrameworkSummary) => frameworkTasks.get(f.framework, [f.revision], () => ({ json: {}, binary: {} }));
 
@@ -74,8 +91,8 @@ function agentBinary(agent: master.Response_GetAgents_Agent): Uint8Array {
   return bytes;
 }
 
-/** The answer's bytes; in JSON a Blob of the kept parts, never joined into one string (json-text.ts). */
-export function encodeStateResponse(p: MasterProjection, format: MessageFormat): Uint8Array | Blob {
+/** The answer's bytes: the kept parts one after another, never joined (byte-parts.ts, json-text.ts). */
+export function encodeStateResponse(p: MasterProjection, format: MessageFormat): ByteParts {
   const frameworks = p.allFrameworks();
   const agents = getAgents(p);
   const listed = agents.agents;
@@ -97,27 +114,27 @@ export function encodeStateResponse(p: MasterProjection, format: MessageFormat):
       if (parts.length > 0) json.get_state.get_tasks[field.name] = text.array(parts);
     }
     // `agents` is GetAgents' first field: before `recovered_agents`.
-    if (listed.length > 0) json.get_state.get_agents = { agents: text.array(listed.map(agentText)), ...json.get_state.get_agents };
-    return text.blob(json as JsonValue);
+    if (listed.length > 0) {
+      json.get_state.get_agents = { agents: text.splice(...keptAgentTexts(p.ctx).parts(listed.map(agentText))), ...json.get_state.get_agents };
+    }
+    return text.body(json as JsonValue);
   }
-  const getTasks = new BinaryWriter();
-  for (const { field, of } of TASK_LISTS) for (const f of frameworks) getTasks.raw(tasksBinary(f, of, field.number));
-  const getAgentsBytes = new BinaryWriter();
-  for (const a of listed) getAgentsBytes.tag(AGENTS_FIELD, WireType.LengthDelimited).bytes(agentBinary(a));
-  getAgentsBytes.raw(toBinary(master.Response_GetAgentsSchema, agents));
+  const taskParts: Uint8Array[] = [];
+  for (const { field, of } of TASK_LISTS) for (const f of frameworks) taskParts.push(tasksBinary(f, of, field.number));
+  const agentParts = [...keptAgentEntries(p.ctx).blocks(listed.map(agentBinary)), toBinary(master.Response_GetAgentsSchema, agents)];
   state.getTasks = undefined;
   state.getAgents = undefined;
   // get_tasks is GetState's first field and get_agents its last.
-  const getStateBytes = new BinaryWriter()
-    .tag(GET_TASKS_FIELD, WireType.LengthDelimited)
-    .bytes(getTasks.finish())
-    .raw(toBinary(master.Response_GetStateSchema, state))
-    .tag(GET_AGENTS_FIELD, WireType.LengthDelimited)
-    .bytes(getAgentsBytes.finish())
-    .finish();
-  return new BinaryWriter()
-    .raw(toBinary(master.ResponseSchema, create(master.ResponseSchema, { type: master.Response_Type.GET_STATE })))
-    .tag(GET_STATE_FIELD, WireType.LengthDelimited)
-    .bytes(getStateBytes)
-    .finish();
+  const stateParts = [
+    fieldHead(GET_TASKS_FIELD, lengthOf(taskParts)),
+    ...taskParts,
+    toBinary(master.Response_GetStateSchema, state),
+    fieldHead(GET_AGENTS_FIELD, lengthOf(agentParts)),
+    ...agentParts,
+  ];
+  return ByteParts.of([
+    toBinary(master.ResponseSchema, create(master.ResponseSchema, { type: master.Response_Type.GET_STATE })),
+    fieldHead(GET_STATE_FIELD, lengthOf(stateParts)),
+    ...stateParts,
+  ]);
 }

@@ -2,10 +2,11 @@
  * JSON text with pieces that are already encoded: a value tree is stringified as usual, except where
  * it holds `splice(...)`, which stands for that JSON as is, as text or as UTF-8 bytes. The state
  * views keep each task's JSON (task-encodings.ts) and each framework's lists of them as bytes, so a
- * view of 100,000 tasks costs stringifying the rest; `blob` then puts the parts side by side
- * without joining them into one string and encoding that again (tens of MB a read at scale).
+ * view of 100,000 tasks costs stringifying the rest; `body` then sends the parts one after another
+ * (byte-parts.ts) without joining them into one string and encoding that again (100 MB a read at scale).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
+import { ByteParts } from "./byte-parts.ts";
 
 /** A part of JSON text: text, or its UTF-8 bytes. */
 export type JsonPart = string | Uint8Array;
@@ -22,10 +23,14 @@ export class JsonText {
     return this.spliceParts(parts);
   }
 
-  /** An array of JSON texts. */
-  array(texts: readonly JsonPart[]): JsonValue {
+  /** An array of JSON texts, each one part or several that together are one element. */
+  array(texts: readonly (JsonPart | readonly JsonPart[])[]): JsonValue {
     const parts: JsonPart[] = ["["];
-    texts.forEach((t, i) => (i === 0 ? parts.push(t) : parts.push(",", t)));
+    texts.forEach((t, i) => {
+      if (i > 0) parts.push(",");
+      if (Array.isArray(t)) parts.push(...t);
+      else parts.push(t as JsonPart);
+    });
     parts.push("]");
     return this.spliceParts(parts);
   }
@@ -58,8 +63,8 @@ export class JsonText {
       .join("");
   }
 
-  /** The text's UTF-8 bytes as a Blob made of the parts (an HTTP body without one giant string). */
-  blob(value: JsonValue): Blob {
-    return new Blob(this.parts(value));
+  /** The text's UTF-8 bytes, made of the parts (an HTTP body without one giant string). */
+  body(value: JsonValue): ByteParts {
+    return ByteParts.of(this.parts(value));
   }
 }

@@ -159,7 +159,9 @@ export class MasterProjection {
   }
 
   unreachableAgentCount(): number {
-    return [...this.ctx.agents.entries()].filter(([, a]) => a.state === "unreachable").length;
+    let count = 0;
+    for (const [, a] of this.ctx.agents.entries()) if (a.state === "unreachable") count++;
+    return count;
   }
 
   /** Subscribed (or disconnected) frameworks; not the ones only recovered from agents. */

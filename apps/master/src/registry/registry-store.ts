@@ -13,6 +13,12 @@ export type AgentRegistryState = "admitted" | "unreachable" | "gone";
 
 export interface RegisteredAgent {
   info: AgentInfo;
+  /**
+   * `info` as the registry holds it, when read from there: an agent re-registering after a
+   * failover with the same AgentInfo is recognised by its bytes (comparing the messages field by
+   * field was a twentieth of a re-registration).
+   */
+  encoded?: Uint8Array;
   state: AgentRegistryState;
   /** When it entered `state` (ms since epoch). */
   changedAt: number;

@@ -5,7 +5,8 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { errorMessage, Resources } from "@mesos/core";
-import { internal, type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo, TaskInfoSchema } from "@mesos/proto";
+import { type Offer_Operation, Offer_Operation_Type, type scheduler, type TaskInfo, TaskInfoSchema } from "@mesos/proto";
+import { runTaskFrame } from "../agents/run-task-frame.ts";
 import { applyOperation } from "../operations/apply-operation.ts";
 import { operationError } from "../operations/operation-feedback.ts";
 import { validateOperation } from "../operations/validate-operation.ts";
@@ -175,9 +176,5 @@ function launchedTasks(call: scheduler.Call_Accept): TaskInfo[] {
 
 function launchTask(ctx: MasterContext, framework: Framework, info: TaskInfo, resources: Resources, agentId: string): void {
   const sent = addLaunchedTask(ctx, framework, info, resources, agentId);
-  ctx.agents.get(agentId)!.send(
-    create(internal.MasterMessageSchema, {
-      message: { case: "runTask", value: { frameworkInfo: framework.info, task: sent } },
-    }),
-  );
+  ctx.agents.get(agentId)!.send(runTaskFrame(framework.info, sent));
 }

@@ -2,6 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { isTerminalState, uuidFromBytes, validateRole } from "@mesos/core";
 import { internal, type scheduler } from "@mesos/proto";
+import { acknowledgementFrame } from "../agents/acknowledgement-frame.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { reconcileTasks } from "../tasks/reconcile.ts";
@@ -60,11 +61,7 @@ export function acknowledge(ctx: MasterContext, framework: Framework, call: sche
     return ctx.tasks.acknowledgementsCommitted();
   }
   if (task && isTerminalState(task.statusUpdateState)) ctx.tasks.complete(task);
-  agent.send(
-    create(internal.MasterMessageSchema, {
-      message: { case: "acknowledgeStatusUpdate", value: { frameworkId: { value: framework.id }, taskId: call.taskId, uuid: call.uuid } },
-    }),
-  );
+  agent.send(acknowledgementFrame(framework.id, taskId, call.uuid));
   ctx.metrics.increment("master/valid_status_update_acknowledgements");
   return ctx.tasks.acknowledgementsCommitted();
 }

@@ -26,14 +26,19 @@ export interface AcknowledgedUpdatesDeps {
 }
 
 interface Acknowledged {
-  uuid: string;
+  /** Its own copy (a decoded request's bytes are a view of its whole body). */
+  uuid: Uint8Array;
   agentId: string;
 }
 
 /** A change waiting for the next commit: a row to write, or (undefined) a task to forget. */
 type PendingChange = StoredAcknowledgement | undefined;
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 const NONE: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 
 export class AcknowledgedUpdates {
@@ -48,20 +53,21 @@ export class AcknowledgedUpdates {
 
   constructor(private readonly deps: AcknowledgedUpdatesDeps) {
     this.defer = deps.defer ?? ((commit) => setImmediate(commit));
-    for (const row of deps.recovered ?? []) this.remember(row.frameworkId, row.taskId, { uuid: hex(row.uuid), agentId: row.agentId });
+    for (const row of deps.recovered ?? []) this.remember(row.frameworkId, row.taskId, { uuid: row.uuid, agentId: row.agentId });
   }
 
   /** Whether the framework acknowledged this very update of the task. */
   has(frameworkId: string, taskId: string, uuid: Uint8Array): boolean {
     const acked = this.byFramework.get(frameworkId)?.get(taskId);
-    return acked !== undefined && acked.uuid === hex(uuid);
+    return acked !== undefined && sameBytes(acked.uuid, uuid);
   }
 
   /** The framework acknowledged an update of a task on an agent (it replaces the task's previous one). */
   record(frameworkId: string, taskId: string, agentId: string, uuid: Uint8Array): void {
     this.forgetInMemory(frameworkId, taskId);
-    this.remember(frameworkId, taskId, { uuid: hex(uuid), agentId });
-    this.change(frameworkId, taskId, { frameworkId, taskId, agentId, uuid });
+    const own = uuid.slice();
+    this.remember(frameworkId, taskId, { uuid: own, agentId });
+    this.change(frameworkId, taskId, { frameworkId, taskId, agentId, uuid: own });
   }
 
   /** The task left the master: nothing of it will be heard again. */

@@ -4,14 +4,16 @@
  * the framework has already acknowledged (resent by an agent that lost the acknowledgement) is
  * acknowledged by the master and not relayed again.
  */
-import { create, isFieldSet } from "@bufbuild/protobuf";
+import { isFieldSet } from "@bufbuild/protobuf";
 import { isTerminalState, uuidFromBytes } from "@mesos/core";
 import { internal } from "@mesos/proto";
+import { acknowledgementFrame } from "../agents/acknowledgement-frame.ts";
 import type { Agent } from "../agents/agent.ts";
 import type { MasterContext } from "../context.ts";
-import { updateEvent } from "./task-status.ts";
+import { relayedUpdateEvent, statusBytesIn } from "./relayed-status.ts";
 
-export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.StatusUpdate): void {
+/** `frame`: the AgentMessage the update came in, whose status bytes the UPDATE event carries (relayed-status.ts). */
+export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: internal.StatusUpdate, frame?: Uint8Array): void {
   ctx.metrics.increment("master/messages_status_update");
   const frameworkId = update.frameworkId!.value;
   const status = update.status!;
@@ -29,11 +31,7 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
     ctx.log.info(
       `Status update ${uuidFromBytes(status.uuid)} for task ${taskId} was already acknowledged by framework ${frameworkId}; acknowledging it to agent ${agent.id}`,
     );
-    agent.send(
-      create(internal.MasterMessageSchema, {
-        message: { case: "acknowledgeStatusUpdate", value: { frameworkId: update.frameworkId, taskId: status.taskId, uuid: status.uuid } },
-      }),
-    );
+    agent.send(acknowledgementFrame(frameworkId, taskId, status.uuid));
     // A terminal one: the re-registering agent reported the task again (it had not checkpointed the
     // acknowledgement); acknowledged, it is done, as after the framework's own acknowledgement.
     const adopted = ctx.tasks.onAgentById(agent.id, frameworkId, taskId);
@@ -45,7 +43,7 @@ export function handleStatusUpdate(ctx: MasterContext, agent: Agent, update: int
   if (task) ctx.tasks.transition(task, status, latest);
   else ctx.log.warn(`Status update for unknown task ${taskId} of framework ${frameworkId}; relaying it anyway`);
   ctx.metrics.increment("master/valid_status_updates");
-  if (!framework.send(updateEvent(status))) {
+  if (!framework.send(relayedUpdateEvent(status, frame && statusBytesIn(frame)))) {
     ctx.log.info(`Framework ${frameworkId} is disconnected; the agent will retry the update for task ${taskId}`);
   }
 }

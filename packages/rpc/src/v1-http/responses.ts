@@ -49,6 +49,6 @@ export function messageResponse<Desc extends DescMessage>(schema: Desc, message:
 }
 
 /** A 200 with a message already encoded in `format` (e.g. one encoding shared by concurrent readers). */
-export function encodedResponse(bytes: Uint8Array | Blob, format: MessageFormat): Response {
+export function encodedResponse(bytes: Uint8Array, format: MessageFormat): Response {
   return new Response(bytes, { status: 200, headers: { "Content-Type": MEDIA_TYPE_OF[format] } });
 }

@@ -1,0 +1,108 @@
+/**
+ * The state views at a size where their kept parts show: 150 agents (several blocks of the kept
+ * agents list, read-model/kept-array.ts) and 300 tasks, the answers streamed from kept bytes
+ * (read-model/byte-parts.ts). Each answer must be the bytes the plain encoders write, and stay so
+ * after one task and one agent change between reads (a block or list kept too long would show).
+ */
+import { expect, test } from "bun:test";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { createOperatorClient } from "@mesos/client";
+import { parseResources } from "@mesos/core";
+import { internal, master as api, TaskSchema, TaskState, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import { encodeMessage } from "@mesos/rpc";
+import { useCleanups } from "../support/cleanups.ts";
+import { startTestFramework } from "../support/framework.ts";
+import { createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
+
+const cleanup = useCleanups();
+const AGENTS = 150;
+const FRAMEWORK = { id: { value: "fw-kept" }, user: "root", name: "kept ✓", failoverTimeout: 3600 };
+
+/** Attaches an agent through the master's link acceptor, reporting two running tasks of FRAMEWORK. */
+function attach(master: InMemoryMaster, i: number): Promise<void> {
+  const id = `kept-agent-${i}`;
+  const tasks = [0, 1].map((k) =>
+    create(TaskSchema, {
+      name: i % 10 === 0 ? `ünï 任务 😀 ${i}-${k}` : `task-${i}-${k}`,
+      taskId: { value: `task-${i}-${k}` },
+      frameworkId: FRAMEWORK.id,
+      agentId: { value: id },
+      state: TaskState.TASK_RUNNING,
+      resources: parseResources("cpus:0.5;mem:32").toArray(),
+    }),
+  );
+  const request = create(internal.AttachRequestSchema, {
+    agentInfo: { hostname: `host-${i}`, id: { value: id }, resources: parseResources("cpus:2;mem:1024;disk:100").toArray() },
+    endpoint: `http://host-${i}:5051`,
+    version: "1.8.0",
+    frameworks: [FRAMEWORK],
+    tasks,
+  });
+  return new Promise((resolve, reject) => {
+    const link = master.acceptAgentLink({
+      send(reply) {
+        if (fromBinary(internal.MasterMessageSchema, reply).message.case === "registered") resolve();
+      },
+      close: (code, reason) => reject(new Error(`${code} ${reason}`)),
+    });
+    link.message(toBinary(internal.AttachRequestSchema, request));
+  });
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 300 tasks are the plain encoders' bytes, before and after a change", async () => {
+  const master = await createInMemoryMaster(cleanup, { loops: false });
+  for (let i = 0; i < AGENTS; i++) await attach(master, i);
+  const fw = await startTestFramework(master.transport, FRAMEWORK);
+  cleanup(() => fw.close());
+  const op = createOperatorClient(master.transport);
+
+  // biome-ignore lint/suspicious/noExplicitAny: v0 JSON read field by field
+  const read = async (path: string): Promise<any> => {
+    const res = await master.request(path);
+    expect(res.status).toBe(200);
+    const body = new Uint8Array(await res.arrayBuffer());
+    const value = JSON.parse(new TextDecoder().decode(body));
+    // Parsing keeps key order: this is JSON.stringify's encoding of the same value.
+    expect(body).toEqual(utf8(JSON.stringify(value)));
+    return value;
+  };
+  const checkGetState = async () => {
+    const reference = create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() });
+    for (const format of ["json", "protobuf"] as const) {
+      const res = await master.request("/api/v1", {
+        method: "POST",
+        body: '{"type":"GET_STATE"}',
+        headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
+      });
+      const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
+      expect(body).toEqual(encodeMessage(api.ResponseSchema, reference, format));
+    }
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
+  const agentOf = (state: any, id: string) => state.slaves.find((s: any) => s.id === id);
+
+  const state = await read("/state");
+  expect(state.slaves.map((s: { id: string }) => s.id)).toEqual([...master.ctx.agents.values()].map((a) => a.id));
+  expect(state.slaves).toHaveLength(AGENTS);
+  expect(state.frameworks[0].tasks).toHaveLength(2 * AGENTS);
+  expect(agentOf(state, "kept-agent-100").used_resources.cpus).toBe(1);
+  for (const path of ["/slaves", "/frameworks", "/state-summary", "/master/state"]) await read(path);
+  await checkGetState();
+
+  // A task of an agent in a later block finishes: the framework's lists and that agent change.
+  const task = master.ctx.tasks.active(FRAMEWORK.id.value).get("task-100-0")!;
+  master.ctx.tasks.transition(
+    task,
+    create(TaskStatusSchema, { taskId: task.taskId, agentId: task.agentId, state: TaskState.TASK_FINISHED, source: TaskStatus_Source.EXECUTOR }),
+  );
+  const after = await read("/state");
+  expect(agentOf(after, "kept-agent-100").used_resources.cpus).toBe(0.5);
+  expect(agentOf(after, "kept-agent-99").used_resources.cpus).toBe(1);
+  const listed: { id: string; state: string }[] = [...after.frameworks[0].tasks, ...after.frameworks[0].completed_tasks];
+  const states = listed.filter((t) => t.id === "task-100-0").map((t) => t.state);
+  expect(states).toEqual(["TASK_FINISHED"]);
+  await read("/slaves");
+  await checkGetState();
+}, 60_000);
