@@ -78,7 +78,14 @@ export interface LinkedAgent {
 export async function attachInMemoryAgent(
   master: InMemoryMaster,
   cleanup: (fn: () => unknown) => void,
-  options: { flags?: string[]; clock?: Clock; endpoint?: string; onRefused?: (reason: string) => void } = {},
+  options: {
+    flags?: string[];
+    clock?: Clock;
+    endpoint?: string;
+    onRefused?: (reason: string) => void;
+    /** Stands between the agent and the master's link (to drop or change frames). */
+    wrapLink?: (dial: LinkDialer) => LinkDialer;
+  } = {},
 ): Promise<LinkedAgent> {
   const argv = [
     "--master=in-memory:5050",
@@ -104,7 +111,7 @@ export async function attachInMemoryAgent(
   const registered = new Promise<string>((resolve) => (resolveRegistered = resolve));
   link = createMasterLink({
     master: values.master,
-    transport: master.agentLinks,
+    transport: options.wrapLink ? options.wrapLink(master.agentLinks) : master.agentLinks,
     clock: agent.ctx.clock,
     log: agent.ctx.log,
     backoffFactorMs: values.registration_backoff_factor,

@@ -41,6 +41,7 @@ import { createStatusUpdateManager, encodedStatusUpdate } from "./status-updates
 import { killTask } from "./tasks/kill-task.ts";
 import { shutdownAllFrameworks } from "./tasks/shutdown-framework.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
+import { answerReconciliations } from "./tasks/reconcile-tasks.ts";
 
 /** What the agent needs of its link to the master: a way to send (false while not attached). */
 export interface MasterSender {
@@ -196,6 +197,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       log.info(`Registered with master ${r.masterInfo?.id} as agent ${id}`);
       statusUpdates.resendAll();
       operationUpdates.resendAll();
+      answerReconciliations(ctx, r.reconciliations);
     },
     receive: (message) => handleMasterMessage(ctx, message),
     shutdown: () => shutdownAllFrameworks(ctx, flags.executor_shutdown_grace_period),

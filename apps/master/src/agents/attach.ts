@@ -82,7 +82,13 @@ export async function attachAgent(
   }
   const connectionId = newUuid();
   const { agent, added } = ctx.agents.attach(id, init, { connectionId, messages }, claimedId !== undefined);
-  reconcileAgentReport(ctx, agent, req, { tasks: believedTasks, executors: believedExecutors }, previous?.state === "unreachable");
+  const reconciliations = reconcileAgentReport(
+    ctx,
+    agent,
+    req,
+    { tasks: believedTasks, executors: believedExecutors },
+    previous?.state === "unreachable",
+  );
   ctx.agents.start(agent, added);
   messages.pushEncoded(
     registeredFrame(ctx.info, {
@@ -91,6 +97,7 @@ export async function attachAgent(
       pingIntervalSeconds: ctx.flags.agent_ping_timeout / 1000,
       // The agent registers again if no ping comes for as long as the master waits for its pongs.
       totalPingTimeoutSeconds: (ctx.flags.agent_ping_timeout * ctx.flags.max_agent_ping_timeouts) / 1000,
+      reconciliations,
     }),
   );
   startPinging(ctx, agent);

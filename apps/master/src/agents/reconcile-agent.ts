@@ -3,17 +3,20 @@
  * - Frameworks the master does not know (after a master restart) are added as "recovered".
  * - Tasks the agent reports are (re-)added; after an unreachable period, tasks of frameworks that
  *   are not partition-aware were already reported lost, so those frameworks are shut down there.
- * - Tasks the master believed were on the agent but the agent does not report are lost.
+ * - Tasks the master believed were on the agent but the agent does not report stay, and are
+ *   returned for the agent to reconcile (Mesos's reconcileKnownSlave): the launch may have been
+ *   lost, or may have raced the re-registration (then the agent has it). The agent answers each it
+ *   does not know with TASK_LOST / TASK_DROPPED through its reliable updates.
  * - The executors of the tasks it reports run there (with the ExecutorInfo the master had, if any).
  */
-import { create } from "@bufbuild/protobuf";
+import { create, isFieldSet } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
-import { ExecutorInfo_Type, ExecutorInfoSchema, internal, OperationState, type Task, TaskState } from "@mesos/proto";
+import { ExecutorInfo_Type, ExecutorInfoSchema, internal, OperationState, type Task, TaskSchema } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { ExecutorRecord } from "../executors/executor-book.ts";
 import { Framework } from "../frameworks/framework.ts";
 import { masterOperationStatus, operationStatusEvent } from "../operations/operation-feedback.ts";
-import { masterStatus, TaskStatus_Reason, updateEvent } from "../tasks/task-status.ts";
+import { masterStatus, TaskStatus_Reason } from "../tasks/task-status.ts";
 import type { Agent } from "./agent.ts";
 
 export function reconcileAgentReport(
@@ -22,7 +25,7 @@ export function reconcileAgentReport(
   req: internal.AttachRequest,
   believed: { tasks: Task[]; executors: ExecutorRecord[] },
   wasUnreachable: boolean,
-): void {
+): internal.ReconcileTasks[] {
   const believedTasks = believed.tasks;
   const now = ctx.clock.now();
   const shutDown = new Set<string>();
@@ -52,22 +55,35 @@ export function reconcileAgentReport(
   }
   ctx.tasks.forgetAcknowledgedOn(agent.id, (frameworkId, taskId) => reported.has(`${frameworkId}/${taskId}`));
 
+  const reconciliations = new Map<string, internal.ReconcileTasks>();
   for (const task of believedTasks) {
     const frameworkId = task.frameworkId!.value;
     if (reported.has(`${frameworkId}/${task.taskId!.value}`)) continue;
     const framework = ctx.frameworks.get(frameworkId);
-    if (!isTerminalState(task.state)) {
-      const status = masterStatus(ctx, {
+    if (!framework) {
+      ctx.tasks.complete(task);
+      continue;
+    }
+    ctx.log.warn(
+      `Task ${task.taskId!.value} of framework ${frameworkId} unknown to the agent ${agent.id} during re-registration: reconciling with the agent`,
+    );
+    ctx.tasks.adopt(task);
+    let reconcile = reconciliations.get(frameworkId);
+    if (!reconcile) {
+      reconcile = create(internal.ReconcileTasksSchema, { frameworkId: { value: frameworkId }, framework: framework.info });
+      reconciliations.set(frameworkId, reconcile);
+    }
+    // The agent does not look at the state: the master's view, as Mesos sends it.
+    const state = isFieldSet(task, TaskSchema.field.statusUpdateState!) ? task.statusUpdateState : task.state;
+    reconcile.statuses.push(
+      masterStatus(ctx, {
         taskId: task.taskId!.value,
         agentId: agent.id,
-        state: framework?.partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+        state,
         reason: TaskStatus_Reason.RECONCILIATION,
-        message: "Task is unknown to the agent after it re-registered",
-      });
-      ctx.tasks.transition(task, status);
-      framework?.send(updateEvent(status));
-    }
-    ctx.tasks.complete(task);
+        message: "Reconciliation request",
+      }),
+    );
   }
 
   reconcileOperations(ctx, agent, req);
@@ -76,6 +92,7 @@ export function reconcileAgentReport(
     ctx.log.info(`Shutting down framework ${frameworkId} on re-registered agent ${agent.id}`);
     agent.send(create(internal.MasterMessageSchema, { message: { case: "shutdownFramework", value: { frameworkId: { value: frameworkId } } } }));
   }
+  return [...reconciliations.values()];
 }
 
 function adoptExecutor(ctx: MasterContext, agentId: string, frameworkId: string, executorId: string, believed: ExecutorRecord[]): void {

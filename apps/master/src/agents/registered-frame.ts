@@ -5,13 +5,15 @@
  * failover every agent re-registers at once. Byte for byte what protobuf-es writes (the test checks).
  */
 import { toBinary } from "@bufbuild/protobuf";
-import { type MasterInfo, MasterInfoSchema } from "@mesos/proto";
+import { internal, type MasterInfo, MasterInfoSchema } from "@mesos/proto";
 
 export interface RegisteredFields {
   agentId: string;
   connectionId: string;
   pingIntervalSeconds: number;
   totalPingTimeoutSeconds: number;
+  /** Rare (a launch lost or racing the re-registration): encoded by protobuf-es. */
+  reconciliations?: internal.ReconcileTasks[];
 }
 
 const encodedInfos = new WeakMap<MasterInfo, Uint8Array>();
@@ -25,6 +27,7 @@ const REGISTERED_MASTER_INFO = (2 << 3) | 2;
 const REGISTERED_CONNECTION_ID = (3 << 3) | 2;
 const REGISTERED_PING_INTERVAL = (4 << 3) | 1;
 const REGISTERED_TOTAL_PING_TIMEOUT = (5 << 3) | 1;
+const REGISTERED_RECONCILIATIONS = (6 << 3) | 2;
 
 const varintSize = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
 
@@ -34,6 +37,7 @@ export function registeredFrame(info: MasterInfo, r: RegisteredFields): Uint8Arr
   if (!infoBytes) encodedInfos.set(info, (infoBytes = toBinary(MasterInfoSchema, info)));
   const agentId = encoder.encode(r.agentId);
   const connectionId = encoder.encode(r.connectionId);
+  const reconciliations = (r.reconciliations ?? []).map((m) => toBinary(internal.ReconcileTasksSchema, m));
   const agentIdMessage = 1 + varintSize(agentId.length) + agentId.length;
   const registered =
     1 +
@@ -46,7 +50,8 @@ export function registeredFrame(info: MasterInfo, r: RegisteredFields): Uint8Arr
     varintSize(connectionId.length) +
     connectionId.length +
     9 +
-    9;
+    9 +
+    reconciliations.reduce((n, b) => n + 1 + varintSize(b.length) + b.length, 0);
   const out = new Uint8Array(1 + varintSize(registered) + registered);
   let pos = 0;
   const varint = (n: number) => {
@@ -76,5 +81,6 @@ export function registeredFrame(info: MasterInfo, r: RegisteredFields): Uint8Arr
   bytes(REGISTERED_CONNECTION_ID, connectionId);
   double(REGISTERED_PING_INTERVAL, r.pingIntervalSeconds);
   double(REGISTERED_TOTAL_PING_TIMEOUT, r.totalPingTimeoutSeconds);
+  for (const b of reconciliations) bytes(REGISTERED_RECONCILIATIONS, b);
   return out;
 }

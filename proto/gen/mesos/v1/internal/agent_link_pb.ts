@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesos/v1/internal/agent_link.proto.
  */
 export const file_mesos_v1_internal_agent_link: GenFile = /*@__PURE__*/
-  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIrYBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAESIgoadG90YWxfcGluZ190aW1lb3V0X3NlY29uZHMYBSABKAEiswEKB1J1blRhc2sSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEiAKBHRhc2sYAiABKAsyEi5tZXNvcy52MS5UYXNrSW5mbxIrCgp0YXNrX2dyb3VwGAMgASgLMhcubWVzb3MudjEuVGFza0dyb3VwSW5mbxIoCghleGVjdXRvchgEIAEoCzIWLm1lc29zLnYxLkV4ZWN1dG9ySW5mbyKFAQoIS2lsbFRhc2sSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIpCgtraWxsX3BvbGljeRgDIAEoCzIULm1lc29zLnYxLktpbGxQb2xpY3kidwoXQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSIQoHdGFza19pZBgCIAIoCzIQLm1lc29zLnYxLlRhc2tJRBIMCgR1dWlkGAMgAigMIkAKEVNodXRkb3duRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEIkIKD1VwZGF0ZUZyYW1ld29yaxIvCg5mcmFtZXdvcmtfaW5mbxgBIAIoCzIXLm1lc29zLnYxLkZyYW1ld29ya0luZm8i2QEKDkFwcGx5T3BlcmF0aW9uEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEicKBGluZm8YAiACKAsyGS5tZXNvcy52MS5PZmZlci5PcGVyYXRpb24SFgoOb3BlcmF0aW9uX3V1aWQYAyACKAwSOgoUcmVzb3VyY2VfcHJvdmlkZXJfaWQYBCABKAsyHC5tZXNvcy52MS5SZXNvdXJjZVByb3ZpZGVySUQSHQoVcmVzb3VyY2VfdmVyc2lvbl91dWlkGAUgASgMIkkKGkFja25vd2xlZGdlT3BlcmF0aW9uU3RhdHVzEhYKDm9wZXJhdGlvbl91dWlkGAEgAigMEhMKC3N0YXR1c191dWlkGAIgAigMIi4KE1JlY29uY2lsZU9wZXJhdGlvbnMSFwoPb3BlcmF0aW9uX3V1aWRzGAEgAygMIgYKBFBpbmciGwoIU2h1dGRvd24SDwoHbWVzc2FnZRgBIAIoCSLIBgoNTWFzdGVyTWVzc2FnZRIzCgpyZWdpc3RlcmVkGAEgASgLMh0ubWVzb3MudjEuaW50ZXJuYWwuUmVnaXN0ZXJlZEgAEicKBHBpbmcYAiABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5QaW5nSAASLgoIcnVuX3Rhc2sYAyABKAsyGi5tZXNvcy52MS5pbnRlcm5hbC5SdW5UYXNrSAASMAoJa2lsbF90YXNrGAQgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuS2lsbFRhc2tIABJPChlhY2tub3dsZWRnZV9zdGF0dXNfdXBkYXRlGAUgASgLMioubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VTdGF0dXNVcGRhdGVIABJCChJzaHV0ZG93bl9mcmFtZXdvcmsYBiABKAsyJC5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkZyYW1ld29ya0gAEj4KEHVwZGF0ZV9mcmFtZXdvcmsYByABKAsyIi5tZXNvcy52MS5pbnRlcm5hbC5VcGRhdGVGcmFtZXdvcmtIABI8Cg9hcHBseV9vcGVyYXRpb24YCCABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5BcHBseU9wZXJhdGlvbkgAElUKHGFja25vd2xlZGdlX29wZXJhdGlvbl9zdGF0dXMYCSABKAsyLS5tZXNvcy52MS5pbnRlcm5hbC5BY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1c0gAEkYKFHJlY29uY2lsZV9vcGVyYXRpb25zGAogASgLMiYubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlT3BlcmF0aW9uc0gAEi8KCHNodXRkb3duGAsgASgLMhsubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25IABJAChFzaHV0ZG93bl9leGVjdXRvchgMIAEoCzIjLm1lc29zLnYxLmludGVybmFsLlNodXRkb3duRXhlY3V0b3JIABJHChVmcmFtZXdvcmtfdG9fZXhlY3V0b3IYDSABKAsyJi5tZXNvcy52MS5pbnRlcm5hbC5GcmFtZXdvcmtUb0V4ZWN1dG9ySABCCQoHbWVzc2FnZSJ7ChNGcmFtZXdvcmtUb0V4ZWN1dG9yEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIMCgRkYXRhGAMgAigMInsKE0V4ZWN1dG9yVG9GcmFtZXdvcmsSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYAiACKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEEgwKBGRhdGEYAyACKAwiagoQU2h1dGRvd25FeGVjdXRvchIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIpCgtleGVjdXRvcl9pZBgCIAIoCzIULm1lc29zLnYxLkV4ZWN1dG9ySUQijAEKDFN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIkCgZzdGF0dXMYAiACKAsyFC5tZXNvcy52MS5UYXNrU3RhdHVzEikKDGxhdGVzdF9zdGF0ZRgDIAEoDjITLm1lc29zLnYxLlRhc2tTdGF0ZSK5AQoVT3BlcmF0aW9uU3RhdHVzVXBkYXRlEisKDGZyYW1ld29ya19pZBgBIAEoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEhYKDm9wZXJhdGlvbl91dWlkGAIgAigMEikKBnN0YXR1cxgDIAIoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cxIwCg1sYXRlc3Rfc3RhdHVzGAQgASgLMhkubWVzb3MudjEuT3BlcmF0aW9uU3RhdHVzIgYKBFBvbmciTgoLVXBkYXRlU3RhdGUSPwoScmVzb3VyY2VfcHJvdmlkZXJzGAEgAygLMiMubWVzb3MudjEuaW50ZXJuYWwuUmVzb3VyY2VQcm92aWRlciLEAwoMQWdlbnRNZXNzYWdlEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIVCg1jb25uZWN0aW9uX2lkGAIgAigJEicKBHBvbmcYAyABKAsyFy5tZXNvcy52MS5pbnRlcm5hbC5Qb25nSAASOAoNc3RhdHVzX3VwZGF0ZRgEIAEoCzIfLm1lc29zLnYxLmludGVybmFsLlN0YXR1c1VwZGF0ZUgAEksKF29wZXJhdGlvbl9zdGF0dXNfdXBkYXRlGAUgASgLMigubWVzb3MudjEuaW50ZXJuYWwuT3BlcmF0aW9uU3RhdHVzVXBkYXRlSAASNgoMdXBkYXRlX3N0YXRlGAYgASgLMh4ubWVzb3MudjEuaW50ZXJuYWwuVXBkYXRlU3RhdGVIABI8Cg9leGl0ZWRfZXhlY3V0b3IYByABKAsyIS5tZXNvcy52MS5pbnRlcm5hbC5FeGl0ZWRFeGVjdXRvckgAEkcKFWV4ZWN1dG9yX3RvX2ZyYW1ld29yaxgIIAEoCzImLm1lc29zLnYxLmludGVybmFsLkV4ZWN1dG9yVG9GcmFtZXdvcmtIAEIJCgdtZXNzYWdlIngKDkV4aXRlZEV4ZWN1dG9yEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIOCgZzdGF0dXMYAyACKAU", [file_mesos_v1_mesos]);
+  fileDesc("CiJtZXNvcy92MS9pbnRlcm5hbC9hZ2VudF9saW5rLnByb3RvEhFtZXNvcy52MS5pbnRlcm5hbCL7AgoNQXR0YWNoUmVxdWVzdBInCgphZ2VudF9pbmZvGAEgAigLMhMubWVzb3MudjEuQWdlbnRJbmZvEhAKCGVuZHBvaW50GAIgAigJEg8KB3ZlcnNpb24YAyABKAkSNAoMY2FwYWJpbGl0aWVzGAQgAygLMh4ubWVzb3MudjEuQWdlbnRJbmZvLkNhcGFiaWxpdHkSMgoWY2hlY2twb2ludGVkX3Jlc291cmNlcxgFIAMoCzISLm1lc29zLnYxLlJlc291cmNlEisKCmZyYW1ld29ya3MYBiADKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvEh0KBXRhc2tzGAcgAygLMg4ubWVzb3MudjEuVGFzaxInCgpvcGVyYXRpb25zGAggAygLMhMubWVzb3MudjEuT3BlcmF0aW9uEj8KEnJlc291cmNlX3Byb3ZpZGVycxgJIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIitQEKEFJlc291cmNlUHJvdmlkZXISLAoEaW5mbxgBIAIoCzIeLm1lc29zLnYxLlJlc291cmNlUHJvdmlkZXJJbmZvEisKD3RvdGFsX3Jlc291cmNlcxgCIAMoCzISLm1lc29zLnYxLlJlc291cmNlEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgDIAIoDBInCgpvcGVyYXRpb25zGAQgAygLMhMubWVzb3MudjEuT3BlcmF0aW9uIvIBCgpSZWdpc3RlcmVkEiMKCGFnZW50X2lkGAEgAigLMhEubWVzb3MudjEuQWdlbnRJRBIpCgttYXN0ZXJfaW5mbxgCIAIoCzIULm1lc29zLnYxLk1hc3RlckluZm8SFQoNY29ubmVjdGlvbl9pZBgDIAIoCRIdChVwaW5nX2ludGVydmFsX3NlY29uZHMYBCABKAESIgoadG90YWxfcGluZ190aW1lb3V0X3NlY29uZHMYBSABKAESOgoPcmVjb25jaWxpYXRpb25zGAYgAygLMiEubWVzb3MudjEuaW50ZXJuYWwuUmVjb25jaWxlVGFza3MikQEKDlJlY29uY2lsZVRhc2tzEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEiYKCHN0YXR1c2VzGAIgAygLMhQubWVzb3MudjEuVGFza1N0YXR1cxIqCglmcmFtZXdvcmsYAyABKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvIrMBCgdSdW5UYXNrEi8KDmZyYW1ld29ya19pbmZvGAEgAigLMhcubWVzb3MudjEuRnJhbWV3b3JrSW5mbxIgCgR0YXNrGAIgASgLMhIubWVzb3MudjEuVGFza0luZm8SKwoKdGFza19ncm91cBgDIAEoCzIXLm1lc29zLnYxLlRhc2tHcm91cEluZm8SKAoIZXhlY3V0b3IYBCABKAsyFi5tZXNvcy52MS5FeGVjdXRvckluZm8ihQEKCEtpbGxUYXNrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEiEKB3Rhc2tfaWQYAiACKAsyEC5tZXNvcy52MS5UYXNrSUQSKQoLa2lsbF9wb2xpY3kYAyABKAsyFC5tZXNvcy52MS5LaWxsUG9saWN5IncKF0Fja25vd2xlZGdlU3RhdHVzVXBkYXRlEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEiEKB3Rhc2tfaWQYAiACKAsyEC5tZXNvcy52MS5UYXNrSUQSDAoEdXVpZBgDIAIoDCJAChFTaHV0ZG93bkZyYW1ld29yaxIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRCJCCg9VcGRhdGVGcmFtZXdvcmsSLwoOZnJhbWV3b3JrX2luZm8YASACKAsyFy5tZXNvcy52MS5GcmFtZXdvcmtJbmZvItkBCg5BcHBseU9wZXJhdGlvbhIrCgxmcmFtZXdvcmtfaWQYASABKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBInCgRpbmZvGAIgAigLMhkubWVzb3MudjEuT2ZmZXIuT3BlcmF0aW9uEhYKDm9wZXJhdGlvbl91dWlkGAMgAigMEjoKFHJlc291cmNlX3Byb3ZpZGVyX2lkGAQgASgLMhwubWVzb3MudjEuUmVzb3VyY2VQcm92aWRlcklEEh0KFXJlc291cmNlX3ZlcnNpb25fdXVpZBgFIAEoDCJJChpBY2tub3dsZWRnZU9wZXJhdGlvblN0YXR1cxIWCg5vcGVyYXRpb25fdXVpZBgBIAIoDBITCgtzdGF0dXNfdXVpZBgCIAIoDCIuChNSZWNvbmNpbGVPcGVyYXRpb25zEhcKD29wZXJhdGlvbl91dWlkcxgBIAMoDCIGCgRQaW5nIhsKCFNodXRkb3duEg8KB21lc3NhZ2UYASACKAkiyAYKDU1hc3Rlck1lc3NhZ2USMwoKcmVnaXN0ZXJlZBgBIAEoCzIdLm1lc29zLnYxLmludGVybmFsLlJlZ2lzdGVyZWRIABInCgRwaW5nGAIgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUGluZ0gAEi4KCHJ1bl90YXNrGAMgASgLMhoubWVzb3MudjEuaW50ZXJuYWwuUnVuVGFza0gAEjAKCWtpbGxfdGFzaxgEIAEoCzIbLm1lc29zLnYxLmludGVybmFsLktpbGxUYXNrSAASTwoZYWNrbm93bGVkZ2Vfc3RhdHVzX3VwZGF0ZRgFIAEoCzIqLm1lc29zLnYxLmludGVybmFsLkFja25vd2xlZGdlU3RhdHVzVXBkYXRlSAASQgoSc2h1dGRvd25fZnJhbWV3b3JrGAYgASgLMiQubWVzb3MudjEuaW50ZXJuYWwuU2h1dGRvd25GcmFtZXdvcmtIABI+ChB1cGRhdGVfZnJhbWV3b3JrGAcgASgLMiIubWVzb3MudjEuaW50ZXJuYWwuVXBkYXRlRnJhbWV3b3JrSAASPAoPYXBwbHlfb3BlcmF0aW9uGAggASgLMiEubWVzb3MudjEuaW50ZXJuYWwuQXBwbHlPcGVyYXRpb25IABJVChxhY2tub3dsZWRnZV9vcGVyYXRpb25fc3RhdHVzGAkgASgLMi0ubWVzb3MudjEuaW50ZXJuYWwuQWNrbm93bGVkZ2VPcGVyYXRpb25TdGF0dXNIABJGChRyZWNvbmNpbGVfb3BlcmF0aW9ucxgKIAEoCzImLm1lc29zLnYxLmludGVybmFsLlJlY29uY2lsZU9wZXJhdGlvbnNIABIvCghzaHV0ZG93bhgLIAEoCzIbLm1lc29zLnYxLmludGVybmFsLlNodXRkb3duSAASQAoRc2h1dGRvd25fZXhlY3V0b3IYDCABKAsyIy5tZXNvcy52MS5pbnRlcm5hbC5TaHV0ZG93bkV4ZWN1dG9ySAASRwoVZnJhbWV3b3JrX3RvX2V4ZWN1dG9yGA0gASgLMiYubWVzb3MudjEuaW50ZXJuYWwuRnJhbWV3b3JrVG9FeGVjdXRvckgAQgkKB21lc3NhZ2UiewoTRnJhbWV3b3JrVG9FeGVjdXRvchIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIpCgtleGVjdXRvcl9pZBgCIAIoCzIULm1lc29zLnYxLkV4ZWN1dG9ySUQSDAoEZGF0YRgDIAIoDCJ7ChNFeGVjdXRvclRvRnJhbWV3b3JrEisKDGZyYW1ld29ya19pZBgBIAIoCzIVLm1lc29zLnYxLkZyYW1ld29ya0lEEikKC2V4ZWN1dG9yX2lkGAIgAigLMhQubWVzb3MudjEuRXhlY3V0b3JJRBIMCgRkYXRhGAMgAigMImoKEFNodXRkb3duRXhlY3V0b3ISKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSKQoLZXhlY3V0b3JfaWQYAiACKAsyFC5tZXNvcy52MS5FeGVjdXRvcklEIowBCgxTdGF0dXNVcGRhdGUSKwoMZnJhbWV3b3JrX2lkGAEgAigLMhUubWVzb3MudjEuRnJhbWV3b3JrSUQSJAoGc3RhdHVzGAIgAigLMhQubWVzb3MudjEuVGFza1N0YXR1cxIpCgxsYXRlc3Rfc3RhdGUYAyABKA4yEy5tZXNvcy52MS5UYXNrU3RhdGUiuQEKFU9wZXJhdGlvblN0YXR1c1VwZGF0ZRIrCgxmcmFtZXdvcmtfaWQYASABKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIWCg5vcGVyYXRpb25fdXVpZBgCIAIoDBIpCgZzdGF0dXMYAyACKAsyGS5tZXNvcy52MS5PcGVyYXRpb25TdGF0dXMSMAoNbGF0ZXN0X3N0YXR1cxgEIAEoCzIZLm1lc29zLnYxLk9wZXJhdGlvblN0YXR1cyIGCgRQb25nIk4KC1VwZGF0ZVN0YXRlEj8KEnJlc291cmNlX3Byb3ZpZGVycxgBIAMoCzIjLm1lc29zLnYxLmludGVybmFsLlJlc291cmNlUHJvdmlkZXIixAMKDEFnZW50TWVzc2FnZRIjCghhZ2VudF9pZBgBIAIoCzIRLm1lc29zLnYxLkFnZW50SUQSFQoNY29ubmVjdGlvbl9pZBgCIAIoCRInCgRwb25nGAMgASgLMhcubWVzb3MudjEuaW50ZXJuYWwuUG9uZ0gAEjgKDXN0YXR1c191cGRhdGUYBCABKAsyHy5tZXNvcy52MS5pbnRlcm5hbC5TdGF0dXNVcGRhdGVIABJLChdvcGVyYXRpb25fc3RhdHVzX3VwZGF0ZRgFIAEoCzIoLm1lc29zLnYxLmludGVybmFsLk9wZXJhdGlvblN0YXR1c1VwZGF0ZUgAEjYKDHVwZGF0ZV9zdGF0ZRgGIAEoCzIeLm1lc29zLnYxLmludGVybmFsLlVwZGF0ZVN0YXRlSAASPAoPZXhpdGVkX2V4ZWN1dG9yGAcgASgLMiEubWVzb3MudjEuaW50ZXJuYWwuRXhpdGVkRXhlY3V0b3JIABJHChVleGVjdXRvcl90b19mcmFtZXdvcmsYCCABKAsyJi5tZXNvcy52MS5pbnRlcm5hbC5FeGVjdXRvclRvRnJhbWV3b3JrSABCCQoHbWVzc2FnZSJ4Cg5FeGl0ZWRFeGVjdXRvchIrCgxmcmFtZXdvcmtfaWQYASACKAsyFS5tZXNvcy52MS5GcmFtZXdvcmtJRBIpCgtleGVjdXRvcl9pZBgCIAIoCzIULm1lc29zLnYxLkV4ZWN1dG9ySUQSDgoGc3RhdHVzGAMgAigF", [file_mesos_v1_mesos]);
 
 /**
  * Register (agent_info.id unset) or re-register (id set), with what the agent holds.
@@ -154,6 +154,15 @@ export type Registered = Message<"mesos.v1.internal.Registered"> & {
    * @generated from field: optional double total_ping_timeout_seconds = 5;
    */
   totalPingTimeoutSeconds: number;
+
+  /**
+   * On re-registration with a master that knew the agent: tasks the master has on it that the
+   * agent did not report (Mesos's SlaveReregisteredMessage.reconciliations). The agent answers
+   * each it does not know with a terminal update; the launch may have raced the re-registration.
+   *
+   * @generated from field: repeated mesos.v1.internal.ReconcileTasks reconciliations = 6;
+   */
+  reconciliations: ReconcileTasks[];
 };
 
 /**
@@ -162,6 +171,37 @@ export type Registered = Message<"mesos.v1.internal.Registered"> & {
  */
 export const RegisteredSchema: GenMessage<Registered> = /*@__PURE__*/
   messageDesc(file_mesos_v1_internal_agent_link, 2);
+
+/**
+ * Mesos's ReconcileTasksMessage: the master's view of one framework's tasks for the agent to check.
+ *
+ * @generated from message mesos.v1.internal.ReconcileTasks
+ */
+export type ReconcileTasks = Message<"mesos.v1.internal.ReconcileTasks"> & {
+  /**
+   * @generated from field: required mesos.v1.FrameworkID framework_id = 1;
+   */
+  frameworkId?: FrameworkID | undefined;
+
+  /**
+   * @generated from field: repeated mesos.v1.TaskStatus statuses = 2;
+   */
+  statuses: TaskStatus[];
+
+  /**
+   * The agent may not know the framework: whether it is partition-aware decides the update.
+   *
+   * @generated from field: optional mesos.v1.FrameworkInfo framework = 3;
+   */
+  framework?: FrameworkInfo | undefined;
+};
+
+/**
+ * Describes the message mesos.v1.internal.ReconcileTasks.
+ * Use `create(ReconcileTasksSchema)` to create a new message.
+ */
+export const ReconcileTasksSchema: GenMessage<ReconcileTasks> = /*@__PURE__*/
+  messageDesc(file_mesos_v1_internal_agent_link, 3);
 
 /**
  * @generated from message mesos.v1.internal.RunTask
@@ -193,7 +233,7 @@ export type RunTask = Message<"mesos.v1.internal.RunTask"> & {
  * Use `create(RunTaskSchema)` to create a new message.
  */
 export const RunTaskSchema: GenMessage<RunTask> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 3);
+  messageDesc(file_mesos_v1_internal_agent_link, 4);
 
 /**
  * @generated from message mesos.v1.internal.KillTask
@@ -220,7 +260,7 @@ export type KillTask = Message<"mesos.v1.internal.KillTask"> & {
  * Use `create(KillTaskSchema)` to create a new message.
  */
 export const KillTaskSchema: GenMessage<KillTask> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 4);
+  messageDesc(file_mesos_v1_internal_agent_link, 5);
 
 /**
  * @generated from message mesos.v1.internal.AcknowledgeStatusUpdate
@@ -247,7 +287,7 @@ export type AcknowledgeStatusUpdate = Message<"mesos.v1.internal.AcknowledgeStat
  * Use `create(AcknowledgeStatusUpdateSchema)` to create a new message.
  */
 export const AcknowledgeStatusUpdateSchema: GenMessage<AcknowledgeStatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 5);
+  messageDesc(file_mesos_v1_internal_agent_link, 6);
 
 /**
  * @generated from message mesos.v1.internal.ShutdownFramework
@@ -264,7 +304,7 @@ export type ShutdownFramework = Message<"mesos.v1.internal.ShutdownFramework"> &
  * Use `create(ShutdownFrameworkSchema)` to create a new message.
  */
 export const ShutdownFrameworkSchema: GenMessage<ShutdownFramework> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 6);
+  messageDesc(file_mesos_v1_internal_agent_link, 7);
 
 /**
  * @generated from message mesos.v1.internal.UpdateFramework
@@ -281,7 +321,7 @@ export type UpdateFramework = Message<"mesos.v1.internal.UpdateFramework"> & {
  * Use `create(UpdateFrameworkSchema)` to create a new message.
  */
 export const UpdateFrameworkSchema: GenMessage<UpdateFramework> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 7);
+  messageDesc(file_mesos_v1_internal_agent_link, 8);
 
 /**
  * @generated from message mesos.v1.internal.ApplyOperation
@@ -321,7 +361,7 @@ export type ApplyOperation = Message<"mesos.v1.internal.ApplyOperation"> & {
  * Use `create(ApplyOperationSchema)` to create a new message.
  */
 export const ApplyOperationSchema: GenMessage<ApplyOperation> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 8);
+  messageDesc(file_mesos_v1_internal_agent_link, 9);
 
 /**
  * @generated from message mesos.v1.internal.AcknowledgeOperationStatus
@@ -343,7 +383,7 @@ export type AcknowledgeOperationStatus = Message<"mesos.v1.internal.AcknowledgeO
  * Use `create(AcknowledgeOperationStatusSchema)` to create a new message.
  */
 export const AcknowledgeOperationStatusSchema: GenMessage<AcknowledgeOperationStatus> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 9);
+  messageDesc(file_mesos_v1_internal_agent_link, 10);
 
 /**
  * @generated from message mesos.v1.internal.ReconcileOperations
@@ -360,7 +400,7 @@ export type ReconcileOperations = Message<"mesos.v1.internal.ReconcileOperations
  * Use `create(ReconcileOperationsSchema)` to create a new message.
  */
 export const ReconcileOperationsSchema: GenMessage<ReconcileOperations> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 10);
+  messageDesc(file_mesos_v1_internal_agent_link, 11);
 
 /**
  * @generated from message mesos.v1.internal.Ping
@@ -373,7 +413,7 @@ export type Ping = Message<"mesos.v1.internal.Ping"> & {
  * Use `create(PingSchema)` to create a new message.
  */
 export const PingSchema: GenMessage<Ping> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 11);
+  messageDesc(file_mesos_v1_internal_agent_link, 12);
 
 /**
  * The agent must stop: it was marked gone, or its registration was refused.
@@ -392,7 +432,7 @@ export type Shutdown = Message<"mesos.v1.internal.Shutdown"> & {
  * Use `create(ShutdownSchema)` to create a new message.
  */
 export const ShutdownSchema: GenMessage<Shutdown> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 12);
+  messageDesc(file_mesos_v1_internal_agent_link, 13);
 
 /**
  * @generated from message mesos.v1.internal.MasterMessage
@@ -487,7 +527,7 @@ export type MasterMessage = Message<"mesos.v1.internal.MasterMessage"> & {
  * Use `create(MasterMessageSchema)` to create a new message.
  */
 export const MasterMessageSchema: GenMessage<MasterMessage> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 13);
+  messageDesc(file_mesos_v1_internal_agent_link, 14);
 
 /**
  * A scheduler's MESSAGE for one of its executors (Mesos's FrameworkToExecutorMessage): best effort.
@@ -516,7 +556,7 @@ export type FrameworkToExecutor = Message<"mesos.v1.internal.FrameworkToExecutor
  * Use `create(FrameworkToExecutorSchema)` to create a new message.
  */
 export const FrameworkToExecutorSchema: GenMessage<FrameworkToExecutor> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 14);
+  messageDesc(file_mesos_v1_internal_agent_link, 15);
 
 /**
  * An executor's MESSAGE for its framework (Mesos's ExecutorToFrameworkMessage): best effort.
@@ -545,7 +585,7 @@ export type ExecutorToFramework = Message<"mesos.v1.internal.ExecutorToFramework
  * Use `create(ExecutorToFrameworkSchema)` to create a new message.
  */
 export const ExecutorToFrameworkSchema: GenMessage<ExecutorToFramework> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 15);
+  messageDesc(file_mesos_v1_internal_agent_link, 16);
 
 /**
  * The scheduler's SHUTDOWN: the agent kills the executor's tasks and removes its container.
@@ -569,7 +609,7 @@ export type ShutdownExecutor = Message<"mesos.v1.internal.ShutdownExecutor"> & {
  * Use `create(ShutdownExecutorSchema)` to create a new message.
  */
 export const ShutdownExecutorSchema: GenMessage<ShutdownExecutor> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 16);
+  messageDesc(file_mesos_v1_internal_agent_link, 17);
 
 /**
  * @generated from message mesos.v1.internal.StatusUpdate
@@ -601,7 +641,7 @@ export type StatusUpdate = Message<"mesos.v1.internal.StatusUpdate"> & {
  * Use `create(StatusUpdateSchema)` to create a new message.
  */
 export const StatusUpdateSchema: GenMessage<StatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 17);
+  messageDesc(file_mesos_v1_internal_agent_link, 18);
 
 /**
  * @generated from message mesos.v1.internal.OperationStatusUpdate
@@ -635,7 +675,7 @@ export type OperationStatusUpdate = Message<"mesos.v1.internal.OperationStatusUp
  * Use `create(OperationStatusUpdateSchema)` to create a new message.
  */
 export const OperationStatusUpdateSchema: GenMessage<OperationStatusUpdate> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 18);
+  messageDesc(file_mesos_v1_internal_agent_link, 19);
 
 /**
  * @generated from message mesos.v1.internal.Pong
@@ -648,7 +688,7 @@ export type Pong = Message<"mesos.v1.internal.Pong"> & {
  * Use `create(PongSchema)` to create a new message.
  */
 export const PongSchema: GenMessage<Pong> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 19);
+  messageDesc(file_mesos_v1_internal_agent_link, 20);
 
 /**
  * The agent's resource providers changed (one added, removed, or its resources changed): the full
@@ -668,7 +708,7 @@ export type UpdateState = Message<"mesos.v1.internal.UpdateState"> & {
  * Use `create(UpdateStateSchema)` to create a new message.
  */
 export const UpdateStateSchema: GenMessage<UpdateState> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 20);
+  messageDesc(file_mesos_v1_internal_agent_link, 21);
 
 /**
  * @generated from message mesos.v1.internal.AgentMessage
@@ -731,7 +771,7 @@ export type AgentMessage = Message<"mesos.v1.internal.AgentMessage"> & {
  * Use `create(AgentMessageSchema)` to create a new message.
  */
 export const AgentMessageSchema: GenMessage<AgentMessage> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 21);
+  messageDesc(file_mesos_v1_internal_agent_link, 22);
 
 /**
  * An executor (a task group's) ended and its container is gone. As in Mesos, sent once, not retried:
@@ -763,5 +803,5 @@ export type ExitedExecutor = Message<"mesos.v1.internal.ExitedExecutor"> & {
  * Use `create(ExitedExecutorSchema)` to create a new message.
  */
 export const ExitedExecutorSchema: GenMessage<ExitedExecutor> = /*@__PURE__*/
-  messageDesc(file_mesos_v1_internal_agent_link, 22);
+  messageDesc(file_mesos_v1_internal_agent_link, 23);
 
