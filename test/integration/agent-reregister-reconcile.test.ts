@@ -111,3 +111,21 @@ test("a task the agent has but left out of its report (the launch raced the re-r
   const states = fw.statuses.filter((s) => s.taskId?.value === "raced").map((s) => TaskState[s.state]);
   expect(states.slice(states.indexOf("TASK_RUNNING"))).toEqual(["TASK_RUNNING", "TASK_FINISHED"]);
 });
+
+test("re-registering again before the framework acknowledged: the agent answers once", async () => {
+  const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=20ms"] });
+  const link = faultyLink({ dropRunTasks: true, hideTasks: false });
+  const { agent, registered } = await attachInMemoryAgent(master, cleanup, { wrapLink: link.wrap });
+  const agentId = await registered;
+  const fw = await startTestFramework(master.transport, {}, { autoAcknowledge: false });
+  cleanup(() => fw.close());
+  await fw.launch("lost-launch", "sleep 1000", { cpus: 1 });
+  await eventually(() => master.ctx.tasks.onAgentById(agentId, fw.sub.frameworkId, "lost-launch"), 5000, "the master to launch the task");
+
+  link.cut();
+  await fw.waitForStatus("lost-launch", TaskState.TASK_LOST, 5000);
+  link.cut();
+  await eventually(() => link.registrations.length === 3, 5000, "the agent to re-register again");
+  expect(link.registrations[2]!.reconciliations.flatMap((r) => r.statuses.map((s) => s.taskId!.value))).toEqual(["lost-launch"]);
+  expect(agent.ctx.statusUpdates.pending(fw.sub.frameworkId, "lost-launch")).toHaveLength(1);
+});

@@ -17,6 +17,8 @@ export function answerReconciliations(ctx: AgentContext, reconciliations: intern
     const state = partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
     for (const { taskId } of reconcile.statuses) {
       if (ctx.tasks.has(taskKey(frameworkId, taskId!.value))) continue;
+      // Already answered (a re-registration before the framework acknowledged): not a second time.
+      if (ctx.statusUpdates.pending(frameworkId, taskId!.value).length > 0) continue;
       ctx.log.warn(`Agent reconciling task ${taskId!.value} of framework ${frameworkId} in state ${TaskState[state]}: task unknown to the agent`);
       const status = create(TaskStatusSchema, {
         taskId,
