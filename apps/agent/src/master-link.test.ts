@@ -5,6 +5,24 @@ import { AgentIDSchema, internal } from "@mesos/proto";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { agentMessage, ATTACH_TIMEOUT_MS, createMasterLink, encodeAgentMessage } from "./master-link.ts";
 
+type MasterLinkOptions = Parameters<typeof createMasterLink>[0];
+
+/** A link's options with quiet defaults: a test names what it looks at. */
+function linkOptions(options: Pick<MasterLinkOptions, "transport" | "clock"> & Partial<MasterLinkOptions>): MasterLinkOptions {
+  return {
+    master: "127.0.0.1:5050",
+    log: silentLogger,
+    backoffFactorMs: 1000,
+    random: () => 0.5,
+    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
+    onRegistered: () => {},
+    onMessage: () => {},
+    onDisconnected: () => {},
+    onRefused: () => {},
+    ...options,
+  };
+}
+
 test("no master listening keeps the retry delay at the factor; attempts a master refused double it", async () => {
   const refused = { opens: false, code: 1006, cause: Object.assign(new Error("Failed to connect"), { code: "ECONNREFUSED" }) };
   const busy = { opens: true, code: 1013, cause: undefined };
@@ -22,19 +40,7 @@ test("no master listening keeps the retry delay at the factor; attempts a master
     return { send: () => {}, close: () => {} };
   };
   const clock: Clock = { now: () => 0, setTimeout: () => ({ cancel() {} }), sleep: async (ms) => void sleeps.push(ms) };
-  link = createMasterLink({
-    master: "127.0.0.1:5050",
-    transport,
-    clock,
-    log: silentLogger,
-    backoffFactorMs: 1000,
-    random: () => 0.5,
-    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
-    onRegistered: () => {},
-    onMessage: () => {},
-    onDisconnected: () => {},
-    onRefused: () => {},
-  });
+  link = createMasterLink(linkOptions({ transport, clock }));
   link.start();
   while (outcomes.length > 0 || sleeps.length < 7) await Bun.sleep(1);
   // Before each try: 3 with no master there (factor 1 s, half of it), then doubling: 0.5, 1, 2, 4 s.
@@ -70,19 +76,15 @@ test("a master that stops pinging but keeps the link open is dropped after its t
   };
   const registrations: string[] = [];
   let disconnects = 0;
-  const link = createMasterLink({
-    master: "127.0.0.1:5050",
-    transport,
-    clock,
-    log: silentLogger,
-    backoffFactorMs: 1000,
-    random: () => 0,
-    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
-    onRegistered: (r) => registrations.push(r.connectionId),
-    onMessage: () => {},
-    onDisconnected: () => disconnects++,
-    onRefused: () => {},
-  });
+  const link = createMasterLink(
+    linkOptions({
+      transport,
+      clock,
+      random: () => 0,
+      onRegistered: (r) => registrations.push(r.connectionId),
+      onDisconnected: () => disconnects++,
+    }),
+  );
   const settle = () => Bun.sleep(1);
   link.start();
   await settle();
@@ -125,19 +127,7 @@ test("an attempt the master does not answer within the attach timeout is dropped
     dials.push(dial);
     return { send: () => {}, close: () => void (dial.closed = true) };
   };
-  const link = createMasterLink({
-    master: "10.255.255.1:5050",
-    transport,
-    clock,
-    log: silentLogger,
-    backoffFactorMs: 1000,
-    random: () => 0.5,
-    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
-    onRegistered: () => {},
-    onMessage: () => {},
-    onDisconnected: () => {},
-    onRefused: () => {},
-  });
+  const link = createMasterLink(linkOptions({ master: "10.255.255.1:5050", transport, clock }));
   const start = clock.now();
   const step = async (ms: number) => {
     clock.advance(ms);

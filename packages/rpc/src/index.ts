@@ -12,7 +12,7 @@ export { jsonp } from "./http/jsonp.ts";
 export { mountLoggingToggle } from "./http/logging-toggle.ts";
 export { mountMetrics } from "./http/metrics-endpoints.ts";
 export { listFilesV1, readFileV1 } from "./files/files-v1.ts";
-export { checkJsonDepth, readBoundedBody } from "./request-limits.ts";
+export { checkJsonDepth, concatBytes, readBoundedBody } from "./request-limits.ts";
 export { encodeShared, presetEncoding, shareEncodings } from "./shared-encoding.ts";
 export { AGENT_LINK_PATH, closeReason, LinkClose, type LinkAcceptor, type LinkDialer, type LinkEnd, type LinkListener } from "./link/link.ts";
 export { inMemoryDialer } from "./link/in-memory-link.ts";

@@ -11,6 +11,8 @@
  * retried. http:// only.
  */
 
+import { concatBytes } from "./request-limits.ts";
+
 /** An answer as read off the connection: status, header fields in order, and the body. */
 export interface KeepAliveAnswer {
   status: number;
@@ -118,7 +120,7 @@ function originPool(hostname: string, port: number) {
   }
 
   function onData(c: Connection, chunk: Uint8Array): void {
-    c.received = c.received.length === 0 ? new Uint8Array(chunk) : concat(c.received, chunk);
+    c.received = c.received.length === 0 ? new Uint8Array(chunk) : concatBytes([c.received, chunk]);
     const p = c.current;
     if (!p) return; // nothing asked: ignore (the server should not send anything)
     let answer: ReturnType<typeof parseResponse>;
@@ -266,7 +268,7 @@ function dechunk(bytes: Uint8Array, at: number): Uint8Array | undefined {
       const after = eol + 2;
       if (bytes.length < after + 2) return undefined;
       const complete = (bytes[after] === 13 && bytes[after + 1] === 10) || indexOf(bytes, CRLF2, after) >= 0;
-      return complete ? concatAll(parts) : undefined;
+      return complete ? concatBytes(parts) : undefined;
     }
     if (bytes.length < eol + 2 + size + 2) return undefined;
     parts.push(bytes.slice(eol + 2, eol + 2 + size));
@@ -282,21 +284,4 @@ function indexOf(bytes: Uint8Array, needle: Uint8Array, from: number): number {
     if (j === needle.length) return i;
   }
   return -1;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -9,22 +9,14 @@
  * (batched-reads.ts) and read while the master moves on.
  */
 
+import { concatBytes } from "@mesos/rpc";
+
 /** Smaller parts (separators, one agent's JSON) are copied together into chunks of about this size. */
 const CHUNK = 16 * 1024;
 /** What one pull of the stream hands over: fewer round trips through the stream for small chunks. */
 const PULL = 1024 * 1024;
 
 const encoder = new TextEncoder();
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 export class ByteParts {
   private constructor(
@@ -41,7 +33,7 @@ export class ByteParts {
     let smallBytes = 0;
     const flush = () => {
       if (smallBytes === 0) return;
-      chunks.push(small.length === 1 ? small[0]! : concat(small, smallBytes));
+      chunks.push(small.length === 1 ? small[0]! : concatBytes(small, smallBytes));
       small = [];
       smallBytes = 0;
     };
@@ -86,6 +78,6 @@ export class ByteParts {
 
   /** The bytes in one array (tests, and in-process callers that want them whole). */
   bytes(): Uint8Array {
-    return concat(this.chunks, this.length);
+    return this.chunks.length === 1 ? this.chunks[0]!.slice() : concatBytes(this.chunks, this.length);
   }
 }
