@@ -7,10 +7,18 @@
  * dropped with an error logged); the master's messages to the agent (Agent.send) are frames the other way.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { WireType } from "@bufbuild/protobuf/wire";
 import { errorMessage, isMesosError } from "@mesos/core";
 import { internal } from "@mesos/proto";
-import { closeReason, LinkClose, type LinkEnd, type LinkListener, MAX_FRAME_BYTES, missingRequiredFields, refusalError } from "@mesos/rpc";
+import {
+  closeReason,
+  LinkClose,
+  type LinkEnd,
+  type LinkListener,
+  MAX_FRAME_BYTES,
+  missingRequiredFields,
+  refusalError,
+  singleField,
+} from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import { admitLeading } from "../leadership.ts";
 import type { AgentOutbox } from "./agent.ts";
@@ -125,46 +133,3 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
 
 /** AttachRequest.agent_info's field number. */
 const ATTACH_AGENT_INFO_FIELD = 1;
-
-/**
- * The bytes of a length-delimited field that occurs once at the top of `frame`; undefined if it
- * occurs more than once (the occurrences merge), not at all, or the frame does not parse this far
- * (the decoder says why). A plain loop over varints: a BinaryReader cost ten times more.
- */
-function singleField(frame: Uint8Array, fieldNo: number): Uint8Array | undefined {
-  let pos = 0;
-  const varint = (): number => {
-    let value = 0;
-    for (let shift = 0; shift < 70; shift += 7) {
-      if (pos >= frame.length) return -1;
-      const byte = frame[pos++]!;
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-    return -1;
-  };
-  let found: Uint8Array | undefined;
-  while (pos < frame.length) {
-    const tag = varint();
-    if (tag < 0) return undefined;
-    const wireType = tag % 8;
-    if (wireType === WireType.LengthDelimited) {
-      const length = varint();
-      if (length < 0 || pos + length > frame.length) return undefined;
-      if (Math.floor(tag / 8) === fieldNo) {
-        if (found) return undefined;
-        found = frame.subarray(pos, pos + length);
-      }
-      pos += length;
-    } else if (wireType === WireType.Varint) {
-      if (varint() < 0) return undefined;
-    } else if (wireType === WireType.Bit64) {
-      pos += 8;
-    } else if (wireType === WireType.Bit32) {
-      pos += 4;
-    } else {
-      return undefined; // groups: not in an AttachRequest
-    }
-  }
-  return found;
-}

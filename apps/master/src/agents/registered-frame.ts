@@ -6,6 +6,7 @@
  */
 import { toBinary } from "@bufbuild/protobuf";
 import { internal, type MasterInfo, MasterInfoSchema } from "@mesos/proto";
+import { varintSize, writeVarint } from "@mesos/rpc";
 
 export interface RegisteredFields {
   agentId: string;
@@ -28,8 +29,6 @@ const REGISTERED_CONNECTION_ID = (3 << 3) | 2;
 const REGISTERED_PING_INTERVAL = (4 << 3) | 1;
 const REGISTERED_TOTAL_PING_TIMEOUT = (5 << 3) | 1;
 const REGISTERED_RECONCILIATIONS = (6 << 3) | 2;
-
-const varintSize = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
 
 /** MasterMessage { registered: Registered }. */
 export function registeredFrame(info: MasterInfo, r: RegisteredFields): Uint8Array {
@@ -55,11 +54,7 @@ export function registeredFrame(info: MasterInfo, r: RegisteredFields): Uint8Arr
   const out = new Uint8Array(1 + varintSize(registered) + registered);
   let pos = 0;
   const varint = (n: number) => {
-    while (n >= 0x80) {
-      out[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    out[pos++] = n;
+    pos = writeVarint(out, pos, n);
   };
   const bytes = (tag: number, b: Uint8Array) => {
     out[pos++] = tag;
