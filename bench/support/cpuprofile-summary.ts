@@ -1,7 +1,10 @@
 /**
  * Prints the functions with the most self time (and total time) in a .cpuprofile written by
  * `bun --cpu-prof`:  npx bun bench/support/cpuprofile-summary.ts <file.cpuprofile> [top=25] [--under=fn]
- * With --under, only samples whose stack contains a function of that name count (e.g. `allocate`).
+ * With --under, only samples whose stack contains a function of that name count (e.g. `allocate`);
+ * with --last=SECONDS, only the samples of the profile's last SECONDS (a steady state after a set-up),
+ * and --skip_last=SECONDS leaves out the end (a shutdown). With --samples each sample counts 1 (about a ms of
+ * the JS thread's time) instead of the time since the one before: a sample after an idle gap would carry the gap.
  */
 import { readFileSync } from "node:fs";
 
@@ -13,6 +16,7 @@ interface Node {
 }
 
 const under = process.argv.find((a) => a.startsWith("--under="))?.slice("--under=".length);
+const lastSeconds = Number(process.argv.find((a) => a.startsWith("--last="))?.slice("--last=".length) ?? Number.POSITIVE_INFINITY);
 const [file, topArg] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 if (!file) throw new Error("usage: cpuprofile-summary.ts <file.cpuprofile> [top]");
 const profile = JSON.parse(readFileSync(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -29,8 +33,16 @@ const stackHas = (id: number, name: string) => {
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur)!.callFrame.functionName === name) return true;
   return false;
 };
+// Each sample's time since the profile's start (timeDeltas are in µs), to keep only the last seconds.
+const at: number[] = [];
+profile.timeDeltas.reduce((t, dt, i) => (at[i] = t + dt), 0);
+const skipLast = Number(process.argv.find((a) => a.startsWith("--skip_last="))?.slice("--skip_last=".length) ?? 0);
+const to = (at.at(-1) ?? 0) - skipLast * 1e6;
+const from = to - lastSeconds * 1e6;
+const bySamples = process.argv.includes("--samples");
 profile.samples.forEach((id, i) => {
-  const dt = profile.timeDeltas[i + 1] ?? 0;
+  const dt = bySamples ? 1000 : (profile.timeDeltas[i + 1] ?? 0);
+  if (at[i]! < from || at[i]! > to) return;
   if (under && !stackHas(id, under)) return;
   all += dt;
   const n = byId.get(id)!;

@@ -12,7 +12,7 @@ import type { AllocatorState } from "./allocator-state.ts";
 import { allocatePieces } from "./bookkeeping.ts";
 import { buildFairCandidate, buildQuotaCandidate } from "./candidate-builders.ts";
 import { STAGE_FAIR, STAGE_QUOTA } from "./candidate.ts";
-import { isFiltered, sweepFilters } from "./filters.ts";
+import { filteredUntil, sweepFilters } from "./filters.ts";
 import type { FrameworkRole } from "./framework-state.ts";
 import type { Holding } from "./holding.ts";
 import type { RoleState } from "./role-state.ts";
@@ -24,6 +24,11 @@ export class AllocationCycle {
   private role!: RoleState;
   private stage = STAGE_FAIR;
   private now = 0;
+  /**
+   * The earliest time a filter that refused something in the last run expires (Infinity if none
+   * did): until then a run over the same state refuses the same (quiet-cycles.ts).
+   */
+  refusalsEndAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly s: AllocatorState) {}
 
@@ -34,6 +39,7 @@ export class AllocationCycle {
     s.out = [];
     s.candidate.invalidate();
     this.now = s.options.clock.now();
+    this.refusalsEndAt = Number.POSITIVE_INFINITY;
     if (this.now - s.lastSweep >= SWEEP_INTERVAL_MS) this.sweep();
 
     const agents = only ? only.slice() : s.activeAgents.slice();
@@ -95,7 +101,13 @@ export class AllocationCycle {
       else buildFairCandidate(c, s, agent, role, mask);
     }
     if (!c.allocatable(fr.minRule, s.names)) return true;
-    if (fr.filters !== null && isFiltered(fr, agent, c, this.now)) return true;
+    if (fr.filters !== null) {
+      const until = filteredUntil(fr, agent, c, this.now);
+      if (until > 0) {
+        if (until < this.refusalsEndAt) this.refusalsEndAt = until;
+        return true;
+      }
+    }
     const resources = s.offers.build(agent, role.name, c);
     const holding = allocatePieces(s, agent, fr, c);
     this.emit(fr, holding, resources);

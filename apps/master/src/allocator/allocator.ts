@@ -90,6 +90,8 @@ export interface AllocatorOptions {
   masterRegion?: string;
   /** Seed for the per-cycle agent shuffle and the random sorters; tests fix it. */
   random?: () => number;
+  /** Run every full cycle, even one that cannot offer anything (quiet-cycles.ts); tests compare the two. */
+  runQuietCycles?: boolean;
 }
 
 export interface Allocator {

@@ -103,7 +103,8 @@ export function addFilter(fr: FrameworkRole, agent: AgentState, filter: OfferFil
   (fr.filters ??= []).push(filter);
 }
 
-export function isFiltered(fr: FrameworkRole, agent: AgentState, c: Candidate, now: number): boolean {
+/** When the filter refusing `c` to `fr` on `agent` expires; 0 when none refuses it. */
+export function filteredUntil(fr: FrameworkRole, agent: AgentState, c: Candidate, now: number): number {
   let prev: OfferFilter | null = null;
   let f = agent.filters.get(fr) ?? null;
   while (f !== null) {
@@ -116,11 +117,11 @@ export function isFiltered(fr: FrameworkRole, agent: AgentState, c: Candidate, n
       f = next;
       continue;
     }
-    if (f.version === agent.version || f.covers(c, agent)) return true;
+    if (f.version === agent.version || f.covers(c, agent)) return f.expiresAt;
     prev = f;
     f = f.next;
   }
-  return false;
+  return 0;
 }
 
 /** Drops all of a FrameworkRole's filters (REVIVE, deactivation, leaving the role). */

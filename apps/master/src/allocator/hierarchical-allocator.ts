@@ -26,6 +26,7 @@ import { Candidate } from "./candidate.ts";
 import { addFilter, clearFilters, filterOf } from "./filters.ts";
 import { FrameworkState } from "./framework-state.ts";
 import { InverseOffers } from "./inverse-offers.ts";
+import { QuietCycles } from "./quiet-cycles.ts";
 import { QuotaState } from "./quota.ts";
 import { byRole, piecesOf } from "./resource-pieces.ts";
 import { collectStats } from "./stats.ts";
@@ -39,14 +40,18 @@ class HierarchicalAllocator implements Allocator {
   private readonly cycle: AllocationCycle;
   private readonly scratch = new Candidate();
   private readonly maintenance: InverseOffers;
+  /** Every event method below tells it the state changed. */
+  private readonly quiet: QuietCycles;
 
   constructor(private readonly options: AllocatorOptions) {
     this.s = new AllocatorState(options);
     this.cycle = new AllocationCycle(this.s);
     this.maintenance = new InverseOffers(options.clock);
+    this.quiet = new QuietCycles(!options.runQuietCycles);
   }
 
   addFramework(info: AllocatorFramework, used: ReadonlyMap<string, Resources>, active: boolean): void {
+    this.quiet.changed();
     const s = this.s;
     let fw = s.frameworks.get(info.id);
     if (!fw) {
@@ -68,11 +73,13 @@ class HierarchicalAllocator implements Allocator {
   }
 
   updateFramework(info: AllocatorFramework): void {
+    this.quiet.changed();
     const fw = this.s.frameworks.get(info.id);
     if (fw?.known) this.applyInfo(fw, info);
   }
 
   removeFramework(frameworkId: string): void {
+    this.quiet.changed();
     const s = this.s;
     const fw = s.frameworks.get(frameworkId);
     if (!fw) return;
@@ -93,6 +100,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   activateFramework(frameworkId: string): void {
+    this.quiet.changed();
     const fw = this.s.frameworks.get(frameworkId);
     if (!fw?.known) return;
     fw.active = true;
@@ -100,6 +108,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   deactivateFramework(frameworkId: string): void {
+    this.quiet.changed();
     const fw = this.s.frameworks.get(frameworkId);
     if (!fw?.known) return;
     fw.active = false;
@@ -111,6 +120,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   addAgent(info: AllocatorAgent, used: ReadonlyMap<string, Resources>): void {
+    this.quiet.changed();
     const s = this.s;
     if (s.agents.has(info.id)) this.removeAgent(info.id);
     const agent = new AgentState(info.id, info);
@@ -136,6 +146,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   updateAgent(agentId: string, total: Resources, capabilities?: AgentCapabilities): void {
+    this.quiet.changed();
     const agent = this.s.agents.get(agentId);
     if (!agent) return;
     if (capabilities) agent.capabilities = capabilities;
@@ -143,6 +154,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   removeAgent(agentId: string): void {
+    this.quiet.changed();
     const s = this.s;
     const agent = s.agents.get(agentId);
     if (!agent) return;
@@ -160,6 +172,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   activateAgent(agentId: string): void {
+    this.quiet.changed();
     const agent = this.s.agents.get(agentId);
     if (!agent || agent.activeIndex !== -1) return;
     agent.active = true;
@@ -168,6 +181,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   deactivateAgent(agentId: string): void {
+    this.quiet.changed();
     const agent = this.s.agents.get(agentId);
     if (!agent || agent.activeIndex === -1) return;
     const list = this.s.activeAgents;
@@ -181,6 +195,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   recoverResources(frameworkId: string, agentId: string, resources: Resources, refuseSeconds = 0): void {
+    this.quiet.changed();
     const s = this.s;
     const fw = s.frameworks.get(frameworkId);
     const agent = s.agents.get(agentId);
@@ -198,6 +213,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   updateAllocation(frameworkId: string, agentId: string, from: Resources, to: Resources): void {
+    this.quiet.changed();
     const s = this.s;
     const fw = s.frameworks.get(frameworkId);
     const agent = s.agents.get(agentId);
@@ -211,6 +227,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   suppressOffers(frameworkId: string, roles: readonly string[]): void {
+    this.quiet.changed();
     const fw = this.s.frameworks.get(frameworkId);
     if (!fw?.known) return;
     // Roles the framework is not subscribed to are ignored (the master rejects such calls anyway).
@@ -219,6 +236,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   reviveOffers(frameworkId: string, roles: readonly string[]): void {
+    this.quiet.changed();
     const fw = this.s.frameworks.get(frameworkId);
     if (!fw?.known) return;
     this.maintenance.clearFilters(frameworkId);
@@ -231,6 +249,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   updateQuota(role: string, quota: QuotaConfig | undefined): void {
+    this.quiet.changed();
     // The master only sets quota on top-level roles; a nested one would hold headroom forever.
     if (role.includes("/") || role === "*") throw new Error(`Quota can only be set on a top-level role, not '${role}'`);
     const s = this.s;
@@ -243,6 +262,7 @@ class HierarchicalAllocator implements Allocator {
   }
 
   updateWeights(weights: ReadonlyMap<string, number>): void {
+    this.quiet.changed();
     const s = this.s;
     s.weights.clear();
     for (const [role, weight] of weights) if (weight !== 1) s.weights.set(role, weight);
@@ -252,19 +272,26 @@ class HierarchicalAllocator implements Allocator {
 
   allocate(agents?: Iterable<string>): Allocation[] {
     if (agents === undefined) {
+      if (this.quiet.canSkip(this.options.clock.now())) {
+        this.s.out = [];
+        return this.s.out;
+      }
       this.cycle.run();
     } else {
       const only = [...new Set(agents)].map((id) => this.s.agents.get(id)).filter((a): a is AgentState => a !== undefined && a.activeIndex >= 0);
       this.cycle.run(only);
     }
+    this.quiet.ran(agents === undefined, this.s.out.length, this.cycle.refusalsEndAt);
     return this.s.out;
   }
 
   updateUnavailability(agentId: string, unavailability: Unavailability | undefined): void {
+    this.quiet.changed();
     if (this.s.agents.has(agentId)) this.maintenance.setUnavailability(agentId, unavailability);
   }
 
   updateInverseOffer(agentId: string, frameworkId: string, answer?: InverseOfferAnswer): void {
+    this.quiet.changed();
     this.maintenance.update(agentId, frameworkId, answer);
   }
 
