@@ -170,3 +170,10 @@ test("/state and GET_STATE (JSON), made of kept parts, are byte for byte what JS
   expect(state.getTasks!.tasks.map((t) => t.name)).toContain(unicode);
   expect(body).toEqual(encodeMessage(api.ResponseSchema, create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: state }), "json"));
 }, 30_000);
+
+test("resource gauges: the agents' totals, what tasks use, revocable apart", async () => {
+  const m = await metrics();
+  expect([m["master/cpus_total"], m["master/mem_total"], m["master/disk_total"], m["master/gpus_total"]]).toEqual([4, 4096, 500, 0]);
+  expect([m["master/cpus_revocable_total"], m["master/cpus_revocable_used"], m["master/cpus_revocable_percent"]]).toEqual([0, 0, 0]);
+  expect(m["master/cpus_percent"]).toBeCloseTo(m["master/cpus_used"]! / 4);
+});
