@@ -9,6 +9,9 @@
  *
  * The master is the compiled binary with `--agents` hollow agents (bench/hollow-cluster.ts) running
  * `--tasks` tasks launched by `--frameworks` bench frameworks, as a user's cluster would have them.
+ * The reads start once the cluster has settled (no offer made for 3 s: every framework has declined
+ * what is left for an hour), after the master's CPU without readers is measured over a ping period
+ * (15 s). MASTER_CPU_PROFILE=DIR writes the master's CPU profile there (bench/support/cpuprofile-summary.ts).
  */
 import { loadavg } from "node:os";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
@@ -26,7 +29,8 @@ if (await ensureManyFetches()) {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const address = `127.0.0.1:${port}`;
-  const master = await startMasterProcess(port, ["--registry=in_memory"]);
+  const profile = process.env.MASTER_CPU_PROFILE;
+  const master = await startMasterProcess(port, ["--registry=in_memory"], profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {});
   const perAgent = Math.ceil(tasks / agents);
   const hollow = await startHollowProcess(address, agents, [
     `--resources=cpus:${(perAgent * 0.1 + 0.1).toFixed(1)};mem:${perAgent * 32 + 64};disk:1000`,
@@ -56,11 +60,22 @@ if (await ensureManyFetches()) {
     if (!res.ok) throw new Error(`${res.status}`);
     return { ms: performance.now() - t, bytes };
   };
-  const measure = async (label: string) => {
+  const offersSent = async () =>
+    ((await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>)["master/outstanding_offers_sent"];
+  /** Until no offer was made for 3 s (at most a minute): the frameworks have declined what is left. */
+  const settle = async () => {
+    for (let i = 0, last = await offersSent(); i < 20; i++) {
+      await Bun.sleep(3000);
+      const now = await offersSent();
+      if (now === last) return;
+      last = now;
+    }
+  };
+  const measure = async (label: string, idleSeconds = 15) => {
     // What the master spends with no reader (agents' pings, offers): part of every read's CPU below.
     const idle0 = processUsage(master.proc.pid).cpuSeconds;
-    await Bun.sleep(2000);
-    const idle = ((processUsage(master.proc.pid).cpuSeconds - idle0) / 2) * 1000;
+    await Bun.sleep(idleSeconds * 1000);
+    const idle = ((processUsage(master.proc.pid).cpuSeconds - idle0) / idleSeconds) * 1000;
     console.log(`${label}; ${load()}; the master's CPU without readers: ${idle.toFixed(0)} ms a second`);
     for (const [name, read] of endpoints) {
       // The first read encodes what changed since the last one (after start-up: everything); counted apart.
@@ -88,13 +103,14 @@ if (await ensureManyFetches()) {
       );
     }
   };
+  await settle();
   await measure("steady state");
   // Churn: short tasks keep changing the state between reads (no answer can be reused as is).
   const churn = await startBenchFramework(address, { name: "churn", command: "sleep 1", maxInFlight: 20, perOffer: 5 });
   await Bun.sleep(3000);
   const finished0 = churn.finished;
   const t0 = performance.now();
-  await measure("while a framework churns short tasks");
+  await measure("while a framework churns short tasks", 3);
   console.log(`  (churn: ${((churn.finished - finished0) / ((performance.now() - t0) / 1000)).toFixed(1)} tasks finished a second during the reads)`);
   churn.close();
   for (const f of fws) f.close();

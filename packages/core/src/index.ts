@@ -13,6 +13,7 @@ export * from "./prometheus.ts";
 export * from "./resources/index.ts";
 export * from "./task-states.ts";
 export * from "./mesos-json.ts";
+export * from "./mesos-json-text.ts";
 export * from "./attributes.ts";
 export * from "./users.ts";
 export * from "./random.ts";

@@ -5,7 +5,7 @@
  * "[31000-31000]"}`) and in full (`*_full`, Resource objects).
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { endpointResource, Resources, summarizeResources, toMesosJson, versionJson } from "@mesos/core";
+import { endpointResource, Resources, summarizeResources, toMesosJson, toMesosJsonText, versionJson } from "@mesos/core";
 import {
   type Attribute,
   FrameworkInfo_Capability_Type,
@@ -51,17 +51,20 @@ function attributes(list: readonly Attribute[]): Json {
   return out;
 }
 
-export function taskJson(task: Task): Json {
-  const out: Json = {
-    id: task.taskId!.value,
-    name: task.name,
-    framework_id: task.frameworkId!.value,
-    executor_id: task.executorId?.value ?? "",
-    slave_id: task.agentId!.value,
-    state: TaskState[task.state],
-    resources: summarizeResources(task.resources),
-    statuses: task.statuses.map((s) => toMesosJson(TaskStatusSchema, s)),
-  };
+/** A v0 task's fields before its statuses... */
+const taskHead = (task: Task): Json => ({
+  id: task.taskId!.value,
+  name: task.name,
+  framework_id: task.frameworkId!.value,
+  executor_id: task.executorId?.value ?? "",
+  slave_id: task.agentId!.value,
+  state: TaskState[task.state],
+  resources: summarizeResources(task.resources),
+});
+
+/** ...and after them. */
+function taskTail(task: Task): Json {
+  const out: Json = {};
   const role = task.resources.find((r) => r.allocationInfo)?.allocationInfo?.role;
   if (role) out.role = role;
   if (task.user) out.user = task.user;
@@ -69,6 +72,22 @@ export function taskJson(task: Task): Json {
   if (task.discovery) out.discovery = toMesosJson(DiscoveryInfoSchema, task.discovery);
   if (task.container) out.container = toMesosJson(ContainerInfoSchema, task.container);
   return out;
+}
+
+export function taskJson(task: Task): Json {
+  return { ...taskHead(task), statuses: task.statuses.map((s) => toMesosJson(TaskStatusSchema, s)), ...taskTail(task) };
+}
+
+/**
+ * `JSON.stringify(taskJson(task))`, its statuses (most of a task's text) written directly as text
+ * (toMesosJsonText: 3-4 times faster, most of a first read of `/state` at 100,000 tasks).
+ */
+export function taskJsonText(task: Task): string {
+  const head = JSON.stringify(taskHead(task));
+  let statuses = "";
+  for (const s of task.statuses) statuses += (statuses === "" ? "" : ",") + toMesosJsonText(TaskStatusSchema, s);
+  const tail = JSON.stringify(taskTail(task));
+  return `${head.slice(0, -1)},"statuses":[${statuses}]${tail === "{}" ? "}" : `,${tail.slice(1)}`}`;
 }
 
 const encoder = new TextEncoder();
@@ -126,7 +145,7 @@ function executorJson({ info, agentId }: ExecutorRecord): Json {
 }
 
 /** Tasks as a JSON array, each task's text kept while it does not change. */
-export const tasksText = (text: JsonText, tasks: readonly Task[]): JsonValue => text.array(tasks.map((t) => taskV0Text(t, taskJson)));
+export const tasksText = (text: JsonText, tasks: readonly Task[]): JsonValue => text.array(tasks.map((t) => taskV0Text(t, taskJsonText)));
 
 type TaskList = "active" | "unreachable" | "completed";
 const taskListTexts = new Memo<Framework, Record<TaskList, Uint8Array | undefined>>();
@@ -134,7 +153,7 @@ const taskListTexts = new Memo<Framework, Record<TaskList, Uint8Array | undefine
 /** One of a framework's lists of tasks as JSON (UTF-8 bytes), kept while none of its tasks changes. */
 function taskListText(summary: FrameworkSummary, list: TaskList): Uint8Array {
   const texts = taskListTexts.get(summary.framework, [summary.revision], () => ({ active: undefined, unreachable: undefined, completed: undefined }));
-  return (texts[list] ??= encoder.encode(`[${summary[list].map((t) => taskV0Text(t, taskJson)).join(",")}]`));
+  return (texts[list] ??= encoder.encode(`[${summary[list].map((t) => taskV0Text(t, taskJsonText)).join(",")}]`));
 }
 
 export function frameworkJson(summary: FrameworkSummary, text: JsonText): Json {

@@ -10,7 +10,7 @@
  */
 import { create, type JsonValue, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { toMesosJson } from "@mesos/core";
+import { toMesosJson, toMesosJsonText } from "@mesos/core";
 import { master } from "@mesos/proto";
 import type { MessageFormat } from "@mesos/rpc";
 import type { Framework } from "../frameworks/framework.ts";
@@ -81,7 +81,7 @@ function tasksBinary(f: FrameworkSummary, list: TaskList, field: number): Uint8A
 
 function agentText(agent: master.Response_GetAgents_Agent): Uint8Array {
   let text = agentTexts.get(agent);
-  if (text === undefined) agentTexts.set(agent, (text = encoder.encode(JSON.stringify(toMesosJson(master.Response_GetAgents_AgentSchema, agent)))));
+  if (text === undefined) agentTexts.set(agent, (text = encoder.encode(toMesosJsonText(master.Response_GetAgents_AgentSchema, agent))));
   return text;
 }
 

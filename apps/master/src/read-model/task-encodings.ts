@@ -7,8 +7,8 @@
  * else a Task holds is set at launch. An encoding is computed on first use (the v1 protobuf bytes
  * only if someone asks GET_STATE in protobuf) and dropped with the task.
  */
-import { type JsonValue, toBinary } from "@bufbuild/protobuf";
-import { toMesosJson } from "@mesos/core";
+import { toBinary } from "@bufbuild/protobuf";
+import { toMesosJsonText } from "@mesos/core";
 import { type Task, TaskSchema } from "@mesos/proto";
 
 interface Encodings {
@@ -43,16 +43,16 @@ function encodings(task: Task): Encodings {
   return fresh;
 }
 
-/** The task as v0 JSON text, `encode` building its JSON value when the task changed. */
-export function taskV0Text(task: Task, encode: (task: Task) => JsonValue): string {
+/** The task as v0 JSON text, written by `encode` when the task changed. */
+export function taskV0Text(task: Task, encode: (task: Task) => string): string {
   const e = encodings(task);
-  return (e.v0 ??= JSON.stringify(encode(task)));
+  return (e.v0 ??= encode(task));
 }
 
 /** The task as Mesos's v1 JSON text (the operator API's Task). */
 export function taskV1Text(task: Task): string {
   const e = encodings(task);
-  return (e.v1 ??= JSON.stringify(toMesosJson(TaskSchema, task)));
+  return (e.v1 ??= toMesosJsonText(TaskSchema, task));
 }
 
 /** The task as v1 protobuf bytes. */
