@@ -2,6 +2,9 @@
  * Prints the functions with the most self time (and total time) in a .cpuprofile written by
  * `bun --cpu-prof`:  npx bun bench/support/cpuprofile-summary.ts <file.cpuprofile> [top=25] [--under=fn]
  * With --under, only samples whose stack contains a function of that name count (e.g. `allocate`).
+ * Each sample counts as one sampling interval (1 ms by default; --interval_us=N otherwise): the
+ * time since the previous sample, which JSC also records, holds the idle time before it, so an
+ * idle process's first function after a wait would look hot.
  */
 import { readFileSync } from "node:fs";
 
@@ -13,6 +16,7 @@ interface Node {
 }
 
 const under = process.argv.find((a) => a.startsWith("--under="))?.slice("--under=".length);
+const intervalUs = Number(process.argv.find((a) => a.startsWith("--interval_us="))?.slice("--interval_us=".length) ?? 1000);
 const [file, topArg] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 if (!file) throw new Error("usage: cpuprofile-summary.ts <file.cpuprofile> [top]");
 const profile = JSON.parse(readFileSync(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -29,8 +33,8 @@ const stackHas = (id: number, name: string) => {
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur)!.callFrame.functionName === name) return true;
   return false;
 };
-profile.samples.forEach((id, i) => {
-  const dt = profile.timeDeltas[i + 1] ?? 0;
+profile.samples.forEach((id) => {
+  const dt = intervalUs;
   if (under && !stackHas(id, under)) return;
   all += dt;
   const n = byId.get(id)!;

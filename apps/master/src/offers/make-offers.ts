@@ -6,7 +6,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { downgradeResource } from "@mesos/core";
-import { FrameworkInfo_Capability_Type, type Offer, OfferSchema, scheduler } from "@mesos/proto";
+import { FrameworkInfo_Capability_Type, type Offer, OfferSchema, type Resource, scheduler } from "@mesos/proto";
 import type { Allocation } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
@@ -60,6 +60,9 @@ function offerForFramework(framework: Framework, offer: Offer): Offer {
   const out = shallowCopy(offer);
   if (!multiRole) out.allocationInfo = undefined;
   out.resources = offer.resources.map((r) => {
+    // Unreserved (nearly every resource offered): the pre-refinement format is role "*" and no
+    // reservations, set on the shallow copy; downgradeResource deep-copies the resource first.
+    if (!refinement && r.reservations.length === 0) return unreservedView(r, multiRole);
     let view = r;
     if (!multiRole) {
       view = shallowCopy(r);
@@ -68,6 +71,13 @@ function offerForFramework(framework: Framework, offer: Offer): Offer {
     return refinement ? view : downgradeResource(view);
   });
   return out;
+}
+
+function unreservedView(r: Resource, multiRole: boolean): Resource {
+  const view = shallowCopy(r);
+  if (!multiRole) view.allocationInfo = undefined;
+  view.role = "*";
+  return view;
 }
 
 /** A message's own fields in a new message of its type (the prototype holds its proto2 defaults). */
