@@ -3,17 +3,16 @@
  * Bun.serve (an upgrade on its port, see late-bound-server.ts); the dialing end is Bun's WebSocket
  * client, one TCP connection for the link's whole life.
  *
- * The accepting end sends the frames a socket gets in one turn of the event loop together,
- * corked, at the end of that turn (setImmediate): one write (one syscall, one wake-up of the peer)
- * instead of one per frame. An ACCEPT launching 20 tasks on an agent is 20 RunTask frames; a
- * framework acknowledges an agent's tasks' updates in runs of calls, each its own request, and the
- * master's acknowledgement frames of a turn then go to that agent in one write (per callback, each
- * was its own syscall: a tenth of the master's CPU under master-throughput; per turn the master
- * made 40% fewer sends for the same traffic). Each frame is still its own WebSocket message, in
- * order. They go out with the turn's acknowledgements committed (acknowledged-updates.ts commits
- * at the end of the turn too, and was scheduled first), after the turn's calls: a frame waits for
- * the rest of the turn (milliseconds), where the task's update waits seconds in the framework's
- * queue of calls.
+ * The accepting end writes a socket's frames together, corked (one syscall, one wake-up of the
+ * peer), once the oldest of them has waited MAX_WAIT_MS, checked after each callback that sent a
+ * frame or heard one, and at the end of the event loop's turn (setImmediate) at the latest. Each
+ * frame is still its own WebSocket message, in order. An ACCEPT launching 20 tasks on an agent is
+ * 20 RunTask frames of one callback; a framework acknowledges an agent's tasks' updates in runs of
+ * calls, each its own request, and their acknowledgement frames to that agent now share writes:
+ * written per callback, each was its own syscall (sendBinary was a tenth of the master's CPU under
+ * master-throughput). Not simply at the end of the turn: a busy master's turn can last 0.1-0.4 s,
+ * and a frame waiting for it delays the agent's next update by as much (an agent sends a task's
+ * next update once the last one is acknowledged); that build launched fewer tasks (README).
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { MAX_REQUEST_BODY_BYTES } from "../request-limits.ts";
@@ -26,24 +25,55 @@ export const MAX_FRAME_BYTES = MAX_REQUEST_BODY_BYTES;
 export interface LinkSocketData {
   accept: LinkAcceptor;
   listener?: LinkListener;
-  /** Frames sent in the current turn, not yet written. */
+  /** Frames sent, not yet written. */
   outgoing?: Uint8Array[];
+  /** When the first of them was sent (performance.now()). */
+  waitingSince?: number;
 }
 
 const encoder = new TextEncoder();
 
-/** Sockets with frames waiting for the end of the current turn. */
+/** How long a frame may wait for others to the same socket, unless the turn ends first. */
+const MAX_WAIT_MS = 2;
+
+/** Sockets with frames waiting, the longest waiting first. */
 const waiting = new Set<ServerWebSocket<LinkSocketData>>();
+let checkQueued = false;
+let endOfTurnQueued = false;
 
 function sendSoon(ws: ServerWebSocket<LinkSocketData>, frame: Uint8Array): void {
   const outgoing = (ws.data.outgoing ??= []);
   outgoing.push(frame);
-  if (outgoing.length > 1) return;
-  if (waiting.size === 0) setImmediate(flushWaiting);
-  waiting.add(ws);
+  if (outgoing.length === 1) {
+    ws.data.waitingSince = performance.now();
+    waiting.add(ws);
+  }
+  queueCheck();
+  if (!endOfTurnQueued) {
+    endOfTurnQueued = true;
+    setImmediate(flushAll);
+  }
 }
 
-function flushWaiting(): void {
+/** Checks for overdue frames once the current callback and its microtasks are done. */
+function queueCheck(): void {
+  if (checkQueued || waiting.size === 0) return;
+  checkQueued = true;
+  queueMicrotask(flushOverdue);
+}
+
+function flushOverdue(): void {
+  checkQueued = false;
+  const due = performance.now() - MAX_WAIT_MS;
+  for (const ws of waiting) {
+    if (ws.data.waitingSince! > due) return;
+    waiting.delete(ws);
+    flush(ws);
+  }
+}
+
+function flushAll(): void {
+  endOfTurnQueued = false;
   const sockets = [...waiting];
   waiting.clear();
   for (const ws of sockets) flush(ws);
@@ -74,6 +104,7 @@ export const linkSocketHandlers: WebSocketHandler<LinkSocketData> = {
       send: (frame) => sendSoon(ws, frame),
       // What was sent before the close goes first.
       close: (code, reason) => {
+        waiting.delete(ws);
         flush(ws);
         ws.close(code, reason);
       },
@@ -81,6 +112,7 @@ export const linkSocketHandlers: WebSocketHandler<LinkSocketData> = {
   },
   message(ws, message) {
     ws.data.listener?.message(typeof message === "string" ? encoder.encode(message) : message);
+    queueCheck();
   },
   close(ws, code, reason) {
     waiting.delete(ws);
