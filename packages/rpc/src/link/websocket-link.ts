@@ -5,7 +5,8 @@
  *
  * The accepting end writes a socket's frames together, corked (one syscall, one wake-up of the
  * peer), once the oldest of them has waited MAX_WAIT_MS, checked after each callback that sent a
- * frame or heard one, and at the end of the event loop's turn (setImmediate) at the latest. Each
+ * frame or heard one or served a request, and at the end of the event loop's turn (setImmediate)
+ * at the latest. Each
  * frame is still its own WebSocket message, in order. An ACCEPT launching 20 tasks on an agent is
  * 20 RunTask frames of one callback; a framework acknowledges an agent's tasks' updates in runs of
  * calls, each its own request, and their acknowledgement frames to that agent now share writes:
@@ -55,12 +56,18 @@ function sendSoon(ws: ServerWebSocket<LinkSocketData>, frame: Uint8Array): void 
   }
 }
 
-/** Checks for overdue frames once the current callback and its microtasks are done. */
+/**
+ * Checks for overdue frames once the current callback and its microtasks are done. The server
+ * calls it for each HTTP request too (`checkLinkWrites`), so that frames do not wait through a run
+ * of requests that send none.
+ */
 function queueCheck(): void {
   if (checkQueued || waiting.size === 0) return;
   checkQueued = true;
   queueMicrotask(flushOverdue);
 }
+
+export const checkLinkWrites = queueCheck;
 
 function flushOverdue(): void {
   checkQueued = false;
