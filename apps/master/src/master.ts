@@ -3,7 +3,7 @@
  * master in memory (createMaster) and starts its loops. What `mesos master` and `mesos local` call.
  */
 import { createLogger, systemClock, VERSION_TEXT } from "@mesos/core";
-import { acceptWebSocketLink, AGENT_LINK_PATH, checkLinkWrites, serveLateBound } from "@mesos/rpc";
+import { acceptWebSocketLink, AGENT_LINK_PATH, serveLateBound } from "@mesos/rpc";
 import { join } from "node:path";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import type { MasterContext } from "./context.ts";
@@ -47,11 +47,9 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
       allocator: options.createAllocator?.(allocatorOptions(flags, clock)),
       port: http.port,
     });
-    http.attach((req, server) => {
-      // Frames to agents wait briefly for others to the same agent (websocket-link.ts): not through a run of requests.
-      checkLinkWrites();
-      return isAgentLink(req.url) && acceptWebSocketLink(server, req, master.acceptAgentLink) ? undefined : master.app.fetch(req, server);
-    });
+    http.attach((req, server) =>
+      isAgentLink(req.url) && acceptWebSocketLink(server, req, master.acceptAgentLink) ? undefined : master.app.fetch(req, server),
+    );
     master.startLoops();
     const url = `http://${flags.ip}:${http.port}`;
     log.info(`Master ${master.ctx.info.id} listening on ${url} (${VERSION_TEXT}); ${[...master.ctx.agents.entries()].length} agents in the registry`);

@@ -16,5 +16,5 @@ export { checkJsonDepth, concatBytes, readBoundedBody } from "./request-limits.t
 export { encodeShared, presetEncoding, shareEncodings } from "./shared-encoding.ts";
 export { AGENT_LINK_PATH, closeReason, LinkClose, type LinkAcceptor, type LinkDialer, type LinkEnd, type LinkListener } from "./link/link.ts";
 export { inMemoryDialer } from "./link/in-memory-link.ts";
-export { acceptWebSocketLink, checkLinkWrites, MAX_FRAME_BYTES, webSocketDialer } from "./link/websocket-link.ts";
+export { acceptWebSocketLink, MAX_FRAME_BYTES, webSocketDialer } from "./link/websocket-link.ts";
 export { singleField, varintSize, writeVarint } from "./protobuf-wire.ts";

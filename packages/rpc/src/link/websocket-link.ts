@@ -3,17 +3,12 @@
  * Bun.serve (an upgrade on its port, see late-bound-server.ts); the dialing end is Bun's WebSocket
  * client, one TCP connection for the link's whole life.
  *
- * The accepting end writes a socket's frames together, corked (one syscall, one wake-up of the
- * peer), once the oldest of them has waited MAX_WAIT_MS, checked after each callback that sent a
- * frame or heard one or served a request, and at the end of the event loop's turn (setImmediate)
- * at the latest. Each
- * frame is still its own WebSocket message, in order. An ACCEPT launching 20 tasks on an agent is
- * 20 RunTask frames of one callback; a framework acknowledges an agent's tasks' updates in runs of
- * calls, each its own request, and their acknowledgement frames to that agent now share writes:
- * written per callback, each was its own syscall (sendBinary was a tenth of the master's CPU under
- * master-throughput). Not simply at the end of the turn: a busy master's turn can last 0.1-0.4 s,
- * and a frame waiting for it delays the agent's next update by as much (an agent sends a task's
- * next update once the last one is acknowledged); that build launched fewer tasks (README).
+ * The accepting end sends the frames a socket gets from one callback (one request, one message)
+ * together, corked, once that callback and its microtasks are done: one write (one syscall, one
+ * wake-up of the peer) instead of one per frame. An ACCEPT launching 20 tasks on an agent is 20
+ * RunTask frames; each is still its own WebSocket message, in order. Not later than that (at the
+ * end of the event loop's turn, setImmediate): a busy master's turn lasts tens of milliseconds,
+ * and a RunTask or an acknowledgement waiting for it delays the task's next update by as much.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { MAX_REQUEST_BODY_BYTES } from "../request-limits.ts";
@@ -26,61 +21,24 @@ export const MAX_FRAME_BYTES = MAX_REQUEST_BODY_BYTES;
 export interface LinkSocketData {
   accept: LinkAcceptor;
   listener?: LinkListener;
-  /** Frames sent, not yet written. */
+  /** Frames sent by the current callback, not yet written. */
   outgoing?: Uint8Array[];
-  /** When the first of them was sent (performance.now()). */
-  waitingSince?: number;
 }
 
 const encoder = new TextEncoder();
 
-/** How long a frame may wait for others to the same socket, unless the turn ends first. */
-const MAX_WAIT_MS = 2;
-
-/** Sockets with frames waiting, the longest waiting first. */
+/** Sockets with frames waiting for the end of the current callback. */
 const waiting = new Set<ServerWebSocket<LinkSocketData>>();
-let checkQueued = false;
-let endOfTurnQueued = false;
 
 function sendSoon(ws: ServerWebSocket<LinkSocketData>, frame: Uint8Array): void {
   const outgoing = (ws.data.outgoing ??= []);
   outgoing.push(frame);
-  if (outgoing.length === 1) {
-    ws.data.waitingSince = performance.now();
-    waiting.add(ws);
-  }
-  queueCheck();
-  if (!endOfTurnQueued) {
-    endOfTurnQueued = true;
-    setImmediate(flushAll);
-  }
+  if (outgoing.length > 1) return;
+  if (waiting.size === 0) queueMicrotask(flushWaiting);
+  waiting.add(ws);
 }
 
-/**
- * Checks for overdue frames once the current callback and its microtasks are done. The server
- * calls it for each HTTP request too (`checkLinkWrites`), so that frames do not wait through a run
- * of requests that send none.
- */
-function queueCheck(): void {
-  if (checkQueued || waiting.size === 0) return;
-  checkQueued = true;
-  queueMicrotask(flushOverdue);
-}
-
-export const checkLinkWrites = queueCheck;
-
-function flushOverdue(): void {
-  checkQueued = false;
-  const due = performance.now() - MAX_WAIT_MS;
-  for (const ws of waiting) {
-    if (ws.data.waitingSince! > due) return;
-    waiting.delete(ws);
-    flush(ws);
-  }
-}
-
-function flushAll(): void {
-  endOfTurnQueued = false;
+function flushWaiting(): void {
   const sockets = [...waiting];
   waiting.clear();
   for (const ws of sockets) flush(ws);
@@ -111,7 +69,6 @@ export const linkSocketHandlers: WebSocketHandler<LinkSocketData> = {
       send: (frame) => sendSoon(ws, frame),
       // What was sent before the close goes first.
       close: (code, reason) => {
-        waiting.delete(ws);
         flush(ws);
         ws.close(code, reason);
       },
@@ -119,7 +76,6 @@ export const linkSocketHandlers: WebSocketHandler<LinkSocketData> = {
   },
   message(ws, message) {
     ws.data.listener?.message(typeof message === "string" ? encoder.encode(message) : message);
-    queueCheck();
   },
   close(ws, code, reason) {
     waiting.delete(ws);
