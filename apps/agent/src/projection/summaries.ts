@@ -101,11 +101,17 @@ export function summarize(ctx: AgentContext): AgentSummary {
     executor.tasks.push(summary);
     tasks.push(summary);
   }
-  let used = Resources.EMPTY;
-  for (const t of tasks) if (!isTerminalState(t.live.state)) used = used.plus(t.live.info.resources);
+  let used: Resources | undefined;
   return {
     tasks,
-    used,
+    // Summed when asked (the report to the master does not ask: a seventh of a re-registration's CPU).
+    get used() {
+      if (!used) {
+        used = Resources.EMPTY;
+        for (const t of tasks) if (!isTerminalState(t.live.state)) used = used.plus(t.live.info.resources);
+      }
+      return used;
+    },
     executors: [...executors.values()],
     frameworks: [...ctx.frameworks.values()],
     frameworksWithTasks: [...byFramework].map(([id, list]) => ({ id, info: ctx.frameworks.get(id), executors: list })),
