@@ -101,17 +101,11 @@ export function summarize(ctx: AgentContext): AgentSummary {
     executor.tasks.push(summary);
     tasks.push(summary);
   }
-  let used: Resources | undefined;
+  let used = Resources.EMPTY;
+  for (const t of tasks) if (!isTerminalState(t.live.state)) used = used.plus(t.live.info.resources);
   return {
     tasks,
-    // Summed when asked (the report to the master does not ask: a seventh of a re-registration's CPU).
-    get used() {
-      if (!used) {
-        used = Resources.EMPTY;
-        for (const t of tasks) if (!isTerminalState(t.live.state)) used = used.plus(t.live.info.resources);
-      }
-      return used;
-    },
+    used,
     executors: [...executors.values()],
     frameworks: [...ctx.frameworks.values()],
     frameworksWithTasks: [...byFramework].map(([id, list]) => ({ id, info: ctx.frameworks.get(id), executors: list })),
