@@ -114,7 +114,15 @@ if (await ensureManyFetches()) {
   // A steady cluster fails over: every update acknowledged (else each agent resends its unacknowledged
   // updates on re-registering: at load 15, resending them was half of the hollow agents' failover CPU in a profile).
   const acksFrom = performance.now();
-  await waitUntil(() => fws.every((f) => f.acknowledging === 0), "every update to be acknowledged");
+  let lastAckReport = acksFrom;
+  await waitUntil(() => {
+    const left = fws.reduce((n, f) => n + f.acknowledging, 0);
+    if (left > 0 && performance.now() - lastAckReport > 30_000) {
+      lastAckReport = performance.now();
+      console.log(`  ... ${left} acknowledgements queued or unanswered (load ${loadavg()[0]!.toFixed(1)})`);
+    }
+    return left === 0;
+  }, "every update to be acknowledged");
   console.log(`  every update acknowledged ${((performance.now() - acksFrom) / 1000).toFixed(1)} s later`);
   await Bun.sleep(2000);
   const withTasks = await memory(`with ${tasks} tasks`);
