@@ -1,12 +1,13 @@
 /**
  * An agent built in memory (`createAgent`): no listener, no master. Its checkpoints are in a
- * `:memory:` store; what it sends the master is recorded in
+ * `:memory:` store unless given one; what it sends the master is recorded in
  * `sent`, and `fromMaster` hands it what a master would send. Tests talk to its API with
  * `agent.app.request()` or Connect's router transport (`createInMemoryTransport(agent.connect)`).
  */
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import {
   type Agent,
+  type AgentStore,
   agentFlagSpecs,
   agentMessage,
   type Containerizer,
@@ -27,6 +28,8 @@ export interface InMemoryAgentOptions {
   isolators?: Record<string, IsolatorFactory>;
   /** How to run `mesos __launch` (default: from source). */
   launchHelperCommand?: string[];
+  /** The checkpoints (default: a `:memory:` store). */
+  store?: AgentStore;
   /** Acknowledge every status update as a framework would (the agent sends a task's next one only then). */
   acknowledge?: boolean;
 }
@@ -51,8 +54,10 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
   ];
   const { values, effective } = parseFlags(agentFlagSpecs, argv, {});
   const sent: internal.AgentMessage["message"][] = [];
+  let registered = false;
   const acknowledge = (m: internal.AgentMessage["message"]) => {
-    if (m.case !== "statusUpdate") return;
+    // As a master would: only once registered (recovery sends before that; they are sent again then).
+    if (m.case !== "statusUpdate" || !registered) return;
     const { taskId, uuid } = m.value.status!;
     queueMicrotask(() =>
       agent.receive(
@@ -67,7 +72,7 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
     effectiveFlags: effective,
     clock: options.clock,
     log: testLogger("agent"),
-    store: createAgentStore(":memory:"),
+    store: options.store ?? createAgentStore(":memory:"),
     containerizer: options.containerizer,
     masterLink: {
       send(outgoing) {
@@ -85,8 +90,10 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
     sent,
     fromMaster(message) {
       const m = create(internal.MasterMessageSchema, { message });
-      if (m.message.case === "registered") agent.registered(m.message.value);
-      else agent.receive(m);
+      if (m.message.case === "registered") {
+        registered = true;
+        agent.registered(m.message.value);
+      } else agent.receive(m);
     },
   };
 }

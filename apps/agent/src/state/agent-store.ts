@@ -130,11 +130,17 @@ export function createAgentStore(path: string) {
   // Every launch checkpoints its framework's info, which rarely changes: an identical write is skipped.
   const savedFrameworks = new Map<string, Buffer>();
 
+  const append = (u: PendingUpdate) => {
+    const row = appendUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u), status: encodedStatus(u) });
+    u.seq = Number(row.lastInsertRowid);
+  };
+  const setStateAndAppend = raw.transaction((u: PendingUpdate) => {
+    setTaskState().run({ frameworkId: u.frameworkId, taskId: u.taskId, state: u.status.state });
+    append(u);
+  });
+
   const statusUpdates: StatusUpdateStore = {
-    append(u: PendingUpdate) {
-      const row = appendUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u), status: encodedStatus(u) });
-      u.seq = Number(row.lastInsertRowid);
-    },
+    append,
     remove(u: PendingUpdate) {
       if (u.seq !== undefined) removeUpdateRow().run({ seq: u.seq });
       else removeUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u) });
@@ -222,6 +228,13 @@ export function createAgentStore(path: string) {
         });
       } else if (fields.state !== undefined) setTaskState().run({ frameworkId, taskId, state: fields.state });
       else if (fields.killRequested !== undefined) setTaskKillRequested().run({ frameworkId, taskId, killRequested: fields.killRequested ? 1 : 0 });
+    },
+    /**
+     * A task's new state and the update that reports it, in one transaction: a kill -9 leaves both
+     * or neither (a terminal state without its update would never be reported).
+     */
+    reportTaskStatus(u: PendingUpdate): void {
+      setStateAndAppend(u);
     },
     removeTask(frameworkId: string, taskId: string): void {
       deleteTask().run({ frameworkId, taskId });

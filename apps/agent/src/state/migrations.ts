@@ -6,6 +6,7 @@ import m0001 from "../../drizzle/0001_operations.sql" with { type: "text" };
 import m0002 from "../../drizzle/0002_container_config.sql" with { type: "text" };
 import m0003 from "../../drizzle/0003_drop_helper_pid.sql" with { type: "text" };
 import m0004 from "../../drizzle/0004_resource_providers.sql" with { type: "text" };
+import m0005 from "../../drizzle/0005_status_updates_rowid.sql" with { type: "text" };
 
 export const agentMigrations: EmbeddedMigrations = {
   journal: journal as MigrationJournal,
@@ -15,5 +16,6 @@ export const agentMigrations: EmbeddedMigrations = {
     "0002_container_config": m0002,
     "0003_drop_helper_pid": m0003,
     "0004_resource_providers": m0004,
+    "0005_status_updates_rowid": m0005,
   },
 };

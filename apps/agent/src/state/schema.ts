@@ -44,7 +44,9 @@ export const containers = sqliteTable("containers", {
 });
 
 export const statusUpdates = sqliteTable("status_updates", {
-  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  // The rowid, without AUTOINCREMENT: only the order of the rows present matters, and AUTOINCREMENT
+  // costs every insert a write to sqlite_sequence (an agent inserts three updates a task).
+  seq: integer("seq").primaryKey(),
   frameworkId: text("framework_id").notNull(),
   taskId: text("task_id").notNull(),
   uuid: text("uuid").notNull(),

@@ -69,9 +69,10 @@ export function createStatusUpdateManager(options: StatusUpdateManagerOptions) {
     onTerminalAcknowledged: (u) => options.onTerminalAcknowledged?.(u.frameworkId, u.taskId),
   });
   return {
-    update(u: PendingUpdate): void {
+    /** `checkpointed`: the caller stored it already, in a transaction of its own (the store's reportTaskStatus). */
+    update(u: PendingUpdate, options: { checkpointed?: boolean } = {}): void {
       if (u.status.uuid.length === 0) throw new Error("status update without uuid");
-      updates.update(u);
+      updates.update(u, options);
     },
     acknowledge: (frameworkId: string, taskId: string, uuid: string) => updates.acknowledge(streamKey(frameworkId, taskId), uuid),
     recover: updates.recover,

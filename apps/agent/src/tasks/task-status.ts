@@ -18,7 +18,7 @@ export interface StatusFields {
   limitation?: Resource[];
 }
 
-/** Records the task's new state (checkpointed first) and queues the update for the master. */
+/** Records the task's new state and its update (checkpointed together, before the update is sent) and queues the update for the master. */
 export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState, fields: StatusFields = {}): void {
   if (isTerminalState(task.state)) return;
   task.state = state;
@@ -26,10 +26,6 @@ export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState
     if (isTerminalState(state)) forgetTask(ctx, task.frameworkId, task.info.taskId!.value);
     return;
   }
-  ctx.store.updateTask(task.frameworkId, task.info.taskId!.value, { state });
-  ctx.metrics.increment("slave/valid_status_updates");
-  const counter = terminalTaskCounter(state);
-  if (counter) ctx.metrics.increment(counter);
   const status = create(TaskStatusSchema, {
     taskId: task.info.taskId,
     state,
@@ -44,7 +40,12 @@ export function reportStatus(ctx: AgentContext, task: LiveTask, state: TaskState
     limitation: fields.limitation ? { resources: fields.limitation } : undefined,
     labels: terminationLabels(fields),
   });
-  ctx.statusUpdates.update({ frameworkId: task.frameworkId, taskId: task.info.taskId!.value, status });
+  const update = { frameworkId: task.frameworkId, taskId: task.info.taskId!.value, status };
+  ctx.store.reportTaskStatus(update);
+  ctx.metrics.increment("slave/valid_status_updates");
+  const counter = terminalTaskCounter(state);
+  if (counter) ctx.metrics.increment(counter);
+  ctx.statusUpdates.update(update, { checkpointed: true });
 }
 
 export { TaskStatus_Reason, TaskStatus_Source };
