@@ -261,7 +261,7 @@ export function createCustomExecutors(context: () => AgentContext) {
       for (const e of [...executors.values()]) if (e.frameworkId === frameworkId) this.shutdown(frameworkId, e.executorId);
     },
 
-    /** An UPDATE the executor sent: the task's new state, forwarded with the executor's uuid. */
+    /** An UPDATE the executor sent: the task's new state, checkpointed and forwarded with the executor's uuid. */
     update(e: CustomExecutor, status: TaskStatus): void {
       const ctx = context();
       const task = ctx.tasks.get(taskKey(e.frameworkId, status.taskId!.value));
@@ -277,7 +277,10 @@ export function createCustomExecutors(context: () => AgentContext) {
       status.source = TaskStatus_Source.EXECUTOR;
       status.timestamp ||= ctx.clock.now() / 1000;
       status.containerStatus ??= create(ContainerStatusSchema, { containerId: { value: e.containerId } });
-      ctx.statusUpdates.update({ frameworkId: e.frameworkId, taskId: status.taskId!.value, status });
+      const update = { frameworkId: e.frameworkId, taskId: status.taskId!.value, status };
+      // The task's new state with its update, in one transaction, as the agent's own updates (task-status.ts).
+      ctx.store.reportTaskStatus(update);
+      ctx.statusUpdates.update(update, { checkpointed: true });
     },
   };
 }

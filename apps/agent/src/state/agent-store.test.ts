@@ -11,7 +11,7 @@ const info = (id: string, name = "t") => create(TaskInfoSchema, { name, taskId: 
 const status = (task: string, byte: number) =>
   create(TaskStatusSchema, { taskId: { value: task }, state: TaskState.TASK_RUNNING, uuid: new Uint8Array(16).fill(byte) });
 
-test("tasks: saved, saved again (upsert), updated field by field, removed; as a restarted agent reads them", () => {
+test("tasks: saved, saved again (upsert), their state changed with its update, kill marked, removed; as a restarted agent reads them", () => {
   const dir = mkdtempSync(join(tmpdir(), "agent-store-"));
   try {
     const path = join(dir, "agent.db");
@@ -19,15 +19,21 @@ test("tasks: saved, saved again (upsert), updated field by field, removed; as a 
     store.saveTask({ frameworkId: "f", info: info("t1"), state: TaskState.TASK_STAGING, containerId: "c1", killRequested: false });
     store.saveTask({ frameworkId: "f", info: info("t2"), state: TaskState.TASK_STAGING, containerId: "c2", killRequested: false });
     store.saveTask({ frameworkId: "f", info: info("t1", "renamed"), state: TaskState.TASK_STARTING, containerId: "c1b", killRequested: true });
-    store.updateTask("f", "t2", { state: TaskState.TASK_RUNNING });
-    store.updateTask("f", "t2", { killRequested: true });
-    store.updateTask("f", "t1", { state: TaskState.TASK_KILLING, killRequested: false });
+    store.reportTaskStatus({ frameworkId: "f", taskId: "t2", status: status("t2", 1) });
+    store.markKillRequested("f", "t2");
+    const killing = status("t1", 2);
+    killing.state = TaskState.TASK_KILLING;
+    store.reportTaskStatus({ frameworkId: "f", taskId: "t1", status: killing });
     store.close();
     store = createAgentStore(path);
     const tasks = new Map(store.tasks().map((t) => [t.info.taskId!.value, t]));
-    expect(tasks.get("t1")).toMatchObject({ state: TaskState.TASK_KILLING, containerId: "c1b", killRequested: false });
+    expect(tasks.get("t1")).toMatchObject({ state: TaskState.TASK_KILLING, containerId: "c1b", killRequested: true });
     expect(tasks.get("t1")!.info.name).toBe("renamed");
     expect(tasks.get("t2")).toMatchObject({ state: TaskState.TASK_RUNNING, containerId: "c2", killRequested: true });
+    expect(store.statusUpdates.loadAll().map((u) => [u.taskId, TaskState[u.status.state]])).toEqual([
+      ["t2", "TASK_RUNNING"],
+      ["t1", "TASK_KILLING"],
+    ]);
     store.removeTask("f", "t1");
     expect(store.tasks().map((t) => t.info.taskId!.value)).toEqual(["t2"]);
     store.close();

@@ -220,14 +220,9 @@ export function createAgentStore(path: string) {
         killRequested: task.killRequested ? 1 : 0,
       });
     },
-    updateTask(frameworkId: string, taskId: string, fields: { state?: TaskState; killRequested?: boolean }): void {
-      if (fields.state !== undefined && fields.killRequested !== undefined) {
-        db.transaction(() => {
-          setTaskState().run({ frameworkId, taskId, state: fields.state });
-          setTaskKillRequested().run({ frameworkId, taskId, killRequested: fields.killRequested ? 1 : 0 });
-        });
-      } else if (fields.state !== undefined) setTaskState().run({ frameworkId, taskId, state: fields.state });
-      else if (fields.killRequested !== undefined) setTaskKillRequested().run({ frameworkId, taskId, killRequested: fields.killRequested ? 1 : 0 });
+    /** A kill was asked for. (A task's state changes only with the update that reports it: reportTaskStatus.) */
+    markKillRequested(frameworkId: string, taskId: string): void {
+      setTaskKillRequested().run({ frameworkId, taskId, killRequested: 1 });
     },
     /**
      * A task's new state and the update that reports it, in one transaction: a kill -9 leaves both

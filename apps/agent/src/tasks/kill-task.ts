@@ -36,7 +36,7 @@ export function groupOf(ctx: AgentContext, task: LiveTask): LiveTask[] {
 export function requestKill(ctx: AgentContext, task: LiveTask, killPolicy?: KillPolicy): void {
   if (task.killRequested || isTerminalState(task.state)) return;
   task.killRequested = true;
-  ctx.store.updateTask(task.frameworkId, task.info.taskId!.value, { killRequested: true });
+  ctx.store.markKillRequested(task.frameworkId, task.info.taskId!.value);
   if (task.launching) return; // the launch sees killRequested and stops the task once it runs
   startKill(ctx, task, killPolicy ?? task.info.killPolicy);
 }
