@@ -9,7 +9,8 @@
  *
  * Prints how long registration took, then runs until SIGINT or SIGTERM.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, flag, FlagError, formatUsage, parseFlags, parseLogLevel } from "@mesos/core";
@@ -83,7 +84,13 @@ async function reportRecoveries(cluster: HollowAgents): Promise<void> {
   for (;;) {
     while (cluster.connected() === n) await Bun.sleep(100);
     const since = performance.now();
+    // Resent on re-registration: status updates the agents were never acknowledged.
+    let unacknowledged = 0;
+    for (const { agent } of cluster.agents)
+      for (const t of agent.ctx.tasks.values()) unacknowledged += agent.ctx.statusUpdates.pending(t.frameworkId, t.info.taskId!.value).length;
+    const profile = await startProfile();
     while (cluster.connected() < n || cluster.agents.some((a) => (a.recovery?.at ?? 0) < since)) await Bun.sleep(100);
+    await profile?.();
     const back = cluster.agents.map((a) => a.recovery!);
     const firstLost = Math.min(...back.map((r) => r.at - r.waitMs - r.answerMs));
     const q = (values: number[], p: number) => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
@@ -97,7 +104,29 @@ async function reportRecoveries(cluster: HollowAgents): Promise<void> {
         `last successful Attach started at ${s(Math.max(...starts))} s (first at ${s(Math.min(...starts))} s); ` +
         `wait before it p50 ${s(q(wait, 0.5))} s, max ${s(q(wait, 1))} s; ` +
         `its answer p50 ${s(q(answer, 0.5))} s, p99 ${s(q(answer, 0.99))} s, max ${s(q(answer, 1))} s; ` +
-        `attempts p50 ${q(attempts, 0.5)}, max ${q(attempts, 1)}`,
+        `attempts p50 ${q(attempts, 0.5)}, max ${q(attempts, 1)}; ${unacknowledged} status updates unacknowledged when the links dropped; ` +
+        // For another process's clock (a bench timing the failover): this line may come out late, its CPU is shared.
+        `last back at epoch ms ${Math.round(performance.timeOrigin + Math.max(...back.map((r) => r.at)))}`,
     );
   }
+}
+
+/**
+ * HOLLOW_CPU_PROFILE=DIR: a CPU profile of this process from the links dropping until every agent
+ * is back (the failover alone; `bun --cpu-prof` would cover the launches too), written to DIR.
+ */
+async function startProfile(): Promise<(() => Promise<void>) | undefined> {
+  const dir = process.env.HOLLOW_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return async () => {
+    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+    writeFileSync(join(dir, `hollow-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
 }

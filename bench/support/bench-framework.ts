@@ -47,6 +47,10 @@ export interface BenchFramework {
   resubscribedAt?: number;
   /** Tasks the master confirmed RUNNING in reconciliation since the last re-subscription. */
   reconciled: Set<string>;
+  /** When reconciliation last confirmed every running task (performance.now()). */
+  reconciledAt?: number;
+  /** Acknowledgements queued or sent and not yet answered (0: the agents have been told of every update). */
+  acknowledging: number;
   close(): void;
 }
 
@@ -87,6 +91,7 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     failures: new Map(),
     finished: 0,
     reconciled: new Set(),
+    acknowledging: 0,
     close() {
       closed = true;
       sub.close();
@@ -98,9 +103,9 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
   const onOffers = (offers: Offer[]) => {
     const unused: string[] = [];
     for (const offer of offers) if (!launch(offer)) unused.push(offer.id!.value);
-    const done = !fw.launching || fw.accepted.size >= (o.maxTasks ?? Number.POSITIVE_INFINITY);
-    if (unused.length > 0) void queued(() => sub.decline(unused, done ? 3600 : (o.refuseSeconds ?? 1))).catch(() => {});
+    if (unused.length > 0) void queued(() => sub.decline(unused, doneLaunching() ? 3600 : (o.refuseSeconds ?? 1))).catch(() => {});
   };
+  const doneLaunching = () => !fw.launching || fw.accepted.size >= (o.maxTasks ?? Number.POSITIVE_INFINITY);
   const launch = (offer: Offer): boolean => {
     const room = Math.min((o.maxTasks ?? Number.POSITIVE_INFINITY) - fw.accepted.size, (o.maxInFlight ?? Number.POSITIVE_INFINITY) - pending);
     if (!fw.launching || room <= 0) return false;
@@ -139,6 +144,7 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
         const id = status.taskId!.value;
         if (status.reason === TaskStatus_Reason.RECONCILIATION) {
           if (status.state === TaskState.TASK_RUNNING) fw.reconciled.add(id);
+          if (fw.reconciled.size >= fw.live.size) fw.reconciledAt ??= performance.now();
         } else if (status.state === TaskState.TASK_RUNNING) {
           const at = performance.now();
           const sent = fw.accepted.get(id);
@@ -157,7 +163,12 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
           fw.live.delete(id);
         }
         // Dropped if the master changed before its turn came: the new one does not know the update.
-        if (status.uuid.length > 0) void queued(async () => (current === sub ? current.acknowledge(status) : undefined)).catch(() => {});
+        if (status.uuid.length > 0) {
+          fw.acknowledging++;
+          void queued(async () => (current === sub ? current.acknowledge(status) : undefined))
+            .catch(() => {})
+            .finally(() => fw.acknowledging--);
+        }
       }
     } catch {}
   }
@@ -168,7 +179,11 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
       await consume(sub);
       while (!closed) {
         try {
-          sub = await subscribe(master, { ...info, id: { value: fw.frameworkId } });
+          // With nothing left to launch it wants no offers (Mesos 1.8's SUBSCRIBE.suppressed_roles): a
+          // restarted master has lost the hour-long declines, and offering all 10,000 agents' spare
+          // resources to frameworks that decline them was a tenth of its failover CPU.
+          const suppressedRoles = doneLaunching() ? ["*"] : [];
+          sub = await subscribe(master, { ...info, id: { value: fw.frameworkId } }, { suppressedRoles });
           break;
         } catch {
           await Bun.sleep(100);
@@ -177,6 +192,7 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
       if (closed) return;
       fw.resubscribedAt = performance.now();
       fw.reconciled.clear();
+      fw.reconciledAt = undefined;
       void reconcileUntilConfirmed(sub);
     }
   }

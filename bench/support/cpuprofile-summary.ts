@@ -1,10 +1,12 @@
 /**
  * Prints the functions with the most self time (and total time) in a .cpuprofile written by
  * `bun --cpu-prof`:  npx bun bench/support/cpuprofile-summary.ts <file.cpuprofile> [top=25] [--under=fn]
- * With --under, only samples whose stack contains a function of that name count (e.g. `allocate`);
- * with --last=SECONDS, only the samples of the profile's last SECONDS (a steady state after a set-up),
- * and --skip_last=SECONDS leaves out the end (a shutdown). With --samples each sample counts 1 (about a ms of
- * the JS thread's time) instead of the time since the one before: a sample after an idle gap would carry the gap.
+ * With --under, only samples whose stack contains a function of that name count (e.g. `allocate`).
+ * Each sample counts as one sampling interval (1 ms by default; --interval_us=N otherwise): the
+ * time since the previous sample, which JSC also records, holds the idle time before it, so an
+ * idle process's first function after a wait would look hot. With --last=SECONDS only the samples
+ * of the profile's last SECONDS count (a steady state after a set-up); --skip_last=SECONDS leaves
+ * out the end (a shutdown).
  */
 import { readFileSync } from "node:fs";
 
@@ -16,7 +18,9 @@ interface Node {
 }
 
 const under = process.argv.find((a) => a.startsWith("--under="))?.slice("--under=".length);
+const intervalUs = Number(process.argv.find((a) => a.startsWith("--interval_us="))?.slice("--interval_us=".length) ?? 1000);
 const lastSeconds = Number(process.argv.find((a) => a.startsWith("--last="))?.slice("--last=".length) ?? Number.POSITIVE_INFINITY);
+const skipLast = Number(process.argv.find((a) => a.startsWith("--skip_last="))?.slice("--skip_last=".length) ?? 0);
 const [file, topArg] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 if (!file) throw new Error("usage: cpuprofile-summary.ts <file.cpuprofile> [top]");
 const profile = JSON.parse(readFileSync(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -33,15 +37,13 @@ const stackHas = (id: number, name: string) => {
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur)!.callFrame.functionName === name) return true;
   return false;
 };
-// Each sample's time since the profile's start (timeDeltas are in µs), to keep only the last seconds.
+// Each sample's time since the profile's start (timeDeltas are in µs), for --last and --skip_last.
 const at: number[] = [];
 profile.timeDeltas.reduce((t, dt, i) => (at[i] = t + dt), 0);
-const skipLast = Number(process.argv.find((a) => a.startsWith("--skip_last="))?.slice("--skip_last=".length) ?? 0);
 const to = (at.at(-1) ?? 0) - skipLast * 1e6;
 const from = to - lastSeconds * 1e6;
-const bySamples = process.argv.includes("--samples");
 profile.samples.forEach((id, i) => {
-  const dt = bySamples ? 1000 : (profile.timeDeltas[i + 1] ?? 0);
+  const dt = intervalUs;
   if (at[i]! < from || at[i]! > to) return;
   if (under && !stackHas(id, under)) return;
   all += dt;

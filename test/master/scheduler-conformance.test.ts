@@ -157,6 +157,8 @@ describe("point 2: what an offer carries", () => {
     const offer = await fw.nextOffer();
     expect(offer.allocation_info).toBeUndefined();
     for (const r of offer.resources as JsonObject[]) expect(r.allocation_info).toBeUndefined();
+    // Without RESERVATION_REFINEMENT, unreserved resources come in the pre-refinement format: role "*".
+    for (const r of offer.resources as JsonObject[]) expect(`${r.role} ${r.reservations}`).toBe("* undefined");
     // The master still knows the role it offered to (the operator API shows it).
     const state = (await (await master.request("/master/state")).json()) as { frameworks: { offers: JsonObject[] }[] };
     expect(state.frameworks[0]!.offers[0]!.allocation_info).toEqual({ role: "*" });

@@ -55,3 +55,27 @@ test("a port already listened on is refused, with several listeners too", async 
     await first.stop(true);
   }
 });
+
+test("a link (WebSocket upgrade) that comes while the app is not attached waits for it; other requests get 503", async () => {
+  const http = serveLateBound({ hostname: "127.0.0.1", port: 0, name: "Test", listeners: 2 });
+  try {
+    const ws = new WebSocket(`ws://127.0.0.1:${http.port}/link`);
+    const greeting = new Promise<string>((resolve, reject) => {
+      ws.onmessage = (e) => resolve(String(e.data));
+      ws.onclose = (e) => reject(new Error(`closed: ${e.code}`));
+    });
+    // The upgrade is held: plain requests are still answered 503 meanwhile.
+    await Bun.sleep(100);
+    expect(ws.readyState).toBe(WebSocket.CONNECTING);
+    expect((await fetch(`http://127.0.0.1:${http.port}/`)).status).toBe(503);
+    http.attach((req, server) =>
+      server.upgrade(req, { data: { accept: (end) => (end.send(new TextEncoder().encode("hello")), { message() {}, close() {} }) } })
+        ? undefined
+        : new Response("ok"),
+    );
+    expect(await greeting).toBe("hello");
+    ws.close();
+  } finally {
+    await http.stop(true);
+  }
+});

@@ -2,7 +2,11 @@
  * An HTTP server bound before the app that answers it exists. Masters and agents need their port
  * (port 0 in tests) to build their identity (MasterInfo, AgentInfo) before the app is built, so
  * they bind first and attach the app once ready; until then requests get 503. The app may upgrade
- * a request to a link (acceptWebSocketLink): the server carries its frames.
+ * a request to a link (acceptWebSocketLink): the server carries its frames. A WebSocket upgrade
+ * (a link) that comes before the app waits for it instead: 10,000 agents redialing a restarted
+ * master reached it in the second or two it took to load its registry, and each agent answered
+ * 503 doubled its backoff (Mesos's, for a master that is there but does not answer), the last
+ * of them coming back up to 8 s after the master was ready.
  *
  * `listeners` > 1 binds that many sockets to the port (SO_REUSEPORT; the kernel spreads new
  * connections over them): Bun.serve's accept queue holds 512 connections, and 10,000 agents
@@ -30,6 +34,9 @@ export interface LateBoundServer {
 
 export function serveLateBound(options: { hostname: string; port: number; name: string; listeners?: number }): LateBoundServer {
   let handler: Fetch | undefined;
+  /** Resolves when the app attaches (or the server stops without one: the waiting links get the 503). */
+  const attached = Promise.withResolvers<void>();
+  const starting = () => new Response(`${options.name} is starting`, { status: 503 });
   const listeners = Math.max(1, options.listeners ?? 1);
   const serve = (port: number, reusePort: boolean) =>
     Bun.serve<LinkSocketData>({
@@ -38,7 +45,11 @@ export function serveLateBound(options: { hostname: string; port: number; name: 
       reusePort,
       // Event streams (SUBSCRIBE) may be quiet for long: no idle timeout.
       idleTimeout: 0,
-      fetch: (req, srv) => (handler ? handler(req, srv) : new Response(`${options.name} is starting`, { status: 503 })),
+      fetch: (req, srv) => {
+        if (handler) return handler(req, srv);
+        if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") return starting();
+        return attached.promise.then(() => (handler ? handler(req, srv) : starting()));
+      },
       websocket: linkSocketHandlers,
     });
   const servers: Server<LinkSocketData>[] = [];
@@ -57,8 +68,10 @@ export function serveLateBound(options: { hostname: string; port: number; name: 
     port: servers[0]!.port!,
     attach(fetch) {
       handler = fetch;
+      attached.resolve();
     },
     async stop(closeActive) {
+      attached.resolve();
       await Promise.all(servers.map((s) => s.stop(closeActive)));
     },
   };

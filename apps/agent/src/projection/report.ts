@@ -3,11 +3,11 @@
  * and what runs on it with the updates the framework has not acknowledged yet (the master
  * reconciles its own picture against this on re-registration).
  */
-import { clone, create } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { MESOS_VERSION } from "@mesos/core";
-import { AgentInfo_Capability_Type as Cap, internal, TaskSchema } from "@mesos/proto";
+import { AgentInfo_Capability_Type as Cap, type FrameworkInfo, internal } from "@mesos/proto";
 import type { AgentContext } from "../context.ts";
-import { summarize } from "./summaries.ts";
+import { taskMessage } from "./summaries.ts";
 
 const AGENT_CAPABILITIES = [
   Cap.MULTI_ROLE,
@@ -19,13 +19,17 @@ const AGENT_CAPABILITIES = [
 ];
 
 export function attachRequest(ctx: AgentContext): internal.AttachRequest {
-  const s = summarize(ctx);
-  const tasks = s.tasks.map(({ live, task: summary, executor }) => {
-    const pending = ctx.statusUpdates.pending(live.frameworkId, live.info.taskId!.value);
-    const task = clone(TaskSchema, summary);
+  // Straight from the live tasks, not the full read model (summaries.ts: executors, sandboxes, sums
+  // the report does not carry); after a failover 10,000 agents build this at once.
+  const frameworks = new Map<string, FrameworkInfo | undefined>();
+  const tasks = [...ctx.tasks.values()].map((live) => {
+    if (!frameworks.has(live.frameworkId)) frameworks.set(live.frameworkId, ctx.frameworks.get(live.frameworkId));
+    // Built for this call: set in place.
+    const task = taskMessage(ctx, live);
     // The master knows no executor for a command task.
-    task.executorId = executor.commandExecutor ? undefined : summary.executorId;
+    if (!live.executorId) task.executorId = undefined;
     task.agentId = ctx.info.id;
+    const pending = ctx.statusUpdates.pending(live.frameworkId, live.info.taskId!.value);
     task.statuses = pending.map((u) => u.status);
     const head = pending[0];
     if (head) {
@@ -39,7 +43,7 @@ export function attachRequest(ctx: AgentContext): internal.AttachRequest {
     endpoint: ctx.endpoint,
     version: MESOS_VERSION,
     capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
-    frameworks: s.frameworksWithTasks.flatMap((f) => (f.info ? [f.info] : [])),
+    frameworks: [...frameworks.values()].filter((info) => info !== undefined),
     tasks,
     checkpointedResources: ctx.total.toArray(),
     operations: [...ctx.operations.values()],

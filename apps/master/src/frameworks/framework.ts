@@ -16,6 +16,8 @@ export interface Subscription {
 
 /** `calls/<type>` counter names, made once per type (every call is counted). */
 const CALL_COUNTERS = new Map<scheduler.Call_Type, string>();
+/** `events/<type>` counter names, likewise (every event sent is counted). */
+const EVENT_COUNTERS = new Map<scheduler.Event_Type, string>();
 
 export class Framework {
   info: FrameworkInfo;
@@ -78,7 +80,9 @@ export class Framework {
     const sent = this.subscription?.events.push(event) ?? false;
     if (sent) {
       this.count("events");
-      this.count(`events/${scheduler.Event_Type[event.type]!.toLowerCase()}`);
+      let name = EVENT_COUNTERS.get(event.type);
+      if (name === undefined) EVENT_COUNTERS.set(event.type, (name = `events/${scheduler.Event_Type[event.type]!.toLowerCase()}`));
+      this.count(name);
     }
     return sent;
   }

@@ -55,9 +55,14 @@ function validateOffers(ctx: MasterContext, framework: Framework, offerIds: stri
   return undefined;
 }
 
+/** `operations/<type>` counter names, made once per type (a LAUNCH counts once per task). */
+const OPERATION_COUNTERS = new Map<Offer_Operation_Type, string>();
+
 function countOperation(framework: Framework, type: Offer_Operation_Type): void {
   framework.count("operations");
-  framework.count(`operations/${Offer_Operation_Type[type]!.toLowerCase()}`);
+  let name = OPERATION_COUNTERS.get(type);
+  if (name === undefined) OPERATION_COUNTERS.set(type, (name = `operations/${Offer_Operation_Type[type]!.toLowerCase()}`));
+  framework.count(name);
 }
 
 export function accept(ctx: MasterContext, framework: Framework, call: scheduler.Call_Accept): void {

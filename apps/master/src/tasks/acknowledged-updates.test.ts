@@ -75,6 +75,18 @@ describe("AcknowledgedUpdates", () => {
     expect(acks.has("f", "gone", uuid(2))).toBe(false);
   });
 
+  test("a task's next update changes its row in place; on another agent, that agent holds it", () => {
+    const { acks } = setup();
+    acks.record("f", "t", "a", uuid(1));
+    acks.record("f", "t", "a", uuid(2));
+    acks.record("f", "t", "b", uuid(3));
+    expect([acks.has("f", "t", uuid(2)), acks.has("f", "t", uuid(3)), acks.size]).toEqual([false, true, 1]);
+    acks.forgetAgent("a");
+    expect(acks.has("f", "t", uuid(3))).toBe(true);
+    acks.forgetAgent("b");
+    expect([acks.has("f", "t", uuid(3)), acks.size]).toEqual([false, 0]);
+  });
+
   test("a failed commit fails the callers waiting for it", async () => {
     const failing = { writeAcknowledgements: () => Promise.reject(new Error("disk full")) };
     const deferred: (() => void)[] = [];

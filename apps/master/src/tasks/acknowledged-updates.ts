@@ -64,9 +64,14 @@ export class AcknowledgedUpdates {
 
   /** The framework acknowledged an update of a task on an agent (it replaces the task's previous one). */
   record(frameworkId: string, taskId: string, agentId: string, uuid: Uint8Array): void {
-    this.forgetInMemory(frameworkId, taskId);
     const own = uuid.slice();
-    this.remember(frameworkId, taskId, { uuid: own, agentId });
+    const acked = this.byFramework.get(frameworkId)?.get(taskId);
+    // A task's next update on the same agent (the usual case, several a task): its row changes in place.
+    if (acked?.agentId === agentId) acked.uuid = own;
+    else {
+      this.forgetInMemory(frameworkId, taskId);
+      this.remember(frameworkId, taskId, { uuid: own, agentId });
+    }
     this.change(frameworkId, taskId, { frameworkId, taskId, agentId, uuid: own });
   }
 

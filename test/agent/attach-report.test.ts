@@ -1,0 +1,46 @@
+/**
+ * What an agent reports when it attaches (apps/agent/src/projection/report.ts), built straight from
+ * its live tasks: each task as Mesos's Task with the agent's id, no executor for a command task, its
+ * unacknowledged updates (oldest first, the head's state and uuid); each framework with tasks once.
+ */
+import { expect, test } from "bun:test";
+import { TaskState } from "@mesos/proto";
+import { useCleanups } from "../support/cleanups.ts";
+import { eventually } from "../support/cluster.ts";
+import { startTestFramework } from "../support/framework.ts";
+import { attachInMemoryAgent, createInMemoryMaster } from "../support/in-memory-master.ts";
+
+const cleanup = useCleanups();
+
+test("the attach report: tasks with the agent's id, no command executor, unacknowledged updates; frameworks once", async () => {
+  const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=20ms"] });
+  const { agent, registered } = await attachInMemoryAgent(master, cleanup);
+  const agentId = await registered;
+  const fw = await startTestFramework(master.transport, {}, { autoAcknowledge: false });
+  cleanup(() => fw.close());
+  for (const id of ["a", "b"]) await fw.launch(id, "sleep 1000", { cpus: 1, refuseSeconds: 0 });
+  // Unacknowledged, the updates stay queued on the agent (STARTING in flight, RUNNING behind it).
+  await eventually(
+    () => ["a", "b"].every((id) => agent.ctx.statusUpdates.pending(fw.sub.frameworkId, id).length === 2),
+    5000,
+    "both tasks' updates to be pending",
+  );
+
+  const report = agent.attachRequest();
+  expect(report.agentInfo?.id?.value).toBe(agentId);
+  expect(report.frameworks.map((f) => f.id?.value)).toEqual([fw.sub.frameworkId]);
+  expect(report.tasks.map((t) => t.taskId?.value)).toEqual(["a", "b"]);
+  for (const task of report.tasks) {
+    expect(task.agentId?.value).toBe(agentId);
+    expect(task.frameworkId?.value).toBe(fw.sub.frameworkId);
+    expect(task.executorId).toBeUndefined();
+    expect(task.state).toBe(TaskState.TASK_RUNNING);
+    const pending = agent.ctx.statusUpdates.pending(fw.sub.frameworkId, task.taskId!.value);
+    expect(task.statuses.map((s) => s.uuid)).toEqual(pending.map((u) => u.status.uuid));
+    expect(task.statusUpdateUuid).toEqual(pending[0]!.status.uuid);
+    expect(task.statusUpdateState).toBe(pending[0]!.status.state);
+  }
+  // Built afresh each time: changing one report leaves the agent's state and the next report alone.
+  report.tasks[0]!.state = TaskState.TASK_LOST;
+  expect(agent.attachRequest().tasks[0]!.state).toBe(TaskState.TASK_RUNNING);
+});
