@@ -13,6 +13,8 @@ import { encodeMessage } from "@mesos/rpc";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
 import { createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
+import { agentText, plainAgentText } from "../../apps/master/src/http/v0-json.ts";
+import { MasterProjection } from "../../apps/master/src/read-model/master-projection.ts";
 
 const cleanup = useCleanups();
 const AGENTS = 150;
@@ -104,5 +106,26 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
   const states = listed.filter((t) => t.id === "task-100-0").map((t) => t.state);
   expect(states).toEqual(["TASK_FINISHED"]);
   await read("/slaves");
+  await checkGetState();
+
+  // Every agent is offered, then the offers are declined: agents' texts are kept in pieces around
+  // their offered resources (v0-json.ts), which must add up to the whole agent's text each time.
+  const agentsAsPlain = () => {
+    for (const s of new MasterProjection(master.ctx).agents()) expect(agentText(s)).toEqual(utf8(plainAgentText(s)));
+  };
+  master.allocateNow();
+  const offers = await fw.nextOffers();
+  expect(offers.length).toBe(AGENTS);
+  const offered = await read("/state");
+  expect(agentOf(offered, "kept-agent-100").offered_resources.cpus).toBe(1.5);
+  expect(agentOf(offered, "kept-agent-100").offered_resources_full.length).toBeGreaterThan(0);
+  agentsAsPlain();
+  await read("/slaves");
+  await checkGetState();
+  await fw.sub.decline(offers.map((o) => o.id!.value));
+  const declined = await read("/state");
+  expect(agentOf(declined, "kept-agent-100").offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
+  expect(agentOf(declined, "kept-agent-100").offered_resources_full).toEqual([]);
+  agentsAsPlain();
   await checkGetState();
 }, 60_000);

@@ -204,10 +204,12 @@ export class MasterProjection {
 }
 
 /**
- * What an agent's views are made of: an encoding of the agent made from these is still right while
- * they are the same (see memo.ts; the AgentRegistry replaces an agent's info, total and providers).
+ * What an agent's views are made of but its offered resources: an encoding of the agent made from
+ * these is still right while they are the same (see memo.ts; the AgentRegistry replaces an agent's
+ * info, total and providers). Its offers change with every allocation cycle that offers it (a
+ * framework that keeps declining them is offered thousands of agents a second), the rest seldom.
  */
-export const agentInputs = ({ agent: a, used, offered }: AgentSummary): unknown[] => [
+export const agentInputsBesidesOffers = ({ agent: a, used }: AgentSummary): unknown[] => [
   a.info,
   a.endpoint,
   a.version,
@@ -218,8 +220,10 @@ export const agentInputs = ({ agent: a, used, offered }: AgentSummary): unknown[
   a.reregisteredAt,
   a.connected,
   used,
-  offered,
 ];
+
+/** What an agent's views are made of, its offered resources too. */
+export const agentInputs = (summary: AgentSummary): unknown[] => [...agentInputsBesidesOffers(summary), summary.offered];
 
 /** Every task of a framework summary: active, unreachable and completed. */
 export const allTasksOf = (f: FrameworkSummary): Task[] => [...f.active, ...f.unreachable, ...f.completed];
