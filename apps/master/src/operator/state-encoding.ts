@@ -10,17 +10,18 @@
  */
 import { create, type JsonValue, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { toMesosJson, toMesosJsonText } from "@mesos/core";
-import { master } from "@mesos/proto";
-import type { MessageFormat } from "@mesos/rpc";
+import { endpointResource, toMesosJson, toMesosJsonText } from "@mesos/core";
+import { master, type Resource, ResourceSchema, Value_Type } from "@mesos/proto";
+import { concatBytes, type MessageFormat } from "@mesos/rpc";
+import type { Agent } from "../agents/agent.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
 import { KeptArray, KeptBlocks, keptPer } from "../read-model/kept-array.ts";
-import type { FrameworkSummary, MasterProjection } from "../read-model/master-projection.ts";
+import { type AgentSummary, agentInputsBesidesOffers, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
 import { taskV1Binary, taskV1Text } from "../read-model/task-encodings.ts";
-import { getAgents, getExecutors, getFrameworks } from "./views.ts";
+import { encodeAgent, getExecutors, getFrameworks } from "./views.ts";
 
 const F = master.Response_GetTasksSchema.field;
 /** GetTasks' lists (as getTasks() fills them: every framework's, in turn) in field-number order. */
@@ -37,13 +38,12 @@ const GET_STATE_FIELD = master.ResponseSchema.field.getState!.number;
 const GET_TASKS_FIELD = master.Response_GetStateSchema.field.getTasks!.number;
 const GET_AGENTS_FIELD = master.Response_GetStateSchema.field.getAgents!.number;
 const AGENTS_FIELD = master.Response_GetAgentsSchema.field.agents!.number;
+const OFFERED_FIELD = master.Response_GetAgents_AgentSchema.field.offeredResources!.number;
 
 const encoder = new TextEncoder();
 
 /** A framework's lists of tasks, encoded: kept while its revision stays the same. */
 const frameworkTasks = new Memo<Framework, { json: Partial<Record<TaskList, Uint8Array>>; binary: Partial<Record<TaskList, Uint8Array>> }>();
-const agentTexts = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
-const agentBytes = new WeakMap<master.Response_GetAgents_Agent, Uint8Array>();
 
 /** The view's agents, in blocks kept between reads (kept-array.ts): as JSON texts, and as GetAgents' repeated `agents`. */
 const keptAgentTexts = keptPer(() => new KeptArray());
@@ -79,24 +79,66 @@ function tasksBinary(f: FrameworkSummary, list: TaskList, field: number): Uint8A
   return e.binary[list];
 }
 
-function agentText(agent: master.Response_GetAgents_Agent): Uint8Array {
-  let text = agentTexts.get(agent);
-  if (text === undefined) agentTexts.set(agent, (text = encoder.encode(toMesosJsonText(master.Response_GetAgents_AgentSchema, agent))));
-  return text;
+/**
+ * An agent's encodings around its offered resources (GetAgents.Agent's `offered_resources`), kept
+ * while the rest of the agent is the same: a framework that keeps declining is offered most agents
+ * every allocation cycle, and encoding whole agents again for that was half of a GET_STATE read
+ * while one churned. Made by encoding the agent offered a stand-in resource and cutting it out.
+ */
+interface AgentPieces {
+  /** The JSON text before the offered resources' elements (it ends `"offered_resources":[`) and after them (from `]`). */
+  json: readonly [string, string];
+  /** The protobuf bytes before and after the offered resources' entries. */
+  binary: readonly [Uint8Array, Uint8Array];
+}
+const agentPieces = new Memo<Agent, AgentPieces>();
+const agentTexts = new Memo<Agent, Uint8Array>();
+const agentBytes = new Memo<Agent, Uint8Array>();
+/** Unique to this process, so nothing else in an agent's encoding can match it. */
+const STAND_IN = create(ResourceSchema, { name: `\u0000offered:${Math.random().toString(36).slice(2)}`, type: Value_Type.SCALAR });
+const STAND_IN_TEXT = toMesosJsonText(ResourceSchema, STAND_IN);
+const offeredEntry = (r: Resource) => new BinaryWriter().tag(OFFERED_FIELD, WireType.LengthDelimited).bytes(toBinary(ResourceSchema, r)).finish();
+const STAND_IN_ENTRY = offeredEntry(STAND_IN);
+const OFFERED_KEY = `,"${master.Response_GetAgents_AgentSchema.field.offeredResources!.name}":[`;
+
+function piecesOf(summary: AgentSummary): AgentPieces {
+  return agentPieces.get(summary.agent, agentInputsBesidesOffers(summary), () => {
+    const agent = encodeAgent(summary, [STAND_IN]);
+    const [before, after] = toMesosJsonText(master.Response_GetAgents_AgentSchema, agent).split(STAND_IN_TEXT) as [string, string];
+    const bytes = toBinary(master.Response_GetAgents_AgentSchema, agent);
+    const at = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(STAND_IN_ENTRY);
+    return { json: [before, after], binary: [bytes.subarray(0, at), bytes.subarray(at + STAND_IN_ENTRY.length)] };
+  });
 }
 
-function agentBinary(agent: master.Response_GetAgents_Agent): Uint8Array {
-  let bytes = agentBytes.get(agent);
-  if (bytes === undefined) agentBytes.set(agent, (bytes = toBinary(master.Response_GetAgents_AgentSchema, agent)));
-  return bytes;
+const offeredOf = (summary: AgentSummary): Resource[] => summary.offered.toArray().map(endpointResource);
+
+/** The agent as GetAgents.Agent's JSON text, in UTF-8. */
+function agentText(summary: AgentSummary): Uint8Array {
+  const pieces = piecesOf(summary);
+  return agentTexts.get(summary.agent, [pieces, summary.offered], () => {
+    const [before, after] = pieces.json;
+    const offered = offeredOf(summary);
+    // An empty repeated field is left out, its key too.
+    if (offered.length === 0) return encoder.encode(before.slice(0, -OFFERED_KEY.length) + after.slice(1));
+    return encoder.encode(before + offered.map((r) => toMesosJsonText(ResourceSchema, r)).join(",") + after);
+  });
+}
+
+/** The agent as GetAgents.Agent's protobuf bytes. */
+function agentBinary(summary: AgentSummary): Uint8Array {
+  const pieces = piecesOf(summary);
+  return agentBytes.get(summary.agent, [pieces, summary.offered], () => {
+    const [before, after] = pieces.binary;
+    return concatBytes([before, ...offeredOf(summary).map(offeredEntry), after]);
+  });
 }
 
 /** The answer's bytes: the kept parts one after another, never joined (byte-parts.ts, json-text.ts). */
 export function encodeStateResponse(p: MasterProjection, format: MessageFormat): ByteParts {
   const frameworks = p.allFrameworks();
-  const agents = getAgents(p);
-  const listed = agents.agents;
-  agents.agents = [];
+  const listed = p.agents();
+  const agents = create(master.Response_GetAgentsSchema, { recoveredAgents: p.recoveredAgents() });
   // Everything but the tasks and the agents, encoded as usual.
   const state = create(master.Response_GetStateSchema, {
     getTasks: {},

@@ -5,7 +5,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { endpointResource } from "@mesos/core";
-import { master, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
+import { master, type Resource, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import { type AgentSummary, agentInputs, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
@@ -17,10 +17,11 @@ const agentViews = new Memo<Agent, master.Response_GetAgents_Agent>();
 
 /** The agent as GET_AGENTS shows it (the same message while the agent does not change: do not edit it). */
 export function agentView(summary: AgentSummary): master.Response_GetAgents_Agent {
-  return agentViews.get(summary.agent, agentInputs(summary), () => encodeAgent(summary));
+  return agentViews.get(summary.agent, agentInputs(summary), () => encodeAgent(summary, summary.offered.toArray().map(endpointResource)));
 }
 
-function encodeAgent({ agent, used, offered }: AgentSummary): master.Response_GetAgents_Agent {
+/** The agent as GET_AGENTS shows it, offered `offeredResources` (state-encoding.ts puts its own there). */
+export function encodeAgent({ agent, used }: AgentSummary, offeredResources: Resource[]): master.Response_GetAgents_Agent {
   return create(master.Response_GetAgents_AgentSchema, {
     agentInfo: agent.info,
     active: agent.connected,
@@ -30,7 +31,7 @@ function encodeAgent({ agent, used, offered }: AgentSummary): master.Response_Ge
     reregisteredTime: timeInfo(agent.reregisteredAt),
     totalResources: agent.total.toArray().map(endpointResource),
     allocatedResources: used.toArray().map(endpointResource),
-    offeredResources: offered.toArray().map(endpointResource),
+    offeredResources,
     capabilities: agent.capabilities.map((type) => ({ type })),
     resourceProviders: [...agent.resourceProviders].map(([id, p]) => ({
       resourceProviderInfo: p.info,
