@@ -119,10 +119,6 @@ export function agentText(summary: AgentSummary): Uint8Array {
   });
 }
 
-/** The agent's v0 JSON text, encoded whole (what `agentText`'s pieces must add up to). */
-export const plainAgentText = (summary: AgentSummary): string =>
-  JSON.stringify(agentJson(summary, summarizeResources(summary.offered), fullResources(summary.offered)));
-
 function agentJson({ agent, used }: AgentSummary, offered: JsonValue, offeredFull: JsonValue): Json {
   const reserved: Record<string, Resource[]> = {};
   for (const r of agent.total.reserved()) {
