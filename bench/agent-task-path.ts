@@ -11,32 +11,25 @@
  *
  * MASTER_CPU_PROFILE-style profiling: `npx bun --cpu-prof bench/agent-task-path.ts`.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
-import { parseFlags, silentLogger, systemClock } from "@mesos/core";
-import { internal, TaskState, Value_Type } from "@mesos/proto";
+import { internal, TaskState } from "@mesos/proto";
 import { inMemoryDialer, type LinkEnd, type LinkListener } from "@mesos/rpc";
-import { createHollowContainerizer } from "./support/hollow-containerizer.ts";
+import { startHollowAgents } from "./support/hollow-agents.ts";
+import { acknowledgementFrame, benchFrameworkInfos, processCpuMs, registeredFrame, runTaskFrame } from "./support/stand-in-master.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const agentCount = Number(arg("agents", "100"));
 const totalTasks = Number(arg("tasks", "20000"));
 const inFlight = Number(arg("in_flight", "400"));
-const state = arg("state", "memory");
+const state = arg("state", "memory") === "disk" ? "disk" : "memory";
 const workDir = mkdtempSync(join(process.platform === "linux" ? "/dev/shm" : tmpdir(), "agent-task-path-"));
 
 const frameworkCount = Number(arg("frameworks", "10"));
 // Tasks go to the frameworks in turn: an agent forgets a framework whenever its last task there ends, as on a busy cluster.
-const frameworkInfos = Array.from({ length: frameworkCount }, (_, i) => ({
-  user: "root",
-  name: `bench-${i}`,
-  id: { value: `c0ffee00-0000-4000-8000-000000000000-${String(i).padStart(4, "0")}` },
-  failoverTimeout: 0,
-  roles: ["*"],
-}));
+const frameworkInfos = benchFrameworkInfos(frameworkCount, 0);
 
 /** The stand-in master: registers each agent, acknowledges every update, starts the next task when one ends. */
 let masterMs = 0;
@@ -47,26 +40,8 @@ let allEnded!: () => void;
 const done = new Promise<void>((resolve) => (allEnded = resolve));
 
 function runTask(agent: { id: string; toAgent: LinkEnd }): void {
-  const taskId = `t-${launched++}`;
-  const message = create(internal.MasterMessageSchema, {
-    message: {
-      case: "runTask",
-      value: {
-        frameworkInfo: frameworkInfos[launched % frameworkCount],
-        task: {
-          name: taskId,
-          taskId: { value: taskId },
-          agentId: { value: agent.id },
-          command: { value: "sleep 0.05" },
-          resources: [
-            { name: "cpus", type: Value_Type.SCALAR, scalar: { value: 0.1 }, role: "*", allocationInfo: { role: "*" } },
-            { name: "mem", type: Value_Type.SCALAR, scalar: { value: 32 }, role: "*", allocationInfo: { role: "*" } },
-          ],
-        },
-      },
-    },
-  });
-  agent.toAgent.send(toBinary(internal.MasterMessageSchema, message));
+  const taskId = `t-${launched}`;
+  agent.toAgent.send(runTaskFrame(agent.id, taskId, frameworkInfos[launched++ % frameworkCount]!, "sleep 0.05"));
 }
 
 function standInMaster(toAgent: LinkEnd): LinkListener {
@@ -80,20 +55,14 @@ function standInMaster(toAgent: LinkEnd): LinkListener {
           const id = `agent-${agentLinks.length}`;
           me = { id, toAgent };
           agentLinks.push(me);
-          const registered = create(internal.MasterMessageSchema, {
-            message: { case: "registered", value: { agentId: { value: id }, masterInfo: { id: "m", ip: 0, port: 5050 }, connectionId: `c-${id}` } },
-          });
-          toAgent.send(toBinary(internal.MasterMessageSchema, registered));
+          toAgent.send(registeredFrame(id, `c-${id}`));
           return;
         }
         const msg = fromBinary(internal.AgentMessageSchema, frame);
         if (msg.message.case !== "statusUpdate") return;
-        const { frameworkId, status } = msg.message.value;
-        const ack = create(internal.MasterMessageSchema, {
-          message: { case: "acknowledgeStatusUpdate", value: { frameworkId, taskId: status!.taskId, uuid: status!.uuid } },
-        });
-        toAgent.send(toBinary(internal.MasterMessageSchema, ack));
-        if (status!.state === TaskState.TASK_FINISHED || status!.state === TaskState.TASK_FAILED) {
+        toAgent.send(acknowledgementFrame(msg.message.value));
+        const finished = msg.message.value.status!.state;
+        if (finished === TaskState.TASK_FINISHED || finished === TaskState.TASK_FAILED) {
           ended++;
           if (ended === totalTasks) allEnded();
           else if (launched < totalTasks) runTask(me);
@@ -107,54 +76,24 @@ function standInMaster(toAgent: LinkEnd): LinkListener {
   };
 }
 
-const dial = inMemoryDialer(standInMaster);
-const agents: { agent: Agent; link: MasterLink }[] = [];
-for (let i = 0; i < agentCount; i++) {
-  const dir = join(workDir, `agent-${i}`);
-  const { values, effective } = parseFlags(
-    agentFlagSpecs,
-    ["--master=in-memory:5050", `--work_dir=${dir}`, `--hostname=hollow-${i}`, "--resources=cpus:8;mem:16384", "--registration_backoff_factor=1ms"],
-    {},
-  );
-  let link: MasterLink | undefined;
-  const agent = await createAgent({
-    flags: values,
-    effectiveFlags: effective,
-    clock: systemClock,
-    log: silentLogger,
-    endpoint: `http://hollow-${i}:5051`,
-    store: createAgentStore(state === "disk" ? join(dir, "meta", "agent.db") : ":memory:"),
-    containerizer: createHollowContainerizer({ clock: systemClock }),
-    masterLink: { send: (message) => link?.send(message) ?? false },
-  });
-  link = createMasterLink({
-    master: "in-memory:5050",
-    transport: dial,
-    clock: systemClock,
-    log: silentLogger,
-    backoffFactorMs: 1,
-    attachRequest: agent.attachRequest,
-    onRegistered: agent.registered,
-    onMessage: agent.receive,
-    onDisconnected: () => {},
-    onRefused: () => {},
-  });
-  link.start();
-  agents.push({ agent, link });
-}
+const hollow = await startHollowAgents({
+  master: "in-memory:5050",
+  dial: inMemoryDialer(standInMaster),
+  count: agentCount,
+  resources: "cpus:8;mem:16384",
+  registrationBackoffMs: 1,
+  state,
+  workDir,
+});
 while (agentLinks.length < agentCount) await Bun.sleep(10);
 
 // A warm-up of a tenth of the tasks, then the measured rest.
 const warmup = Math.floor(totalTasks / 10);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 for (let i = 0; i < Math.min(inFlight, totalTasks); i++) runTask(agentLinks[i % agentCount]!);
 while (ended < warmup) await Bun.sleep(5);
-const [c0, m0, e0, t0] = [cpu(), masterMs, ended, performance.now()];
+const [c0, m0, e0, t0] = [processCpuMs(), masterMs, ended, performance.now()];
 await done;
-const [c1, m1, t1] = [cpu(), masterMs, performance.now()];
+const [c1, m1, t1] = [processCpuMs(), masterMs, performance.now()];
 const tasks = totalTasks - e0;
 const perTask = (c1 - c0 - (m1 - m0)) / tasks;
 console.log(
@@ -162,9 +101,6 @@ console.log(
     `agent CPU ${(perTask * 1000).toFixed(0)} us a task (process ${(((c1 - c0) / tasks) * 1000).toFixed(0)} us, stand-in master ${(((m1 - m0) / tasks) * 1000).toFixed(0)} us); ` +
     `${((tasks / (t1 - t0)) * 1000).toFixed(0)} tasks/s; ${navigator.hardwareConcurrency} cpus, load average ${loadavg()[0]!.toFixed(1)}`,
 );
-for (const { agent, link } of agents) {
-  link.stop();
-  await agent.stop();
-}
+hollow.stop();
 rmSync(workDir, { recursive: true, force: true });
 process.exit(0);

@@ -30,6 +30,8 @@ export interface HollowAgentsOptions {
   attributes?: (i: number) => string | undefined;
   clock?: Clock;
   log?: Logger;
+  /** How links reach the master (default: a WebSocket to `master`); benches that measure the agent alone link it in memory. */
+  dial?: LinkDialer;
 }
 
 export interface HollowAgent {
@@ -69,8 +71,8 @@ export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowA
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger;
   const prefix = o.prefix ?? "hollow";
-  // Each link is its own WebSocket to the master.
-  const dial = webSocketDialer(`${toBaseUrl(o.master).replace(/^http/, "ws")}${AGENT_LINK_PATH}`);
+  // Each link is its own WebSocket to the master, unless the caller dials otherwise.
+  const dial = o.dial ?? webSocketDialer(`${toBaseUrl(o.master).replace(/^http/, "ws")}${AGENT_LINK_PATH}`);
   const agents: HollowAgent[] = [];
   // Counted as links attach and drop: polling every agent's link (a bench checks ten times a second) cost 4% of this process's CPU.
   let connected = 0;
