@@ -14,9 +14,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { internal, TaskState } from "@mesos/proto";
-import { inMemoryDialer, type LinkEnd, type LinkListener } from "@mesos/rpc";
+import type { LinkEnd } from "@mesos/rpc";
 import { startHollowAgents } from "./support/hollow-agents.ts";
-import { acknowledgementFrame, benchFrameworkInfos, processCpuMs, registeredFrame, runTaskFrame } from "./support/stand-in-master.ts";
+import {
+  acknowledgementFrame,
+  benchFrameworkInfos,
+  processCpuMs,
+  registeredFrame,
+  runTaskFrame,
+  timedStandInMaster,
+} from "./support/stand-in-master.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agentCount = arg("agents", "2500");
@@ -25,7 +32,6 @@ const rounds = arg("rounds", "3");
 const workDir = mkdtempSync(join(process.platform === "linux" ? "/dev/shm" : tmpdir(), "agent-reattach-"));
 const frameworkInfos = benchFrameworkInfos(10, 604800);
 
-let masterMs = 0;
 let running = 0;
 let attaches = 0;
 /** Each agent's current link (its index is its id). */
@@ -33,42 +39,33 @@ const links = new Map<string, LinkEnd>();
 let launched = 0;
 
 /** Registers each agent (a new id the first time, its own after), acknowledges every update. */
-function standInMaster(toAgent: LinkEnd): LinkListener {
+const master = timedStandInMaster((toAgent) => {
   let id: string | undefined;
-  return {
-    message(frame) {
-      const start = process.cpuUsage();
-      try {
-        if (!id) {
-          const req = fromBinary(internal.AttachRequestSchema, frame);
-          id = req.agentInfo?.id?.value ?? `agent-${links.size}`;
-          const first = !links.has(id);
-          links.set(id, toAgent);
-          attaches++;
-          toAgent.send(registeredFrame(id, `c-${id}-${attaches}`));
-          if (first) {
-            for (let i = 0; i < perAgent; i++, launched++) {
-              toAgent.send(runTaskFrame(id, `t-${launched}`, frameworkInfos[launched % frameworkInfos.length]!, "sleep 1000000"));
-            }
-          }
-          return;
+  return (frame) => {
+    if (!id) {
+      const req = fromBinary(internal.AttachRequestSchema, frame);
+      id = req.agentInfo?.id?.value ?? `agent-${links.size}`;
+      const first = !links.has(id);
+      links.set(id, toAgent);
+      attaches++;
+      toAgent.send(registeredFrame(id, `c-${id}-${attaches}`));
+      if (first) {
+        for (let i = 0; i < perAgent; i++, launched++) {
+          toAgent.send(runTaskFrame(id, `t-${launched}`, frameworkInfos[launched % frameworkInfos.length]!, "sleep 1000000"));
         }
-        const msg = fromBinary(internal.AgentMessageSchema, frame);
-        if (msg.message.case !== "statusUpdate") return;
-        toAgent.send(acknowledgementFrame(msg.message.value));
-        if (msg.message.value.status!.state === TaskState.TASK_RUNNING) running++;
-      } finally {
-        const used = process.cpuUsage(start);
-        masterMs += (used.user + used.system) / 1000;
       }
-    },
-    close() {},
+      return;
+    }
+    const msg = fromBinary(internal.AgentMessageSchema, frame);
+    if (msg.message.case !== "statusUpdate") return;
+    toAgent.send(acknowledgementFrame(msg.message.value));
+    if (msg.message.value.status!.state === TaskState.TASK_RUNNING) running++;
   };
-}
+});
 
 const hollow = await startHollowAgents({
   master: "in-memory:5050",
-  dial: inMemoryDialer(standInMaster),
+  dial: master.dial,
   count: agentCount,
   resources: `cpus:${perAgent * 0.1 + 0.1};mem:${perAgent * 32 + 64}`,
   state: "memory",
@@ -80,11 +77,11 @@ await Bun.sleep(500);
 const perAttach: number[] = [];
 for (let r = 0; r < rounds; r++) {
   const before = attaches;
-  const [c0, m0] = [processCpuMs(), masterMs];
+  const [c0, m0] = [processCpuMs(), master.cpuMs()];
   for (const toAgent of links.values()) toAgent.close(1001, "The master went away");
   while (attaches - before < agentCount) await Bun.sleep(20);
   await Bun.sleep(200);
-  const [c1, m1] = [processCpuMs(), masterMs];
+  const [c1, m1] = [processCpuMs(), master.cpuMs()];
   perAttach.push((c1 - c0 - (m1 - m0)) / agentCount);
 }
 console.log(

@@ -16,9 +16,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { internal, TaskState } from "@mesos/proto";
-import { inMemoryDialer, type LinkEnd, type LinkListener } from "@mesos/rpc";
+import type { LinkEnd } from "@mesos/rpc";
 import { startHollowAgents } from "./support/hollow-agents.ts";
-import { acknowledgementFrame, benchFrameworkInfos, processCpuMs, registeredFrame, runTaskFrame } from "./support/stand-in-master.ts";
+import {
+  acknowledgementFrame,
+  benchFrameworkInfos,
+  processCpuMs,
+  registeredFrame,
+  runTaskFrame,
+  timedStandInMaster,
+} from "./support/stand-in-master.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const agentCount = Number(arg("agents", "100"));
@@ -32,7 +39,6 @@ const frameworkCount = Number(arg("frameworks", "10"));
 const frameworkInfos = benchFrameworkInfos(frameworkCount, 0);
 
 /** The stand-in master: registers each agent, acknowledges every update, starts the next task when one ends. */
-let masterMs = 0;
 let launched = 0;
 let ended = 0;
 const agentLinks: { id: string; toAgent: LinkEnd }[] = [];
@@ -44,41 +50,31 @@ function runTask(agent: { id: string; toAgent: LinkEnd }): void {
   agent.toAgent.send(runTaskFrame(agent.id, taskId, frameworkInfos[launched++ % frameworkCount]!, "sleep 0.05"));
 }
 
-function standInMaster(toAgent: LinkEnd): LinkListener {
+const master = timedStandInMaster((toAgent) => {
   let me: { id: string; toAgent: LinkEnd } | undefined;
-  return {
-    message(frame) {
-      // CPU time, not wall time: on a busy machine the wall clock counts the time others ran.
-      const start = process.cpuUsage();
-      try {
-        if (!me) {
-          const id = `agent-${agentLinks.length}`;
-          me = { id, toAgent };
-          agentLinks.push(me);
-          toAgent.send(registeredFrame(id, `c-${id}`));
-          return;
-        }
-        const msg = fromBinary(internal.AgentMessageSchema, frame);
-        if (msg.message.case !== "statusUpdate") return;
-        toAgent.send(acknowledgementFrame(msg.message.value));
-        const finished = msg.message.value.status!.state;
-        if (finished === TaskState.TASK_FINISHED || finished === TaskState.TASK_FAILED) {
-          ended++;
-          if (ended === totalTasks) allEnded();
-          else if (launched < totalTasks) runTask(me);
-        }
-      } finally {
-        const used = process.cpuUsage(start);
-        masterMs += (used.user + used.system) / 1000;
-      }
-    },
-    close() {},
+  return (frame) => {
+    if (!me) {
+      const id = `agent-${agentLinks.length}`;
+      me = { id, toAgent };
+      agentLinks.push(me);
+      toAgent.send(registeredFrame(id, `c-${id}`));
+      return;
+    }
+    const msg = fromBinary(internal.AgentMessageSchema, frame);
+    if (msg.message.case !== "statusUpdate") return;
+    toAgent.send(acknowledgementFrame(msg.message.value));
+    const finished = msg.message.value.status!.state;
+    if (finished === TaskState.TASK_FINISHED || finished === TaskState.TASK_FAILED) {
+      ended++;
+      if (ended === totalTasks) allEnded();
+      else if (launched < totalTasks) runTask(me);
+    }
   };
-}
+});
 
 const hollow = await startHollowAgents({
   master: "in-memory:5050",
-  dial: inMemoryDialer(standInMaster),
+  dial: master.dial,
   count: agentCount,
   resources: "cpus:8;mem:16384",
   registrationBackoffMs: 1,
@@ -91,9 +87,9 @@ while (agentLinks.length < agentCount) await Bun.sleep(10);
 const warmup = Math.floor(totalTasks / 10);
 for (let i = 0; i < Math.min(inFlight, totalTasks); i++) runTask(agentLinks[i % agentCount]!);
 while (ended < warmup) await Bun.sleep(5);
-const [c0, m0, e0, t0] = [processCpuMs(), masterMs, ended, performance.now()];
+const [c0, m0, e0, t0] = [processCpuMs(), master.cpuMs(), ended, performance.now()];
 await done;
-const [c1, m1, t1] = [processCpuMs(), masterMs, performance.now()];
+const [c1, m1, t1] = [processCpuMs(), master.cpuMs(), performance.now()];
 const tasks = totalTasks - e0;
 const perTask = (c1 - c0 - (m1 - m0)) / tasks;
 console.log(
