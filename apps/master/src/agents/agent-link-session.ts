@@ -23,6 +23,7 @@ import type { MasterContext } from "../context.ts";
 import { admitLeading } from "../leadership.ts";
 import type { AgentOutbox } from "./agent.ts";
 import { handleAgentMessage } from "./agent-messages.ts";
+import { decodeAttachRequest } from "./attach-request-decoder.ts";
 import { attachAgent, onAgentLinkClosed } from "./attach.ts";
 
 /** Counts attaches in flight (`master/event_queue_messages`). */
@@ -61,7 +62,8 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
   async function attach(frame: Uint8Array): Promise<void> {
     let req: internal.AttachRequest;
     try {
-      req = fromBinary(internal.AttachRequestSchema, frame);
+      // The frameworks the master knows are skipped: reconcile-agent.ts takes only the others' FrameworkInfo.
+      req = decodeAttachRequest(frame, (id) => ctx.frameworks.has(id));
     } catch (e) {
       return close(LinkClose.INVALID_FRAME, `Invalid AttachRequest: ${errorMessage(e)}`);
     }
