@@ -4,7 +4,8 @@
  * unacknowledged updates (oldest first, the head's state and uuid); each framework with tasks once.
  */
 import { expect, test } from "bun:test";
-import { TaskState } from "@mesos/proto";
+import { fromBinary, isFieldSet } from "@bufbuild/protobuf";
+import { internal, TaskSchema, TaskState } from "@mesos/proto";
 import { useCleanups } from "../support/cleanups.ts";
 import { eventually } from "../support/cluster.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -26,7 +27,7 @@ test("the attach report: tasks with the agent's id, no command executor, unackno
     "both tasks' updates to be pending",
   );
 
-  const report = agent.attachRequest();
+  const report = fromBinary(internal.AttachRequestSchema, agent.attachRequest());
   expect(report.agentInfo?.id?.value).toBe(agentId);
   expect(report.frameworks.map((f) => f.id?.value)).toEqual([fw.sub.frameworkId]);
   expect(report.tasks.map((t) => t.taskId?.value)).toEqual(["a", "b"]);
@@ -42,5 +43,29 @@ test("the attach report: tasks with the agent's id, no command executor, unackno
   }
   // Built afresh each time: changing one report leaves the agent's state and the next report alone.
   report.tasks[0]!.state = TaskState.TASK_LOST;
-  expect(agent.attachRequest().tasks[0]!.state).toBe(TaskState.TASK_RUNNING);
-});
+  const again = fromBinary(internal.AttachRequestSchema, agent.attachRequest());
+  expect(again.tasks[0]!.state).toBe(TaskState.TASK_RUNNING);
+
+  // Acknowledged, a task is reported without updates (its encoding then kept for the next report),
+  // and as it is now once its state changes.
+  let acknowledged = 0;
+  await eventually(
+    async () => {
+      for (; acknowledged < fw.statuses.length; acknowledged++) await fw.sub.acknowledge(fw.statuses[acknowledged]!);
+      return ["a", "b"].every((id) => agent.ctx.statusUpdates.pending(fw.sub.frameworkId, id).length === 0);
+    },
+    5000,
+    "both tasks' updates to be acknowledged",
+  );
+  const settled = () => fromBinary(internal.AttachRequestSchema, agent.attachRequest());
+  for (const task of settled().tasks) {
+    expect(task.statuses).toEqual([]);
+    expect(isFieldSet(task, TaskSchema.field.statusUpdateUuid!)).toBe(false);
+    expect(task.agentId?.value).toBe(agentId);
+  }
+  expect(settled()).toEqual(settled());
+  const live = [...agent.ctx.tasks.values()].find((t) => t.info.taskId?.value === "a")!;
+  live.state = TaskState.TASK_KILLING;
+  expect(settled().tasks.map((t) => t.state)).toEqual([TaskState.TASK_KILLING, TaskState.TASK_RUNNING]);
+  live.state = TaskState.TASK_RUNNING;
+}, 20_000);

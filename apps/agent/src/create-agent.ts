@@ -73,8 +73,8 @@ export interface Agent {
   app: Hono;
   /** The Connect services with their guard stage (for an in-memory transport: createInMemoryTransport). */
   connect: ConnectApi;
-  /** For the master link: what the agent holds right now, sent with every attach. */
-  attachRequest(): internal.AttachRequest;
+  /** For the master link: what the agent holds right now, sent with every attach (an encoded AttachRequest). */
+  attachRequest(): Uint8Array;
   /** For the master link: registered (or re-registered) as `registered.agentId`. */
   registered(registered: internal.Registered): void;
   /** For the master link: a message from the master. */

@@ -14,7 +14,8 @@ function linkOptions(options: Pick<MasterLinkOptions, "transport" | "clock"> & P
     log: silentLogger,
     backoffFactorMs: 1000,
     random: () => 0.5,
-    attachRequest: () => create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" }),
+    attachRequest: () =>
+      toBinary(internal.AttachRequestSchema, create(internal.AttachRequestSchema, { agentInfo: { hostname: "h" }, endpoint: "http://h:5051" })),
     onRegistered: () => {},
     onMessage: () => {},
     onDisconnected: () => {},

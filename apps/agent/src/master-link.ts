@@ -30,8 +30,8 @@ interface MasterLinkOptions {
   backoffFactorMs: number;
   /** The backoff's randomness (tests pin it). */
   random?: () => number;
-  /** Built fresh for every attempt: what the agent holds right now. */
-  attachRequest(): internal.AttachRequest;
+  /** Built fresh for every attempt: what the agent holds right now (an encoded AttachRequest). */
+  attachRequest(): Uint8Array;
   onRegistered(registered: internal.Registered): void;
   onMessage(message: internal.MasterMessage): void;
   onDisconnected(): void;
@@ -118,7 +118,7 @@ export function createMasterLink(options: MasterLinkOptions) {
         open() {
           if (ended) return;
           opened = true;
-          end.send(toBinary(internal.AttachRequestSchema, options.attachRequest()));
+          end.send(options.attachRequest());
         },
         message(frame) {
           if (ended) return;

@@ -61,8 +61,13 @@ export function taskMessage(ctx: AgentContext, t: LiveTask): Task {
     labels: t.info.labels,
     discovery: t.info.discovery,
     container: t.info.container,
-    user: t.info.command?.user || ctx.frameworks.get(t.frameworkId)?.user,
+    user: taskUser(ctx, t),
   });
+}
+
+/** The user a task runs as: its command's, else its framework's. */
+export function taskUser(ctx: AgentContext, t: LiveTask): string | undefined {
+  return t.info.command?.user || ctx.frameworks.get(t.frameworkId)?.user;
 }
 
 /** Who runs a task: its executor's id, name, container and sandbox (a command task is its own executor). */
