@@ -92,11 +92,16 @@ export async function startHollowProcess(master: string, count: number, extra: s
 }
 
 /** A process's CPU seconds (user + system) and resident memory, from /proc. */
-export function processUsage(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
+export function processUsage(pid: number): { cpuSeconds: number; systemSeconds: number; rssMb: number; peakRssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
-  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, rssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024 };
+  return {
+    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100,
+    systemSeconds: Number(stat[12]) / 100,
+    rssMb: kb("VmRSS") / 1024,
+    peakRssMb: kb("VmHWM") / 1024,
+  };
 }
 
 export function percentile(sorted: number[], q: number): number {

@@ -56,6 +56,7 @@ export interface BenchFramework {
 
 /** Shared by the frameworks of a process (they share its connections). */
 const queued = callQueue(48);
+const RECONCILE_RETRY_MS = 1000;
 
 /** Runs calls at most `limit` at a time, in the order given. */
 function callQueue(limit: number) {
@@ -198,16 +199,18 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
   }
 
   /**
-   * Asks about every running task, then again every 2 s about those not answered yet: the master
-   * stays silent about a task on an agent it knew before its restart that has not re-registered yet.
+   * Asks about every running task, then again every second about those not answered yet: the master
+   * stays silent about a task on an agent it knew before its restart that has not re-registered yet
+   * (every 2 s, the last agents' tasks waited up to 2 s more: 2.4 s of an 11.1 s failover at 10,000 agents;
+   * more often costs the master decoding the calls while it re-registers agents).
    */
   async function reconcileUntilConfirmed(current: Subscription): Promise<void> {
     for (;;) {
       const unanswered = [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
       if (closed || current !== sub || unanswered.length === 0) return;
-      // Not queued behind the acknowledgements: one call every 2 s.
+      // Not queued behind the acknowledgements: one call a second, asking only about the tasks not answered yet.
       await current.reconcile(unanswered.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
-      await Bun.sleep(2000);
+      await Bun.sleep(RECONCILE_RETRY_MS);
     }
   }
   void keepSubscribed();
