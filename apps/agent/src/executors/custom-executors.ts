@@ -8,11 +8,13 @@
  * queued; framework messages for it are dropped, as Mesos drops them. When the executor's process
  * ends, its tasks that had not ended fail (REASON_EXECUTOR_TERMINATED) and the master hears that
  * the executor exited, with its wait status.
- * Not (yet) recovered across an agent restart: the executor's container goes with the agent.
+ * A checkpointing framework's executor and its tasks are checkpointed and survive an agent restart
+ * (executor-recovery.ts): the executor re-subscribes with what it has not seen acknowledged, or is
+ * shut down after --executor_reregistration_timeout.
  */
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
-import { Channel, errorMessage, formatDuration, isTerminalState, newUuid } from "@mesos/core";
+import { Channel, errorMessage, formatDuration, isTerminalState, newUuid, uuidFromBytes } from "@mesos/core";
 import {
   ContainerIDSchema,
   ContainerStatusSchema,
@@ -27,9 +29,11 @@ import {
   type TaskStatus,
 } from "@mesos/proto";
 import { agentAddress, agentPid, type AgentContext, type LiveTask, taskKey } from "../context.ts";
+import type { CheckpointedExecutor } from "../state/agent-store.ts";
 import { sandboxPath } from "../tasks/sandbox.ts";
 import { taskCommand } from "../tasks/task-container.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "../tasks/task-status.ts";
+import { type PendingTermination, reregistrationTimedOut, resubscribed } from "./executor-recovery.ts";
 
 const E = executor.Event_Type;
 
@@ -44,6 +48,14 @@ export interface CustomExecutor {
   /** LAUNCH / LAUNCH_GROUP events for an executor that has not subscribed yet. */
   queued: executor.Event[];
   ended: boolean;
+  /** Its framework checkpoints: the executor and its tasks are recovered after an agent restart. */
+  checkpoint: boolean;
+  /** Recovered after an agent restart and not re-subscribed yet (Mesos's REGISTERING). */
+  awaitingResubscription?: boolean;
+  /** Why the agent is ending the executor: what its tasks' terminal updates say. */
+  pendingTermination?: PendingTermination;
+  /** uuids (as text) of its tasks' updates the framework acknowledged, by task id. */
+  acknowledged: Map<string, Set<string>>;
 }
 
 const executorKey = (frameworkId: string, executorId: string) => `${frameworkId}/${executorId}`;
@@ -82,6 +94,11 @@ export function createCustomExecutors(context: () => AgentContext) {
       return;
     }
     ctx.log.info(`Custom executor '${e.executorId}' of framework ${e.frameworkId} is running in container ${e.containerId}`);
+    follow(ctx, e);
+  }
+
+  /** The end of the executor's container ends the executor. */
+  function follow(ctx: AgentContext, e: CustomExecutor): void {
     ctx.containerizer.wait(e.containerId).then(
       (t) => ended(ctx, e, "Executor terminated", TaskStatus_Reason.EXECUTOR_TERMINATED, t.termination.waitStatus),
       (err) => ended(ctx, e, `Executor failed: ${errorMessage(err)}`, TaskStatus_Reason.EXECUTOR_TERMINATED, 0),
@@ -92,11 +109,13 @@ export function createCustomExecutors(context: () => AgentContext) {
     if (e.ended) return;
     e.ended = true;
     executors.delete(executorKey(e.frameworkId, e.executorId));
+    if (e.checkpoint) ctx.store.removeExecutor(e.frameworkId, e.executorId);
     e.events?.close();
+    const pending = e.pendingTermination;
     for (const task of tasksOf(ctx, e)) {
       task.killTimer?.cancel();
-      const state = task.killRequested ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
-      reportStatus(ctx, task, state, { message, reason, source: TaskStatus_Source.AGENT });
+      const state = pending?.state ?? (task.killRequested ? TaskState.TASK_KILLED : TaskState.TASK_FAILED);
+      reportStatus(ctx, task, state, { message: pending?.message ?? message, reason: pending?.reason ?? reason, source: TaskStatus_Source.AGENT });
     }
     try {
       if (ctx.containerizer.state(e.containerId) !== undefined) ctx.containerizer.remove(e.containerId);
@@ -138,11 +157,17 @@ export function createCustomExecutors(context: () => AgentContext) {
           sandbox: sandboxPath(ctx.workDir, ctx.info.id!.value, frameworkId, executorId, containerId),
           queued: [],
           ended: false,
+          checkpoint: framework.checkpoint,
+          acknowledged: new Map(),
         };
         executors.set(executorKey(frameworkId, executorId), e);
+        // Before its container exists, so that recovery never finds a container it cannot place.
+        if (e.checkpoint) ctx.store.saveExecutor({ frameworkId, executorId, containerId, info });
       }
       const accepted = tasks.filter((t) => !ctx.tasks.has(taskKey(frameworkId, t.taskId!.value)));
       for (const t of accepted) {
+        // As command tasks are (recovery forgets those of frameworks that do not checkpoint).
+        ctx.store.saveTask({ frameworkId, info: t, state: TaskState.TASK_STAGING, containerId: e.containerId, killRequested: false });
         ctx.tasks.set(taskKey(frameworkId, t.taskId!.value), {
           frameworkId,
           info: t,
@@ -164,10 +189,42 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (fresh) void start(ctx, framework, e, accepted);
     },
 
-    /** The executor's SUBSCRIBE: SUBSCRIBED, then what was queued for it. */
-    subscribe(e: CustomExecutor): Channel<executor.Event> {
+    /**
+     * A checkpointed executor found after an agent restart with its container: it has
+     * --executor_reregistration_timeout to re-subscribe (its tasks were recovered with it).
+     */
+    recover(c: CheckpointedExecutor): void {
+      const ctx = context();
+      const e: CustomExecutor = {
+        frameworkId: c.frameworkId,
+        executorId: c.executorId,
+        info: c.info,
+        containerId: c.containerId,
+        sandbox: sandboxPath(ctx.workDir, ctx.info.id!.value, c.frameworkId, c.executorId, c.containerId),
+        queued: [],
+        ended: false,
+        checkpoint: true,
+        awaitingResubscription: true,
+        acknowledged: c.acknowledged,
+      };
+      executors.set(executorKey(e.frameworkId, e.executorId), e);
+      follow(ctx, e);
+      ctx.log.info(`Waiting for executor '${e.executorId}' of framework ${e.frameworkId} to subscribe`);
+      ctx.clock.setTimeout(() => reregistrationTimedOut(ctx, e), ctx.flags.executor_reregistration_timeout);
+    },
+
+    /**
+     * The executor's SUBSCRIBE: what it has not seen acknowledged is reconciled first (it may be
+     * re-subscribing after a restart), then SUBSCRIBED, then what was queued for it.
+     */
+    subscribe(e: CustomExecutor, call: executor.Call_Subscribe): Channel<executor.Event> {
       const ctx = context();
       e.events?.close();
+      ctx.log.info(
+        `Executor '${e.executorId}' of framework ${e.frameworkId} ${e.awaitingResubscription ? "re-subscribed after the agent restarted" : "subscribed"}`,
+      );
+      e.awaitingResubscription = false;
+      const acknowledged = resubscribed(ctx, e, call, (status) => this.update(e, status));
       const events = new Channel<executor.Event>();
       e.events = events;
       events.push(
@@ -181,6 +238,7 @@ export function createCustomExecutors(context: () => AgentContext) {
           },
         }),
       );
+      for (const ack of acknowledged) events.push(ack);
       for (const queued of e.queued.splice(0)) events.push(queued);
       return events;
     },
@@ -192,11 +250,18 @@ export function createCustomExecutors(context: () => AgentContext) {
 
     /** The framework acknowledged an update the executor sent: the executor hears ACKNOWLEDGED. */
     acknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): void {
-      const task = context().tasks.get(taskKey(frameworkId, taskId));
+      const ctx = context();
+      const task = ctx.tasks.get(taskKey(frameworkId, taskId));
       if (!task?.customExecutor) return;
-      executors
-        .get(executorKey(frameworkId, task.executorId!))
-        ?.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: task.info.taskId, uuid } }));
+      const e = executors.get(executorKey(frameworkId, task.executorId!));
+      if (!e) return;
+      // Remembered (and checkpointed): an executor that re-subscribes with it hears ACKNOWLEDGED, not a second update.
+      const text = uuidFromBytes(uuid);
+      let uuids = e.acknowledged.get(taskId);
+      if (!uuids) e.acknowledged.set(taskId, (uuids = new Set()));
+      uuids.add(text);
+      if (e.checkpoint) ctx.store.saveExecutorAcknowledgement(frameworkId, e.executorId, taskId, text);
+      e.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: task.info.taskId, uuid } }));
     },
 
     /** A scheduler's MESSAGE: delivered to a subscribed executor, else dropped (Mesos's Slave::schedulerMessage). */
@@ -306,8 +371,11 @@ function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, e: Cus
     MESOS_CHECKPOINT: framework.checkpoint ? "1" : "0",
     MESOS_HTTP_COMMAND_EXECUTOR: "0",
     MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: formatDuration(ctx.flags.executor_shutdown_grace_period),
-    MESOS_RECOVERY_TIMEOUT: "15mins",
-    MESOS_SUBSCRIPTION_BACKOFF_MAX: "2secs",
     MESOS_CONTAINER_ID: e.containerId,
+    // As Mesos: only a checkpointing framework's executor reconnects after the agent restarted
+    // (Mesos's --recovery_timeout default; the longest wait between its attempts).
+    ...(framework.checkpoint
+      ? { MESOS_RECOVERY_TIMEOUT: "15mins", MESOS_SUBSCRIPTION_BACKOFF_MAX: formatDuration(ctx.flags.executor_reregistration_timeout) }
+      : {}),
   };
 }
