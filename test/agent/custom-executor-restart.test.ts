@@ -10,13 +10,15 @@
  *   framework acknowledged while it was away is answered with ACKNOWLEDGED (not sent again), one
  *   still on its way is not taken twice, a new one is forwarded, and a task still STAGING that it
  *   never got is TASK_LOST ("Task launched during agent restart"). Once re-subscribed it is not
- *   shut down when --executor_reregistration_timeout passes.
+ *   shut down when --executor_reregistration_timeout passes;
+ * - one that does not re-subscribe in time is destroyed and its task is lost (TASK_GONE, the
+ *   framework being partition-aware), with REASON_EXECUTOR_REREGISTRATION_TIMEOUT.
  * test/integration/custom-executor-recovery.test.ts does it with real processes and kill -9.
  */
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { createAgentStore } from "@mesos/agent";
-import { ExecutorInfo_Type, type internal, TaskState, TaskStatus_Reason } from "@mesos/proto";
+import { ExecutorInfo_Type, FrameworkInfo_Capability_Type, type internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
 import { eventually, tempDir } from "../support/cluster.ts";
 import { createInMemoryAgent, type InMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
 import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
@@ -225,6 +227,55 @@ test("a custom executor re-subscribing after an agent restart: acknowledged, pen
     expect(sim.containerizer.state(executorContainer)).toBe("running");
     expect(after.ctx.tasks.get("f/pending")?.state).toBe(TaskState.TASK_RUNNING);
     await res.body?.cancel();
+  } finally {
+    await after.stop();
+  }
+}, 30_000);
+
+test("a recovered custom executor that does not re-subscribe in time: destroyed, its task TASK_GONE for a partition-aware framework", async () => {
+  const workDir = tempDir("custom-executor-timeout");
+  const dbPath = join(workDir, "agent.db");
+  const sim = createSimulatedContainerizer();
+  const aware = { ...framework, capabilities: [{ type: FrameworkInfo_Capability_Type.PARTITION_AWARE }] };
+  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  try {
+    register(before);
+    before.fromMaster({
+      case: "runTask",
+      value: { frameworkInfo: aware, task: { name: "t", taskId: { value: "t" }, agentId: { value: TEST_AGENT_ID }, executor: customExecutor } },
+    });
+    const subscribed = await executorCall(before, { type: "SUBSCRIBE", subscribe: {} });
+    const res = await executorCall(before, { type: "UPDATE", update: { status: statusJson("t", "TASK_RUNNING", 1) } });
+    expect(res.status).toBe(202);
+    await subscribed.body?.cancel();
+  } finally {
+    await before.stop();
+  }
+
+  const after = await createInMemoryAgent({
+    workDir,
+    store: createAgentStore(dbPath),
+    containerizer: sim.containerizer,
+    flags: ["--executor_reregistration_timeout=100ms"],
+    acknowledge: true,
+  });
+  try {
+    register(after);
+    const executorContainer = sim.launches[0]!.containerId!.value;
+    await eventually(() => updatesOf(after).some((s) => s.state === TaskState.TASK_GONE), 10_000, "the task's TASK_GONE");
+    expect(updatesOf(after).find((s) => s.state === TaskState.TASK_GONE)).toMatchObject({
+      reason: TaskStatus_Reason.EXECUTOR_REREGISTRATION_TIMEOUT,
+      source: TaskStatus_Source.AGENT,
+      message: "Executor did not reregister within 100ms",
+    });
+    expect(sim.containerizer.state(executorContainer)).toBeUndefined(); // destroyed, then removed
+    expect(after.sent.some((m) => m.case === "exitedExecutor" && m.value.executorId?.value === "ce")).toBe(true);
+    // Too late now: the executor is gone.
+    const late = await executorCall(after, { type: "SUBSCRIBE", subscribe: {} });
+    expect(late.status).toBe(400);
+    // Its checkpoint went with it: a third agent has no executor to wait for.
+    await eventually(() => after.ctx.tasks.size === 0, 10_000, "the acknowledged task forgotten");
+    expect(after.ctx.store.executors()).toEqual([]);
   } finally {
     await after.stop();
   }

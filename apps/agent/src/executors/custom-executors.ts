@@ -14,7 +14,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
-import { Channel, errorMessage, formatDuration, isTerminalState, newUuid, uuidFromBytes } from "@mesos/core";
+import { Channel, errorMessage, formatDuration, isTerminalState, newUuid, type TimerHandle, uuidFromBytes } from "@mesos/core";
 import {
   ContainerIDSchema,
   ContainerStatusSchema,
@@ -52,6 +52,8 @@ export interface CustomExecutor {
   checkpoint: boolean;
   /** Recovered after an agent restart and not re-subscribed yet (Mesos's REGISTERING). */
   awaitingResubscription?: boolean;
+  /** Ends the wait for its re-subscription (--executor_reregistration_timeout). */
+  reregistrationTimer?: TimerHandle;
   /** Why the agent is ending the executor: what its tasks' terminal updates say. */
   pendingTermination?: PendingTermination;
   /** uuids (as text) of its tasks' updates the framework acknowledged, by task id. */
@@ -65,6 +67,8 @@ const launchedIn = (event: executor.Event): TaskInfo[] => (event.launch?.task ? 
 
 export function createCustomExecutors(context: () => AgentContext) {
   const executors = new Map<string, CustomExecutor>();
+  /** Set once the agent stopped: what its executors' containers do from then on is the next agent's business. */
+  let stopped = false;
 
   function send(e: CustomExecutor, event: executor.Event): void {
     if (e.events) e.events.push(event);
@@ -106,7 +110,7 @@ export function createCustomExecutors(context: () => AgentContext) {
   }
 
   function ended(ctx: AgentContext, e: CustomExecutor, message: string, reason: TaskStatus_Reason, waitStatus: number): void {
-    if (e.ended) return;
+    if (e.ended || stopped) return;
     e.ended = true;
     executors.delete(executorKey(e.frameworkId, e.executorId));
     if (e.checkpoint) ctx.store.removeExecutor(e.frameworkId, e.executorId);
@@ -210,7 +214,7 @@ export function createCustomExecutors(context: () => AgentContext) {
       executors.set(executorKey(e.frameworkId, e.executorId), e);
       follow(ctx, e);
       ctx.log.info(`Waiting for executor '${e.executorId}' of framework ${e.frameworkId} to subscribe`);
-      ctx.clock.setTimeout(() => reregistrationTimedOut(ctx, e), ctx.flags.executor_reregistration_timeout);
+      e.reregistrationTimer = ctx.clock.setTimeout(() => reregistrationTimedOut(ctx, e), ctx.flags.executor_reregistration_timeout);
     },
 
     /**
@@ -224,6 +228,7 @@ export function createCustomExecutors(context: () => AgentContext) {
         `Executor '${e.executorId}' of framework ${e.frameworkId} ${e.awaitingResubscription ? "re-subscribed after the agent restarted" : "subscribed"}`,
       );
       e.awaitingResubscription = false;
+      e.reregistrationTimer?.cancel();
       const acknowledged = resubscribed(ctx, e, call, (status) => this.update(e, status));
       const events = new Channel<executor.Event>();
       e.events = events;
@@ -346,6 +351,12 @@ export function createCustomExecutors(context: () => AgentContext) {
       // The task's new state with its update, in one transaction, as the agent's own updates (task-status.ts).
       ctx.store.reportTaskStatus(update);
       ctx.statusUpdates.update(update, { checkpointed: true });
+    },
+
+    /** The agent stops: executors keep running (the next agent recovers them), its timers do not. */
+    stop(): void {
+      stopped = true;
+      for (const e of executors.values()) e.reregistrationTimer?.cancel();
     },
   };
 }
