@@ -3,8 +3,8 @@
  * executor runs in a container of its own with Mesos's executor environment, subscribes to the
  * agent's v1 executor API (`/api/v1/executor`, v1-executor.ts) and then owns its tasks: the agent
  * hands it LAUNCH / LAUNCH_GROUP, KILL, MESSAGE and SHUTDOWN events and forwards what it sends
- * (status UPDATEs through the status update manager, with ACKNOWLEDGED back once the framework
- * acknowledged; MESSAGEs to the framework). Tasks for an executor that has not subscribed yet are
+ * (status UPDATEs through the status update manager, with ACKNOWLEDGED back once checkpointed, as
+ * Mesos's agent answers once its status update manager has the update; MESSAGEs to the framework). Tasks for an executor that has not subscribed yet are
  * queued; framework messages for it are dropped, as Mesos drops them. When the executor's process
  * ends, its tasks that had not ended fail (REASON_EXECUTOR_TERMINATED) and the master hears that
  * the executor exited, with its wait status.
@@ -33,7 +33,7 @@ import type { CheckpointedExecutor } from "../state/agent-store.ts";
 import { sandboxPath } from "../tasks/sandbox.ts";
 import { taskCommand } from "../tasks/task-container.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "../tasks/task-status.ts";
-import { type PendingTermination, reregistrationTimedOut, resubscribed } from "./executor-recovery.ts";
+import { alreadyReceived, type PendingTermination, reregistrationTimedOut, resubscribed } from "./executor-recovery.ts";
 
 const E = executor.Event_Type;
 
@@ -135,6 +135,32 @@ export function createCustomExecutors(context: () => AgentContext) {
     });
   }
 
+  /**
+   * An update the executor sent: the task's new state, checkpointed and forwarded with the
+   * executor's uuid; one the agent has already is not taken twice. False if refused.
+   */
+  function take(ctx: AgentContext, e: CustomExecutor, status: TaskStatus): boolean {
+    if (alreadyReceived(ctx, e, status)) return true;
+    const task = ctx.tasks.get(taskKey(e.frameworkId, status.taskId!.value));
+    if (!task || task.executorId !== e.executorId || isTerminalState(task.state)) {
+      ctx.log.warn(`Ignoring an update from executor '${e.executorId}' for task ${status.taskId!.value} it does not run`);
+      ctx.metrics.increment("slave/invalid_status_updates");
+      return false;
+    }
+    task.state = status.state;
+    ctx.metrics.increment("slave/valid_status_updates");
+    status.agentId = ctx.info.id;
+    status.executorId = create(ExecutorIDSchema, { value: e.executorId });
+    status.source = TaskStatus_Source.EXECUTOR;
+    status.timestamp ||= ctx.clock.now() / 1000;
+    status.containerStatus ??= create(ContainerStatusSchema, { containerId: { value: e.containerId } });
+    const update = { frameworkId: e.frameworkId, taskId: status.taskId!.value, status };
+    // The task's new state with its update, in one transaction, as the agent's own updates (task-status.ts).
+    ctx.store.reportTaskStatus(update);
+    ctx.statusUpdates.update(update, { checkpointed: true });
+    return true;
+  }
+
   function tasksOf(ctx: AgentContext, e: CustomExecutor): LiveTask[] {
     return [...ctx.tasks.values()].filter((t) => t.customExecutor && t.frameworkId === e.frameworkId && t.executorId === e.executorId);
   }
@@ -229,7 +255,7 @@ export function createCustomExecutors(context: () => AgentContext) {
       );
       e.awaitingResubscription = false;
       e.reregistrationTimer?.cancel();
-      const acknowledged = resubscribed(ctx, e, call, (status) => this.update(e, status));
+      const acknowledged = resubscribed(ctx, e, call, (status) => take(ctx, e, status));
       const events = new Channel<executor.Event>();
       e.events = events;
       events.push(
@@ -253,20 +279,22 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (e.events === events) e.events = undefined;
     },
 
-    /** The framework acknowledged an update the executor sent: the executor hears ACKNOWLEDGED. */
+    /**
+     * The framework acknowledged an update the executor sent: remembered (and checkpointed) until
+     * the executor ends, so that one re-subscribing with it (it missed our ACKNOWLEDGED) is not
+     * taken as new once the update's own checkpoint is gone.
+     */
     acknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): void {
       const ctx = context();
       const task = ctx.tasks.get(taskKey(frameworkId, taskId));
       if (!task?.customExecutor) return;
       const e = executors.get(executorKey(frameworkId, task.executorId!));
       if (!e) return;
-      // Remembered (and checkpointed): an executor that re-subscribes with it hears ACKNOWLEDGED, not a second update.
       const text = uuidFromBytes(uuid);
       let uuids = e.acknowledged.get(taskId);
       if (!uuids) e.acknowledged.set(taskId, (uuids = new Set()));
       uuids.add(text);
       if (e.checkpoint) ctx.store.saveExecutorAcknowledgement(frameworkId, e.executorId, taskId, text);
-      e.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: task.info.taskId, uuid } }));
     },
 
     /** A scheduler's MESSAGE: delivered to a subscribed executor, else dropped (Mesos's Slave::schedulerMessage). */
@@ -331,26 +359,10 @@ export function createCustomExecutors(context: () => AgentContext) {
       for (const e of [...executors.values()]) if (e.frameworkId === frameworkId) this.shutdown(frameworkId, e.executorId);
     },
 
-    /** An UPDATE the executor sent: the task's new state, checkpointed and forwarded with the executor's uuid. */
+    /** An UPDATE the executor sent: taken (once), then ACKNOWLEDGED. */
     update(e: CustomExecutor, status: TaskStatus): void {
-      const ctx = context();
-      const task = ctx.tasks.get(taskKey(e.frameworkId, status.taskId!.value));
-      if (!task || task.executorId !== e.executorId || isTerminalState(task.state)) {
-        ctx.log.warn(`Ignoring an update from executor '${e.executorId}' for task ${status.taskId!.value} it does not run`);
-        ctx.metrics.increment("slave/invalid_status_updates");
-        return;
-      }
-      task.state = status.state;
-      ctx.metrics.increment("slave/valid_status_updates");
-      status.agentId = ctx.info.id;
-      status.executorId = create(ExecutorIDSchema, { value: e.executorId });
-      status.source = TaskStatus_Source.EXECUTOR;
-      status.timestamp ||= ctx.clock.now() / 1000;
-      status.containerStatus ??= create(ContainerStatusSchema, { containerId: { value: e.containerId } });
-      const update = { frameworkId: e.frameworkId, taskId: status.taskId!.value, status };
-      // The task's new state with its update, in one transaction, as the agent's own updates (task-status.ts).
-      ctx.store.reportTaskStatus(update);
-      ctx.statusUpdates.update(update, { checkpointed: true });
+      if (!take(context(), e, status)) return;
+      e.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: status.taskId, uuid: status.uuid } }));
     },
 
     /** The agent stops: executors keep running (the next agent recovers them), its timers do not. */

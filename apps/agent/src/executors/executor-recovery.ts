@@ -2,9 +2,9 @@
  * A custom executor across an agent restart, as Mesos 1.8's agent handles v1 HTTP executors
  * (slave.cpp: Slave::subscribe, reregisterExecutorTimeout). The executor, started with
  * MESOS_CHECKPOINT=1, re-subscribes when its connection drops, with the tasks and updates it has
- * not seen acknowledged: updates the agent has are not taken twice (ones the framework acknowledged
- * meanwhile are answered with ACKNOWLEDGED), others are new; tasks still STAGING that it does not
- * know never reached it. One that does not re-subscribe within --executor_reregistration_timeout
+ * not seen acknowledged: each update is ACKNOWLEDGED, taken only if the agent does not have it
+ * already (still pending, or acknowledged by the framework meanwhile); tasks still STAGING that it
+ * does not know never reached it. One that does not re-subscribe within --executor_reregistration_timeout
  * is shut down and its tasks are lost (TASK_LOST, or TASK_GONE for a partition-aware framework).
  */
 import { create } from "@bufbuild/protobuf";
@@ -39,30 +39,29 @@ export function reregistrationTimedOut(ctx: AgentContext, e: CustomExecutor): vo
   void ctx.containerizer.destroy(e.containerId).catch((err) => ctx.log.warn(`Failed to destroy container ${e.containerId}: ${errorMessage(err)}`));
 }
 
+/** The agent has this update of the executor already: checkpointed and not yet acknowledged, or acknowledged by the framework. */
+export function alreadyReceived(ctx: AgentContext, e: CustomExecutor, status: TaskStatus): boolean {
+  const taskId = status.taskId!.value;
+  const uuid = uuidFromBytes(status.uuid);
+  return e.acknowledged.get(taskId)?.has(uuid) === true || ctx.statusUpdates.pending(e.frameworkId, taskId).some((u) => uuidOf(u) === uuid);
+}
+
 /**
- * What a SUBSCRIBE carries, before SUBSCRIBED goes out: new updates are taken (`update`); returns
- * the ACKNOWLEDGED events for updates acknowledged while the executor was away.
+ * What a SUBSCRIBE carries, before SUBSCRIBED goes out: its updates are taken (`take` takes each
+ * once); returns the ACKNOWLEDGED events for those the agent now has.
  */
 export function resubscribed(
   ctx: AgentContext,
   e: CustomExecutor,
   call: executor.Call_Subscribe,
-  update: (status: TaskStatus) => void,
+  take: (status: TaskStatus) => boolean,
 ): executor.Event[] {
   const acknowledged: executor.Event[] = [];
   for (const { status } of call.unacknowledgedUpdates) {
-    if (!status?.taskId || status.uuid.length !== 16) continue;
-    const taskId = status.taskId.value;
-    const uuid = uuidFromBytes(status.uuid);
-    if (e.acknowledged.get(taskId)?.has(uuid)) {
-      acknowledged.push(
-        create(executor.EventSchema, { type: executor.Event_Type.ACKNOWLEDGED, acknowledged: { taskId: status.taskId, uuid: status.uuid } }),
-      );
-      continue;
-    }
-    // Checkpointed already and on its way to the framework: ACKNOWLEDGED follows its acknowledgement.
-    if (ctx.statusUpdates.pending(e.frameworkId, taskId).some((u) => uuidOf(u) === uuid)) continue;
-    update(status);
+    if (!status?.taskId || status.uuid.length !== 16 || !take(status)) continue;
+    acknowledged.push(
+      create(executor.EventSchema, { type: executor.Event_Type.ACKNOWLEDGED, acknowledged: { taskId: status.taskId, uuid: status.uuid } }),
+    );
   }
   const known = new Set(call.unacknowledgedTasks.map((t) => t.taskId?.value));
   const queued = new Set(
