@@ -10,7 +10,7 @@
  *   is ACKNOWLEDGED (the agent acknowledges what it has checkpointed, as Mesos's does), but only a
  *   new one is forwarded: not one the framework acknowledged while the executor was away, nor one
  *   still on its way; a task still STAGING that it never got is TASK_LOST ("Task launched during
- *   agent restart"). Once re-subscribed it is not
+ *   agent restart"); a kill that came while it was away reaches it once it is back. Once re-subscribed it is not
  *   shut down when --executor_reregistration_timeout passes;
  * - one that does not re-subscribe in time is destroyed and its task is lost (TASK_GONE, the
  *   framework being partition-aware), with REASON_EXECUTOR_REREGISTRATION_TIMEOUT.
@@ -192,6 +192,8 @@ test("a custom executor re-subscribing after an agent restart: acknowledged, pen
       value: { frameworkId: { value: "f" }, taskId: { value: "acked" }, uuid: Buffer.alloc(16, 1) },
     });
     const pendingSends = updatesOf(after, "pending").length;
+    // A kill of a task the executor runs waits for it to re-subscribe (not TASK_KILLED by the agent).
+    after.fromMaster({ case: "killTask", value: { frameworkId: { value: "f" }, taskId: { value: "pending" } } });
 
     const res = await executorCall(after, {
       type: "SUBSCRIBE",
@@ -206,14 +208,14 @@ test("a custom executor re-subscribing after an agent restart: acknowledged, pen
       },
     });
     expect(res.status).toBe(200);
-    const events = await readEvents(res, (e) => e.length >= 4);
-    expect(events.map((e) => e.type)).toEqual(["SUBSCRIBED", "ACKNOWLEDGED", "ACKNOWLEDGED", "ACKNOWLEDGED"]);
-    expect(events.slice(1).map((e) => e.acknowledged!.uuid)).toEqual([uuidOf(1), uuidOf(3), uuidOf(2)]);
+    const events = await readEvents(res, (e) => e.length >= 5);
+    expect(events.map((e) => e.type)).toEqual(["SUBSCRIBED", "ACKNOWLEDGED", "ACKNOWLEDGED", "ACKNOWLEDGED", "KILL"]);
+    expect(events.slice(1, 4).map((e) => e.acknowledged!.uuid)).toEqual([uuidOf(1), uuidOf(3), uuidOf(2)]);
 
     const finished = updatesOf(after, "acked").filter((s) => s.state === TaskState.TASK_FINISHED);
     expect(finished.map((s) => Buffer.from(s.uuid).toString("base64"))).toEqual([uuidOf(2)]);
     expect(updatesOf(after, "acked").filter((s) => s.state === TaskState.TASK_RUNNING)).toHaveLength(1);
-    expect(updatesOf(after, "pending")).toHaveLength(pendingSends);
+    expect(updatesOf(after, "pending")).toHaveLength(pendingSends); // no TASK_KILLED from the agent either
     // ... nor checkpointed twice.
     expect(after.ctx.store.statusUpdates.loadAll().filter((u) => u.taskId === "pending")).toHaveLength(1);
     const unseen = updatesOf(after, "unseen").at(-1);

@@ -45,7 +45,7 @@ export interface CustomExecutor {
   sandbox: string;
   /** The subscribed executor's event stream. */
   events?: Channel<executor.Event>;
-  /** LAUNCH / LAUNCH_GROUP events for an executor that has not subscribed yet. */
+  /** Events for an executor that has not subscribed yet: LAUNCH / LAUNCH_GROUP (and KILL, once recovered). */
   queued: executor.Event[];
   ended: boolean;
   /** Its framework checkpoints: the executor and its tasks are recovered after an agent restart. */
@@ -315,6 +315,8 @@ export function createCustomExecutors(context: () => AgentContext) {
     /**
      * KILL of a task of a custom executor: the executor kills it. A task not delivered yet (the
      * executor has not subscribed) is killed here, with the rest of its group, as Mesos's agent does.
+     * One that a recovered executor runs already waits for its re-subscription (Mesos's agent only
+     * re-registers, and so hears of kills, once its executors had their chance to re-subscribe).
      */
     kill(task: LiveTask, killPolicy?: KillPolicy): void {
       const ctx = context();
@@ -325,6 +327,10 @@ export function createCustomExecutors(context: () => AgentContext) {
         return;
       }
       const event = e?.queued.find((q) => launchedIn(q).some((t) => t.taskId!.value === task.info.taskId!.value));
+      if (e?.awaitingResubscription && !event) {
+        e.queued.push(create(executor.EventSchema, { type: E.KILL, kill: { taskId: task.info.taskId, killPolicy } }));
+        return;
+      }
       if (e && event) e.queued = e.queued.filter((q) => q !== event);
       for (const t of event ? launchedIn(event) : [task.info]) {
         const live = ctx.tasks.get(taskKey(task.frameworkId, t.taskId!.value));
