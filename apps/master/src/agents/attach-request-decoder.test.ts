@@ -204,6 +204,18 @@ test(
   TIMEOUT,
 );
 
+test("a tag over 32 bits that would read as the tasks' field fails as protobuf-es fails", () => {
+  const task = toBinary(
+    TaskSchema,
+    create(TaskSchema, { name: "t", taskId: { value: "t" }, frameworkId: { value: "f" }, agentId: { value: "a" }, state: TaskState.TASK_RUNNING }),
+  );
+  // 2^32 + (7 << 3 | 2): the low 32 bits are field 7, length-delimited.
+  const tag = [0xba, 0x80, 0x80, 0x80, 0x10];
+  const frame = Uint8Array.from([...tag, task.length, ...task]);
+  expect(() => fromBinary(internal.AttachRequestSchema, frame)).toThrow();
+  expectSame(frame);
+});
+
 test(
   "generated reports decode as protobuf-es decodes them",
   () => {

@@ -1,13 +1,15 @@
 /**
  * An agent's AttachRequest decoded with its tasks read by hand. After a failover 10,000 agents
  * report about ten tasks each at once, and protobuf-es's reflective decoding of those tasks was
- * most of a re-registration's decoding (it is most of the report). A task with only the fields
+ * most of a re-registration's decoding (they are most of the report). A task with only the fields
  * a launched task has (ids, name, state, user, the update state and uuid, resources that are
  * scalars, ranges or sets with roles, allocation and reservations without labels), all in ASCII,
  * is read here into the same message protobuf-es would make; any other task (statuses, labels, a
  * container, an unknown field or enum value, non-ASCII text, a field given twice) is decoded by
- * protobuf-es, and so is the rest of the request. The result equals `fromBinary` of the frame
- * (attach-request-decoder.test.ts checks that on generated and mutated requests).
+ * protobuf-es, and so is the rest of the request, and so is a frame whose bytes protobuf-es would
+ * part differently (wire-matches-schema.ts). The result equals `fromBinary` of the frame but for
+ * the frameworks the caller knows, left out (attach-request-decoder.test.ts checks both on
+ * generated and mutated requests).
  */
 import { create, type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import {

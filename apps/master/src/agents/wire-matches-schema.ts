@@ -37,11 +37,11 @@ function walk(desc: DescMessage, bytes: Uint8Array, start: number, end: number, 
   let at = start;
   while (at < end) {
     const tag = readVarint(bytes, at, end);
-    if (tag < 0) return false;
+    // protobuf-es refuses a tag over 32 bits, and field 0.
+    if (tag < 8 || tag > 0xffffffff) return false;
     at = next;
     const number = Math.floor(tag / 8);
     const wireType = tag % 8;
-    if (number === 0) return false;
     let length = 0;
     if (wireType === VARINT) {
       if (readVarint(bytes, at, end) < 0) return false;
