@@ -74,16 +74,21 @@ if (await ensureManyFetches()) {
   const metric = async (name: string) => ((await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>)[name] ?? 0;
   const measure = async (label: string, idleSeconds = 15, windows = 1) => {
     // What the master spends with no reader (agents' pings, offers): part of every read's CPU below.
-    // In windows, each with its allocation runs (a skipped quiet cycle counts, in well under 1 ms).
+    // In windows, each with its allocation runs (a skipped quiet cycle counts, in well under 1 ms) and
+    // what could wake full cycles: offers made, agents re-registering (their links dropped) or removed.
     const idles: string[] = [];
     for (let w = 0; w < windows; w++) {
-      const runs0 = await metric("allocator/mesos/allocation_runs");
+      const counted = ["allocator/mesos/allocation_runs", "master/outstanding_offers_sent", "master/slave_reregistrations", "master/slave_removals"];
+      const before = await Promise.all(counted.map(metric));
       const idle0 = processUsage(master.proc.pid).cpuSeconds;
       await Bun.sleep(idleSeconds * 1000);
       const idle = ((processUsage(master.proc.pid).cpuSeconds - idle0) / idleSeconds) * 1000;
-      const runs = (await metric("allocator/mesos/allocation_runs")) - runs0;
+      const [runs, offers, reregistered, removed] = (await Promise.all(counted.map(metric))).map((n, i) => n - before[i]!);
       const [p50, max] = [await metric("allocator/mesos/allocation_run_ms/p50"), await metric("allocator/mesos/allocation_run_ms/max")];
-      idles.push(`${idle.toFixed(0)} ms a second (${load()}; ${runs} allocation runs, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(0)} ms)`);
+      idles.push(
+        `${idle.toFixed(0)} ms a second (${load()}; ${runs} allocation runs, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(0)} ms; ` +
+          `${offers} offers, ${reregistered} agents re-registered, ${removed} removed)`,
+      );
     }
     console.log(`${label}; the master's CPU without readers: ${idles.join(", ")}`);
     for (const [name, read] of endpoints) {

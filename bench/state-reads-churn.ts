@@ -7,7 +7,7 @@
  * them again, as at its in-flight limit (`--declined` of them, default all). Each endpoint is read
  * `--reads` times; the CPU of a read is the process's around the request and its body.
  *
- *   npx bun bench/state-reads-churn.ts [--agents=2000] [--tasks_per_agent=10] [--frameworks=10] [--reads=10] [--declined=1]
+ *   npx bun bench/state-reads-churn.ts [--agents=2000] [--tasks_per_agent=10] [--frameworks=10] [--reads=10] [--declined=1] [--only=/state]
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { subscribe, type Subscription } from "@mesos/client";
@@ -23,6 +23,7 @@ const perAgent = arg("tasks_per_agent", "10");
 const frameworkCount = arg("frameworks", "10");
 const reads = arg("reads", "10");
 const declined = arg("declined", "1");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 const registry = openSqliteRegistry(":memory:");
 const { values, effective } = parseFlags(masterFlagSpecs, ["--registry=in_memory", "--port=5050"], {});
@@ -101,6 +102,7 @@ console.log(
     `${declined * 100}% declined and offered again between reads; ${navigator.hardwareConcurrency} cpus`,
 );
 for (const [name, path, init] of endpoints) {
+  if (only !== undefined && !name.includes(only)) continue;
   const one = async () => {
     const t = cpuMs();
     const res = await master.app.request(`http://in-memory:5050${path}`, init);
