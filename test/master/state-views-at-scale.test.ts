@@ -144,6 +144,9 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
     expect(s.offered_resources_full.find((r: { name: string }) => r.name === "cpus").scalar.value).toBe(cpusOffered(s.id));
   }
   expect(agentOf(offered, "kept-agent-100").offered_resources.cpus).toBe(1.5);
+  // The framework's offered sum, kept while its offers stay the same (the OfferBook's revisions).
+  const allCpus = [...new Set(offers.map((o) => o.agentId!.value))].reduce((n, id) => n + cpusOffered(id), 0);
+  expect(offered.frameworks[0].offered_resources.cpus).toBeCloseTo(allCpus, 6);
   await read("/slaves");
   await checkGetState();
   await fw.sub.decline(offers.map((o) => o.id!.value));
@@ -152,5 +155,6 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
     expect(s.offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
     expect(s.offered_resources_full).toEqual([]);
   }
+  expect(declined.frameworks[0].offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
   await checkGetState();
 }, 60_000);
