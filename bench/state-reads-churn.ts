@@ -6,8 +6,11 @@
  * spare resources. Between reads it declines some of its offers and the next allocation cycle offers
  * them again, as at its in-flight limit (`--declined` of them, default all). Each endpoint is read
  * `--reads` times; the CPU of a read is the process's around the request and its body.
+ * With `--idle_windows=N`, first the settled master's CPU with its loops running (allocation every
+ * second, pings every 15 s; no agent answers, so none is lost within 75 s), N windows of 10 s,
+ * then it exits.
  *
- *   npx bun bench/state-reads-churn.ts [--agents=2000] [--tasks_per_agent=10] [--frameworks=10] [--reads=10] [--declined=1] [--only=/state]
+ *   npx bun bench/state-reads-churn.ts [--agents=2000] [--tasks_per_agent=10] [--frameworks=10] [--reads=10] [--declined=1] [--only=/state] [--idle_windows=0]
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { subscribe, type Subscription } from "@mesos/client";
@@ -24,6 +27,7 @@ const frameworkCount = arg("frameworks", "10");
 const reads = arg("reads", "10");
 const declined = arg("declined", "1");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const idleWindows = arg("idle_windows", "0");
 
 const registry = openSqliteRegistry(":memory:");
 const { values, effective } = parseFlags(masterFlagSpecs, ["--registry=in_memory", "--port=5050"], {});
@@ -66,6 +70,7 @@ await Promise.all(
 const transport = createInMemoryTransport(master.connect);
 const subs: Subscription[] = [];
 for (let f = 0; f < frameworkCount; f++) subs.push(await subscribe(transport, frameworkInfo(f), { suppressedRoles: ["*"] }));
+if (idleWindows > 0) await measureIdle();
 const churn = await subscribe(transport, { user: "root", name: "churn" });
 subs.push(churn);
 // Events are read and dropped (the reads below wait until they are).
@@ -126,7 +131,28 @@ for (const [name, path, init] of endpoints) {
       `after the churn p50 ${p50(churning).toFixed(0).padStart(4)} ms; load ${loadavg()[0]!.toFixed(1)}`,
   );
 }
-for (const sub of subs) sub.close();
-master.stop();
-registry.close();
-process.exit(0);
+close();
+
+function close(): never {
+  for (const sub of subs) sub.close();
+  master.stop();
+  registry.close();
+  process.exit(0);
+}
+
+/** The settled master's CPU a second, its loops running, over `idleWindows` windows of 10 s (then the process exits). */
+async function measureIdle(): Promise<never> {
+  master.startLoops();
+  const runs = () => master.ctx.metrics.get("allocator/mesos/allocation_runs");
+  const windows: string[] = [];
+  for (let w = 0; w < idleWindows; w++) {
+    const [cpu0, runs0, heap0] = [cpuMs(), runs(), process.memoryUsage().heapUsed];
+    await Bun.sleep(10_000);
+    const heap = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+    windows.push(
+      `${((cpuMs() - cpu0) / 10).toFixed(0)} ms a second (${runs() - runs0} allocation runs, heap ${heap >= 0 ? "+" : ""}${heap.toFixed(0)} MB; load ${loadavg()[0]!.toFixed(1)})`,
+    );
+  }
+  console.log(`  settled, loops running: ${windows.join(", ")}`);
+  return close();
+}
