@@ -99,6 +99,7 @@ const v1 = (accept: string): RequestInit => ({
 const endpoints: [string, string, RequestInit?][] = [
   ["GET /state", "/state"],
   ["GET /state-summary", "/state-summary"],
+  ["GET /master/tasks?limit=100", "/master/tasks?limit=100"],
   ["GET_STATE (JSON)", "/api/v1", v1("application/json")],
   ["GET_STATE (protobuf)", "/api/v1", v1("application/x-protobuf")],
 ];
@@ -127,7 +128,7 @@ for (const [name, path, init] of endpoints) {
   }
   const p50 = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
-    `  ${name.padEnd(22)} ${(bytes / 2 ** 20).toFixed(1).padStart(5)} MB  CPU a read: unchanged p50 ${p50(settled).toFixed(0).padStart(4)} ms, ` +
+    `  ${name.padEnd(28)} ${(bytes / 2 ** 20).toFixed(1).padStart(5)} MB  CPU a read: unchanged p50 ${p50(settled).toFixed(0).padStart(4)} ms, ` +
       `after the churn p50 ${p50(churning).toFixed(0).padStart(4)} ms; load ${loadavg()[0]!.toFixed(1)}`,
   );
 }

@@ -10,6 +10,7 @@ import type { Agent } from "../agents/agent.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { allTasksOf, countByState, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
+import { compareIn, mergedPage, sortedTasks } from "../read-model/task-order.ts";
 import type { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
 import { agentText, frameworkJson, tasksText } from "./v0-json.ts";
@@ -53,24 +54,19 @@ export interface TaskQuery {
   taskId?: string;
 }
 
-/** Mesos orders tasks by their first status's timestamp (tasks without statuses first), then by id. */
-function ascending(a: Task, b: Task): number {
-  const ta = a.statuses[0]?.timestamp;
-  const tb = b.statuses[0]?.timestamp;
-  if (ta === undefined || tb === undefined || ta === tb) {
-    if (ta !== tb) return ta === undefined ? -1 : 1;
-    return a.taskId!.value < b.taskId!.value ? -1 : a.taskId!.value > b.taskId!.value ? 1 : 0;
-  }
-  return ta - tb;
-}
-
 export function tasksJson(p: MasterProjection, query: TaskQuery = {}): string {
   const frameworks = p.allFrameworks().filter((f) => query.frameworkId === undefined || f.framework.id === query.frameworkId);
-  const tasks = frameworks.flatMap(allTasksOf).filter((t) => query.taskId === undefined || t.taskId!.value === query.taskId);
-  tasks.sort(query.order === "asc" ? ascending : (a, b) => ascending(b, a));
-  const offset = query.offset ?? 0;
+  const order = query.order === "asc" ? "asc" : "des";
+  const lists =
+    query.taskId === undefined
+      ? frameworks.map((f) => sortedTasks(f.framework, f.revision, () => allTasksOf(f), order))
+      : frameworks.map((f) =>
+          allTasksOf(f)
+            .filter((t) => t.taskId!.value === query.taskId)
+            .sort(compareIn(order)),
+        );
   const text = new JsonText();
-  return text.stringify({ tasks: tasksText(text, tasks.slice(offset, offset + (query.limit ?? 100))) });
+  return text.stringify({ tasks: tasksText(text, mergedPage(lists, order, query.offset ?? 0, query.limit ?? 100)) });
 }
 
 export function rolesJson(p: MasterProjection): string {
