@@ -57,7 +57,8 @@ export async function readRequestBody(req: Request, limit: number): Promise<Uint
 export function createUnaryFetchHandler(spec: UnarySpec, interceptors: Interceptor[], limit = MAX_REQUEST_BODY_BYTES, shortcut?: CallShortcut) {
   const { method } = spec;
   const service = method.parent;
-  const emptyAnswer = toBinary(method.output, create(method.output));
+  // Only with a shortcut: an output with required fields has no empty form.
+  const emptyAnswer = shortcut && toBinary(method.output, create(method.output));
   // Built once per method: each request carries its call (ConnectCall.of).
   const invoke = withInterceptors(async (r) => {
     const call = ConnectCall.of(r);
