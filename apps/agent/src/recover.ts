@@ -33,7 +33,13 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   const rebooted = ctx.store.getMeta("boot_id") !== undefined && ctx.store.getMeta("boot_id") !== bootId;
   ctx.store.setMeta("boot_id", bootId);
 
-  for (const info of ctx.store.frameworks()) ctx.frameworks.set(info.id!.value, info);
+  const tasks = ctx.store.tasks();
+  // A framework with no task left is not recovered (Mesos garbage-collects one without executors): its last task ended before the restart.
+  const withTasks = new Set(tasks.map((t) => t.frameworkId));
+  for (const info of ctx.store.frameworks()) {
+    if (withTasks.has(info.id!.value)) ctx.frameworks.set(info.id!.value, info);
+    else ctx.store.removeFrameworkRow(info.id!.value);
+  }
   ctx.statusUpdates.recover();
   const checkpointed = ctx.store.checkpointedResources();
   if (checkpointed) ctx.total = Resources.of(checkpointed);
@@ -41,7 +47,6 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   for (const op of ctx.store.operations()) ctx.operations.set(uuidFromBytes(op.uuid!.value), op);
   ctx.operationUpdates.recover();
 
-  const tasks = ctx.store.tasks();
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";
   let found: readonly CheckpointedContainerInfo[] = [];
   let kept = 0;
