@@ -46,7 +46,12 @@ test("a framework without tasks is not listed; its row stays until a restart, wh
   const state = (await (await agent.app.request("/state")).json()) as { frameworks: { id: string }[]; completed_frameworks: { id: string }[] };
   expect(state.frameworks.map((f) => f.id)).toEqual(["busy"]);
   expect(state.completed_frameworks.map((f) => f.id)).toEqual(["idle"]);
-  expect(agent.ctx.store.frameworks().map((f) => f.id!.value).sort()).toEqual(["busy", "idle"]);
+  expect(
+    agent.ctx.store
+      .frameworks()
+      .map((f) => f.id!.value)
+      .sort(),
+  ).toEqual(["busy", "idle"]);
 
   // Its next task finds it as it was left.
   run("idle", "again");
@@ -57,7 +62,11 @@ test("a framework without tasks is not listed; its row stays until a restart, wh
 
   // A kill -9 now (the agent stopped, its checkpoint as it is): "idle" comes back neither as active nor as a row.
   await agent.stop();
-  const restarted = await createInMemoryAgent({ workDir, containerizer: createSimulatedContainerizer().containerizer, store: createAgentStore(path) });
+  const restarted = await createInMemoryAgent({
+    workDir,
+    containerizer: createSimulatedContainerizer().containerizer,
+    store: createAgentStore(path),
+  });
   stops.push(() => restarted.stop());
   expect([...restarted.ctx.frameworks.keys()]).toEqual(["busy"]);
   expect(restarted.ctx.store.frameworks().map((f) => f.id!.value)).toEqual(["busy"]);
