@@ -7,6 +7,7 @@ import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { FrameworkIDSchema, internal, TaskState, type TaskStatus, TaskStatusSchema } from "@mesos/proto";
 import type { EncodedAgentMessage } from "../master-link.ts";
 import { createAcknowledgedUpdates, type UpdateStore } from "./acknowledged-updates.ts";
+import { encodeTaskStatus } from "./task-status-bytes.ts";
 
 export interface PendingUpdate {
   frameworkId: string;
@@ -24,7 +25,7 @@ export interface PendingUpdate {
 export type StatusUpdateStore = UpdateStore<PendingUpdate>;
 
 export const uuidOf = (u: PendingUpdate) => (u.uuid ??= uuidFromBytes(u.status.uuid));
-export const encodedStatus = (u: PendingUpdate) => (u.encoded ??= toBinary(TaskStatusSchema, u.status));
+export const encodedStatus = (u: PendingUpdate) => (u.encoded ??= encodeTaskStatus(u.status) ?? toBinary(TaskStatusSchema, u.status));
 
 /**
  * The StatusUpdate the master hears for `u`, written around the status's bytes already encoded
