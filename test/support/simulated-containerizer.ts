@@ -1,7 +1,8 @@
 /**
  * A containerizer that runs nothing: launches succeed at once, containers end when the test says
  * so (`exit`) or when the agent destroys them (SIGKILL, status 9), and what the agent asked for is
- * recorded. For tests of the agent's own logic through `createAgent({containerizer})`.
+ * recorded. For tests of the agent's own logic through `createAgent({containerizer})`; handed to
+ * the next agent on the same checkpoints, its running containers are what that agent recovers.
  */
 import { create } from "@bufbuild/protobuf";
 import type { ContainerConfig, Containerizer, ContainerState, ContainerTermination, LaunchRequest } from "@mesos/agent";
@@ -36,8 +37,11 @@ export function createSimulatedContainerizer() {
   };
 
   const containerizer: Containerizer = {
+    // The same containerizer handed to a second agent (a restart): what still runs is found, what is not wanted is destroyed.
     async recover(keep) {
-      keep([]);
+      const running = [...containers].filter(([, c]) => c.state === "running").map(([key, c]) => ({ key, config: c.config }));
+      const wanted = keep(running);
+      for (const { key } of running) if (!wanted.has(key)) end(key, { waitStatus: 9, signal: 9 }, true);
     },
     async launch(request) {
       const key = containerIdString(request.containerId);

@@ -208,6 +208,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       statusUpdates.stop();
       operationUpdates.stop();
       for (const t of ctx.tasks.values()) t.killTimer?.cancel();
+      ctx.customExecutors.stop();
       store.close();
     },
   };

@@ -72,6 +72,13 @@ export const agentFlagSpecs = {
   executor_shutdown_grace_period: flag.duration("Default time between SIGTERM and SIGKILL when killing a task", {
     default: 5000,
   }),
+  executor_reregistration_timeout: flag.duration(
+    "How long an executor has to re-subscribe after the agent restarted before the agent considers it gone and shuts it down (at most 15secs)",
+    { default: 2000 },
+  ),
+  executor_reregistration_retry_interval: flag.duration(
+    "Mesos's retry of its reconnect message to PID-based executors. Accepted so that scripts written for Mesos start the agent unchanged; a no-op here (v1 HTTP executors re-subscribe themselves)",
+  ),
   registration_backoff_factor: flag.duration("Initial upper bound of the random registration delay", { default: 1000 }),
   recover: flag.oneOf(["reconnect", "cleanup"] as const)("On restart, reconnect to running containers or clean them up", {
     default: "reconnect",
@@ -107,6 +114,10 @@ export function validateAgentFlags(flags: AgentFlags): string | undefined {
     "csi_plugin_endpoint_timeout",
   ] as const) {
     if (flags[name] <= 0) return `Flag '--${name}' must be greater than zero`;
+  }
+  // As Mesos's agent (MAX_EXECUTOR_REREGISTRATION_TIMEOUT): within the master's agent ping timeout.
+  if (flags.executor_reregistration_timeout > 15_000) {
+    return "Expected `--executor_reregistration_timeout` to be not more than 15secs";
   }
   // As Mesos's agent: the registration backoff doubles up to a minute, so its factor may not exceed that.
   if (flags.registration_backoff_factor > 60_000) {

@@ -28,7 +28,7 @@ export function handleMasterMessage(ctx: AgentContext, message: internal.MasterM
       ctx.killTask(m.value.frameworkId!.value, m.value.taskId!.value, m.value.killPolicy);
       return;
     case "acknowledgeStatusUpdate":
-      // The executor hears first: the acknowledgement of a terminal update forgets the task.
+      // Its custom executor (if any) records it first: the acknowledgement of a terminal update forgets the task.
       ctx.customExecutors.acknowledged(m.value.frameworkId!.value, m.value.taskId!.value, m.value.uuid);
       ctx.statusUpdates.acknowledge(m.value.frameworkId!.value, m.value.taskId!.value, uuidFromBytes(m.value.uuid));
       return;

@@ -4,6 +4,8 @@
  * recover with the config they were prepared with) and orphans are destroyed. After a reboot
  * (boot id changed) no container survived; with --recover=cleanup they are killed. Tasks of
  * frameworks without checkpointing are not recovered (their containers are destroyed), as in Mesos.
+ * A custom executor whose container is still there gets its tasks back and a while to re-subscribe
+ * (executors/executor-recovery.ts); the agent does not follow those tasks' containers itself.
  */
 import { readFileSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
@@ -13,7 +15,8 @@ import { AgentIDSchema, isolator as api, TaskState } from "@mesos/proto";
 import type { CheckpointedContainerInfo } from "./containerizer/containerizer.ts";
 import { type AgentContext, type LiveTask, taskKey } from "./context.ts";
 import { ensureVolumeDirs } from "./operations/volumes.ts";
-import type { CheckpointedTask } from "./state/agent-store.ts";
+import type { CheckpointedExecutor, CheckpointedTask } from "./state/agent-store.ts";
+import { sandboxPath } from "./tasks/sandbox.ts";
 import { forgetTask } from "./tasks/shutdown-framework.ts";
 import { followTask } from "./tasks/task-runner.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "./tasks/task-status.ts";
@@ -48,11 +51,17 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   ctx.operationUpdates.recover();
 
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";
+  // Only checkpointing frameworks' executors have rows; one whose framework is gone has nothing to come back to.
+  const customExecutors = new Map<string, CheckpointedExecutor>();
+  for (const e of ctx.store.executors()) {
+    if (ctx.frameworks.get(e.frameworkId)?.checkpoint) customExecutors.set(e.containerId, e);
+    else ctx.store.removeExecutor(e.frameworkId, e.executorId);
+  }
   let found: readonly CheckpointedContainerInfo[] = [];
   let kept = 0;
   await ctx.containerizer.recover((checkpointed) => {
     found = checkpointed;
-    const wanted = reconnect ? wantedContainers(ctx, checkpointed, tasks) : new Set<string>();
+    const wanted = reconnect ? wantedContainers(ctx, checkpointed, tasks, customExecutors.keys()) : new Set<string>();
     kept = checkpointed.filter((c) => wanted.has(c.key)).length;
     return wanted;
   });
@@ -69,6 +78,12 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
       sandbox: configOf(t.containerId)?.directory ?? "",
       killRequested: t.killRequested,
     };
+    const custom = customExecutors.get(t.containerId);
+    if (custom) {
+      task.customExecutor = true;
+      task.executorId = custom.executorId;
+      task.sandbox = sandboxPath(ctx.workDir, ctx.info.id!.value, t.frameworkId, custom.executorId, custom.containerId);
+    }
     ctx.tasks.set(taskKey(t.frameworkId, taskId), task);
     if (isTerminalState(task.state)) continue; // its terminal update is still waiting for an acknowledgement
 
@@ -78,7 +93,7 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
       continue;
     }
     if (ctx.containerizer.state(t.containerId) !== undefined) {
-      followTask(ctx, task);
+      if (!custom) followTask(ctx, task); // else its executor reports it
       continue;
     }
     const why = rebooted
@@ -92,16 +107,26 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
       source: TaskStatus_Source.AGENT,
     });
   }
+  for (const e of customExecutors.values()) {
+    if (ctx.containerizer.state(e.containerId) !== undefined) ctx.customExecutors.recover(e);
+    else ctx.store.removeExecutor(e.frameworkId, e.executorId);
+  }
   ctx.log.info(`Recovered ${ctx.tasks.size} tasks and ${kept} containers${rebooted ? " after a reboot" : ""}`);
 }
 
 /**
  * The containers worth reattaching: those of live tasks of checkpointing frameworks (with their
- * executor's container for task groups), standalone containers, and nested containers under a kept
- * parent unless they were DEBUG sessions (whose client is gone with the old agent).
+ * executor's container for task groups), checkpointed custom executors' (even with no task left),
+ * standalone containers, and nested containers under a kept parent unless they were DEBUG sessions
+ * (whose client is gone with the old agent).
  */
-function wantedContainers(ctx: AgentContext, found: readonly CheckpointedContainerInfo[], tasks: CheckpointedTask[]): Set<string> {
-  const wanted = new Set<string>();
+function wantedContainers(
+  ctx: AgentContext,
+  found: readonly CheckpointedContainerInfo[],
+  tasks: CheckpointedTask[],
+  customExecutors: Iterable<string>,
+): Set<string> {
+  const wanted = new Set<string>(customExecutors);
   for (const t of tasks) {
     if (isTerminalState(t.state) || !ctx.frameworks.get(t.frameworkId)?.checkpoint) continue;
     wanted.add(t.containerId);

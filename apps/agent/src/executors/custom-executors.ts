@@ -3,16 +3,18 @@
  * executor runs in a container of its own with Mesos's executor environment, subscribes to the
  * agent's v1 executor API (`/api/v1/executor`, v1-executor.ts) and then owns its tasks: the agent
  * hands it LAUNCH / LAUNCH_GROUP, KILL, MESSAGE and SHUTDOWN events and forwards what it sends
- * (status UPDATEs through the status update manager, with ACKNOWLEDGED back once the framework
- * acknowledged; MESSAGEs to the framework). Tasks for an executor that has not subscribed yet are
+ * (status UPDATEs through the status update manager, with ACKNOWLEDGED back once checkpointed, as
+ * Mesos's agent answers once its status update manager has the update; MESSAGEs to the framework). Tasks for an executor that has not subscribed yet are
  * queued; framework messages for it are dropped, as Mesos drops them. When the executor's process
  * ends, its tasks that had not ended fail (REASON_EXECUTOR_TERMINATED) and the master hears that
  * the executor exited, with its wait status.
- * Not (yet) recovered across an agent restart: the executor's container goes with the agent.
+ * A checkpointing framework's executor and its tasks are checkpointed and survive an agent restart
+ * (executor-recovery.ts): the executor re-subscribes with what it has not seen acknowledged, or is
+ * shut down after --executor_reregistration_timeout.
  */
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
-import { Channel, errorMessage, formatDuration, isTerminalState, newUuid } from "@mesos/core";
+import { Channel, errorMessage, formatDuration, isTerminalState, newUuid, type TimerHandle, uuidFromBytes } from "@mesos/core";
 import {
   ContainerIDSchema,
   ContainerStatusSchema,
@@ -27,9 +29,11 @@ import {
   type TaskStatus,
 } from "@mesos/proto";
 import { agentAddress, agentPid, type AgentContext, type LiveTask, taskKey } from "../context.ts";
+import type { CheckpointedExecutor } from "../state/agent-store.ts";
 import { sandboxPath } from "../tasks/sandbox.ts";
 import { taskCommand } from "../tasks/task-container.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "../tasks/task-status.ts";
+import { alreadyReceived, type PendingTermination, reregistrationTimedOut, resubscribed } from "./executor-recovery.ts";
 
 const E = executor.Event_Type;
 
@@ -41,9 +45,19 @@ export interface CustomExecutor {
   sandbox: string;
   /** The subscribed executor's event stream. */
   events?: Channel<executor.Event>;
-  /** LAUNCH / LAUNCH_GROUP events for an executor that has not subscribed yet. */
+  /** Events for an executor that has not subscribed yet: LAUNCH / LAUNCH_GROUP (and KILL, once recovered). */
   queued: executor.Event[];
   ended: boolean;
+  /** Its framework checkpoints: the executor and its tasks are recovered after an agent restart. */
+  checkpoint: boolean;
+  /** Recovered after an agent restart and not re-subscribed yet (Mesos's REGISTERING). */
+  awaitingResubscription?: boolean;
+  /** Ends the wait for its re-subscription (--executor_reregistration_timeout). */
+  reregistrationTimer?: TimerHandle;
+  /** Why the agent is ending the executor: what its tasks' terminal updates say. */
+  pendingTermination?: PendingTermination;
+  /** uuids (as text) of its tasks' updates the framework acknowledged, by task id. */
+  acknowledged: Map<string, Set<string>>;
 }
 
 const executorKey = (frameworkId: string, executorId: string) => `${frameworkId}/${executorId}`;
@@ -53,6 +67,8 @@ const launchedIn = (event: executor.Event): TaskInfo[] => (event.launch?.task ? 
 
 export function createCustomExecutors(context: () => AgentContext) {
   const executors = new Map<string, CustomExecutor>();
+  /** Set once the agent stopped: what its executors' containers do from then on is the next agent's business. */
+  let stopped = false;
 
   function send(e: CustomExecutor, event: executor.Event): void {
     if (e.events) e.events.push(event);
@@ -82,6 +98,11 @@ export function createCustomExecutors(context: () => AgentContext) {
       return;
     }
     ctx.log.info(`Custom executor '${e.executorId}' of framework ${e.frameworkId} is running in container ${e.containerId}`);
+    follow(ctx, e);
+  }
+
+  /** The end of the executor's container ends the executor. */
+  function follow(ctx: AgentContext, e: CustomExecutor): void {
     ctx.containerizer.wait(e.containerId).then(
       (t) => ended(ctx, e, "Executor terminated", TaskStatus_Reason.EXECUTOR_TERMINATED, t.termination.waitStatus),
       (err) => ended(ctx, e, `Executor failed: ${errorMessage(err)}`, TaskStatus_Reason.EXECUTOR_TERMINATED, 0),
@@ -89,14 +110,16 @@ export function createCustomExecutors(context: () => AgentContext) {
   }
 
   function ended(ctx: AgentContext, e: CustomExecutor, message: string, reason: TaskStatus_Reason, waitStatus: number): void {
-    if (e.ended) return;
+    if (e.ended || stopped) return;
     e.ended = true;
     executors.delete(executorKey(e.frameworkId, e.executorId));
+    if (e.checkpoint) ctx.store.removeExecutor(e.frameworkId, e.executorId);
     e.events?.close();
+    const pending = e.pendingTermination;
     for (const task of tasksOf(ctx, e)) {
       task.killTimer?.cancel();
-      const state = task.killRequested ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
-      reportStatus(ctx, task, state, { message, reason, source: TaskStatus_Source.AGENT });
+      const state = pending?.state ?? (task.killRequested ? TaskState.TASK_KILLED : TaskState.TASK_FAILED);
+      reportStatus(ctx, task, state, { message: pending?.message ?? message, reason: pending?.reason ?? reason, source: TaskStatus_Source.AGENT });
     }
     try {
       if (ctx.containerizer.state(e.containerId) !== undefined) ctx.containerizer.remove(e.containerId);
@@ -110,6 +133,32 @@ export function createCustomExecutors(context: () => AgentContext) {
         status: waitStatus,
       }),
     });
+  }
+
+  /**
+   * An update the executor sent: the task's new state, checkpointed and forwarded with the
+   * executor's uuid; one the agent has already is not taken twice. False if refused.
+   */
+  function take(ctx: AgentContext, e: CustomExecutor, status: TaskStatus): boolean {
+    if (alreadyReceived(ctx, e, status)) return true;
+    const task = ctx.tasks.get(taskKey(e.frameworkId, status.taskId!.value));
+    if (!task || task.executorId !== e.executorId || isTerminalState(task.state)) {
+      ctx.log.warn(`Ignoring an update from executor '${e.executorId}' for task ${status.taskId!.value} it does not run`);
+      ctx.metrics.increment("slave/invalid_status_updates");
+      return false;
+    }
+    task.state = status.state;
+    ctx.metrics.increment("slave/valid_status_updates");
+    status.agentId = ctx.info.id;
+    status.executorId = create(ExecutorIDSchema, { value: e.executorId });
+    status.source = TaskStatus_Source.EXECUTOR;
+    status.timestamp ||= ctx.clock.now() / 1000;
+    status.containerStatus ??= create(ContainerStatusSchema, { containerId: { value: e.containerId } });
+    const update = { frameworkId: e.frameworkId, taskId: status.taskId!.value, status };
+    // The task's new state with its update, in one transaction, as the agent's own updates (task-status.ts).
+    ctx.store.reportTaskStatus(update);
+    ctx.statusUpdates.update(update, { checkpointed: true });
+    return true;
   }
 
   function tasksOf(ctx: AgentContext, e: CustomExecutor): LiveTask[] {
@@ -138,11 +187,17 @@ export function createCustomExecutors(context: () => AgentContext) {
           sandbox: sandboxPath(ctx.workDir, ctx.info.id!.value, frameworkId, executorId, containerId),
           queued: [],
           ended: false,
+          checkpoint: framework.checkpoint,
+          acknowledged: new Map(),
         };
         executors.set(executorKey(frameworkId, executorId), e);
+        // Before its container exists, so that recovery never finds a container it cannot place.
+        if (e.checkpoint) ctx.store.saveExecutor({ frameworkId, executorId, containerId, info });
       }
       const accepted = tasks.filter((t) => !ctx.tasks.has(taskKey(frameworkId, t.taskId!.value)));
       for (const t of accepted) {
+        // As command tasks are (recovery forgets those of frameworks that do not checkpoint).
+        ctx.store.saveTask({ frameworkId, info: t, state: TaskState.TASK_STAGING, containerId: e.containerId, killRequested: false });
         ctx.tasks.set(taskKey(frameworkId, t.taskId!.value), {
           frameworkId,
           info: t,
@@ -164,10 +219,43 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (fresh) void start(ctx, framework, e, accepted);
     },
 
-    /** The executor's SUBSCRIBE: SUBSCRIBED, then what was queued for it. */
-    subscribe(e: CustomExecutor): Channel<executor.Event> {
+    /**
+     * A checkpointed executor found after an agent restart with its container: it has
+     * --executor_reregistration_timeout to re-subscribe (its tasks were recovered with it).
+     */
+    recover(c: CheckpointedExecutor): void {
+      const ctx = context();
+      const e: CustomExecutor = {
+        frameworkId: c.frameworkId,
+        executorId: c.executorId,
+        info: c.info,
+        containerId: c.containerId,
+        sandbox: sandboxPath(ctx.workDir, ctx.info.id!.value, c.frameworkId, c.executorId, c.containerId),
+        queued: [],
+        ended: false,
+        checkpoint: true,
+        awaitingResubscription: true,
+        acknowledged: c.acknowledged,
+      };
+      executors.set(executorKey(e.frameworkId, e.executorId), e);
+      follow(ctx, e);
+      ctx.log.info(`Waiting for executor '${e.executorId}' of framework ${e.frameworkId} to subscribe`);
+      e.reregistrationTimer = ctx.clock.setTimeout(() => reregistrationTimedOut(ctx, e), ctx.flags.executor_reregistration_timeout);
+    },
+
+    /**
+     * The executor's SUBSCRIBE: what it has not seen acknowledged is reconciled first (it may be
+     * re-subscribing after a restart), then SUBSCRIBED, then what was queued for it.
+     */
+    subscribe(e: CustomExecutor, call: executor.Call_Subscribe): Channel<executor.Event> {
       const ctx = context();
       e.events?.close();
+      ctx.log.info(
+        `Executor '${e.executorId}' of framework ${e.frameworkId} ${e.awaitingResubscription ? "re-subscribed after the agent restarted" : "subscribed"}`,
+      );
+      e.awaitingResubscription = false;
+      e.reregistrationTimer?.cancel();
+      const acknowledged = resubscribed(ctx, e, call, (status) => take(ctx, e, status));
       const events = new Channel<executor.Event>();
       e.events = events;
       events.push(
@@ -181,6 +269,7 @@ export function createCustomExecutors(context: () => AgentContext) {
           },
         }),
       );
+      for (const ack of acknowledged) events.push(ack);
       for (const queued of e.queued.splice(0)) events.push(queued);
       return events;
     },
@@ -190,13 +279,22 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (e.events === events) e.events = undefined;
     },
 
-    /** The framework acknowledged an update the executor sent: the executor hears ACKNOWLEDGED. */
+    /**
+     * The framework acknowledged an update the executor sent: remembered (and checkpointed) until
+     * the executor ends, so that one re-subscribing with it (it missed our ACKNOWLEDGED) is not
+     * taken as new once the update's own checkpoint is gone.
+     */
     acknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): void {
-      const task = context().tasks.get(taskKey(frameworkId, taskId));
+      const ctx = context();
+      const task = ctx.tasks.get(taskKey(frameworkId, taskId));
       if (!task?.customExecutor) return;
-      executors
-        .get(executorKey(frameworkId, task.executorId!))
-        ?.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: task.info.taskId, uuid } }));
+      const e = executors.get(executorKey(frameworkId, task.executorId!));
+      if (!e) return;
+      const text = uuidFromBytes(uuid);
+      let uuids = e.acknowledged.get(taskId);
+      if (!uuids) e.acknowledged.set(taskId, (uuids = new Set()));
+      uuids.add(text);
+      if (e.checkpoint) ctx.store.saveExecutorAcknowledgement(frameworkId, e.executorId, taskId, text);
     },
 
     /** A scheduler's MESSAGE: delivered to a subscribed executor, else dropped (Mesos's Slave::schedulerMessage). */
@@ -217,6 +315,8 @@ export function createCustomExecutors(context: () => AgentContext) {
     /**
      * KILL of a task of a custom executor: the executor kills it. A task not delivered yet (the
      * executor has not subscribed) is killed here, with the rest of its group, as Mesos's agent does.
+     * One that a recovered executor runs already waits for its re-subscription (Mesos's agent only
+     * re-registers, and so hears of kills, once its executors had their chance to re-subscribe).
      */
     kill(task: LiveTask, killPolicy?: KillPolicy): void {
       const ctx = context();
@@ -227,6 +327,10 @@ export function createCustomExecutors(context: () => AgentContext) {
         return;
       }
       const event = e?.queued.find((q) => launchedIn(q).some((t) => t.taskId!.value === task.info.taskId!.value));
+      if (e?.awaitingResubscription && !event) {
+        e.queued.push(create(executor.EventSchema, { type: E.KILL, kill: { taskId: task.info.taskId, killPolicy } }));
+        return;
+      }
       if (e && event) e.queued = e.queued.filter((q) => q !== event);
       for (const t of event ? launchedIn(event) : [task.info]) {
         const live = ctx.tasks.get(taskKey(task.frameworkId, t.taskId!.value));
@@ -261,26 +365,16 @@ export function createCustomExecutors(context: () => AgentContext) {
       for (const e of [...executors.values()]) if (e.frameworkId === frameworkId) this.shutdown(frameworkId, e.executorId);
     },
 
-    /** An UPDATE the executor sent: the task's new state, checkpointed and forwarded with the executor's uuid. */
+    /** An UPDATE the executor sent: taken (once), then ACKNOWLEDGED. */
     update(e: CustomExecutor, status: TaskStatus): void {
-      const ctx = context();
-      const task = ctx.tasks.get(taskKey(e.frameworkId, status.taskId!.value));
-      if (!task || task.executorId !== e.executorId || isTerminalState(task.state)) {
-        ctx.log.warn(`Ignoring an update from executor '${e.executorId}' for task ${status.taskId!.value} it does not run`);
-        ctx.metrics.increment("slave/invalid_status_updates");
-        return;
-      }
-      task.state = status.state;
-      ctx.metrics.increment("slave/valid_status_updates");
-      status.agentId = ctx.info.id;
-      status.executorId = create(ExecutorIDSchema, { value: e.executorId });
-      status.source = TaskStatus_Source.EXECUTOR;
-      status.timestamp ||= ctx.clock.now() / 1000;
-      status.containerStatus ??= create(ContainerStatusSchema, { containerId: { value: e.containerId } });
-      const update = { frameworkId: e.frameworkId, taskId: status.taskId!.value, status };
-      // The task's new state with its update, in one transaction, as the agent's own updates (task-status.ts).
-      ctx.store.reportTaskStatus(update);
-      ctx.statusUpdates.update(update, { checkpointed: true });
+      if (!take(context(), e, status)) return;
+      e.events?.push(create(executor.EventSchema, { type: E.ACKNOWLEDGED, acknowledged: { taskId: status.taskId, uuid: status.uuid } }));
+    },
+
+    /** The agent stops: executors keep running (the next agent recovers them), its timers do not. */
+    stop(): void {
+      stopped = true;
+      for (const e of executors.values()) e.reregistrationTimer?.cancel();
     },
   };
 }
@@ -306,8 +400,11 @@ function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, e: Cus
     MESOS_CHECKPOINT: framework.checkpoint ? "1" : "0",
     MESOS_HTTP_COMMAND_EXECUTOR: "0",
     MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: formatDuration(ctx.flags.executor_shutdown_grace_period),
-    MESOS_RECOVERY_TIMEOUT: "15mins",
-    MESOS_SUBSCRIPTION_BACKOFF_MAX: "2secs",
     MESOS_CONTAINER_ID: e.containerId,
+    // As Mesos: only a checkpointing framework's executor reconnects after the agent restarted
+    // (Mesos's --recovery_timeout default; the longest wait between its attempts).
+    ...(framework.checkpoint
+      ? { MESOS_RECOVERY_TIMEOUT: "15mins", MESOS_SUBSCRIPTION_BACKOFF_MAX: formatDuration(ctx.flags.executor_reregistration_timeout) }
+      : {}),
   };
 }

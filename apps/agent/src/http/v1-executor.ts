@@ -56,7 +56,7 @@ export function executorApi(ctx: AgentContext): (req: Request) => Promise<Respon
       if (!e.events && call.type !== T.SUBSCRIBE) return textResponse(403, "Executor is not subscribed");
       switch (call.type) {
         case T.SUBSCRIBE: {
-          const events = ctx.customExecutors.subscribe(e);
+          const events = ctx.customExecutors.subscribe(e, call.subscribe!);
           abort.signal.addEventListener("abort", () => ctx.customExecutors.unsubscribed(e, events), { once: true });
           const format = media!.format;
           return streamResponse(events, {

@@ -8,6 +8,8 @@ import { openSqlite, type SqliteDb } from "@mesos/db";
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { uuidFromBytes } from "@mesos/core";
 import {
+  type ExecutorInfo,
+  ExecutorInfoSchema,
   type FrameworkInfo,
   FrameworkInfoSchema,
   type Operation,
@@ -36,6 +38,16 @@ export interface CheckpointedTask {
   state: TaskState;
   containerId: string;
   killRequested: boolean;
+}
+
+/** A custom executor of a checkpointing framework, with the updates of its tasks the framework acknowledged. */
+export interface CheckpointedExecutor {
+  frameworkId: string;
+  executorId: string;
+  containerId: string;
+  info: ExecutorInfo;
+  /** uuids (as text) by task id. */
+  acknowledged: Map<string, Set<string>>;
 }
 
 export type CheckpointedContainer = typeof schema.containers.$inferSelect;
@@ -278,6 +290,55 @@ export function createAgentStore(path: string) {
           containerId: r.containerId,
           killRequested: r.killRequested,
         }));
+    },
+
+    saveExecutor(e: Omit<CheckpointedExecutor, "acknowledged">): void {
+      const row = {
+        frameworkId: e.frameworkId,
+        executorId: e.executorId,
+        containerId: e.containerId,
+        info: bytes(toBinary(ExecutorInfoSchema, e.info)),
+      };
+      db.insert(schema.executors)
+        .values(row)
+        .onConflictDoUpdate({ target: [schema.executors.frameworkId, schema.executors.executorId], set: row })
+        .run();
+    },
+    /** The framework acknowledged an update of a custom executor's task. */
+    saveExecutorAcknowledgement(frameworkId: string, executorId: string, taskId: string, uuid: string): void {
+      db.insert(schema.executorAcknowledgements).values({ frameworkId, executorId, taskId, uuid }).onConflictDoNothing().run();
+    },
+    /** The executor ended: its row and its acknowledgements go. */
+    removeExecutor(frameworkId: string, executorId: string): void {
+      db.transaction((tx) => {
+        tx.delete(schema.executors)
+          .where(and(eq(schema.executors.frameworkId, frameworkId), eq(schema.executors.executorId, executorId)))
+          .run();
+        tx.delete(schema.executorAcknowledgements)
+          .where(and(eq(schema.executorAcknowledgements.frameworkId, frameworkId), eq(schema.executorAcknowledgements.executorId, executorId)))
+          .run();
+      });
+    },
+    executors(): CheckpointedExecutor[] {
+      const found = db
+        .select()
+        .from(schema.executors)
+        .all()
+        .map((r) => ({
+          frameworkId: r.frameworkId,
+          executorId: r.executorId,
+          containerId: r.containerId,
+          info: fromBinary(ExecutorInfoSchema, r.info),
+          acknowledged: new Map<string, Set<string>>(),
+        }));
+      for (const a of db.select().from(schema.executorAcknowledgements).all()) {
+        const e = found.find((x) => x.frameworkId === a.frameworkId && x.executorId === a.executorId);
+        if (!e) continue;
+        let uuids = e.acknowledged.get(a.taskId);
+        if (!uuids) e.acknowledged.set(a.taskId, (uuids = new Set()));
+        uuids.add(a.uuid);
+      }
+      return found;
     },
 
     saveContainer(c: CheckpointedContainer): void {

@@ -7,6 +7,7 @@ import m0002 from "../../drizzle/0002_container_config.sql" with { type: "text" 
 import m0003 from "../../drizzle/0003_drop_helper_pid.sql" with { type: "text" };
 import m0004 from "../../drizzle/0004_resource_providers.sql" with { type: "text" };
 import m0005 from "../../drizzle/0005_status_updates_rowid.sql" with { type: "text" };
+import m0006 from "../../drizzle/0006_custom_executors.sql" with { type: "text" };
 
 export const agentMigrations: EmbeddedMigrations = {
   journal: journal as MigrationJournal,
@@ -17,5 +18,6 @@ export const agentMigrations: EmbeddedMigrations = {
     "0003_drop_helper_pid": m0003,
     "0004_resource_providers": m0004,
     "0005_status_updates_rowid": m0005,
+    "0006_custom_executors": m0006,
   },
 };

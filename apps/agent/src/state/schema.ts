@@ -102,3 +102,35 @@ export const csiVolumes = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.pluginType, t.pluginName, t.volumeId] })],
 );
+
+/**
+ * Custom executors of checkpointing frameworks (Mesos's executor info and latest run): after a
+ * restart the agent waits for each to re-subscribe. A row goes when its executor ends.
+ */
+export const executors = sqliteTable(
+  "executors",
+  {
+    frameworkId: text("framework_id").notNull(),
+    executorId: text("executor_id").notNull(),
+    containerId: text("container_id").notNull(),
+    /** mesos.v1.ExecutorInfo */
+    info: blob("info", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.frameworkId, t.executorId] })],
+);
+
+/**
+ * Acknowledged updates of custom executors' tasks (the status_updates rows are gone by then): an
+ * executor re-subscribing with an update the framework acknowledged while it was away hears
+ * ACKNOWLEDGED rather than the update being sent again. They go with their executor's row.
+ */
+export const executorAcknowledgements = sqliteTable(
+  "executor_acknowledgements",
+  {
+    frameworkId: text("framework_id").notNull(),
+    executorId: text("executor_id").notNull(),
+    taskId: text("task_id").notNull(),
+    uuid: text("uuid").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.frameworkId, t.executorId, t.taskId, t.uuid] })],
+);
