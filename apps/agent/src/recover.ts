@@ -37,10 +37,12 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   ctx.store.setMeta("boot_id", bootId);
 
   const tasks = ctx.store.tasks();
-  // A framework with no task left is not recovered (Mesos garbage-collects one without executors): its last task ended before the restart.
-  const withTasks = new Set(tasks.map((t) => t.frameworkId));
+  const executors = ctx.store.executors();
+  // A framework with neither a task nor an executor left is not recovered (Mesos's recoverFramework
+  // garbage-collects it): its row was kept when it went idle (store.frameworkIdle).
+  const active = new Set([...tasks, ...executors].map((t) => t.frameworkId));
   for (const info of ctx.store.frameworks()) {
-    if (withTasks.has(info.id!.value)) ctx.frameworks.set(info.id!.value, info);
+    if (active.has(info.id!.value)) ctx.frameworks.set(info.id!.value, info);
     else ctx.store.removeFrameworkRow(info.id!.value);
   }
   ctx.statusUpdates.recover();
@@ -53,7 +55,7 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";
   // Only checkpointing frameworks' executors have rows; one whose framework is gone has nothing to come back to.
   const customExecutors = new Map<string, CheckpointedExecutor>();
-  for (const e of ctx.store.executors()) {
+  for (const e of executors) {
     if (ctx.frameworks.get(e.frameworkId)?.checkpoint) customExecutors.set(e.containerId, e);
     else ctx.store.removeExecutor(e.frameworkId, e.executorId);
   }
