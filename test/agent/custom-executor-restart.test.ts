@@ -14,6 +14,8 @@
  *   shut down when --executor_reregistration_timeout passes;
  * - one that does not re-subscribe in time is destroyed and its task is lost (TASK_GONE, the
  *   framework being partition-aware), with REASON_EXECUTOR_REREGISTRATION_TIMEOUT.
+ * - one whose tasks all ended keeps its framework on the agent (Mesos's Framework::idle), so it is
+ *   still served and is recovered too; its end then forgets the framework.
  * test/integration/custom-executor-recovery.test.ts does it with real processes and kill -9.
  */
 import { expect, test } from "bun:test";
@@ -279,6 +281,45 @@ test("a recovered custom executor that does not re-subscribe in time: destroyed,
     // Its checkpoint went with it: a third agent has no executor to wait for.
     await eventually(() => after.ctx.tasks.size === 0, 10_000, "the acknowledged task forgotten");
     expect(after.ctx.store.executors()).toEqual([]);
+  } finally {
+    await after.stop();
+  }
+}, 30_000);
+
+test("a custom executor whose tasks all ended keeps its framework on the agent: it is still served and recovered after a restart", async () => {
+  const workDir = tempDir("custom-executor-idle");
+  const dbPath = join(workDir, "agent.db");
+  const sim = createSimulatedContainerizer();
+  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer, acknowledge: true });
+  try {
+    register(before);
+    launch(before, "t");
+    const subscribed = await executorCall(before, { type: "SUBSCRIBE", subscribe: {} });
+    for (const [state, byte] of [
+      ["TASK_RUNNING", 1],
+      ["TASK_FINISHED", 2],
+    ] as const) {
+      expect((await executorCall(before, { type: "UPDATE", update: { status: statusJson("t", state, byte) } })).status).toBe(202);
+    }
+    await eventually(() => before.ctx.tasks.size === 0, 10_000, "the finished task forgotten");
+    // Mesos's Framework::idle: no task, but an executor.
+    expect(before.ctx.frameworks.has("f")).toBe(true);
+    const message = await executorCall(before, { type: "MESSAGE", message: { data: Buffer.from("still here").toString("base64") } });
+    expect(message.status).toBe(202);
+    await subscribed.body?.cancel();
+  } finally {
+    await before.stop();
+  }
+
+  const after = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  try {
+    register(after);
+    expect(after.ctx.customExecutors.get("f", "ce")).toBeDefined();
+    expect(sim.containerizer.state(sim.launches[0]!.containerId!.value)).toBe("running");
+    // Its end, with nothing else of the framework here, forgets the framework.
+    sim.exit(sim.launches[0]!.containerId!.value, 0);
+    await eventually(() => !after.ctx.frameworks.has("f"), 10_000, "the framework forgotten");
+    expect(after.ctx.store.frameworks()).toEqual([]);
   } finally {
     await after.stop();
   }

@@ -31,6 +31,7 @@ import {
 import { agentAddress, agentPid, type AgentContext, type LiveTask, taskKey } from "../context.ts";
 import type { CheckpointedExecutor } from "../state/agent-store.ts";
 import { sandboxPath } from "../tasks/sandbox.ts";
+import { forgetFrameworkIfIdle } from "../tasks/shutdown-framework.ts";
 import { taskCommand } from "../tasks/task-container.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "../tasks/task-status.ts";
 import { alreadyReceived, type PendingTermination, reregistrationTimedOut, resubscribed } from "./executor-recovery.ts";
@@ -133,6 +134,8 @@ export function createCustomExecutors(context: () => AgentContext) {
         status: waitStatus,
       }),
     });
+    // Its tasks ended before it did: the framework may have nothing left here.
+    forgetFrameworkIfIdle(ctx, e.frameworkId);
   }
 
   /**
@@ -167,6 +170,12 @@ export function createCustomExecutors(context: () => AgentContext) {
 
   return {
     get: (frameworkId: string, executorId: string) => executors.get(executorKey(frameworkId, executorId)),
+
+    /** Whether a custom executor of the framework runs here (its framework stays, even with no task left). */
+    runFor(frameworkId: string): boolean {
+      for (const e of executors.values()) if (e.frameworkId === frameworkId) return true;
+      return false;
+    },
 
     /** RUN_TASK for a custom executor: a task (LAUNCH) or a task group (LAUNCH_GROUP); the executor starts if it is not running. */
     run(framework: FrameworkInfo, info: ExecutorInfo, tasks: TaskInfo[], group: boolean): void {

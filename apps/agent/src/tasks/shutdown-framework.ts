@@ -54,9 +54,11 @@ export function forgetTask(ctx: AgentContext, frameworkId: string, taskId: strin
   forgetFrameworkIfIdle(ctx, frameworkId);
 }
 
-function forgetFrameworkIfIdle(ctx: AgentContext, frameworkId: string): void {
+/** A framework with no task and no custom executor left here is forgotten (Mesos's Framework::idle). */
+export function forgetFrameworkIfIdle(ctx: AgentContext, frameworkId: string): void {
   // Runs as each task is forgotten: stop at the first task of the framework rather than list them all.
   for (const t of ctx.tasks.values()) if (t.frameworkId === frameworkId) return;
+  if (ctx.customExecutors.runFor(frameworkId)) return;
   if (ctx.frameworks.has(frameworkId)) ctx.completed.frameworkDone(frameworkId, ctx.frameworks.get(frameworkId));
   ctx.frameworks.delete(frameworkId);
   // Shut down, it goes from the checkpoint at once; merely idle, its row is left for later (store.frameworkIdle).
