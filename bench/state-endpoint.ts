@@ -5,13 +5,19 @@
  * short tasks (the state changes between reads). Bytes of each answer. Issue 20's goal: ≤ 0.5 s at
  * 10,000 agents and 100,000 tasks (Mesos 1.7: 3.2 s for 20k agents / 400k tasks).
  *
- *   npx bun bench/state-endpoint.ts [--agents=10000] [--tasks=100000] [--frameworks=10] [--reads=20]
+ *   npx bun bench/state-endpoint.ts [--agents=10000] [--tasks=100000] [--frameworks=10] [--reads=20] [--churn_refuse_secs=1]
  *
  * The master is the compiled binary with `--agents` hollow agents (bench/hollow-cluster.ts) running
  * `--tasks` tasks launched by `--frameworks` bench frameworks, as a user's cluster would have them.
  * The reads start once the cluster has settled (no offer made for 3 s: every framework has declined
  * what is left for an hour), after the master's CPU without readers is measured over a ping period
  * (15 s). MASTER_CPU_PROFILE=DIR writes the master's CPU profile there (bench/support/cpuprofile-summary.ts).
+ *
+ * The churning framework keeps at most 20 tasks in flight and declines what it cannot use with a
+ * `--churn_refuse_secs` filter (default 1): the worst case, where every allocation cycle offers it
+ * about half the agents. A framework following Mesos's guide (docs/app-framework-development-guide.md:
+ * decline with a long timeout such as an hour, SUPPRESS when there is nothing to launch) would be
+ * offered far fewer; one that sets no filter gets Mesos's default, 5 s.
  */
 import { loadavg } from "node:os";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
@@ -26,6 +32,7 @@ if (await ensureManyFetches()) {
   const tasks = Number(arg("tasks", "100000"));
   const frameworks = Number(arg("frameworks", "10"));
   const reads = Number(arg("reads", "20"));
+  const churnRefuseSecs = Number(arg("churn_refuse_secs", "1"));
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const address = `127.0.0.1:${port}`;
@@ -71,12 +78,26 @@ if (await ensureManyFetches()) {
       last = now;
     }
   };
-  const measure = async (label: string, idleSeconds = 15) => {
+  const metric = async (name: string) => ((await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>)[name] ?? 0;
+  const measure = async (label: string, idleSeconds = 15, windows = 1) => {
     // What the master spends with no reader (agents' pings, offers): part of every read's CPU below.
-    const idle0 = processUsage(master.proc.pid).cpuSeconds;
-    await Bun.sleep(idleSeconds * 1000);
-    const idle = ((processUsage(master.proc.pid).cpuSeconds - idle0) / idleSeconds) * 1000;
-    console.log(`${label}; ${load()}; the master's CPU without readers: ${idle.toFixed(0)} ms a second`);
+    // In windows, each with its allocation runs (a skipped quiet cycle counts, in well under 1 ms) and
+    // what could wake full cycles: offers made, agents re-registering (their links dropped) or removed.
+    const idles: string[] = [];
+    for (let w = 0; w < windows; w++) {
+      const counted = ["allocator/mesos/allocation_runs", "master/outstanding_offers_sent", "master/slave_reregistrations", "master/slave_removals"];
+      const before = await Promise.all(counted.map(metric));
+      const idle0 = processUsage(master.proc.pid).cpuSeconds;
+      await Bun.sleep(idleSeconds * 1000);
+      const idle = ((processUsage(master.proc.pid).cpuSeconds - idle0) / idleSeconds) * 1000;
+      const [runs, offers, reregistered, removed] = (await Promise.all(counted.map(metric))).map((n, i) => n - before[i]!);
+      const [p50, max] = [await metric("allocator/mesos/allocation_run_ms/p50"), await metric("allocator/mesos/allocation_run_ms/max")];
+      idles.push(
+        `${idle.toFixed(0)} ms a second (${load()}; ${runs} allocation runs, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(0)} ms; ` +
+          `${offers} offers, ${reregistered} agents re-registered, ${removed} removed)`,
+      );
+    }
+    console.log(`${label}; the master's CPU without readers: ${idles.join(", ")}`);
     for (const [name, read] of endpoints) {
       // The first read encodes what changed since the last one (after start-up: everything); counted apart.
       const firstCpu0 = processUsage(master.proc.pid).cpuSeconds;
@@ -104,13 +125,19 @@ if (await ensureManyFetches()) {
     }
   };
   await settle();
-  await measure("steady state");
+  await measure("steady state", 10, 3);
   // Churn: short tasks keep changing the state between reads (no answer can be reused as is).
-  const churn = await startBenchFramework(address, { name: "churn", command: "sleep 1", maxInFlight: 20, perOffer: 5 });
+  const churn = await startBenchFramework(address, {
+    name: "churn",
+    command: "sleep 1",
+    maxInFlight: 20,
+    perOffer: 5,
+    refuseSeconds: churnRefuseSecs,
+  });
   await Bun.sleep(3000);
   const finished0 = churn.finished;
   const t0 = performance.now();
-  await measure("while a framework churns short tasks", 3);
+  await measure(`while a framework churns short tasks (declining for ${churnRefuseSecs} s)`, 3);
   console.log(`  (churn: ${((churn.finished - finished0) / ((performance.now() - t0) / 1000)).toFixed(1)} tasks finished a second during the reads)`);
   churn.close();
   for (const f of fws) f.close();

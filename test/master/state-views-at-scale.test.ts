@@ -83,6 +83,26 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
   // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
   const agentOf = (state: any, id: string) => state.slaves.find((s: any) => s.id === id);
 
+  /** /state-summary's counts (kept between reads, v0-listings.ts) against the tasks /state lists. */
+  const checkSummary = async () => {
+    const [state, summary] = [await read("/state"), await read("/state-summary")];
+    // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
+    const tasks: { slave_id: string; state: string; framework_id: string }[] = state.frameworks.flatMap((f: any) => [
+      ...f.tasks,
+      ...f.unreachable_tasks,
+      ...f.completed_tasks,
+    ]);
+    const count = (list: typeof tasks, name: string) => list.filter((t) => t.state === name).length;
+    for (const s of summary.slaves) {
+      const on = tasks.filter((t) => t.slave_id === s.id);
+      for (const name of ["TASK_RUNNING", "TASK_FINISHED"]) expect(s[name]).toBe(count(on, name));
+      expect(s.framework_ids).toEqual([...new Set(on.map((t) => t.framework_id))]);
+    }
+    expect(summary.frameworks[0].TASK_RUNNING).toBe(count(tasks, "TASK_RUNNING"));
+    expect(summary.frameworks[0].TASK_FINISHED).toBe(count(tasks, "TASK_FINISHED"));
+    expect(summary.frameworks[0].slave_ids).toEqual([...new Set(tasks.map((t) => t.slave_id))]);
+  };
+
   const state = await read("/state");
   expect(state.slaves.map((s: { id: string }) => s.id)).toEqual([...master.ctx.agents.values()].map((a) => a.id));
   expect(state.slaves).toHaveLength(AGENTS);
@@ -90,6 +110,7 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
   expect(agentOf(state, "kept-agent-100").used_resources.cpus).toBe(1);
   for (const path of ["/slaves", "/frameworks", "/state-summary", "/master/state"]) await read(path);
   await checkGetState();
+  await checkSummary();
 
   // A task of an agent in a later block finishes: the framework's lists and that agent change.
   const task = master.ctx.tasks.active(FRAMEWORK.id.value).get("task-100-0")!;
@@ -105,6 +126,7 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
   expect(states).toEqual(["TASK_FINISHED"]);
   await read("/slaves");
   await checkGetState();
+  await checkSummary();
 
   // Every agent is offered, then the offers are declined: agents' encodings are kept in pieces
   // around their offered resources (v0-json.ts, state-encoding.ts), which must be each agent's own
@@ -122,6 +144,9 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
     expect(s.offered_resources_full.find((r: { name: string }) => r.name === "cpus").scalar.value).toBe(cpusOffered(s.id));
   }
   expect(agentOf(offered, "kept-agent-100").offered_resources.cpus).toBe(1.5);
+  // The framework's offered sum, kept while its offers stay the same (the OfferBook's revisions).
+  const allCpus = [...new Set(offers.map((o) => o.agentId!.value))].reduce((n, id) => n + cpusOffered(id), 0);
+  expect(offered.frameworks[0].offered_resources.cpus).toBeCloseTo(allCpus, 6);
   await read("/slaves");
   await checkGetState();
   await fw.sub.decline(offers.map((o) => o.id!.value));
@@ -130,5 +155,6 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
     expect(s.offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
     expect(s.offered_resources_full).toEqual([]);
   }
+  expect(declined.frameworks[0].offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
   await checkGetState();
 }, 60_000);

@@ -26,9 +26,14 @@ export function masterGuards(ctx: MasterContext): MasterGuards {
       callName: "scheduler::Call",
       admit,
       validate: validateCall,
-      counter: (call) => (call.type === T.SUBSCRIBE ? undefined : `master/messages_${T[call.type]!.toLowerCase()}`),
+      counter: (call) => (call.type === T.SUBSCRIBE ? undefined : schedulerCallCounter(call.type)),
       metrics: ctx.metrics,
     },
     operator: { service: master.Operator.typeName, callSchema: master.CallSchema, callName: "master::Call", admit, validate: validateOperatorCall },
   };
+}
+
+/** The counter of a scheduler call other than SUBSCRIBE, as Mesos names it. */
+export function schedulerCallCounter(type: scheduler.Call_Type): string {
+  return `master/messages_${scheduler.Call_Type[type]!.toLowerCase()}`;
 }

@@ -10,7 +10,9 @@ import { create, type DescMessage, fromBinary, fromJsonString, isMessage, toBina
 import { Code, ConnectError, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
 import { codeToHttpStatus, contentTypeUnaryJson, contentTypeUnaryProto, errorToJsonBytes, parseTimeout } from "@connectrpc/connect/protocol-connect";
 import { isMesosError } from "@mesos/core";
+import { type CallShortcut, tryShortcut } from "./call-shortcut.ts";
 import { ConnectCall, replaceHeaders, withInterceptors } from "./connect-call.ts";
+import { toConnectError } from "./errors.ts";
 import { checkJsonDepth, MAX_REQUEST_BODY_BYTES, readBoundedBody } from "./request-limits.ts";
 
 const JSON_READ = { ignoreUnknownFields: true };
@@ -47,10 +49,16 @@ export async function readRequestBody(req: Request, limit: number): Promise<Uint
   }
 }
 
-/** A fetch handler for one unary method; undefined for a request it leaves to Connect's handler. */
-export function createUnaryFetchHandler(spec: UnarySpec, interceptors: Interceptor[], limit = MAX_REQUEST_BODY_BYTES) {
+/**
+ * A fetch handler for one unary method; undefined for a request it leaves to Connect's handler.
+ * A `shortcut` (call-shortcut.ts) sees protobuf bodies first; the calls it serves answer the
+ * method's empty response message.
+ */
+export function createUnaryFetchHandler(spec: UnarySpec, interceptors: Interceptor[], limit = MAX_REQUEST_BODY_BYTES, shortcut?: CallShortcut) {
   const { method } = spec;
   const service = method.parent;
+  // Only with a shortcut: an output with required fields has no empty form.
+  const emptyAnswer = shortcut && toBinary(method.output, create(method.output));
   // Built once per method: each request carries its call (ConnectCall.of).
   const invoke = withInterceptors(async (r) => {
     const call = ConnectCall.of(r);
@@ -74,6 +82,12 @@ export function createUnaryFetchHandler(spec: UnarySpec, interceptors: Intercept
     const call = new ConnectCall(req, binary ? contentTypeUnaryProto : contentTypeUnaryJson, timeout.timeoutMs);
     try {
       const bytes = await readRequestBody(req, limit);
+      const served = binary ? tryShortcut(shortcut, bytes, req.headers) : undefined;
+      if (served) {
+        // Errors as the general path's error interceptor maps them (serve.ts).
+        await served.catch((e) => Promise.reject(toConnectError(e)));
+        return new Response(emptyAnswer, { status: 200, headers: call.headers(true) });
+      }
       const request = call.request<UnaryRequest>({ stream: false, service, method, message: decodeRequest(method.input, bytes, binary) });
       const res = (await invoke(request)) as UnaryResponse;
       // An interceptor that answered with headers of its own: Connect copies them onto the call's.

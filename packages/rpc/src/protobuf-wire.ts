@@ -10,7 +10,7 @@ const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
 /** A varint at `at`: its value (up to 2^53) and where the next field starts; undefined past the end. */
-function readVarint(bytes: Uint8Array, at: number): [number, number] | undefined {
+export function readVarint(bytes: Uint8Array, at: number): [number, number] | undefined {
   let value = 0;
   for (let shift = 1; at < bytes.length; shift *= 128) {
     const b = bytes[at++]!;

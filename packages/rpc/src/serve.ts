@@ -19,6 +19,7 @@ import {
   type Transport,
 } from "@connectrpc/connect";
 import type { Hono } from "hono";
+import type { CallShortcut } from "./call-shortcut.ts";
 import { createGuardedFetchHandler } from "./connect-request-guard.ts";
 import { createServerStreamFetchHandler } from "./connect-server-stream.ts";
 import { createUnaryFetchHandler } from "./connect-unary.ts";
@@ -30,6 +31,8 @@ import { missingRequiredFields } from "./v1-http/message-codec.ts";
 export interface ConnectApi {
   routes(router: ConnectRouter): void;
   interceptors: Interceptor[];
+  /** Hand-served forms of some unary methods' calls (call-shortcut.ts), over HTTP only. */
+  shortcuts?: ReadonlyMap<DescMethod, CallShortcut>;
 }
 
 async function* mapStreamErrors<T>(stream: AsyncIterable<T>): AsyncIterable<T> {
@@ -95,7 +98,7 @@ export function mountConnect(app: Hono, services: ConnectApi | ConnectApi["route
     const spec = specs.get(handler.method);
     const fast =
       spec?.kind === "unary"
-        ? createUnaryFetchHandler(spec, options.interceptors)
+        ? createUnaryFetchHandler(spec, options.interceptors, MAX_REQUEST_BODY_BYTES, api.shortcuts?.get(spec.method))
         : spec?.kind === "server_streaming"
           ? createServerStreamFetchHandler(spec, options.interceptors)
           : undefined;

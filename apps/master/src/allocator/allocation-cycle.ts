@@ -102,7 +102,7 @@ export class AllocationCycle {
     }
     if (!c.allocatable(fr.minRule, s.names)) return true;
     if (fr.filters !== null) {
-      const until = filteredUntil(fr, agent, c, this.now);
+      const until = filteredUntil(fr, agent, c, this.now, s.options.checkFiltersInFull);
       if (until > 0) {
         if (until < this.refusalsEndAt) this.refusalsEndAt = until;
         return true;

@@ -92,6 +92,8 @@ export interface AllocatorOptions {
   random?: () => number;
   /** Run every full cycle, even one that cannot offer anything (quiet-cycles.ts); tests compare the two. */
   runQuietCycles?: boolean;
+  /** Check every refusal filter against the offer it would hide, without the availability-version shortcut (filters.ts); tests compare the two. */
+  checkFiltersInFull?: boolean;
 }
 
 export interface Allocator {

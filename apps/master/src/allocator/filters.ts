@@ -8,7 +8,9 @@
  * FrameworkRole keeps a list only to clear them (REVIVE, deactivation, leaving a role). A filter
  * that refused everything the agent had available records the agent's availability version: while
  * that version holds, any candidate is a subset of what was refused, so the check reads nothing
- * else. Dead and expired filters are unlinked lazily and by a periodic sweep.
+ * else; a filter found to refuse all of a later availability records that version instead (once a
+ * framework took part of an agent, every filter on it would otherwise be checked in full each
+ * cycle). Dead and expired filters are unlinked lazily and by a periodic sweep.
  */
 import type { Resource } from "@mesos/proto";
 import type { AgentState } from "./agent-state.ts";
@@ -103,8 +105,8 @@ export function addFilter(fr: FrameworkRole, agent: AgentState, filter: OfferFil
   (fr.filters ??= []).push(filter);
 }
 
-/** When the filter refusing `c` to `fr` on `agent` expires; 0 when none refuses it. */
-export function filteredUntil(fr: FrameworkRole, agent: AgentState, c: Candidate, now: number): number {
+/** When the filter refusing `c` to `fr` on `agent` expires; 0 when none refuses it. `inFull`: no version shortcut (tests). */
+export function filteredUntil(fr: FrameworkRole, agent: AgentState, c: Candidate, now: number, inFull = false): number {
   let prev: OfferFilter | null = null;
   let f = agent.filters.get(fr) ?? null;
   while (f !== null) {
@@ -117,7 +119,16 @@ export function filteredUntil(fr: FrameworkRole, agent: AgentState, c: Candidate
       f = next;
       continue;
     }
-    if (f.version === agent.version || f.covers(c, agent)) return f.expiresAt;
+    if (inFull) {
+      if (f.covers(c, agent)) return f.expiresAt;
+    } else if (f.version === agent.version) {
+      return f.expiresAt;
+    } else if (f.covers(c, agent)) {
+      // Availability changed since it was made, but it may still refuse all of it (someone took part
+      // of what was refused): then the cheap check holds again until the next change.
+      if (f.coversAllAvailable(agent)) f.version = agent.version;
+      return f.expiresAt;
+    }
     prev = f;
     f = f.next;
   }

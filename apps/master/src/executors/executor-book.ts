@@ -54,7 +54,8 @@ export class ExecutorBook {
   }
 
   onAgent(agentId: string): ExecutorRecord[] {
-    return [...(this.byAgent.get(agentId)?.values() ?? [])];
+    const executors = this.byAgent.get(agentId);
+    return executors ? [...executors.values()] : [];
   }
 
   ofFramework(frameworkId: string, agentId?: string): ExecutorRecord[] {

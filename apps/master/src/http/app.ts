@@ -7,6 +7,7 @@
  */
 import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountLoggingToggle, mountMetrics } from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
+import { scheduler } from "@mesos/proto";
 import { type Context, Hono } from "hono";
 import type { MasterContext } from "../context.ts";
 import type { EventQueue } from "../metrics/event-queue.ts";
@@ -16,6 +17,7 @@ import { operatorService } from "../operator/operator-service.ts";
 import { batchedRead } from "../read-model/batched-reads.ts";
 import type { ByteParts } from "../read-model/byte-parts.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
+import { acknowledgeShortcut } from "../scheduler/acknowledge-shortcut.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
@@ -38,12 +40,15 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
   app.use(jsonp());
   // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.
   const guards = masterGuards(ctx);
+  // ACKNOWLEDGE read by hand, on Connect and the v1 HTTP API alike (three a task).
+  const acknowledge = acknowledgeShortcut(ctx);
   const connect: ConnectApi = {
     routes(router) {
       schedulerService(ctx)(router);
       operatorService(ctx)(router);
     },
     interceptors: [guardInterceptor([guards.scheduler, guards.operator])],
+    shortcuts: new Map([[scheduler.Scheduler.method.call, acknowledge]]),
   };
   mountConnect(app, connect);
   const view = () => new MasterProjection(ctx);
@@ -54,9 +59,9 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
   ];
   for (const path of leaderOnly.flatMap(both)) app.use(path, leadingOnly(ctx));
 
-  const scheduler = schedulerApi(ctx, guards);
+  const schedulerV1 = schedulerApi(ctx, guards, acknowledge);
   const operator = operatorApi(ctx, guards);
-  for (const path of both("/api/v1/scheduler")) app.all(path, (c) => scheduler(c.req.raw));
+  for (const path of both("/api/v1/scheduler")) app.all(path, (c) => schedulerV1(c.req.raw));
   for (const path of both("/api/v1")) app.all(path, (c) => operator(c.req.raw));
   for (const path of both("/redirect")) app.all(path, () => redirectToLeader(ctx));
 

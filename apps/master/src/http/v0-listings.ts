@@ -6,7 +6,11 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { Resources, summarizeResources, toMesosJson } from "@mesos/core";
 import { AgentInfoSchema, FrameworkInfo_Capability_Type, type quota, type Task } from "@mesos/proto";
+import type { Agent } from "../agents/agent.ts";
+import type { Framework } from "../frameworks/framework.ts";
 import { allTasksOf, countByState, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
+import { Memo } from "../read-model/memo.ts";
+import { compareIn, mergedPage, sortedTasks } from "../read-model/task-order.ts";
 import type { ByteParts } from "../read-model/byte-parts.ts";
 import { JsonText } from "../read-model/json-text.ts";
 import { agentText, frameworkJson, tasksText } from "./v0-json.ts";
@@ -50,24 +54,19 @@ export interface TaskQuery {
   taskId?: string;
 }
 
-/** Mesos orders tasks by their first status's timestamp (tasks without statuses first), then by id. */
-function ascending(a: Task, b: Task): number {
-  const ta = a.statuses[0]?.timestamp;
-  const tb = b.statuses[0]?.timestamp;
-  if (ta === undefined || tb === undefined || ta === tb) {
-    if (ta !== tb) return ta === undefined ? -1 : 1;
-    return a.taskId!.value < b.taskId!.value ? -1 : a.taskId!.value > b.taskId!.value ? 1 : 0;
-  }
-  return ta - tb;
-}
-
 export function tasksJson(p: MasterProjection, query: TaskQuery = {}): string {
   const frameworks = p.allFrameworks().filter((f) => query.frameworkId === undefined || f.framework.id === query.frameworkId);
-  const tasks = frameworks.flatMap(allTasksOf).filter((t) => query.taskId === undefined || t.taskId!.value === query.taskId);
-  tasks.sort(query.order === "asc" ? ascending : (a, b) => ascending(b, a));
-  const offset = query.offset ?? 0;
+  const order = query.order === "asc" ? "asc" : "des";
+  const lists =
+    query.taskId === undefined
+      ? frameworks.map((f) => sortedTasks(f.framework, f.revision, () => allTasksOf(f), order))
+      : frameworks.map((f) =>
+          allTasksOf(f)
+            .filter((t) => t.taskId!.value === query.taskId)
+            .sort(compareIn(order)),
+        );
   const text = new JsonText();
-  return text.stringify({ tasks: tasksText(text, tasks.slice(offset, offset + (query.limit ?? 100))) });
+  return text.stringify({ tasks: tasksText(text, mergedPage(lists, order, query.offset ?? 0, query.limit ?? 100)) });
 }
 
 export function rolesJson(p: MasterProjection): string {
@@ -86,35 +85,69 @@ export function rolesJson(p: MasterProjection): string {
   });
 }
 
-export function stateSummaryJson(p: MasterProjection): ByteParts {
-  const { ctx } = p;
-  const frameworks = p.frameworks();
-  // Every task of a subscribed framework, by agent (completed ones too: they are counted by state).
-  const byAgent = new Map<string, Task[]>();
-  for (const f of frameworks) {
+/** A framework's tasks (active, unreachable, completed) by agent, kept while none of them changes (its revision). */
+const tasksByAgentOf = new Memo<Framework, Map<string, Task[]>>();
+
+function tasksByAgent(f: FrameworkSummary): Map<string, Task[]> {
+  return tasksByAgentOf.get(f.framework, [f.revision], () => {
+    const byAgent = new Map<string, Task[]>();
     for (const t of allTasksOf(f)) {
       const id = t.agentId?.value ?? "";
       let on = byAgent.get(id);
       if (!on) byAgent.set(id, (on = []));
       on.push(t);
     }
-  }
+    return byAgent;
+  });
+}
+
+/**
+ * What /state-summary adds to an agent: its tasks counted by state and the ids of their frameworks,
+ * as the text after the agent's keys; kept while its frameworks' lists of tasks there are the same
+ * (counting 100,000 tasks by agent on every read was most of the answer).
+ */
+const agentTaskTexts = new Memo<Agent, string>();
+
+function agentTaskText(agent: Agent, lists: readonly (Task[] | undefined)[]): string {
+  return agentTaskTexts.get(agent, lists, () => {
+    const on = lists.flatMap((list) => list ?? []);
+    const extra = JSON.stringify({ ...countByState(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] });
+    return `,${extra.slice(1)}`;
+  });
+}
+
+/** A framework's tasks counted by state and the ids of their agents, kept while none of them changes. */
+const frameworkTaskCounts = new Memo<Framework, Json>();
+
+function frameworkTaskJson(f: FrameworkSummary): Json {
+  return frameworkTaskCounts.get(f.framework, [f.revision], () => {
+    const all = allTasksOf(f);
+    return { ...countByState(all), slave_ids: [...new Set(all.map((t) => t.agentId!.value))] };
+  });
+}
+
+export function stateSummaryJson(p: MasterProjection): ByteParts {
+  const { ctx } = p;
+  const frameworks = p.frameworks();
+  // Every task of a subscribed framework, by agent (completed ones too: they are counted by state).
+  const byAgent = frameworks.map(tasksByAgent);
   const text = new JsonText();
   return text.body({
     hostname: ctx.info.hostname,
     ...(ctx.flags.cluster ? { cluster: ctx.flags.cluster } : {}),
     slaves: text.array(
       p.agents().map((a) => {
-        const on = byAgent.get(a.agent.id) ?? [];
+        const extra = agentTaskText(
+          a.agent,
+          byAgent.map((tasks) => tasks.get(a.agent.id)),
+        );
         // The agent's keys, then these: its text without the closing brace, then theirs without the opening one.
-        const extra = JSON.stringify({ ...countByState(on), framework_ids: [...new Set(on.map((t) => t.frameworkId!.value))] });
         const agent = agentText(a);
-        return [agent.subarray(0, agent.length - 1), `,${extra.slice(1)}`];
+        return [agent.subarray(0, agent.length - 1), extra];
       }),
     ),
     frameworks: frameworks.map((summary) => {
       const f = summary.framework;
-      const all = allTasksOf(summary);
       return {
         id: f.id,
         name: f.info.name,
@@ -126,8 +159,7 @@ export function stateSummaryJson(p: MasterProjection): ByteParts {
         active: f.active,
         connected: f.connected,
         recovered: f.recovered,
-        ...countByState(all),
-        slave_ids: [...new Set(all.map((t) => t.agentId!.value))],
+        ...frameworkTaskJson(summary),
       };
     }),
   });

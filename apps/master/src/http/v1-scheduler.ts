@@ -7,7 +7,7 @@
  * is the records' (JSON or protobuf, not recordio); every other call answers 202 with no body.
  */
 import { scheduler } from "@mesos/proto";
-import { emptyResponse, encodeMessage, MEDIA_TYPE_OF, streamResponse, textResponse, v1Endpoint } from "@mesos/rpc";
+import { type CallShortcut, emptyResponse, encodeMessage, MEDIA_TYPE_OF, streamResponse, textResponse, v1Endpoint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import type { MasterGuards } from "../guards.ts";
 import { handleSchedulerCall } from "../scheduler/calls.ts";
@@ -15,9 +15,11 @@ import { STREAM_ID_HEADER, streamSubscription } from "../scheduler/scheduler-ser
 
 const T = scheduler.Call_Type;
 
-export function schedulerApi(ctx: MasterContext, guards: MasterGuards): (req: Request) => Promise<Response> {
+/** `shortcut`: calls served by hand (scheduler/acknowledge-shortcut.ts), answered 202 as the others. */
+export function schedulerApi(ctx: MasterContext, guards: MasterGuards, shortcut?: CallShortcut): (req: Request) => Promise<Response> {
   return v1Endpoint({
     guard: guards.scheduler,
+    shortcut: shortcut && ((body, header) => shortcut(body, header)?.then(() => emptyResponse(202))),
     answers: (call) => call.type === T.SUBSCRIBE || call.type === T.RECONCILE_OPERATIONS,
     statusOverrides: { not_found: 400 },
     dispatch({ call, media, request, abort }) {

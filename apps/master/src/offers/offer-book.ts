@@ -43,6 +43,13 @@ export class OfferBook {
   private readonly offersById = new Map<string, OfferRecord>();
   private readonly offersByFramework = new Map<string, Set<string>>();
   private readonly offersByAgent = new Map<string, Set<string>>();
+  /**
+   * Per framework and per agent, a number that changes whenever one of its offers comes or goes, and
+   * only then (never reused): the read model keeps what it sums from their offers while it holds.
+   */
+  private readonly frameworkRevisions = new Map<string, number>();
+  private readonly agentRevisions = new Map<string, number>();
+  private lastRevision = 0;
 
   constructor(private readonly deps: OfferBookDeps) {}
 
@@ -66,12 +73,21 @@ export class OfferBook {
     return this.records(this.offersByAgent.get(agentId));
   }
 
+  frameworkRevision(frameworkId: string): number {
+    return this.frameworkRevisions.get(frameworkId) ?? 0;
+  }
+
+  agentRevision(agentId: string): number {
+    return this.agentRevisions.get(agentId) ?? 0;
+  }
+
   /** Records a new offer; it is rescinded after --offer_timeout if still outstanding. */
   add(record: OfferRecord): void {
     const id = record.offer.id!.value;
     this.offersById.set(id, record);
     index(this.offersByFramework, record.frameworkId).add(id);
     index(this.offersByAgent, record.agentId).add(id);
+    this.changed(record);
     const timeout = this.deps.offerTimeoutMs;
     if (timeout !== undefined) {
       record.timeout = this.deps.clock.setTimeout(() => {
@@ -89,6 +105,7 @@ export class OfferBook {
     this.offersById.delete(id);
     unindex(this.offersByFramework, record.frameworkId, id);
     unindex(this.offersByAgent, record.agentId, id);
+    this.changed(record);
     if (options.recover) this.giveBack(record.frameworkId, record.agentId, record.resources, options.refuseSeconds ?? 0);
     const framework = this.deps.framework(record.frameworkId);
     if (options.rescind && framework?.connected) {
@@ -111,6 +128,11 @@ export class OfferBook {
   /** Resources a framework held but does not use (left over from an ACCEPT, or an offer nobody can take). */
   giveBack(frameworkId: string, agentId: string, resources: Resources, refuseSeconds: number): void {
     this.deps.allocator.recoverResources(frameworkId, agentId, resources, refuseSeconds);
+  }
+
+  private changed(record: OfferRecord): void {
+    this.frameworkRevisions.set(record.frameworkId, ++this.lastRevision);
+    this.agentRevisions.set(record.agentId, ++this.lastRevision);
   }
 
   private records(ids: ReadonlySet<string> = NONE): OfferRecord[] {

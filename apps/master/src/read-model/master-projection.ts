@@ -95,16 +95,14 @@ function usedBy(owner: object, version: number, tasks: () => readonly Task[], ex
   });
 }
 
-function offeredTo(owner: object, offers: readonly OfferRecord[]): Resources {
-  return offeredMemo.get(
-    owner,
-    offers.flatMap((o) => [o, o.resources]),
-    () => {
-      let out = Resources.EMPTY;
-      for (const o of offers) out = out.plus(o.resources);
-      return out;
-    },
-  );
+/** What `offers` hold together, summed again only when `revision` (the owner's OfferBook revision) changed. */
+function offeredTo(owner: object, revision: number, offers: () => readonly OfferRecord[]): Resources {
+  return offeredMemo.get(owner, [revision], () => {
+    // One bag from every resource, as in usedBy (adding bag to bag copied the sum once per offer).
+    const all: Resource[] = [];
+    for (const o of offers()) for (const r of o.resources) all.push(r);
+    return Resources.of(all);
+  });
 }
 
 export class MasterProjection {
@@ -118,7 +116,8 @@ export class MasterProjection {
     if (!summary) {
       const tasks = () => this.ctx.tasks.onAgent(agent.id);
       const used = usedBy(agent, this.ctx.tasks.agentRevision(agent.id), tasks, this.ctx.executors.onAgent(agent.id));
-      summary = { agent, used, offered: offeredTo(agent, this.ctx.offers.onAgent(agent.id)) };
+      const offered = offeredTo(agent, this.ctx.offers.agentRevision(agent.id), () => this.ctx.offers.onAgent(agent.id));
+      summary = { agent, used, offered };
       this.agentSummaries.set(agent.id, summary);
     }
     return summary;
@@ -139,7 +138,7 @@ export class MasterProjection {
         completed: this.ctx.tasks.completed(framework.id),
         used: usedBy(framework, revision, () => active, executors),
         offers,
-        offered: offeredTo(framework, offers),
+        offered: offeredTo(framework, this.ctx.offers.frameworkRevision(framework.id), () => offers),
         executors,
         inverseOffers: this.ctx.inverseOffers.ofFramework(framework.id).map((r) => r.inverseOffer),
       };

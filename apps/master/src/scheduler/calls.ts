@@ -6,6 +6,7 @@
 import { invalid, notFound, permissionDenied } from "@mesos/core";
 import { scheduler } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
+import type { Framework } from "../frameworks/framework.ts";
 import { removeFramework } from "../frameworks/remove-framework.ts";
 import { updateFramework } from "../frameworks/update-framework.ts";
 import { reconcileTasks } from "../tasks/reconcile.ts";
@@ -22,16 +23,7 @@ const T = scheduler.Call_Type;
 /** Returns a promise for the calls answered once something is committed (ACKNOWLEDGE: the registry). */
 export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, streamId: string | undefined): Promise<void> | undefined {
   if (call.type === T.SUBSCRIBE) throw invalid("SUBSCRIBE must be sent on the subscription endpoint");
-  const frameworkId = call.frameworkId!.value;
-  const framework = ctx.frameworks.get(frameworkId);
-  if (!framework) throw notFound("Framework cannot be found");
-  if (!framework.connected) throw permissionDenied("Framework is not subscribed");
-  if (streamId === undefined) throw invalid("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
-  if (streamId !== framework.subscription!.streamId) {
-    throw invalid(
-      `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
-    );
-  }
+  const framework = callingFramework(ctx, call.frameworkId!.value, streamId);
   framework.countCall(call.type);
   switch (call.type) {
     case T.TEARDOWN:
@@ -52,8 +44,10 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
     case T.KILL:
       kill(ctx, framework, call.kill!);
       return;
-    case T.ACKNOWLEDGE:
-      return acknowledge(ctx, framework, call.acknowledge!);
+    case T.ACKNOWLEDGE: {
+      const ack = call.acknowledge!;
+      return acknowledge(ctx, framework, ack.agentId!.value, ack.taskId!.value, ack.uuid);
+    }
     case T.RECONCILE:
       reconcileTasks(
         ctx,
@@ -86,4 +80,18 @@ export function handleSchedulerCall(ctx: MasterContext, call: scheduler.Call, st
       reconcileOperations(ctx, framework, call.reconcileOperations!);
       return;
   }
+}
+
+/** The framework a call comes from: it exists, it is subscribed, and the call carries its subscription's stream id. */
+export function callingFramework(ctx: MasterContext, frameworkId: string, streamId: string | undefined): Framework {
+  const framework = ctx.frameworks.get(frameworkId);
+  if (!framework) throw notFound("Framework cannot be found");
+  if (!framework.connected) throw permissionDenied("Framework is not subscribed");
+  if (streamId === undefined) throw invalid("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+  if (streamId !== framework.subscription!.streamId) {
+    throw invalid(
+      `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
+    );
+  }
+  return framework;
 }

@@ -49,19 +49,17 @@ export function kill(ctx: MasterContext, framework: Framework, call: scheduler.C
  * Resolves once the acknowledgement is in the registry (the call is answered then): a master that
  * restarts still knows it, and answers the agent itself if it resends the update.
  */
-export function acknowledge(ctx: MasterContext, framework: Framework, call: scheduler.Call_Acknowledge): Promise<void> {
-  const agentId = call.agentId!.value;
-  const taskId = call.taskId!.value;
+export function acknowledge(ctx: MasterContext, framework: Framework, agentId: string, taskId: string, uuid: Uint8Array): Promise<void> {
   // Remembered even when the agent cannot be told now: when it resends the update, the master answers.
-  const task = ctx.tasks.acknowledge(framework.id, taskId, call.uuid);
+  const task = ctx.tasks.acknowledge(framework.id, taskId, uuid);
   const agent = ctx.agents.get(agentId);
   if (!agent?.connected) {
     ctx.metrics.increment("master/invalid_status_update_acknowledgements");
-    ctx.log.warn(`Ignoring acknowledgement ${uuidFromBytes(call.uuid)} for task ${taskId}: agent ${agentId} is not connected`);
+    ctx.log.warn(`Ignoring acknowledgement ${uuidFromBytes(uuid)} for task ${taskId}: agent ${agentId} is not connected`);
     return ctx.tasks.acknowledgementsCommitted();
   }
   if (task && isTerminalState(task.statusUpdateState)) ctx.tasks.complete(task);
-  agent.send(acknowledgementFrame(framework.id, taskId, call.uuid));
+  agent.send(acknowledgementFrame(framework.id, taskId, uuid));
   ctx.metrics.increment("master/valid_status_update_acknowledgements");
   return ctx.tasks.acknowledgementsCommitted();
 }

@@ -199,3 +199,25 @@ describe("reservation formats", () => {
     expect(Resources.of([back]).equals(Resources.of([res]))).toBe(true);
   });
 });
+
+describe("summing many bags", () => {
+  test("one bag of all their resources is the bags added one by one (same resources, same order), the bags unchanged", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const texts = ["cpus:0.1;mem:64", "cpus(r):0.5;disk:100", "ports:[1-3,7-9]", "mem:32.5;ports:[4-5]", "cpus:1.333;mem:0.001", "gpus:1;cpus(r):2"];
+    for (let round = 0; round < 200; round++) {
+      const bags = Array.from({ length: 1 + Math.floor(random() * 6) }, () => {
+        const bag = parseResources(pick(texts));
+        return random() < 0.5 ? bag.allocate(pick(["*", "r"])) : bag;
+      });
+      const before = bags.map((bag) => bag.toString());
+      let added = Resources.EMPTY;
+      for (const bag of bags) added = added.plus(bag);
+      const all = Resources.of(bags.flatMap((bag) => [...bag]));
+      expect([...all]).toEqual([...added]);
+      // Summing in place is on the new bag's own copies: the bags are as they were.
+      expect(bags.map((bag) => bag.toString())).toEqual(before);
+    }
+  });
+});

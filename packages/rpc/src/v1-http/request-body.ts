@@ -12,14 +12,17 @@ import { readRecords } from "./recordio.ts";
 
 /** The body as one message; throws MesosError("invalid") with Mesos's parse messages, or "too_large" (413). */
 export async function readMessage<Desc extends DescMessage>(req: Request, schema: Desc, format: MessageFormat): Promise<MessageShape<Desc>> {
-  let bytes: Uint8Array;
+  return decodeMessage(schema, await readBody(req), format);
+}
+
+/** The whole body; throws MesosError("invalid") when it cannot be read, or "too_large" (413). */
+export async function readBody(req: Request): Promise<Uint8Array> {
   try {
-    bytes = await readBoundedBody(req);
+    return await readBoundedBody(req);
   } catch (e) {
     if (isMesosError(e)) throw e;
     throw invalid(`Failed to read the request body: ${(e as Error).message}`, e);
   }
-  return decodeMessage(schema, bytes, format);
 }
 
 export interface MessageStream<T> {

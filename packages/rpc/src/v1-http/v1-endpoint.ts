@@ -18,7 +18,9 @@ import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { isMesosError } from "@mesos/core";
 import { type CallGuard, checkCall } from "../guard/call-guard.ts";
 import { negotiateAccept, negotiateContentType, type ResponseMedia } from "./negotiate.ts";
-import { readMessage, readMessageStream } from "./request-body.ts";
+import { type CallShortcut, tryShortcut } from "../call-shortcut.ts";
+import { decodeMessage } from "./message-codec.ts";
+import { readBody, readMessageStream } from "./request-body.ts";
 import { errorResponse, methodNotAllowed, type StatusOverrides, textResponse } from "./responses.ts";
 
 export interface V1Request<Call> {
@@ -47,6 +49,8 @@ export interface V1EndpointOptions<Desc extends DescMessage> {
   /** Where Mesos answers a kind of error with another status than the usual one. */
   statusOverrides?: StatusOverrides;
   dispatch(request: V1Request<MessageShape<Desc>>): Response | Promise<Response>;
+  /** A hand-served form of some calls whose answer needs no negotiated media (call-shortcut.ts): protobuf bodies go to it first, once admitted and read. */
+  shortcut?: CallShortcut<Response>;
 }
 
 async function* startingWith<X>(first: X, rest: AsyncIterable<X>): AsyncGenerator<X> {
@@ -83,7 +87,11 @@ export function v1Endpoint<Desc extends DescMessage>(options: V1EndpointOptions<
         call = stream.first;
         calls = startingWith(stream.first, stream.rest);
       } else {
-        call = await readMessage(req, guard.callSchema, content.value.format);
+        const bytes = await readBody(req);
+        const served = content.value.format === "protobuf" ? tryShortcut(options.shortcut, bytes, req.headers) : undefined;
+        // Its errors are the dispatch's (below).
+        if (served) return await served.catch((e) => errorResponse(e, options.statusOverrides));
+        call = decodeMessage(guard.callSchema, bytes, content.value.format);
       }
     } catch (e) {
       return errorResponse(e);
