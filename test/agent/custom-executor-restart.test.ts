@@ -319,8 +319,15 @@ test("a custom executor whose tasks all ended keeps its framework on the agent: 
     // Its end, with nothing else of the framework here, forgets the framework.
     sim.exit(sim.launches[0]!.containerId!.value, 0);
     await eventually(() => !after.ctx.frameworks.has("f"), 10_000, "the framework forgotten");
-    expect(after.ctx.store.frameworks()).toEqual([]);
   } finally {
     await after.stop();
+  }
+  // Its checkpointed row is left for later (store.frameworkIdle); a restarted agent neither recovers the framework nor keeps the row.
+  const third = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  try {
+    expect(third.ctx.frameworks.has("f")).toBe(false);
+    expect(third.ctx.store.frameworks()).toEqual([]);
+  } finally {
+    await third.stop();
   }
 }, 30_000);

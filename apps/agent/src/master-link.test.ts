@@ -162,8 +162,12 @@ test("a message sent after the connection's envelope decodes as the whole AgentM
     value: create(internal.ExitedExecutorSchema, { frameworkId: { value: "f" }, executorId: { value: "e" }, status: 0 }),
   };
   for (const message of [encoded, exited, { case: "pong" as const, value: create(internal.PongSchema) }]) {
-    const decoded = fromBinary(internal.AgentMessageSchema, encodeAgentMessage(envelope, message));
-    expect(decoded).toEqual(fromBinary(internal.AgentMessageSchema, toBinary(internal.AgentMessageSchema, agentMessage(agentId, "c1", message))));
+    const frame = encodeAgentMessage(envelope, message);
+    const whole = toBinary(internal.AgentMessageSchema, agentMessage(agentId, "c1", message));
+    const decoded = fromBinary(internal.AgentMessageSchema, frame);
+    expect(decoded).toEqual(fromBinary(internal.AgentMessageSchema, whole));
+    // An encoded field follows the envelope as protobuf-es writes an unknown field: the same bytes.
+    if (message.case === "encoded") expect(frame).toEqual(whole);
     expect([decoded.agentId?.value, decoded.connectionId, decoded.message.case]).toEqual([
       "agent-1",
       "c1",

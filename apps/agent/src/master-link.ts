@@ -19,7 +19,17 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { type Clock, createBackoff, errorMessage, type Logger, type TimerHandle } from "@mesos/core";
 import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
-import { AGENT_LINK_PATH, LinkClose, type LinkDialer, type LinkEnd, MAX_FRAME_BYTES, toBaseUrl, webSocketDialer } from "@mesos/rpc";
+import {
+  AGENT_LINK_PATH,
+  LinkClose,
+  type LinkDialer,
+  type LinkEnd,
+  MAX_FRAME_BYTES,
+  toBaseUrl,
+  varintSize,
+  webSocketDialer,
+  writeVarint,
+} from "@mesos/rpc";
 
 interface MasterLinkOptions {
   master: string;
@@ -233,10 +243,18 @@ export function agentMessage(agentId: AgentID, connectionId: string, message: Ou
  * every message, encoded once) followed by the message's field. Fields may come in any order.
  */
 export function encodeAgentMessage(envelope: Uint8Array, message: OutgoingAgentMessage): Uint8Array {
+  // An encoded field (a status update: three a task) in one copy, without a BinaryWriter.
+  if (message.case === "encoded") {
+    const tag = (message.field << 3) | WireType.LengthDelimited;
+    const length = message.bytes.length;
+    const out = new Uint8Array(envelope.length + varintSize(tag) + varintSize(length) + length);
+    out.set(envelope);
+    out.set(message.bytes, writeVarint(out, writeVarint(out, envelope.length, tag), length));
+    return out;
+  }
   const w = new BinaryWriter();
   w.raw(envelope);
-  if (message.case === "encoded") w.tag(message.field, WireType.LengthDelimited).bytes(message.bytes);
-  else if (message.case !== undefined) {
+  if (message.case !== undefined) {
     const field = MESSAGE_FIELDS.get(message.case)!;
     w.tag(field.number, WireType.LengthDelimited).bytes(toBinary(field.message!, message.value as never));
   }

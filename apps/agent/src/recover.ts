@@ -36,7 +36,15 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   const rebooted = ctx.store.getMeta("boot_id") !== undefined && ctx.store.getMeta("boot_id") !== bootId;
   ctx.store.setMeta("boot_id", bootId);
 
-  for (const info of ctx.store.frameworks()) ctx.frameworks.set(info.id!.value, info);
+  const tasks = ctx.store.tasks();
+  const executors = ctx.store.executors();
+  // A framework with neither a task nor an executor left is not recovered (Mesos's recoverFramework
+  // garbage-collects it): its row was kept when it went idle (store.frameworkIdle).
+  const active = new Set([...tasks, ...executors].map((t) => t.frameworkId));
+  for (const info of ctx.store.frameworks()) {
+    if (active.has(info.id!.value)) ctx.frameworks.set(info.id!.value, info);
+    else ctx.store.removeFrameworkRow(info.id!.value);
+  }
   ctx.statusUpdates.recover();
   const checkpointed = ctx.store.checkpointedResources();
   if (checkpointed) ctx.total = Resources.of(checkpointed);
@@ -44,11 +52,10 @@ export async function recoverAgent(ctx: AgentContext): Promise<void> {
   for (const op of ctx.store.operations()) ctx.operations.set(uuidFromBytes(op.uuid!.value), op);
   ctx.operationUpdates.recover();
 
-  const tasks = ctx.store.tasks();
   const reconnect = !rebooted && ctx.flags.recover === "reconnect";
   // Only checkpointing frameworks' executors have rows; one whose framework is gone has nothing to come back to.
   const customExecutors = new Map<string, CheckpointedExecutor>();
-  for (const e of ctx.store.executors()) {
+  for (const e of executors) {
     if (ctx.frameworks.get(e.frameworkId)?.checkpoint) customExecutors.set(e.containerId, e);
     else ctx.store.removeExecutor(e.frameworkId, e.executorId);
   }

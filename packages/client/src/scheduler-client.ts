@@ -6,7 +6,8 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Transport } from "@connectrpc/connect";
 import { invalid } from "@mesos/core";
 import { type FrameworkInfo, type FrameworkInfoSchema, type Offer_OperationSchema, scheduler, type TaskStatus } from "@mesos/proto";
-import { createTransport, fromConnectError, toBaseUrl } from "@mesos/rpc";
+import { createTransport, EncodedRequest, fromConnectError, toBaseUrl } from "@mesos/rpc";
+import { acknowledgeCall } from "./acknowledge-call.ts";
 
 export const STREAM_ID_HEADER = "Mesos-Stream-Id";
 
@@ -74,6 +75,17 @@ export async function subscribe(
       throw fromConnectError(e);
     }
   };
+  // Our own transport sends a call written by hand as it is (a transport given to us gets messages).
+  const ownTransport = typeof master === "string";
+  const encodedFrameworkId = new TextEncoder().encode(frameworkId);
+  const streamHeaders = { [STREAM_ID_HEADER]: streamId };
+  const sendEncoded = async (bytes: Uint8Array) => {
+    try {
+      await client.call(new EncodedRequest(bytes) as never, { headers: streamHeaders });
+    } catch (e) {
+      throw fromConnectError(e);
+    }
+  };
   const T = scheduler.Call_Type;
   return {
     frameworkId,
@@ -107,7 +119,10 @@ export async function subscribe(
         type: T.DECLINE,
         decline: { offerIds: offerIds.map((value) => ({ value })), filters: refuseSeconds === undefined ? undefined : { refuseSeconds } },
       }),
-    acknowledge: (status) => send({ type: T.ACKNOWLEDGE, acknowledge: { agentId: status.agentId, taskId: status.taskId, uuid: status.uuid } }),
+    acknowledge: (status) =>
+      ownTransport && status.agentId && status.taskId
+        ? sendEncoded(acknowledgeCall(encodedFrameworkId, status.agentId.value, status.taskId.value, status.uuid))
+        : send({ type: T.ACKNOWLEDGE, acknowledge: { agentId: status.agentId, taskId: status.taskId, uuid: status.uuid } }),
     kill: (taskId, agentId) => send({ type: T.KILL, kill: { taskId: { value: taskId }, agentId: agentId ? { value: agentId } : undefined } }),
     reconcile: (tasks = []) =>
       send({

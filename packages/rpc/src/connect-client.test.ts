@@ -6,12 +6,12 @@
  * The same with its unary calls on kept-alive connections (keep-alive-post.ts).
  */
 import { afterAll, expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { scheduler } from "@mesos/proto";
 import { Hono } from "hono";
-import { createBinaryConnectTransport } from "./connect-client.ts";
+import { createBinaryConnectTransport, EncodedRequest } from "./connect-client.ts";
 import { createKeepAlivePost } from "./keep-alive-post.ts";
 import { mountConnect } from "./serve.ts";
 
@@ -113,4 +113,16 @@ test("the direct path answers as connect-web's transport does (with Bun's fetch 
     ...["spread", 300, true, "s", "300", undefined],
     ...["fails", 300, true, "s", undefined, { code: Code.FailedPrecondition, message: "gone", why: undefined }],
   ]);
+});
+
+test("a request already encoded goes as its bytes, and decoded to the fallback (a call with a deadline)", async () => {
+  const bytes = toBinary(scheduler.CallSchema, create(scheduler.CallSchema, { frameworkId: { value: "pre-encoded" } }));
+  for (const [name, transport] of transports.slice(1)) {
+    const client = createClient(scheduler.Scheduler, transport);
+    const seen: (string | null)[] = [];
+    for (const timeoutMs of [undefined, 5000]) {
+      await client.call(new EncodedRequest(bytes) as never, { timeoutMs, onHeader: (h) => seen.push(h.get("x-seen")) });
+    }
+    expect([name, ...seen]).toEqual([name, "pre-encoded", "pre-encoded"]);
+  }
 });

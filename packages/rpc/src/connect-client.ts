@@ -33,6 +33,14 @@ const EMPTY = new Uint8Array(0);
 const NO_REDIRECT = "error" as const;
 
 /**
+ * A unary request message already encoded (a hot call written byte by byte, e.g. a framework's
+ * acknowledgements): this transport sends the bytes as they are; its fallback gets them decoded.
+ */
+export class EncodedRequest {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/**
  * `fallback` takes what this does not: deadlines and client or bidi streams. With `post`, unary
  * calls go on its kept-alive connections (keep-alive-post.ts) instead of fetch.
  */
@@ -49,9 +57,12 @@ export function createBinaryConnectTransport(baseUrl: string, fallback: Transpor
   const transport = {
     async unary(...args: Parameters<Transport["unary"]>): Promise<UnaryResponse> {
       const [method, signal, timeoutMs, header, message] = args;
-      if (timeoutMs !== undefined && timeoutMs > 0) return fallback.unary(...args);
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        if (message instanceof EncodedRequest) args[4] = fromBinary(method.input, message.bytes) as never;
+        return fallback.unary(...args);
+      }
       try {
-        const body = toBinary(method.input, create(method.input, message as never));
+        const body = message instanceof EncodedRequest ? message.bytes : toBinary(method.input, create(method.input, message as never));
         if (post) return await unaryOverPost(post, urlOf(method), method, header, body, signal);
         const response = await doFetch(urlOf(method), {
           method: "POST",

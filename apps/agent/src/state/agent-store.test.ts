@@ -68,3 +68,30 @@ test("a framework's info is rewritten when it changes, and again after the frame
   expect(store.frameworks().map((f) => f.name)).toEqual(["two"]);
   store.close();
 });
+
+test("an idle framework's row stays (its next launch writes nothing) until a shutdown, recovery, or 50 more idle ones", () => {
+  const store = createAgentStore(":memory:");
+  const fw = (id: string) => create(FrameworkInfoSchema, { id: { value: id }, user: "u", name: id });
+  const ids = () => store.frameworks().map((f) => f.id!.value);
+  store.saveFramework(fw("f"));
+  store.frameworkIdle("f");
+  expect(ids()).toEqual(["f"]);
+  // Launching again makes it busy: it is not among the idle rows that go first.
+  store.saveFramework(fw("f"));
+  for (let i = 0; i < 50; i++) {
+    store.saveFramework(fw(`idle-${i}`));
+    store.frameworkIdle(`idle-${i}`);
+  }
+  expect(ids()).toHaveLength(51);
+  store.frameworkIdle("f");
+  // 51 idle rows: the oldest idle one (not "f", idle last) goes.
+  expect(ids()).not.toContain("idle-0");
+  expect(ids()).toContain("f");
+  expect(ids()).toHaveLength(50);
+  store.removeFrameworkRow("f");
+  expect(ids()).not.toContain("f");
+  // A removed row is written again on the next save (the skip of identical writes forgot it).
+  store.saveFramework(fw("f"));
+  expect(ids()).toContain("f");
+  store.close();
+});

@@ -61,6 +61,9 @@ export interface StoredResourceProvider {
 
 const bytes = (b: Uint8Array) => Buffer.from(b);
 
+/** Rows of frameworks with nothing on the agent kept at most (Mesos's MAX_COMPLETED_FRAMEWORKS). */
+const MAX_IDLE_FRAMEWORK_ROWS = 50;
+
 type Db = SqliteDb<typeof schema> | Parameters<Parameters<SqliteDb<typeof schema>["transaction"]>[0]>[0];
 
 function saveOperationIn(db: Db, operation: Operation): void {
@@ -131,7 +134,7 @@ export function createAgentStore(path: string) {
   const setTaskState = statement("UPDATE tasks SET state = $state WHERE framework_id = $frameworkId AND task_id = $taskId");
   const setTaskKillRequested = statement("UPDATE tasks SET kill_requested = $killRequested WHERE framework_id = $frameworkId AND task_id = $taskId");
   const deleteTask = statement("DELETE FROM tasks WHERE framework_id = $frameworkId AND task_id = $taskId");
-  // A framework goes each time its last task on the agent ends (as often as tasks, on a busy agent).
+  // A framework shut down goes with everything it left.
   const forgetFrameworkRows = ["tasks", "containers", "status_updates"]
     .map((table) => statement(`DELETE FROM ${table} WHERE framework_id = $id`))
     .concat(statement("DELETE FROM frameworks WHERE id = $id"));
@@ -139,8 +142,11 @@ export function createAgentStore(path: string) {
     for (const remove of forgetFrameworkRows) remove().run({ id });
   });
   const upsertFramework = statement("INSERT INTO frameworks (id, info) VALUES ($id, $info) ON CONFLICT (id) DO UPDATE SET info = excluded.info");
+  const deleteFrameworkRow = statement("DELETE FROM frameworks WHERE id = $id");
   // Every launch checkpoints its framework's info, which rarely changes: an identical write is skipped.
   const savedFrameworks = new Map<string, Buffer>();
+  // Frameworks with nothing left on the agent whose rows are kept (see frameworkIdle), oldest first.
+  const idleFrameworks = new Set<string>();
 
   const append = (u: PendingUpdate) => {
     const row = appendUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u), status: encodedStatus(u) });
@@ -206,6 +212,7 @@ export function createAgentStore(path: string) {
 
     saveFramework(info: FrameworkInfo): void {
       const row = { id: info.id!.value, info: bytes(toBinary(FrameworkInfoSchema, info)) };
+      idleFrameworks.delete(row.id);
       if (savedFrameworks.get(row.id)?.equals(row.info)) return;
       upsertFramework().run(row);
       savedFrameworks.set(row.id, row.info);
@@ -217,9 +224,34 @@ export function createAgentStore(path: string) {
         .all()
         .map((r) => fromBinary(FrameworkInfoSchema, r.info));
     },
+    /** The framework was shut down: its row goes with its tasks', containers' and updates' rows. */
     removeFramework(id: string): void {
+      idleFrameworks.delete(id);
       savedFrameworks.delete(id);
       forgetFramework(id);
+    },
+    /**
+     * The framework has nothing left on the agent (its last task was forgotten). Its row stays, as
+     * Mesos's framework meta directory stays until garbage-collected: on a busy agent a framework's
+     * last task ends about as often as tasks do, and deleting the row only to write it again with
+     * the next task was a quarter of a task's statements. A restarted agent does not recover a
+     * framework without tasks (recover.ts drops it and its row, as Mesos's recoverFramework
+     * garbage-collects one without executors); past MAX_IDLE_FRAMEWORK_ROWS the oldest row goes.
+     */
+    frameworkIdle(id: string): void {
+      idleFrameworks.delete(id);
+      idleFrameworks.add(id);
+      if (idleFrameworks.size <= MAX_IDLE_FRAMEWORK_ROWS) return;
+      const oldest = idleFrameworks.values().next().value!;
+      idleFrameworks.delete(oldest);
+      savedFrameworks.delete(oldest);
+      deleteFrameworkRow().run({ id: oldest });
+    },
+    /** A framework's row alone (recovery found it without tasks). */
+    removeFrameworkRow(id: string): void {
+      idleFrameworks.delete(id);
+      savedFrameworks.delete(id);
+      deleteFrameworkRow().run({ id });
     },
 
     saveTask(task: CheckpointedTask): void {

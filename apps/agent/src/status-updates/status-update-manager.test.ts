@@ -120,5 +120,9 @@ test("the update the master hears carries the status encoded once, and decodes a
   const sent = encoded.bytes;
   const whole = create(internal.StatusUpdateSchema, { frameworkId: { value: "f" }, status: u.status, latestState: TaskState.TASK_FINISHED });
   expect(equals(internal.StatusUpdateSchema, fromBinary(internal.StatusUpdateSchema, sent), whole)).toBe(true);
+  // Byte for byte what protobuf-es writes, with and without the latest state.
+  expect(sent).toEqual(toBinary(internal.StatusUpdateSchema, whole));
+  const withoutLatest = create(internal.StatusUpdateSchema, { frameworkId: { value: "f" }, status: u.status });
+  expect(encodedStatusUpdate(u, undefined).bytes).toEqual(toBinary(internal.StatusUpdateSchema, withoutLatest));
   expect(u.encoded).toEqual(toBinary(TaskStatusSchema, u.status));
 });

@@ -3,10 +3,12 @@
  */
 import { type Clock, isTerminalState, type Logger, uuidFromBytes } from "@mesos/core";
 import { toBinary } from "@bufbuild/protobuf";
-import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { WireType } from "@bufbuild/protobuf/wire";
+import { varintSize, writeVarint } from "@mesos/rpc";
 import { FrameworkIDSchema, internal, TaskState, type TaskStatus, TaskStatusSchema } from "@mesos/proto";
 import type { EncodedAgentMessage } from "../master-link.ts";
 import { createAcknowledgedUpdates, type UpdateStore } from "./acknowledged-updates.ts";
+import { encodeTaskStatus } from "./task-status-bytes.ts";
 
 export interface PendingUpdate {
   frameworkId: string;
@@ -24,27 +26,50 @@ export interface PendingUpdate {
 export type StatusUpdateStore = UpdateStore<PendingUpdate>;
 
 export const uuidOf = (u: PendingUpdate) => (u.uuid ??= uuidFromBytes(u.status.uuid));
-export const encodedStatus = (u: PendingUpdate) => (u.encoded ??= toBinary(TaskStatusSchema, u.status));
+export const encodedStatus = (u: PendingUpdate) => (u.encoded ??= encodeTaskStatus(u.status) ?? toBinary(TaskStatusSchema, u.status));
 
 /**
  * The StatusUpdate the master hears for `u`, written around the status's bytes already encoded
- * (for its checkpoint) rather than encoding the status again for every send.
+ * (for its checkpoint) rather than encoding the status again for every send; byte by byte, as
+ * protobuf-es would write it (its BinaryWriter's forks and copies cost more than these few fields).
  */
 export function encodedStatusUpdate(u: PendingUpdate, latestState: TaskState | undefined): EncodedAgentMessage {
-  const w = new BinaryWriter();
-  w.tag(FIELD.frameworkId, WireType.LengthDelimited).fork().tag(FRAMEWORK_ID_VALUE, WireType.LengthDelimited).string(u.frameworkId).join();
-  w.tag(FIELD.status, WireType.LengthDelimited).bytes(encodedStatus(u));
-  if (latestState !== undefined) w.tag(FIELD.latestState, WireType.Varint).int32(latestState);
-  return { case: "encoded", field: STATUS_UPDATE_FIELD, bytes: w.finish() };
+  const frameworkId = encodedFrameworkId(u.frameworkId);
+  const status = encodedStatus(u);
+  const idSize = fieldSize(FRAMEWORK_ID_VALUE, frameworkId.length);
+  const hasLatest = latestState !== undefined && latestState >= 0;
+  const size =
+    fieldSize(FRAMEWORK_ID, idSize) + fieldSize(STATUS, status.length) + (hasLatest ? varintSize(LATEST_STATE) + varintSize(latestState) : 0);
+  const out = new Uint8Array(size);
+  let at = writeVarint(out, writeVarint(out, 0, FRAMEWORK_ID), idSize);
+  at = writeVarint(out, writeVarint(out, at, FRAMEWORK_ID_VALUE), frameworkId.length);
+  out.set(frameworkId, at);
+  at = writeVarint(out, writeVarint(out, at + frameworkId.length, STATUS), status.length);
+  out.set(status, at);
+  if (hasLatest) writeVarint(out, writeVarint(out, at + status.length, LATEST_STATE), latestState);
+  return { case: "encoded", field: STATUS_UPDATE_FIELD, bytes: out };
 }
 
-const FIELD = {
-  frameworkId: internal.StatusUpdateSchema.field.frameworkId!.number,
-  status: internal.StatusUpdateSchema.field.status!.number,
-  latestState: internal.StatusUpdateSchema.field.latestState!.number,
-};
-const FRAMEWORK_ID_VALUE = FrameworkIDSchema.field.value!.number;
+const lengthDelimited = (field: number) => (field << 3) | WireType.LengthDelimited;
+const FRAMEWORK_ID = lengthDelimited(internal.StatusUpdateSchema.field.frameworkId!.number);
+const STATUS = lengthDelimited(internal.StatusUpdateSchema.field.status!.number);
+const LATEST_STATE = (internal.StatusUpdateSchema.field.latestState!.number << 3) | WireType.Varint;
+const FRAMEWORK_ID_VALUE = lengthDelimited(FrameworkIDSchema.field.value!.number);
 const STATUS_UPDATE_FIELD = internal.AgentMessageSchema.field.statusUpdate!.number;
+const fieldSize = (tag: number, length: number) => varintSize(tag) + varintSize(length) + length;
+
+/** Framework ids as UTF-8: a handful of frameworks' updates, thousands a second. */
+const frameworkIds = new Map<string, Uint8Array>();
+const MAX_KEPT_FRAMEWORK_IDS = 1024;
+function encodedFrameworkId(id: string): Uint8Array {
+  let bytes = frameworkIds.get(id);
+  if (!bytes) {
+    if (frameworkIds.size >= MAX_KEPT_FRAMEWORK_IDS) frameworkIds.clear();
+    frameworkIds.set(id, (bytes = new TextEncoder().encode(id)));
+  }
+  return bytes;
+}
+
 const streamKey = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${taskId}`;
 
 interface StatusUpdateManagerOptions {

@@ -61,6 +61,7 @@ export function forgetFrameworkIfIdle(ctx: AgentContext, frameworkId: string): v
   if (ctx.customExecutors.runFor(frameworkId)) return;
   if (ctx.frameworks.has(frameworkId)) ctx.completed.frameworkDone(frameworkId, ctx.frameworks.get(frameworkId));
   ctx.frameworks.delete(frameworkId);
-  ctx.shuttingDown.delete(frameworkId);
-  ctx.store.removeFramework(frameworkId);
+  // Shut down, it goes from the checkpoint at once; merely idle, its row is left for later (store.frameworkIdle).
+  if (ctx.shuttingDown.delete(frameworkId)) ctx.store.removeFramework(frameworkId);
+  else ctx.store.frameworkIdle(frameworkId);
 }
