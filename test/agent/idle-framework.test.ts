@@ -7,7 +7,8 @@
 import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createAgentStore } from "@mesos/agent";
-import { TaskState } from "@mesos/proto";
+import { fromBinary } from "@bufbuild/protobuf";
+import { internal, TaskState } from "@mesos/proto";
 import { eventually, tempDir } from "../support/cluster.ts";
 import { createInMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
 import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
@@ -42,7 +43,7 @@ test("a framework without tasks is not listed; its row stays until a restart, wh
   await eventually(() => !agent.ctx.tasks.has("idle/ends"), 5000, "the acknowledged task to be forgotten");
 
   expect([...agent.ctx.frameworks.keys()]).toEqual(["busy"]);
-  expect(agent.attachRequest().frameworks.map((f) => f.id!.value)).toEqual(["busy"]);
+  expect(fromBinary(internal.AttachRequestSchema, agent.attachRequest()).frameworks.map((f) => f.id!.value)).toEqual(["busy"]);
   const state = (await (await agent.app.request("/state")).json()) as { frameworks: { id: string }[]; completed_frameworks: { id: string }[] };
   expect(state.frameworks.map((f) => f.id)).toEqual(["busy"]);
   expect(state.completed_frameworks.map((f) => f.id)).toEqual(["idle"]);
@@ -70,5 +71,5 @@ test("a framework without tasks is not listed; its row stays until a restart, wh
   stops.push(() => restarted.stop());
   expect([...restarted.ctx.frameworks.keys()]).toEqual(["busy"]);
   expect(restarted.ctx.store.frameworks().map((f) => f.id!.value)).toEqual(["busy"]);
-  expect(restarted.attachRequest().frameworks.map((f) => f.id!.value)).toEqual(["busy"]);
+  expect(fromBinary(internal.AttachRequestSchema, restarted.attachRequest()).frameworks.map((f) => f.id!.value)).toEqual(["busy"]);
 });
