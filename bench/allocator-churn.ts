@@ -8,8 +8,8 @@
  *
  *   npx bun bench/allocator-churn.ts [--agents=10000] [--frameworks=10] [--refuse_secs=1] [--cycles=30]
  */
-import { ManualClock, parseMinAllocatable, parseResources, seededRandom } from "@mesos/core";
-import { createHierarchicalAllocator } from "@mesos/master/allocator";
+import { parseResources } from "@mesos/core";
+import { benchAllocator } from "./support/bench-allocator.ts";
 import { loadavg } from "node:os";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -19,15 +19,7 @@ const refuseSecs = arg("refuse_secs", "1");
 const cycles = arg("cycles", "30");
 const HOUR = 3600;
 
-const clock = new ManualClock();
-const allocator = createHierarchicalAllocator({
-  clock,
-  allocationIntervalMs: 1000,
-  minAllocatable: parseMinAllocatable("cpus:0.01|mem:32"),
-  roleSorter: "drf",
-  frameworkSorter: "drf",
-  random: seededRandom(1),
-});
+const { allocator, clock } = benchAllocator();
 const capabilities = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
 const framework = (id: string) => ({
   id,

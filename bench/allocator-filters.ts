@@ -6,23 +6,15 @@
  *
  *   npx bun bench/allocator-filters.ts [--agents=10000] [--frameworks=100]
  */
-import { ManualClock, parseMinAllocatable, parseResources, seededRandom } from "@mesos/core";
-import { createHierarchicalAllocator } from "@mesos/master/allocator";
+import { parseResources } from "@mesos/core";
+import { benchAllocator } from "./support/bench-allocator.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agents = arg("agents", "10000");
 const frameworks = arg("frameworks", "100");
 const INT_MAX = 2147483647;
 
-const clock = new ManualClock();
-const allocator = createHierarchicalAllocator({
-  clock,
-  allocationIntervalMs: 1000,
-  minAllocatable: parseMinAllocatable("cpus:0.01|mem:32"),
-  roleSorter: "drf",
-  frameworkSorter: "drf",
-  random: seededRandom(1),
-});
+const { allocator, clock } = benchAllocator();
 const capabilities = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
 const total = parseResources("cpus:24;mem:4096;disk:4096;ports:[31000-32000]");
 for (let i = 0; i < frameworks; i++) {

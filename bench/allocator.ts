@@ -25,8 +25,8 @@
  * offers everything, every offer is declined with refuse_seconds = INT_MAX, and the timed cycle is
  * round 1, the first one run against those filters (with 1 framework it offers nothing at all).
  */
-import { ManualClock, seededRandom, parseMinAllocatable, parseResources, type Resources } from "@mesos/core";
-import { createHierarchicalAllocator } from "@mesos/master/allocator";
+import { type ManualClock, parseResources, type Resources } from "@mesos/core";
+import { benchAllocator } from "./support/bench-allocator.ts";
 import type { Allocation, Allocator, AllocatorFramework } from "@mesos/master/allocator";
 
 const INT_MAX = 2147483647;
@@ -37,18 +37,7 @@ interface Setup {
   clock: ManualClock;
 }
 
-function setup(seed = 1): Setup {
-  const clock = new ManualClock();
-  const allocator = createHierarchicalAllocator({
-    clock,
-    allocationIntervalMs: 1000,
-    minAllocatable: parseMinAllocatable("cpus:0.01|mem:32"),
-    roleSorter: "drf",
-    frameworkSorter: "drf",
-    random: seededRandom(seed),
-  });
-  return { allocator, clock };
-}
+const setup: (seed?: number) => Setup = benchAllocator;
 
 function frameworkInfo(id: string, roles: string[]): AllocatorFramework {
   return {
