@@ -21,7 +21,8 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { createAgentStore } from "@mesos/agent";
-import { ExecutorInfo_Type, FrameworkInfo_Capability_Type, type internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
+import { fromBinary } from "@bufbuild/protobuf";
+import { ExecutorInfo_Type, FrameworkInfo_Capability_Type, internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
 import { eventually, tempDir } from "../support/cluster.ts";
 import { createInMemoryAgent, type InMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
 import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
@@ -316,6 +317,11 @@ test("a custom executor whose tasks all ended keeps its framework on the agent: 
     register(after);
     expect(after.ctx.customExecutors.get("f", "ce")).toBeDefined();
     expect(sim.containerizer.state(sim.launches[0]!.containerId!.value)).toBe("running");
+    // The report to the master lists it and its framework, with no task (Mesos's executor_infos).
+    const report = fromBinary(internal.AttachRequestSchema, after.attachRequest());
+    expect(report.executorInfos.map((e) => [e.frameworkId?.value, e.executorId?.value, e.command?.value])).toEqual([["f", "ce", "executor"]]);
+    expect(report.frameworks.map((f) => f.id?.value)).toEqual(["f"]);
+    expect(report.tasks).toEqual([]);
     // Its end, with nothing else of the framework here, forgets the framework.
     sim.exit(sim.launches[0]!.containerId!.value, 0);
     await eventually(() => !after.ctx.frameworks.has("f"), 10_000, "the framework forgotten");

@@ -171,6 +171,9 @@ export function createCustomExecutors(context: () => AgentContext) {
   return {
     get: (frameworkId: string, executorId: string) => executors.get(executorKey(frameworkId, executorId)),
 
+    /** The executors running here (the report to the master lists them, tasks or not). */
+    running: (): Iterable<CustomExecutor> => executors.values(),
+
     /** Whether a custom executor of the framework runs here (its framework stays, even with no task left). */
     runFor(frameworkId: string): boolean {
       for (const e of executors.values()) if (e.frameworkId === frameworkId) return true;

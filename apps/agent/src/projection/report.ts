@@ -5,7 +5,17 @@
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { MESOS_VERSION } from "@mesos/core";
-import { AgentInfo_Capability_Type as Cap, type FrameworkInfo, internal, type Task, type TaskState, TaskSchema, type TaskStatus } from "@mesos/proto";
+import {
+  AgentInfo_Capability_Type as Cap,
+  type ExecutorInfo,
+  FrameworkIDSchema,
+  type FrameworkInfo,
+  internal,
+  type Task,
+  type TaskState,
+  TaskSchema,
+  type TaskStatus,
+} from "@mesos/proto";
 import { varintSize, writeVarint } from "@mesos/rpc";
 import type { AgentContext, LiveTask } from "../context.ts";
 import { taskMessage, taskUser } from "./summaries.ts";
@@ -37,19 +47,24 @@ export function attachRequest(ctx: AgentContext): Uint8Array {
     tasks.push(bytes);
     tasksLength += 1 + varintSize(bytes.length) + bytes.length;
   }
-  const rest = toBinary(
-    internal.AttachRequestSchema,
-    create(internal.AttachRequestSchema, {
-      agentInfo: ctx.info,
-      endpoint: ctx.endpoint,
-      version: MESOS_VERSION,
-      capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
-      frameworks: [...frameworks.values()].filter((info) => info !== undefined),
-      checkpointedResources: ctx.total.toArray(),
-      operations: [...ctx.operations.values()],
-      resourceProviders: ctx.resourceProviders.report(),
-    }),
-  );
+  const executorInfos: ExecutorInfo[] = [];
+  for (const e of ctx.customExecutors.running()) {
+    if (!frameworks.has(e.frameworkId)) frameworks.set(e.frameworkId, ctx.frameworks.get(e.frameworkId));
+    // The master files it under its framework (Mesos's master sets framework_id on launch).
+    executorInfos.push(e.info.frameworkId ? e.info : { ...e.info, frameworkId: create(FrameworkIDSchema, { value: e.frameworkId }) });
+  }
+  const request = create(internal.AttachRequestSchema, {
+    agentInfo: ctx.info,
+    endpoint: ctx.endpoint,
+    version: MESOS_VERSION,
+    capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
+    frameworks: [...frameworks.values()].filter((info) => info !== undefined),
+    checkpointedResources: ctx.total.toArray(),
+    operations: [...ctx.operations.values()],
+    resourceProviders: ctx.resourceProviders.report(),
+  });
+  request.executorInfos = executorInfos;
+  const rest = toBinary(internal.AttachRequestSchema, request);
   const frame = new Uint8Array(rest.length + tasksLength);
   frame.set(rest);
   let at = rest.length;

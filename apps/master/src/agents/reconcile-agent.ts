@@ -7,7 +7,8 @@
  *   returned for the agent to reconcile (Mesos's reconcileKnownSlave): the launch may have been
  *   lost, or may have raced the re-registration (then the agent has it). The agent answers each it
  *   does not know with TASK_LOST / TASK_DROPPED through its reliable updates.
- * - The executors of the tasks it reports run there (with the ExecutorInfo the master had, if any).
+ * - The executors it reports run there, with or without tasks (with the ExecutorInfo it reports; for a
+ *   reported task's executor it does not report, the one the master had, if any).
  */
 import { create, isFieldSet } from "@bufbuild/protobuf";
 import { isTerminalState } from "@mesos/core";
@@ -38,6 +39,13 @@ export function reconcileAgentReport(
     }
     ctx.frameworks.recover(new Framework(id, info, now));
     ctx.log.info(`Recovered framework ${id} (${info.name}) from agent ${agent.id}`);
+  }
+
+  // Before the tasks: a reported ExecutorInfo is the agent's, and wins over what the master had.
+  for (const info of req.executorInfos) {
+    const framework = ctx.frameworks.get(info.frameworkId?.value ?? "");
+    if (!framework || !info.executorId || shutDown.has(framework.id) || (wasUnreachable && !framework.partitionAware)) continue;
+    if (!ctx.executors.get(agent.id, framework.id, info.executorId.value)) ctx.executors.add({ frameworkId: framework.id, agentId: agent.id, info });
   }
 
   const reported = new Set<string>();
