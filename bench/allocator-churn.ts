@@ -9,7 +9,7 @@
  *   npx bun bench/allocator-churn.ts [--agents=10000] [--frameworks=10] [--refuse_secs=1] [--cycles=30]
  */
 import { parseResources } from "@mesos/core";
-import { benchAllocator } from "./support/bench-allocator.ts";
+import { BENCH_AGENT_CAPABILITIES, benchAllocator, benchFramework } from "./support/bench-allocator.ts";
 import { loadavg } from "node:os";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -20,30 +20,15 @@ const cycles = arg("cycles", "30");
 const HOUR = 3600;
 
 const { allocator, clock } = benchAllocator();
-const capabilities = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
-const framework = (id: string) => ({
-  id,
-  roles: ["*"],
-  capabilities: {
-    multiRole: true,
-    gpuResources: false,
-    sharedResources: false,
-    revocableResources: false,
-    reservationRefinement: true,
-    regionAware: false,
-  },
-  suppressedRoles: [],
-  minAllocatable: new Map(),
-});
 // As the hollow agents of state-endpoint: 10 tasks of 0.1 cpus and 32 MB each, 0.1 cpus and 64 MB to spare.
 const total = parseResources("cpus:1.1;mem:384;disk:1000");
 const task = parseResources("cpus:0.1;mem:32");
 const ids = Array.from({ length: frameworks }, (_, f) => `fw${f}`);
-for (const id of ids) allocator.addFramework(framework(id), new Map(), true);
+for (const id of ids) allocator.addFramework(benchFramework(id), new Map(), true);
 for (let i = 0; i < agents; i++) {
   // Every framework's task on this agent (the used resources an agent reports), with allocation info.
   const used = new Map(ids.map((id) => [id, task.allocate("*")]));
-  allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities }, used);
+  allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: BENCH_AGENT_CAPABILITIES }, used);
 }
 // The leftovers go round until every framework has declined them for an hour.
 for (;;) {
@@ -63,7 +48,7 @@ for (let i = 0; i < 5; i++) {
   allocator.allocate();
   settled.push(cpu() - t);
 }
-allocator.addFramework(framework("churn"), new Map(), true);
+allocator.addFramework(benchFramework("churn"), new Map(), true);
 // A churn task has run on every agent since the others declined (as after a few minutes of churn, or
 // a launch phase where frameworks took resources after others had declined them): the agents'
 // availability is no longer what the settled frameworks' filters saw.

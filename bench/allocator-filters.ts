@@ -7,7 +7,7 @@
  *   npx bun bench/allocator-filters.ts [--agents=10000] [--frameworks=100]
  */
 import { parseResources } from "@mesos/core";
-import { benchAllocator } from "./support/bench-allocator.ts";
+import { BENCH_AGENT_CAPABILITIES, benchAllocator, benchFramework } from "./support/bench-allocator.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agents = arg("agents", "10000");
@@ -15,29 +15,12 @@ const frameworks = arg("frameworks", "100");
 const INT_MAX = 2147483647;
 
 const { allocator, clock } = benchAllocator();
-const capabilities = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
 const total = parseResources("cpus:24;mem:4096;disk:4096;ports:[31000-32000]");
 for (let i = 0; i < frameworks; i++) {
-  allocator.addFramework(
-    {
-      id: `framework${i}`,
-      roles: ["*"],
-      capabilities: {
-        multiRole: true,
-        gpuResources: false,
-        sharedResources: false,
-        revocableResources: false,
-        reservationRefinement: false,
-        regionAware: false,
-      },
-      suppressedRoles: [],
-      minAllocatable: new Map(),
-    },
-    new Map(),
-    true,
-  );
+  allocator.addFramework(benchFramework(`framework${i}`), new Map(), true);
 }
-for (let i = 0; i < agents; i++) allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities }, new Map());
+for (let i = 0; i < agents; i++)
+  allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: BENCH_AGENT_CAPABILITIES }, new Map());
 
 const heap = () => {
   Bun.gc(true);

@@ -26,11 +26,10 @@
  * round 1, the first one run against those filters (with 1 framework it offers nothing at all).
  */
 import { type ManualClock, parseResources, type Resources } from "@mesos/core";
-import { benchAllocator } from "./support/bench-allocator.ts";
-import type { Allocation, Allocator, AllocatorFramework } from "@mesos/master/allocator";
+import { BENCH_AGENT_CAPABILITIES, benchAllocator, benchFramework } from "./support/bench-allocator.ts";
+import type { Allocation, Allocator } from "@mesos/master/allocator";
 
 const INT_MAX = 2147483647;
-const AGENT_CAPS = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
 
 interface Setup {
   allocator: Allocator;
@@ -38,23 +37,6 @@ interface Setup {
 }
 
 const setup: (seed?: number) => Setup = benchAllocator;
-
-function frameworkInfo(id: string, roles: string[]): AllocatorFramework {
-  return {
-    id,
-    roles,
-    capabilities: {
-      multiRole: true,
-      gpuResources: false,
-      sharedResources: false,
-      revocableResources: false,
-      reservationRefinement: false,
-      regionAware: false,
-    },
-    suppressedRoles: [],
-    minAllocatable: new Map(),
-  };
-}
 
 /** One timed cycle (after advancing the clock by the interval, as Mesos's benchmarks do). */
 function timedCycle(s: Setup): { ms: number; offers: Allocation[] } {
@@ -95,10 +77,13 @@ function declineOffers(agents: number, frameworks: number, rounds = 1): void {
   const ids: string[] = [];
   for (let i = 0; i < frameworks; i++) {
     ids.push(`framework${i}`);
-    s.allocator.addFramework(frameworkInfo(ids[i]!, ["*"]), new Map(), true);
+    s.allocator.addFramework(benchFramework(ids[i]!, ["*"]), new Map(), true);
   }
   for (let i = 0; i < agents; i++) {
-    s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: AGENT_CAPS }, new Map([[ids[i % frameworks]!, used]]));
+    s.allocator.addAgent(
+      { id: `agent${i}`, hostname: `agent${i}`, total, capabilities: BENCH_AGENT_CAPABILITIES },
+      new Map([[ids[i % frameworks]!, used]]),
+    );
   }
   s.clock.advance(1000);
   const round0 = s.allocator.allocate();
@@ -147,11 +132,12 @@ function largeAndSmallQuotaOnce(small: number, large: number, perRole: number): 
   ]);
   const addRole = (role: string, quota: Map<string, number>) => {
     s.allocator.updateQuota(role, { guarantees: quota, limits: quota });
-    for (let j = 0; j < perRole; j++) s.allocator.addFramework(frameworkInfo(`framework-${role}-${j}`, [role]), new Map(), true);
+    for (let j = 0; j < perRole; j++) s.allocator.addFramework(benchFramework(`framework-${role}-${j}`, [role]), new Map(), true);
   };
   for (let i = 0; i < small; i++) addRole(`small-${i}`, smallQuota);
   for (let i = 0; i < large; i++) addRole(`large-${i}`, largeQuota);
-  for (let i = 0; i < agents; i++) s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: AGENT_CAPS }, new Map());
+  for (let i = 0; i < agents; i++)
+    s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: BENCH_AGENT_CAPABILITIES }, new Map());
   const { ms, offers } = timedCycle(s);
   return { ms, offers: offers.length, next: timedCycle(s).offers.length };
 }
@@ -190,10 +176,11 @@ function nonQuotaVsQuotaOnce(roles: number, withQuota: boolean): { ms: number; o
   for (let r = 0; r < roles; r++) {
     const role = `role${r}`;
     if (withQuota) s.allocator.updateQuota(role, { guarantees: quota, limits: quota });
-    for (let j = 0; j < frameworksPerRole; j++) s.allocator.addFramework(frameworkInfo(`framework-${role}-${j}`, [role]), new Map(), true);
+    for (let j = 0; j < frameworksPerRole; j++) s.allocator.addFramework(benchFramework(`framework-${role}-${j}`, [role]), new Map(), true);
   }
   const agents = roles * agentsPerRole;
-  for (let i = 0; i < agents; i++) s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: AGENT_CAPS }, new Map());
+  for (let i = 0; i < agents; i++)
+    s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: BENCH_AGENT_CAPABILITIES }, new Map());
   const { ms, offers } = timedCycle(s);
   return { ms, offers: offers.length, next: timedCycle(s).offers.length };
 }
@@ -215,13 +202,14 @@ function multiFrameworkAllocations(): void {
       const id = `${prefix}-${i}`;
       const r = role(i);
       profiles.set(id, { role: r, remaining: tasks, task: parseResources(task).allocate(r), maxPerOffer });
-      s.allocator.addFramework(frameworkInfo(id, [r]), new Map(), true);
+      s.allocator.addFramework(benchFramework(id, [r]), new Map(), true);
     }
   };
   addFrameworks("marathon", 4, (i) => `roleA-${i}`, 4000, "cpus:0.07;mem:400", 100);
   addFrameworks("jenkins", 500, () => "roleB", 5, "cpus:0.1;mem:4000", 1);
   addFrameworks("spark", 50, (i) => `roleC-${i}`, 20, "cpus:1;mem:1000", 5);
-  for (let i = 0; i < agents; i++) s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: AGENT_CAPS }, new Map());
+  for (let i = 0; i < agents; i++)
+    s.allocator.addAgent({ id: `agent${i}`, hostname: `agent${i}`, total, capabilities: BENCH_AGENT_CAPABILITIES }, new Map());
 
   const totalTasks = [...profiles.values()].reduce((n, p) => n + p.remaining, 0);
   let launched = 0;

@@ -4,7 +4,28 @@
  * random order for ties (runs repeat).
  */
 import { ManualClock, parseMinAllocatable, seededRandom } from "@mesos/core";
-import { type Allocator, createHierarchicalAllocator } from "@mesos/master/allocator";
+import { type Allocator, type AllocatorFramework, createHierarchicalAllocator } from "@mesos/master/allocator";
+
+/** An agent as a Mesos 1.8 agent registers: multi-role, hierarchical roles, reservation refinement. */
+export const BENCH_AGENT_CAPABILITIES = { multiRole: true, hierarchicalRole: true, reservationRefinement: true };
+
+/** A multi-role framework in `roles`, nothing suppressed, no minimum offer sizes of its own. */
+export function benchFramework(id: string, roles: string[] = ["*"]): AllocatorFramework {
+  return {
+    id,
+    roles,
+    capabilities: {
+      multiRole: true,
+      gpuResources: false,
+      sharedResources: false,
+      revocableResources: false,
+      reservationRefinement: false,
+      regionAware: false,
+    },
+    suppressedRoles: [],
+    minAllocatable: new Map(),
+  };
+}
 
 export function benchAllocator(seed = 1): { allocator: Allocator; clock: ManualClock } {
   const clock = new ManualClock();
