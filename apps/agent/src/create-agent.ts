@@ -78,7 +78,8 @@ export interface Agent {
   /** For the master link: registered (or re-registered) as `registered.agentId`. */
   registered(registered: internal.Registered): void;
   /** For the master link: a message from the master. */
-  receive(message: internal.MasterMessage): void;
+  /** A message from the master, with its bytes if it came over the link. */
+  receive(message: internal.MasterMessage, frame?: Uint8Array): void;
   /** The master shut this agent down: every framework's tasks are killed; resolves once they ended. */
   shutdown(): Promise<void>;
   /** Stops the agent's timers and resource providers and closes the store; containers keep running (the next agent recovers them). */
@@ -199,7 +200,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       operationUpdates.resendAll();
       answerReconciliations(ctx, r.reconciliations);
     },
-    receive: (message) => handleMasterMessage(ctx, message),
+    receive: (message, frame) => handleMasterMessage(ctx, message, frame),
     shutdown: () => shutdownAllFrameworks(ctx, flags.executor_shutdown_grace_period),
     async stop() {
       await ctx.resourceProviders.stop();
