@@ -1,7 +1,8 @@
 /**
  * The master's frames as MasterMessages. An acknowledgement of a status update (three a task:
  * `MasterMessage { acknowledge_status_update { framework_id, task_id, uuid } }`) is read by hand:
- * protobuf-es's reflective decoding cost about 8 µs of the agent's CPU each, this well under one.
+ * protobuf-es's reflective decoding takes 1.3 µs in a warm loop of its own and more among the
+ * agent's other work (a tenth of a hollow agent's CPU went to decoding the master's frames), this 0.5.
  * Only that exact shape is (each field once, in any order, each id just its non-empty ASCII
  * value, nothing else); any other frame goes to protobuf-es, so the message is the same either way.
  */
@@ -18,6 +19,7 @@ const TASK_ID = tag(ACK.taskId!);
 const UUID = tag(ACK.uuid!);
 /** `value = 1` of FrameworkID and TaskID. */
 const ID_VALUE = tag({ number: 1 });
+const decoder = new TextDecoder();
 
 export function decodeMasterMessage(frame: Uint8Array): internal.MasterMessage {
   return readAcknowledgement(frame) ?? fromBinary(internal.MasterMessageSchema, frame);
@@ -38,12 +40,8 @@ function idValue(message: Uint8Array | undefined): string | undefined {
   if (!message || message[0] !== ID_VALUE) return undefined;
   const value = delimited(message, 1);
   if (!value || value.length === 0 || after(message, value) !== message.length) return undefined;
-  let text = "";
-  for (const byte of value) {
-    if (byte >= 0x80) return undefined;
-    text += String.fromCharCode(byte);
-  }
-  return text;
+  for (let i = 0; i < value.length; i++) if (value[i]! >= 0x80) return undefined;
+  return decoder.decode(value);
 }
 
 /** The frame as a MasterMessage if it is a plain acknowledgement (above), or undefined. */
