@@ -41,10 +41,22 @@ export class EncodedRequest {
 }
 
 /**
+ * Decoders by hand of a stream's messages of a schema (a framework's hot events): each returns the
+ * message protobuf-es would decode, or undefined to leave the bytes to protobuf-es.
+ */
+export type StreamDecoders = ReadonlyMap<DescMessage, (bytes: Uint8Array) => AnyMessage | undefined>;
+
+/**
  * `fallback` takes what this does not: deadlines and client or bidi streams. With `post`, unary
  * calls go on its kept-alive connections (keep-alive-post.ts) instead of fetch.
  */
-export function createBinaryConnectTransport(baseUrl: string, fallback: Transport, fetcher?: Fetch, post?: KeepAlivePost): Transport {
+export function createBinaryConnectTransport(
+  baseUrl: string,
+  fallback: Transport,
+  fetcher?: Fetch,
+  post?: KeepAlivePost,
+  decoders?: StreamDecoders,
+): Transport {
   const base = baseUrl.replace(/\/?$/, "/");
   const urls = new WeakMap<DescMethod, string>();
   const urlOf = (method: DescMethod) => {
@@ -100,7 +112,7 @@ export function createBinaryConnectTransport(baseUrl: string, fallback: Transpor
         validateResponse("server_streaming", true, response.status, response.headers);
         if (response.body === null) throw new ConnectError("missing response body");
         const trailer = new Headers();
-        const messages = readMessages(method.output, response.body, response.headers, trailer, signal);
+        const messages = readMessages(method.output, response.body, response.headers, trailer, signal, decoders?.get(method.output));
         return { stream: true, service: method.parent, method, header: response.headers, trailer, message: messages } as StreamResponse;
       } catch (e) {
         throw callError(e, signal);
@@ -228,6 +240,7 @@ function readMessages<Desc extends DescMessage>(
   header: Headers,
   trailer: Headers,
   signal: AbortSignal | undefined,
+  byHand?: (bytes: Uint8Array) => AnyMessage | undefined,
 ): AsyncIterable<MessageShape<Desc>> {
   const reader = body.getReader();
   const ready: MessageShape<Desc>[] = [];
@@ -260,7 +273,7 @@ function readMessages<Desc extends DescMessage>(
         end.metadata.forEach((value, key) => trailer.set(key, value));
         continue;
       }
-      ready.push(fromBinary(schema, data));
+      ready.push(((byHand?.(data) as MessageShape<Desc> | undefined) ?? fromBinary(schema, data)) as MessageShape<Desc>);
     }
     buffer = offset === buffer.length ? EMPTY : buffer.subarray(offset);
   };
