@@ -209,7 +209,8 @@ const reads: [string, string[]][] = [
   ["GET_STATE (JSON)", v1("application/json")],
   ["GET_STATE (protobuf)", v1("application/x-protobuf")],
 ];
-for (const [name, args] of reads) {
+// --state_reads=0: none (not even the first).
+for (const [name, args] of stateReads > 0 ? reads : []) {
   const one = async () => {
     const [t0, cpu0] = [performance.now(), cpuMs()];
     const curl = Bun.spawn(["curl", "-sf", "-o", "/dev/null", "-w", "%{size_download}", ...args], { stdout: "pipe" });
