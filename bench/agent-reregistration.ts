@@ -130,7 +130,9 @@ if (process.argv.includes("--over=websocket")) {
 // 3. The new master takes them all back.
 const startCpu = cpuMs();
 const master: Master = await newMaster();
-console.log(`  the master's start on that registry: ${(cpuMs() - startCpu).toFixed(0)} ms of CPU (${agents} agents, ${agents * perAgent} acknowledgements)`);
+console.log(
+  `  the master's start on that registry: ${(cpuMs() - startCpu).toFixed(0)} ms of CPU (${agents} agents, ${agents * perAgent} acknowledgements)`,
+);
 Bun.gc(true);
 const heapBefore = heapMb();
 let t = cpuMs();
