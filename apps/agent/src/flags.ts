@@ -1,7 +1,7 @@
 /** The agent's flags, with Mesos's names and defaults; built-in plugin isolators bring their own. */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { flag, type FlagValues } from "@mesos/core";
+import { flag, type FlagValues, formatDuration } from "@mesos/core";
 import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
@@ -121,7 +121,7 @@ export function validateAgentFlags(flags: AgentFlags): string | undefined {
   }
   // As Mesos's agent: the registration backoff doubles up to a minute, so its factor may not exceed that.
   if (flags.registration_backoff_factor > 60_000) {
-    return `Invalid value '${flags.registration_backoff_factor / 1000}secs' for --registration_backoff_factor: Must be less than 1mins`;
+    return `Invalid value '${formatDuration(flags.registration_backoff_factor)}' for --registration_backoff_factor: Must be less than 1mins`;
   }
   try {
     diskProfileAdaptorConfig(flags.disk_profile_adaptor, flags.modules);
