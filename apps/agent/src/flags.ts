@@ -79,6 +79,10 @@ export const agentFlagSpecs = {
   executor_reregistration_retry_interval: flag.duration(
     "Mesos's retry of its reconnect message to PID-based executors. Accepted so that scripts written for Mesos start the agent unchanged; a no-op here (v1 HTTP executors re-subscribe themselves)",
   ),
+  recovery_timeout: flag.duration(
+    "Amount of time allotted for the agent to recover. If the agent takes longer than recovery_timeout to recover, any executors that are waiting to reconnect to the agent will self-terminate (a checkpointing framework's executor gets it as MESOS_RECOVERY_TIMEOUT)",
+    { default: 15 * 60_000 },
+  ),
   registration_backoff_factor: flag.duration("Initial upper bound of the random registration delay", { default: 1000 }),
   recover: flag.oneOf(["reconnect", "cleanup"] as const)("On restart, reconnect to running containers or clean them up", {
     default: "reconnect",

@@ -413,10 +413,13 @@ function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, e: Cus
     MESOS_HTTP_COMMAND_EXECUTOR: "0",
     MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: formatDuration(ctx.flags.executor_shutdown_grace_period),
     MESOS_CONTAINER_ID: e.containerId,
-    // As Mesos: only a checkpointing framework's executor reconnects after the agent restarted
-    // (Mesos's --recovery_timeout default; the longest wait between its attempts).
+    // As Mesos: only a checkpointing framework's executor reconnects after the agent restarted,
+    // trying for --recovery_timeout, waiting at most --executor_reregistration_timeout between attempts.
     ...(framework.checkpoint
-      ? { MESOS_RECOVERY_TIMEOUT: "15mins", MESOS_SUBSCRIPTION_BACKOFF_MAX: formatDuration(ctx.flags.executor_reregistration_timeout) }
+      ? {
+          MESOS_RECOVERY_TIMEOUT: formatDuration(ctx.flags.recovery_timeout),
+          MESOS_SUBSCRIPTION_BACKOFF_MAX: formatDuration(ctx.flags.executor_reregistration_timeout),
+        }
       : {}),
   };
 }
