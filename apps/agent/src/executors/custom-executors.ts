@@ -57,7 +57,10 @@ export interface CustomExecutor {
   reregistrationTimer?: TimerHandle;
   /** Why the agent is ending the executor: what its tasks' terminal updates say. */
   pendingTermination?: PendingTermination;
-  /** uuids (as text) of its tasks' updates the framework acknowledged, by task id. */
+  /**
+   * uuids (as text) of its tasks' updates the framework acknowledged, by task id, kept while the
+   * task is (Mesos's status update stream keeps its acknowledged uuids until the stream ends).
+   */
   acknowledged: Map<string, Set<string>>;
 }
 
@@ -292,9 +295,9 @@ export function createCustomExecutors(context: () => AgentContext) {
     },
 
     /**
-     * The framework acknowledged an update the executor sent: remembered (and checkpointed) until
-     * the executor ends, so that one re-subscribing with it (it missed our ACKNOWLEDGED) is not
-     * taken as new once the update's own checkpoint is gone.
+     * The framework acknowledged an update the executor sent: remembered (and checkpointed) while
+     * its task is here, so that an executor re-subscribing with it (it missed our ACKNOWLEDGED) is
+     * not taken as new once the update's own checkpoint is gone.
      */
     acknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): void {
       const ctx = context();
@@ -307,6 +310,17 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (!uuids) e.acknowledged.set(taskId, (uuids = new Set()));
       uuids.add(text);
       if (e.checkpoint) ctx.store.saveExecutorAcknowledgement(frameworkId, e.executorId, taskId, text);
+    },
+
+    /**
+     * The task's end was acknowledged and the agent forgets it: so do its acknowledgements (an
+     * executor re-subscribing with one of its updates is answered without them: resubscribed).
+     */
+    taskForgotten(task: LiveTask): void {
+      const e = executors.get(executorKey(task.frameworkId, task.executorId!));
+      const taskId = task.info.taskId!.value;
+      if (!e?.acknowledged.delete(taskId)) return;
+      if (e.checkpoint) context().store.removeExecutorAcknowledgements(e.frameworkId, e.executorId, taskId);
     },
 
     /** A scheduler's MESSAGE: delivered to a subscribed executor, else dropped (Mesos's Slave::schedulerMessage). */
