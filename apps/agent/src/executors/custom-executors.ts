@@ -10,7 +10,9 @@
  * the executor exited, with its wait status.
  * A checkpointing framework's executor and its tasks are checkpointed and survive an agent restart
  * (executor-recovery.ts): the executor re-subscribes with what it has not seen acknowledged, or is
- * shut down after --executor_reregistration_timeout.
+ * shut down after --executor_reregistration_timeout. The agent's recovery ends only then
+ * (`recovered`): as Mesos's agent, it registers with the master once its executors are back, so
+ * that what the master sends them (kills, framework messages) finds them subscribed.
  */
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
@@ -53,8 +55,6 @@ export interface CustomExecutor {
   checkpoint: boolean;
   /** Recovered after an agent restart and not re-subscribed yet (Mesos's REGISTERING). */
   awaitingResubscription?: boolean;
-  /** Ends the wait for its re-subscription (--executor_reregistration_timeout). */
-  reregistrationTimer?: TimerHandle;
   /** Why the agent is ending the executor: what its tasks' terminal updates say. */
   pendingTermination?: PendingTermination;
   /**
@@ -73,6 +73,24 @@ export function createCustomExecutors(context: () => AgentContext) {
   const executors = new Map<string, CustomExecutor>();
   /** Set once the agent stopped: what its executors' containers do from then on is the next agent's business. */
   let stopped = false;
+  /** Resolves when recovery is over: no recovered executor is still awaited. */
+  const recovery = Promise.withResolvers<void>();
+  /** Ends the wait for recovered executors (--executor_reregistration_timeout), as Mesos's reregisterExecutorTimeout. */
+  let reregistrationTimer: TimerHandle | undefined;
+
+  /**
+   * Recovery is over once every recovered executor re-subscribed or ended. Mesos 1.8 always waits
+   * out the timeout (MESOS-7539 asks for this instead): waiting longer delays nothing but the
+   * agent's registration.
+   */
+  function recoveryProgressed(ctx: AgentContext): void {
+    if (!reregistrationTimer) return;
+    for (const e of executors.values()) if (e.awaitingResubscription) return;
+    reregistrationTimer.cancel();
+    reregistrationTimer = undefined;
+    ctx.log.info("Every recovered executor re-subscribed or ended");
+    recovery.resolve();
+  }
 
   function send(e: CustomExecutor, event: executor.Event): void {
     if (e.events) e.events.push(event);
@@ -117,6 +135,7 @@ export function createCustomExecutors(context: () => AgentContext) {
     if (e.ended || stopped) return;
     e.ended = true;
     executors.delete(executorKey(e.frameworkId, e.executorId));
+    recoveryProgressed(ctx);
     if (e.checkpoint) ctx.store.removeExecutor(e.frameworkId, e.executorId);
     e.events?.close();
     const pending = e.pendingTermination;
@@ -236,7 +255,8 @@ export function createCustomExecutors(context: () => AgentContext) {
 
     /**
      * A checkpointed executor found after an agent restart with its container: it has
-     * --executor_reregistration_timeout to re-subscribe (its tasks were recovered with it).
+     * --executor_reregistration_timeout to re-subscribe (its tasks were recovered with it), from
+     * `awaitRecovered`.
      */
     recover(c: CheckpointedExecutor): void {
       const ctx = context();
@@ -255,7 +275,29 @@ export function createCustomExecutors(context: () => AgentContext) {
       executors.set(executorKey(e.frameworkId, e.executorId), e);
       follow(ctx, e);
       ctx.log.info(`Waiting for executor '${e.executorId}' of framework ${e.frameworkId} to subscribe`);
-      e.reregistrationTimer = ctx.clock.setTimeout(() => reregistrationTimedOut(ctx, e), ctx.flags.executor_reregistration_timeout);
+    },
+
+    /**
+     * Once the agent recovered: resolves when every recovered executor has re-subscribed or ended,
+     * or after --executor_reregistration_timeout, when those still away are destroyed (Mesos's
+     * _recover and reregisterExecutorTimeout). At once if none was recovered.
+     */
+    awaitRecovered(): Promise<void> {
+      const ctx = context();
+      if (reregistrationTimer || stopped) return recovery.promise;
+      const awaited = [...executors.values()].filter((e) => e.awaitingResubscription).length;
+      if (awaited === 0) {
+        recovery.resolve();
+        return recovery.promise;
+      }
+      reregistrationTimer = ctx.clock.setTimeout(() => {
+        reregistrationTimer = undefined;
+        ctx.log.info("Cleaning up un-reregistered executors");
+        for (const e of executors.values()) reregistrationTimedOut(ctx, e);
+        recovery.resolve();
+      }, ctx.flags.executor_reregistration_timeout);
+      ctx.log.info(`Waiting up to ${formatDuration(ctx.flags.executor_reregistration_timeout)} for ${awaited} executor(s) to re-subscribe`);
+      return recovery.promise;
     },
 
     /**
@@ -269,7 +311,6 @@ export function createCustomExecutors(context: () => AgentContext) {
         `Executor '${e.executorId}' of framework ${e.frameworkId} ${e.awaitingResubscription ? "re-subscribed after the agent restarted" : "subscribed"}`,
       );
       e.awaitingResubscription = false;
-      e.reregistrationTimer?.cancel();
       const acknowledged = resubscribed(ctx, e, call, (status) => take(ctx, e, status));
       const events = new Channel<executor.Event>();
       e.events = events;
@@ -286,6 +327,7 @@ export function createCustomExecutors(context: () => AgentContext) {
       );
       for (const ack of acknowledged) events.push(ack);
       for (const queued of e.queued.splice(0)) events.push(queued);
+      recoveryProgressed(ctx);
       return events;
     },
 
@@ -400,7 +442,9 @@ export function createCustomExecutors(context: () => AgentContext) {
     /** The agent stops: executors keep running (the next agent recovers them), its timers do not. */
     stop(): void {
       stopped = true;
-      for (const e of executors.values()) e.reregistrationTimer?.cancel();
+      reregistrationTimer?.cancel();
+      reregistrationTimer = undefined;
+      recovery.resolve();
     },
   };
 }
