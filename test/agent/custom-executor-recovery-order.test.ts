@@ -4,19 +4,21 @@
  * looking for the master): `recovered` resolves once every recovered custom executor re-subscribed
  * (without waiting out the timeout, as MESOS-7539 asks), or when --executor_reregistration_timeout
  * destroys those still away, and at once when there is none. test/integration/custom-executor-recovery.test.ts
- * shows what it is for: the master's messages find the executor subscribed.
+ * shows what it is for: the master's messages find the executor subscribed. An executor destroyed
+ * then ends before the agent is registered: the master hears of it and of its end afterwards.
  */
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { createAgentStore } from "@mesos/agent";
-import { TaskState } from "@mesos/proto";
+import { fromBinary } from "@bufbuild/protobuf";
+import { internal, TaskState } from "@mesos/proto";
 import { eventually, tempDir } from "../support/cluster.ts";
 import { createInMemoryAgent, register } from "../support/in-memory-agent.ts";
 import { executorCall, launch, statusJson } from "../support/in-memory-executor.ts";
 import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
 
 /** An agent restarted while its executor `ce` runs task `t`; the executor has not re-subscribed. */
-async function restartedWithExecutor(name: string, timeout: string) {
+async function restartedWithExecutor(name: string, timeout: string, linkUp?: () => boolean) {
   const workDir = tempDir(name);
   const dbPath = join(workDir, "agent.db");
   const sim = createSimulatedContainerizer();
@@ -35,6 +37,7 @@ async function restartedWithExecutor(name: string, timeout: string) {
     store: createAgentStore(dbPath),
     containerizer: sim.containerizer,
     flags: [`--executor_reregistration_timeout=${timeout}`],
+    linkUp,
   });
   return { after, sim };
 }
@@ -81,3 +84,22 @@ test("an agent with no executor to wait for has recovered at once", async () => 
     await agent.stop();
   }
 });
+
+test("an executor destroyed at the end of recovery, before the agent registers: the report lists it and its exit follows the registration", async () => {
+  let linkUp = false;
+  const { after } = await restartedWithExecutor("recovery-order-unheard", "100ms", () => linkUp);
+  const reported = () => fromBinary(internal.AttachRequestSchema, after.attachRequest()).executorInfos.map((e) => e.executorId?.value);
+  try {
+    await after.recovered;
+    await eventually(() => after.ctx.customExecutors.get("f", "ce") === undefined, 10_000, "the executor ended");
+    // The master could not hear of its end: it still hears of the executor, then of its end.
+    expect(reported()).toEqual(["ce"]);
+    linkUp = true;
+    register(after);
+    const exits = after.sent.filter((m) => m.case === "exitedExecutor");
+    expect(exits.map((m) => m.value.executorId?.value)).toEqual(["ce"]);
+    expect(reported()).toEqual([]);
+  } finally {
+    await after.stop();
+  }
+}, 30_000);

@@ -205,6 +205,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       log.info(`Registered with master ${r.masterInfo?.id} as agent ${id}`);
       statusUpdates.resendAll();
       operationUpdates.resendAll();
+      ctx.customExecutors.registered();
       answerReconciliations(ctx, r.reconciliations);
     },
     receive: (message) => handleMasterMessage(ctx, message),

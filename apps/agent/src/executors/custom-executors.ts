@@ -64,6 +64,14 @@ export interface CustomExecutor {
   acknowledged: Map<string, Set<string>>;
 }
 
+/** An executor as the report to the master lists it. */
+export interface ReportedExecutor {
+  frameworkId: string;
+  /** Its framework, if the agent still has it (an executor's end may have been the framework's last here). */
+  framework?: FrameworkInfo;
+  info: ExecutorInfo;
+}
+
 const executorKey = (frameworkId: string, executorId: string) => `${frameworkId}/${executorId}`;
 
 /** The tasks a LAUNCH or LAUNCH_GROUP event carries. */
@@ -77,6 +85,13 @@ export function createCustomExecutors(context: () => AgentContext) {
   const recovery = Promise.withResolvers<void>();
   /** Ends the wait for recovered executors (--executor_reregistration_timeout), as Mesos's reregisterExecutorTimeout. */
   let reregistrationTimer: TimerHandle | undefined;
+  /**
+   * Executors that ended while the agent could not tell the master (one destroyed at the end of
+   * recovery, before the agent registers): the next report lists them and their exit follows the
+   * registration, so that the framework hears of it (Mesos's agent drops that news when no master
+   * is there: "TODO(vinod): Reliably forward this message").
+   */
+  const unheardExits = new Map<string, ReportedExecutor & { exited: internal.ExitedExecutor }>();
 
   /**
    * Recovery is over once every recovered executor re-subscribed or ended. Mesos 1.8 always waits
@@ -148,14 +163,15 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (ctx.containerizer.state(e.containerId) !== undefined) ctx.containerizer.remove(e.containerId);
     } catch {}
     ctx.metrics.increment("slave/executors_terminated");
-    ctx.sendToMaster({
-      case: "exitedExecutor",
-      value: create(internal.ExitedExecutorSchema, {
-        frameworkId: { value: e.frameworkId },
-        executorId: { value: e.executorId },
-        status: waitStatus,
-      }),
+    const exited = create(internal.ExitedExecutorSchema, {
+      frameworkId: { value: e.frameworkId },
+      executorId: { value: e.executorId },
+      status: waitStatus,
     });
+    if (!ctx.sendToMaster({ case: "exitedExecutor", value: exited })) {
+      const framework = ctx.frameworks.get(e.frameworkId);
+      unheardExits.set(executorKey(e.frameworkId, e.executorId), { frameworkId: e.frameworkId, framework, info: e.info, exited });
+    }
     // Its tasks ended before it did: the framework may have nothing left here.
     forgetFrameworkIfIdle(ctx, e.frameworkId);
   }
@@ -193,8 +209,18 @@ export function createCustomExecutors(context: () => AgentContext) {
   return {
     get: (frameworkId: string, executorId: string) => executors.get(executorKey(frameworkId, executorId)),
 
-    /** The executors running here (the report to the master lists them, tasks or not). */
-    running: (): Iterable<CustomExecutor> => executors.values(),
+    /** What the report to the master lists (tasks or not): the executors running here, and those whose end it has not heard. */
+    *reported(): Iterable<ReportedExecutor> {
+      const ctx = context();
+      for (const e of executors.values()) yield { frameworkId: e.frameworkId, framework: ctx.frameworks.get(e.frameworkId), info: e.info };
+      yield* unheardExits.values();
+    },
+
+    /** Registered (again) with the master: the exits it has not heard go now. */
+    registered(): void {
+      const ctx = context();
+      for (const [key, { exited }] of unheardExits) if (ctx.sendToMaster({ case: "exitedExecutor", value: exited })) unheardExits.delete(key);
+    },
 
     /** Whether a custom executor of the framework runs here (its framework stays, even with no task left). */
     runFor(frameworkId: string): boolean {
