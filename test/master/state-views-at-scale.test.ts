@@ -186,7 +186,8 @@ test("through random offers, declines, launches and task changes, every state vi
         body: '{"type":"GET_STATE"}',
         headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
       });
-      expect(new Uint8Array(await res.arrayBuffer()), `${step}: GET_STATE ${format}`).toEqual(encodeMessage(api.ResponseSchema, reference, format));
+      const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
+      expect(body, `${step}: GET_STATE ${format}`).toEqual(encodeMessage(api.ResponseSchema, reference, format));
     }
     // Each agent's offered resources and each framework's offers, against the OfferBook's.
     for (const a of reference.getState!.getAgents!.agents) {

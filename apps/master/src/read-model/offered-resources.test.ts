@@ -59,6 +59,8 @@ test("sameResources says the same only of equal messages (random resources, rand
     // Another bag: the same messages rebuilt (equal), one value changed, or parsed afresh.
     const b = pick([
       () => rebuilt(a),
+      // A field set to its default value is written in protobuf (unset, it reads the same).
+      () => Resources.fromNormalized([...rebuilt(a)].map((r) => Object.assign(r, { role: r.role }))),
       () => rebuilt(a, (r) => (r.name === "cpus" ? 0.5 : r.scalar?.value)),
       () => parseResources(text).allocate(pick(["*", "r1"])),
       () => a,

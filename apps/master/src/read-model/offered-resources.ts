@@ -8,7 +8,7 @@
  * costs well under a microsecond; encoding the agent again cost 20-40 µs in each format.
  */
 import { Resources } from "@mesos/core";
-import type { Resource, Value_Ranges, Value_Set } from "@mesos/proto";
+import { type Resource, ResourceSchema, type Value_Ranges, type Value_Set } from "@mesos/proto";
 import type { OfferRecord } from "../offers/offer-book.ts";
 
 const kept = new WeakMap<object, Resources>();
@@ -43,24 +43,26 @@ function sumOf(offers: readonly OfferRecord[]): Resources {
 export function sameResources(a: Resources, b: Resources): boolean {
   if (a === b) return true;
   if (a.size !== b.size) return false;
-  const xs = [...a];
-  const ys = [...b];
-  for (let i = 0; i < xs.length; i++) if (!sameResource(xs[i]!, ys[i]!)) return false;
+  const ys = b[Symbol.iterator]();
+  for (const x of a) if (!sameResource(x, ys.next().value!)) return false;
   return true;
 }
 
+/** Resource's fields by their names in a message (protobuf-es sets a field as an own property; `$unknown` holds unknown ones). */
+const RESOURCE_FIELDS = [...ResourceSchema.fields.map((f) => f.localName), "$unknown"] as (keyof Resource)[];
+
 function sameResource(x: Resource, y: Resource): boolean {
   if (x === y) return true;
-  const keys = Object.keys(x) as (keyof Resource)[];
-  if (keys.length !== Object.keys(y).length) return false;
-  for (const key of keys) {
-    if (!Object.hasOwn(y, key)) return false;
-    const [u, v] = [x[key], y[key]];
+  for (const key of RESOURCE_FIELDS) {
+    // A field set to its default is written; one not set is not (and reads the same default).
+    if (Object.hasOwn(x, key) !== Object.hasOwn(y, key)) return false;
+    const u = x[key];
+    const v = y[key];
     if (u === v) continue;
     if (u === undefined || v === undefined) return false;
     switch (key) {
       case "scalar":
-        if (!sameFields(x.scalar!, y.scalar!, ["value"]) || x.scalar!.value !== y.scalar!.value) return false;
+        if (!known(x.scalar!) || !known(y.scalar!) || x.scalar!.value !== y.scalar!.value) return false;
         break;
       case "ranges":
         if (!sameRanges(x.ranges!, y.ranges!)) return false;
@@ -78,21 +80,17 @@ function sameResource(x: Resource, y: Resource): boolean {
   return true;
 }
 
-/** Both messages have their type and exactly `fields` as their own fields. */
-function sameFields(u: object, v: object, fields: readonly string[]): boolean {
-  const [ku, kv] = [Object.keys(u), Object.keys(v)];
-  const expected = fields.length + 1; // and $typeName
-  return ku.length === expected && kv.length === expected && fields.every((f) => Object.hasOwn(u, f) && Object.hasOwn(v, f));
-}
+/** A value message with no unknown fields: its schema's fields are all it holds. */
+const known = (m: { $unknown?: unknown }): boolean => m.$unknown === undefined;
 
 function sameRanges(u: Value_Ranges, v: Value_Ranges): boolean {
-  if (!sameFields(u, v, ["range"]) || u.range.length !== v.range.length) return false;
+  if (!known(u) || !known(v) || u.range.length !== v.range.length) return false;
   return u.range.every((r, i) => {
     const s = v.range[i]!;
-    return r === s || (sameFields(r, s, ["begin", "end"]) && r.begin === s.begin && r.end === s.end);
+    return r === s || (known(r) && known(s) && r.begin === s.begin && r.end === s.end);
   });
 }
 
 function sameSet(u: Value_Set, v: Value_Set): boolean {
-  return sameFields(u, v, ["item"]) && u.item.length === v.item.length && u.item.every((item, i) => item === v.item[i]);
+  return known(u) && known(v) && u.item.length === v.item.length && u.item.every((item, i) => item === v.item[i]);
 }
