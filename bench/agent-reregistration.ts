@@ -128,7 +128,11 @@ if (process.argv.includes("--over=websocket")) {
 }
 
 // 3. The new master takes them all back.
+const startCpu = cpuMs();
 const master: Master = await newMaster();
+console.log(
+  `  the master's start on that registry: ${(cpuMs() - startCpu).toFixed(0)} ms of CPU (${agents} agents, ${agents * perAgent} acknowledgements)`,
+);
 Bun.gc(true);
 const heapBefore = heapMb();
 let t = cpuMs();
@@ -209,7 +213,8 @@ const reads: [string, string[]][] = [
   ["GET_STATE (JSON)", v1("application/json")],
   ["GET_STATE (protobuf)", v1("application/x-protobuf")],
 ];
-for (const [name, args] of reads) {
+// --state_reads=0: none (not even the first).
+for (const [name, args] of stateReads > 0 ? reads : []) {
   const one = async () => {
     const [t0, cpu0] = [performance.now(), cpuMs()];
     const curl = Bun.spawn(["curl", "-sf", "-o", "/dev/null", "-w", "%{size_download}", ...args], { stdout: "pipe" });

@@ -18,6 +18,7 @@ import {
 } from "@mesos/proto";
 import { varintSize, writeVarint } from "@mesos/rpc";
 import type { AgentContext, LiveTask } from "../context.ts";
+import { encodeReportedTask } from "./reported-task-bytes.ts";
 import { taskMessage, taskUser } from "./summaries.ts";
 
 const AGENT_CAPABILITIES = [
@@ -96,13 +97,15 @@ function encodedTask(ctx: AgentContext, live: LiveTask): Uint8Array {
   const user = taskUser(ctx, live);
   const known = encodedTasks.get(live);
   if (known && known.state === live.state && known.agentId === agentId && known.user === user) return known.bytes;
-  const bytes = toBinary(TaskSchema, reportedTask(ctx, live, pending));
+  const bytes =
+    encodeReportedTask(live.info, { frameworkId: live.frameworkId, executorId: live.executorId, agentId: ctx.info.id, state: live.state, user }) ??
+    toBinary(TaskSchema, reportedTask(ctx, live, pending));
   encodedTasks.set(live, { state: live.state, agentId, user, bytes });
   return bytes;
 }
 
 /** The task as the master is told of it: the agent's id, no executor for a command task, its unacknowledged updates. */
-function reportedTask(ctx: AgentContext, live: LiveTask, pending: readonly { status: TaskStatus }[]): Task {
+export function reportedTask(ctx: AgentContext, live: LiveTask, pending: readonly { status: TaskStatus }[]): Task {
   // Built for this call: set in place.
   const task = taskMessage(ctx, live);
   // The master knows no executor for a command task.

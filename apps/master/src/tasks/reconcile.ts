@@ -7,7 +7,8 @@
 import { TaskState } from "@mesos/proto";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
-import { masterStatus, TaskStatus_Reason, updateEvent } from "./task-status.ts";
+import { masterUpdateEvent } from "./master-status-bytes.ts";
+import { TaskStatus_Reason } from "./task-status.ts";
 
 export interface TaskToReconcile {
   taskId: string;
@@ -16,7 +17,7 @@ export interface TaskToReconcile {
 
 export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: readonly TaskToReconcile[]): void {
   const send = (taskId: string, agentId: string | undefined, state: TaskState, message: string) =>
-    framework.send(updateEvent(masterStatus(ctx, { taskId, agentId, state, reason: TaskStatus_Reason.RECONCILIATION, message })));
+    framework.send(masterUpdateEvent(ctx, { taskId, agentId, state, reason: TaskStatus_Reason.RECONCILIATION, message }));
 
   if (tasks.length === 0) {
     for (const task of [...ctx.tasks.active(framework.id).values(), ...ctx.tasks.unreachable(framework.id).values()]) {

@@ -3,11 +3,16 @@ import { create } from "@bufbuild/protobuf";
 import type { Clock } from "@mesos/core";
 import { type TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema, scheduler } from "@mesos/proto";
 
+export interface MasterStatusFields {
+  taskId: string;
+  agentId?: string;
+  state: TaskState;
+  reason: TaskStatus_Reason;
+  message: string;
+}
+
 /** A status the master itself generates (reconciliation, agent loss): no uuid, nothing to ack. */
-export function masterStatus(
-  ctx: { clock: Clock },
-  fields: { taskId: string; agentId?: string; state: TaskState; reason: TaskStatus_Reason; message: string },
-): TaskStatus {
+export function masterStatus(ctx: { clock: Clock }, fields: MasterStatusFields): TaskStatus {
   return create(TaskStatusSchema, {
     taskId: { value: fields.taskId },
     agentId: fields.agentId ? { value: fields.agentId } : undefined,
