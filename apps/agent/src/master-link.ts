@@ -17,7 +17,7 @@
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type Clock, createBackoff, errorMessage, type Logger, type TimerHandle } from "@mesos/core";
+import { type Clock, createBackoff, errorMessage, formatDuration, type Logger, type TimerHandle } from "@mesos/core";
 import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
 import {
   AGENT_LINK_PATH,
@@ -117,12 +117,12 @@ export function createMasterLink(options: MasterLinkOptions) {
         }, ms);
       };
       const expectPing = () => {
-        const reason = `No pings from the master received within ${pingTimeoutMs / 1000} s`;
+        const reason = `No pings from the master received within ${formatDuration(pingTimeoutMs)}`;
         expect(pingTimeoutMs, { reason, dropped: true });
       };
       expect(ATTACH_TIMEOUT_MS, {
-        reason: `No answer to the attach within ${ATTACH_TIMEOUT_MS / 1000} s`,
-        cause: Object.assign(new Error(`No answer within ${ATTACH_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
+        reason: `No answer to the attach within ${formatDuration(ATTACH_TIMEOUT_MS)}`,
+        cause: Object.assign(new Error(`No answer within ${formatDuration(ATTACH_TIMEOUT_MS)}`), { code: "ETIMEDOUT" }),
       });
       const end: LinkEnd = dial({
         open() {

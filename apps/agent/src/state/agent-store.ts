@@ -308,6 +308,13 @@ export function createAgentStore(path: string) {
     saveExecutorAcknowledgement(frameworkId: string, executorId: string, taskId: string, uuid: string): void {
       db.insert(schema.executorAcknowledgements).values({ frameworkId, executorId, taskId, uuid }).onConflictDoNothing().run();
     },
+    /** The task is forgotten: what its executor's acknowledgements said of it goes. */
+    removeExecutorAcknowledgements(frameworkId: string, executorId: string, taskId: string): void {
+      const a = schema.executorAcknowledgements;
+      db.delete(a)
+        .where(and(eq(a.frameworkId, frameworkId), eq(a.executorId, executorId), eq(a.taskId, taskId)))
+        .run();
+    },
     /** The executor ended: its row and its acknowledgements go. */
     removeExecutor(frameworkId: string, executorId: string): void {
       db.transaction((tx) => {
