@@ -102,7 +102,7 @@ if (await ensureManyFetches()) {
   const rate = (key: string) => (((c1[key] ?? 0) - (c0[key] ?? 0)) / seconds).toFixed(0);
   console.log(
     `master calls a second: ${rate("master/outstanding_offers_sent")} offers sent, ${rate("master/messages_accept")} ACCEPT, ${rate("master/messages_decline")} DECLINE, ` +
-      `${rate("master/messages_status_update")} status updates, ${rate("master/messages_acknowledge")} ACKNOWLEDGE`,
+      `${rate("master/messages_status_update")} status updates, ${rate("master/messages_acknowledge")} ACKNOWLEDGE, ${rate("allocator/mesos/allocation_runs")} allocation cycles`,
   );
   // CPU time per task is what a busy machine changes least: it bounds what one core of master can do.
   const perTask = ((m1.cpuSeconds - m0.cpuSeconds) * 1000) / Math.max(1, inWindow.length);

@@ -203,7 +203,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     clock,
     metrics,
     intervalMs: flags.allocation_interval,
-    allocate: () => allocator.allocate(),
+    allocate: (only) => allocator.allocate(only),
     offer: (allocations) => {
       makeOffers(ctx, allocations);
       // Mesos's deallocate() runs in the same cycle, after the allocation.

@@ -7,7 +7,7 @@
  */
 export type Encoding = "protobuf" | "connect-json" | "mesos-json";
 
-const shared = new WeakMap<object, Partial<Record<Encoding, Uint8Array>>>();
+const shared = new WeakMap<object, Partial<Record<Encoding, Uint8Array | (() => Uint8Array)>>>();
 
 /** Marks `message` as going to several streams, unchanged from now on. */
 export function shareEncodings(message: object): void {
@@ -15,10 +15,10 @@ export function shareEncodings(message: object): void {
 }
 
 /**
- * Gives `message` its `encoding` made elsewhere (e.g. written around bytes it relays unchanged);
- * the message must not change afterwards.
+ * Gives `message` its `encoding` made elsewhere (e.g. written around bytes it relays unchanged, or
+ * by a hand encoder, called when a stream first needs it); the message must not change afterwards.
  */
-export function presetEncoding(message: object, encoding: Encoding, bytes: Uint8Array): void {
+export function presetEncoding(message: object, encoding: Encoding, bytes: Uint8Array | (() => Uint8Array)): void {
   let encodings = shared.get(message);
   if (!encodings) shared.set(message, (encodings = {}));
   encodings[encoding] = bytes;
@@ -28,5 +28,7 @@ export function presetEncoding(message: object, encoding: Encoding, bytes: Uint8
 export function encodeShared(message: object, encoding: Encoding, encode: () => Uint8Array): Uint8Array {
   const encodings = shared.get(message);
   if (encodings === undefined) return encode();
-  return (encodings[encoding] ??= encode());
+  const preset = encodings[encoding];
+  if (typeof preset === "function") return (encodings[encoding] = preset());
+  return preset ?? (encodings[encoding] = encode());
 }

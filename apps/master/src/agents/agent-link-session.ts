@@ -6,7 +6,7 @@
  * AgentMessage (one that does not decode closes the link, 1007; one missing a required field is
  * dropped with an error logged); the master's messages to the agent (Agent.send) are frames the other way.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { errorMessage, isMesosError } from "@mesos/core";
 import { internal } from "@mesos/proto";
 import {
@@ -25,6 +25,7 @@ import type { AgentOutbox } from "./agent.ts";
 import { handleAgentMessage } from "./agent-messages.ts";
 import { decodeAttachRequest } from "./attach-request-decoder.ts";
 import { attachAgent, onAgentLinkClosed } from "./attach.ts";
+import { decodeAgentMessage } from "./status-update-decoder.ts";
 
 /** Counts attaches in flight (`master/event_queue_messages`). */
 export interface AttachCounter {
@@ -92,13 +93,14 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
 
   function receive(frame: Uint8Array): void {
     let msg: internal.AgentMessage;
+    let requiredChecked: boolean;
     try {
-      msg = fromBinary(internal.AgentMessageSchema, frame);
+      ({ message: msg, requiredChecked } = decodeAgentMessage(frame));
     } catch (e) {
       return close(LinkClose.INVALID_FRAME, `Invalid AgentMessage: ${errorMessage(e)}`);
     }
     // As Mesos drops a message that does not parse (protobuf's IsInitialized()): a bad message, not a reason to drop the link.
-    const missing = missingRequiredFields(internal.AgentMessageSchema, msg);
+    const missing = requiredChecked ? [] : missingRequiredFields(internal.AgentMessageSchema, msg);
     if (missing.length > 0) {
       const what = msg.message.case ?? "an empty message";
       return ctx.log.error(`Dropped ${what} from agent ${msg.agentId?.value}: missing required fields: ${missing.join(", ")}`);

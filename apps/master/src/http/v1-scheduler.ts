@@ -7,7 +7,7 @@
  * is the records' (JSON or protobuf, not recordio); every other call answers 202 with no body.
  */
 import { scheduler } from "@mesos/proto";
-import { type CallShortcut, emptyResponse, encodeMessage, MEDIA_TYPE_OF, streamResponse, textResponse, v1Endpoint } from "@mesos/rpc";
+import { type CallShortcut, emptyResponse, encodeMessage, encodeShared, MEDIA_TYPE_OF, streamResponse, textResponse, v1Endpoint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import type { MasterGuards } from "../guards.ts";
 import { handleSchedulerCall } from "../scheduler/calls.ts";
@@ -36,7 +36,11 @@ export function schedulerApi(ctx: MasterContext, guards: MasterGuards, shortcut?
           abort,
           request,
           awaitFirst: true,
-          encode: (event) => encodeMessage(scheduler.EventSchema, event, format),
+          // An event's protobuf bytes may be made already (an UPDATE relaying the agent's status, OFFERS written by hand).
+          encode: (event) =>
+            format === "protobuf"
+              ? encodeShared(event, "protobuf", () => encodeMessage(scheduler.EventSchema, event, format))
+              : encodeMessage(scheduler.EventSchema, event, format),
           headers: () => ({ "Content-Type": MEDIA_TYPE_OF[format], [STREAM_ID_HEADER]: streamId }),
         },
       );

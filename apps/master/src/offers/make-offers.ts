@@ -19,11 +19,13 @@ import {
   type URL as MesosURL,
   URLSchema,
 } from "@mesos/proto";
+import { presetEncoding } from "@mesos/rpc";
 import type { Agent } from "../agents/agent.ts";
 import type { Allocation } from "../allocator/allocator.ts";
 import type { MasterContext } from "../context.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import { agentMachine } from "../maintenance/machine-id.ts";
+import { encodeOffersEvent } from "./offers-event-encoding.ts";
 
 export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[]): void {
   const byFramework = new Map<string, Offer[]>();
@@ -58,7 +60,9 @@ export function makeOffers(ctx: MasterContext, allocations: readonly Allocation[
   }
   for (const [frameworkId, offers] of byFramework) {
     const framework = ctx.frameworks.get(frameworkId)!;
-    framework.send(create(scheduler.EventSchema, { type: scheduler.Event_Type.OFFERS, offers: { offers } }));
+    const event = create(scheduler.EventSchema, { type: scheduler.Event_Type.OFFERS, offers: { offers } });
+    presetEncoding(event, "protobuf", () => encodeOffersEvent(offers));
+    framework.send(event);
     framework.count("offers/sent", offers.length);
     ctx.metrics.increment("master/outstanding_offers_sent", offers.length);
   }

@@ -1,0 +1,142 @@
+/**
+ * What a hand decoder of agents' frames reads with (status-update-decoder.ts): a cursor over the
+ * bytes that throws NOT_PLAIN at anything it does not expect, so the caller hands the frame to
+ * protobuf-es whole, and empty messages made as `create` makes them. (attach-request-decoder.ts
+ * has its own copy of the same cursor.)
+ */
+import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+
+/** Bytes a hand decoder does not take: protobuf-es decodes them. */
+export class NotPlain extends Error {}
+export const NOT_PLAIN = new NotPlain();
+
+/**
+ * An empty message as `create(schema)` makes it (the same prototype holding the defaults, the same
+ * own fields), without its walk over the descriptor.
+ */
+export function shellOf<Desc extends DescMessage>(schema: Desc): () => MessageShape<Desc> {
+  const sample = create(schema) as unknown as Record<string, unknown>;
+  const keys = Object.keys(sample).filter((k) => k !== "$typeName");
+  // Own fields are empty lists (repeated fields) and unset oneofs ({ case: undefined }).
+  const lists = keys.filter((k) => Array.isArray(sample[k]) && (sample[k] as unknown[]).length === 0);
+  const oneofs = keys.filter((k) => isUnsetOneof(sample[k]));
+  if (lists.length + oneofs.length !== keys.length) return () => create(schema);
+  // A constructor whose prototype is the one create() uses: JSC makes its objects faster than Object.create.
+  const isList = keys.map((k) => lists.includes(k));
+  const Shell = function (this: Record<string, unknown>) {
+    this.$typeName = schema.typeName;
+    for (let i = 0; i < keys.length; i++) this[keys[i]!] = isList[i] ? [] : { case: undefined };
+  } as unknown as new () => MessageShape<Desc>;
+  Shell.prototype = Object.getPrototypeOf(sample);
+  return () => new Shell();
+}
+
+function isUnsetOneof(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === "case" && (value as { case: unknown }).case === undefined;
+}
+
+/**
+ * Text seen lately, by a hash of its bytes: most strings repeat (agent and framework ids, the
+ * connection id), and reusing the string is cheaper than making it again.
+ */
+const recentText = new Map<number, string>();
+const RECENT_TEXT_MAX = 4096;
+
+function sameText(text: string, buf: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i - start) !== buf[i]) return false;
+  return true;
+}
+
+/** A cursor over a frame; anything it does not expect throws NOT_PLAIN. */
+export class WireReader {
+  pos = 0;
+  private readonly view: DataView;
+  /** The same bytes, for Buffer's latin1 slice (ASCII text without a subarray and a decoder). */
+  private readonly text: Buffer;
+  constructor(private readonly buf: Uint8Array) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** A varint up to 2^49 (tags, lengths, enums). */
+  varint(): number {
+    const buf = this.buf;
+    if (this.pos >= buf.length) throw NOT_PLAIN;
+    let b = buf[this.pos++]!;
+    if (b < 0x80) return b;
+    let value = b & 0x7f;
+    for (let shift = 128; ; shift *= 128) {
+      if (this.pos >= buf.length || shift > 2 ** 49) throw NOT_PLAIN;
+      b = buf[this.pos++]!;
+      value += (b & 0x7f) * shift;
+      if (b < 0x80) return value;
+    }
+  }
+
+  /** Where a length-delimited field that starts here ends. */
+  end(): number {
+    const length = this.varint();
+    if (this.pos + length > this.buf.length) throw NOT_PLAIN;
+    return this.pos + length;
+  }
+
+  /** `value` if the message it was read from ended exactly at `end`. */
+  at<T>(end: number, value: T): T {
+    if (this.pos !== end) throw NOT_PLAIN;
+    return value;
+  }
+
+  ascii(): string {
+    const end = this.end();
+    const buf = this.buf;
+    const start = this.pos;
+    let hash = end - start;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      if (c > 0x7f) throw NOT_PLAIN;
+      hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    this.pos = end;
+    const known = recentText.get(hash);
+    if (known !== undefined && sameText(known, buf, start, end)) return known;
+    const text = this.text.toString("latin1", start, end);
+    if (recentText.size >= RECENT_TEXT_MAX) recentText.clear();
+    recentText.set(hash, text);
+    return text;
+  }
+
+  /** A message with one string field, 1 (TaskID, FrameworkID, AgentID, ExecutorID), read into `id`. */
+  id<T extends { value: string }>(id: T): T {
+    const end = this.end();
+    while (this.pos < end) {
+      if (this.varint() !== ((1 << 3) | 2)) throw NOT_PLAIN;
+      id.value = this.ascii();
+    }
+    return this.at(end, id);
+  }
+
+  /** A closed enum's value, one of `values` (others are unknown fields to protobuf-es). */
+  enumValue(values: ReadonlySet<number>): number {
+    const value = this.varint();
+    if (!values.has(value)) throw NOT_PLAIN;
+    return value;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.buf.length) throw NOT_PLAIN;
+    const value = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return value;
+  }
+
+  /** The bytes in the frame, as protobuf-es gives them (a view, not a copy). */
+  bytes(): Uint8Array {
+    const end = this.end();
+    const value = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return value;
+  }
+}
