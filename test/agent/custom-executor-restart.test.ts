@@ -22,27 +22,11 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { createAgentStore } from "@mesos/agent";
 import { fromBinary } from "@bufbuild/protobuf";
-import { ExecutorInfo_Type, FrameworkInfo_Capability_Type, internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
+import { FrameworkInfo_Capability_Type, internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
 import { eventually, tempDir } from "../support/cluster.ts";
-import { createInMemoryAgent, type InMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
+import { createInMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
+import { executorCall, framework, launch, readEvents, statusJson, updatesOf, uuidOf } from "../support/in-memory-executor.ts";
 import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
-
-const framework = { id: { value: "f" }, user: "root", name: "checkpointing", checkpoint: true };
-const ids = { framework_id: { value: "f" }, executor_id: { value: "ce" } };
-
-function executorCall(agent: InMemoryAgent, call: object) {
-  return agent.app.request("http://agent/api/v1/executor", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ ...ids, ...call }),
-  });
-}
-
-const updatesOf = (agent: InMemoryAgent, taskId = "t") =>
-  agent.sent
-    .filter((m): m is Extract<internal.AgentMessage["message"], { case: "statusUpdate" }> => m.case === "statusUpdate")
-    .map((m) => m.value.status!)
-    .filter((s) => s.taskId?.value === taskId);
 
 test("an unacknowledged TASK_FINISHED from a custom executor is the task's only end after an agent restart", async () => {
   const workDir = tempDir("custom-executor-restart");
@@ -51,18 +35,7 @@ test("an unacknowledged TASK_FINISHED from a custom executor is the task's only 
   let finished: string;
   try {
     register(before);
-    before.fromMaster({
-      case: "runTask",
-      value: {
-        frameworkInfo: framework,
-        task: {
-          name: "t",
-          taskId: { value: "t" },
-          agentId: { value: TEST_AGENT_ID },
-          executor: { executorId: { value: "ce" }, frameworkId: { value: "f" }, type: ExecutorInfo_Type.CUSTOM, command: { value: "executor" } },
-        },
-      },
-    });
+    launch(before, "t");
     const subscribed = await executorCall(before, { type: "SUBSCRIBE", subscribe: {} });
     expect(subscribed.status).toBe(200);
     for (const [state, byte] of [
@@ -111,45 +84,6 @@ test("an unacknowledged TASK_FINISHED from a custom executor is the task's only 
     await after.stop();
   }
 }, 30_000);
-
-const customExecutor = { executorId: { value: "ce" }, frameworkId: { value: "f" }, type: ExecutorInfo_Type.CUSTOM, command: { value: "executor" } };
-const launch = (agent: InMemoryAgent, taskId: string) =>
-  agent.fromMaster({
-    case: "runTask",
-    value: {
-      frameworkInfo: framework,
-      task: { name: taskId, taskId: { value: taskId }, agentId: { value: TEST_AGENT_ID }, executor: customExecutor },
-    },
-  });
-const uuidOf = (byte: number) => Buffer.alloc(16, byte).toString("base64");
-const statusJson = (taskId: string, state: string, byte: number) => ({
-  task_id: { value: taskId },
-  state,
-  source: "SOURCE_EXECUTOR",
-  uuid: uuidOf(byte),
-});
-
-/** Reads RecordIO JSON events from a subscription until `until` holds for what was read. */
-type ExecutorEvent = { type: string; acknowledged?: { uuid: string } };
-async function readEvents(res: Response, until: (events: ExecutorEvent[]) => boolean) {
-  const reader = res.body!.getReader();
-  const events: ExecutorEvent[] = [];
-  let buffer = "";
-  const deadline = Date.now() + 10_000;
-  while (!until(events) && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += new TextDecoder().decode(value);
-    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-      const length = Number(buffer.slice(0, nl));
-      if (buffer.length < nl + 1 + length) break;
-      events.push(JSON.parse(buffer.slice(nl + 1, nl + 1 + length)));
-      buffer = buffer.slice(nl + 1 + length);
-    }
-  }
-  reader.releaseLock();
-  return events;
-}
 
 test("a custom executor re-subscribing after an agent restart: acknowledged, pending and new updates, a task it never got", async () => {
   const workDir = tempDir("custom-executor-resubscribe");
@@ -246,10 +180,7 @@ test("a recovered custom executor that does not re-subscribe in time: destroyed,
   const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
   try {
     register(before);
-    before.fromMaster({
-      case: "runTask",
-      value: { frameworkInfo: aware, task: { name: "t", taskId: { value: "t" }, agentId: { value: TEST_AGENT_ID }, executor: customExecutor } },
-    });
+    launch(before, "t", aware);
     const subscribed = await executorCall(before, { type: "SUBSCRIBE", subscribe: {} });
     const res = await executorCall(before, { type: "UPDATE", update: { status: statusJson("t", "TASK_RUNNING", 1) } });
     expect(res.status).toBe(202);

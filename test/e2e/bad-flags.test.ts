@@ -41,7 +41,7 @@ test.each([
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--launch_timeout=0ms"], "'--launch_timeout' must be greater than zero"],
   [
     ["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--registration_backoff_factor=2mins"],
-    "Invalid value '120secs' for --registration_backoff_factor: Must be less than 1mins",
+    "Invalid value '2mins' for --registration_backoff_factor: Must be less than 1mins",
   ],
   // Container images: a malformed --docker_config or --image_gc_config, an unknown provider, Mesos's start-up checks.
   [["agent", "--master=127.0.0.1:1", "--work_dir=WORK", "--docker_config={nope"], "Failed to load flag 'docker_config': Failed to parse the JSON"],

@@ -44,7 +44,10 @@ test("a checkpointed task survives an agent restart and its FINISHED update arri
 });
 
 test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE for a partition-aware one", async () => {
-  const master = await startTestMaster({ flags: ["--agent_ping_timeout=50ms", "--max_agent_ping_timeouts=2"] });
+  // Unreachable 2 s after it stops. Not shorter: master and agent share this process, and on a
+  // loaded machine its stalls made a shorter timeout drop the running agent (offers rescinded
+  // while the test launched, tasks never started).
+  const master = await startTestMaster({ flags: ["--agent_ping_timeout=1secs", "--max_agent_ping_timeouts=2"] });
   cleanup(() => master.stop());
   const workDir = tempDir("agent");
   const agent = await startTestAgent(master, { workDir, flags: ["--resources=cpus:1;mem:512"] });
@@ -57,9 +60,9 @@ test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE fo
   await launchCommand(aware, "aware-task", "sleep 1000");
 
   await agent.stop();
-  const lost = await plain.waitForStatus("plain-task", TaskState.TASK_LOST, 5000);
+  const lost = await plain.waitForStatus("plain-task", TaskState.TASK_LOST, 20_000);
   expect(lost.reason).toBe(TaskStatus_Reason.AGENT_REMOVED);
-  const unreachable = await aware.waitForStatus("aware-task", TaskState.TASK_UNREACHABLE, 5000);
+  const unreachable = await aware.waitForStatus("aware-task", TaskState.TASK_UNREACHABLE, 20_000);
   expect(unreachable.unreachableTime).toBeDefined();
   const tasks = await createOperatorClient(master.url).getTasks();
   expect(tasks.unreachableTasks.map((t) => t.taskId!.value)).toEqual(["aware-task"]);
@@ -72,12 +75,12 @@ test("an unreachable agent: TASK_LOST for a plain framework, TASK_UNREACHABLE fo
   await aware.sub.reconcile([{ taskId: "aware-task" }]);
   const reconciled = await eventually(
     () => aware.statuses.find((s) => s.taskId?.value === "aware-task" && s.reason === TaskStatus_Reason.RECONCILIATION),
-    5000,
+    20_000,
     "a reconciliation answer",
   );
   expect(reconciled?.state).toBe(TaskState.TASK_RUNNING);
-  await eventually(() => !back.ctx.tasks.has(`${plain.sub.frameworkId}/plain-task`), 5000, "the lost task to be shut down on the agent");
-});
+  await eventually(() => !back.ctx.tasks.has(`${plain.sub.frameworkId}/plain-task`), 20_000, "the lost task to be shut down on the agent");
+}, 90_000);
 
 test("reconciling unknown tasks follows Mesos's rules", async () => {
   const master = await startTestMaster();

@@ -5,6 +5,10 @@
  * library does); the agent runs in a process of its own, restarted on the same work dir and port.
  * - The executor re-subscribes: its container was not destroyed as an orphan, the task was never
  *   reported lost, and the TASK_FINISHED it sends later reaches the framework exactly once.
+ * - The restarted agent re-registers with the master only once the executor is back (Mesos's
+ *   agent looks for the master after recovery, which waits for its executors): a framework
+ *   message sent as soon as the agent re-registered reaches an executor that took seconds to
+ *   come back, and its answer reaches the framework.
  * - An executor that does not re-subscribe within --executor_reregistration_timeout is destroyed;
  *   its task is TASK_LOST with REASON_EXECUTOR_REREGISTRATION_TIMEOUT (source SOURCE_AGENT) and the
  *   framework hears that the executor exited.
@@ -48,7 +52,7 @@ async function launchOnCustomExecutor(fw: TestFramework, taskId: string, command
   await fw.waitForStatus(taskId, TaskState.TASK_RUNNING, 30_000);
 }
 
-async function clusterWithAgent(name: string) {
+async function clusterWithAgent(name: string, extraArgs: string[] = []) {
   const master = await startTestMaster();
   cleanup(() => master.stop());
   // The executor finds the restarted agent where it left it: the same port.
@@ -59,6 +63,7 @@ async function clusterWithAgent(name: string) {
     "--launcher=posix",
     "--resources=cpus:2;mem:1024;disk:1000",
     "--registration_backoff_factor=10ms",
+    ...extraArgs,
   ];
   const agent = startAgentProcess(args);
   await agent.waitFor(/Registered with master/);
@@ -101,6 +106,32 @@ test("a custom executor re-subscribes after kill -9 of its agent; its later TASK
   // Let anything else about the task (a second FINISHED, a late LOST) arrive.
   await Bun.sleep(1000);
   expect(statesOf(fw, "kept")).toEqual(["TASK_RUNNING", "TASK_FINISHED"]);
+  await restarted.kill("SIGTERM");
+}, 90_000);
+
+test("a restarted agent re-registers once its custom executor is back: a framework message sent then reaches it", async () => {
+  const { agent, args, fw } = await clusterWithAgent("executor-back-first", ["--executor_reregistration_timeout=15secs"]);
+  // Away for 4 s after losing the agent: far longer than the restarted agent takes to start.
+  await launchOnCustomExecutor(fw, "talk", "run", ["--away-for=4000"]);
+  const agentId = fw.statuses.find((s) => s.taskId?.value === "talk")!.agentId!;
+  expect(await agent.kill("SIGKILL")).not.toBe(0);
+
+  const restarted = startAgentProcess(args);
+  await restarted.waitFor(/Registered with master/, 30_000);
+  await fw.sub.call({
+    type: scheduler.Call_Type.MESSAGE,
+    message: { agentId, executorId: { value: "talk-executor" }, data: new TextEncoder().encode("hello") },
+  });
+  const echo = await eventually(
+    () => fw.events.find((e) => e.type === scheduler.Event_Type.MESSAGE && new TextDecoder().decode(e.message?.data) === "echo:hello"),
+    20_000,
+    "the executor's answer",
+  );
+  expect(echo.message?.executorId?.value).toBe("talk-executor");
+  const output = restarted.output();
+  expect(output.indexOf("re-subscribed after the agent restarted")).toBeGreaterThan(-1);
+  expect(output.indexOf("re-subscribed after the agent restarted")).toBeLessThan(output.indexOf("Registered with master"));
+  expect(statesOf(fw, "talk")).toEqual(["TASK_RUNNING"]);
   await restarted.kill("SIGTERM");
 }, 90_000);
 

@@ -119,7 +119,7 @@ describe("plugins the agent cannot use stop it at start-up", () => {
     cleanup(() => silent.stop(true));
     await expect(
       start([`--isolator_plugins=example/sandbox=unix://${socket}`, "--isolation=example/sandbox", "--isolator_plugin_timeout=300ms"]),
-    ).rejects.toThrow(`Isolator plugin 'example/sandbox' at unix://${socket} did not answer GetPluginInfo within 300 ms`);
+    ).rejects.toThrow(`Isolator plugin 'example/sandbox' at unix://${socket} did not answer GetPluginInfo within 300ms`);
   });
 
   test("a plugin that speaks no version this agent knows", async () => {

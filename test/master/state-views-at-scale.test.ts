@@ -2,13 +2,16 @@
  * The state views at a size where their kept parts show: 150 agents (several blocks of the kept
  * agents list, read-model/kept-array.ts) and 300 tasks, the answers streamed from kept bytes
  * (read-model/byte-parts.ts). Each answer must be the bytes the plain encoders write, and stay so
- * after one task and one agent change between reads (a block or list kept too long would show).
+ * after one task and one agent change between reads (a block or list kept too long would show);
+ * then through a seeded random run of offers, declines, launches and task changes, where what the
+ * views show offered is checked against the OfferBook (offered sums are kept while their contents
+ * are the same, offers' encodings while they are outstanding). STATE_VIEWS_SEED picks another run.
  */
 import { expect, test } from "bun:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
-import { parseResources } from "@mesos/core";
-import { internal, master as api, TaskSchema, TaskState, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import { parseResources, Resources, seededRandom, summarizeResources } from "@mesos/core";
+import { internal, master as api, Offer_Operation_Type, TaskSchema, TaskState, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import { encodeMessage } from "@mesos/rpc";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -157,4 +160,85 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
   }
   expect(declined.frameworks[0].offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
   await checkGetState();
+}, 60_000);
+
+/** What the OfferBook holds for an agent, summed here without the read model (v0's summary form). */
+const offeredOn = (master: InMemoryMaster, agentId: string) =>
+  summarizeResources(Resources.of(master.ctx.offers.onAgent(agentId).flatMap((o) => [...o.resources])));
+
+test("through random offers, declines, launches and task changes, every state view is the plain encoders' bytes and shows the OfferBook's offers", async () => {
+  const master = await createInMemoryMaster(cleanup, { loops: false });
+  for (let i = 0; i < 40; i++) await attach(master, i);
+  const settled = await startTestFramework(master.transport, FRAMEWORK);
+  const churn = await startTestFramework(master.transport, { name: "churn" });
+  cleanup(() => (settled.close(), churn.close()));
+  const op = createOperatorClient(master.transport);
+  const random = seededRandom(Number(process.env.STATE_VIEWS_SEED ?? 9158));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  let launched = 0;
+
+  const check = async (step: string) => {
+    // GET_STATE: the operator API's message encoded afresh, in both formats.
+    const reference = create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() });
+    for (const format of ["json", "protobuf"] as const) {
+      const res = await master.request("/api/v1", {
+        method: "POST",
+        body: '{"type":"GET_STATE"}',
+        headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
+      });
+      const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
+      expect(body, `${step}: GET_STATE ${format}`).toEqual(encodeMessage(api.ResponseSchema, reference, format));
+    }
+    // Each agent's offered resources and each framework's offers, against the OfferBook's.
+    for (const a of reference.getState!.getAgents!.agents) {
+      expect(summarizeResources(a.offeredResources), `${step}: GET_STATE ${a.agentInfo!.id!.value}`).toEqual(
+        offeredOn(master, a.agentInfo!.id!.value),
+      );
+    }
+    const state = JSON.parse(await (await master.request("/state")).text());
+    for (const s of state.slaves) expect(s.offered_resources, `${step}: /state ${s.id}`).toEqual(offeredOn(master, s.id));
+    for (const f of state.frameworks) {
+      const book = master.ctx.offers.ofFramework(f.id);
+      expect(f.offers.map((o: { id: string }) => o.id).sort(), `${step}: /state offers of ${f.name}`).toEqual(
+        book.map((o) => o.offer.id!.value).sort(),
+      );
+      const offers = reference.getState!.getFrameworks!.frameworks.find((g) => g.frameworkInfo!.id!.value === f.id)!.offers;
+      expect(offers.map((o) => o.id!.value).sort(), `${step}: GET_STATE offers of ${f.name}`).toEqual(book.map((o) => o.offer.id!.value).sort());
+    }
+  };
+
+  await check("start");
+  for (let step = 0; step < 30; step++) {
+    const outstanding = master.ctx.offers.ofFramework(churn.sub.frameworkId);
+    const action = pick(["offer", "offer", "decline some", "decline all", "launch", "finish"] as const);
+    if (action === "offer") master.allocateNow();
+    else if (action.startsWith("decline") && outstanding.length > 0) {
+      const some = action === "decline all" ? outstanding : outstanding.filter(() => random() < 0.5);
+      await churn.sub.decline(
+        some.map((o) => o.offer.id!.value),
+        0,
+      );
+    } else if (action === "launch" && outstanding.length > 0) {
+      const offer = pick(outstanding);
+      const taskId = `churn-${launched++}`;
+      const task = {
+        name: taskId,
+        taskId: { value: taskId },
+        agentId: { value: offer.agentId },
+        command: { value: "sleep 1" },
+        resources: parseResources("cpus:0.1;mem:32").toArray(),
+      };
+      await churn.sub.accept([offer.offer.id!.value], [{ type: Offer_Operation_Type.LAUNCH, launch: { taskInfos: [task] } }], 0);
+    } else if (action === "finish") {
+      const tasks = [...master.ctx.tasks.active(FRAMEWORK.id.value).values(), ...master.ctx.tasks.active(churn.sub.frameworkId).values()];
+      const task = pick(tasks);
+      const state = pick([TaskState.TASK_RUNNING, TaskState.TASK_FINISHED, TaskState.TASK_FAILED]);
+      master.ctx.tasks.transition(
+        task,
+        create(TaskStatusSchema, { taskId: task.taskId, agentId: task.agentId, state, source: TaskStatus_Source.EXECUTOR }),
+      );
+    }
+    await check(`step ${step} (${action})`);
+  }
+  expect(launched).toBeGreaterThan(0);
 }, 60_000);

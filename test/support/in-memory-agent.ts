@@ -32,6 +32,8 @@ export interface InMemoryAgentOptions {
   store?: AgentStore;
   /** Acknowledge every status update as a framework would (the agent sends a task's next one only then). */
   acknowledge?: boolean;
+  /** Whether the link to the master is up (default: always); while it is down sends fail, as a real link's do. */
+  linkUp?: () => boolean;
 }
 
 export interface InMemoryAgent extends Agent {
@@ -76,6 +78,7 @@ export async function createInMemoryAgent(options: InMemoryAgentOptions = {}): P
     containerizer: options.containerizer,
     masterLink: {
       send(outgoing) {
+        if (options.linkUp && !options.linkUp()) return false;
         const message = decoded(outgoing);
         sent.push(message);
         if (options.acknowledge) acknowledge(message);

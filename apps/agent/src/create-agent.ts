@@ -73,12 +73,19 @@ export interface Agent {
   app: Hono;
   /** The Connect services with their guard stage (for an in-memory transport: createInMemoryTransport). */
   connect: ConnectApi;
+  /**
+   * Resolves when recovery is over: every custom executor recovered after a restart re-subscribed
+   * or ended, or --executor_reregistration_timeout passed (those still away are destroyed). Mesos's
+   * agent looks for the master only then; `startAgent` dials it only then.
+   */
+  recovered: Promise<void>;
   /** For the master link: what the agent holds right now, sent with every attach (an encoded AttachRequest). */
   attachRequest(): Uint8Array;
   /** For the master link: registered (or re-registered) as `registered.agentId`. */
   registered(registered: internal.Registered): void;
   /** For the master link: a message from the master. */
-  receive(message: internal.MasterMessage): void;
+  /** A message from the master, with its bytes if it came over the link. */
+  receive(message: internal.MasterMessage, frame?: Uint8Array): void;
   /** The master shut this agent down: every framework's tasks are killed; resolves once they ended. */
   shutdown(): Promise<void>;
   /** Stops the agent's timers and resource providers and closes the store; containers keep running (the next agent recovers them). */
@@ -182,11 +189,13 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   await recoverAgent(ctx);
   ctx.resourceProviders.start();
   const { app, connect } = createAgentApp(ctx);
+  const recovered = ctx.customExecutors.awaitRecovered().then(() => log.info("Finished recovery"));
 
   return {
     ctx,
     app,
     connect,
+    recovered,
     attachRequest: () => attachRequest(ctx),
     registered(r) {
       const id = r.agentId!.value;
@@ -197,9 +206,10 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       log.info(`Registered with master ${r.masterInfo?.id} as agent ${id}`);
       statusUpdates.resendAll();
       operationUpdates.resendAll();
+      ctx.customExecutors.registered();
       answerReconciliations(ctx, r.reconciliations);
     },
-    receive: (message) => handleMasterMessage(ctx, message),
+    receive: (message, frame) => handleMasterMessage(ctx, message, frame),
     shutdown: () => shutdownAllFrameworks(ctx, flags.executor_shutdown_grace_period),
     async stop() {
       await ctx.resourceProviders.stop();

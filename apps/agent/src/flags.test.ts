@@ -12,6 +12,11 @@ test("--executor_reregistration_timeout: 2secs by default, at most 15secs (Mesos
   );
 });
 
+test("--recovery_timeout: 15mins by default (Mesos's RECOVERY_TIMEOUT)", () => {
+  expect(parse().recovery_timeout).toBe(15 * 60_000);
+  expect(parse("--recovery_timeout=90secs").recovery_timeout).toBe(90_000);
+});
+
 test("--executor_reregistration_retry_interval is accepted (for PID-based executors in Mesos; none here)", () => {
   expect(parse("--executor_reregistration_retry_interval=1secs").executor_reregistration_retry_interval).toBe(1000);
   expect(parse().executor_reregistration_retry_interval).toBeUndefined();

@@ -1,7 +1,7 @@
 /** The agent's flags, with Mesos's names and defaults; built-in plugin isolators bring their own. */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { flag, type FlagValues } from "@mesos/core";
+import { flag, type FlagValues, formatDuration } from "@mesos/core";
 import { diskXfsFlagSpecs } from "@mesos/plugin-disk-xfs";
 import { loadDockerConfigFlag, parseImageGcConfig } from "@mesos/images";
 import { networkPortsFlagSpecs } from "@mesos/plugin-network-ports";
@@ -79,6 +79,10 @@ export const agentFlagSpecs = {
   executor_reregistration_retry_interval: flag.duration(
     "Mesos's retry of its reconnect message to PID-based executors. Accepted so that scripts written for Mesos start the agent unchanged; a no-op here (v1 HTTP executors re-subscribe themselves)",
   ),
+  recovery_timeout: flag.duration(
+    "Amount of time allotted for the agent to recover. If the agent takes longer than recovery_timeout to recover, any executors that are waiting to reconnect to the agent will self-terminate (a checkpointing framework's executor gets it as MESOS_RECOVERY_TIMEOUT)",
+    { default: 15 * 60_000 },
+  ),
   registration_backoff_factor: flag.duration("Initial upper bound of the random registration delay", { default: 1000 }),
   recover: flag.oneOf(["reconnect", "cleanup"] as const)("On restart, reconnect to running containers or clean them up", {
     default: "reconnect",
@@ -121,7 +125,7 @@ export function validateAgentFlags(flags: AgentFlags): string | undefined {
   }
   // As Mesos's agent: the registration backoff doubles up to a minute, so its factor may not exceed that.
   if (flags.registration_backoff_factor > 60_000) {
-    return `Invalid value '${flags.registration_backoff_factor / 1000}secs' for --registration_backoff_factor: Must be less than 1mins`;
+    return `Invalid value '${formatDuration(flags.registration_backoff_factor)}' for --registration_backoff_factor: Must be less than 1mins`;
   }
   try {
     diskProfileAdaptorConfig(flags.disk_profile_adaptor, flags.modules);

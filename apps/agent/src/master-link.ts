@@ -15,9 +15,9 @@
  * registers again, without waiting for the socket to close (a hung master may never close it).
  * An attempt not answered within ATTACH_TIMEOUT_MS is dropped the same way.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type Clock, createBackoff, errorMessage, type Logger, type TimerHandle } from "@mesos/core";
+import { type Clock, createBackoff, errorMessage, formatDuration, type Logger, type TimerHandle } from "@mesos/core";
 import { AgentIDSchema, type AgentID, internal } from "@mesos/proto";
 import {
   AGENT_LINK_PATH,
@@ -30,6 +30,7 @@ import {
   webSocketDialer,
   writeVarint,
 } from "@mesos/rpc";
+import { decodeMasterMessage } from "./master-message-decoder.ts";
 
 interface MasterLinkOptions {
   master: string;
@@ -43,7 +44,8 @@ interface MasterLinkOptions {
   /** Built fresh for every attempt: what the agent holds right now (an encoded AttachRequest). */
   attachRequest(): Uint8Array;
   onRegistered(registered: internal.Registered): void;
-  onMessage(message: internal.MasterMessage): void;
+  /** `frame` is the message's bytes (a RunTask's checkpoint reuses its parts). */
+  onMessage(message: internal.MasterMessage, frame: Uint8Array): void;
   onDisconnected(): void;
   /** The master refused the agent for good (e.g. marked gone). */
   onRefused(reason: string): void;
@@ -117,12 +119,12 @@ export function createMasterLink(options: MasterLinkOptions) {
         }, ms);
       };
       const expectPing = () => {
-        const reason = `No pings from the master received within ${pingTimeoutMs / 1000} s`;
+        const reason = `No pings from the master received within ${formatDuration(pingTimeoutMs)}`;
         expect(pingTimeoutMs, { reason, dropped: true });
       };
       expect(ATTACH_TIMEOUT_MS, {
-        reason: `No answer to the attach within ${ATTACH_TIMEOUT_MS / 1000} s`,
-        cause: Object.assign(new Error(`No answer within ${ATTACH_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
+        reason: `No answer to the attach within ${formatDuration(ATTACH_TIMEOUT_MS)}`,
+        cause: Object.assign(new Error(`No answer within ${formatDuration(ATTACH_TIMEOUT_MS)}`), { code: "ETIMEDOUT" }),
       });
       const end: LinkEnd = dial({
         open() {
@@ -134,7 +136,7 @@ export function createMasterLink(options: MasterLinkOptions) {
           if (ended) return;
           let message: internal.MasterMessage;
           try {
-            message = fromBinary(internal.MasterMessageSchema, frame);
+            message = decodeMasterMessage(frame);
           } catch (e) {
             end.close(LinkClose.INVALID_FRAME, "Invalid MasterMessage");
             options.log.warn(`The master sent a frame that does not decode: ${errorMessage(e)}`);
@@ -155,7 +157,7 @@ export function createMasterLink(options: MasterLinkOptions) {
             options.onRefused(m.value.message);
           } else {
             if (m.case === "ping" && connection?.end === end) expectPing();
-            options.onMessage(message);
+            options.onMessage(message, frame);
           }
         },
         close: (code, reason, cause) => finish({ opened, code, reason, cause }),

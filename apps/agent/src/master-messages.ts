@@ -8,8 +8,10 @@ import { shutdownFramework } from "./tasks/shutdown-framework.ts";
 import { runTask } from "./tasks/run-task.ts";
 import { runTaskGroup } from "./tasks/task-group.ts";
 import { applyOperation } from "./operations/apply-operation.ts";
+import { runTaskBytes } from "./master-message-decoder.ts";
 
-export function handleMasterMessage(ctx: AgentContext, message: internal.MasterMessage): void {
+/** `frame`: the message's bytes, when it came over the link. */
+export function handleMasterMessage(ctx: AgentContext, message: internal.MasterMessage, frame?: Uint8Array): void {
   const m = message.message;
   switch (m.case) {
     case "ping":
@@ -18,7 +20,7 @@ export function handleMasterMessage(ctx: AgentContext, message: internal.MasterM
     case "runTask": {
       const { frameworkInfo, task, taskGroup, executor } = m.value;
       if (task?.executor) ctx.customExecutors.run(frameworkInfo!, task.executor, [task], false);
-      else if (task) runTask(ctx, frameworkInfo!, task);
+      else if (task) runTask(ctx, frameworkInfo!, task, frame ? runTaskBytes(frame) : {});
       else if (taskGroup && executor?.type === ExecutorInfo_Type.CUSTOM) ctx.customExecutors.run(frameworkInfo!, executor, taskGroup.tasks, true);
       else if (taskGroup && executor) runTaskGroup(ctx, frameworkInfo!, executor, taskGroup);
       else ctx.log.warn("Ignoring RunTask with neither a task nor a task group with its executor");

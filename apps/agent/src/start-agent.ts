@@ -38,6 +38,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   let resolveRegistered!: (id: string) => void;
   const registered = new Promise<string>((r) => (resolveRegistered = r));
+  let stopped = false;
   link = createMasterLink({
     master: flags.master,
     clock: ctx.clock,
@@ -55,7 +56,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       void agent.shutdown().finally(() => options.onFatal?.(reason));
     },
   });
-  link.start();
+  // As Mesos's agent (slave.cpp's __recover): it looks for the master once recovery is over, so
+  // that its executors are back before the master's kills and messages for them arrive.
+  void agent.recovered.then(() => {
+    if (!stopped) link.start();
+  });
   ctx.log.info(`Agent listening on ${endpoint} with resources ${ctx.total}`);
 
   return {
@@ -64,6 +69,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     port: http.port,
     registered,
     async stop() {
+      stopped = true;
       link.stop();
       await http.stop(true);
       await agent.stop();

@@ -10,6 +10,7 @@ import {
   createIdSequence,
   createLogger,
   createLoggingLevel,
+  formatDuration,
   type Logger,
   Metrics,
   MESOS_VERSION,
@@ -283,7 +284,10 @@ function scheduleReregistrationDeadline(ctx: MasterContext): { cancel(): void } 
     ctx.agents
       .expireRecovered()
       .then((ids) => {
-        for (const id of ids) ctx.log.warn(`Agent ${id} did not re-register within ${ctx.flags.agent_reregister_timeout} ms; marking it unreachable`);
+        for (const id of ids)
+          ctx.log.warn(
+            `Agent ${id} did not reregister within ${formatDuration(ctx.flags.agent_reregister_timeout)} after master failover; marking it unreachable`,
+          );
       })
       .catch((e) => ctx.log.error(`Failed to mark agents unreachable: ${(e as Error).message}`));
   }, ctx.flags.agent_reregister_timeout);

@@ -8,8 +8,12 @@ import { invalid } from "@mesos/core";
 import { type FrameworkInfo, type FrameworkInfoSchema, type Offer_OperationSchema, scheduler, type TaskStatus } from "@mesos/proto";
 import { createTransport, EncodedRequest, fromConnectError, toBaseUrl } from "@mesos/rpc";
 import { acknowledgeCall } from "./acknowledge-call.ts";
+import { readUpdateEvent } from "./update-event-decoder.ts";
 
 export const STREAM_ID_HEADER = "Mesos-Stream-Id";
+
+/** UPDATE events (three a task) read by hand (update-event-decoder.ts); others by protobuf-es. */
+const HAND_READ_EVENTS = new Map([[scheduler.EventSchema, readUpdateEvent]]);
 
 export interface Subscription {
   frameworkId: string;
@@ -41,7 +45,7 @@ export async function subscribe(
   // A framework's calls are many and small (three acknowledgements a task): kept-alive connections of its own.
   const client = createClient(
     scheduler.Scheduler,
-    typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master), keepAlive: true }) : master,
+    typeof master === "string" ? createTransport({ baseUrl: toBaseUrl(master), keepAlive: true, decoders: HAND_READ_EVENTS }) : master,
   );
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });

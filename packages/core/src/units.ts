@@ -28,14 +28,37 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** Formats milliseconds the way Mesos prints durations (largest unit that divides evenly). */
+/** Nanoseconds per unit, smallest first: the units stout's Duration prints. */
+const NANOS_PER_UNIT: readonly (readonly [string, number])[] = [
+  ["ns", 1],
+  ["us", 1e3],
+  ["ms", 1e6],
+  ["secs", 1e9],
+  ["mins", 6e10],
+  ["hrs", 3.6e12],
+  ["days", 8.64e13],
+  ["weeks", 6.048e14],
+];
+
+/**
+ * Formats milliseconds as Mesos prints a duration (stout's `operator<<(ostream&, Duration)`), so
+ * that messages, help texts and flags read as Mesos's: the unit is the largest the duration reaches
+ * (`2mins`, `100ms`), or the next smaller one if only that gives a whole number (`1500ms`,
+ * `90secs`, `10days`); otherwise a fraction of the larger unit with 15 significant digits
+ * (`1.1875days`). Mesos keeps whole nanoseconds; so does this.
+ */
 export function formatDuration(ms: number): string {
-  for (const unit of ["weeks", "days", "hrs", "mins", "secs", "ms"] as const) {
-    const size = DURATION_UNITS[unit]!;
-    if (ms >= size && Number.isInteger(ms / size)) return `${ms / size}${unit}`;
+  const sign = ms < 0 ? "-" : "";
+  const ns = Math.round(Math.abs(ms) * 1e6);
+  let i = NANOS_PER_UNIT.length - 1;
+  while (i > 0 && ns < NANOS_PER_UNIT[i]![1]) i--;
+  const [unit, size] = NANOS_PER_UNIT[i]!;
+  if (i > 0 && ns % size !== 0) {
+    const [smaller, smallerSize] = NANOS_PER_UNIT[i - 1]!;
+    if (ns % smallerSize === 0) return `${sign}${ns / smallerSize}${smaller}`;
   }
-  if (ms === 0) return "0ns";
-  return `${ms}ms`;
+  // C++'s stream precision 15 (digits10 of a double), without trailing zeros.
+  return `${sign}${Number((ns / size).toPrecision(15))}${unit}`;
 }
 
 const BYTE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };

@@ -3,7 +3,7 @@
  * their digest, and blobs as byte streams that verify their digest and size as they are read.
  * A 401 on any request runs the token dance once and repeats the request.
  */
-import { type Clock, MesosError } from "@mesos/core";
+import { type Clock, formatDuration, MesosError } from "@mesos/core";
 import { Digester, digestOf, parseDigest, verifyDigest } from "./digest.ts";
 import type { Credentials } from "./docker-config.ts";
 import { type Manifest, parseManifest } from "./manifest.ts";
@@ -111,7 +111,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         try {
           step = await reader.read();
         } catch (e) {
-          if (abort.signal.aborted) throw new MesosError("unavailable", `${what}: no data for ${stallMs / 1000} s, download aborted`);
+          if (abort.signal.aborted) throw new MesosError("unavailable", `${what}: no data for ${formatDuration(stallMs)}, download aborted`);
           throw new MesosError("unavailable", `${what}: download failed: ${(e as Error).message}`, { cause: e });
         }
         stall.cancel();

@@ -5,7 +5,7 @@
  * where, and what went wrong: a missing socket, a plugin too slow to answer, no common version.
  */
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { MesosError, errorMessage, failedPrecondition, unavailable } from "@mesos/core";
+import { MesosError, errorMessage, failedPrecondition, formatDuration, unavailable } from "@mesos/core";
 import { type ContainerID, type Resource, isolator as api } from "@mesos/proto";
 import { createTransport, fromConnectError } from "@mesos/rpc";
 import type { ContainerState, Isolator, LimitationInit } from "./isolator.ts";
@@ -42,7 +42,7 @@ export async function connectIsolator(options: RemoteIsolatorOptions): Promise<R
 
   const describe = (e: unknown, what: string): MesosError => {
     if (e instanceof ConnectError && e.code === Code.DeadlineExceeded) {
-      return unavailable(`${where} did not answer ${what} within ${timeoutMs} ms`, e);
+      return unavailable(`${where} did not answer ${what} within ${formatDuration(timeoutMs)}`, e);
     }
     const err = fromConnectError(e);
     const text = errorMessage(err);

@@ -4,7 +4,7 @@
  */
 import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
-import { createBinaryConnectTransport } from "./connect-client.ts";
+import { createBinaryConnectTransport, type StreamDecoders } from "./connect-client.ts";
 import { createKeepAlivePost } from "./keep-alive-post.ts";
 
 export interface TransportOptions {
@@ -18,6 +18,8 @@ export interface TransportOptions {
    * Bun's fetch: for a client that sends many small calls, e.g. a framework's acknowledgements.
    */
   keepAlive?: boolean;
+  /** Server streams' messages of these schemas read by these first (connect-client.ts). */
+  decoders?: StreamDecoders;
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -28,7 +30,7 @@ export function createTransport(options: TransportOptions): Transport {
   const connectWeb = createConnectTransport({ baseUrl: options.baseUrl, useBinaryFormat: !options.json, fetch: viaSocket });
   // Binary unary and server-streaming calls without a deadline take the direct path (connect-client.ts).
   const post = options.keepAlive && !socket && options.baseUrl.startsWith("http://") ? createKeepAlivePost() : undefined;
-  return options.json ? connectWeb : createBinaryConnectTransport(options.baseUrl, connectWeb, viaSocket, post);
+  return options.json ? connectWeb : createBinaryConnectTransport(options.baseUrl, connectWeb, viaSocket, post, options.decoders);
 }
 
 /** `host:port` (as Mesos flags write masters) or a URL -> `http://host:port`. */

@@ -17,7 +17,7 @@
  */
 import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { type Clock, errorMessage, type Logger } from "@mesos/core";
+import { type Clock, errorMessage, formatDuration, type Logger } from "@mesos/core";
 import { type Provisioner, pullReporter } from "@mesos/images";
 import { containerIdString, type IsolatorChain, type Limitation } from "@mesos/plugin-api";
 import { type ContainerID, type ContainerStatus, type Image, Image_Type, isolator as api, type ResourceStatistics, Secret_Type } from "@mesos/proto";
@@ -220,7 +220,7 @@ export class Container {
       const line = await readFirstLine(init.stdout, this.deps.launchTimeoutMs);
       if (line === undefined) {
         void this.destroy();
-        throw new Error(`the launch helper did not report the task's start within ${this.deps.launchTimeoutMs} ms`);
+        throw new Error(`the launch helper did not report the task's start within ${formatDuration(this.deps.launchTimeoutMs)}`);
       }
       const taskPid = parseStartReport(line);
       this.#moveTo("running");

@@ -10,7 +10,9 @@
  * the executor exited, with its wait status.
  * A checkpointing framework's executor and its tasks are checkpointed and survive an agent restart
  * (executor-recovery.ts): the executor re-subscribes with what it has not seen acknowledged, or is
- * shut down after --executor_reregistration_timeout.
+ * shut down after --executor_reregistration_timeout. The agent's recovery ends only then
+ * (`recovered`): as Mesos's agent, it registers with the master once its executors are back, so
+ * that what the master sends them (kills, framework messages) finds them subscribed.
  */
 import { mkdirSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
@@ -53,12 +55,21 @@ export interface CustomExecutor {
   checkpoint: boolean;
   /** Recovered after an agent restart and not re-subscribed yet (Mesos's REGISTERING). */
   awaitingResubscription?: boolean;
-  /** Ends the wait for its re-subscription (--executor_reregistration_timeout). */
-  reregistrationTimer?: TimerHandle;
   /** Why the agent is ending the executor: what its tasks' terminal updates say. */
   pendingTermination?: PendingTermination;
-  /** uuids (as text) of its tasks' updates the framework acknowledged, by task id. */
+  /**
+   * uuids (as text) of its tasks' updates the framework acknowledged, by task id, kept while the
+   * task is (Mesos's status update stream keeps its acknowledged uuids until the stream ends).
+   */
   acknowledged: Map<string, Set<string>>;
+}
+
+/** An executor as the report to the master lists it. */
+export interface ReportedExecutor {
+  frameworkId: string;
+  /** Its framework, if the agent still has it (an executor's end may have been the framework's last here). */
+  framework?: FrameworkInfo;
+  info: ExecutorInfo;
 }
 
 const executorKey = (frameworkId: string, executorId: string) => `${frameworkId}/${executorId}`;
@@ -70,6 +81,31 @@ export function createCustomExecutors(context: () => AgentContext) {
   const executors = new Map<string, CustomExecutor>();
   /** Set once the agent stopped: what its executors' containers do from then on is the next agent's business. */
   let stopped = false;
+  /** Resolves when recovery is over: no recovered executor is still awaited. */
+  const recovery = Promise.withResolvers<void>();
+  /** Ends the wait for recovered executors (--executor_reregistration_timeout), as Mesos's reregisterExecutorTimeout. */
+  let reregistrationTimer: TimerHandle | undefined;
+  /**
+   * Executors that ended while the agent could not tell the master (one destroyed at the end of
+   * recovery, before the agent registers): the next report lists them and their exit follows the
+   * registration, so that the framework hears of it (Mesos's agent drops that news when no master
+   * is there: "TODO(vinod): Reliably forward this message").
+   */
+  const unheardExits = new Map<string, ReportedExecutor & { exited: internal.ExitedExecutor }>();
+
+  /**
+   * Recovery is over once every recovered executor re-subscribed or ended. Mesos 1.8 always waits
+   * out the timeout (MESOS-7539 asks for this instead): waiting longer delays nothing but the
+   * agent's registration.
+   */
+  function recoveryProgressed(ctx: AgentContext): void {
+    if (!reregistrationTimer) return;
+    for (const e of executors.values()) if (e.awaitingResubscription) return;
+    reregistrationTimer.cancel();
+    reregistrationTimer = undefined;
+    ctx.log.info("Every recovered executor re-subscribed or ended");
+    recovery.resolve();
+  }
 
   function send(e: CustomExecutor, event: executor.Event): void {
     if (e.events) e.events.push(event);
@@ -114,6 +150,7 @@ export function createCustomExecutors(context: () => AgentContext) {
     if (e.ended || stopped) return;
     e.ended = true;
     executors.delete(executorKey(e.frameworkId, e.executorId));
+    recoveryProgressed(ctx);
     if (e.checkpoint) ctx.store.removeExecutor(e.frameworkId, e.executorId);
     e.events?.close();
     const pending = e.pendingTermination;
@@ -126,14 +163,15 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (ctx.containerizer.state(e.containerId) !== undefined) ctx.containerizer.remove(e.containerId);
     } catch {}
     ctx.metrics.increment("slave/executors_terminated");
-    ctx.sendToMaster({
-      case: "exitedExecutor",
-      value: create(internal.ExitedExecutorSchema, {
-        frameworkId: { value: e.frameworkId },
-        executorId: { value: e.executorId },
-        status: waitStatus,
-      }),
+    const exited = create(internal.ExitedExecutorSchema, {
+      frameworkId: { value: e.frameworkId },
+      executorId: { value: e.executorId },
+      status: waitStatus,
     });
+    if (!ctx.sendToMaster({ case: "exitedExecutor", value: exited })) {
+      const framework = ctx.frameworks.get(e.frameworkId);
+      unheardExits.set(executorKey(e.frameworkId, e.executorId), { frameworkId: e.frameworkId, framework, info: e.info, exited });
+    }
     // Its tasks ended before it did: the framework may have nothing left here.
     forgetFrameworkIfIdle(ctx, e.frameworkId);
   }
@@ -171,8 +209,18 @@ export function createCustomExecutors(context: () => AgentContext) {
   return {
     get: (frameworkId: string, executorId: string) => executors.get(executorKey(frameworkId, executorId)),
 
-    /** The executors running here (the report to the master lists them, tasks or not). */
-    running: (): Iterable<CustomExecutor> => executors.values(),
+    /** What the report to the master lists (tasks or not): the executors running here, and those whose end it has not heard. */
+    *reported(): Iterable<ReportedExecutor> {
+      const ctx = context();
+      for (const e of executors.values()) yield { frameworkId: e.frameworkId, framework: ctx.frameworks.get(e.frameworkId), info: e.info };
+      yield* unheardExits.values();
+    },
+
+    /** Registered (again) with the master: the exits it has not heard go now. */
+    registered(): void {
+      const ctx = context();
+      for (const [key, { exited }] of unheardExits) if (ctx.sendToMaster({ case: "exitedExecutor", value: exited })) unheardExits.delete(key);
+    },
 
     /** Whether a custom executor of the framework runs here (its framework stays, even with no task left). */
     runFor(frameworkId: string): boolean {
@@ -233,7 +281,8 @@ export function createCustomExecutors(context: () => AgentContext) {
 
     /**
      * A checkpointed executor found after an agent restart with its container: it has
-     * --executor_reregistration_timeout to re-subscribe (its tasks were recovered with it).
+     * --executor_reregistration_timeout to re-subscribe (its tasks were recovered with it), from
+     * `awaitRecovered`.
      */
     recover(c: CheckpointedExecutor): void {
       const ctx = context();
@@ -252,7 +301,29 @@ export function createCustomExecutors(context: () => AgentContext) {
       executors.set(executorKey(e.frameworkId, e.executorId), e);
       follow(ctx, e);
       ctx.log.info(`Waiting for executor '${e.executorId}' of framework ${e.frameworkId} to subscribe`);
-      e.reregistrationTimer = ctx.clock.setTimeout(() => reregistrationTimedOut(ctx, e), ctx.flags.executor_reregistration_timeout);
+    },
+
+    /**
+     * Once the agent recovered: resolves when every recovered executor has re-subscribed or ended,
+     * or after --executor_reregistration_timeout, when those still away are destroyed (Mesos's
+     * _recover and reregisterExecutorTimeout). At once if none was recovered.
+     */
+    awaitRecovered(): Promise<void> {
+      const ctx = context();
+      if (reregistrationTimer || stopped) return recovery.promise;
+      const awaited = [...executors.values()].filter((e) => e.awaitingResubscription).length;
+      if (awaited === 0) {
+        recovery.resolve();
+        return recovery.promise;
+      }
+      reregistrationTimer = ctx.clock.setTimeout(() => {
+        reregistrationTimer = undefined;
+        ctx.log.info("Cleaning up un-reregistered executors");
+        for (const e of executors.values()) reregistrationTimedOut(ctx, e);
+        recovery.resolve();
+      }, ctx.flags.executor_reregistration_timeout);
+      ctx.log.info(`Waiting up to ${formatDuration(ctx.flags.executor_reregistration_timeout)} for ${awaited} executor(s) to re-subscribe`);
+      return recovery.promise;
     },
 
     /**
@@ -266,7 +337,6 @@ export function createCustomExecutors(context: () => AgentContext) {
         `Executor '${e.executorId}' of framework ${e.frameworkId} ${e.awaitingResubscription ? "re-subscribed after the agent restarted" : "subscribed"}`,
       );
       e.awaitingResubscription = false;
-      e.reregistrationTimer?.cancel();
       const acknowledged = resubscribed(ctx, e, call, (status) => take(ctx, e, status));
       const events = new Channel<executor.Event>();
       e.events = events;
@@ -283,6 +353,7 @@ export function createCustomExecutors(context: () => AgentContext) {
       );
       for (const ack of acknowledged) events.push(ack);
       for (const queued of e.queued.splice(0)) events.push(queued);
+      recoveryProgressed(ctx);
       return events;
     },
 
@@ -292,9 +363,9 @@ export function createCustomExecutors(context: () => AgentContext) {
     },
 
     /**
-     * The framework acknowledged an update the executor sent: remembered (and checkpointed) until
-     * the executor ends, so that one re-subscribing with it (it missed our ACKNOWLEDGED) is not
-     * taken as new once the update's own checkpoint is gone.
+     * The framework acknowledged an update the executor sent: remembered (and checkpointed) while
+     * its task is here, so that an executor re-subscribing with it (it missed our ACKNOWLEDGED) is
+     * not taken as new once the update's own checkpoint is gone.
      */
     acknowledged(frameworkId: string, taskId: string, uuid: Uint8Array): void {
       const ctx = context();
@@ -307,6 +378,17 @@ export function createCustomExecutors(context: () => AgentContext) {
       if (!uuids) e.acknowledged.set(taskId, (uuids = new Set()));
       uuids.add(text);
       if (e.checkpoint) ctx.store.saveExecutorAcknowledgement(frameworkId, e.executorId, taskId, text);
+    },
+
+    /**
+     * The task's end was acknowledged and the agent forgets it: so do its acknowledgements (an
+     * executor re-subscribing with one of its updates is answered without them: resubscribed).
+     */
+    taskForgotten(task: LiveTask): void {
+      const e = executors.get(executorKey(task.frameworkId, task.executorId!));
+      const taskId = task.info.taskId!.value;
+      if (!e?.acknowledged.delete(taskId)) return;
+      if (e.checkpoint) context().store.removeExecutorAcknowledgements(e.frameworkId, e.executorId, taskId);
     },
 
     /** A scheduler's MESSAGE: delivered to a subscribed executor, else dropped (Mesos's Slave::schedulerMessage). */
@@ -386,7 +468,9 @@ export function createCustomExecutors(context: () => AgentContext) {
     /** The agent stops: executors keep running (the next agent recovers them), its timers do not. */
     stop(): void {
       stopped = true;
-      for (const e of executors.values()) e.reregistrationTimer?.cancel();
+      reregistrationTimer?.cancel();
+      reregistrationTimer = undefined;
+      recovery.resolve();
     },
   };
 }
@@ -413,10 +497,13 @@ function executorEnvironment(ctx: AgentContext, framework: FrameworkInfo, e: Cus
     MESOS_HTTP_COMMAND_EXECUTOR: "0",
     MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: formatDuration(ctx.flags.executor_shutdown_grace_period),
     MESOS_CONTAINER_ID: e.containerId,
-    // As Mesos: only a checkpointing framework's executor reconnects after the agent restarted
-    // (Mesos's --recovery_timeout default; the longest wait between its attempts).
+    // As Mesos: only a checkpointing framework's executor reconnects after the agent restarted,
+    // trying for --recovery_timeout, waiting at most --executor_reregistration_timeout between attempts.
     ...(framework.checkpoint
-      ? { MESOS_RECOVERY_TIMEOUT: "15mins", MESOS_SUBSCRIPTION_BACKOFF_MAX: formatDuration(ctx.flags.executor_reregistration_timeout) }
+      ? {
+          MESOS_RECOVERY_TIMEOUT: formatDuration(ctx.flags.recovery_timeout),
+          MESOS_SUBSCRIPTION_BACKOFF_MAX: formatDuration(ctx.flags.executor_reregistration_timeout),
+        }
       : {}),
   };
 }

@@ -3,14 +3,15 @@
  * (slave.cpp: Slave::subscribe, reregisterExecutorTimeout). The executor, started with
  * MESOS_CHECKPOINT=1, re-subscribes when its connection drops, with the tasks and updates it has
  * not seen acknowledged: each update is ACKNOWLEDGED, taken only if the agent does not have it
- * already (still pending, or acknowledged by the framework meanwhile); tasks still STAGING that it
+ * already (still pending, acknowledged by the framework meanwhile, or of a task whose end was
+ * acknowledged and which the agent forgot); tasks still STAGING that it
  * does not know never reached it. One that does not re-subscribe within --executor_reregistration_timeout
  * is shut down and its tasks are lost (TASK_LOST, or TASK_GONE for a partition-aware framework).
  */
 import { create } from "@bufbuild/protobuf";
 import { errorMessage, formatDuration, uuidFromBytes } from "@mesos/core";
 import { executor, FrameworkInfo_Capability_Type, TaskState, type TaskStatus } from "@mesos/proto";
-import type { AgentContext } from "../context.ts";
+import { type AgentContext, taskKey } from "../context.ts";
 import { uuidOf } from "../status-updates/status-update-manager.ts";
 import { reportStatus, TaskStatus_Reason, TaskStatus_Source } from "../tasks/task-status.ts";
 import type { CustomExecutor } from "./custom-executors.ts";
@@ -58,7 +59,12 @@ export function resubscribed(
 ): executor.Event[] {
   const acknowledged: executor.Event[] = [];
   for (const { status } of call.unacknowledgedUpdates) {
-    if (!status?.taskId || status.uuid.length !== 16 || !take(status)) continue;
+    if (!status?.taskId || status.uuid.length !== 16) continue;
+    // A task the agent no longer has ended here and its end was acknowledged: nothing to forward
+    // (Mesos's agent would forward the update again, a duplicate the framework has to ignore).
+    const forgotten = !ctx.tasks.has(taskKey(e.frameworkId, status.taskId.value));
+    if (forgotten) ctx.log.info(`Acknowledging executor '${e.executorId}''s update of task ${status.taskId.value}, whose end was acknowledged`);
+    else if (!take(status)) continue;
     acknowledged.push(
       create(executor.EventSchema, { type: executor.Event_Type.ACKNOWLEDGED, acknowledged: { taskId: status.taskId, uuid: status.uuid } }),
     );

@@ -69,8 +69,8 @@ export function executorApi(ctx: AgentContext): (req: Request) => Promise<Respon
         case T.UPDATE:
           ctx.customExecutors.update(e, call.update!.status!);
           return emptyResponse(202);
-        case T.MESSAGE:
-          ctx.sendToMaster({
+        case T.MESSAGE: {
+          const sent = ctx.sendToMaster({
             case: "executorToFramework",
             value: create(internal.ExecutorToFrameworkSchema, {
               frameworkId: call.frameworkId,
@@ -78,7 +78,12 @@ export function executorApi(ctx: AgentContext): (req: Request) => Promise<Respon
               data: call.message!.data,
             }),
           });
+          // As Mesos's agent: dropped while it is not registered (recovering, or the master away).
+          if (!sent)
+            ctx.log.warn(`Dropping framework message from executor '${e.executorId}' to framework ${frameworkId}: not registered with a master`);
+          ctx.metrics.increment(sent ? "slave/valid_framework_messages" : "slave/invalid_framework_messages");
           return emptyResponse(202);
+        }
         default:
           return textResponse(501, `${T[call.type]} is not supported`);
       }

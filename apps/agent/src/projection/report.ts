@@ -49,8 +49,8 @@ export function attachRequest(ctx: AgentContext): Uint8Array {
     tasksLength += 1 + varintSize(bytes.length) + bytes.length;
   }
   const executorInfos: ExecutorInfo[] = [];
-  for (const e of ctx.customExecutors.running()) {
-    if (!frameworks.has(e.frameworkId)) frameworks.set(e.frameworkId, ctx.frameworks.get(e.frameworkId));
+  for (const e of ctx.customExecutors.reported()) {
+    if (!frameworks.has(e.frameworkId)) frameworks.set(e.frameworkId, e.framework);
     // The master files it under its framework (Mesos's master sets framework_id on launch).
     executorInfos.push(e.info.frameworkId ? e.info : { ...e.info, frameworkId: create(FrameworkIDSchema, { value: e.frameworkId }) });
   }

@@ -3,7 +3,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { FrameworkInfoSchema, TaskInfoSchema, TaskState, TaskStatusSchema } from "@mesos/proto";
 import { createAgentStore } from "./agent-store.ts";
 
@@ -51,6 +51,34 @@ test("status updates come back oldest first, without the acknowledged ones", () 
     ["t2", 2],
     ["t1", 3],
   ]);
+  store.close();
+});
+
+test("an update stored without a state (a reconciliation's answer) leaves its task's state", () => {
+  const store = createAgentStore(":memory:");
+  store.saveTask({ frameworkId: "f", info: info("t1"), state: TaskState.TASK_STARTING, containerId: "c1", killRequested: false });
+  store.statusUpdates.append({ frameworkId: "f", taskId: "t1", status: status("t1", 1) });
+  expect(store.tasks()[0]!.state).toBe(TaskState.TASK_STARTING);
+  expect(store.statusUpdates.loadAll()).toHaveLength(1);
+  store.close();
+});
+
+test("a RunTask's framework and task are checkpointed as the bytes the master sent, and read back as those messages", () => {
+  const store = createAgentStore(":memory:");
+  const fw = create(FrameworkInfoSchema, { id: { value: "f" }, user: "u", name: "sent" });
+  const task = info("t1", "sent");
+  // Views into a larger frame, as the link's decoder hands them over.
+  const frame = new Uint8Array([9, 9, ...toBinary(FrameworkInfoSchema, fw), 9, ...toBinary(TaskInfoSchema, task), 9]);
+  const fwBytes = frame.subarray(2, 2 + toBinary(FrameworkInfoSchema, fw).length);
+  const taskBytes = frame.subarray(fwBytes.byteOffset + fwBytes.length + 1, frame.length - 1);
+  // The decoded messages differ from the bytes here only to show which the store wrote.
+  store.saveFramework(create(FrameworkInfoSchema, { id: { value: "f" }, user: "u", name: "decoded" }), fwBytes);
+  store.saveTask(
+    { frameworkId: "f", info: info("t1", "decoded"), state: TaskState.TASK_STAGING, containerId: "c1", killRequested: false },
+    taskBytes,
+  );
+  expect(store.frameworks().map((f) => f.name)).toEqual(["sent"]);
+  expect(store.tasks().map((t) => t.info.name)).toEqual(["sent"]);
   store.close();
 });
 

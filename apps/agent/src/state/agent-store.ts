@@ -124,6 +124,10 @@ export function createAgentStore(path: string) {
     return () => (prepared ??= raw.prepare(text));
   };
   const appendUpdate = statement("INSERT INTO status_updates (framework_id, task_id, uuid, status) VALUES ($frameworkId, $taskId, $uuid, $status)");
+  // The same with the task's new state, which the table's trigger writes to the task's row in this one statement (schema.ts).
+  const appendUpdateWithState = statement(
+    "INSERT INTO status_updates (framework_id, task_id, uuid, status, task_state) VALUES ($frameworkId, $taskId, $uuid, $status, $state)",
+  );
   const removeUpdate = statement("DELETE FROM status_updates WHERE framework_id = $frameworkId AND task_id = $taskId AND uuid = $uuid");
   // By its row: the table has no index on the columns above (a scan of every pending update per acknowledgement).
   const removeUpdateRow = statement("DELETE FROM status_updates WHERE seq = $seq");
@@ -131,7 +135,6 @@ export function createAgentStore(path: string) {
     "INSERT INTO tasks (framework_id, task_id, info, state, container_id, kill_requested) VALUES ($frameworkId, $taskId, $info, $state, $containerId, $killRequested) " +
       "ON CONFLICT (framework_id, task_id) DO UPDATE SET info = excluded.info, state = excluded.state, container_id = excluded.container_id, kill_requested = excluded.kill_requested",
   );
-  const setTaskState = statement("UPDATE tasks SET state = $state WHERE framework_id = $frameworkId AND task_id = $taskId");
   const setTaskKillRequested = statement("UPDATE tasks SET kill_requested = $killRequested WHERE framework_id = $frameworkId AND task_id = $taskId");
   const deleteTask = statement("DELETE FROM tasks WHERE framework_id = $frameworkId AND task_id = $taskId");
   // A framework shut down goes with everything it left.
@@ -152,10 +155,6 @@ export function createAgentStore(path: string) {
     const row = appendUpdate().run({ frameworkId: u.frameworkId, taskId: u.taskId, uuid: uuidOf(u), status: encodedStatus(u) });
     u.seq = Number(row.lastInsertRowid);
   };
-  const setStateAndAppend = raw.transaction((u: PendingUpdate) => {
-    setTaskState().run({ frameworkId: u.frameworkId, taskId: u.taskId, state: u.status.state });
-    append(u);
-  });
 
   const statusUpdates: StatusUpdateStore = {
     append,
@@ -210,12 +209,15 @@ export function createAgentStore(path: string) {
       db.insert(schema.meta).values({ key, value }).onConflictDoUpdate({ target: schema.meta.key, set: { value } }).run();
     },
 
-    saveFramework(info: FrameworkInfo): void {
-      const row = { id: info.id!.value, info: bytes(toBinary(FrameworkInfoSchema, info)) };
-      idleFrameworks.delete(row.id);
-      if (savedFrameworks.get(row.id)?.equals(row.info)) return;
+    /** `encoded`: the info's bytes if the caller has them (a RunTask's, as the master sent them). */
+    saveFramework(info: FrameworkInfo, encoded?: Uint8Array): void {
+      const id = info.id!.value;
+      const infoBytes = encoded ?? toBinary(FrameworkInfoSchema, info);
+      idleFrameworks.delete(id);
+      if (savedFrameworks.get(id)?.equals(infoBytes)) return;
+      const row = { id, info: bytes(infoBytes) };
       upsertFramework().run(row);
-      savedFrameworks.set(row.id, row.info);
+      savedFrameworks.set(id, row.info);
     },
     frameworks(): FrameworkInfo[] {
       return db
@@ -254,11 +256,12 @@ export function createAgentStore(path: string) {
       deleteFrameworkRow().run({ id });
     },
 
-    saveTask(task: CheckpointedTask): void {
+    /** `encodedInfo`: the info's bytes if the caller has them (a RunTask's, as the master sent them). */
+    saveTask(task: CheckpointedTask, encodedInfo?: Uint8Array): void {
       upsertTask().run({
         frameworkId: task.frameworkId,
         taskId: task.info.taskId!.value,
-        info: toBinary(TaskInfoSchema, task.info),
+        info: encodedInfo ?? toBinary(TaskInfoSchema, task.info),
         state: task.state,
         containerId: task.containerId,
         killRequested: task.killRequested ? 1 : 0,
@@ -269,11 +272,19 @@ export function createAgentStore(path: string) {
       setTaskKillRequested().run({ frameworkId, taskId, killRequested: 1 });
     },
     /**
-     * A task's new state and the update that reports it, in one transaction: a kill -9 leaves both
-     * or neither (a terminal state without its update would never be reported).
+     * A task's new state and the update that reports it, in one statement (the insert's trigger sets
+     * the state): a kill -9 leaves both or neither (a terminal state without its update would never
+     * be reported). Two statements in a transaction cost about twice as much.
      */
     reportTaskStatus(u: PendingUpdate): void {
-      setStateAndAppend(u);
+      const row = appendUpdateWithState().run({
+        frameworkId: u.frameworkId,
+        taskId: u.taskId,
+        uuid: uuidOf(u),
+        status: encodedStatus(u),
+        state: u.status.state,
+      });
+      u.seq = Number(row.lastInsertRowid);
     },
     removeTask(frameworkId: string, taskId: string): void {
       deleteTask().run({ frameworkId, taskId });
@@ -307,6 +318,13 @@ export function createAgentStore(path: string) {
     /** The framework acknowledged an update of a custom executor's task. */
     saveExecutorAcknowledgement(frameworkId: string, executorId: string, taskId: string, uuid: string): void {
       db.insert(schema.executorAcknowledgements).values({ frameworkId, executorId, taskId, uuid }).onConflictDoNothing().run();
+    },
+    /** The task is forgotten: what its executor's acknowledgements said of it goes. */
+    removeExecutorAcknowledgements(frameworkId: string, executorId: string, taskId: string): void {
+      const a = schema.executorAcknowledgements;
+      db.delete(a)
+        .where(and(eq(a.frameworkId, frameworkId), eq(a.executorId, executorId), eq(a.taskId, taskId)))
+        .run();
     },
     /** The executor ended: its row and its acknowledgements go. */
     removeExecutor(frameworkId: string, executorId: string): void {

@@ -8,6 +8,7 @@ import m0003 from "../../drizzle/0003_drop_helper_pid.sql" with { type: "text" }
 import m0004 from "../../drizzle/0004_resource_providers.sql" with { type: "text" };
 import m0005 from "../../drizzle/0005_status_updates_rowid.sql" with { type: "text" };
 import m0006 from "../../drizzle/0006_custom_executors.sql" with { type: "text" };
+import m0007 from "../../drizzle/0007_status_update_sets_task_state.sql" with { type: "text" };
 
 export const agentMigrations: EmbeddedMigrations = {
   journal: journal as MigrationJournal,
@@ -19,5 +20,6 @@ export const agentMigrations: EmbeddedMigrations = {
     "0004_resource_providers": m0004,
     "0005_status_updates_rowid": m0005,
     "0006_custom_executors": m0006,
+    "0007_status_update_sets_task_state": m0007,
   },
 };

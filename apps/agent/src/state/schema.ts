@@ -52,6 +52,13 @@ export const statusUpdates = sqliteTable("status_updates", {
   uuid: text("uuid").notNull(),
   /** mesos.v1.TaskStatus */
   status: blob("status", { mode: "buffer" }).notNull(),
+  /**
+   * The task's new state when the update reports one (reportTaskStatus): the trigger of migration
+   * 0007 (status_update_sets_task_state) writes it to the task's row in the insert's own statement,
+   * so both are stored or neither without a transaction around two statements. A migration that
+   * rebuilds this table must create the trigger again.
+   */
+  taskState: integer("task_state"),
 });
 
 /** The agent's total resources after offer operations (reservations, volumes); one row. */

@@ -7,8 +7,10 @@ import { type FrameworkInfo, type TaskInfo, TaskState } from "@mesos/proto";
 import { type AgentContext, type LiveTask, taskKey } from "../context.ts";
 import { sandboxPath } from "./sandbox.ts";
 import { launchTask } from "./task-runner.ts";
+import type { RunTaskBytes } from "../master-message-decoder.ts";
 
-export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskInfo): void {
+/** `encoded`: the FrameworkInfo's and TaskInfo's bytes as the master sent them, if known (their checkpoints reuse them). */
+export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskInfo, encoded: RunTaskBytes = {}): void {
   const frameworkId = framework.id!.value;
   const taskId = info.taskId!.value;
   const key = taskKey(frameworkId, taskId);
@@ -17,11 +19,11 @@ export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskI
     return;
   }
   ctx.frameworks.set(frameworkId, framework);
-  ctx.store.saveFramework(framework);
+  ctx.store.saveFramework(framework, encoded.frameworkInfo);
   const containerId = newUuid();
   const sandbox = sandboxPath(ctx.workDir, ctx.info.id!.value, frameworkId, taskId, containerId);
   const task: LiveTask = { frameworkId, info, state: TaskState.TASK_STAGING, containerId, sandbox, killRequested: false };
   ctx.tasks.set(key, task);
-  ctx.store.saveTask({ frameworkId, info, state: task.state, containerId, killRequested: false });
+  ctx.store.saveTask({ frameworkId, info, state: task.state, containerId, killRequested: false }, encoded.task);
   task.launching = launchTask(ctx, framework, task).finally(() => (task.launching = undefined));
 }

@@ -49,6 +49,7 @@ function frameworkTasks(ctx: AgentContext, frameworkId: string) {
 export function forgetTask(ctx: AgentContext, frameworkId: string, taskId: string): void {
   const live = ctx.tasks.get(`${frameworkId}/${taskId}`);
   if (live) ctx.completed.taskDone(taskMessage(ctx, live), executorOf(live));
+  if (live?.customExecutor) ctx.customExecutors.taskForgotten(live);
   ctx.tasks.delete(`${frameworkId}/${taskId}`);
   ctx.store.removeTask(frameworkId, taskId);
   forgetFrameworkIfIdle(ctx, frameworkId);

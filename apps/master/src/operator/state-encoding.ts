@@ -3,7 +3,8 @@
  * `getState(p)`, but with the encodings of tasks and agents kept between reads. A framework's tasks
  * are encoded again only when one of them changed (its TaskLedger revision), and then only the
  * tasks that changed (read-model/task-encodings.ts); an agent's view is the same message while the
- * agent does not change (views.ts). The message around them is encoded as usual and they are put
+ * agent does not change (views.ts); a framework's offers are each encoded once
+ * (framework-pieces.ts). The message around them is encoded as usual and they are put
  * into it as they are. In protobuf that is exact because fields are written in field-number order,
  * each repeated message as its tag, length and bytes; in JSON because keys are written in that
  * order too.
@@ -21,7 +22,8 @@ import { KeptArray, KeptBlocks, keptPer } from "../read-model/kept-array.ts";
 import { type AgentSummary, agentInputsBesidesOffers, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
 import { taskV1Binary, taskV1Text } from "../read-model/task-encodings.ts";
-import { encodeAgent, getExecutors, getFrameworks } from "./views.ts";
+import { frameworkBinaryParts, frameworkTextParts } from "./framework-pieces.ts";
+import { encodeAgent, getExecutors } from "./views.ts";
 
 const F = master.Response_GetTasksSchema.field;
 /** GetTasks' lists (as getTasks() fills them: every framework's, in turn) in field-number order. */
@@ -36,7 +38,10 @@ type TaskList = (typeof TASK_LISTS)[number]["of"];
 
 const GET_STATE_FIELD = master.ResponseSchema.field.getState!.number;
 const GET_TASKS_FIELD = master.Response_GetStateSchema.field.getTasks!.number;
+const GET_FRAMEWORKS_FIELD = master.Response_GetStateSchema.field.getFrameworks!.number;
 const GET_AGENTS_FIELD = master.Response_GetStateSchema.field.getAgents!.number;
+const FRAMEWORKS_FIELD = master.Response_GetFrameworksSchema.field.frameworks!.number;
+const COMPLETED_FRAMEWORKS_FIELD = master.Response_GetFrameworksSchema.field.completedFrameworks!.number;
 const AGENTS_FIELD = master.Response_GetAgentsSchema.field.agents!.number;
 const OFFERED_FIELD = master.Response_GetAgents_AgentSchema.field.offeredResources!.number;
 
@@ -138,23 +143,30 @@ function agentBinary(summary: AgentSummary): Uint8Array {
 export function encodeStateResponse(p: MasterProjection, format: MessageFormat): ByteParts {
   const frameworks = p.allFrameworks();
   const listed = p.agents();
+  const [live, completed] = [p.frameworks(), p.completedFrameworks()];
   const agents = create(master.Response_GetAgentsSchema, { recoveredAgents: p.recoveredAgents() });
-  // Everything but the tasks and the agents, encoded as usual.
+  // Everything but the tasks, the frameworks and the agents, encoded as usual.
   const state = create(master.Response_GetStateSchema, {
     getTasks: {},
     getExecutors: getExecutors(p),
-    getFrameworks: getFrameworks(p),
+    getFrameworks: { recoveredFrameworks: p.recoveredFrameworks().map((f) => f.info) },
     getAgents: agents,
   });
   if (format === "json") {
     const text = new JsonText();
     const response = create(master.ResponseSchema, { type: master.Response_Type.GET_STATE, getState: state });
-    type StateJson = { get_state: { get_tasks: Record<string, JsonValue>; get_agents: Record<string, JsonValue> } };
+    type StateJson = { get_state: Record<"get_tasks" | "get_frameworks" | "get_agents", Record<string, JsonValue>> };
     const json = toMesosJson(master.ResponseSchema, response) as StateJson;
     for (const { field, of } of TASK_LISTS) {
       const parts = frameworks.map((f) => tasksJson(f, of)).filter((part) => part.length > 0);
       if (parts.length > 0) json.get_state.get_tasks[field.name] = text.array(parts);
     }
+    // `frameworks` and `completed_frameworks` are GetFrameworks' first fields: before `recovered_frameworks`.
+    json.get_state.get_frameworks = {
+      ...(live.length > 0 ? { frameworks: text.array(live.map(frameworkTextParts)) } : {}),
+      ...(completed.length > 0 ? { completed_frameworks: text.array(completed.map(frameworkTextParts)) } : {}),
+      ...json.get_state.get_frameworks,
+    };
     // `agents` is GetAgents' first field: before `recovered_agents`.
     if (listed.length > 0) {
       json.get_state.get_agents = { agents: text.splice(...keptAgentTexts(p.ctx).parts(listed.map(agentText))), ...json.get_state.get_agents };
@@ -163,14 +175,28 @@ export function encodeStateResponse(p: MasterProjection, format: MessageFormat):
   }
   const taskParts: Uint8Array[] = [];
   for (const { field, of } of TASK_LISTS) for (const f of frameworks) taskParts.push(tasksBinary(f, of, field.number));
+  const frameworkParts: Uint8Array[] = [];
+  for (const [list, field] of [
+    [live, FRAMEWORKS_FIELD],
+    [completed, COMPLETED_FRAMEWORKS_FIELD],
+  ] as const) {
+    for (const f of list) {
+      const parts = frameworkBinaryParts(f);
+      frameworkParts.push(fieldHead(field, lengthOf(parts)), ...parts);
+    }
+  }
+  frameworkParts.push(toBinary(master.Response_GetFrameworksSchema, state.getFrameworks!));
   const agentParts = [...keptAgentEntries(p.ctx).blocks(listed.map(agentBinary)), toBinary(master.Response_GetAgentsSchema, agents)];
   state.getTasks = undefined;
+  state.getFrameworks = undefined;
   state.getAgents = undefined;
-  // get_tasks is GetState's first field and get_agents its last.
+  // GetState's fields in order: get_tasks, get_executors, get_frameworks, get_agents.
   const stateParts = [
     fieldHead(GET_TASKS_FIELD, lengthOf(taskParts)),
     ...taskParts,
     toBinary(master.Response_GetStateSchema, state),
+    fieldHead(GET_FRAMEWORKS_FIELD, lengthOf(frameworkParts)),
+    ...frameworkParts,
     fieldHead(GET_AGENTS_FIELD, lengthOf(agentParts)),
     ...agentParts,
   ];

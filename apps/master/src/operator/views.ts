@@ -5,7 +5,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { endpointResource } from "@mesos/core";
-import { master, type Resource, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
+import { master, type Offer, type Resource, type TimeInfo, TimeInfoSchema } from "@mesos/proto";
 import type { Agent } from "../agents/agent.ts";
 import { type AgentSummary, agentInputs, type FrameworkSummary, type MasterProjection } from "../read-model/master-projection.ts";
 import { Memo } from "../read-model/memo.ts";
@@ -44,7 +44,11 @@ export function getAgents(p: MasterProjection): master.Response_GetAgents {
   return create(master.Response_GetAgentsSchema, { agents: p.agents().map(agentView), recoveredAgents: p.recoveredAgents() });
 }
 
-export function frameworkView({ framework: f, used, offers, offered, inverseOffers }: FrameworkSummary): master.Response_GetFrameworks_Framework {
+/** The framework as GET_FRAMEWORKS shows it (with `offers` in place of its own: framework-pieces.ts puts its own there). */
+export function frameworkView(
+  { framework: f, used, offers: records, offered, inverseOffers }: FrameworkSummary,
+  offers: Offer[] = records.map((o) => o.offer),
+): master.Response_GetFrameworks_Framework {
   return create(master.Response_GetFrameworks_FrameworkSchema, {
     frameworkInfo: f.info,
     active: f.active,
@@ -53,7 +57,7 @@ export function frameworkView({ framework: f, used, offers, offered, inverseOffe
     registeredTime: timeInfo(f.registeredAt),
     reregisteredTime: timeInfo(f.reregisteredAt),
     unregisteredTime: timeInfo(f.unregisteredAt),
-    offers: offers.map((o) => o.offer),
+    offers,
     inverseOffers,
     allocatedResources: used.toArray().map(endpointResource),
     offeredResources: offered.toArray().map(endpointResource),
@@ -62,8 +66,8 @@ export function frameworkView({ framework: f, used, offers, offered, inverseOffe
 
 export function getFrameworks(p: MasterProjection): master.Response_GetFrameworks {
   return create(master.Response_GetFrameworksSchema, {
-    frameworks: p.frameworks().map(frameworkView),
-    completedFrameworks: p.completedFrameworks().map(frameworkView),
+    frameworks: p.frameworks().map((f) => frameworkView(f)),
+    completedFrameworks: p.completedFrameworks().map((f) => frameworkView(f)),
     recoveredFrameworks: p.recoveredFrameworks().map((f) => f.info),
   });
 }

@@ -11,6 +11,7 @@ import type { Agent } from "../agents/agent.ts";
 import type { ExecutorRecord } from "../executors/executor-book.ts";
 import type { MasterContext } from "../context.ts";
 import { Memo } from "./memo.ts";
+import { offeredResources } from "./offered-resources.ts";
 import type { Framework } from "../frameworks/framework.ts";
 import type { OfferRecord } from "../offers/offer-book.ts";
 import type { InverseOffer } from "@mesos/proto";
@@ -95,14 +96,9 @@ function usedBy(owner: object, version: number, tasks: () => readonly Task[], ex
   });
 }
 
-/** What `offers` hold together, summed again only when `revision` (the owner's OfferBook revision) changed. */
+/** What `offers` hold together (offered-resources.ts), summed again only when `revision` (the owner's OfferBook revision) changed. */
 function offeredTo(owner: object, revision: number, offers: () => readonly OfferRecord[]): Resources {
-  return offeredMemo.get(owner, [revision], () => {
-    // One bag from every resource, as in usedBy (adding bag to bag copied the sum once per offer).
-    const all: Resource[] = [];
-    for (const o of offers()) for (const r of o.resources) all.push(r);
-    return Resources.of(all);
-  });
+  return offeredMemo.get(owner, [revision], () => offeredResources(owner, offers()));
 }
 
 export class MasterProjection {

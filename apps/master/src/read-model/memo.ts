@@ -8,9 +8,16 @@ export class Memo<K extends object, V> {
 
   get(owner: K, inputs: readonly unknown[], compute: () => V): V {
     const known = this.entries.get(owner);
-    if (known && known.inputs.length === inputs.length && known.inputs.every((x, i) => x === inputs[i])) return known.value;
+    if (known && sameInputs(known.inputs, inputs)) return known.value;
     const value = compute();
     this.entries.set(owner, { inputs, value });
     return value;
   }
+}
+
+/** A plain loop: a state read asks each of 10,000 agents' memos, and `every` with a closure was a tenth of a settled `/state`. */
+function sameInputs(known: readonly unknown[], inputs: readonly unknown[]): boolean {
+  if (known.length !== inputs.length) return false;
+  for (let i = 0; i < known.length; i++) if (known[i] !== inputs[i]) return false;
+  return true;
 }

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { type Logger, errorMessage, invalid, parseDuration, unavailable } from "@mesos/core";
+import { type Logger, errorMessage, formatDuration, invalid, parseDuration, unavailable } from "@mesos/core";
 import { connectIsolator, socketPath, type RemoteIsolator } from "@mesos/plugin-api";
 
 interface PluginSpec {
@@ -138,5 +138,7 @@ async function waitForPlugin(spec: PluginSpec, proc: Subprocess, connect: () => 
     await Bun.sleep(20);
   }
   proc.kill("SIGKILL");
-  throw unavailable(`Isolator plugin '${spec.name}' did not serve ${spec.endpoint} within ${timeoutMs} ms${last ? `: ${errorMessage(last)}` : ""}`);
+  throw unavailable(
+    `Isolator plugin '${spec.name}' did not serve ${spec.endpoint} within ${formatDuration(timeoutMs)}${last ? `: ${errorMessage(last)}` : ""}`,
+  );
 }
