@@ -1,7 +1,7 @@
 /** A master's status event written by hand is byte for byte what protobuf-es writes for the same event. */
 import { expect, test } from "bun:test";
-import { toBinary } from "@bufbuild/protobuf";
-import { scheduler, TaskState } from "@mesos/proto";
+import { create, isFieldSet, toBinary } from "@bufbuild/protobuf";
+import { scheduler, TaskState, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import { encodeShared } from "@mesos/rpc";
 import fc from "fast-check";
 import { masterUpdateEvent } from "./master-status-bytes.ts";
@@ -41,6 +41,30 @@ test("reconciliation answers as protobuf-es encodes them", () => {
   ];
   for (const fields of answers) expectAsProtobufEs(fields, 1_764_790_000_123.456);
   expectAsProtobufEs(answers[0]!, 0);
+});
+
+test("a master's status and its event are the messages create() makes of the same fields", () => {
+  const clock = { now: () => 1_764_790_000_123 } as Parameters<typeof masterStatus>[0]["clock"];
+  for (const agentId of ["S0", "", undefined]) {
+    const fields = { taskId: "t", agentId, state: TaskState.TASK_LOST, reason: TaskStatus_Reason.RECONCILIATION, message: "m" };
+    const expected = create(TaskStatusSchema, {
+      taskId: { value: "t" },
+      agentId: agentId ? { value: agentId } : undefined,
+      state: TaskState.TASK_LOST,
+      reason: TaskStatus_Reason.RECONCILIATION,
+      message: "m",
+      source: TaskStatus_Source.MASTER,
+      timestamp: 1_764_790_000.123,
+    });
+    const status = masterStatus({ clock }, fields);
+    expect(status).toEqual(expected);
+    for (const field of TaskStatusSchema.fields) expect(isFieldSet(status, field)).toBe(isFieldSet(expected, field));
+    const event = updateEvent(status);
+    expect(event).toEqual(create(scheduler.EventSchema, { type: scheduler.Event_Type.UPDATE, update: { status: expected } }));
+    expect(toBinary(scheduler.EventSchema, event)).toEqual(
+      toBinary(scheduler.EventSchema, create(scheduler.EventSchema, { type: scheduler.Event_Type.UPDATE, update: { status: expected } })),
+    );
+  }
 });
 
 test("random master statuses as protobuf-es encodes them", () => {

@@ -1,7 +1,16 @@
 /** Building the task statuses the master itself sends, and UPDATE events (the TaskLedger moves tasks). */
 import { create } from "@bufbuild/protobuf";
 import type { Clock } from "@mesos/core";
-import { type TaskState, type TaskStatus, TaskStatus_Reason, TaskStatus_Source, TaskStatusSchema, scheduler } from "@mesos/proto";
+import {
+  AgentIDSchema,
+  scheduler,
+  TaskIDSchema,
+  type TaskState,
+  type TaskStatus,
+  TaskStatus_Reason,
+  TaskStatus_Source,
+  TaskStatusSchema,
+} from "@mesos/proto";
 
 export interface MasterStatusFields {
   taskId: string;
@@ -11,21 +20,35 @@ export interface MasterStatusFields {
   message: string;
 }
 
-/** A status the master itself generates (reconciliation, agent loss): no uuid, nothing to ack. */
+/**
+ * A status the master itself generates (reconciliation, agent loss): no uuid, nothing to ack.
+ * Its fields are set one by one on empty messages, as `create` with these fields would set them:
+ * `create` with an init object visits every field of the schema, half the cost of a
+ * reconciliation answer (100,000 of them after a failover).
+ */
 export function masterStatus(ctx: { clock: Clock }, fields: MasterStatusFields): TaskStatus {
-  return create(TaskStatusSchema, {
-    taskId: { value: fields.taskId },
-    agentId: fields.agentId ? { value: fields.agentId } : undefined,
-    state: fields.state,
-    reason: fields.reason,
-    message: fields.message,
-    source: TaskStatus_Source.MASTER,
-    timestamp: ctx.clock.now() / 1000,
-  });
+  const status = create(TaskStatusSchema);
+  status.taskId = create(TaskIDSchema);
+  status.taskId.value = fields.taskId;
+  status.state = fields.state;
+  status.message = fields.message;
+  if (fields.agentId) {
+    status.agentId = create(AgentIDSchema);
+    status.agentId.value = fields.agentId;
+  }
+  status.timestamp = ctx.clock.now() / 1000;
+  status.source = TaskStatus_Source.MASTER;
+  status.reason = fields.reason;
+  return status;
 }
 
 export function updateEvent(status: TaskStatus): scheduler.Event {
-  return create(scheduler.EventSchema, { type: scheduler.Event_Type.UPDATE, update: { status } });
+  const update = create(scheduler.Event_UpdateSchema);
+  update.status = status;
+  const event = create(scheduler.EventSchema);
+  event.type = scheduler.Event_Type.UPDATE;
+  event.update = update;
+  return event;
 }
 
 export { TaskStatus_Reason };
