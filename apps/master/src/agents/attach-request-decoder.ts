@@ -11,7 +11,7 @@
  * the frameworks the caller knows, left out (attach-request-decoder.test.ts checks both on
  * generated and mutated requests).
  */
-import { create, type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import {
   AgentIDSchema,
   ExecutorIDSchema,
@@ -30,14 +30,11 @@ import {
   Value_SetSchema,
 } from "@mesos/proto";
 import { wireMatchesSchema } from "./wire-matches-schema.ts";
+import { NOT_PLAIN, shellOf, WireReader } from "./wire-reader.ts";
 
 /** AttachRequest's fields read here. */
 const FRAMEWORKS_FIELD = 6;
 const TASKS_FIELD = 7;
-
-/** A task or resource this reader does not take: protobuf-es decodes it. */
-class NotPlain extends Error {}
-const NOT_PLAIN = new NotPlain();
 
 /** How the reported tasks were decoded (the tests check the hand path is taken). */
 export const tasksDecoded = { byHand: 0, byProtobufEs: 0 };
@@ -52,7 +49,7 @@ export function decodeAttachRequest(frame: Uint8Array, known?: (frameworkId: str
   const split = wireMatchesSchema(internal.AttachRequestSchema, frame) ? splitTasks(frame, known) : undefined;
   if (!split) return fromBinary(internal.AttachRequestSchema, frame);
   const req = fromBinary(internal.AttachRequestSchema, split.rest);
-  const reader = new Reader(frame);
+  const reader = new WireReader(frame);
   req.tasks = split.tasks.map(([start, end]) => {
     try {
       reader.pos = start;
@@ -73,7 +70,7 @@ export function decodeAttachRequest(frame: Uint8Array, known?: (frameworkId: str
  * together in their order; undefined if the frame does not parse (protobuf-es says why).
  */
 function splitTasks(frame: Uint8Array, known?: (frameworkId: string) => boolean): { tasks: [number, number][]; rest: Uint8Array } | undefined {
-  const r = new Reader(frame);
+  const r = new WireReader(frame);
   const tasks: [number, number][] = [];
   const others: [number, number][] = [];
   let restLength = 0;
@@ -115,7 +112,7 @@ function splitTasks(frame: Uint8Array, known?: (frameworkId: string) => boolean)
 }
 
 /** A FrameworkInfo's id (field 3, a FrameworkID); undefined if it has none or it is not plain. */
-function frameworkId(r: Reader, end: number): string | undefined {
+function frameworkId(r: WireReader, end: number): string | undefined {
   let id: string | undefined;
   try {
     while (r.pos < end) {
@@ -129,7 +126,7 @@ function frameworkId(r: Reader, end: number): string | undefined {
   return id;
 }
 
-function readTask(r: Reader, end: number): Task {
+function readTask(r: WireReader, end: number): Task {
   const task = newTask();
   while (r.pos < end) {
     switch (r.varint()) {
@@ -153,13 +150,13 @@ function readTask(r: Reader, end: number): Task {
         task.agentId = r.id(newAgentId());
         break;
       case (6 << 3) | 0:
-        task.state = r.enumValue(TASK_STATE_MAX);
+        task.state = r.enumValue(TASK_STATES);
         break;
       case (7 << 3) | 2:
         task.resources.push(readResource(r, r.end()));
         break;
       case (9 << 3) | 0:
-        task.statusUpdateState = r.enumValue(TASK_STATE_MAX);
+        task.statusUpdateState = r.enumValue(TASK_STATES);
         break;
       case (10 << 3) | 2:
         task.statusUpdateUuid = r.bytes();
@@ -175,7 +172,7 @@ function readTask(r: Reader, end: number): Task {
   return task;
 }
 
-function readResource(r: Reader, end: number): Resource {
+function readResource(r: WireReader, end: number): Resource {
   const resource = newResource();
   while (r.pos < end) {
     switch (r.varint()) {
@@ -183,7 +180,7 @@ function readResource(r: Reader, end: number): Resource {
         resource.name = r.ascii();
         break;
       case (2 << 3) | 0:
-        resource.type = r.enumValue(VALUE_TYPE_MAX);
+        resource.type = r.enumValue(VALUE_TYPES);
         break;
       case (3 << 3) | 2: {
         if (resource.scalar) throw NOT_PLAIN;
@@ -245,7 +242,7 @@ function readResource(r: Reader, end: number): Resource {
         const reservation = newReservationInfo();
         while (r.pos < reservationEnd) {
           const tag = r.varint();
-          if (tag === ((4 << 3) | 0)) reservation.type = r.enumValue(RESERVATION_TYPE_MAX);
+          if (tag === ((4 << 3) | 0)) reservation.type = r.enumValue(RESERVATION_TYPES);
           else if (tag === ((3 << 3) | 2)) reservation.role = r.ascii();
           else if (tag === ((1 << 3) | 2)) reservation.principal = r.ascii();
           else throw NOT_PLAIN;
@@ -258,23 +255,6 @@ function readResource(r: Reader, end: number): Resource {
     }
   }
   return r.at(end, resource);
-}
-
-/**
- * An empty message as `create(schema)` makes it (the same prototype holding the defaults, the same
- * own fields), without its walk over the descriptor: a report's tasks are about a hundred messages.
- */
-function shellOf<Desc extends DescMessage>(schema: Desc): () => MessageShape<Desc> {
-  const sample = create(schema) as unknown as Record<string, unknown>;
-  const keys = Object.keys(sample).filter((k) => k !== "$typeName");
-  if (!keys.every((k) => Array.isArray(sample[k]) && (sample[k] as unknown[]).length === 0)) return () => create(schema);
-  // A constructor whose prototype is the one create() uses: JSC makes its objects faster than Object.create.
-  const Shell = function (this: Record<string, unknown>) {
-    this.$typeName = schema.typeName;
-    for (const k of keys) this[k] = [];
-  } as unknown as new () => MessageShape<Desc>;
-  Shell.prototype = Object.getPrototypeOf(sample);
-  return () => new Shell();
 }
 
 const newTask = shellOf(TaskSchema);
@@ -290,131 +270,8 @@ const newSet = shellOf(Value_SetSchema);
 const newAllocationInfo = shellOf(Resource_AllocationInfoSchema);
 const newReservationInfo = shellOf(Resource_ReservationInfoSchema);
 
-/** The closed enums' values run from 0 to these, with no gaps (TaskState, Value.Type, ReservationInfo.Type). */
-const TASK_STATE_MAX = 13;
-const VALUE_TYPE_MAX = 3;
-const RESERVATION_TYPE_MAX = 2;
-
-/**
- * Text seen lately, by a hash of its bytes: most of a report's strings repeat (its agent id in
- * every task, the frameworks' ids, resource names and roles, the user), and reusing the string is
- * cheaper than making it again.
- */
-const recentText = new Map<number, string>();
-const RECENT_TEXT_MAX = 4096;
-
-function sameText(text: string, buf: Uint8Array, start: number, end: number): boolean {
-  if (text.length !== end - start) return false;
-  for (let i = start; i < end; i++) if (text.charCodeAt(i - start) !== buf[i]) return false;
-  return true;
-}
-
-/** A cursor over the frame; anything it does not expect throws NOT_PLAIN (or a RangeError past the end). */
-class Reader {
-  pos = 0;
-  private readonly view: DataView;
-  /** The same bytes, for Buffer's latin1 slice (ASCII text without a subarray and a decoder). */
-  private readonly text: Buffer;
-  constructor(private readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-
-  /** A varint up to 2^53 (tags, lengths, enums, uint64 values). */
-  varint(): number {
-    const buf = this.buf;
-    if (this.pos >= buf.length) throw NOT_PLAIN;
-    let b = buf[this.pos++]!;
-    if (b < 0x80) return b;
-    let value = b & 0x7f;
-    for (let shift = 128; ; shift *= 128) {
-      if (this.pos >= buf.length || shift > 2 ** 49) throw NOT_PLAIN;
-      b = buf[this.pos++]!;
-      value += (b & 0x7f) * shift;
-      if (b < 0x80) return value;
-    }
-  }
-
-  /** Where a length-delimited field that starts here ends. */
-  end(): number {
-    const length = this.varint();
-    this.need(length);
-    return this.pos + length;
-  }
-
-  need(length: number): void {
-    if (this.pos + length > this.buf.length) throw NOT_PLAIN;
-  }
-
-  /** `value` if the message it was read from ended exactly at `end`. */
-  at<T>(end: number, value: T): T {
-    if (this.pos !== end) throw NOT_PLAIN;
-    return value;
-  }
-
-  ascii(): string {
-    const end = this.end();
-    const buf = this.buf;
-    const start = this.pos;
-    let hash = end - start;
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c > 0x7f) throw NOT_PLAIN;
-      hash = (Math.imul(hash, 31) + c) | 0;
-    }
-    this.pos = end;
-    const known = recentText.get(hash);
-    if (known !== undefined && sameText(known, buf, start, end)) return known;
-    const text = this.text.toString("latin1", start, end);
-    if (recentText.size >= RECENT_TEXT_MAX) recentText.clear();
-    recentText.set(hash, text);
-    return text;
-  }
-
-  /** A TaskID, FrameworkID, AgentID or ExecutorID (one string field, 1, set only if it came) read into `id`. */
-  id<T extends { value: string }>(id: T): T {
-    const end = this.end();
-    while (this.pos < end) {
-      if (this.varint() !== ((1 << 3) | 2)) throw NOT_PLAIN;
-      id.value = this.ascii();
-    }
-    return this.at(end, id);
-  }
-
-  /** A closed enum's value in [0, max] (others are unknown fields to protobuf-es). */
-  enumValue(max: number): number {
-    const value = this.varint();
-    if (value > max) throw NOT_PLAIN;
-    return value;
-  }
-
-  uint64(): bigint {
-    const value = this.varint();
-    if (value > Number.MAX_SAFE_INTEGER) throw NOT_PLAIN;
-    return BigInt(value);
-  }
-
-  double(): number {
-    this.need(8);
-    const value = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return value;
-  }
-
-  bytes(): Uint8Array {
-    const end = this.end();
-    const value = this.buf.subarray(this.pos, end);
-    this.pos = end;
-    return value;
-  }
-
-  /** Past a field of this wire type (groups are not taken). */
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
-    else if (wireType === 5) this.pos += 4;
-    else if (wireType === 2) this.pos = this.end();
-    else throw NOT_PLAIN;
-    if (this.pos > this.buf.length) throw NOT_PLAIN;
-  }
-}
+/** The closed enums' values (others are unknown fields to protobuf-es). */
+const enumValues = (values: readonly { number: number }[]) => new Set(values.map((v) => v.number));
+const TASK_STATES = enumValues(TaskSchema.field.state!.enum!.values);
+const VALUE_TYPES = enumValues(ResourceSchema.field.type!.enum!.values);
+const RESERVATION_TYPES = enumValues(Resource_ReservationInfoSchema.field.type!.enum!.values);

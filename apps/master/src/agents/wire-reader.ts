@@ -1,8 +1,7 @@
 /**
- * What a hand decoder of agents' frames reads with (status-update-decoder.ts): a cursor over the
- * bytes that throws NOT_PLAIN at anything it does not expect, so the caller hands the frame to
- * protobuf-es whole, and empty messages made as `create` makes them. (attach-request-decoder.ts
- * has its own copy of the same cursor.)
+ * What the hand decoders of agents' frames read with (status-update-decoder.ts,
+ * attach-request-decoder.ts): a cursor over the bytes that throws NOT_PLAIN at anything it does not
+ * expect, so the caller hands the bytes to protobuf-es, and empty messages made as `create` makes them.
  */
 import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 
@@ -79,8 +78,13 @@ export class WireReader {
   /** Where a length-delimited field that starts here ends. */
   end(): number {
     const length = this.varint();
-    if (this.pos + length > this.buf.length) throw NOT_PLAIN;
+    this.need(length);
     return this.pos + length;
+  }
+
+  /** That `length` more bytes are there. */
+  need(length: number): void {
+    if (this.pos + length > this.buf.length) throw NOT_PLAIN;
   }
 
   /** `value` if the message it was read from ended exactly at `end`. */
@@ -125,8 +129,15 @@ export class WireReader {
     return value;
   }
 
+  /** A uint64 up to 2^53 (larger ones are left to protobuf-es). */
+  uint64(): bigint {
+    const value = this.varint();
+    if (value > Number.MAX_SAFE_INTEGER) throw NOT_PLAIN;
+    return BigInt(value);
+  }
+
   double(): number {
-    if (this.pos + 8 > this.buf.length) throw NOT_PLAIN;
+    this.need(8);
     const value = this.view.getFloat64(this.pos, true);
     this.pos += 8;
     return value;
@@ -138,5 +149,15 @@ export class WireReader {
     const value = this.buf.subarray(this.pos, end);
     this.pos = end;
     return value;
+  }
+
+  /** Past a field of this wire type (groups are not taken). */
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 5) this.pos += 4;
+    else if (wireType === 2) this.pos = this.end();
+    else throw NOT_PLAIN;
+    if (this.pos > this.buf.length) throw NOT_PLAIN;
   }
 }
