@@ -2,10 +2,11 @@
  * fast-check generators of protobuf messages for fuzzing the call decoders: any message type,
  * valid-shaped (a `Call` gets a `type` and the field that type names, required fields are set)
  * and then possibly mutated on the wire (truncated, flipped, spliced bytes; broken, retyped or
- * deeply nested JSON).
+ * deeply nested JSON; the byte-level damage is `@mesos/core/fuzz`'s, shared with the hand decoders' tests).
  */
 import { create, type DescEnum, type DescField, type DescMessage, type Message, ScalarType, toBinary, toJson } from "@bufbuild/protobuf";
 import { toMesosJson } from "@mesos/core";
+import { mutateBytes } from "@mesos/core/fuzz";
 import fc from "fast-check";
 
 // google.protobuf.FeatureSet.FieldPresence.LEGACY_REQUIRED: a proto2 `required` field.
@@ -141,22 +142,6 @@ export function callArbitrary(schema: DescMessage, types?: (name: string) => boo
   });
 }
 
-/** Byte-level damage: none (valid-shaped), truncation, flipped bytes, inserted junk, a repeated slice. */
-export function mutateBytes(bytes: Uint8Array): fc.Arbitrary<Uint8Array> {
-  const at = fc.nat(Math.max(0, bytes.length));
-  return fc.oneof(
-    { weight: 3, arbitrary: fc.constant(bytes) },
-    at.map((n) => bytes.slice(0, n)),
-    fc.array(fc.tuple(at, fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }).map((edits) => {
-      const out = bytes.slice();
-      for (const [i, b] of edits) if (i < out.length) out[i] = b;
-      return out;
-    }),
-    fc.tuple(at, fc.uint8Array({ minLength: 1, maxLength: 12 })).map(([i, junk]) => concat(bytes.slice(0, i), junk, bytes.slice(i))),
-    fc.tuple(at, at).map(([a, b]) => concat(bytes.slice(0, Math.max(a, b)), bytes.slice(Math.min(a, b)))),
-  );
-}
-
 /** Text-level damage to JSON: none, truncation, a broken character, a value retyped, deep nesting. */
 export function mutateJson(json: string): fc.Arbitrary<string> {
   const at = fc.nat(json.length);
@@ -171,16 +156,6 @@ export function mutateJson(json: string): fc.Arbitrary<string> {
       .map((v) => json.replace(/:("[^"]*"|-?\d+(\.\d+)?|true|false)/, `:${v}`)),
     fc.integer({ min: 150, max: 260 }).map((depth) => json.replace(/^\{/, `{"deep":${"[".repeat(depth)}${"]".repeat(depth)},`)),
   );
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let i = 0;
-  for (const p of parts) {
-    out.set(p, i);
-    i += p.length;
-  }
-  return out;
 }
 
 export interface EncodedCall {

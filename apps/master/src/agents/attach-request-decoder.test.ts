@@ -9,6 +9,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { fuzzRuns } from "@mesos/core";
 import { internal, ResourceSchema, type Task, TaskSchema, TaskState } from "@mesos/proto";
 import fc from "fast-check";
+import { mutateBytes } from "@mesos/core/fuzz";
 import { decodeAttachRequest, tasksDecoded } from "./attach-request-decoder.ts";
 
 const RUNS = Math.max(1000, Math.floor(fuzzRuns() / 10));
@@ -234,13 +235,7 @@ test(
 test(
   "mutated reports decode as protobuf-es decodes them, or fail as it fails",
   () => {
-    const mutated = fc
-      .tuple(requests, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat())
-      .map(([frame, edits, cut]) => {
-        const bytes = frame.slice(0, frame.length === 0 ? 0 : frame.length - (cut % Math.min(frame.length, 3)));
-        for (const [at, value] of edits) if (bytes.length > 0) bytes[at % bytes.length] = value;
-        return bytes;
-      });
+    const mutated = requests.chain(mutateBytes);
     fc.assert(
       fc.property(mutated, (frame) => expectSame(frame)),
       { numRuns: RUNS },

@@ -10,6 +10,7 @@ import { fuzzRuns, newUuidBytes } from "@mesos/core";
 import { internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
 import { missingRequiredFields } from "@mesos/rpc";
 import fc from "fast-check";
+import { mutateBytes } from "@mesos/core/fuzz";
 import { agentMessagesDecoded, decodeAgentMessage } from "./status-update-decoder.ts";
 
 const RUNS = Math.max(1000, Math.floor(fuzzRuns() / 10));
@@ -164,13 +165,7 @@ test(
     const plain = fc
       .constantFrom(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED)
       .map((s) => agentsUpdate(s, { exitStatus: 0 }));
-    const mutated = fc
-      .tuple(fc.oneof(frames, plain), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat())
-      .map(([frame, edits, cut]) => {
-        const bytes = frame.slice(0, frame.length === 0 ? 0 : frame.length - (cut % Math.min(frame.length, 3)));
-        for (const [at, value] of edits) if (bytes.length > 0) bytes[at % bytes.length] = value;
-        return bytes;
-      });
+    const mutated = fc.oneof(frames, plain).chain(mutateBytes);
     fc.assert(
       fc.property(mutated, (frame) => expectSame(frame)),
       { numRuns: RUNS },
