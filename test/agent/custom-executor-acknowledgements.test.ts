@@ -8,18 +8,13 @@
  * such a task (it missed the ACKNOWLEDGED) is answered ACKNOWLEDGED and nothing is forwarded.
  */
 import { expect, test } from "bun:test";
-import { join } from "node:path";
-import { createAgentStore } from "@mesos/agent";
-import { eventually, tempDir } from "../support/cluster.ts";
-import { createInMemoryAgent, register } from "../support/in-memory-agent.ts";
-import { executorCall, launch, readEvents, statusJson, updatesOf, uuidOf } from "../support/in-memory-executor.ts";
-import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
+import { eventually } from "../support/cluster.ts";
+import { register } from "../support/in-memory-agent.ts";
+import { agentOnDisk, executorCall, launch, readEvents, statusJson, updatesOf, uuidOf } from "../support/in-memory-executor.ts";
 
 test("a custom executor's acknowledgements go with their task's end, in memory and checkpointed; a re-sent update of an ended task is acknowledged, not forwarded", async () => {
-  const workDir = tempDir("custom-executor-acks");
-  const dbPath = join(workDir, "agent.db");
-  const sim = createSimulatedContainerizer();
-  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer, acknowledge: true });
+  const { start } = agentOnDisk("custom-executor-acks");
+  const before = await start({ acknowledge: true });
   try {
     register(before);
     launch(before, "ended");
@@ -42,7 +37,7 @@ test("a custom executor's acknowledgements go with their task's end, in memory a
     await before.stop();
   }
 
-  const after = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  const after = await start();
   try {
     register(after);
     // The executor missed the ACKNOWLEDGED of both updates it sent last.

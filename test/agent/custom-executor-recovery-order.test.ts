@@ -8,21 +8,16 @@
  * then ends before the agent is registered: the master hears of it and of its end afterwards.
  */
 import { expect, test } from "bun:test";
-import { join } from "node:path";
-import { createAgentStore } from "@mesos/agent";
 import { fromBinary } from "@bufbuild/protobuf";
 import { internal, TaskState } from "@mesos/proto";
-import { eventually, tempDir } from "../support/cluster.ts";
+import { eventually } from "../support/cluster.ts";
 import { createInMemoryAgent, register } from "../support/in-memory-agent.ts";
-import { executorCall, launch, statusJson } from "../support/in-memory-executor.ts";
-import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
+import { agentOnDisk, executorCall, launch, statusJson } from "../support/in-memory-executor.ts";
 
 /** An agent restarted while its executor `ce` runs task `t`; the executor has not re-subscribed. */
 async function restartedWithExecutor(name: string, timeout: string, linkUp?: () => boolean) {
-  const workDir = tempDir(name);
-  const dbPath = join(workDir, "agent.db");
-  const sim = createSimulatedContainerizer();
-  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  const { sim, start } = agentOnDisk(name);
+  const before = await start();
   try {
     register(before);
     launch(before, "t");
@@ -32,10 +27,7 @@ async function restartedWithExecutor(name: string, timeout: string, linkUp?: () 
   } finally {
     await before.stop();
   }
-  const after = await createInMemoryAgent({
-    workDir,
-    store: createAgentStore(dbPath),
-    containerizer: sim.containerizer,
+  const after = await start({
     flags: [`--executor_reregistration_timeout=${timeout}`],
     linkUp,
   });

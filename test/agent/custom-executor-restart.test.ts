@@ -19,19 +19,16 @@
  * test/integration/custom-executor-recovery.test.ts does it with real processes and kill -9.
  */
 import { expect, test } from "bun:test";
-import { join } from "node:path";
-import { createAgentStore } from "@mesos/agent";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FrameworkInfo_Capability_Type, internal, TaskState, TaskStatus_Reason, TaskStatus_Source } from "@mesos/proto";
-import { eventually, tempDir } from "../support/cluster.ts";
-import { createInMemoryAgent, register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
-import { executorCall, framework, launch, readEvents, statusJson, updatesOf, uuidOf } from "../support/in-memory-executor.ts";
+import { eventually } from "../support/cluster.ts";
+import { register, TEST_AGENT_ID } from "../support/in-memory-agent.ts";
+import { agentOnDisk, executorCall, framework, launch, readEvents, statusJson, updatesOf, uuidOf } from "../support/in-memory-executor.ts";
 import { createSimulatedContainerizer } from "../support/simulated-containerizer.ts";
 
 test("an unacknowledged TASK_FINISHED from a custom executor is the task's only end after an agent restart", async () => {
-  const workDir = tempDir("custom-executor-restart");
-  const dbPath = join(workDir, "agent.db");
-  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: createSimulatedContainerizer().containerizer });
+  const { start } = agentOnDisk("custom-executor-restart");
+  const before = await start();
   let finished: string;
   try {
     register(before);
@@ -57,10 +54,8 @@ test("an unacknowledged TASK_FINISHED from a custom executor is the task's only 
     await before.stop();
   }
 
-  const after = await createInMemoryAgent({
-    workDir,
-    store: createAgentStore(dbPath),
-    containerizer: createSimulatedContainerizer().containerizer,
+  const after = await start({
+    containerizer: createSimulatedContainerizer().containerizer, // the executor is gone
     acknowledge: true,
   });
   try {
@@ -86,10 +81,8 @@ test("an unacknowledged TASK_FINISHED from a custom executor is the task's only 
 }, 30_000);
 
 test("a custom executor re-subscribing after an agent restart: acknowledged, pending and new updates, a task it never got", async () => {
-  const workDir = tempDir("custom-executor-resubscribe");
-  const dbPath = join(workDir, "agent.db");
-  const sim = createSimulatedContainerizer();
-  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  const { sim, start } = agentOnDisk("custom-executor-resubscribe");
+  const before = await start();
   try {
     register(before);
     launch(before, "acked");
@@ -111,10 +104,7 @@ test("a custom executor re-subscribing after an agent restart: acknowledged, pen
   }
 
   // The executor's container still runs (the simulated containerizer is handed on, as the host's processes would be).
-  const after = await createInMemoryAgent({
-    workDir,
-    store: createAgentStore(dbPath),
-    containerizer: sim.containerizer,
+  const after = await start({
     flags: ["--executor_reregistration_timeout=200ms"],
   });
   try {
@@ -173,11 +163,9 @@ test("a custom executor re-subscribing after an agent restart: acknowledged, pen
 }, 30_000);
 
 test("a recovered custom executor that does not re-subscribe in time: destroyed, its task TASK_GONE for a partition-aware framework", async () => {
-  const workDir = tempDir("custom-executor-timeout");
-  const dbPath = join(workDir, "agent.db");
-  const sim = createSimulatedContainerizer();
+  const { sim, start } = agentOnDisk("custom-executor-timeout");
   const aware = { ...framework, capabilities: [{ type: FrameworkInfo_Capability_Type.PARTITION_AWARE }] };
-  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  const before = await start();
   try {
     register(before);
     launch(before, "t", aware);
@@ -189,10 +177,7 @@ test("a recovered custom executor that does not re-subscribe in time: destroyed,
     await before.stop();
   }
 
-  const after = await createInMemoryAgent({
-    workDir,
-    store: createAgentStore(dbPath),
-    containerizer: sim.containerizer,
+  const after = await start({
     flags: ["--executor_reregistration_timeout=100ms"],
     acknowledge: true,
   });
@@ -219,10 +204,8 @@ test("a recovered custom executor that does not re-subscribe in time: destroyed,
 }, 30_000);
 
 test("a custom executor whose tasks all ended keeps its framework on the agent: it is still served and recovered after a restart", async () => {
-  const workDir = tempDir("custom-executor-idle");
-  const dbPath = join(workDir, "agent.db");
-  const sim = createSimulatedContainerizer();
-  const before = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer, acknowledge: true });
+  const { sim, start } = agentOnDisk("custom-executor-idle");
+  const before = await start({ acknowledge: true });
   try {
     register(before);
     launch(before, "t");
@@ -243,7 +226,7 @@ test("a custom executor whose tasks all ended keeps its framework on the agent: 
     await before.stop();
   }
 
-  const after = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  const after = await start();
   try {
     register(after);
     expect(after.ctx.customExecutors.get("f", "ce")).toBeDefined();
@@ -260,7 +243,7 @@ test("a custom executor whose tasks all ended keeps its framework on the agent: 
     await after.stop();
   }
   // Its checkpointed row is left for later (store.frameworkIdle); a restarted agent neither recovers the framework nor keeps the row.
-  const third = await createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer });
+  const third = await start();
   try {
     expect(third.ctx.frameworks.has("f")).toBe(false);
     expect(third.ctx.store.frameworks()).toEqual([]);

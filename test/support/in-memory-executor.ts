@@ -3,8 +3,12 @@
  * calls on the agent's v1 executor API as JSON, the RecordIO events it answers with, and what the
  * agent sent the master about a task. The executor is `ce` of the checkpointing framework `f`.
  */
+import { join } from "node:path";
+import { createAgentStore } from "@mesos/agent";
 import { ExecutorInfo_Type, type internal } from "@mesos/proto";
-import { type InMemoryAgent, TEST_AGENT_ID } from "./in-memory-agent.ts";
+import { tempDir } from "./cluster.ts";
+import { createInMemoryAgent, type InMemoryAgent, type InMemoryAgentOptions, TEST_AGENT_ID } from "./in-memory-agent.ts";
+import { createSimulatedContainerizer } from "./simulated-containerizer.ts";
 
 export const framework = { id: { value: "f" }, user: "root", name: "checkpointing", checkpoint: true };
 export const customExecutor = {
@@ -71,4 +75,18 @@ export async function readEvents(res: Response, until: (events: ExecutorEvent[])
   }
   reader.releaseLock();
   return events;
+}
+
+/**
+ * An agent with a work dir and checkpoints on disk of its own, to be started again on them as after
+ * a restart; the simulated containerizer is handed on (as a host's processes outlive the agent)
+ * unless `options.containerizer` gives another.
+ */
+export function agentOnDisk(name: string) {
+  const workDir = tempDir(name);
+  const dbPath = join(workDir, "agent.db");
+  const sim = createSimulatedContainerizer();
+  const start = (options: InMemoryAgentOptions = {}) =>
+    createInMemoryAgent({ workDir, store: createAgentStore(dbPath), containerizer: sim.containerizer, ...options });
+  return { sim, start };
 }
