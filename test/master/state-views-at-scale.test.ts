@@ -54,6 +54,21 @@ function attach(master: InMemoryMaster, i: number): Promise<void> {
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
+/** GET_STATE's answer in JSON and in protobuf is the operator API's message encoded afresh; that message. */
+async function expectGetStateFresh(master: InMemoryMaster, op: ReturnType<typeof createOperatorClient>, label: string): Promise<api.Response> {
+  const reference = create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() });
+  for (const format of ["json", "protobuf"] as const) {
+    const res = await master.request("/api/v1", {
+      method: "POST",
+      body: '{"type":"GET_STATE"}',
+      headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
+    });
+    const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
+    expect(body, `${label} ${format}`).toEqual(encodeMessage(api.ResponseSchema, reference, format));
+  }
+  return reference;
+}
+
 test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 300 tasks are the plain encoders' bytes, before and after a change", async () => {
   const master = await createInMemoryMaster(cleanup, { loops: false });
   for (let i = 0; i < AGENTS; i++) await attach(master, i);
@@ -71,18 +86,7 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
     expect(body).toEqual(utf8(JSON.stringify(value)));
     return value;
   };
-  const checkGetState = async () => {
-    const reference = create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() });
-    for (const format of ["json", "protobuf"] as const) {
-      const res = await master.request("/api/v1", {
-        method: "POST",
-        body: '{"type":"GET_STATE"}',
-        headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
-      });
-      const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
-      expect(body).toEqual(encodeMessage(api.ResponseSchema, reference, format));
-    }
-  };
+  const checkGetState = () => expectGetStateFresh(master, op, "GET_STATE");
   // biome-ignore lint/suspicious/noExplicitAny: v0 JSON
   const agentOf = (state: any, id: string) => state.slaves.find((s: any) => s.id === id);
 
@@ -178,17 +182,7 @@ test("through random offers, declines, launches and task changes, every state vi
   let launched = 0;
 
   const check = async (step: string) => {
-    // GET_STATE: the operator API's message encoded afresh, in both formats.
-    const reference = create(api.ResponseSchema, { type: api.Response_Type.GET_STATE, getState: await op.getState() });
-    for (const format of ["json", "protobuf"] as const) {
-      const res = await master.request("/api/v1", {
-        method: "POST",
-        body: '{"type":"GET_STATE"}',
-        headers: { "Content-Type": "application/json", Accept: format === "json" ? "application/json" : "application/x-protobuf" },
-      });
-      const body: Uint8Array = new Uint8Array(await res.arrayBuffer());
-      expect(body, `${step}: GET_STATE ${format}`).toEqual(encodeMessage(api.ResponseSchema, reference, format));
-    }
+    const reference = await expectGetStateFresh(master, op, `${step}: GET_STATE`);
     // Each agent's offered resources and each framework's offers, against the OfferBook's.
     for (const a of reference.getState!.getAgents!.agents) {
       expect(summarizeResources(a.offeredResources), `${step}: GET_STATE ${a.agentInfo!.id!.value}`).toEqual(
