@@ -44,7 +44,8 @@ export function reconcileCall(frameworkId: Uint8Array, tasks: readonly { taskId:
   const encoded = tasks.map(({ taskId, agentId }) => {
     const task = encoder.encode(taskId);
     const agent = agentId ? encoder.encode(agentId) : undefined;
-    const size = fieldSize(TASK_ID, fieldSize(TASK_ID_VALUE, task.length)) + (agent ? fieldSize(AGENT_ID, fieldSize(AGENT_ID_VALUE, agent.length)) : 0);
+    const size =
+      fieldSize(TASK_ID, fieldSize(TASK_ID_VALUE, task.length)) + (agent ? fieldSize(AGENT_ID, fieldSize(AGENT_ID_VALUE, agent.length)) : 0);
     return { task, agent, size };
   });
   const body = encoded.reduce((n, t) => n + fieldSize(TASKS, t.size), 0);
