@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { JIT_ENV } from "../../apps/mesos/src/jit-policy.ts";
+import { JIT_ENV } from "@mesos/mesos/jit-policy";
 import { HARNESS_ADDED_ENV } from "./harness-env.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");

@@ -5,7 +5,7 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { JIT_ENV } from "../../apps/mesos/src/jit-policy.ts";
+import { JIT_ENV } from "@mesos/mesos/jit-policy";
 import { MESOS_BINARY, startDaemon, stopAllDaemons } from "../support/binary.ts";
 
 afterAll(stopAllDaemons);
