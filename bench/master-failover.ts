@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { startCpuProfile } from "./support/cpu-profile.ts";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
+import { bodyLength } from "./support/body-length.ts";
 import {
   type Daemon,
   freePort,
@@ -146,7 +147,7 @@ if (await ensureManyFetches()) {
   const reads = async (name: string, read: () => Promise<Response>) => {
     const one = async () => {
       const t = performance.now();
-      const bytes = (await (await read()).arrayBuffer()).byteLength;
+      const bytes = await bodyLength(await read());
       return { ms: performance.now() - t, bytes };
     };
     const alone: number[] = [];
