@@ -5,7 +5,16 @@
  * `/version` are process-wide there, so they have no alias). `/files/*` serves the master's log,
  * `/metrics` the metrics registry in Prometheus's format, `/` the web UI; every JSON answer takes `?jsonp=`.
  */
-import { type ConnectApi, guardInterceptor, jsonp, mountConnect, mountFilesHttp, mountLoggingToggle, mountMetrics } from "@mesos/rpc";
+import {
+  type CallShortcut,
+  type ConnectApi,
+  guardInterceptor,
+  jsonp,
+  mountConnect,
+  mountFilesHttp,
+  mountLoggingToggle,
+  mountMetrics,
+} from "@mesos/rpc";
 import { versionJson } from "@mesos/core";
 import { scheduler } from "@mesos/proto";
 import { type Context, Hono } from "hono";
@@ -18,6 +27,7 @@ import { batchedRead } from "../read-model/batched-reads.ts";
 import type { ByteParts } from "../read-model/byte-parts.ts";
 import { MasterProjection } from "../read-model/master-projection.ts";
 import { acknowledgeShortcut } from "../scheduler/acknowledge-shortcut.ts";
+import { reconcileShortcut } from "../scheduler/reconcile-shortcut.ts";
 import { schedulerService } from "../scheduler/scheduler-service.ts";
 import { frameworksJson, rolesJson, slavesJson, stateSummaryJson, tasksJson } from "./v0-listings.ts";
 import { stateJson } from "./v0-json.ts";
@@ -40,15 +50,18 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
   app.use(jsonp());
   // One guard stage per service, for both transports: the Connect interceptor here, the v1 HTTP endpoints below.
   const guards = masterGuards(ctx);
-  // ACKNOWLEDGE read by hand, on Connect and the v1 HTTP API alike (three a task).
+  // ACKNOWLEDGE (three a task) and RECONCILE (thousands of tasks a call after a failover) read by
+  // hand, on Connect and the v1 HTTP API alike.
   const acknowledge = acknowledgeShortcut(ctx);
+  const reconcile = reconcileShortcut(ctx);
+  const handServed: CallShortcut = (body, header) => acknowledge(body, header) ?? reconcile(body, header);
   const connect: ConnectApi = {
     routes(router) {
       schedulerService(ctx)(router);
       operatorService(ctx)(router);
     },
     interceptors: [guardInterceptor([guards.scheduler, guards.operator])],
-    shortcuts: new Map([[scheduler.Scheduler.method.call, acknowledge]]),
+    shortcuts: new Map([[scheduler.Scheduler.method.call, handServed]]),
   };
   mountConnect(app, connect);
   const view = () => new MasterProjection(ctx);
@@ -59,7 +72,7 @@ export function createMasterApp(ctx: MasterContext, queue: EventQueue): { app: H
   ];
   for (const path of leaderOnly.flatMap(both)) app.use(path, leadingOnly(ctx));
 
-  const schedulerV1 = schedulerApi(ctx, guards, acknowledge);
+  const schedulerV1 = schedulerApi(ctx, guards, handServed);
   const operator = operatorApi(ctx, guards);
   for (const path of both("/api/v1/scheduler")) app.all(path, (c) => schedulerV1(c.req.raw));
   for (const path of both("/api/v1")) app.all(path, (c) => operator(c.req.raw));

@@ -8,11 +8,12 @@
  * checks, the handler. Any other body, or a master that does not lead, goes the general way.
  */
 import { scheduler } from "@mesos/proto";
-import { type CallShortcut, readVarint } from "@mesos/rpc";
+import type { CallShortcut } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import { schedulerCallCounter } from "../guards.ts";
 import { admitLeading } from "../leadership.ts";
 import { callingFramework } from "./calls.ts";
+import { after, delimited, idValue, tag } from "./plain-call-bytes.ts";
 import { STREAM_ID_HEADER } from "./scheduler-service.ts";
 import { acknowledge } from "./simple-calls.ts";
 
@@ -20,8 +21,6 @@ const T = scheduler.Call_Type;
 const COUNTER = schedulerCallCounter(T.ACKNOWLEDGE);
 const UUID_BYTES = 16;
 
-// Tags (field number * 8 + wire type), each one byte: 0 varint, 2 length-delimited.
-const tag = (field: { number: number }, wireType: number) => field.number * 8 + wireType;
 const CALL = scheduler.CallSchema.field;
 const FRAMEWORK_ID = tag(CALL.frameworkId!, 2);
 const TYPE = tag(CALL.type!, 0);
@@ -30,8 +29,6 @@ const ACK = scheduler.Call_AcknowledgeSchema.field;
 const AGENT_ID = tag(ACK.agentId!, 2);
 const TASK_ID = tag(ACK.taskId!, 2);
 const UUID = tag(ACK.uuid!, 2);
-/** `value = 1` of FrameworkID, AgentID and TaskID. */
-const ID_VALUE = tag({ number: 1 }, 2);
 
 export interface PlainAcknowledge {
   frameworkId: string;
@@ -39,27 +36,6 @@ export interface PlainAcknowledge {
   taskId: string;
   /** A view of the body (as protobuf-es's decoding gives it). */
   uuid: Uint8Array;
-}
-
-const decoder = new TextDecoder();
-
-/** The length-delimited field's bytes whose length is at `at`, or undefined past the end. */
-function delimited(body: Uint8Array, at: number): Uint8Array | undefined {
-  const length = readVarint(body, at);
-  if (!length || length[1] + length[0] > body.length) return undefined;
-  return body.subarray(length[1], length[1] + length[0]);
-}
-
-/** Where the field after `bytes` (a subarray of `body`) starts. */
-const after = (body: Uint8Array, bytes: Uint8Array) => bytes.byteOffset - body.byteOffset + bytes.length;
-
-/** An id message (`value = 1` only) with a non-empty ASCII value, or undefined. */
-function idValue(message: Uint8Array | undefined): string | undefined {
-  if (!message || message[0] !== ID_VALUE) return undefined;
-  const value = delimited(message, 1);
-  if (!value || value.length === 0 || after(message, value) !== message.length) return undefined;
-  for (const byte of value) if (byte >= 0x80) return undefined;
-  return decoder.decode(value);
 }
 
 /** The fields of a body that is a plain ACKNOWLEDGE (above), or undefined. */
