@@ -16,6 +16,7 @@ import { schedulerCallCounter } from "../guards.ts";
 import { admitLeading } from "../leadership.ts";
 import { reconcileTasks, type TaskToReconcile } from "../tasks/reconcile.ts";
 import { callingFramework } from "./calls.ts";
+import { NOT_PLAIN, WireReader } from "../agents/wire-reader.ts";
 import { after, delimited, idValue, tag } from "./plain-call-bytes.ts";
 import { STREAM_ID_HEADER } from "./scheduler-service.ts";
 
@@ -36,24 +37,37 @@ export interface PlainReconcile {
   tasks: TaskToReconcile[];
 }
 
-/** A task of the call (`{ task_id, agent_id? }`), or undefined if it is not plain. */
-function readTask(task: Uint8Array): TaskToReconcile | undefined {
-  let taskId: Uint8Array | undefined;
-  let agentId: Uint8Array | undefined;
-  for (let at = 0; at < task.length; ) {
-    const key = task[at++];
-    const bytes = delimited(task, at);
-    if (!bytes) return undefined;
-    if (key === TASK_ID && !taskId) taskId = bytes;
-    else if (key === AGENT_ID && !agentId) agentId = bytes;
-    else return undefined;
-    at = after(task, bytes);
+/** `value = 1` of TaskID and AgentID. */
+const ID_VALUE = tag({ number: 1 }, 2);
+
+/** An id message with exactly one `value`, non-empty ASCII. */
+function readId(r: WireReader): string {
+  const end = r.end();
+  if (r.pos >= end || r.varint() !== ID_VALUE) throw NOT_PLAIN;
+  const value = r.ascii();
+  if (value.length === 0) throw NOT_PLAIN;
+  return r.at(end, value);
+}
+
+/** The tasks of `reconcile { tasks: [{ task_id, agent_id? }] }`, each field of a task at most once. */
+function readTasks(reconcile: Uint8Array): TaskToReconcile[] {
+  const r = new WireReader(reconcile);
+  const tasks: TaskToReconcile[] = [];
+  while (r.pos < reconcile.length) {
+    if (r.varint() !== TASKS) throw NOT_PLAIN;
+    const end = r.end();
+    let taskId: string | undefined;
+    let agentId: string | undefined;
+    while (r.pos < end) {
+      const key = r.varint();
+      if (key === TASK_ID && taskId === undefined) taskId = readId(r);
+      else if (key === AGENT_ID && agentId === undefined) agentId = readId(r);
+      else throw NOT_PLAIN;
+    }
+    if (taskId === undefined) throw NOT_PLAIN;
+    tasks.push(r.at(end, { taskId, agentId }));
   }
-  const id = idValue(taskId);
-  if (id === undefined) return undefined;
-  if (!agentId) return { taskId: id, agentId: undefined };
-  const agent = idValue(agentId);
-  return agent === undefined ? undefined : { taskId: id, agentId: agent };
+  return tasks;
 }
 
 /** The fields of a body that is a plain RECONCILE (above), or undefined. */
@@ -78,15 +92,12 @@ export function readPlainReconcile(body: Uint8Array): PlainReconcile | undefined
   if (!typed || !framework || !reconcile) return undefined;
   const frameworkId = idValue(framework);
   if (frameworkId === undefined) return undefined;
-  const tasks: TaskToReconcile[] = [];
-  for (let at = 0; at < reconcile.length; ) {
-    if (reconcile[at++] !== TASKS) return undefined;
-    const bytes = delimited(reconcile, at);
-    if (!bytes) return undefined;
-    const task = readTask(bytes);
-    if (!task) return undefined;
-    tasks.push(task);
-    at = after(reconcile, bytes);
+  let tasks: TaskToReconcile[];
+  try {
+    tasks = readTasks(reconcile);
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
   }
   return { frameworkId, tasks };
 }
