@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { HARNESS_ADDED_ENV } from "./harness-env.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -17,8 +18,11 @@ export interface Daemon {
   kill(signal?: NodeJS.Signals): Promise<number>;
 }
 
-export function spawnDaemon(cmd: string[], name: string, env: Record<string, string> = {}): Daemon {
-  const proc = Bun.spawn(cmd, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+/** `without`: variables of this process's environment the daemon does not get. */
+export function spawnDaemon(cmd: string[], name: string, env: Record<string, string> = {}, without: string[] = []): Daemon {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const key of without) delete merged[key];
+  const proc = Bun.spawn(cmd, { stdio: ["ignore", "pipe", "pipe"], env: merged });
   let text = "";
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
@@ -61,7 +65,15 @@ export function mesosBinary(): string {
 
 /** A master process on `port`; resolves once it listens. */
 export async function startMasterProcess(port: number, flags: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
-  const master = spawnDaemon([mesosBinary(), "master", "--ip=127.0.0.1", `--port=${port}`, "--logging_level=warning", ...flags], "the master", env);
+  // The harness's allocator settings are its own processes' (hollow-agents.ts): the master runs as a user runs it.
+  const harnessOnly = (process.env[HARNESS_ADDED_ENV] ?? "").split(",").filter((name) => name !== "" && !(name in env));
+  harnessOnly.push(HARNESS_ADDED_ENV);
+  const master = spawnDaemon(
+    [mesosBinary(), "master", "--ip=127.0.0.1", `--port=${port}`, "--logging_level=warning", ...flags],
+    "the master",
+    env,
+    harnessOnly,
+  );
   await waitForHealth(`http://127.0.0.1:${port}`, master);
   return master;
 }

@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { type Agent, agentFlagSpecs, createAgent, createAgentStore, createMasterLink, type MasterLink } from "@mesos/agent";
 import { type Clock, type Logger, parseFlags, silentLogger, systemClock } from "@mesos/core";
 import { AGENT_LINK_PATH, type LinkDialer, toBaseUrl, webSocketDialer } from "@mesos/rpc";
+import { harnessAllocatorEnv } from "./harness-env.ts";
 import { createHollowContainerizer } from "./hollow-containerizer.ts";
 
 export interface HollowAgentsOptions {
@@ -160,14 +161,15 @@ export async function startHollowAgents(o: HollowAgentsOptions): Promise<HollowA
 /**
  * Bun lets a process have 512 fetches in flight (the hollow agents' links are WebSockets, not
  * fetches, since the link moved off Connect; a bench's own streams and readers still count). A
- * bench calls this first: it runs itself again with the limit raised and returns false in the
- * parent (which should just wait for the child's exit code).
+ * bench calls this first: it runs itself again with the limit raised (and HARNESS_ALLOCATOR_ENV,
+ * unless its variables are set already) and returns false in the parent (which should just wait
+ * for the child's exit code).
  */
 export async function ensureManyFetches(): Promise<boolean> {
   if (process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return true;
   const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
     stdio: ["inherit", "inherit", "inherit"],
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+    env: { ...harnessAllocatorEnv(), ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   process.exitCode = await child.exited;
