@@ -15,7 +15,11 @@ interface Verb {
 const verbs: Record<string, Verb> = {
   master: {
     summary: "run a master",
-    run: async (argv) => (await import("./verbs/master.ts")).runMaster(argv),
+    run: async (argv) => {
+      // Before anything else: it may run the process again (keep-freed-memory.ts).
+      (await import("./keep-freed-memory.ts")).keepFreedMemory();
+      return (await import("./verbs/master.ts")).runMaster(argv);
+    },
   },
   agent: {
     summary: "run an agent (or list the agents: `mesos agent list`)",
