@@ -1,8 +1,8 @@
 /**
- * `mesos master` runs itself again (the same process) with MIMALLOC_PURGE_DELAY=-1 unless its
- * environment sets it (apps/mesos/src/keep-freed-memory.ts): freed memory is kept for the next
- * allocations instead of being handed back to the kernel and faulted in again. A value the user
- * set stays.
+ * `mesos master` runs itself again (the same process, the JIT policy's execve) with
+ * MIMALLOC_PURGE_DELAY=-1 unless its environment sets it (apps/mesos/src/keep-freed-memory.ts):
+ * freed memory is kept for the next allocations instead of being handed back to the kernel and
+ * faulted in again. A value the user set stays.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";

@@ -9,25 +9,26 @@ const versionText = async () => (await import("@mesos/core/version")).VERSION_TE
 interface Verb {
   summary: string;
   hidden?: boolean;
+  /** A daemon: it runs with the JIT policy of jit-policy.ts. */
+  daemon?: boolean;
   run(argv: string[]): Promise<number>;
 }
 
 const verbs: Record<string, Verb> = {
   master: {
     summary: "run a master",
-    run: async (argv) => {
-      // Before anything else: it may run the process again (keep-freed-memory.ts).
-      (await import("./keep-freed-memory.ts")).keepFreedMemory();
-      return (await import("./verbs/master.ts")).runMaster(argv);
-    },
+    daemon: true,
+    run: async (argv) => (await import("./verbs/master.ts")).runMaster(argv),
   },
   agent: {
     summary: "run an agent (or list the agents: `mesos agent list`)",
+    daemon: true,
     run: async (argv) =>
       argv[0] === "list" ? (await import("@mesos/cli")).runCli(["agent", ...argv]) : (await import("./verbs/agent.ts")).runAgent(argv),
   },
   local: {
     summary: "run a master and one agent in one process",
+    daemon: true,
     run: async (argv) => (await import("./verbs/local.ts")).runLocal(argv),
   },
   execute: {
@@ -86,6 +87,11 @@ async function main(argv: string[]): Promise<number> {
   if (!verb) {
     console.error(`Unknown verb '${name}'.\n\n${await usage()}`);
     return 1;
+  }
+  if (verb.daemon && !(name === "agent" && rest[0] === "list")) {
+    // A master also keeps the memory it frees (keep-freed-memory.ts), set by the same execve.
+    const extra = name === "master" ? (await import("./keep-freed-memory.ts")).KEEP_FREED_MEMORY_ENV : {};
+    (await import("./jit-policy.ts")).ensureJitPolicy(extra);
   }
   return verb.run(rest);
 }
