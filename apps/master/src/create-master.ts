@@ -67,6 +67,11 @@ export interface MasterDeps {
   log?: Logger;
   /** An open registry (openSqliteRegistry(":memory:") in tests); whoever opened it closes it. */
   registry: RegistryStore;
+  /**
+   * Whether the registry outlives this process (default true): the acknowledged updates are then
+   * written to it. An in-memory registry (--registry=in_memory) is gone with the process.
+   */
+  durableRegistry?: boolean;
   /** Default: the hierarchical DRF allocator configured by the flags. */
   allocator?: Allocator;
   leadership?: Leadership;
@@ -156,7 +161,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
   const project = () => new MasterProjection(ctx);
 
   const acknowledged = new AcknowledgedUpdates({
-    store: registry,
+    store: deps.durableRegistry === false ? undefined : registry,
     log,
     // Rows of agents gone (or no longer in the registry) have no agent left to resend them.
     recovered: stored.acknowledged.filter((a) => ["admitted", "unreachable"].includes(stored.agents.get(a.agentId)?.state ?? "gone")),

@@ -11,7 +11,7 @@ import { allocatorOptions, createMaster, type MasterDeps } from "./create-master
 import type { MasterFlags } from "./flags.ts";
 import { openSqliteRegistry } from "./registry/sqlite-registry.ts";
 
-export interface MasterOptions extends Omit<MasterDeps, "registry" | "allocator" | "port"> {
+export interface MasterOptions extends Omit<MasterDeps, "registry" | "durableRegistry" | "allocator" | "port"> {
   /** Default: the hierarchical DRF allocator. */
   createAllocator?: (options: AllocatorOptions) => Allocator;
 }
@@ -44,6 +44,7 @@ export async function startMaster(options: MasterOptions): Promise<RunningMaster
       clock,
       log,
       registry,
+      durableRegistry: flags.registry !== "in_memory",
       allocator: options.createAllocator?.(allocatorOptions(flags, clock)),
       port: http.port,
     });

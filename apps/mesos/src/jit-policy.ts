@@ -13,12 +13,17 @@
  */
 export const JIT_ENV = { BUN_JSC_thresholdForFTLOptimizeAfterWarmUp: "640000" } as const;
 
-/** Returns if this process runs with the policy's values already; otherwise replaces itself (execve) with one that does. */
-export function ensureJitPolicy(): void {
-  if (Object.keys(JIT_ENV).every((name) => process.env[name] !== undefined) || !process.execve) return;
+/**
+ * Returns if this process runs with the policy's values (and `extra`, a verb's own settings read
+ * at start-up) already; otherwise replaces itself (execve) with one that does. Values the
+ * environment sets win.
+ */
+export function ensureJitPolicy(extra: Readonly<Record<string, string>> = {}): void {
+  const wanted = { ...JIT_ENV, ...extra };
+  if (Object.keys(wanted).every((name) => process.env[name] !== undefined) || !process.execve) return;
   // A compiled binary's argv[1] is its embedded entry point (the binary takes only the verb's
   // arguments); from source, the runtime's own flags come first, then the script.
   const compiled = process.argv[1]?.startsWith("/$bunfs/") ?? false;
   const args = compiled ? process.argv.slice(2) : [...process.execArgv, ...process.argv.slice(1)];
-  process.execve(process.execPath, [process.execPath, ...args], { ...process.env, ...JIT_ENV });
+  process.execve(process.execPath, [process.execPath, ...args], { ...wanted, ...process.env });
 }

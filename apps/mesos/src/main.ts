@@ -88,7 +88,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown verb '${name}'.\n\n${await usage()}`);
     return 1;
   }
-  if (verb.daemon && !(name === "agent" && rest[0] === "list")) (await import("./jit-policy.ts")).ensureJitPolicy();
+  if (verb.daemon && !(name === "agent" && rest[0] === "list")) {
+    // A master also keeps the memory it frees (keep-freed-memory.ts), set by the same execve.
+    const extra = name === "master" ? (await import("./keep-freed-memory.ts")).KEEP_FREED_MEMORY_ENV : {};
+    (await import("./jit-policy.ts")).ensureJitPolicy(extra);
+  }
   return verb.run(rest);
 }
 

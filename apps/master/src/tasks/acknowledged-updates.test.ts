@@ -96,4 +96,20 @@ describe("AcknowledgedUpdates", () => {
     deferred.shift()!();
     await expect(committed).rejects.toThrow("disk full");
   });
+
+  test("without a store (an in-memory registry) they are kept in memory only and committed at once", async () => {
+    const deferred: (() => void)[] = [];
+    const acks = new AcknowledgedUpdates({ store: undefined, log, defer: (commit) => deferred.push(commit) });
+    acks.record("f", "t1", "a", uuid(1));
+    acks.record("f", "t2", "b", uuid(2));
+    expect(deferred).toEqual([]); // no commit scheduled: nothing to write
+    let committed = false;
+    await acks.committed().then(() => (committed = true));
+    expect(committed).toBe(true);
+    expect(acks.has("f", "t1", uuid(1))).toBe(true);
+    acks.forgetAgent("b");
+    expect(acks.has("f", "t2", uuid(2))).toBe(false);
+    expect(acks.size).toBe(1);
+    expect(deferred).toEqual([]);
+  });
 });

@@ -6,7 +6,8 @@
  *
  * Writes are group-committed: every change of one turn of the event loop goes to the registry in
  * one transaction, and `committed()` resolves once it has; the ACKNOWLEDGE call is answered after
- * that, so a framework never hears "accepted" for an acknowledgement a crash could lose.
+ * that, so a framework never hears "accepted" for an acknowledgement a crash could lose. Without a
+ * store (--registry=in_memory: nothing outlives the process) they are kept in memory only.
  *
  * A row lives while the master may still hear the update again: it goes when the task leaves the
  * master (its framework's completed tasks are trimmed, the framework is forgotten), when the
@@ -17,7 +18,8 @@ import { errorMessage, type Logger } from "@mesos/core";
 import type { RegistryStore, StoredAcknowledgement } from "../registry/registry-store.ts";
 
 export interface AcknowledgedUpdatesDeps {
-  store: Pick<RegistryStore, "writeAcknowledgements">;
+  /** Where they are kept across a restart; undefined when nothing is (an in-memory registry). */
+  store: Pick<RegistryStore, "writeAcknowledgements"> | undefined;
   log: Logger;
   /** What the registry held at start-up. */
   recovered?: readonly StoredAcknowledgement[];
@@ -40,6 +42,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 const NONE: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+const COMMITTED = Promise.resolve();
 
 export class AcknowledgedUpdates {
   /** By framework, then task id. */
@@ -98,7 +101,7 @@ export class AcknowledgedUpdates {
 
   /** Resolves once every change made so far is in the registry. */
   committed(): Promise<void> {
-    return this.batch?.promise ?? Promise.resolve();
+    return this.batch?.promise ?? COMMITTED;
   }
 
   /** How many tasks have an acknowledged update remembered. */
@@ -136,6 +139,7 @@ export class AcknowledgedUpdates {
   }
 
   private change(frameworkId: string, taskId: string, change: PendingChange): void {
+    if (!this.deps.store) return;
     let tasks = this.pending.get(frameworkId);
     if (!tasks) this.pending.set(frameworkId, (tasks = new Map()));
     tasks.set(taskId, change);
@@ -158,7 +162,7 @@ export class AcknowledgedUpdates {
         else forgotten.push({ frameworkId, taskId });
       }
     }
-    this.deps.store.writeAcknowledgements({ written, forgotten }).then(batch.resolve, (e) => {
+    this.deps.store!.writeAcknowledgements({ written, forgotten }).then(batch.resolve, (e) => {
       this.deps.log.error(`Failed to write ${written.length + forgotten.length} acknowledgements to the registry: ${errorMessage(e)}`);
       batch.reject(e);
     });
