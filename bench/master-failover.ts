@@ -18,6 +18,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
+import { bodyLength } from "./support/body-length.ts";
 import {
   type Daemon,
   freePort,
@@ -136,7 +137,7 @@ if (await ensureManyFetches()) {
   const reads = async (name: string, read: () => Promise<Response>) => {
     const one = async () => {
       const t = performance.now();
-      const bytes = (await (await read()).arrayBuffer()).byteLength;
+      const bytes = await bodyLength(await read());
       return { ms: performance.now() - t, bytes };
     };
     const alone: number[] = [];

@@ -23,6 +23,7 @@ import { loadavg } from "node:os";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
 import { freePort, percentile, processUsage, startHollowProcess, startMasterProcess, waitUntil } from "./support/bench-cluster.ts";
+import { bodyLength } from "./support/body-length.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const load = () => `load ${loadavg()[0]!.toFixed(1)} on ${navigator.hardwareConcurrency} cpus`;
@@ -63,7 +64,7 @@ if (await ensureManyFetches()) {
   const one = async (read: () => Promise<Response>) => {
     const t = performance.now();
     const res = await read();
-    const bytes = (await res.arrayBuffer()).byteLength;
+    const bytes = await bodyLength(res);
     if (!res.ok) throw new Error(`${res.status}`);
     return { ms: performance.now() - t, bytes };
   };

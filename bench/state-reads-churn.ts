@@ -18,6 +18,7 @@ import { createMaster, type Master, masterFlagSpecs, openSqliteRegistry } from "
 import { internal, TaskSchema, TaskState } from "@mesos/proto";
 import { createInMemoryTransport } from "@mesos/rpc";
 import { loadavg } from "node:os";
+import { bodyLength } from "./support/body-length.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agents = arg("agents", "2000");
@@ -132,7 +133,7 @@ for (const [name, path, init] of endpoints) {
   const one = async () => {
     const t = cpuMs();
     const res = await master.app.request(`http://in-memory:5050${path}`, init);
-    const bytes = (await res.arrayBuffer()).byteLength;
+    const bytes = await bodyLength(res);
     return { cpu: cpuMs() - t, bytes };
   };
   await one(); // the first read encodes everything; not counted

@@ -12,6 +12,7 @@ import { chromium } from "playwright-core";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { startBenchFramework } from "./support/bench-framework.ts";
 import { type Daemon, freePort, percentile, startHollowProcess, startMasterProcess } from "./support/bench-cluster.ts";
+import { bodyLength } from "./support/body-length.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
@@ -42,7 +43,7 @@ if (await ensureManyFetches()) {
     let bytes = 0;
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
-      bytes = (await (await fetch(`${url}/state`)).arrayBuffer()).byteLength;
+      bytes = await bodyLength(await fetch(`${url}/state`));
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
