@@ -28,7 +28,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENT_LINK_PATH } from "@mesos/rpc";
-import { freePort, listenOverflows, percentile, processUsage, startMasterProcess } from "./support/bench-cluster.ts";
+import { freePort, listenOverflows, percentile, processUsage, startMasterProcess, threadUsage, threadUsageText } from "./support/bench-cluster.ts";
 
 const arg = (name: string, fallback: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const agents = arg("agents", "10000");
@@ -251,6 +251,7 @@ async function overWebSockets(frames: Uint8Array[]): Promise<void> {
     `  the master (${agents} agents, ${agents * perAgent} acknowledgements in its registry) answers ${startMs.toFixed(0)} ms after its start (${cpuAtStart.toFixed(2)} s of CPU)`,
   );
   const overflows = listenOverflows();
+  const threadsAtStart = threadUsage(master.proc.pid);
   const url = `ws://127.0.0.1:${port}${AGENT_LINK_PATH}`;
   const sockets: WebSocket[] = [];
   const answers: number[] = [];
@@ -287,6 +288,7 @@ async function overWebSockets(frames: Uint8Array[]): Promise<void> {
       `${((cpu * 1000) / agents).toFixed(3)} ms per agent; dial to Registered p50 ${percentile(answers, 0.5).toFixed(0)} ms, p99 ${percentile(answers, 0.99).toFixed(0)} ms; ` +
       `${failed} attempts failed; ${listenOverflows() - overflows} connections dropped by full accept queues (machine-wide); load average ${loadavg()[0]!.toFixed(1)}`,
   );
+  console.log(`  the master's CPU s by thread: ${threadUsageText(threadsAtStart, threadUsage(master.proc.pid))}`);
   for (const ws of sockets) ws.close();
   await master.kill("SIGTERM");
 }

@@ -9,11 +9,11 @@
  *
  * Prints how long registration took, then runs until SIGINT or SIGTERM.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Session } from "node:inspector";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, flag, FlagError, formatUsage, parseFlags, parseLogLevel } from "@mesos/core";
+import { startCpuProfile } from "./support/cpu-profile.ts";
 import { ensureManyFetches, type HollowAgents, startHollowAgents } from "./support/hollow-agents.ts";
 
 const specs = {
@@ -88,7 +88,8 @@ async function reportRecoveries(cluster: HollowAgents): Promise<void> {
     let unacknowledged = 0;
     for (const { agent } of cluster.agents)
       for (const t of agent.ctx.tasks.values()) unacknowledged += agent.ctx.statusUpdates.pending(t.frameworkId, t.info.taskId!.value).length;
-    const profile = await startProfile();
+    // HOLLOW_CPU_PROFILE=DIR: a profile of this process from the links dropping until every agent is back.
+    const profile = process.env.HOLLOW_CPU_PROFILE ? await startCpuProfile(process.env.HOLLOW_CPU_PROFILE, "hollow") : undefined;
     while (cluster.connected() < n || cluster.agents.some((a) => (a.recovery?.at ?? 0) < since)) await Bun.sleep(100);
     await profile?.();
     const back = cluster.agents.map((a) => a.recovery!);
@@ -109,24 +110,4 @@ async function reportRecoveries(cluster: HollowAgents): Promise<void> {
         `last back at epoch ms ${Math.round(performance.timeOrigin + Math.max(...back.map((r) => r.at)))}`,
     );
   }
-}
-
-/**
- * HOLLOW_CPU_PROFILE=DIR: a CPU profile of this process from the links dropping until every agent
- * is back (the failover alone; `bun --cpu-prof` would cover the launches too), written to DIR.
- */
-async function startProfile(): Promise<(() => Promise<void>) | undefined> {
-  const dir = process.env.HOLLOW_CPU_PROFILE;
-  if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))));
-  await post("Profiler.enable");
-  await post("Profiler.start");
-  return async () => {
-    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
-    writeFileSync(join(dir, `hollow-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  };
 }

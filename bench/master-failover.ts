@@ -16,6 +16,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { startCpuProfile } from "./support/cpu-profile.ts";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
 import { bodyLength } from "./support/body-length.ts";
@@ -26,6 +27,8 @@ import {
   percentile,
   processUsage,
   startHollowProcess,
+  threadUsage,
+  threadUsageText,
   startMasterProcess,
   waitUntil,
 } from "./support/bench-cluster.ts";
@@ -44,7 +47,8 @@ if (await ensureManyFetches()) {
   // MASTER_CPU_PROFILE=DIR writes the masters' CPU profiles there (bench/support/cpuprofile-summary.ts reads them).
   const profile = process.env.MASTER_CPU_PROFILE;
   const masterEnv: Record<string, string> = profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {};
-  // HOLLOW_CPU_PROFILE=DIR: the hollow agents' processes write a profile of the failover there (bench/hollow-cluster.ts).
+  // HOLLOW_CPU_PROFILE=DIR: the hollow agents' processes write a profile of the failover there (bench/hollow-cluster.ts);
+  // FRAMEWORKS_CPU_PROFILE=DIR: this process (the frameworks) writes one from the kill until every task is reconciled.
   const hollowEnv: Record<string, string> = process.env.HOLLOW_CPU_PROFILE ? { HOLLOW_CPU_PROFILE: process.env.HOLLOW_CPU_PROFILE } : {};
   const metrics = async () => (await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>;
   const memory = async (label: string) => {
@@ -77,6 +81,12 @@ if (await ensureManyFetches()) {
     }),
   );
   const hollowCpu = () => hollows.reduce((n, h) => n + processUsage(h.proc.pid).cpuSeconds, 0);
+  const hollowSystem = () => hollows.reduce((n, h) => n + processUsage(h.proc.pid).systemSeconds, 0);
+  /** This process's CPU seconds: the frameworks (subscribing again, reconciling) and its polling. */
+  const ownCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   console.log(`  ${agents} agents registered in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const withAgents = await memory(`with ${agents} agents`);
 
@@ -169,13 +179,27 @@ if (await ensureManyFetches()) {
   }
 
   // The failover.
-  const hollowCpuBefore = hollowCpu();
+  const [hollowCpuBefore, hollowSystemBefore, ownCpuBefore] = [hollowCpu(), hollowSystem(), ownCpu()];
+  const hollowThreads = () => {
+    const sum = new Map<string, number>();
+    for (const h of hollows) for (const [name, s] of threadUsage(h.proc.pid)) sum.set(name, (sum.get(name) ?? 0) + s);
+    return sum;
+  };
+  const hollowThreadsBefore = hollowThreads();
+  const frameworksProfile = process.env.FRAMEWORKS_CPU_PROFILE ? await startCpuProfile(process.env.FRAMEWORKS_CPU_PROFILE, "frameworks") : undefined;
   await master.kill("SIGKILL");
   const killed = performance.now();
   const overflowsAtKill = listenOverflows();
   const since = () => ((performance.now() - killed) / 1000).toFixed(1);
   master = await startMasterProcess(port, masterFlags, masterEnv);
   const cpu = () => processUsage(master.proc.pid).cpuSeconds.toFixed(1);
+  /** CPU s spent so far: the master's (its kernel share), the hollow agents' (theirs), this process's frameworks'. */
+  const cpuSplit = () => {
+    const m = processUsage(master.proc.pid);
+    const h = (hollowCpu() - hollowCpuBefore).toFixed(1);
+    const hs = (hollowSystem() - hollowSystemBefore).toFixed(1);
+    return `master ${m.cpuSeconds.toFixed(1)} (system ${m.systemSeconds.toFixed(1)}), hollow agents ${h} (system ${hs}), frameworks ${(ownCpu() - ownCpuBefore).toFixed(1)}`;
+  };
   console.log(`  kill -9, restart: the master answers after ${since()} s (${cpu()} CPU s)`);
   // The agents say when they are all back (the master answers an Attach once it has handled it);
   // polling the master's metrics meanwhile would cost it CPU (they sum every task).
@@ -183,15 +207,20 @@ if (await ensureManyFetches()) {
   // Timed by the agents themselves: this process hears of it late (it decodes the frameworks' 100,000 reconciliation answers meanwhile).
   const lastBack = Math.max(...recoveries.map((r) => Number(r.match(/last back at epoch ms (\d+)/)![1]))) - performance.timeOrigin;
   console.log(
-    `  every agent re-registered after ${((lastBack - killed) / 1000).toFixed(1)} s (this process heard it after ${since()} s; CPU s: the master ${cpu()} since its start, the hollow agents ${(hollowCpu() - hollowCpuBefore).toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues (machine-wide)`,
+    `  every agent re-registered after ${((lastBack - killed) / 1000).toFixed(1)} s (this process heard it after ${since()} s; CPU s, the master's since its start: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues (machine-wide)`,
+  );
+  // Where the CPU goes beyond the JS thread: JSC's compilers (a restarted master runs cold code) and collector.
+  console.log(
+    `  CPU s by thread: the master ${threadUsageText(new Map(), threadUsage(master.proc.pid))}; the hollow agents ${threadUsageText(hollowThreadsBefore, hollowThreads())}`,
   );
   for (const [i, recovery] of recoveries.entries()) console.log(`  hollow agents (process ${i + 1} of ${hollows.length}) ${recovery}`);
   await waitUntil(() => fws.every((f) => f.resubscribedAt !== undefined && f.resubscribedAt > killed), "every framework to subscribe again");
   console.log(`  every framework subscribed again after ${((Math.max(...fws.map((f) => f.resubscribedAt!)) - killed) / 1000).toFixed(1)} s`);
   await waitUntil(() => fws.every((f) => f.reconciledAt !== undefined), "every task to be reconciled");
   const reconciled = Math.max(...fws.map((f) => f.reconciledAt!));
+  await frameworksProfile?.();
   console.log(
-    `  every task reconciled RUNNING after ${((reconciled - killed) / 1000).toFixed(1)} s (master: ${cpu()} CPU s by ${since()} s); load average ${loadavg()[0]!.toFixed(1)}`,
+    `  every task reconciled RUNNING after ${((reconciled - killed) / 1000).toFixed(1)} s (CPU s by ${since()} s: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}`,
   );
   // Asked only now: the metrics sum every task (1-2 s of the master's CPU at 100,000 tasks, which went to reconciliation when asked earlier).
   const connected = (await metrics())["master/slaves_connected"];

@@ -3,12 +3,18 @@
  * runs it), hollow agents in another (bench/hollow-cluster.ts), and readings of a process's CPU
  * time and memory from /proc.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { JIT_ENV } from "@mesos/mesos/jit-policy";
 import { HARNESS_ADDED_ENV } from "./harness-env.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
+
+/** The entries of `env` named in `names` that are set. */
+function pick(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+}
 
 export interface Daemon {
   proc: Subprocess<"ignore", "pipe", "pipe">;
@@ -92,12 +98,15 @@ export async function waitForHealth(url: string, daemon: Daemon, timeoutMs = 60_
   throw new Error(`${url} did not become healthy`);
 }
 
-/** `count` hollow agents in their own process, registered with the master. */
+/**
+ * `count` hollow agents in their own process, registered with the master. The process runs with
+ * the JIT policy `mesos agent` has (apps/mesos/src/jit-policy.ts), unless the environment sets it.
+ */
 export async function startHollowProcess(master: string, count: number, extra: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
   const hollow = spawnDaemon(
     [process.execPath, join(ROOT, "bench/hollow-cluster.ts"), `--master=${master}`, `--agents=${count}`, ...extra],
     "the hollow agents",
-    env,
+    { ...JIT_ENV, ...pick(process.env, Object.keys(JIT_ENV)), ...env },
   );
   await hollow.waitFor(/all \d+ registered/);
   return hollow;
@@ -114,6 +123,35 @@ export function processUsage(pid: number): { cpuSeconds: number; systemSeconds: 
     rssMb: kb("VmRSS") / 1024,
     peakRssMb: kb("VmHWM") / 1024,
   };
+}
+
+/**
+ * A process's CPU seconds per kind of thread (threads named alike summed: JSC's JIT compilers
+ * "JITWorker", its collector's helpers "HeapHelper", the JS thread under the process's own name), from /proc.
+ */
+export function threadUsage(pid: number): Map<string, number> {
+  const usage = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      usage.set(name, (usage.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return usage;
+}
+
+/** `after`'s CPU per kind of thread less `before`'s, the largest first: "bun 2.1, JITWorker 1.2, ...". */
+export function threadUsageText(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([name, s]) => [name, s - (before.get(name) ?? 0)] as const)
+    .filter(([, s]) => s >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${s.toFixed(1)}`)
+    .join(", ");
 }
 
 export function percentile(sorted: number[], q: number): number {

@@ -9,21 +9,26 @@ const versionText = async () => (await import("@mesos/core/version")).VERSION_TE
 interface Verb {
   summary: string;
   hidden?: boolean;
+  /** A daemon: it runs with the JIT policy of jit-policy.ts. */
+  daemon?: boolean;
   run(argv: string[]): Promise<number>;
 }
 
 const verbs: Record<string, Verb> = {
   master: {
     summary: "run a master",
+    daemon: true,
     run: async (argv) => (await import("./verbs/master.ts")).runMaster(argv),
   },
   agent: {
     summary: "run an agent (or list the agents: `mesos agent list`)",
+    daemon: true,
     run: async (argv) =>
       argv[0] === "list" ? (await import("@mesos/cli")).runCli(["agent", ...argv]) : (await import("./verbs/agent.ts")).runAgent(argv),
   },
   local: {
     summary: "run a master and one agent in one process",
+    daemon: true,
     run: async (argv) => (await import("./verbs/local.ts")).runLocal(argv),
   },
   execute: {
@@ -83,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown verb '${name}'.\n\n${await usage()}`);
     return 1;
   }
+  if (verb.daemon && !(name === "agent" && rest[0] === "list")) (await import("./jit-policy.ts")).ensureJitPolicy();
   return verb.run(rest);
 }
 

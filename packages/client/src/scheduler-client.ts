@@ -8,6 +8,7 @@ import { invalid } from "@mesos/core";
 import { type FrameworkInfo, type FrameworkInfoSchema, type Offer_OperationSchema, scheduler, type TaskStatus } from "@mesos/proto";
 import { createTransport, EncodedRequest, fromConnectError, toBaseUrl } from "@mesos/rpc";
 import { acknowledgeCall } from "./acknowledge-call.ts";
+import { reconcileCall } from "./reconcile-call.ts";
 import { readUpdateEvent } from "./update-event-decoder.ts";
 
 export const STREAM_ID_HEADER = "Mesos-Stream-Id";
@@ -129,10 +130,12 @@ export async function subscribe(
         : send({ type: T.ACKNOWLEDGE, acknowledge: { agentId: status.agentId, taskId: status.taskId, uuid: status.uuid } }),
     kill: (taskId, agentId) => send({ type: T.KILL, kill: { taskId: { value: taskId }, agentId: agentId ? { value: agentId } : undefined } }),
     reconcile: (tasks = []) =>
-      send({
-        type: T.RECONCILE,
-        reconcile: { tasks: tasks.map((t) => ({ taskId: { value: t.taskId }, agentId: t.agentId ? { value: t.agentId } : undefined })) },
-      }),
+      ownTransport
+        ? sendEncoded(reconcileCall(encodedFrameworkId, tasks))
+        : send({
+            type: T.RECONCILE,
+            reconcile: { tasks: tasks.map((t) => ({ taskId: { value: t.taskId }, agentId: t.agentId ? { value: t.agentId } : undefined })) },
+          }),
     teardown: () => send({ type: T.TEARDOWN }),
     close: () => abort.abort(),
   };
