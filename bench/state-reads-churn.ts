@@ -9,13 +9,13 @@
  * With `--idle_windows=N`, first the settled master's CPU with its loops running (allocation every
  * second, pings every 15 s, which the agents here answer), N windows of 10 s, then it exits.
  *
- *   npx bun bench/state-reads-churn.ts [--agents=2000] [--tasks_per_agent=10] [--frameworks=10] [--reads=10] [--declined=1] [--only=/state] [--idle_windows=0]
+ *   npx bun bench/state-reads-churn.ts [--agents=2000] [--tasks_per_agent=10] [--frameworks=10] [--reads=10] [--declined=1] [--flip] [--only=/state] [--idle_windows=0]
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { subscribe, type Subscription } from "@mesos/client";
 import { parseFlags, parseResources, silentLogger } from "@mesos/core";
 import { createMaster, type Master, masterFlagSpecs, openSqliteRegistry } from "@mesos/master";
-import { internal, TaskSchema, TaskState } from "@mesos/proto";
+import { internal, scheduler, TaskSchema, TaskState } from "@mesos/proto";
 import { createInMemoryTransport } from "@mesos/rpc";
 import { loadavg } from "node:os";
 import { bodyLength } from "./support/body-length.ts";
@@ -28,6 +28,7 @@ const reads = arg("reads", "10");
 const declined = arg("declined", "1");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const idleWindows = arg("idle_windows", "0");
+const flip = process.argv.includes("--flip");
 
 const registry = openSqliteRegistry(":memory:");
 const { values, effective } = parseFlags(masterFlagSpecs, ["--registry=in_memory", "--port=5050"], {});
@@ -103,11 +104,19 @@ const settle = async () => {
 master.allocateNow();
 await settle();
 
-/** The churning framework declines its offers (`declined` of them) and the next cycle offers them again. */
+/**
+ * The churning framework declines its offers (`declined` of them) and the next cycle offers them
+ * again. With `--flip`, as under 1 s declines, where an agent is offered every other cycle: every
+ * other step it declines them all for an hour (the read sees them offered nothing), and the next
+ * step revives (offered again, the same resources).
+ */
+let step = 0;
 const churnOnce = async () => {
   const offers = master.ctx.offers.ofFramework(churn.frameworkId);
-  const ids = offers.slice(0, Math.round(offers.length * declined)).map((o) => o.offer.id!.value);
-  await churn.decline(ids, 0);
+  const flipping = flip && step++ % 2 === 0;
+  const ids = offers.slice(0, Math.round(offers.length * (flipping ? 1 : declined))).map((o) => o.offer.id!.value);
+  if (ids.length > 0) await churn.decline(ids, flipping ? 3600 : 0);
+  if (flip && !flipping) await churn.call({ type: scheduler.Call_Type.REVIVE });
   master.allocateNow();
   await settle();
 };
@@ -126,7 +135,7 @@ const endpoints: [string, string, RequestInit?][] = [
 ];
 console.log(
   `state-reads-churn: ${agents} agents x ${perAgent} tasks, ${frameworkCount} frameworks + 1 offered every agent (${master.ctx.offers.size} offers); ` +
-    `${declined * 100}% declined and offered again between reads; ${navigator.hardwareConcurrency} cpus`,
+    `${flip ? "every agent offered every other read" : `${declined * 100}% declined and offered again between reads`}; ${navigator.hardwareConcurrency} cpus`,
 );
 for (const [name, path, init] of endpoints) {
   if (only !== undefined && !name.includes(only)) continue;

@@ -11,7 +11,7 @@ import { expect, test } from "bun:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createOperatorClient } from "@mesos/client";
 import { parseResources, Resources, seededRandom, summarizeResources } from "@mesos/core";
-import { internal, master as api, Offer_Operation_Type, TaskSchema, TaskState, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
+import { internal, master as api, Offer_Operation_Type, scheduler, TaskSchema, TaskState, TaskStatus_Source, TaskStatusSchema } from "@mesos/proto";
 import { encodeMessage } from "@mesos/rpc";
 import { useCleanups } from "../support/cleanups.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -163,6 +163,16 @@ test("/state, the listings and GET_STATE (JSON and protobuf) of 150 agents and 3
     expect(s.offered_resources_full).toEqual([]);
   }
   expect(declined.frameworks[0].offered_resources).toEqual({ disk: 0, mem: 0, gpus: 0, cpus: 0 });
+  await checkGetState();
+  // Offered the same again (as every other cycle under 1 s declines): each agent's text with its
+  // offers was kept beside the one without (v0-json.ts), and must be its offers of now.
+  await fw.sub.call({ type: scheduler.Call_Type.REVIVE });
+  master.allocateNow();
+  const again = await fw.nextOffers();
+  expect(again.length).toBe(AGENTS);
+  const offeredAgain = await read("/state");
+  for (const s of offeredAgain.slaves) expect(s.offered_resources.cpus).toBe(cpusOffered(s.id));
+  await read("/slaves");
   await checkGetState();
 }, 60_000);
 

@@ -108,6 +108,12 @@ const encoder = new TextEncoder();
  */
 const agentPieces = new Memo<Agent, readonly string[]>();
 const agentTexts = new Memo<Agent, Uint8Array>();
+/**
+ * The text of an agent offered nothing, kept apart: a framework declining for 1 s is offered most
+ * agents every other cycle, so between two reads their offers come or go, and with one text kept
+ * each of them was encoded again on nearly every read (its offered sum stays the same object).
+ */
+const unofferedTexts = new Memo<Agent, Uint8Array>();
 /** Stands for the offered resources in the agent's JSON; unique to this process, so no other string in it can match. */
 const OFFERED = `\u0000offered:${Math.random().toString(36).slice(2)}`;
 
@@ -120,7 +126,8 @@ function piecesOf(summary: AgentSummary): readonly string[] {
 /** The agent's v0 JSON as UTF-8 bytes, kept while the agent does not change. */
 export function agentText(summary: AgentSummary): Uint8Array {
   const pieces = piecesOf(summary);
-  return agentTexts.get(summary.agent, [pieces, summary.offered], () => {
+  const texts = summary.offered.isEmpty() ? unofferedTexts : agentTexts;
+  return texts.get(summary.agent, [pieces, summary.offered], () => {
     const { offered } = summary;
     const [head, middle, tail] = pieces;
     return encoder.encode(`${head}${JSON.stringify(summarizeResources(offered))}${middle}${fullResourcesText(offered)}${tail}`);

@@ -99,6 +99,9 @@ interface AgentPieces {
 const agentPieces = new Memo<Agent, AgentPieces>();
 const agentTexts = new Memo<Agent, Uint8Array>();
 const agentBytes = new Memo<Agent, Uint8Array>();
+/** An agent offered nothing, kept apart (its offers come and go between reads while a framework declines; v0-json.ts). */
+const unofferedTexts = new Memo<Agent, Uint8Array>();
+const unofferedBytes = new Memo<Agent, Uint8Array>();
 /** Unique to this process, so nothing else in an agent's encoding can match it. */
 const STAND_IN = create(ResourceSchema, { name: `\u0000offered:${Math.random().toString(36).slice(2)}`, type: Value_Type.SCALAR });
 const STAND_IN_TEXT = toMesosJsonText(ResourceSchema, STAND_IN);
@@ -121,7 +124,8 @@ const offeredOf = (summary: AgentSummary): Resource[] => summary.offered.toArray
 /** The agent as GetAgents.Agent's JSON text, in UTF-8. */
 function agentText(summary: AgentSummary): Uint8Array {
   const pieces = piecesOf(summary);
-  return agentTexts.get(summary.agent, [pieces, summary.offered], () => {
+  const texts = summary.offered.isEmpty() ? unofferedTexts : agentTexts;
+  return texts.get(summary.agent, [pieces, summary.offered], () => {
     const [before, after] = pieces.json;
     const offered = offeredOf(summary);
     // An empty repeated field is left out, its key too.
@@ -133,7 +137,8 @@ function agentText(summary: AgentSummary): Uint8Array {
 /** The agent as GetAgents.Agent's protobuf bytes. */
 function agentBinary(summary: AgentSummary): Uint8Array {
   const pieces = piecesOf(summary);
-  return agentBytes.get(summary.agent, [pieces, summary.offered], () => {
+  const bytes = summary.offered.isEmpty() ? unofferedBytes : agentBytes;
+  return bytes.get(summary.agent, [pieces, summary.offered], () => {
     const [before, after] = pieces.binary;
     return concatBytes([before, ...offeredOf(summary).map(offeredEntry), after]);
   });
