@@ -1,7 +1,8 @@
 /**
  * A link over a WebSocket: binary frames, one per message. The accepting end is the server's own
- * Bun.serve (an upgrade on its port, see late-bound-server.ts); the dialing end is Bun's WebSocket
- * client, one TCP connection for the link's whole life.
+ * Bun.serve (an upgrade on its port, see late-bound-server.ts); the dialing end is a WebSocket
+ * client (websocket-client.ts, which writes the frames of a turn together), one TCP connection for
+ * the link's whole life.
  *
  * The accepting end sends the frames a socket gets from one callback (one request, one message)
  * together, corked, once that callback and its microtasks are done: one write (one syscall, one
@@ -13,6 +14,7 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { MAX_REQUEST_BODY_BYTES } from "../request-limits.ts";
 import type { LinkAcceptor, LinkDialer, LinkListener } from "./link.ts";
+import { dialWebSocket } from "./websocket-client.ts";
 
 /** The largest frame either end takes: as large as a request body may be (request-limits.ts). */
 export const MAX_FRAME_BYTES = MAX_REQUEST_BODY_BYTES;
@@ -89,8 +91,12 @@ export function acceptWebSocketLink(server: Server<LinkSocketData>, req: Request
   return server.upgrade(req, { data: { accept } });
 }
 
-/** Dials `url` (`ws://host:port/path`) anew for every link. */
+/**
+ * Dials `url` (`ws://host:port/path`) anew for every link: with this project's client
+ * (websocket-client.ts: the frames of a turn in one write), Bun's for `wss://`.
+ */
 export function webSocketDialer(url: string): LinkDialer {
+  if (url.startsWith("ws://")) return (listener) => dialWebSocket(url, listener, MAX_FRAME_BYTES);
   return (listener) => {
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
