@@ -89,9 +89,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (verb.daemon && !(name === "agent" && rest[0] === "list")) {
-    // A master also keeps the memory it frees (keep-freed-memory.ts), set by the same execve.
-    const extra = name === "master" ? (await import("./keep-freed-memory.ts")).KEEP_FREED_MEMORY_ENV : {};
-    (await import("./jit-policy.ts")).ensureJitPolicy(extra);
+    // A daemon also keeps the memory it frees (keep-freed-memory.ts), set by the same execve.
+    (await import("./jit-policy.ts")).ensureJitPolicy((await import("./keep-freed-memory.ts")).KEEP_FREED_MEMORY_ENV);
   }
   return verb.run(rest);
 }
