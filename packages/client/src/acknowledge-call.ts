@@ -3,36 +3,27 @@
  * three a task, and building the Call with protobuf-es (`create`, then its reflective `toBinary`)
  * cost about 11 µs of the framework's CPU each, these few fields well under one.
  */
-import { WireType } from "@bufbuild/protobuf/wire";
-import { AgentIDSchema, FrameworkIDSchema, scheduler, TaskIDSchema } from "@mesos/proto";
+import { scheduler } from "@mesos/proto";
 import { varintSize, writeVarint } from "@mesos/rpc";
+import {
+  AGENT_ID_VALUE,
+  CALL,
+  encoder,
+  FRAMEWORK_ID,
+  FRAMEWORK_ID_VALUE,
+  fieldSize,
+  lengthDelimited,
+  TASK_ID_VALUE,
+  TYPE,
+  writeHead,
+  writeId,
+} from "./call-bytes.ts";
 
-const lengthDelimited = (field: number) => (field << 3) | WireType.LengthDelimited;
-const CALL = scheduler.CallSchema.field;
 const ACKNOWLEDGE = scheduler.Call_AcknowledgeSchema.field;
-const FRAMEWORK_ID = lengthDelimited(CALL.frameworkId!.number);
-const TYPE = (CALL.type!.number << 3) | WireType.Varint;
 const BODY = lengthDelimited(CALL.acknowledge!.number);
 const AGENT_ID = lengthDelimited(ACKNOWLEDGE.agentId!.number);
 const TASK_ID = lengthDelimited(ACKNOWLEDGE.taskId!.number);
 const UUID = lengthDelimited(ACKNOWLEDGE.uuid!.number);
-const FRAMEWORK_ID_VALUE = lengthDelimited(FrameworkIDSchema.field.value!.number);
-const AGENT_ID_VALUE = lengthDelimited(AgentIDSchema.field.value!.number);
-const TASK_ID_VALUE = lengthDelimited(TaskIDSchema.field.value!.number);
-
-const encoder = new TextEncoder();
-
-/** Size of a length-delimited field holding `length` bytes. */
-const fieldSize = (tag: number, length: number) => varintSize(tag) + varintSize(length) + length;
-const writeHead = (out: Uint8Array, at: number, tag: number, length: number) => writeVarint(out, writeVarint(out, at, tag), length);
-
-/** `{ value }` (FrameworkID, AgentID, TaskID) as a field `tag` of its parent. */
-function writeId(out: Uint8Array, at: number, tag: number, valueTag: number, value: Uint8Array): number {
-  at = writeHead(out, at, tag, fieldSize(valueTag, value.length));
-  at = writeHead(out, at, valueTag, value.length);
-  out.set(value, at);
-  return at + value.length;
-}
 
 /**
  * `Call { framework_id, type: ACKNOWLEDGE, acknowledge { agent_id, task_id, uuid } }`, encoded as

@@ -4,36 +4,27 @@
  * are not back): calls of thousands of tasks each, which protobuf-es built (`create`, then its
  * reflective `toBinary`) at 1-5 µs a task of the framework's CPU.
  */
-import { WireType } from "@bufbuild/protobuf/wire";
-import { AgentIDSchema, FrameworkIDSchema, scheduler, TaskIDSchema } from "@mesos/proto";
+import { scheduler } from "@mesos/proto";
 import { varintSize, writeVarint } from "@mesos/rpc";
+import {
+  AGENT_ID_VALUE,
+  CALL,
+  encoder,
+  FRAMEWORK_ID,
+  FRAMEWORK_ID_VALUE,
+  fieldSize,
+  lengthDelimited,
+  TASK_ID_VALUE,
+  TYPE,
+  writeHead,
+  writeId,
+} from "./call-bytes.ts";
 
-const lengthDelimited = (field: number) => (field << 3) | WireType.LengthDelimited;
-const CALL = scheduler.CallSchema.field;
 const TASK = scheduler.Call_Reconcile_TaskSchema.field;
-const FRAMEWORK_ID = lengthDelimited(CALL.frameworkId!.number);
-const TYPE = (CALL.type!.number << 3) | WireType.Varint;
 const BODY = lengthDelimited(CALL.reconcile!.number);
 const TASKS = lengthDelimited(scheduler.Call_ReconcileSchema.field.tasks!.number);
 const TASK_ID = lengthDelimited(TASK.taskId!.number);
 const AGENT_ID = lengthDelimited(TASK.agentId!.number);
-const FRAMEWORK_ID_VALUE = lengthDelimited(FrameworkIDSchema.field.value!.number);
-const TASK_ID_VALUE = lengthDelimited(TaskIDSchema.field.value!.number);
-const AGENT_ID_VALUE = lengthDelimited(AgentIDSchema.field.value!.number);
-
-const encoder = new TextEncoder();
-
-/** Size of a length-delimited field holding `length` bytes. */
-const fieldSize = (tag: number, length: number) => varintSize(tag) + varintSize(length) + length;
-const writeHead = (out: Uint8Array, at: number, tag: number, length: number) => writeVarint(out, writeVarint(out, at, tag), length);
-
-/** `{ value }` (FrameworkID, TaskID, AgentID) as field `tag` of its parent. */
-function writeId(out: Uint8Array, at: number, tag: number, valueTag: number, value: Uint8Array): number {
-  at = writeHead(out, at, tag, fieldSize(valueTag, value.length));
-  at = writeHead(out, at, valueTag, value.length);
-  out.set(value, at);
-  return at + value.length;
-}
 
 /**
  * `Call { framework_id, type: RECONCILE, reconcile { tasks: [{ task_id, agent_id? }] } }`, encoded
