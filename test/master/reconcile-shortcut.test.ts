@@ -7,33 +7,14 @@
  * for good calls and bad ones, over Connect and over the v1 HTTP API. The reader itself is checked
  * against protobuf-es in apps/master/src/scheduler/reconcile-shortcut.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { create, type JsonObject, toBinary } from "@bufbuild/protobuf";
-import { MasterInfoSchema, scheduler } from "@mesos/proto";
-import { jsonCodec, subscribeHttp, type EventReader } from "../support/http-api.ts";
-import { createInMemoryMaster, type InMemoryMaster } from "../support/in-memory-master.ts";
+import { scheduler } from "@mesos/proto";
+import type { InMemoryMaster } from "../support/in-memory-master.ts";
+import { generalForm, postCall, shortcutCluster, TRANSPORTS, type Transport } from "../support/shortcut-parity.ts";
 
 const T = scheduler.Call_Type;
-const stops: (() => unknown)[] = [];
-let master: InMemoryMaster;
-let follower: InMemoryMaster;
-let stream: EventReader;
-let frameworkId: string;
-let streamId: string;
-
-beforeAll(async () => {
-  master = await createInMemoryMaster((fn) => stops.push(fn));
-  const other = create(MasterInfoSchema, { id: "other", ip: 0, port: 5050, hostname: "leader.example" });
-  follower = await createInMemoryMaster((fn) => stops.push(fn), { leader: () => other });
-  const subscribe = { type: "SUBSCRIBE", subscribe: { framework_info: { user: "root", name: "shortcut", failover_timeout: 3600 } } };
-  stream = await subscribeHttp("/api/v1/scheduler", jsonCodec, subscribe, {}, master.request);
-  streamId = stream.response.headers.get("Mesos-Stream-Id")!;
-  frameworkId = (((await stream.next("SUBSCRIBED")).subscribed as JsonObject).framework_id as JsonObject).value as string;
-});
-afterAll(() => {
-  stream.close();
-  for (const stop of stops) stop();
-});
+const cluster = shortcutCluster();
 
 const TASKS = [{ taskId: "task-1", agentId: "agent-1" }, { taskId: "task-2" }];
 
@@ -41,7 +22,7 @@ function reconcileCall(fields: { frameworkId?: string; tasks?: { taskId: string;
   return toBinary(
     scheduler.CallSchema,
     create(scheduler.CallSchema, {
-      frameworkId: { value: fields.frameworkId ?? frameworkId },
+      frameworkId: { value: fields.frameworkId ?? cluster.frameworkId },
       type: T.RECONCILE,
       reconcile: {
         tasks: (fields.tasks ?? TASKS).map((t) => ({ taskId: { value: t.taskId }, agentId: t.agentId ? { value: t.agentId } : undefined })),
@@ -50,44 +31,21 @@ function reconcileCall(fields: { frameworkId?: string; tasks?: { taskId: string;
   );
 }
 
-/** The same Call with `type` repeated (the last occurrence wins): what the shortcut leaves to the general path. */
-const generalForm = (plain: Uint8Array) => Uint8Array.from([...plain, 0x10, T.RECONCILE]);
-
-const TRANSPORTS = {
-  connect: { path: "/mesos.v1.scheduler.Scheduler/Call", type: "application/proto" },
-  v1: { path: "/api/v1/scheduler", type: "application/x-protobuf" },
-};
-
 const COUNTERS = /reconcil|messages|calls/;
-
-async function counters(m: InMemoryMaster): Promise<Record<string, number>> {
-  const all = (await (await m.request("/metrics/snapshot")).json()) as Record<string, number>;
-  return Object.fromEntries(Object.entries(all).filter(([k]) => COUNTERS.test(k)));
-}
 
 /** The next `n` UPDATE events on the framework's stream, their statuses without the time they were made. */
 async function updates(n: number): Promise<JsonObject[]> {
   const statuses: JsonObject[] = [];
   for (let i = 0; i < n; i++) {
-    const { timestamp: _, ...status } = ((await stream.next("UPDATE")).update as JsonObject).status as JsonObject;
+    const { timestamp: _, ...status } = ((await cluster.stream.next("UPDATE")).update as JsonObject).status as JsonObject;
     statuses.push(status);
   }
   return statuses;
 }
 
 /** One call's answer, what it moved in the counters and the reconciliation answers it brought. */
-async function answer(m: InMemoryMaster, transport: keyof typeof TRANSPORTS, body: Uint8Array, headers: Record<string, string>, answers: number) {
-  const before = await counters(m);
-  const { path, type } = TRANSPORTS[transport];
-  const res = await m.request(path, { method: "POST", body, headers: { "Content-Type": type, ...headers }, redirect: "manual" });
-  const text = await res.text();
-  const after = await counters(m);
-  const moved = Object.fromEntries(
-    Object.entries(after)
-      .filter(([k, v]) => v !== (before[k] ?? 0))
-      .map(([k, v]) => [k, v - (before[k] ?? 0)]),
-  );
-  return { status: res.status, headers: [...res.headers.entries()].sort(), text, moved, updates: await updates(answers) };
+async function answer(m: InMemoryMaster, transport: Transport, body: Uint8Array, headers: Record<string, string>, answers: number) {
+  return { ...(await postCall(m, transport, body, headers, COUNTERS)), updates: await updates(answers) };
 }
 
 const CASES: Record<string, { body: () => Uint8Array; answers?: number; headers?: () => Record<string, string>; on?: () => InMemoryMaster }> = {
@@ -97,22 +55,22 @@ const CASES: Record<string, { body: () => Uint8Array; answers?: number; headers?
   "no Mesos-Stream-Id": { body: () => reconcileCall(), headers: () => ({}) },
   "another stream's id": { body: () => reconcileCall(), headers: () => ({ "Mesos-Stream-Id": "not-the-stream" }) },
   "an empty task id": { body: () => reconcileCall({ tasks: [{ taskId: "" }] }), answers: 1 },
-  "a master that does not lead": { body: () => reconcileCall(), on: () => follower },
+  "a master that does not lead": { body: () => reconcileCall(), on: () => cluster.follower },
 };
 
-describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])("over %s", (transport) => {
+describe.each(Object.keys(TRANSPORTS) as Transport[])("over %s", (transport) => {
   test.each(Object.keys(CASES))("%s: the same answer, counters and reconciliation answers either way", async (name) => {
     const c = CASES[name]!;
-    const m = c.on?.() ?? master;
-    const headers = c.headers?.() ?? { "Mesos-Stream-Id": streamId };
+    const m = c.on?.() ?? cluster.master;
+    const headers = c.headers?.() ?? { "Mesos-Stream-Id": cluster.streamId };
     const plain = c.body();
     const shortcut = await answer(m, transport, plain, headers, c.answers ?? 0);
-    const general = await answer(m, transport, generalForm(plain), headers, c.answers ?? 0);
+    const general = await answer(m, transport, generalForm(plain, T.RECONCILE), headers, c.answers ?? 0);
     expect(shortcut).toEqual(general);
   });
 
   test("a plain call is answered, counted, and its tasks answered as Mesos 1.8 does for tasks it does not know", async () => {
-    const res = await answer(master, transport, reconcileCall(), { "Mesos-Stream-Id": streamId }, 2);
+    const res = await answer(cluster.master, transport, reconcileCall(), { "Mesos-Stream-Id": cluster.streamId }, 2);
     expect(res.status).toBe(transport === "connect" ? 200 : 202);
     expect(res.moved["master/messages_reconcile"]).toBe(1);
     expect(res.updates.map((u) => [u.task_id, u.state, u.message])).toEqual([
