@@ -4,8 +4,9 @@
  * unacknowledged updates (oldest first, the head's state and uuid); each framework with tasks once.
  */
 import { expect, test } from "bun:test";
-import { fromBinary, isFieldSet } from "@bufbuild/protobuf";
-import { internal, TaskSchema, TaskState } from "@mesos/proto";
+import { create, fromBinary, isFieldSet } from "@bufbuild/protobuf";
+import { parseResources } from "@mesos/core";
+import { FrameworkInfoSchema, internal, TaskSchema, TaskState } from "@mesos/proto";
 import { useCleanups } from "../support/cleanups.ts";
 import { eventually } from "../support/cluster.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -68,4 +69,28 @@ test("the attach report: tasks with the agent's id, no command executor, unackno
   live.state = TaskState.TASK_KILLING;
   expect(settled().tasks.map((t) => t.state)).toEqual([TaskState.TASK_KILLING, TaskState.TASK_RUNNING]);
   live.state = TaskState.TASK_RUNNING;
+}, 20_000);
+
+test("the attach report carries each framework and the checkpointed resources as the agent holds them now", async () => {
+  const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=20ms"] });
+  const { agent, registered } = await attachInMemoryAgent(master, cleanup);
+  await registered;
+  const fw = await startTestFramework(master.transport, { name: "before" }, {});
+  cleanup(() => fw.close());
+  await fw.launch("a", "sleep 1000", { cpus: 1, refuseSeconds: 0 });
+  const report = () => fromBinary(internal.AttachRequestSchema, agent.attachRequest());
+  const held = () => agent.ctx.frameworks.get(fw.sub.frameworkId)!;
+  // The framework as its launch brought it (the RunTask's bytes), the resources as checkpointed.
+  expect(report().frameworks).toEqual([held()]);
+  expect(report().checkpointedResources).toEqual(agent.ctx.total.toArray());
+  expect(report().frameworks[0]!.name).toBe("before");
+
+  // The master's UpdateFramework replaces the FrameworkInfo: the next report has the new one.
+  const updated = create(FrameworkInfoSchema, { ...held(), name: "after" });
+  agent.receive(create(internal.MasterMessageSchema, { message: { case: "updateFramework", value: { frameworkInfo: updated } } }));
+  expect(report().frameworks.map((f) => f.name)).toEqual(["after"]);
+  // An operation replaces the agent's total (a reservation here): the next report has it.
+  agent.ctx.total = agent.ctx.total.plus(parseResources("cpus(web):1"));
+  expect(report().checkpointedResources).toEqual(agent.ctx.total.toArray());
+  expect(report().checkpointedResources.some((r) => r.reservations[0]?.role === "web")).toBe(true);
 }, 20_000);

@@ -18,6 +18,7 @@ import {
 } from "@mesos/proto";
 import { varintSize, writeVarint } from "@mesos/rpc";
 import type { AgentContext, LiveTask } from "../context.ts";
+import { frameworkBytes, resourcesBytes } from "./kept-encodings.ts";
 import { encodeReportedTask } from "./reported-task-bytes.ts";
 import { taskMessage, taskUser } from "./summaries.ts";
 
@@ -31,22 +32,21 @@ const AGENT_CAPABILITIES = [
 ];
 
 /**
- * The report, encoded: the request's other fields by protobuf-es, then each task as field 7. A
- * task with no unacknowledged updates is encoded once per state (kept beside its live task): after
- * a failover 10,000 agents report at once, and encoding every task again was half of an agent's
- * CPU for it. Field order does not matter to a decoder (repeated fields keep theirs).
+ * The report, encoded: the request's other fields by protobuf-es, then the checkpointed resources,
+ * the frameworks and the tasks as their fields, each from an encoding kept beside it. A task with
+ * no unacknowledged updates is encoded once per state (kept beside its live task), frameworks and
+ * resources once (kept-encodings.ts): after a failover 10,000 agents report at once, and encoding
+ * every task again was half of an agent's CPU for it. Field order does not matter to a decoder
+ * (repeated fields keep theirs).
  */
 export function attachRequest(ctx: AgentContext): Uint8Array {
   // Straight from the live tasks, not the full read model (summaries.ts: executors, sandboxes, sums
   // the report does not carry).
   const frameworks = new Map<string, FrameworkInfo | undefined>();
   const tasks: Uint8Array[] = [];
-  let tasksLength = 0;
   for (const live of ctx.tasks.values()) {
     if (!frameworks.has(live.frameworkId)) frameworks.set(live.frameworkId, ctx.frameworks.get(live.frameworkId));
-    const bytes = encodedTask(ctx, live);
-    tasks.push(bytes);
-    tasksLength += 1 + varintSize(bytes.length) + bytes.length;
+    tasks.push(encodedTask(ctx, live));
   }
   const executorInfos: ExecutorInfo[] = [];
   for (const e of ctx.customExecutors.reported()) {
@@ -59,27 +59,41 @@ export function attachRequest(ctx: AgentContext): Uint8Array {
     endpoint: ctx.endpoint,
     version: MESOS_VERSION,
     capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
-    frameworks: [...frameworks.values()].filter((info) => info !== undefined),
-    checkpointedResources: ctx.total.toArray(),
     operations: [...ctx.operations.values()],
     resourceProviders: ctx.resourceProviders.report(),
   });
   request.executorInfos = executorInfos;
-  const rest = toBinary(internal.AttachRequestSchema, request);
-  const frame = new Uint8Array(rest.length + tasksLength);
+  const infos: Uint8Array[] = [];
+  for (const info of frameworks.values()) if (info !== undefined) infos.push(frameworkBytes(info));
+  return withFields(toBinary(internal.AttachRequestSchema, request), [
+    [CHECKPOINTED_RESOURCES_FIELD, resourcesBytes(ctx.total)],
+    [FRAMEWORKS_FIELD, infos],
+    [TASKS_FIELD, tasks],
+  ]);
+}
+
+/** AttachRequest's field numbers. */
+const CHECKPOINTED_RESOURCES_FIELD = 5;
+const FRAMEWORKS_FIELD = 6;
+const TASKS_FIELD = 7;
+
+/** `rest` followed by each field's messages (already encoded), in the order given. */
+function withFields(rest: Uint8Array, fields: [field: number, messages: Uint8Array[]][]): Uint8Array {
+  let length = rest.length;
+  for (const [, messages] of fields) for (const bytes of messages) length += 1 + varintSize(bytes.length) + bytes.length;
+  const frame = new Uint8Array(length);
   frame.set(rest);
   let at = rest.length;
-  for (const bytes of tasks) {
-    frame[at++] = (TASKS_FIELD << 3) | 2;
-    at = writeVarint(frame, at, bytes.length);
-    frame.set(bytes, at);
-    at += bytes.length;
+  for (const [field, messages] of fields) {
+    for (const bytes of messages) {
+      frame[at++] = (field << 3) | 2;
+      at = writeVarint(frame, at, bytes.length);
+      frame.set(bytes, at);
+      at += bytes.length;
+    }
   }
   return frame;
 }
-
-/** AttachRequest.tasks' field number. */
-const TASKS_FIELD = 7;
 
 /** A live task's last encoding without unacknowledged updates, and what it was made from. */
 interface EncodedTask {

@@ -43,11 +43,18 @@ interface Stream<U> {
   nextDelayMs: number;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions<U>) {
   const { kind, store } = options;
   const initialMs = options.retryInitialMs ?? 10_000;
   const maxMs = options.retryMaxMs ?? 600_000;
   const streams = new Map<string, Stream<U>>();
+  /**
+   * Updates queued over all streams. Usually none: an agent attaching asks for every task's
+   * (report.ts), and building each stream's key to find an empty queue was a tenth of that.
+   */
+  let queued = 0;
 
   function streamFor(key: string): Stream<U> {
     let s = streams.get(key);
@@ -77,6 +84,7 @@ export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions
       if (s.queue.some((x) => kind.uuidOf(x) === uuid)) return;
       if (!options.checkpointed) store.append(u);
       s.queue.push(u);
+      queued++;
       if (s.queue.length === 1) {
         s.nextDelayMs = initialMs;
         sendHead(s);
@@ -93,6 +101,7 @@ export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions
       }
       store.remove(head);
       s.queue.shift();
+      queued--;
       s.timer?.cancel();
       s.timer = undefined;
       if (kind.isTerminal(head) && s.queue.length === 0) {
@@ -107,11 +116,16 @@ export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions
 
     /** Loads checkpointed updates after a restart (sends nothing; call `resendAll` once connected). */
     recover(): void {
-      for (const u of store.loadAll()) streamFor(kind.streamOf(u)).queue.push(u);
+      for (const u of store.loadAll()) {
+        streamFor(kind.streamOf(u)).queue.push(u);
+        queued++;
+      }
     },
 
     /** Resends the head of every stream now, e.g. after (re-)registering with a master. */
     resendAll(): void {
+      // Nothing queued, nothing in flight: no stream has a head to send or a timer to reset.
+      if (queued === 0) return;
       for (const s of streams.values()) {
         s.nextDelayMs = initialMs;
         sendHead(s);
@@ -124,13 +138,15 @@ export function createAcknowledgedUpdates<U>(options: AcknowledgedUpdatesOptions
         if (!predicate(key)) continue;
         s.timer?.cancel();
         for (const u of s.queue) store.remove(u);
+        queued -= s.queue.length;
         streams.delete(key);
       }
     },
 
     /** Unacknowledged updates of a stream, oldest first. */
     pending(stream: string): readonly U[] {
-      return streams.get(stream)?.queue ?? [];
+      if (queued === 0) return NONE;
+      return streams.get(stream)?.queue ?? NONE;
     },
 
     stop(): void {

@@ -95,6 +95,32 @@ test("removing a framework drops its streams and their checkpoints", () => {
   expect(sum.pending("f", "a")).toHaveLength(0);
 });
 
+test("pending and resendAll stay right as updates are queued, acknowledged, dropped and recovered", () => {
+  const { sum, sent, store } = setup();
+  const states = (taskId: string) => sum.pending("f", taskId).map((u) => TaskState[u.status.state]);
+  const a = update(TaskState.TASK_RUNNING, "a");
+  sum.update(a);
+  sum.update(update(TaskState.TASK_RUNNING, "b"));
+  sum.acknowledge("f", "a", uuidFromBytes(a.status.uuid));
+  // "a" is settled, "b" still waits: its stream is found though another one emptied.
+  expect(states("a")).toEqual([]);
+  expect(states("b")).toEqual(["TASK_RUNNING"]);
+  sent.length = 0;
+  sum.resendAll();
+  expect(sent.map((u) => u.taskId)).toEqual(["b"]);
+  // Dropped with its framework: nothing left, nothing resent; then a new update is found again.
+  sum.removeFramework("f");
+  sent.length = 0;
+  sum.resendAll();
+  expect(sent).toEqual([]);
+  sum.update(update(TaskState.TASK_KILLED, "c"));
+  expect(states("c")).toEqual(["TASK_KILLED"]);
+  // Recovered from the checkpoints by a restarted agent: pending before anything is sent.
+  const restarted = setup(store);
+  restarted.sum.recover();
+  expect(restarted.sum.pending("f", "c").map((u) => TaskState[u.status.state])).toEqual(["TASK_KILLED"]);
+});
+
 test("after a restart, checkpointed updates are resent in order", () => {
   const first = setup();
   first.sum.update(update(TaskState.TASK_RUNNING, "a"));

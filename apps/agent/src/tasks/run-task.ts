@@ -5,11 +5,12 @@
 import { newUuid } from "@mesos/core";
 import { type FrameworkInfo, type TaskInfo, TaskState } from "@mesos/proto";
 import { type AgentContext, type LiveTask, taskKey } from "../context.ts";
+import { keepFrameworkBytes } from "../projection/kept-encodings.ts";
 import { sandboxPath } from "./sandbox.ts";
 import { launchTask } from "./task-runner.ts";
 import type { RunTaskBytes } from "../master-message-decoder.ts";
 
-/** `encoded`: the FrameworkInfo's and TaskInfo's bytes as the master sent them, if known (their checkpoints reuse them). */
+/** `encoded`: the FrameworkInfo's and TaskInfo's bytes as the master sent them, if known (their checkpoints and the attach report reuse them). */
 export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskInfo, encoded: RunTaskBytes = {}): void {
   const frameworkId = framework.id!.value;
   const taskId = info.taskId!.value;
@@ -20,6 +21,7 @@ export function runTask(ctx: AgentContext, framework: FrameworkInfo, info: TaskI
   }
   ctx.frameworks.set(frameworkId, framework);
   ctx.store.saveFramework(framework, encoded.frameworkInfo);
+  if (encoded.frameworkInfo) keepFrameworkBytes(framework, encoded.frameworkInfo);
   const containerId = newUuid();
   const sandbox = sandboxPath(ctx.workDir, ctx.info.id!.value, frameworkId, taskId, containerId);
   const task: LiveTask = { frameworkId, info, state: TaskState.TASK_STAGING, containerId, sandbox, killRequested: false };
