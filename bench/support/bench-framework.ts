@@ -13,6 +13,7 @@
 import { subscribe, type Subscription } from "@mesos/client";
 import { isTerminalState } from "@mesos/core";
 import { Offer_Operation_Type, type Offer, scheduler, TaskState, TaskStatus_Reason, Value_Type } from "@mesos/proto";
+import { RECONCILE_RETRY_MIN_MS, reconcileRetryMs } from "./reconcile-pacing.ts";
 
 export interface BenchFrameworkOptions {
   name: string;
@@ -56,7 +57,6 @@ export interface BenchFramework {
 
 /** Shared by the frameworks of a process (they share its connections). */
 const queued = callQueue(48);
-const RECONCILE_RETRY_MS = 1000;
 
 /** Runs calls at most `limit` at a time, in the order given. */
 function callQueue(limit: number) {
@@ -199,18 +199,22 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
   }
 
   /**
-   * Asks about every running task, then again every second about those not answered yet: the master
-   * stays silent about a task on an agent it knew before its restart that has not re-registered yet
-   * (every 2 s, the last agents' tasks waited up to 2 s more: 2.4 s of an 11.1 s failover at 10,000 agents;
-   * more often costs the master decoding the calls while it re-registers agents).
+   * Asks about every running task, then again about those not answered yet: the master stays
+   * silent about a task on an agent it knew before its restart that has not re-registered yet. The
+   * wait before asking again grows with how many are left (reconcile-pacing.ts): up to a second
+   * while thousands are (more often costs the master decoding the calls while it re-registers
+   * agents), a tenth of one for the last few, whose agents come back last.
    */
   async function reconcileUntilConfirmed(current: Subscription): Promise<void> {
-    for (;;) {
-      const unanswered = [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
-      if (closed || current !== sub || unanswered.length === 0) return;
-      // Not queued behind the acknowledgements: one call a second, asking only about the tasks not answered yet.
-      await current.reconcile(unanswered.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
-      await Bun.sleep(RECONCILE_RETRY_MS);
+    const unanswered = () => [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
+    for (let asking = unanswered(); ; asking = unanswered()) {
+      if (closed || current !== sub || asking.length === 0) return;
+      // Not queued behind the acknowledgements: one call at a time, asking only about the tasks not answered yet.
+      await current.reconcile(asking.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
+      // The answers follow the call's own on the event stream: counted after they have had time to come.
+      await Bun.sleep(RECONCILE_RETRY_MIN_MS);
+      const left = fw.live.size - fw.reconciled.size;
+      await Bun.sleep(reconcileRetryMs(left) - RECONCILE_RETRY_MIN_MS);
     }
   }
   void keepSubscribed();
