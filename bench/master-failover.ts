@@ -18,6 +18,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { HUGE_PAGES_ENV } from "@mesos/mesos/huge-pages";
 import { JIT_ENV } from "@mesos/mesos/jit-policy";
 import { KEEP_FREED_MEMORY_ENV } from "@mesos/mesos/keep-freed-memory";
 import { startCpuProfile } from "./support/cpu-profile.ts";
@@ -54,7 +55,7 @@ if (await ensureManyFetches()) {
   // A profiled master gets its daemon settings here rather than by its own execve: the sampler's
   // SIGPWR, pending at the execve, killed the new image (its handler not yet installed).
   const masterEnv: Record<string, string> = profile
-    ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}`, ...JIT_ENV, ...KEEP_FREED_MEMORY_ENV }
+    ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}`, ...JIT_ENV, ...KEEP_FREED_MEMORY_ENV, ...HUGE_PAGES_ENV }
     : {};
   // HOLLOW_CPU_PROFILE=DIR: the hollow agents' processes write a profile of the failover there (bench/hollow-cluster.ts);
   // FRAMEWORKS_CPU_PROFILE=DIR: this process (the frameworks) writes one from the kill until every task is reconciled.
