@@ -11,17 +11,23 @@
  * (Mesos 1.7: 3.2 s for 20k agents / 400k tasks).
  *
  *   npx bun bench/master-failover.ts [--agents=10000] [--tasks=100000] [--frameworks=10] [--state_reads=false]
- *       [--agents_per_process=2500]
+ *       [--agents_per_process=2500] [--failovers=1]
+ *   MESOS_BINARY_B=PATH, MASTER_ENV_B="NAME=VALUE,...": with --failovers=N > 1, every second restart runs
+ *       that build or with those settings (A/B on one cluster, back to back; MASTER_ENV: every master)
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { HUGE_PAGES_ENV } from "@mesos/mesos/huge-pages";
+import { JIT_ENV } from "@mesos/mesos/jit-policy";
+import { KEEP_FREED_MEMORY_ENV } from "@mesos/mesos/keep-freed-memory";
 import { startCpuProfile } from "./support/cpu-profile.ts";
 import { ensureManyFetches } from "./support/hollow-agents.ts";
 import { type BenchFramework, startBenchFramework } from "./support/bench-framework.ts";
 import { bodyLength } from "./support/body-length.ts";
 import {
   type Daemon,
+  envList,
   freePort,
   listenOverflows,
   percentile,
@@ -46,7 +52,11 @@ if (await ensureManyFetches()) {
   const masterFlags = [`--work_dir=${workDir}`];
   // MASTER_CPU_PROFILE=DIR writes the masters' CPU profiles there (bench/support/cpuprofile-summary.ts reads them).
   const profile = process.env.MASTER_CPU_PROFILE;
-  const masterEnv: Record<string, string> = profile ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {};
+  // A profiled master gets its daemon settings here rather than by its own execve: the sampler's
+  // SIGPWR, pending at the execve, killed the new image (its handler not yet installed).
+  const masterEnv: Record<string, string> = profile
+    ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}`, ...JIT_ENV, ...KEEP_FREED_MEMORY_ENV, ...HUGE_PAGES_ENV }
+    : {};
   // HOLLOW_CPU_PROFILE=DIR: the hollow agents' processes write a profile of the failover there (bench/hollow-cluster.ts);
   // FRAMEWORKS_CPU_PROFILE=DIR: this process (the frameworks) writes one from the kill until every task is reconciled.
   const hollowEnv: Record<string, string> = process.env.HOLLOW_CPU_PROFILE ? { HOLLOW_CPU_PROFILE: process.env.HOLLOW_CPU_PROFILE } : {};
@@ -178,53 +188,84 @@ if (await ensureManyFetches()) {
     );
   }
 
-  // The failover.
-  const [hollowCpuBefore, hollowSystemBefore, ownCpuBefore] = [hollowCpu(), hollowSystem(), ownCpu()];
+  // The failovers: --failovers=N kills and restarts the master N times in a row. With
+  // MESOS_BINARY_B=PATH and/or MASTER_ENV_B="NAME=VALUE,..." every second restart (the 2nd, 4th, ...)
+  // runs that binary or with those settings: an A/B comparison on the same cluster, back to back.
+  const failovers = Number(arg("failovers", "1"));
+  const binaryB = process.env.MESOS_BINARY_B;
+  const envB = envList(process.env.MASTER_ENV_B);
+  const variantB = binaryB !== undefined || Object.keys(envB).length > 0;
   const hollowThreads = () => {
     const sum = new Map<string, number>();
     for (const h of hollows) for (const [name, s] of threadUsage(h.proc.pid)) sum.set(name, (sum.get(name) ?? 0) + s);
     return sum;
   };
-  const hollowThreadsBefore = hollowThreads();
-  const frameworksProfile = process.env.FRAMEWORKS_CPU_PROFILE ? await startCpuProfile(process.env.FRAMEWORKS_CPU_PROFILE, "frameworks") : undefined;
-  await master.kill("SIGKILL");
-  const killed = performance.now();
-  const overflowsAtKill = listenOverflows();
-  const since = () => ((performance.now() - killed) / 1000).toFixed(1);
-  master = await startMasterProcess(port, masterFlags, masterEnv);
-  const cpu = () => processUsage(master.proc.pid).cpuSeconds.toFixed(1);
-  /** CPU s spent so far: the master's (its kernel share), the hollow agents' (theirs), this process's frameworks'. */
-  const cpuSplit = () => {
-    const m = processUsage(master.proc.pid);
-    const h = (hollowCpu() - hollowCpuBefore).toFixed(1);
-    const hs = (hollowSystem() - hollowSystemBefore).toFixed(1);
-    return `master ${m.cpuSeconds.toFixed(1)} (system ${m.systemSeconds.toFixed(1)}), hollow agents ${h} (system ${hs}), frameworks ${(ownCpu() - ownCpuBefore).toFixed(1)}`;
-  };
-  console.log(`  kill -9, restart: the master answers after ${since()} s (${cpu()} CPU s)`);
-  // The agents say when they are all back (the master answers an Attach once it has handled it);
-  // polling the master's metrics meanwhile would cost it CPU (they sum every task).
-  const recoveries = await Promise.all(hollows.map(async (h) => (await h.waitFor(/recovery: .*/, 3_600_000))[0]));
-  // Timed by the agents themselves: this process hears of it late (it decodes the frameworks' 100,000 reconciliation answers meanwhile).
-  const lastBack = Math.max(...recoveries.map((r) => Number(r.match(/last back at epoch ms (\d+)/)![1]))) - performance.timeOrigin;
-  console.log(
-    `  every agent re-registered after ${((lastBack - killed) / 1000).toFixed(1)} s (this process heard it after ${since()} s; CPU s, the master's since its start: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues (machine-wide)`,
-  );
-  // Where the CPU goes beyond the JS thread: JSC's compilers (a restarted master runs cold code) and collector.
-  console.log(
-    `  CPU s by thread: the master ${threadUsageText(new Map(), threadUsage(master.proc.pid))}; the hollow agents ${threadUsageText(hollowThreadsBefore, hollowThreads())}`,
-  );
-  for (const [i, recovery] of recoveries.entries()) console.log(`  hollow agents (process ${i + 1} of ${hollows.length}) ${recovery}`);
-  await waitUntil(() => fws.every((f) => f.resubscribedAt !== undefined && f.resubscribedAt > killed), "every framework to subscribe again");
-  console.log(`  every framework subscribed again after ${((Math.max(...fws.map((f) => f.resubscribedAt!)) - killed) / 1000).toFixed(1)} s`);
-  await waitUntil(() => fws.every((f) => f.reconciledAt !== undefined), "every task to be reconciled");
-  const reconciled = Math.max(...fws.map((f) => f.reconciledAt!));
-  await frameworksProfile?.();
-  console.log(
-    `  every task reconciled RUNNING after ${((reconciled - killed) / 1000).toFixed(1)} s (CPU s by ${since()} s: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}`,
-  );
-  // Asked only now: the metrics sum every task (1-2 s of the master's CPU at 100,000 tasks, which went to reconciliation when asked earlier).
-  const connected = (await metrics())["master/slaves_connected"];
-  if (connected !== agents) throw new Error(`The agents are back but the master counts ${connected} connected`);
+  for (let round = 1; round <= failovers; round++) {
+    const b = variantB && round % 2 === 0;
+    const label = failovers > 1 ? ` [failover ${round} of ${failovers}${variantB ? `, ${b ? "B" : "A"}` : ""}]` : "";
+    const [hollowCpuBefore, hollowSystemBefore, ownCpuBefore] = [hollowCpu(), hollowSystem(), ownCpu()];
+    const hollowThreadsBefore = hollowThreads();
+    const frameworksProfile = process.env.FRAMEWORKS_CPU_PROFILE
+      ? await startCpuProfile(process.env.FRAMEWORKS_CPU_PROFILE, "frameworks")
+      : undefined;
+    await master.kill("SIGKILL");
+    const killed = performance.now();
+    const overflowsAtKill = listenOverflows();
+    const since = () => ((performance.now() - killed) / 1000).toFixed(1);
+    master = await startMasterProcess(port, masterFlags, b ? { ...masterEnv, ...envB } : masterEnv, b ? binaryB : undefined);
+    const cpu = () => processUsage(master.proc.pid).cpuSeconds.toFixed(1);
+    /** CPU s spent so far: the master's (its kernel share, its page faults), the hollow agents' (theirs), this process's frameworks'. */
+    const cpuSplit = () => {
+      const m = processUsage(master.proc.pid);
+      const h = (hollowCpu() - hollowCpuBefore).toFixed(1);
+      const hs = (hollowSystem() - hollowSystemBefore).toFixed(1);
+      return `master ${m.cpuSeconds.toFixed(1)} (system ${m.systemSeconds.toFixed(1)}, ${(m.minorFaults / 1000).toFixed(0)}k minor faults, RSS ${m.rssMb.toFixed(0)} MB), hollow agents ${h} (system ${hs}), frameworks ${(ownCpu() - ownCpuBefore).toFixed(1)}`;
+    };
+    console.log(`  kill -9, restart${label}: the master answers after ${since()} s (${cpu()} CPU s)`);
+    // The agents say when they are all back (the master answers an Attach once it has handled it);
+    // polling the master's metrics meanwhile would cost it CPU (they sum every task). Each hollow
+    // process prints a recovery line per failover: this one's says its agents were back after the kill
+    // (the output kept is its tail, so earlier lines may be gone).
+    const killedAtEpoch = performance.timeOrigin + killed;
+    const recoveries = await Promise.all(
+      hollows.map(async (h) => {
+        for (;;) {
+          const line = h
+            .output()
+            .match(/recovery: .*/g)
+            ?.at(-1);
+          if (line && Number(line.match(/last back at epoch ms (\d+)/)?.[1]) > killedAtEpoch) return line;
+          if (h.proc.exitCode !== null || h.proc.signalCode !== null) throw new Error(`hollow agents exited:\n${h.output().slice(-4000)}`);
+          await Bun.sleep(50);
+        }
+      }),
+    );
+    // Timed by the agents themselves: this process hears of it late (it decodes the frameworks' 100,000 reconciliation answers meanwhile).
+    const lastBack = Math.max(...recoveries.map((r) => Number(r.match(/last back at epoch ms (\d+)/)![1]))) - performance.timeOrigin;
+    console.log(
+      `  every agent re-registered after ${((lastBack - killed) / 1000).toFixed(1)} s (this process heard it after ${since()} s; CPU s, the master's since its start: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}; ${listenOverflows() - overflowsAtKill} connections dropped by full accept queues (machine-wide)`,
+    );
+    // Where the CPU goes beyond the JS thread: JSC's compilers (a restarted master runs cold code) and collector.
+    console.log(
+      `  CPU s by thread: the master ${threadUsageText(new Map(), threadUsage(master.proc.pid))}; the hollow agents ${threadUsageText(hollowThreadsBefore, hollowThreads())}`,
+    );
+    for (const [i, recovery] of recoveries.entries()) console.log(`  hollow agents (process ${i + 1} of ${hollows.length}) ${recovery}`);
+    await waitUntil(() => fws.every((f) => f.resubscribedAt !== undefined && f.resubscribedAt > killed), "every framework to subscribe again");
+    console.log(`  every framework subscribed again after ${((Math.max(...fws.map((f) => f.resubscribedAt!)) - killed) / 1000).toFixed(1)} s`);
+    await waitUntil(() => fws.every((f) => f.reconciledAt !== undefined), "every task to be reconciled");
+    const reconciled = Math.max(...fws.map((f) => f.reconciledAt!));
+    await frameworksProfile?.();
+    console.log(
+      `  every task reconciled RUNNING after ${((reconciled - killed) / 1000).toFixed(1)} s${label} (CPU s by ${since()} s: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}`,
+    );
+    // Asked only now: the metrics sum every task (1-2 s of the master's CPU at 100,000 tasks, which went to reconciliation when asked earlier).
+    const connected = (await metrics())["master/slaves_connected"];
+    if (connected !== agents) throw new Error(`The agents are back but the master counts ${connected} connected`);
+    // MASTER_OUTPUT=PATH: the restarted master's output (its tail) goes to PATH.N for failover N (e.g. with MASTER_ENV=BUN_JSC_logGC=1).
+    if (process.env.MASTER_OUTPUT) writeFileSync(`${process.env.MASTER_OUTPUT}.${round}`, master.output());
+    // The next failover starts from a settled master (its acknowledgements and first pings done).
+    if (round < failovers) await Bun.sleep(5000);
+  }
 
   const stopped = (d: Daemon, name: string) =>
     Promise.race([

@@ -69,15 +69,28 @@ export function mesosBinary(): string {
   return bin;
 }
 
-/** A master process on `port`; resolves once it listens. */
-export async function startMasterProcess(port: number, flags: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
+/** "NAME=VALUE,NAME=VALUE" as an environment (MASTER_ENV, MASTER_ENV_B: settings to compare). */
+export function envList(text: string | undefined): Record<string, string> {
+  return Object.fromEntries(
+    (text ?? "")
+      .split(",")
+      .filter((kv) => kv.includes("="))
+      .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
+}
+
+/**
+ * A master process on `port`; resolves once it listens. `binary`: another build than mesosBinary()'s.
+ * MASTER_ENV="NAME=VALUE,..." adds to every master's environment (e.g. JSC's BUN_JSC_* options to try).
+ */
+export async function startMasterProcess(port: number, flags: string[] = [], env: Record<string, string> = {}, binary?: string): Promise<Daemon> {
   // The harness's allocator settings are its own processes' (hollow-agents.ts): the master runs as a user runs it.
   const harnessOnly = (process.env[HARNESS_ADDED_ENV] ?? "").split(",").filter((name) => name !== "" && !(name in env));
   harnessOnly.push(HARNESS_ADDED_ENV);
   const master = spawnDaemon(
-    [mesosBinary(), "master", "--ip=127.0.0.1", `--port=${port}`, "--logging_level=warning", ...flags],
+    [binary ?? mesosBinary(), "master", "--ip=127.0.0.1", `--port=${port}`, "--logging_level=warning", ...flags],
     "the master",
-    env,
+    { ...envList(process.env.MASTER_ENV), ...env },
     harnessOnly,
   );
   await waitForHealth(`http://127.0.0.1:${port}`, master);
@@ -113,13 +126,14 @@ export async function startHollowProcess(master: string, count: number, extra: s
 }
 
 /** A process's CPU seconds (user + system) and resident memory, from /proc. */
-export function processUsage(pid: number): { cpuSeconds: number; systemSeconds: number; rssMb: number; peakRssMb: number } {
+export function processUsage(pid: number): { cpuSeconds: number; systemSeconds: number; minorFaults: number; rssMb: number; peakRssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
   return {
     cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100,
     systemSeconds: Number(stat[12]) / 100,
+    minorFaults: Number(stat[7]),
     rssMb: kb("VmRSS") / 1024,
     peakRssMb: kb("VmHWM") / 1024,
   };

@@ -89,8 +89,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (verb.daemon && !(name === "agent" && rest[0] === "list")) {
-    // A daemon also keeps the memory it frees (keep-freed-memory.ts), set by the same execve.
-    (await import("./jit-policy.ts")).ensureJitPolicy((await import("./keep-freed-memory.ts")).KEEP_FREED_MEMORY_ENV);
+    // A daemon also keeps the memory it frees (keep-freed-memory.ts), and the master's heap takes
+    // huge pages (huge-pages.ts): set by the same execve.
+    const { KEEP_FREED_MEMORY_ENV } = await import("./keep-freed-memory.ts");
+    const { HUGE_PAGES_ENV } = await import("./huge-pages.ts");
+    (await import("./jit-policy.ts")).ensureJitPolicy(name === "master" ? { ...KEEP_FREED_MEMORY_ENV, ...HUGE_PAGES_ENV } : KEEP_FREED_MEMORY_ENV);
   }
   return verb.run(rest);
 }

@@ -18,6 +18,9 @@ export interface RegisteredFields {
 }
 
 const encodedInfos = new WeakMap<MasterInfo, Uint8Array>();
+/** A double's 8 bytes (little-endian, as protobuf has them, on every platform Bun runs on): a DataView a field cost more than the rest of the frame. */
+const scratchDouble = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratchDouble.buffer);
 const encoder = new TextEncoder();
 
 // Tags: (field number << 3) | wire type (2: length-delimited, 1: 64-bit).
@@ -64,7 +67,8 @@ export function registeredFrame(info: MasterInfo, r: RegisteredFields): Uint8Arr
   };
   const double = (tag: number, value: number) => {
     out[pos++] = tag;
-    new DataView(out.buffer, pos, 8).setFloat64(0, value, true);
+    scratchDouble[0] = value;
+    out.set(scratchBytes, pos);
     pos += 8;
   };
   out[pos++] = MASTER_MESSAGE_REGISTERED;
