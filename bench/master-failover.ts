@@ -14,6 +14,7 @@
  *       [--agents_per_process=2500] [--failovers=1]
  *   MESOS_BINARY_B=PATH, MASTER_ENV_B="NAME=VALUE,...": with --failovers=N > 1, every second restart runs
  *       that build or with those settings (A/B on one cluster, back to back; MASTER_ENV: every master)
+ *   RECONCILE_LOG=1: each framework's RECONCILE calls, when sent and answered (epoch ms, as the agents' recovery lines)
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";

@@ -210,7 +210,13 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     for (let asking = unanswered(); ; asking = unanswered()) {
       if (closed || current !== sub || asking.length === 0) return;
       // Not queued behind the acknowledgements: one call at a time, asking only about the tasks not answered yet.
+      const sentAt = Date.now();
       await current.reconcile(asking.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
+      // RECONCILE_LOG=1: each call's epoch ms (sent, answered) beside the hollow agents' "last back at epoch ms".
+      if (process.env.RECONCILE_LOG)
+        console.log(
+          `  ${info.name}: RECONCILE of ${asking.length} sent at epoch ms ${sentAt}, answered ${Date.now() - sentAt} ms later; ${fw.live.size - fw.reconciled.size} unanswered then`,
+        );
       // The answers follow the call's own on the event stream: counted after they have had time to come.
       await Bun.sleep(RECONCILE_RETRY_MIN_MS);
       const left = fw.live.size - fw.reconciled.size;
