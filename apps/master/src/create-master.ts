@@ -27,6 +27,7 @@ import { AcknowledgedUpdates } from "./tasks/acknowledged-updates.ts";
 import type { Allocator, AllocatorOptions } from "./allocator/allocator.ts";
 import { createHierarchicalAllocator } from "./allocator/hierarchical-allocator.ts";
 import { createEventQueue } from "./metrics/event-queue.ts";
+import { createAttachTurns } from "./agents/attach-turns.ts";
 import { registerMasterMetrics } from "./metrics/master-metrics.ts";
 import type { MasterContext } from "./context.ts";
 import { type MasterFlags, masterLogFile } from "./flags.ts";
@@ -252,7 +253,12 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     triggerAllocation,
   };
   const queue = createEventQueue();
-  registerMasterMetrics(ctx, allocator, { ...queue, dispatches: () => waitingBatches(ctx) + (loop.due() ? 1 : 0) });
+  const attachTurns = createAttachTurns();
+  registerMasterMetrics(ctx, allocator, {
+    ...queue,
+    messages: () => queue.messages() + attachTurns.queued,
+    dispatches: () => waitingBatches(ctx) + (loop.due() ? 1 : 0),
+  });
   const { app, connect } = createMasterApp(ctx, queue);
 
   let deadline: { cancel(): void } | undefined;
@@ -260,7 +266,7 @@ export async function createMaster(deps: MasterDeps): Promise<Master> {
     ctx,
     app,
     connect,
-    acceptAgentLink: (toAgent) => openAgentLinkSession(ctx, toAgent, queue),
+    acceptAgentLink: (toAgent) => openAgentLinkSession(ctx, toAgent, queue, attachTurns),
     allocateNow: () => loop.runNow(),
     startLoops() {
       loop.start();

@@ -25,6 +25,7 @@ import type { AgentOutbox } from "./agent.ts";
 import { handleAgentMessage } from "./agent-messages.ts";
 import { decodeAttachRequest } from "./attach-request-decoder.ts";
 import { attachAgent, onAgentLinkClosed } from "./attach.ts";
+import type { AttachTurns } from "./attach-turns.ts";
 import { decodeAgentMessage } from "./status-update-decoder.ts";
 
 /** Counts attaches in flight (`master/event_queue_messages`). */
@@ -33,7 +34,8 @@ export interface AttachCounter {
   attachEnded(): void;
 }
 
-export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, counter?: AttachCounter): LinkListener {
+/** `turns`: where attaches wait their turn (attach-turns.ts); without, each is handled as its frame is read. */
+export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, counter?: AttachCounter, turns?: AttachTurns): LinkListener {
   let closed = false;
   let state: "new" | "attaching" | "attached" = "new";
   let attached: { agentId: string; connectionId: string } | undefined;
@@ -126,7 +128,8 @@ export function openAgentLinkSession(ctx: MasterContext, toAgent: LinkEnd, count
         return;
       }
       state = "attaching";
-      void attach(frame);
+      if (turns) turns.push(() => (closed ? undefined : void attach(frame)));
+      else void attach(frame);
     },
     close() {
       closed = true;

@@ -5,7 +5,8 @@
  * on one event loop and awaits inside them (registry commits, batched state reads), so its queue
  * is the work it has accepted and not finished (from a request's arrival, its body still being
  * read, until its answer):
- * - messages: agents' attaches (the first frame on their link) not yet answered; the link's later
+ * - messages: agents' attaches (the first frame on their link) not yet answered, those waiting their
+ *   turn (agents/attach-turns.ts) included; the link's later
  *   frames are handled as they arrive, without waiting;
  * - http_requests: every HTTP request (scheduler and operator calls, v0 endpoints) received
  *   and not yet answered; an event stream counts until its headers are sent. Reads of the metrics
