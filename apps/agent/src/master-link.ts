@@ -109,23 +109,28 @@ export function createMasterLink(options: MasterLinkOptions) {
         deadline?.cancel();
         resolve(how);
       };
-      /** Drops the link unless the master is heard from within `ms` (`how` says what was awaited). */
-      const expect = (ms: number, how: Omit<Ended, "opened" | "code">) => {
+      /**
+       * Drops the link unless the master is heard from within `ms`; `how` says what was awaited,
+       * made only if it runs out (every attempt and every ping arms one: after a failover 10,000
+       * agents do at once, and an Error's stack trace is not free).
+       */
+      const expect = (ms: number, how: () => Omit<Ended, "opened" | "code">) => {
         deadline?.cancel();
         deadline = options.clock.setTimeout(() => {
           if (ended) return;
-          end.close(LinkClose.NORMAL, how.reason);
-          finish({ opened, code: LinkClose.NORMAL, ...how });
+          const why = how();
+          end.close(LinkClose.NORMAL, why.reason);
+          finish({ opened, code: LinkClose.NORMAL, ...why });
         }, ms);
       };
       const expectPing = () => {
-        const reason = `No pings from the master received within ${formatDuration(pingTimeoutMs)}`;
-        expect(pingTimeoutMs, { reason, dropped: true });
+        const ms = pingTimeoutMs;
+        expect(ms, () => ({ reason: `No pings from the master received within ${formatDuration(ms)}`, dropped: true }));
       };
-      expect(ATTACH_TIMEOUT_MS, {
+      expect(ATTACH_TIMEOUT_MS, () => ({
         reason: `No answer to the attach within ${formatDuration(ATTACH_TIMEOUT_MS)}`,
         cause: Object.assign(new Error(`No answer within ${formatDuration(ATTACH_TIMEOUT_MS)}`), { code: "ETIMEDOUT" }),
-      });
+      }));
       const end: LinkEnd = dial({
         open() {
           if (ended) return;

@@ -4,44 +4,24 @@
  * protobuf-es's reflective decoding takes 1.3 µs in a warm loop of its own and more among the
  * agent's other work (a tenth of a hollow agent's CPU went to decoding the master's frames), this 0.5.
  * Only that exact shape is (each field once, in any order, each id just its non-empty ASCII
- * value, nothing else); any other frame goes to protobuf-es, so the message is the same either way.
+ * value, nothing else); so is the Registered answering an attach (registered-decoder.ts). Any
+ * other frame goes to protobuf-es, so the message is the same either way.
  */
 import { fromBinary } from "@bufbuild/protobuf";
 import { internal } from "@mesos/proto";
-import { readVarint, singleField } from "@mesos/rpc";
+import { singleField } from "@mesos/rpc";
+import { after, delimited, idValue, lengthDelimitedTag } from "./frame-fields.ts";
+import { readRegistered } from "./registered-decoder.ts";
 
-// Tags (field number * 8 + wire type 2, length-delimited), each one byte.
-const tag = (field: { number: number }) => field.number * 8 + 2;
+const tag = lengthDelimitedTag;
 const ACKNOWLEDGE = tag(internal.MasterMessageSchema.field.acknowledgeStatusUpdate!);
 const ACK = internal.AcknowledgeStatusUpdateSchema.field;
 const FRAMEWORK_ID = tag(ACK.frameworkId!);
 const TASK_ID = tag(ACK.taskId!);
 const UUID = tag(ACK.uuid!);
-/** `value = 1` of FrameworkID and TaskID. */
-const ID_VALUE = tag({ number: 1 });
-const decoder = new TextDecoder();
 
 export function decodeMasterMessage(frame: Uint8Array): internal.MasterMessage {
-  return readAcknowledgement(frame) ?? fromBinary(internal.MasterMessageSchema, frame);
-}
-
-/** The length-delimited field whose length is at `at`, or undefined past the end. */
-function delimited(bytes: Uint8Array, at: number): Uint8Array | undefined {
-  const length = readVarint(bytes, at);
-  if (!length || length[1] + length[0] > bytes.length) return undefined;
-  return bytes.subarray(length[1], length[1] + length[0]);
-}
-
-/** Where the field after `field` (a subarray of `bytes`) starts. */
-const after = (bytes: Uint8Array, field: Uint8Array) => field.byteOffset - bytes.byteOffset + field.length;
-
-/** An id message that is just a non-empty ASCII `value`, or undefined. */
-function idValue(message: Uint8Array | undefined): string | undefined {
-  if (!message || message[0] !== ID_VALUE) return undefined;
-  const value = delimited(message, 1);
-  if (!value || value.length === 0 || after(message, value) !== message.length) return undefined;
-  for (let i = 0; i < value.length; i++) if (value[i]! >= 0x80) return undefined;
-  return decoder.decode(value);
+  return readAcknowledgement(frame) ?? readRegistered(frame) ?? fromBinary(internal.MasterMessageSchema, frame);
 }
 
 /** The frame as a MasterMessage if it is a plain acknowledgement (above), or undefined. */
