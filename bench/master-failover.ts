@@ -14,6 +14,7 @@
  *       [--agents_per_process=2500] [--failovers=1]
  *   MESOS_BINARY_B=PATH, MASTER_ENV_B="NAME=VALUE,...": with --failovers=N > 1, every second restart runs
  *       that build or with those settings (A/B on one cluster, back to back; MASTER_ENV: every master)
+ *   HOLLOW_ENV="NAME=VALUE,...", HOLLOW_OUTPUT=PATH: settings for the hollow agents' processes, and their output kept in PATH.N.I
  *   RECONCILE_LOG=1: each framework's RECONCILE calls, when sent and answered (epoch ms, as the agents' recovery lines)
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -60,7 +61,11 @@ if (await ensureManyFetches()) {
     : {};
   // HOLLOW_CPU_PROFILE=DIR: the hollow agents' processes write a profile of the failover there (bench/hollow-cluster.ts);
   // FRAMEWORKS_CPU_PROFILE=DIR: this process (the frameworks) writes one from the kill until every task is reconciled.
-  const hollowEnv: Record<string, string> = process.env.HOLLOW_CPU_PROFILE ? { HOLLOW_CPU_PROFILE: process.env.HOLLOW_CPU_PROFILE } : {};
+  // HOLLOW_ENV="NAME=VALUE,...": added to the hollow agents' processes (e.g. BUN_JSC_logGC=1, with HOLLOW_OUTPUT to keep what they print).
+  const hollowEnv: Record<string, string> = {
+    ...envList(process.env.HOLLOW_ENV),
+    ...(process.env.HOLLOW_CPU_PROFILE ? { HOLLOW_CPU_PROFILE: process.env.HOLLOW_CPU_PROFILE } : {}),
+  };
   const metrics = async () => (await (await fetch(`${url}/metrics/snapshot`)).json()) as Record<string, number>;
   const memory = async (label: string) => {
     const m = await metrics();
@@ -264,6 +269,9 @@ if (await ensureManyFetches()) {
     if (connected !== agents) throw new Error(`The agents are back but the master counts ${connected} connected`);
     // MASTER_OUTPUT=PATH: the restarted master's output (its tail) goes to PATH.N for failover N (e.g. with MASTER_ENV=BUN_JSC_logGC=1).
     if (process.env.MASTER_OUTPUT) writeFileSync(`${process.env.MASTER_OUTPUT}.${round}`, master.output());
+    // HOLLOW_OUTPUT=PATH: hollow process i's output (its tail) goes to PATH.N.i after failover N.
+    if (process.env.HOLLOW_OUTPUT)
+      for (const [i, h] of hollows.entries()) writeFileSync(`${process.env.HOLLOW_OUTPUT}.${round}.${i + 1}`, h.output());
     // The next failover starts from a settled master (its acknowledgements and first pings done).
     if (round < failovers) await Bun.sleep(5000);
   }
