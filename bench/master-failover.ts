@@ -16,6 +16,8 @@
  *       that build or with those settings (A/B on one cluster, back to back; MASTER_ENV: every master)
  *   HOLLOW_ENV="NAME=VALUE,...", HOLLOW_OUTPUT=PATH: settings for the hollow agents' processes, and their output kept in PATH.N.I
  *   RECONCILE_LOG=1: each framework's RECONCILE calls, when sent and answered (epoch ms, as the agents' recovery lines)
+ *   RECONCILE_B=all: with --failovers=N > 1, every second failover the frameworks ask about every unanswered
+ *       task each round instead of one task per agent not heard of yet (bench/support/reconcile-probes.ts)
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -200,7 +202,8 @@ if (await ensureManyFetches()) {
   const failovers = Number(arg("failovers", "1"));
   const binaryB = process.env.MESOS_BINARY_B;
   const envB = envList(process.env.MASTER_ENV_B);
-  const variantB = binaryB !== undefined || Object.keys(envB).length > 0;
+  const reconcileAllB = process.env.RECONCILE_B === "all";
+  const variantB = binaryB !== undefined || Object.keys(envB).length > 0 || reconcileAllB;
   const hollowThreads = () => {
     const sum = new Map<string, number>();
     for (const h of hollows) for (const [name, s] of threadUsage(h.proc.pid)) sum.set(name, (sum.get(name) ?? 0) + s);
@@ -211,6 +214,8 @@ if (await ensureManyFetches()) {
     const label = failovers > 1 ? ` [failover ${round} of ${failovers}${variantB ? `, ${b ? "B" : "A"}` : ""}]` : "";
     const [hollowCpuBefore, hollowSystemBefore, ownCpuBefore] = [hollowCpu(), hollowSystem(), ownCpu()];
     const hollowThreadsBefore = hollowThreads();
+    const ownThreadsBefore = threadUsage(process.pid);
+    for (const f of fws) f.reconcileByAgent = !(b && reconcileAllB);
     const frameworksProfile = process.env.FRAMEWORKS_CPU_PROFILE
       ? await startCpuProfile(process.env.FRAMEWORKS_CPU_PROFILE, "frameworks")
       : undefined;
@@ -263,6 +268,11 @@ if (await ensureManyFetches()) {
     await frameworksProfile?.();
     console.log(
       `  every task reconciled RUNNING after ${((reconciled - killed) / 1000).toFixed(1)} s${label} (CPU s by ${since()} s: ${cpuSplit()}); load average ${loadavg()[0]!.toFixed(1)}`,
+    );
+    const calls = fws.reduce((n, f) => n + f.reconcileCalls, 0);
+    const asked = fws.reduce((n, f) => n + f.reconcileAsked, 0);
+    console.log(
+      `  RECONCILE: ${calls} calls asked about ${asked} tasks (${fws[0]!.reconcileByAgent ? "one per agent until it answers" : "every unanswered task each round"}); the frameworks' CPU s by thread: ${threadUsageText(ownThreadsBefore, threadUsage(process.pid))}`,
     );
     // Asked only now: the metrics sum every task (1-2 s of the master's CPU at 100,000 tasks, which went to reconciliation when asked earlier).
     const connected = (await metrics())["master/slaves_connected"];

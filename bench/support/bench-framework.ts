@@ -13,7 +13,8 @@
 import { subscribe, type Subscription } from "@mesos/client";
 import { isTerminalState } from "@mesos/core";
 import { Offer_Operation_Type, type Offer, scheduler, TaskState, TaskStatus_Reason, Value_Type } from "@mesos/proto";
-import { RECONCILE_RETRY_MIN_MS, reconcileRetryMs } from "./reconcile-pacing.ts";
+import { probeWaitMs, RECONCILE_RETRY_MIN_MS, reconcileRetryMs } from "./reconcile-pacing.ts";
+import { AgentProbes, type TaskToAsk } from "./reconcile-probes.ts";
 
 export interface BenchFrameworkOptions {
   name: string;
@@ -50,10 +51,21 @@ export interface BenchFramework {
   reconciled: Set<string>;
   /** When reconciliation last confirmed every running task (performance.now()). */
   reconciledAt?: number;
+  /**
+   * Whether it asks about one task per agent until the agent has answered (reconcile-probes.ts;
+   * the default), or about every unanswered task each round (read at each re-subscription).
+   */
+  reconcileByAgent: boolean;
+  /** RECONCILE calls sent, and the tasks they asked about, since the last re-subscription. */
+  reconcileCalls: number;
+  reconcileAsked: number;
   /** Acknowledgements queued or sent and not yet answered (0: the agents have been told of every update). */
   acknowledging: number;
   close(): void;
 }
+
+/** How long the other tasks of agents just heard of wait for those of agents heard of in the next events. */
+const FOLLOW_UP_GATHER_MS = 10;
 
 /** Shared by the frameworks of a process (they share its connections). */
 const queued = callQueue(48);
@@ -92,12 +104,20 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
     failures: new Map(),
     finished: 0,
     reconciled: new Set(),
+    reconcileByAgent: true,
+    reconcileCalls: 0,
+    reconcileAsked: 0,
     acknowledging: 0,
     close() {
       closed = true;
       sub.close();
     },
   };
+
+  /** Which agents the master has answered about since the last re-subscription (reconciling by agent). */
+  let agentProbes: AgentProbes | undefined;
+  /** Set while reconciliation waits: an agent heard of for the first time wakes it (its other tasks are asked at once). */
+  let wake: (() => void) | undefined;
 
   let pending = 0;
   /** Launches on what the offers hold, within the limits; the other offers go back in one DECLINE. */
@@ -145,6 +165,8 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
         const id = status.taskId!.value;
         if (status.reason === TaskStatus_Reason.RECONCILIATION) {
           if (status.state === TaskState.TASK_RUNNING) fw.reconciled.add(id);
+          const agentId = status.agentId?.value;
+          if (agentId && agentProbes?.answered(agentId)) wake?.();
           if (fw.reconciled.size >= fw.live.size) fw.reconciledAt ??= performance.now();
         } else if (status.state === TaskState.TASK_RUNNING) {
           const at = performance.now();
@@ -194,33 +216,87 @@ export async function startBenchFramework(master: string, o: BenchFrameworkOptio
       fw.resubscribedAt = performance.now();
       fw.reconciled.clear();
       fw.reconciledAt = undefined;
+      agentProbes = fw.reconcileByAgent ? new AgentProbes() : undefined;
+      fw.reconcileCalls = 0;
+      fw.reconcileAsked = 0;
       void reconcileUntilConfirmed(sub);
     }
   }
 
+  /** One RECONCILE call (not queued behind the acknowledgements), counted. */
+  async function ask(current: Subscription, tasks: TaskToAsk[], probes: number): Promise<void> {
+    fw.reconcileCalls++;
+    fw.reconcileAsked += tasks.length;
+    const sentAt = Date.now();
+    await current.reconcile(tasks).catch(() => {});
+    // RECONCILE_LOG=1: each call's epoch ms (sent, answered) beside the hollow agents' "last back at epoch ms".
+    if (process.env.RECONCILE_LOG)
+      console.log(
+        `  ${info.name}: RECONCILE of ${tasks.length} (${probes} probes) sent at epoch ms ${sentAt}, answered ${Date.now() - sentAt} ms later; ${fw.live.size - fw.reconciled.size} unanswered then`,
+      );
+  }
+
   /**
-   * Asks about every running task, then again about those not answered yet: the master stays
-   * silent about a task on an agent it knew before its restart that has not re-registered yet. The
-   * wait before asking again grows with how many are left (reconcile-pacing.ts): up to a second
-   * while thousands are (more often costs the master decoding the calls while it re-registers
-   * agents), a tenth of one for the last few, whose agents come back last.
+   * Asks about its running tasks until each is answered: the master stays silent about a task on an
+   * agent it knew before its restart that has not re-registered yet. By agent (the default): one
+   * task per agent not heard of yet, in rounds paced by their number (reconcile-pacing.ts), and the
+   * other tasks of an agent as soon as the master has answered about one of them
+   * (reconcile-probes.ts). Otherwise every unanswered task each round, after a wait that grows with
+   * how many are left.
    */
   async function reconcileUntilConfirmed(current: Subscription): Promise<void> {
-    const unanswered = () => [...fw.live].filter(([taskId]) => !fw.reconciled.has(taskId));
-    for (let asking = unanswered(); ; asking = unanswered()) {
-      if (closed || current !== sub || asking.length === 0) return;
-      // Not queued behind the acknowledgements: one call at a time, asking only about the tasks not answered yet.
-      const sentAt = Date.now();
-      await current.reconcile(asking.map(([taskId, agentId]) => ({ taskId, agentId }))).catch(() => {});
-      // RECONCILE_LOG=1: each call's epoch ms (sent, answered) beside the hollow agents' "last back at epoch ms".
-      if (process.env.RECONCILE_LOG)
-        console.log(
-          `  ${info.name}: RECONCILE of ${asking.length} sent at epoch ms ${sentAt}, answered ${Date.now() - sentAt} ms later; ${fw.live.size - fw.reconciled.size} unanswered then`,
+    const unanswered = () => {
+      const tasks: [string, string][] = [];
+      for (const entry of fw.live) if (!fw.reconciled.has(entry[0])) tasks.push(entry);
+      return tasks;
+    };
+    const isAnswered = (taskId: string) => fw.reconciled.has(taskId);
+    const agents = agentProbes;
+    let probeAt = 0;
+    let silentRounds = 0;
+    for (;;) {
+      if (closed || current !== sub) return;
+      if (agents === undefined) {
+        const tasks = unanswered();
+        if (tasks.length === 0) return;
+        await ask(
+          current,
+          tasks.map(([taskId, agentId]) => ({ taskId, agentId })),
+          tasks.length,
         );
-      // The answers follow the call's own on the event stream: counted after they have had time to come.
-      await Bun.sleep(RECONCILE_RETRY_MIN_MS);
-      const left = fw.live.size - fw.reconciled.size;
-      await Bun.sleep(reconcileRetryMs(left) - RECONCILE_RETRY_MIN_MS);
+        // The answers follow the call's own on the event stream: counted after they have had time to come.
+        await Bun.sleep(RECONCILE_RETRY_MIN_MS);
+        await Bun.sleep(reconcileRetryMs(fw.live.size - fw.reconciled.size) - RECONCILE_RETRY_MIN_MS);
+        continue;
+      }
+      if (performance.now() >= probeAt) {
+        if (agents.exhausted) {
+          const tasks = unanswered();
+          if (tasks.length === 0) return;
+          agents.scan(tasks);
+        }
+        const probes = agents.probes();
+        const tasks = agents.hasFollowUps ? [...agents.followUps(isAnswered), ...probes] : probes;
+        silentRounds = agents.heardOf === 0 ? silentRounds + 1 : 0;
+        if (tasks.length > 0) await ask(current, tasks, probes.length);
+        probeAt = performance.now() + probeWaitMs(probes.length, silentRounds);
+      } else {
+        const tasks = agents.followUps(isAnswered);
+        if (tasks.length > 0) await ask(current, tasks, 0);
+      }
+      // Until the next round, or an agent heard of for the first time: its other tasks are asked a
+      // moment later, with those of the agents answered about in the same chunks of events.
+      if (!agents.hasFollowUps) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, probeAt - performance.now()));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      if (performance.now() < probeAt) await Bun.sleep(FOLLOW_UP_GATHER_MS);
     }
   }
   void keepSubscribed();

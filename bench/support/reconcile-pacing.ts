@@ -22,3 +22,22 @@ export function reconcileRetryMs(outstanding: number): number {
   const proportional = (outstanding / MAX_ASKS_PER_SECOND) * 1000;
   return Math.min(RECONCILE_RETRY_MAX_MS, Math.max(RECONCILE_RETRY_MIN_MS, proportional));
 }
+
+/**
+ * Probes asked a second at most (reconcile-probes.ts): one stands for all of an agent's tasks, and
+ * at 10,000 agents most are not back yet, so rounds of probes were most of what reconciliation
+ * asked. Half the tasks' rate: the first agents' tasks are confirmed later, which changes nothing
+ * (the last agent decides), and a round comes every tenth of a second once a few hundred agents
+ * are left (the last ones back wait that long).
+ */
+export const MAX_PROBES_PER_SECOND = 2500;
+
+/**
+ * The wait before the next round of `probes`: proportional to their number, as tasks are above;
+ * while the master has answered nothing since the re-subscription (`silentRounds` rounds in a row:
+ * its agents are not back yet) it doubles each round up to the longest.
+ */
+export function probeWaitMs(probes: number, silentRounds: number): number {
+  const proportional = Math.max(RECONCILE_RETRY_MIN_MS, (probes / MAX_PROBES_PER_SECOND) * 1000);
+  return Math.min(RECONCILE_RETRY_MAX_MS, proportional * 2 ** Math.max(0, silentRounds - 1));
+}

@@ -108,3 +108,19 @@ test("fuzz: statuses and any bytes decode as protobuf-es decodes them", () => {
     { numRuns: 1000 },
   );
 }, 30_000); // the runs take a few seconds on a busy machine
+
+test("a message or agent id like the last one read (same length, other bytes) is read anew, the same one reused", () => {
+  const agent = (value: string, message: string) => updateEvent({ ...agentStatus, agentId: { value }, message });
+  for (const bytes of [
+    agent("agent-A-S1", "Reconciliation: Latest task state"),
+    agent("agent-A-S1", "Reconciliation: Latest task state"),
+    agent("agent-B-S1", "Reconciliation: Latest task statf"),
+    agent("agent-B-S1", "Reconciliation: Latest task statf"),
+    agent("agent-A-S1", ""),
+    agent("agent-A-S", "Reconciliation: Task is unknown"),
+    agent("agent-é-S1", "é"),
+    agent("agent-é-S1", "é"),
+  ]) {
+    expectSame(bytes, true);
+  }
+});

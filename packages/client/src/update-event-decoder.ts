@@ -85,10 +85,33 @@ function smallVarint(bytes: Uint8Array, at: number, end: number): number {
   return v[0];
 }
 
+/**
+ * The text a field held last, reused while the next bytes are the same: a master's reconciliation
+ * answers repeat their message, an agent's tasks their agent id. A copy of the bytes is kept (a view
+ * would keep the whole chunk of events they came in).
+ */
+class LastText {
+  private bytes = new Uint8Array(0);
+  private text = "";
+  read(bytes: Uint8Array, start: number, end: number): string {
+    const last = this.bytes;
+    if (last.length === end - start) {
+      let i = 0;
+      while (i < last.length && last[i] === bytes[start + i]) i++;
+      if (i === last.length) return this.text;
+    }
+    this.bytes = bytes.slice(start, end);
+    this.text = decoder.decode(this.bytes);
+    return this.text;
+  }
+}
+const lastMessage = new LastText();
+const lastAgentId = new LastText();
+
 /** An id message in [start, end) when all it holds is its `value`, or undefined. */
-function idValue(bytes: Uint8Array, start: number, end: number): string | undefined {
+function idValue(bytes: Uint8Array, start: number, end: number, last?: LastText): string | undefined {
   if (keyAt(bytes, start, end) !== ID_VALUE || delimitedEnd(bytes, start + 1, end) !== end) return undefined;
-  return decoder.decode(bytes.subarray(next, end));
+  return last ? last.read(bytes, next, end) : decoder.decode(bytes.subarray(next, end));
 }
 
 /** The event if it is an UPDATE whose status is of the shape above, or undefined. */
@@ -151,7 +174,7 @@ function readStatus(bytes: Uint8Array, start: number, end: number): TaskStatus |
     if (fieldEnd < 0) return undefined;
     const fieldStart = next;
     at = fieldEnd;
-    if (key === MESSAGE) status.message = decoder.decode(bytes.subarray(fieldStart, fieldEnd));
+    if (key === MESSAGE) status.message = lastMessage.read(bytes, fieldStart, fieldEnd);
     else if (key === UUID) status.uuid = bytes.subarray(fieldStart, fieldEnd);
     else if (key === CONTAINER_STATUS) {
       if (keyAt(bytes, fieldStart, fieldEnd) !== CONTAINER_ID || delimitedEnd(bytes, fieldStart + 1, fieldEnd) !== fieldEnd) return undefined;
@@ -161,7 +184,7 @@ function readStatus(bytes: Uint8Array, start: number, end: number): TaskStatus |
       status.containerStatus.containerId = create(ContainerIDSchema);
       status.containerStatus.containerId.value = value;
     } else {
-      const value = idValue(bytes, fieldStart, fieldEnd);
+      const value = idValue(bytes, fieldStart, fieldEnd, key === AGENT_ID ? lastAgentId : undefined);
       if (value === undefined) return undefined;
       if (key === TASK_ID) (status.taskId = create(TaskIDSchema)).value = value;
       else if (key === AGENT_ID) (status.agentId = create(AgentIDSchema)).value = value;
