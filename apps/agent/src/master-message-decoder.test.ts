@@ -5,6 +5,7 @@ import { FrameworkInfoSchema, internal, TaskInfoSchema, Value_Type } from "@meso
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
 import { mutateBytes } from "@mesos/core/fuzz";
+import { expectSameAsProtobufEs } from "./decoder-test-helpers.ts";
 import { decodeMasterMessage, runTaskBytes } from "./master-message-decoder.ts";
 
 const schema = internal.MasterMessageSchema;
@@ -14,21 +15,6 @@ function acknowledgement(frameworkId: string, taskId: string, uuid: Uint8Array):
     schema,
     create(schema, { message: { case: "acknowledgeStatusUpdate", value: { frameworkId: { value: frameworkId }, taskId: { value: taskId }, uuid } } }),
   );
-}
-
-/** The same message either way, or both refuse the frame. */
-function expectSameAsProtobufEs(frame: Uint8Array): void {
-  let expected: internal.MasterMessage | undefined;
-  try {
-    expected = fromBinary(schema, frame);
-  } catch {
-    expect(() => decodeMasterMessage(frame)).toThrow();
-    return;
-  }
-  const got = decodeMasterMessage(frame);
-  expect(equals(schema, got, expected)).toBe(true);
-  // Equal as the agent reads them too (`equals` compares the fields set).
-  expect(got).toEqual(expected);
 }
 
 test("an acknowledgement is read by hand as protobuf-es reads it", () => {

@@ -1,10 +1,10 @@
 /** A Registered read by hand gives the message protobuf-es decodes from it; other shapes are left to protobuf-es. */
 import { expect, test } from "bun:test";
-import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { internal, MasterInfo_Capability_Type } from "@mesos/proto";
 import fc from "fast-check";
 import { mutateBytes } from "@mesos/core/fuzz";
-import { decodeMasterMessage } from "./master-message-decoder.ts";
+import { expectSameAsProtobufEs } from "./decoder-test-helpers.ts";
 import { readRegistered } from "./registered-decoder.ts";
 
 const schema = internal.MasterMessageSchema;
@@ -26,20 +26,6 @@ function registered(value: Partial<internal.Registered> | Record<string, unknown
 
 const usual = (agentId: string, connectionId: string, masterId = "m1") =>
   registered({ agentId: { value: agentId }, masterInfo: masterInfo(masterId), connectionId, pingIntervalSeconds: 15, totalPingTimeoutSeconds: 75 });
-
-/** The same message either way, or both refuse the frame. */
-function expectSameAsProtobufEs(frame: Uint8Array): void {
-  let expected: internal.MasterMessage | undefined;
-  try {
-    expected = fromBinary(schema, frame);
-  } catch {
-    expect(() => decodeMasterMessage(frame)).toThrow();
-    return;
-  }
-  const got = decodeMasterMessage(frame);
-  expect(equals(schema, got, expected)).toBe(true);
-  expect(got).toEqual(expected);
-}
 
 test("a Registered as a master writes it is read by hand, as protobuf-es reads it", () => {
   const frame = usual("c0ffee00-0000-4000-8000-000000000000-S7", "3b1f9a52-0d2c-4c55-9a43-7f1ad0e4f001");
