@@ -9,16 +9,14 @@
  */
 import { fromBinary } from "@bufbuild/protobuf";
 import { internal } from "@mesos/proto";
-import { singleField } from "@mesos/rpc";
-import { after, delimited, idValue, lengthDelimitedTag } from "./frame-fields.ts";
+import { after, delimited, idValue, singleField, tag } from "@mesos/rpc";
 import { readRegistered } from "./registered-decoder.ts";
 
-const tag = lengthDelimitedTag;
-const ACKNOWLEDGE = tag(internal.MasterMessageSchema.field.acknowledgeStatusUpdate!);
+const ACKNOWLEDGE = tag(internal.MasterMessageSchema.field.acknowledgeStatusUpdate!, 2);
 const ACK = internal.AcknowledgeStatusUpdateSchema.field;
-const FRAMEWORK_ID = tag(ACK.frameworkId!);
-const TASK_ID = tag(ACK.taskId!);
-const UUID = tag(ACK.uuid!);
+const FRAMEWORK_ID = tag(ACK.frameworkId!, 2);
+const TASK_ID = tag(ACK.taskId!, 2);
+const UUID = tag(ACK.uuid!, 2);
 
 export function decodeMasterMessage(frame: Uint8Array): internal.MasterMessage {
   return readAcknowledgement(frame) ?? readRegistered(frame) ?? fromBinary(internal.MasterMessageSchema, frame);

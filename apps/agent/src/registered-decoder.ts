@@ -14,15 +14,15 @@
  */
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { internal, type MasterInfo, MasterInfoSchema } from "@mesos/proto";
-import { after, asciiText, delimited, fixed64Tag, idValue, lengthDelimitedTag } from "./frame-fields.ts";
+import { after, asciiText, delimited, idValue, tag } from "@mesos/rpc";
 
-const REGISTERED = lengthDelimitedTag(internal.MasterMessageSchema.field.registered!);
+const REGISTERED = tag(internal.MasterMessageSchema.field.registered!, 2);
 const R = internal.RegisteredSchema.field;
-const AGENT_ID = lengthDelimitedTag(R.agentId!);
-const MASTER_INFO = lengthDelimitedTag(R.masterInfo!);
-const CONNECTION_ID = lengthDelimitedTag(R.connectionId!);
-const PING_INTERVAL = fixed64Tag(R.pingIntervalSeconds!);
-const TOTAL_PING_TIMEOUT = fixed64Tag(R.totalPingTimeoutSeconds!);
+const AGENT_ID = tag(R.agentId!, 2);
+const MASTER_INFO = tag(R.masterInfo!, 2);
+const CONNECTION_ID = tag(R.connectionId!, 2);
+const PING_INTERVAL = tag(R.pingIntervalSeconds!, 1);
+const TOTAL_PING_TIMEOUT = tag(R.totalPingTimeoutSeconds!, 1);
 
 /** A double's 8 bytes, little-endian as protobuf has them (every platform Bun runs on is). */
 const scratchDouble = new Float64Array(1);

@@ -18,5 +18,6 @@ export { encodeShared, presetEncoding, shareEncodings } from "./shared-encoding.
 export { AGENT_LINK_PATH, closeReason, LinkClose, type LinkAcceptor, type LinkDialer, type LinkEnd, type LinkListener } from "./link/link.ts";
 export { inMemoryDialer } from "./link/in-memory-link.ts";
 export { acceptWebSocketLink, MAX_FRAME_BYTES, webSocketDialer } from "./link/websocket-link.ts";
+export { after, asciiText, delimited, idValue, tag } from "./hand-read-fields.ts";
 export { readVarint, singleField, varintSize, writeVarint } from "./protobuf-wire.ts";
 export type { CallShortcut } from "./call-shortcut.ts";

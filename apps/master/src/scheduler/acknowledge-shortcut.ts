@@ -8,12 +8,11 @@
  * checks, the handler. Any other body, or a master that does not lead, goes the general way.
  */
 import { scheduler } from "@mesos/proto";
-import type { CallShortcut } from "@mesos/rpc";
+import { after, type CallShortcut, delimited, idValue, tag } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import { schedulerCallCounter } from "../guards.ts";
 import { admitLeading } from "../leadership.ts";
 import { callingFramework } from "./calls.ts";
-import { after, delimited, idValue, tag } from "./plain-call-bytes.ts";
 import { STREAM_ID_HEADER } from "./scheduler-service.ts";
 import { acknowledge } from "./simple-calls.ts";
 

@@ -10,14 +10,13 @@
  * checks, the handler. Any other body, or a master that does not lead, goes the general way.
  */
 import { scheduler } from "@mesos/proto";
-import type { CallShortcut } from "@mesos/rpc";
+import { after, type CallShortcut, delimited, idValue, tag } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
 import { schedulerCallCounter } from "../guards.ts";
 import { admitLeading } from "../leadership.ts";
 import { reconcileTasks, type TaskToReconcile } from "../tasks/reconcile.ts";
 import { callingFramework } from "./calls.ts";
 import { NOT_PLAIN, WireReader } from "../agents/wire-reader.ts";
-import { after, delimited, idValue, tag } from "./plain-call-bytes.ts";
 import { STREAM_ID_HEADER } from "./scheduler-service.ts";
 
 const T = scheduler.Call_Type;

@@ -1,19 +1,18 @@
 /**
- * Reading a master's frame by hand (master-message-decoder.ts, registered-decoder.ts): the fields
- * of a message whose shape is known. Each answers undefined for anything it does not read
- * exactly, and the caller then leaves the whole frame to protobuf-es.
+ * Reading a message of known shape by hand, field by field (the master's plain scheduler calls,
+ * the agent's acknowledgements and Registered). Each answers undefined for anything it does not
+ * read exactly, and the caller then leaves the whole message to protobuf-es.
  */
-import { readVarint } from "@mesos/rpc";
+import { readVarint } from "./protobuf-wire.ts";
 
-// Tags (field number * 8 + wire type): each of these is one byte.
-export const lengthDelimitedTag = (field: { number: number }) => field.number * 8 + 2;
-export const fixed64Tag = (field: { number: number }) => field.number * 8 + 1;
+/** A tag (field number * 8 + wire type: 0 varint, 1 fixed64, 2 length-delimited); one byte for fields 1-15. */
+export const tag = (field: { number: number }, wireType: number) => field.number * 8 + wireType;
 
-/** `value = 1` of the id messages (AgentID, FrameworkID, TaskID). */
-const ID_VALUE = lengthDelimitedTag({ number: 1 });
+/** `value = 1` of the id messages (FrameworkID, AgentID, TaskID). */
+const ID_VALUE = tag({ number: 1 }, 2);
 const decoder = new TextDecoder();
 
-/** The length-delimited field whose length is at `at`, or undefined past the end. */
+/** The length-delimited field's bytes whose length is at `at`, or undefined past the end. */
 export function delimited(bytes: Uint8Array, at: number): Uint8Array | undefined {
   const length = readVarint(bytes, at);
   if (!length || length[1] + length[0] > bytes.length) return undefined;
