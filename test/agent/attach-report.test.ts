@@ -4,9 +4,18 @@
  * unacknowledged updates (oldest first, the head's state and uuid); each framework with tasks once.
  */
 import { expect, test } from "bun:test";
-import { create, fromBinary, isFieldSet } from "@bufbuild/protobuf";
+import { create, fromBinary, isFieldSet, toBinary } from "@bufbuild/protobuf";
 import { parseResources } from "@mesos/core";
-import { FrameworkInfoSchema, internal, TaskSchema, TaskState } from "@mesos/proto";
+import {
+  AgentIDSchema,
+  FrameworkInfoSchema,
+  internal,
+  Offer_Operation_Type,
+  OperationSchema,
+  OperationState,
+  TaskSchema,
+  TaskState,
+} from "@mesos/proto";
 import { useCleanups } from "../support/cleanups.ts";
 import { eventually } from "../support/cluster.ts";
 import { startTestFramework } from "../support/framework.ts";
@@ -93,4 +102,38 @@ test("the attach report carries each framework and the checkpointed resources as
   agent.ctx.total = agent.ctx.total.plus(parseResources("cpus(web):1"));
   expect(report().checkpointedResources).toEqual(agent.ctx.total.toArray());
   expect(report().checkpointedResources.some((r) => r.reservations[0]?.role === "web")).toBe(true);
+}, 20_000);
+
+test("the attach report's bytes are protobuf-es's, with the agent's id as it is now and its operations", async () => {
+  const master = await createInMemoryMaster(cleanup, { flags: ["--allocation_interval=20ms"] });
+  const { agent, registered } = await attachInMemoryAgent(master, cleanup);
+  await registered;
+  const fw = await startTestFramework(master.transport, {}, {});
+  cleanup(() => fw.close());
+  await fw.launch("a", "sleep 1000", { cpus: 1, refuseSeconds: 0 });
+  const report = () => fromBinary(internal.AttachRequestSchema, agent.attachRequest());
+  // Without operations the fields are in number order: the bytes are protobuf-es's for what they say.
+  const bytes = agent.attachRequest();
+  expect(bytes).toEqual(toBinary(internal.AttachRequestSchema, fromBinary(internal.AttachRequestSchema, bytes)));
+  expect(report().agentInfo).toEqual(agent.ctx.info);
+  expect(report().endpoint).toBe(agent.ctx.endpoint);
+
+  // Who the agent is is encoded once, and again when its id changes (a master that forgot it gives a new one).
+  agent.ctx.info.id = create(AgentIDSchema, { value: "another-id" });
+  expect(report().agentInfo?.id?.value).toBe("another-id");
+  expect(report().agentInfo).toEqual(agent.ctx.info);
+
+  // Operations not yet forgotten go with it (protobuf-es's encoding of them), the rest unchanged.
+  const before = report();
+  const operation = create(OperationSchema, {
+    uuid: { value: new Uint8Array(16).fill(7) },
+    info: { type: Offer_Operation_Type.RESERVE },
+    latestStatus: { state: OperationState.OPERATION_FINISHED },
+  });
+  agent.ctx.operations.set("op", operation);
+  const withOperation = report();
+  expect(withOperation.operations).toEqual([operation]);
+  withOperation.operations = [];
+  expect(withOperation).toEqual(before);
+  agent.ctx.operations.delete("op");
 }, 20_000);

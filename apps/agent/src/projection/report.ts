@@ -4,13 +4,13 @@
  * reconciles its own picture against this on re-registration).
  */
 import { create, toBinary } from "@bufbuild/protobuf";
-import { MESOS_VERSION } from "@mesos/core";
 import {
-  AgentInfo_Capability_Type as Cap,
   type ExecutorInfo,
+  ExecutorInfoSchema,
   FrameworkIDSchema,
   type FrameworkInfo,
   internal,
+  OperationSchema,
   type Task,
   type TaskState,
   TaskSchema,
@@ -18,26 +18,18 @@ import {
 } from "@mesos/proto";
 import { varintSize, writeVarint } from "@mesos/rpc";
 import type { AgentContext, LiveTask } from "../context.ts";
-import { frameworkBytes, resourcesBytes } from "./kept-encodings.ts";
+import { frameworkBytes, identityBytes, resourcesBytes } from "./kept-encodings.ts";
 import { encodeReportedTask } from "./reported-task-bytes.ts";
 import { taskMessage, taskUser } from "./summaries.ts";
 
-const AGENT_CAPABILITIES = [
-  Cap.MULTI_ROLE,
-  Cap.HIERARCHICAL_ROLE,
-  Cap.RESERVATION_REFINEMENT,
-  Cap.RESOURCE_PROVIDER,
-  Cap.RESIZE_VOLUME,
-  Cap.AGENT_OPERATION_FEEDBACK,
-];
-
 /**
- * The report, encoded: the request's other fields by protobuf-es, then the checkpointed resources,
- * the frameworks and the tasks as their fields, each from an encoding kept beside it. A task with
- * no unacknowledged updates is encoded once per state (kept beside its live task), frameworks and
+ * The report, encoded field by field: who the agent is (fields 1-4), its operations, resource
+ * providers and executors (protobuf-es's encoding of each), then the checkpointed resources, the
+ * frameworks and the tasks, each from an encoding kept beside it. A task with no unacknowledged updates is
+ * encoded once per state (kept beside its live task); who the agent is, its frameworks and
  * resources once (kept-encodings.ts): after a failover 10,000 agents report at once, and encoding
- * every task again was half of an agent's CPU for it. Field order does not matter to a decoder
- * (repeated fields keep theirs).
+ * every task again was half of an agent's CPU for it, the agent's own AgentInfo a fifth of the rest.
+ * The bytes are protobuf-es's for the whole request, but for the order of fields 5-7 after 8-10.
  */
 export function attachRequest(ctx: AgentContext): Uint8Array {
   // Straight from the live tasks, not the full read model (summaries.ts: executors, sandboxes, sums
@@ -54,18 +46,14 @@ export function attachRequest(ctx: AgentContext): Uint8Array {
     // The master files it under its framework (Mesos's master sets framework_id on launch).
     executorInfos.push(e.info.frameworkId ? e.info : { ...e.info, frameworkId: create(FrameworkIDSchema, { value: e.frameworkId }) });
   }
-  const request = create(internal.AttachRequestSchema, {
-    agentInfo: ctx.info,
-    endpoint: ctx.endpoint,
-    version: MESOS_VERSION,
-    capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
-    operations: [...ctx.operations.values()],
-    resourceProviders: ctx.resourceProviders.report(),
-  });
-  request.executorInfos = executorInfos;
   const infos: Uint8Array[] = [];
   for (const info of frameworks.values()) if (info !== undefined) infos.push(frameworkBytes(info));
-  return withFields(toBinary(internal.AttachRequestSchema, request), [
+  const operations = [...ctx.operations.values()].map((o) => toBinary(OperationSchema, o));
+  const resourceProviders = ctx.resourceProviders.report().map((p) => toBinary(internal.ResourceProviderSchema, p));
+  return withFields(identityBytes(ctx.info, ctx.endpoint), [
+    [OPERATIONS_FIELD, operations],
+    [RESOURCE_PROVIDERS_FIELD, resourceProviders],
+    [EXECUTOR_INFOS_FIELD, executorInfos.map((e) => toBinary(ExecutorInfoSchema, e))],
     [CHECKPOINTED_RESOURCES_FIELD, resourcesBytes(ctx.total)],
     [FRAMEWORKS_FIELD, infos],
     [TASKS_FIELD, tasks],
@@ -76,6 +64,9 @@ export function attachRequest(ctx: AgentContext): Uint8Array {
 const CHECKPOINTED_RESOURCES_FIELD = 5;
 const FRAMEWORKS_FIELD = 6;
 const TASKS_FIELD = 7;
+const OPERATIONS_FIELD = 8;
+const RESOURCE_PROVIDERS_FIELD = 9;
+const EXECUTOR_INFOS_FIELD = 10;
 
 /** `rest` followed by each field's messages (already encoded), in the order given. */
 function withFields(rest: Uint8Array, fields: [field: number, messages: Uint8Array[]][]): Uint8Array {

@@ -177,3 +177,35 @@ test("a link closed before it opened is reported closed, and nothing is sent", a
   expect(got.opened).toBe(false);
   expect(heard.messages).toEqual([]);
 });
+
+test("an upgrade answered for another key is refused; each dial sends a key of its own", async () => {
+  const keys: string[] = [];
+  // A server answering 101 with the accept of the previous dial's key (or of none).
+  let previous = "";
+  const listener = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      data(s, chunk) {
+        const key = /Sec-WebSocket-Key: (\S+)\r\n/.exec(chunk.toString())?.[1] ?? "";
+        keys.push(key);
+        const accept = new Bun.CryptoHasher("sha1").update(`${previous}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+        previous = key;
+        s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      },
+    },
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const { got } = dial(`ws://127.0.0.1:${listener.port}/link`);
+      await until(() => got.closed !== undefined, "the close");
+      expect(got.opened).toBe(false);
+      expect(String(got.closed!.cause)).toContain("not a WebSocket's");
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(Buffer.from(keys[0]!, "base64")).toHaveLength(16);
+  } finally {
+    listener.stop(true);
+  }
+});

@@ -9,7 +9,7 @@
  * A frame is read when it is written, not when `send` is called: a caller does not change a frame
  * it has sent. ws:// only (the dialer keeps Bun's client for wss://); no extensions, no subprotocol.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Socket } from "bun";
 import type { LinkEnd, LinkListener } from "./link.ts";
 
@@ -122,18 +122,38 @@ function failure(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-/**
- * Dials `url` (`ws://host:port/path`): `listener` hears the server; the answer talks to it.
- * `connect` is Bun.connect (a test counts the writes through it).
- */
-export function dialWebSocket(url: string, listener: LinkListener, maxFrameBytes: number, connect: typeof Bun.connect = Bun.connect): LinkEnd {
+/** Where a dial goes, read once from its URL (a dialer dials the same one again and again). */
+export interface WebSocketTarget {
+  hostname: string;
+  port: number;
+  /** The upgrade request up to its key. */
+  head: string;
+}
+
+/** The target of `url` (`ws://host:port/path`). */
+export function webSocketTarget(url: string): WebSocketTarget {
   const target = new URL(url);
   if (target.protocol !== "ws:") throw new TypeError(`Only ws:// URLs: ${url}`);
-  const port = Number(target.port || 80);
-  const key = randomBytes(16).toString("base64");
-  const accept = createHash("sha1")
-    .update(key + GUID)
-    .digest("base64");
+  return {
+    hostname: target.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(target.port || 80),
+    head: `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: `,
+  };
+}
+
+/**
+ * Dials `url` (`ws://host:port/path`, or its target): `listener` hears the server; the answer talks
+ * to it. `connect` is Bun.connect (a test counts the writes through it).
+ */
+export function dialWebSocket(
+  url: string | WebSocketTarget,
+  listener: LinkListener,
+  maxFrameBytes: number,
+  connect: typeof Bun.connect = Bun.connect,
+): LinkEnd {
+  const target = typeof url === "string" ? webSocketTarget(url) : url;
+  /** The handshake's key and the answer it expects, made once connected (a refused dial, many while a master restarts, needs neither). */
+  let accept = "";
 
   let socket: Socket<undefined> | undefined;
   /** connecting -> upgrading (handshake sent) -> open -> closing (a close frame sent) -> closed. */
@@ -330,21 +350,17 @@ export function dialWebSocket(url: string, listener: LinkListener, maxFrameBytes
   }
 
   connect({
-    hostname: target.hostname.replace(/^\[|\]$/g, ""),
-    port,
+    hostname: target.hostname,
+    port: target.port,
     socket: {
       open(s) {
         if (state === "closed") return void s.end();
         socket = s;
-        s.setNoDelay?.(true);
+        // No setNoDelay: Bun's sockets have TCP_NODELAY from the start (another system call a dial).
         state = "upgrading";
-        const path = `${target.pathname}${target.search}`;
-        write(
-          encoder.encode(
-            `GET ${path} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-              `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-          ),
-        );
+        const key = randomBytes(16).toString("base64");
+        accept = new Bun.CryptoHasher("sha1").update(key + GUID).digest("base64");
+        write(encoder.encode(`${target.head}${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
       },
       data(_s, chunk) {
         if (state === "closed" || unreadable) return;

@@ -14,7 +14,7 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { MAX_REQUEST_BODY_BYTES } from "../request-limits.ts";
 import type { LinkAcceptor, LinkDialer, LinkListener } from "./link.ts";
-import { dialWebSocket } from "./websocket-client.ts";
+import { dialWebSocket, type WebSocketTarget, webSocketTarget } from "./websocket-client.ts";
 
 /** The largest frame either end takes: as large as a request body may be (request-limits.ts). */
 export const MAX_FRAME_BYTES = MAX_REQUEST_BODY_BYTES;
@@ -96,7 +96,11 @@ export function acceptWebSocketLink(server: Server<LinkSocketData>, req: Request
  * (websocket-client.ts: the frames of a turn in one write), Bun's for `wss://`.
  */
 export function webSocketDialer(url: string): LinkDialer {
-  if (url.startsWith("ws://")) return (listener) => dialWebSocket(url, listener, MAX_FRAME_BYTES);
+  if (url.startsWith("ws://")) {
+    // Read once, at the first dial (where a bad URL is reported, as before).
+    let target: WebSocketTarget | undefined;
+    return (listener) => dialWebSocket((target ??= webSocketTarget(url)), listener, MAX_FRAME_BYTES);
+  }
   return (listener) => {
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
