@@ -78,11 +78,11 @@ export function readTask(r: WireReader, end: number): Task {
   while (r.pos < end) {
     switch (r.varint()) {
       case (1 << 3) | 2:
-        task.name = r.ascii();
+        task.name = r.ascii(false);
         break;
       case (2 << 3) | 2:
         if (task.taskId) throw NOT_PLAIN;
-        task.taskId = r.id(newTaskId());
+        task.taskId = r.id(newTaskId(), false);
         break;
       case (3 << 3) | 2:
         if (task.frameworkId) throw NOT_PLAIN;
