@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./clock.ts";
+export * from "./line-buffer.ts";
 export * from "./log.ts";
 export * from "./logging-level.ts";
 export * from "./flags.ts";

@@ -2,6 +2,8 @@
  * A small leveled logger. Lines look like Mesos's glog output closely enough to grep the same way:
  * `I2026-11-24T19:57:01.123Z master] Registered agent ...`.
  */
+import { stderrLines } from "./line-buffer.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -24,18 +26,23 @@ export interface Logger {
 export interface LoggerOptions {
   name: string;
   level?: LogLevel;
-  /** Where lines go; defaults to stderr. */
+  /** Where lines go; defaults to stderr, written once a turn (line-buffer.ts). */
   sink?: (line: string) => void;
+  /** Writes what the sink buffered (an error line goes out at once). */
+  flush?: () => void;
   now?: () => number;
 }
 
 export function createLogger(options: LoggerOptions, shared: { v: number } = { v: 0 }): Logger {
   const level = ORDER[options.level ?? "info"];
-  const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stderr = options.sink ? undefined : stderrLines();
+  const sink = options.sink ?? ((line: string) => stderr!.push(line));
+  const flush = options.flush ?? (() => stderr?.flush());
   const now = options.now ?? Date.now;
   const write = (l: LogLevel, message: string) => {
     if (ORDER[l] < level && !(l === "debug" && shared.v > 0)) return;
     sink(`${LETTER[l]}${new Date(now()).toISOString()} ${options.name}] ${message}`);
+    if (l === "error") flush();
   };
   return {
     debug: (m) => write("debug", m),

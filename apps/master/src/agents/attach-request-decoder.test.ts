@@ -10,7 +10,7 @@ import { fuzzRuns } from "@mesos/core";
 import { internal, ResourceSchema, type Task, TaskSchema, TaskState } from "@mesos/proto";
 import fc from "fast-check";
 import { mutateBytes } from "@mesos/core/fuzz";
-import { decodeAttachRequest, tasksDecoded } from "./attach-request-decoder.ts";
+import { decodeAttachRequest, requestsDecoded, tasksDecoded } from "./attach-request-decoder.ts";
 
 const RUNS = Math.max(1000, Math.floor(fuzzRuns() / 10));
 const TIMEOUT = Math.max(60_000, RUNS * 10);
@@ -41,10 +41,16 @@ function expectSame(frame: Uint8Array): void {
   const actual = decodeAttachRequest(frame);
   expect(Bun.deepEquals(actual, expected.ok, true)).toBe(true);
   expect(encoded(actual)).toEqual(encoded(expected.ok));
-  for (const [i, task] of actual.tasks.entries()) {
-    expect(Object.getPrototypeOf(task)).toBe(Object.getPrototypeOf(expected.ok.tasks[i]));
-    expect(Object.keys(task).sort()).toEqual(Object.keys(expected.ok.tasks[i]!).sort());
-  }
+  expectSameShape(actual, expected.ok);
+}
+
+/** The same prototypes and own fields all the way down (protobuf-es keeps a set field's presence as an own property). */
+function expectSameShape(actual: unknown, expected: unknown): void {
+  if (typeof expected !== "object" || expected === null || expected instanceof Uint8Array) return;
+  expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected));
+  const keys = Object.keys(expected).sort();
+  expect(Object.keys(actual as object).sort()).toEqual(keys);
+  for (const k of keys) expectSameShape((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
 }
 
 const text = fc.oneof(
@@ -114,6 +120,18 @@ const ascii = fc.oneof(
   fc.constantFrom("", "*", "cpus", "mem", "root"),
   fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 12 }),
 );
+const plainResource = fc
+  .record(
+    {
+      name: ascii,
+      type: fc.integer({ min: 0, max: 3 }),
+      scalar: fc.record({ value: fc.double() }),
+      role: ascii,
+      allocationInfo: fc.record({ role: ascii }),
+    },
+    { requiredKeys: ["name", "type"] },
+  )
+  .map((r) => create(ResourceSchema, r as never));
 const plainTask = fc
   .record({
     name: ascii,
@@ -121,27 +139,30 @@ const plainTask = fc
     frameworkId: fc.record({ value: ascii }),
     agentId: fc.record({ value: ascii }),
     state: fc.integer({ min: 0, max: 13 }),
-    resources: fc.array(
-      fc.record(
-        {
-          name: ascii,
-          type: fc.integer({ min: 0, max: 3 }),
-          scalar: fc.record({ value: fc.double() }),
-          role: ascii,
-          allocationInfo: fc.record({ role: ascii }),
-        },
-        { requiredKeys: ["name", "type"] },
-      ),
-      { maxLength: 3 },
-    ),
+    resources: fc.array(plainResource, { maxLength: 3 }),
     user: ascii,
   })
   .map((t) => create(TaskSchema, t as never));
 
+/** An agent's info as agents send it (hostname, port, resources, id), or with what is left to protobuf-es (attributes, a domain). */
+const agentInfo = fc.record(
+  {
+    hostname: fc.oneof(ascii, text),
+    port: fc.oneof(fc.constantFrom(5051, 0, 2 ** 31 - 1), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
+    resources: fc.array(fc.oneof(plainResource, resource), { maxLength: 3 }),
+    id: fc.record({ value: fc.oneof(ascii, id) }),
+    attributes: fc.array(fc.record({ name: text, type: fc.constant(0), scalar: fc.record({ value: fc.double() }) }), { maxLength: 1 }),
+    domain: fc.constant({ faultDomain: { region: { name: "r" }, zone: { name: "z" } } }),
+  },
+  { requiredKeys: ["hostname"] },
+);
+
 const request = fc.record({
-  agentInfo: fc.record({ hostname: text, id: fc.record({ value: id }) }),
-  endpoint: text,
-  version: text,
+  agentInfo,
+  endpoint: fc.oneof(ascii, text),
+  version: fc.oneof(ascii, text),
+  capabilities: fc.array(fc.record({ type: fc.integer({ min: 0, max: 6 }) }, { requiredKeys: [] }), { maxLength: 3 }),
+  checkpointedResources: fc.array(fc.oneof(plainResource, resource), { maxLength: 2 }),
   frameworks: fc.array(fc.record({ id: fc.record({ value: id }), user: text, name: text }), { maxLength: 2 }),
   tasks: fc.array(fc.oneof(plainTask, task), { maxLength: 4 }),
 });
@@ -221,13 +242,16 @@ test(
   "generated reports decode as protobuf-es decodes them",
   () => {
     const before = { ...tasksDecoded };
+    const requestsBefore = { ...requestsDecoded };
     fc.assert(
       fc.property(requests, (frame) => expectSame(frame)),
       { numRuns: RUNS },
     );
-    // Both ways were taken.
+    // Both ways were taken, for tasks and for the requests.
     expect(tasksDecoded.byHand - before.byHand).toBeGreaterThan(RUNS / 10);
     expect(tasksDecoded.byProtobufEs - before.byProtobufEs).toBeGreaterThan(RUNS / 10);
+    expect(requestsDecoded.byHand - requestsBefore.byHand).toBeGreaterThan(RUNS / 10);
+    expect(requestsDecoded.split - requestsBefore.split).toBeGreaterThan(RUNS / 10);
   },
   TIMEOUT,
 );

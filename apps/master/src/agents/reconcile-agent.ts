@@ -48,7 +48,9 @@ export function reconcileAgentReport(
     if (!ctx.executors.get(agent.id, framework.id, info.executorId.value)) ctx.executors.add({ frameworkId: framework.id, agentId: agent.id, info });
   }
 
-  const reported = new Set<string>();
+  // Task ids by framework (not "framework/task" strings: ten of them an agent, 100,000 after a failover).
+  const reported = new Map<string, Set<string>>();
+  const wasReported = (frameworkId: string, taskId: string) => reported.get(frameworkId)?.has(taskId) ?? false;
   for (const t of req.tasks) {
     const frameworkId = t.frameworkId!.value;
     const framework = ctx.frameworks.get(frameworkId);
@@ -57,16 +59,18 @@ export function reconcileAgentReport(
       shutDown.add(frameworkId);
       continue;
     }
-    reported.add(`${frameworkId}/${t.taskId!.value}`);
+    let ids = reported.get(frameworkId);
+    if (!ids) reported.set(frameworkId, (ids = new Set()));
+    ids.add(t.taskId!.value);
     ctx.tasks.adopt(t);
     if (t.executorId && !isTerminalState(t.state)) adoptExecutor(ctx, agent.id, frameworkId, t.executorId.value, believed.executors);
   }
-  ctx.tasks.forgetAcknowledgedOn(agent.id, (frameworkId, taskId) => reported.has(`${frameworkId}/${taskId}`));
+  ctx.tasks.forgetAcknowledgedOn(agent.id, wasReported);
 
   const reconciliations = new Map<string, internal.ReconcileTasks>();
   for (const task of believedTasks) {
     const frameworkId = task.frameworkId!.value;
-    if (reported.has(`${frameworkId}/${task.taskId!.value}`)) continue;
+    if (wasReported(frameworkId, task.taskId!.value)) continue;
     const framework = ctx.frameworks.get(frameworkId);
     if (!framework) {
       ctx.tasks.complete(task);

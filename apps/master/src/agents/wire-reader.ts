@@ -93,7 +93,12 @@ export class WireReader {
     return value;
   }
 
-  ascii(): string {
+  /**
+   * ASCII text. `recent`: it may well have been seen lately (an id of an agent or a framework);
+   * text that is new each time (a task's id and name) is not looked for nor kept, since it would
+   * push out what repeats.
+   */
+  ascii(recent = true): string {
     const end = this.end();
     const buf = this.buf;
     const start = this.pos;
@@ -104,6 +109,7 @@ export class WireReader {
       hash = (Math.imul(hash, 31) + c) | 0;
     }
     this.pos = end;
+    if (!recent) return this.text.toString("latin1", start, end);
     const known = recentText.get(hash);
     if (known !== undefined && sameText(known, buf, start, end)) return known;
     const text = this.text.toString("latin1", start, end);
@@ -112,12 +118,12 @@ export class WireReader {
     return text;
   }
 
-  /** A message with one string field, 1 (TaskID, FrameworkID, AgentID, ExecutorID), read into `id`. */
-  id<T extends { value: string }>(id: T): T {
+  /** A message with one string field, 1 (TaskID, FrameworkID, AgentID, ExecutorID), read into `id` (`recent` as for `ascii`). */
+  id<T extends { value: string }>(id: T, recent = true): T {
     const end = this.end();
     while (this.pos < end) {
       if (this.varint() !== ((1 << 3) | 2)) throw NOT_PLAIN;
-      id.value = this.ascii();
+      id.value = this.ascii(recent);
     }
     return this.at(end, id);
   }

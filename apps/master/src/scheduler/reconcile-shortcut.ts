@@ -39,11 +39,11 @@ export interface PlainReconcile {
 /** `value = 1` of TaskID and AgentID. */
 const ID_VALUE = tag({ number: 1 }, 2);
 
-/** An id message with exactly one `value`, non-empty ASCII. */
-function readId(r: WireReader): string {
+/** An id message with exactly one `value`, non-empty ASCII (`recent` as for WireReader.ascii). */
+function readId(r: WireReader, recent: boolean): string {
   const end = r.end();
   if (r.pos >= end || r.varint() !== ID_VALUE) throw NOT_PLAIN;
-  const value = r.ascii();
+  const value = r.ascii(recent);
   if (value.length === 0) throw NOT_PLAIN;
   return r.at(end, value);
 }
@@ -59,8 +59,9 @@ function readTasks(reconcile: Uint8Array): TaskToReconcile[] {
     let agentId: string | undefined;
     while (r.pos < end) {
       const key = r.varint();
-      if (key === TASK_ID && taskId === undefined) taskId = readId(r);
-      else if (key === AGENT_ID && agentId === undefined) agentId = readId(r);
+      // Task ids are each new; agent ids repeat (an agent's tasks).
+      if (key === TASK_ID && taskId === undefined) taskId = readId(r, false);
+      else if (key === AGENT_ID && agentId === undefined) agentId = readId(r, true);
       else throw NOT_PLAIN;
     }
     if (taskId === undefined) throw NOT_PLAIN;

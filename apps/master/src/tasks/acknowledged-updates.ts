@@ -90,7 +90,10 @@ export class AcknowledgedUpdates {
   /** An agent re-registered: its tasks it did not report have nothing left to resend. */
   forgetUnreportedOn(agentId: string, reported: (frameworkId: string, taskId: string) => boolean): void {
     for (const [frameworkId, taskIds] of this.byAgent.get(agentId) ?? NONE) {
-      for (const taskId of [...taskIds]) if (!reported(frameworkId, taskId)) this.forget(frameworkId, taskId);
+      // Copied only if one is to go (forgetting changes the set); after a failover none do.
+      let unreported: string[] | undefined;
+      for (const taskId of taskIds) if (!reported(frameworkId, taskId)) (unreported ??= []).push(taskId);
+      for (const taskId of unreported ?? []) this.forget(frameworkId, taskId);
     }
   }
 

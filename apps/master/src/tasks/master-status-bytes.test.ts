@@ -82,3 +82,32 @@ test("random master statuses as protobuf-es encodes them", () => {
     { numRuns: 1000 },
   );
 });
+
+test("a master's status and its event are the messages create() makes from the same fields", () => {
+  const clock = { now: () => 1_700_000_000_123 } as Parameters<typeof masterStatus>[0]["clock"];
+  const fields: MasterStatusFields = {
+    taskId: "fw0-1",
+    agentId: "c0ffee-S0",
+    state: TaskState.TASK_RUNNING,
+    reason: TaskStatus_Reason.RECONCILIATION,
+    message: "Reconciliation: Latest task state",
+  };
+  const status = masterStatus({ clock }, fields);
+  const expected = create(TaskStatusSchema, {
+    taskId: { value: "fw0-1" },
+    agentId: { value: "c0ffee-S0" },
+    state: TaskState.TASK_RUNNING,
+    reason: TaskStatus_Reason.RECONCILIATION,
+    message: "Reconciliation: Latest task state",
+    timestamp: 1_700_000_000.123,
+    source: TaskStatus_Source.MASTER,
+  });
+  expect(status).toEqual(expected);
+  expect(Object.getPrototypeOf(status)).toBe(Object.getPrototypeOf(expected));
+  expect(Object.keys(status).sort()).toEqual(Object.keys(expected).sort());
+  const event = updateEvent(status);
+  const expectedEvent = create(scheduler.EventSchema, { type: scheduler.Event_Type.UPDATE, update: { status: expected } });
+  expect(event).toEqual(expectedEvent);
+  expect(Object.getPrototypeOf(event)).toBe(Object.getPrototypeOf(expectedEvent));
+  expect(Object.getPrototypeOf(event.update)).toBe(Object.getPrototypeOf(expectedEvent.update));
+});

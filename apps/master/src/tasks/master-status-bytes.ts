@@ -7,10 +7,10 @@
  */
 import { WireType } from "@bufbuild/protobuf/wire";
 import { TaskStatusSchema, type scheduler } from "@mesos/proto";
-import { varintSize, writeVarint } from "@mesos/rpc";
+import { presetEncoding, varintSize, writeVarint } from "@mesos/rpc";
 import type { MasterContext } from "../context.ts";
-import { relayedUpdateEvent } from "./relayed-status.ts";
-import { masterStatus, type MasterStatusFields } from "./task-status.ts";
+import { relayedUpdateEvent, updateEventSize, writeUpdateEventHeader } from "./relayed-status.ts";
+import { masterStatus, type MasterStatusFields, updateEvent } from "./task-status.ts";
 
 const tag = (number: number, type: WireType) => number * 8 + type;
 const S = TaskStatusSchema.field;
@@ -29,44 +29,34 @@ const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The UPDATE event carrying `masterStatus(ctx, fields)`, its protobuf encoding made here. */
+/** The UPDATE event carrying `masterStatus(ctx, fields)`, its protobuf encoding made here (in one allocation). */
 export function masterUpdateEvent(ctx: Pick<MasterContext, "clock">, fields: MasterStatusFields): scheduler.Event {
   const status = masterStatus(ctx, fields);
   // Enums below 0 take ten bytes as protobuf writes them; the master's never are.
   if (status.state < 0 || status.reason < 0) return relayedUpdateEvent(status, undefined);
-  return relayedUpdateEvent(
-    status,
-    statusBytes(fields.taskId, status.state, fields.message, fields.agentId, status.timestamp, status.source, status.reason),
-  );
-}
-
-function statusBytes(
-  taskId: string,
-  state: number,
-  message: string,
-  agentId: string | undefined,
-  timestamp: number,
-  source: number,
-  reason: number,
-): Uint8Array {
+  const { taskId, message, agentId } = fields;
   const messageBytes = utf8(message);
-  let size = idSize(TASK_ID, taskId) + varintSize(STATE) + varintSize(state) + fieldSize(MESSAGE, messageBytes.length);
+  let size = idSize(TASK_ID, taskId) + varintSize(STATE) + varintSize(status.state) + fieldSize(MESSAGE, messageBytes.length);
   if (agentId) size += idSize(AGENT_ID, agentId);
-  size += varintSize(TIMESTAMP) + 8 + varintSize(SOURCE) + varintSize(source) + varintSize(REASON) + varintSize(reason);
-  const out = new Uint8Array(size);
-  let at = writeId(out, 0, TASK_ID, taskId);
-  at = writeVarint(out, writeVarint(out, at, STATE), state);
+  size += varintSize(TIMESTAMP) + 8 + varintSize(SOURCE) + varintSize(status.source) + varintSize(REASON) + varintSize(status.reason);
+  const total = updateEventSize(size);
+  const out = new Uint8Array(total);
+  let at = writeUpdateEventHeader(out, size);
+  at = writeId(out, at, TASK_ID, taskId);
+  at = writeVarint(out, writeVarint(out, at, STATE), status.state);
   at = writeVarint(out, writeVarint(out, at, MESSAGE), messageBytes.length);
   out.set(messageBytes, at);
   at += messageBytes.length;
   if (agentId) at = writeId(out, at, AGENT_ID, agentId);
   at = writeVarint(out, at, TIMESTAMP);
-  float[0] = timestamp;
+  float[0] = status.timestamp;
   for (let i = 0; i < 8; i++) out[at++] = floatBytes[littleEndian ? i : 7 - i]!;
-  at = writeVarint(out, writeVarint(out, at, SOURCE), source);
-  at = writeVarint(out, writeVarint(out, at, REASON), reason);
-  if (at !== size) throw new Error(`A master's status took ${at} bytes, not the ${size} counted`);
-  return out;
+  at = writeVarint(out, writeVarint(out, at, SOURCE), status.source);
+  at = writeVarint(out, writeVarint(out, at, REASON), status.reason);
+  if (at !== total) throw new Error(`A master's status event took ${at} bytes, not the ${total} counted`);
+  const event = updateEvent(status);
+  presetEncoding(event, "protobuf", out);
+  return event;
 }
 
 /** The few messages the master writes (reconciliation's), kept as UTF-8. */

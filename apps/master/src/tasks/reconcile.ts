@@ -29,8 +29,9 @@ export function reconcileTasks(ctx: MasterContext, framework: Framework, tasks: 
   const pa = framework.partitionAware;
   // Counted once per call, not per task: it walks every agent in the registry.
   let recovering: number | undefined;
+  const knownTask = ctx.tasks.knownOf(framework.id);
   for (const { taskId, agentId } of tasks) {
-    const known = ctx.tasks.known(framework.id, taskId);
+    const known = knownTask(taskId);
     if (known) {
       send(taskId, known.agentId?.value, known.state, "Reconciliation: Latest task state");
       continue;

@@ -31,17 +31,25 @@ const STATUS_TAG = (EVENT.status << 3) | WireType.LengthDelimited;
 export function relayedUpdateEvent(status: TaskStatus, statusBytes: Uint8Array | undefined): scheduler.Event {
   const event = updateEvent(status);
   if (statusBytes === undefined) return event;
-  // Event { type: UPDATE, update: Update { status } }, as protobuf-es writes it (fields in order).
-  const update = varintSize(STATUS_TAG) + varintSize(statusBytes.length) + statusBytes.length;
-  const size = varintSize(TYPE_TAG) + varintSize(scheduler.Event_Type.UPDATE) + varintSize(UPDATE_TAG) + varintSize(update) + update;
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(updateEventSize(statusBytes.length));
+  out.set(statusBytes, writeUpdateEventHeader(out, statusBytes.length));
+  presetEncoding(event, "protobuf", out);
+  return event;
+}
+
+/** The size of `Event { type: UPDATE, update: Update { status } }` with a status of `statusLength` bytes. */
+export function updateEventSize(statusLength: number): number {
+  const update = varintSize(STATUS_TAG) + varintSize(statusLength) + statusLength;
+  return varintSize(TYPE_TAG) + varintSize(scheduler.Event_Type.UPDATE) + varintSize(UPDATE_TAG) + varintSize(update) + update;
+}
+
+/** Writes that event up to its status, as protobuf-es writes it (fields in order); returns where the status goes. */
+export function writeUpdateEventHeader(out: Uint8Array, statusLength: number): number {
+  const update = varintSize(STATUS_TAG) + varintSize(statusLength) + statusLength;
   let at = writeVarint(out, 0, TYPE_TAG);
   at = writeVarint(out, at, scheduler.Event_Type.UPDATE);
   at = writeVarint(out, at, UPDATE_TAG);
   at = writeVarint(out, at, update);
   at = writeVarint(out, at, STATUS_TAG);
-  at = writeVarint(out, at, statusBytes.length);
-  out.set(statusBytes, at);
-  presetEncoding(event, "protobuf", out);
-  return event;
+  return writeVarint(out, at, statusLength);
 }

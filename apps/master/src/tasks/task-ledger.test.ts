@@ -94,6 +94,7 @@ describe("TaskLedger", () => {
     expect(ledger.unreachable("f").get("t1")?.state).toBe(TaskState.TASK_UNREACHABLE);
     expect(ledger.onAgent("a")).toEqual([]);
     expect(ledger.known("f", "t1")).toBe(t);
+    expect(ledger.knownOf("f")("t1")).toBe(t);
 
     const reported = task("t1");
     reported.state = TaskState.TASK_RUNNING;
@@ -101,6 +102,20 @@ describe("TaskLedger", () => {
     expect(t.state).toBe(TaskState.TASK_RUNNING);
     expect(ledger.unreachable("f").size).toBe(0);
     expect(ledger.onAgent("a")).toEqual([t]);
+  });
+
+  test("knownOf finds what known finds, for many tasks of one framework", () => {
+    const { ledger } = setup();
+    const t1 = task("t1");
+    const t2 = task("t2");
+    ledger.launch(t1);
+    ledger.launch(t2);
+    ledger.launch(task("t3", "g"));
+    ledger.markUnreachable(t2, status("t2", TaskState.TASK_UNREACHABLE));
+    const known = ledger.knownOf("f");
+    expect(["t1", "t2", "t3"].map(known)).toEqual(["t1", "t2", "t3"].map((id) => ledger.known("f", id)));
+    expect(["t1", "t2", "t3"].map(known)).toEqual([t1, t2, undefined]);
+    expect(ledger.knownOf("h")("t1")).toBeUndefined();
   });
 
   test("resetAgent returns what the master believed and empties the agent", () => {

@@ -89,6 +89,14 @@ export class TaskLedger {
     return tasks?.active.get(taskId) ?? tasks?.unreachable.get(taskId);
   }
 
+  /** `known` for many tasks of one framework (a reconciliation): the framework is looked up once. */
+  knownOf(frameworkId: string): (taskId: string) => Task | undefined {
+    const tasks = this.frameworks.get(frameworkId);
+    if (!tasks) return () => undefined;
+    const { active, unreachable } = tasks;
+    return (taskId) => active.get(taskId) ?? unreachable.get(taskId);
+  }
+
   /**
    * A number that changes whenever one of the framework's tasks is added, moves, or gets a new
    * state, status or agent, and only then: the read model keeps its encodings of a framework's tasks

@@ -11,9 +11,11 @@ import {
   type FlagSpecs,
   type FlagValues,
   formatUsage,
+  lineBuffer,
   type Logger,
   parseFlags,
   parseLogLevel,
+  stderrLines,
 } from "@mesos/core";
 
 export type Loaded<S extends FlagSpecs> = { values: FlagValues<S>; effective: Record<string, string> } | { exitCode: number };
@@ -51,11 +53,18 @@ export function daemonLogger(name: string, level: string | undefined, logFile?: 
   if (!logFile) return createLogger({ name, level: parseLogLevel(level ?? "info") });
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "a");
+  // Both written once a turn (line-buffer.ts).
+  const stderr = stderrLines();
+  const file = lineBuffer((text) => void writeSync(fd, text));
   const sink = (line: string) => {
-    process.stderr.write(`${line}\n`);
-    writeSync(fd, `${line}\n`);
+    stderr.push(line);
+    file.push(line);
   };
-  return createLogger({ name, level: parseLogLevel(level ?? "info"), sink });
+  const flush = () => {
+    stderr.flush();
+    file.flush();
+  };
+  return createLogger({ name, level: parseLogLevel(level ?? "info"), sink, flush });
 }
 
 /** How to run this binary again (the agent's `mesos __launch`): compiled, or from source. */
