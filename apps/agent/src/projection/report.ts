@@ -25,11 +25,12 @@ import { taskMessage, taskUser } from "./summaries.ts";
 /**
  * The report, encoded field by field: who the agent is (fields 1-4), its operations, resource
  * providers and executors (protobuf-es's encoding of each), then the checkpointed resources, the
- * frameworks and the tasks, each from an encoding kept beside it. A task with no unacknowledged updates is
- * encoded once per state (kept beside its live task); who the agent is, its frameworks and
- * resources once (kept-encodings.ts): after a failover 10,000 agents report at once, and encoding
- * every task again was half of an agent's CPU for it, the agent's own AgentInfo a fifth of the rest.
- * The bytes are protobuf-es's for the whole request, but for the order of fields 5-7 after 8-10.
+ * frameworks and the tasks, each from an encoding kept beside it. A task with no unacknowledged
+ * updates is encoded once per state (kept beside its live task); who the agent is, its frameworks
+ * and resources once (kept-encodings.ts): after a failover 10,000 agents report at once, and
+ * encoding every task again was half of an agent's CPU for it, its AgentInfo 25-35 µs more. Each
+ * field's bytes are protobuf-es's; fields 5-7 come after 8-10 (field order does not matter to a
+ * decoder; repeated fields keep theirs).
  */
 export function attachRequest(ctx: AgentContext): Uint8Array {
   // Straight from the live tasks, not the full read model (summaries.ts: executors, sandboxes, sums
