@@ -13,6 +13,7 @@ import { MesosError } from "../errors.ts";
 import { parseResources } from "./parse.ts";
 import { Resources } from "./resources.ts";
 import { downgradeResource, upgradeResource } from "./reservation-format.ts";
+import { normalizeValue } from "./resource.ts";
 
 const r = (text: string) => parseResources(text);
 
@@ -218,6 +219,29 @@ describe("summing many bags", () => {
       expect([...all]).toEqual([...added]);
       // Summing in place is on the new bag's own copies: the bags are as they were.
       expect(bags.map((bag) => bag.toString())).toEqual(before);
+    }
+  });
+});
+
+describe("building a bag", () => {
+  test("scalars merge by identity alone (name, type, allocation role, reservations, revocable), as bags added one resource at a time do", () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const resource = () =>
+      create(ResourceSchema, {
+        name: pick(["cpus", "mem"]),
+        type: Value_Type.SCALAR,
+        scalar: { value: pick([0, 0.1, 1.5, 0.0004, 32]) },
+        ...pick([{}, { allocationInfo: { role: "*" } }, { allocationInfo: { role: "r" } }, { allocationInfo: {} }]),
+        ...pick([{}, {}, { reservations: [{ type: Resource_ReservationInfo_Type.DYNAMIC, role: "r" }] }]),
+        ...pick([{}, {}, { revocable: {} }]),
+      });
+    for (let round = 0; round < 300; round++) {
+      const list = Array.from({ length: Math.floor(random() * 12) }, resource);
+      let oneByOne = Resources.EMPTY;
+      for (const r of list) oneByOne = oneByOne.plus(Resources.fromNormalized([normalizeValue(r)]));
+      expect([...Resources.of(list)]).toEqual([...oneByOne]);
     }
   });
 });

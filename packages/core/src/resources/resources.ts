@@ -50,6 +50,15 @@ export class Resources implements Iterable<Resource> {
   static of(resources: Iterable<Resource>): Resources {
     let bag: Entry[] = [];
     for (const r of resources) {
+      // A plain scalar finds the entry it adds to without its key (building and comparing keys was
+      // most of summing the tasks of a re-registering agent); it has one only if the bag does not.
+      if (r.type === Value_Type.SCALAR && isPlain(r)) {
+        const same = plainScalarEntryOf(bag, r);
+        if (same) {
+          if (!isEmptyValue(r)) same.resource.scalar!.value = addScalars(same.resource.scalar!.value, r.scalar!.value);
+          continue;
+        }
+      }
       const key = identityKey(r);
       // A scalar of a kind already in this new bag adds up in place, uncopied: the bag holds this
       // call's own copies (summing many tasks' resources made a copy per addition, then a copy per
@@ -226,6 +235,29 @@ export class Resources implements Iterable<Resource> {
   toString(): string {
     return this.entries.map((e) => formatResource(e.resource)).join("; ");
   }
+}
+
+/**
+ * Without reservations, disk, revocable, shared or provider: its identity (identityKey) is its
+ * name, type and allocation role.
+ */
+function isPlain(r: Resource): boolean {
+  return r.reservations.length === 0 && r.disk === undefined && r.revocable === undefined && r.shared === undefined && r.providerId === undefined;
+}
+
+/** The entry of a plain scalar's identity, if the bag has one (then their keys are equal). */
+function plainScalarEntryOf(bag: readonly Entry[], r: Resource): Entry | undefined {
+  const role = r.allocationInfo === undefined ? undefined : r.allocationInfo.role;
+  for (let i = 0; i < bag.length; i++) {
+    const e = bag[i]!.resource;
+    if (e.type !== Value_Type.SCALAR || e.name !== r.name || !isPlain(e)) continue;
+    if (
+      (e.allocationInfo === undefined ? undefined : e.allocationInfo.role) === role &&
+      (e.allocationInfo === undefined) === (r.allocationInfo === undefined)
+    )
+      return bag[i];
+  }
+  return undefined;
 }
 
 /** The entry of that identity, by a loop (with `find` and a closure, summing ten scalars took 4.5-6.3 µs, now 2.6-4.8). */
