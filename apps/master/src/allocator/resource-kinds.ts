@@ -59,6 +59,12 @@ export class KindTable {
    * not a key built from its disk info (an agent with a storage provider has one kind per volume).
    */
   private readonly byObject = new WeakMap<Resource, Kind>();
+  /**
+   * Kinds of plain scalars (unreserved, not revocable, shared or from a provider, no disk) by name:
+   * their key is their name and type, found without building it (every task resource of every
+   * re-registering agent is kinded once or twice).
+   */
+  private readonly plainScalars = new Map<string, Kind>();
   readonly kinds: Kind[] = [];
 
   constructor(private readonly names: NameTable) {}
@@ -66,7 +72,12 @@ export class KindTable {
   of(resource: Resource): Kind {
     // Only resources with disk info are remembered: their key is costly (JSON), while a plain
     // resource's is cheaper than the WeakMap entry (every offered resource is recovered once).
-    if (resource.disk === undefined) return this.lookup(resource);
+    if (resource.disk === undefined) {
+      if (!isPlainScalar(resource)) return this.lookup(resource);
+      let kind = this.plainScalars.get(resource.name);
+      if (!kind) this.plainScalars.set(resource.name, (kind = this.lookup(resource)));
+      return kind;
+    }
     const seen = this.byObject.get(resource);
     if (seen) return seen;
     const kind = this.lookup(resource);
@@ -101,6 +112,18 @@ export class KindTable {
     }
     return kind;
   }
+}
+
+/** A scalar whose kind key is `${name}|${type}` (nor a pre-refinement `role` to upgrade into a reservation). */
+function isPlainScalar(r: Resource): boolean {
+  return (
+    r.type === Value_Type.SCALAR &&
+    r.reservations.length === 0 &&
+    (r.role === "*" || r.role === "") &&
+    r.revocable === undefined &&
+    r.shared === undefined &&
+    r.providerId === undefined
+  );
 }
 
 /** Unreserved, or reserved to `role` or one of its ancestors (Resources.allocatableTo). */
