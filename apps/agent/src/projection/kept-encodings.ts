@@ -22,7 +22,7 @@ import {
   internal,
   ResourceSchema,
 } from "@mesos/proto";
-import { varintSize, writeVarint } from "@mesos/rpc";
+import { concatBytes, varintSize, writeVarint } from "@mesos/rpc";
 
 const frameworks = new WeakMap<FrameworkInfo, Uint8Array>();
 const resources = new WeakMap<Resources, Uint8Array[]>();
@@ -79,10 +79,10 @@ export function identityBytes(info: AgentInfo, endpoint: string): Uint8Array {
   let kept = identities.get(info);
   if (!kept || kept.endpoint !== endpoint) identities.set(info, (kept = keepIdentity(info, endpoint)));
   const id = info.id;
-  if (!id) return concat([tagged(AGENT_INFO_FIELD, [kept.before, kept.after]), kept.rest]);
+  if (!id) return concatBytes([tagged(AGENT_INFO_FIELD, [kept.before, kept.after]), kept.rest]);
   if (kept.last?.id !== id) {
     const agentInfo = tagged(AGENT_INFO_FIELD, [kept.before, tagged(AGENT_ID_FIELD, [agentIdBytes(id)]), kept.after]);
-    kept.last = { id, bytes: concat([agentInfo, kept.rest]) };
+    kept.last = { id, bytes: concatBytes([agentInfo, kept.rest]) };
   }
   return kept.last.bytes;
 }
@@ -130,19 +130,7 @@ function tagged(number: number, parts: Uint8Array[]): Uint8Array {
   for (const part of parts) length += part.length;
   const head = new Uint8Array(varintSize(tag(number)) + varintSize(length));
   writeVarint(head, writeVarint(head, 0, tag(number)), length);
-  return concat([head, ...parts]);
+  return concatBytes([head, ...parts]);
 }
 
 const tag = (number: number) => (number << 3) | WireType.LengthDelimited;
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
