@@ -15,6 +15,7 @@ export { mountMetrics } from "./http/metrics-endpoints.ts";
 export { listFilesV1, readFileV1 } from "./files/files-v1.ts";
 export { checkJsonDepth, concatBytes, readBoundedBody } from "./request-limits.ts";
 export { encodeShared, presetEncoding, shareEncodings } from "./shared-encoding.ts";
+export { shellOf } from "./message-shell.ts";
 export { AGENT_LINK_PATH, closeReason, LinkClose, type LinkAcceptor, type LinkDialer, type LinkEnd, type LinkListener } from "./link/link.ts";
 export { inMemoryDialer } from "./link/in-memory-link.ts";
 export { acceptWebSocketLink, MAX_FRAME_BYTES, webSocketDialer } from "./link/websocket-link.ts";

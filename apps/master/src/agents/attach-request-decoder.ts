@@ -17,7 +17,8 @@ import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/proto
 import { AgentInfoSchema, AgentInfo_CapabilitySchema, FrameworkInfoSchema, internal, ResourceSchema, TaskSchema } from "@mesos/proto";
 import { readAgentInfo, readCapability, readResource, readTask } from "./attach-request-fields.ts";
 import { wireMatchesSchema } from "./wire-matches-schema.ts";
-import { NOT_PLAIN, shellOf, WireReader } from "./wire-reader.ts";
+import { shellOf } from "@mesos/rpc";
+import { NOT_PLAIN, WireReader } from "./wire-reader.ts";
 
 /** AttachRequest's fields read here. */
 const FIELD = internal.AttachRequestSchema.field;

@@ -24,7 +24,8 @@ import {
   Value_ScalarSchema,
   Value_SetSchema,
 } from "@mesos/proto";
-import { NOT_PLAIN, shellOf, type WireReader } from "./wire-reader.ts";
+import { shellOf } from "@mesos/rpc";
+import { NOT_PLAIN, type WireReader } from "./wire-reader.ts";
 
 /** AgentInfo { hostname, port, resources, id }: attributes and a domain are left to protobuf-es. */
 export function readAgentInfo(r: WireReader, end: number): AgentInfo {

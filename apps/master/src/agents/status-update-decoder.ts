@@ -22,7 +22,8 @@ import {
   TaskStatusSchema,
   type TaskStatus,
 } from "@mesos/proto";
-import { NOT_PLAIN, shellOf, WireReader } from "./wire-reader.ts";
+import { shellOf } from "@mesos/rpc";
+import { NOT_PLAIN, WireReader } from "./wire-reader.ts";
 
 /** How agents' messages were decoded (the tests check the hand path is taken). */
 export const agentMessagesDecoded = { byHand: 0, byProtobufEs: 0 };

@@ -6,7 +6,7 @@
  * Two resources of one kind merge when added, exactly as they do in `Resources` (same identity).
  */
 import { toJsonString } from "@bufbuild/protobuf";
-import { isMergeable, isStrictSubroleOf, upgradeResource } from "@mesos/core";
+import { hasPlainIdentity, isMergeable, isStrictSubroleOf, upgradeResource } from "@mesos/core";
 import { type Resource, Resource_DiskInfoSchema, Value_Type } from "@mesos/proto";
 import type { NameTable } from "./quantity-vector.ts";
 
@@ -116,14 +116,7 @@ export class KindTable {
 
 /** A scalar whose kind key is `${name}|${type}` (nor a pre-refinement `role` to upgrade into a reservation). */
 function isPlainScalar(r: Resource): boolean {
-  return (
-    r.type === Value_Type.SCALAR &&
-    r.reservations.length === 0 &&
-    (r.role === "*" || r.role === "") &&
-    r.revocable === undefined &&
-    r.shared === undefined &&
-    r.providerId === undefined
-  );
+  return r.type === Value_Type.SCALAR && hasPlainIdentity(r) && (r.role === "*" || r.role === "");
 }
 
 /** Unreserved, or reserved to `role` or one of its ancestors (Resources.allocatableTo). */

@@ -10,7 +10,7 @@ import {
   TaskStatus_Source,
   TaskStatusSchema,
 } from "@mesos/proto";
-import { shellOf } from "../agents/wire-reader.ts";
+import { shellOf } from "@mesos/rpc";
 
 export interface MasterStatusFields {
   taskId: string;

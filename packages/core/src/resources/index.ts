@@ -5,6 +5,7 @@ export { validateResource, validateResources } from "./validate.ts";
 export { formatResource, formatValue, summarizeResources } from "./format.ts";
 export { upgradeResource, downgradeResource, endpointResource, canDowngrade } from "./reservation-format.ts";
 export {
+  hasPlainIdentity,
   identityKey,
   isMergeable,
   isReserved,

@@ -56,6 +56,14 @@ export function identityKey(r: Resource): string {
 }
 
 /**
+ * Without reservations, disk, revocable, shared or provider: its identity (identityKey) is only its
+ * name, type and allocation role, so it can be matched without building the key.
+ */
+export function hasPlainIdentity(r: Resource): boolean {
+  return r.reservations.length === 0 && r.disk === undefined && r.revocable === undefined && r.shared === undefined && r.providerId === undefined;
+}
+
+/**
  * Whether two resources of the same identity merge into one when added. Persistent volumes and
  * exclusive disks (MOUNT, BLOCK, RAW with an id) never merge: they are whole things, not amounts.
  */

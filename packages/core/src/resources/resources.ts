@@ -15,6 +15,7 @@ import { isStrictSubroleOf } from "./roles.ts";
 import {
   addValues,
   cloneResource,
+  hasPlainIdentity,
   identityKey,
   isDynamicallyReserved,
   isEmptyValue,
@@ -52,7 +53,7 @@ export class Resources implements Iterable<Resource> {
     for (const r of resources) {
       // A plain scalar finds the entry it adds to without its key (building and comparing keys was
       // most of summing the tasks of a re-registering agent); it has one only if the bag does not.
-      if (r.type === Value_Type.SCALAR && isPlain(r)) {
+      if (r.type === Value_Type.SCALAR && hasPlainIdentity(r)) {
         const same = plainScalarEntryOf(bag, r);
         if (same) {
           if (!isEmptyValue(r)) same.resource.scalar!.value = addScalars(same.resource.scalar!.value, r.scalar!.value);
@@ -237,20 +238,12 @@ export class Resources implements Iterable<Resource> {
   }
 }
 
-/**
- * Without reservations, disk, revocable, shared or provider: its identity (identityKey) is its
- * name, type and allocation role.
- */
-function isPlain(r: Resource): boolean {
-  return r.reservations.length === 0 && r.disk === undefined && r.revocable === undefined && r.shared === undefined && r.providerId === undefined;
-}
-
 /** The entry of a plain scalar's identity, if the bag has one (then their keys are equal). */
 function plainScalarEntryOf(bag: readonly Entry[], r: Resource): Entry | undefined {
   const role = r.allocationInfo === undefined ? undefined : r.allocationInfo.role;
   for (let i = 0; i < bag.length; i++) {
     const e = bag[i]!.resource;
-    if (e.type !== Value_Type.SCALAR || e.name !== r.name || !isPlain(e)) continue;
+    if (e.type !== Value_Type.SCALAR || e.name !== r.name || !hasPlainIdentity(e)) continue;
     if (
       (e.allocationInfo === undefined ? undefined : e.allocationInfo.role) === role &&
       (e.allocationInfo === undefined) === (r.allocationInfo === undefined)
